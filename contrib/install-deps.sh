@@ -1,0 +1,77 @@
+#!/bin/sh
+# contrib/install-deps.sh - installs the Debian 12 packages lt needs to
+# build, test and run, when any is missing.  Called by the Makefile; safe
+# to run by hand.  As root it runs apt-get; otherwise it prints the exact
+# apt-get line to run and exits 3.
+#
+#   --check   only report what is missing (exit 0 if nothing, 3 if some)
+#   --test    also the packages the tests and benchmarks use
+#             (nginx, wrk, hey, python3-locust, chromium, clang)
+set -u
+
+check_only=0
+with_test=0
+for a in "$@"; do
+	case $a in
+	--check) check_only=1 ;;
+	--test) with_test=1 ;;
+	*) echo "usage: install-deps.sh [--check] [--test]" >&2; exit 2 ;;
+	esac
+done
+
+missing=""
+need() {	# need PACKAGE TEST-COMMAND...
+	pkg=$1
+	shift
+	"$@" >/dev/null 2>&1 || missing="$missing $pkg"
+}
+has_pc() { command -v pkg-config >/dev/null && pkg-config --exists "$1"; }
+has_hdr() { [ -f "/usr/include/$1" ]; }
+has_cmd() { command -v "$1"; }
+has_fuzzer_rt() { ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a; }
+
+need build-essential has_cmd cc
+need make has_cmd make
+need pkg-config has_cmd pkg-config
+need libcurl4-openssl-dev has_pc libcurl
+need libcmark-dev has_pc libcmark
+need libjansson-dev has_pc jansson
+need libev-dev has_hdr ev.h
+need libnng-dev has_hdr nng/nng.h
+need gnuplot-nox has_cmd gnuplot
+need jq has_cmd jq
+need curl has_cmd curl
+need procps has_cmd ps
+need mandoc has_cmd mandoc
+if [ "$with_test" = 1 ]; then
+	need nginx-light has_cmd nginx
+	need wrk has_cmd wrk
+	need hey has_cmd hey
+	need python3-locust has_cmd locust
+	need clang has_cmd clang
+	need libclang-rt-14-dev has_fuzzer_rt
+	need chromium has_cmd chromium
+	need valgrind has_cmd valgrind
+fi
+
+[ -z "$missing" ] && exit 0
+if [ "$check_only" = 1 ]; then
+	echo "missing packages:$missing" >&2
+	exit 3
+fi
+if [ "$(id -u)" != 0 ]; then
+	echo "lt needs these Debian packages; run as root:" >&2
+	echo "  apt-get install -y$missing" >&2
+	exit 3
+fi
+echo "install-deps: installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+# A fresh machine has empty package lists; refresh them once.
+if ! apt-get install -y --no-install-recommends $missing >/dev/null 2>&1; then
+	apt-get update -q >/dev/null 2>&1
+	apt-get install -y -q --no-install-recommends $missing >&2 || {
+		echo "install-deps: apt-get install failed" >&2
+		exit 3
+	}
+fi
+echo "install-deps: done" >&2

@@ -1,0 +1,110 @@
+# tests/lib.sh - shared helpers for pipeline tests (sourced, not run).
+#
+# A pipeline test is a bash script in tests/pipe/ that runs the real
+# programs and prints TAP lines through ok/not_ok.  It must finish on its
+# own: each script runs under a hard timeout in tests/run.sh, and every
+# process it starts is registered with track_pid so that cleanup kills
+# exactly those PIDs and no other.
+#
+# Environment (set by tests/run.sh, defaults for running a script alone):
+#   LT_BIN     directory holding lt-run, lt-agg, lt-report, lt-fanout
+#   LT_TARGET  path of the target server fixture
+#   LT_TOP     the project's top directory
+set -u
+
+LT_TOP=${LT_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+LT_BIN=${LT_BIN:-$LT_TOP/bin}
+LT_TARGET=${LT_TARGET:-$LT_TOP/build/lt-target}
+export LT_TOP LT_BIN LT_TARGET
+PATH=$LT_BIN:$PATH
+
+TAP_N=0
+TAP_FAILED=0
+TRACKED_PIDS=""
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/lt-test.XXXXXX")
+
+ok() {
+	TAP_N=$((TAP_N + 1))
+	echo "ok $TAP_N - $*"
+}
+
+not_ok() {
+	TAP_N=$((TAP_N + 1))
+	TAP_FAILED=$((TAP_FAILED + 1))
+	echo "not ok $TAP_N - $* (${BASH_SOURCE[1]##*/}:${BASH_LINENO[0]})"
+}
+
+# check DESCRIPTION COMMAND...: ok when the command succeeds.
+check() {
+	local what=$1
+	shift
+	if "$@"; then
+		ok "$what"
+	else
+		TAP_N=$((TAP_N + 1))
+		TAP_FAILED=$((TAP_FAILED + 1))
+		echo "not ok $TAP_N - $what (${BASH_SOURCE[1]##*/}:${BASH_LINENO[0]})"
+	fi
+}
+
+# check_eq DESCRIPTION GOT WANT
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		TAP_N=$((TAP_N + 1))
+		TAP_FAILED=$((TAP_FAILED + 1))
+		echo "not ok $TAP_N - $1 (${BASH_SOURCE[1]##*/}:${BASH_LINENO[0]})"
+		echo "#   got:  $2"
+		echo "#   want: $3"
+	fi
+}
+
+# skip DESCRIPTION REASON
+skip() {
+	TAP_N=$((TAP_N + 1))
+	echo "ok $TAP_N - $1 # SKIP $2"
+}
+
+track_pid() {
+	TRACKED_PIDS="$TRACKED_PIDS $1"
+}
+
+cleanup() {
+	local p
+	for p in $TRACKED_PIDS; do
+		kill "$p" 2>/dev/null
+	done
+	for p in $TRACKED_PIDS; do
+		wait "$p" 2>/dev/null
+	done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# start_target [ARGS...]: starts the fixture on a free port of 127.0.0.1,
+# sets TARGET_PID, TARGET_PORT and TARGET_URL.  Its stdout goes to
+# $TMP/target.out (the exit report), stderr to $TMP/target.err.
+start_target() {
+	local portfile=$TMP/target.port.$$.$RANDOM i
+	"$LT_TARGET" -p 0 --port-file "$portfile" "$@" \
+	    >"$TMP/target.out" 2>"$TMP/target.err" &
+	TARGET_PID=$!
+	track_pid "$TARGET_PID"
+	for i in $(seq 1 100); do
+		if [ -s "$portfile" ]; then
+			TARGET_PORT=$(cat "$portfile")
+			TARGET_URL="http://127.0.0.1:$TARGET_PORT"
+			return 0
+		fi
+		sleep 0.05
+	done
+	echo "# target server did not start: $(cat "$TMP/target.err")"
+	return 1
+}
+
+# done_testing: prints the plan; the script's exit status tells failure.
+done_testing() {
+	echo "1..$TAP_N"
+	[ "$TAP_FAILED" -eq 0 ]
+}
