@@ -33,6 +33,7 @@ enum lt_event_type {
 	LT_EV_USERS,
 	LT_EV_RUN,
 	LT_EV_WORKER,
+	LT_EV_DROP,	/* open model: iterations that could not start */
 };
 
 /* Sentinel for absent numeric fields. */
@@ -50,7 +51,7 @@ struct lt_event {
 	int64_t latency_us, ttfb_us, connect_us, wait_us; /* or LT_EV_ABSENT */
 	int64_t bytes, user;	/* or LT_EV_ABSENT */
 
-	/* users */
+	/* users, drop */
 	int64_t count;		/* or LT_EV_ABSENT */
 	struct lt_sv classes;	/* raw JSON text of the "classes" object */
 
