@@ -23,7 +23,7 @@
 
 struct sock {
 	ev_io io;
-	struct lt_http *h;
+	struct lt_http_multi *h;
 };
 
 int64_t
@@ -110,7 +110,7 @@ finish(struct lt_http_xfer *x, CURLcode code)
 }
 
 static void
-drain(struct lt_http *h)
+drain(struct lt_http_multi *h)
 {
 	CURLMsg *m;
 	int left;
@@ -139,7 +139,7 @@ drain(struct lt_http *h)
 static void
 timer_fire(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	struct lt_http *h = w->data;
+	struct lt_http_multi *h = w->data;
 
 	(void)loop;
 	(void)revents;
@@ -151,7 +151,7 @@ timer_fire(struct ev_loop *loop, ev_timer *w, int revents)
 static int
 timer_cb(CURLM *m, long timeout_ms, void *arg)
 {
-	struct lt_http *h = arg;
+	struct lt_http_multi *h = arg;
 
 	(void)m;
 	ev_timer_stop(h->loop, &h->timer);
@@ -166,7 +166,7 @@ static void
 io_fire(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct sock *s = (struct sock *)w;
-	struct lt_http *h = s->h;
+	struct lt_http_multi *h = s->h;
 	int mask = 0;
 
 	(void)loop;
@@ -182,7 +182,7 @@ io_fire(struct ev_loop *loop, ev_io *w, int revents)
 static int
 sock_cb(CURL *e, curl_socket_t fd, int what, void *arg, void *sockp)
 {
-	struct lt_http *h = arg;
+	struct lt_http_multi *h = arg;
 	struct sock *s = sockp;
 	int kind;
 
@@ -213,7 +213,7 @@ sock_cb(CURL *e, curl_socket_t fd, int what, void *arg, void *sockp)
 
 /* Resolves the host of url once and pins it with CURLOPT_RESOLVE. */
 static int
-pin_dns(struct lt_http *h, const char *url, struct lt_err *err)
+pin_dns(struct lt_http_multi *h, const char *url, struct lt_err *err)
 {
 	CURLU *u;
 	char *host = NULL, *port = NULL, line[600], addr[INET6_ADDRSTRLEN];
@@ -270,7 +270,7 @@ out:
 }
 
 int
-lt_http_init(struct lt_http *h, struct ev_loop *loop,
+lt_http_init(struct lt_http_multi *h, struct ev_loop *loop,
     const struct lt_http_opts *o, struct lt_err *err)
 {
 	memset(h, 0, sizeof(*h));
@@ -297,7 +297,7 @@ lt_http_init(struct lt_http *h, struct ev_loop *loop,
 }
 
 void
-lt_http_fini(struct lt_http *h)
+lt_http_fini(struct lt_http_multi *h)
 {
 	if (h->multi == NULL)
 		return;
@@ -349,7 +349,7 @@ header_cb(char *p, size_t size, size_t n, void *arg)
 static void setup(struct lt_http_xfer *x);
 
 int
-lt_http_xfer_init(struct lt_http *h, struct lt_http_xfer *x, size_t body_cap,
+lt_http_xfer_init(struct lt_http_multi *h, struct lt_http_xfer *x, size_t body_cap,
     lt_http_done_fn *done, void *arg, struct lt_err *err)
 {
 	CURL *e;
@@ -371,7 +371,7 @@ lt_http_xfer_init(struct lt_http *h, struct lt_http_xfer *x, size_t body_cap,
 static void
 setup(struct lt_http_xfer *x)
 {
-	struct lt_http *h = x->http;
+	struct lt_http_multi *h = x->http;
 	CURL *e = x->easy;
 
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);

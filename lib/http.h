@@ -2,7 +2,7 @@
  * http.h - the HTTP engine of lt-run: one libcurl multi handle driven by
  * one libev loop through curl_multi_socket_action (apis.md section 1).
  *
- * A struct lt_http belongs to one loop and is used from that loop's thread
+ * A struct lt_http_multi belongs to one loop and is used from that loop's thread
  * only.  A transfer (struct lt_http_xfer) is caller's storage that lives as
  * long as the simulated user that owns it: its easy handle is created once
  * and reused for every request, so the cookie jar is per user and the hot
@@ -29,7 +29,7 @@ struct lt_http_opts {
 	long connect_timeout_ms;
 };
 
-struct lt_http {
+struct lt_http_multi {
 	struct ev_loop *loop;
 	CURLM *multi;
 	ev_timer timer;
@@ -58,7 +58,7 @@ struct lt_http_xfer;
 typedef void lt_http_done_fn(struct lt_http_xfer *x, void *arg);
 
 struct lt_http_xfer {
-	struct lt_http *http;
+	struct lt_http_multi *http;
 	CURL *easy;
 	int busy;		/* added to the multi handle */
 	int want_body;		/* collect the body into body (up to its cap) */
@@ -82,11 +82,11 @@ struct lt_http_xfer {
  * outlive h).  Returns 0, or -1 with err set (LT_EXIT_RUNTIME or, for a bad
  * host URL, LT_EXIT_USAGE).
  */
-int lt_http_init(struct lt_http *h, struct ev_loop *loop,
+int lt_http_init(struct lt_http_multi *h, struct ev_loop *loop,
     const struct lt_http_opts *o, struct lt_err *err);
 
 /* Stops the timer and cleans the multi handle; transfers must be fini'd. */
-void lt_http_fini(struct lt_http *h);
+void lt_http_fini(struct lt_http_multi *h);
 
 /*
  * Creates x's easy handle with the options common to every request (cookie
@@ -94,7 +94,7 @@ void lt_http_fini(struct lt_http *h);
  * the loop when a transfer started with lt_http_start finishes.  body_cap
  * caps the collected body.  Returns 0 or -1 with err set.
  */
-int lt_http_xfer_init(struct lt_http *h, struct lt_http_xfer *x,
+int lt_http_xfer_init(struct lt_http_multi *h, struct lt_http_xfer *x,
     size_t body_cap, lt_http_done_fn *done, void *arg, struct lt_err *err);
 
 /* Frees x's handle and buffers, cancelling a transfer in progress. */
