@@ -65,6 +65,8 @@ struct lt_check {
 	struct lt_status_range *ranges;	/* LT_CHK_STATUS */
 	size_t nranges;
 	struct lt_tmpl *text;		/* contains/lacks/EQ value */
+	void *value_json;		/* EQ/NE: json_t * parsed at load when
+					   text is literal, else NULL */
 	regex_t re;			/* *_MATCH */
 	int has_re;
 	const char *re_src;
