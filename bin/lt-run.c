@@ -377,7 +377,7 @@ progress(const struct lt_run_tick *t, void *arg)
 static void
 ms_col(int64_t us)
 {
-	fprintf(stderr, " %9.1f", (double)us / 1000.0);
+	fprintf(stderr, " %9.2f", (double)us / 1000.0);
 }
 
 static void

@@ -167,7 +167,7 @@ run_event_start(struct run *r)
 	lt_buf_adds(b, ",\"options\":{\"users\":");
 	lt_jsonw_i64(b, r->users);
 	lt_buf_adds(b, ",\"spawn_rate\":");
-	lt_jsonw_double(b, o->spawn_rate, 3);
+	lt_jsonw_double(b, o->spawn_rate > 0 ? o->spawn_rate : 1, 3);
 	lt_buf_adds(b, ",\"run_time_s\":");
 	lt_jsonw_double(b, o->run_time_s, 3);
 	lt_buf_adds(b, ",\"rate\":");
@@ -288,8 +288,10 @@ users_changed(struct lt_shard *sh)
 	struct run *r = run_of(sh);
 
 	if (sh->index == 0) {
-		if (!ev_is_active(&r->users_timer))
+		if (!ev_is_active(&r->users_timer)) {
+			ev_timer_set(&r->users_timer, USERS_EVENT_S, 0.);
 			ev_timer_start(sh->loop, &r->users_timer);
+		}
 	} else {
 		lt_shard_users_event(sh);
 	}

@@ -234,6 +234,10 @@ http_done(struct lt_http_xfer *x, void *arg)
 
 	if (r->category != NULL) {
 		failed = 1;
+		/* connect/dns: see CAVEATS in lt-run(1) */
+		if (r->code == CURLE_COULDNT_CONNECT
+		    || r->code == CURLE_COULDNT_RESOLVE_HOST)
+			u->backoff = 1;
 		err_cat = r->category;
 		err_msg = r->message;
 		err_len = strlen(r->message);
@@ -809,6 +813,9 @@ iteration_end(struct lt_user *u)
 	if (sh->open_model)
 		return 1;	/* the next step is held until scheduled */
 	w = lt_wait_next(&u->c->wait, &u->rng, u->iter_start_s, mono_s());
+	if (u->backoff && w < 0.1)
+		w = 0.1;
+	u->backoff = 0;
 	if (w > 0 || u->iter_reqs == 0) {
 		sleep_for(u, w > 0 ? w : 0.);
 		return 0;
