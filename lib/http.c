@@ -381,6 +381,8 @@ setup(struct lt_http_xfer *x)
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
 	curl_easy_setopt(e, CURLOPT_COOKIEFILE, "");
+	/* No proxy: also spares the per-transfer *_proxy getenv(3) calls. */
+	curl_easy_setopt(e, CURLOPT_PROXY, "");
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "lt-run/" LT_VERSION);
 	if (h->resolve != NULL)
 		curl_easy_setopt(e, CURLOPT_RESOLVE, h->resolve);

@@ -1131,6 +1131,7 @@ lt_run(const struct lt_scenario *sc, const struct lt_run_opts *o,
 	if (shape_start(r, err) != 0)
 		goto out_control;
 	run_event_start(r);
+	lt_evout_flush(&r->sh[0].out);
 	for (i = 1; i < r->jobs; i++)
 		if (pthread_create(&r->sh[i].thread, NULL, shard_thread,
 			&r->sh[i]) != 0) {

@@ -419,6 +419,20 @@ timeout_ms(struct lt_user *u, const struct lt_http *h)
 	return h->timeout_ms;
 }
 
+/* FNV-1a, 64 bits: enough to tell whether a URL changed. */
+static uint64_t
+hash(const char *p, size_t n)
+{
+	uint64_t h = 14695981039346656037ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
 static int
 http_start(struct lt_user *u)
 {
@@ -426,6 +440,7 @@ http_start(struct lt_user *u)
 	const struct lt_http *h = u->step->http;
 	CURL *e = u->x.easy;
 	const char *host = sh->host;
+	uint64_t h64;
 
 	if (host == NULL)
 		host = u->c->host;
@@ -436,7 +451,12 @@ http_start(struct lt_user *u)
 		    "http: no host for a relative URL (use -H URL)");
 		return -1;
 	}
-	curl_easy_setopt(e, CURLOPT_URL, lt_buf_cstr(&sh->url));
+	/* libcurl copies the URL: skip it when this handle has it already. */
+	h64 = hash(sh->url.data, sh->url.len);
+	if (h64 != u->url_hash) {
+		curl_easy_setopt(e, CURLOPT_URL, lt_buf_cstr(&sh->url));
+		u->url_hash = h64;
+	}
 	curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
 	curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, NULL);
 	curl_easy_setopt(e, CURLOPT_NOBODY, 0L);
