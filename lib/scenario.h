@@ -220,7 +220,8 @@ struct lt_scenario {
 	size_t nvars;
 	struct lt_data *const *datas;	/* data sources; lt_data.index */
 	size_t ndatas;
-	int uses_cookies;	/* reserved: cookies are always per user */
+	struct lt_step **steps;	/* every step (also filtered-out ones) */
+	size_t nsteps;
 	struct lt_arena arena;	/* owns everything above */
 	struct lt_tmpl_env env;
 };
@@ -320,8 +321,9 @@ void lt_cursor_init(struct lt_cursor *c, const struct lt_class *k);
  * Advances c.  Returns an enum lt_cursor_next; for LT_CUR_STEP sets *step.
  * After on_start the first iteration begins without a wait (Locust).  A
  * weighted group runs one child (picked with rng) per pass; a sequence
- * runs all.  A class without tasks yields LT_CUR_DONE after on_start.
- * In phase STOP it yields the on_stop steps, then LT_CUR_DONE.
+ * runs all.  A class without tasks goes from on_start straight to its
+ * on_stop steps.  In phase STOP it yields the on_stop steps, then
+ * LT_CUR_DONE, and LT_CUR_DONE ever after.
  */
 int lt_cursor_next(struct lt_cursor *c, struct lt_rng *rng,
     const struct lt_step **step);
