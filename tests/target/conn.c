@@ -197,6 +197,8 @@ tg_conn_hold(struct tg_conn *c, double ms)
 	c->hold = 1;
 	c->busy = 1;
 	c->hold_from = c->out.len;
+	/* ev_now() is the loop's cached time: the delay starts now. */
+	ev_now_update(c->srv->loop);
 	timer_start(c, TMR_HOLD, ms);
 }
 
