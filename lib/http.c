@@ -379,7 +379,6 @@ setup(struct lt_http_xfer *x)
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
-	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
 	curl_easy_setopt(e, CURLOPT_COOKIEFILE, "");
 	/* No proxy: also spares the per-transfer *_proxy getenv(3) calls. */
 	curl_easy_setopt(e, CURLOPT_PROXY, "");
@@ -434,8 +433,12 @@ lt_http_start(struct lt_http_xfer *x)
 	x->last = '\n';
 	lt_buf_reset(&x->body);
 	lt_buf_reset(&x->headers);
+	/* CURLOPT_HEADERDATA(3): with no header function but header data,
+	 * headers would go to the write callback; set both or neither. */
 	curl_easy_setopt(x->easy, CURLOPT_HEADERFUNCTION,
 	    x->want_headers ? header_cb : NULL);
+	curl_easy_setopt(x->easy, CURLOPT_HEADERDATA,
+	    x->want_headers ? x : NULL);
 	x->t0_us = lt_http_mono_us();
 	if (curl_multi_add_handle(x->http->multi, x->easy) != CURLM_OK)
 		return -1;
