@@ -334,6 +334,7 @@ parse(struct cli *c, int argc, char **argv)
 		return -1;
 	if (read_env(c) != 0)
 		return -1;
+	opterr = 0;
 	for (;;) {
 		ch = getopt_long(argc, argv, shortopts, longopts, &idx);
 		if (ch == -1)
@@ -346,9 +347,10 @@ parse(struct cli *c, int argc, char **argv)
 			printf("lt-run %s\n", LT_VERSION);
 			exit(lt_stdout_close(&c->err) == 0 ? 0 : LT_EXIT_RUNTIME);
 		}
-		if (ch == '?')
+		if (ch == '?' || ch == ':')
 			return lt_err_set(&c->err, LT_EXIT_USAGE,
-			    "bad usage; see lt-run --help");
+			    "bad option or missing value: '%s' (see lt-run "
+			    "--help)", argv[optind - 1]);
 		if (set_opt(c, ch, optarg) != 0)
 			return lt_err_set(&c->err, LT_EXIT_USAGE,
 			    "bad value '%s' for --%s", optarg, opt_name(ch));
