@@ -314,6 +314,16 @@ scan_word(struct parser *p, struct word *w)
 		return scan_quoted(p, w) ? -1 : 1;
 	i = p->pos;
 	while (i < p->ln_len && p->ln[i] != ' ' && p->ln[i] != '\t') {
+		if (p->ln[i] == '"' && i > p->pos) {
+			/* ."odd key" in a JSON path: quotes inside a word */
+			const char *c = memchr(p->ln + i + 1, '"',
+			    p->ln_len - i - 1);
+
+			if (c != NULL) {
+				i = (size_t)(c - p->ln) + 1;
+				continue;
+			}
+		}
 		if (p->ln[i] == '$' && i + 1 < p->ln_len && p->ln[i + 1] == '{') {
 			const char *c = memchr(p->ln + i, '}', p->ln_len - i);
 
