@@ -724,7 +724,7 @@ parse_header(struct parser *p, struct scope *s)
 			break;
 	if (colon == NULL || nl == 0 || i < nl)
 		return expected(p, rest.n ? &rest : NULL,
-		    "'Name: value' after 'header'");
+		    "'Name: value'");
 	val.s = colon + 1;
 	val.n = rest.n - nl - 1;
 	val.col = rest.col + nl + 1;
@@ -1341,7 +1341,7 @@ parse_query(struct parser *p, struct pstep *ps)
 		return oom(p);
 	scan_rest(p, &x);
 	if (x.n == 0 || memchr(x.s, '=', x.n) == NULL)
-		return expected(p, x.n ? &x : NULL, "'key=value' after 'query'");
+		return expected(p, x.n ? &x : NULL, "'key=value'");
 	return compile(p, &x, LT_ENC_URL, t);
 }
 
@@ -1488,7 +1488,7 @@ parse_exec_words(struct parser *p, struct pstep *ps)
 		n -= 2;
 	}
 	if (n == 0)
-		return expected(p, NULL, "a command after 'exec'");
+		return expected(p, NULL, "a command");
 	while (cmd_end > start && (p->ln[cmd_end - 1] == ' ' ||
 	    p->ln[cmd_end - 1] == '\t'))
 		cmd_end--;
@@ -2549,6 +2549,8 @@ lt_scenario_parse_buf(const char *name, const char *text, size_t n,
 		oom(p);
 		goto out;
 	}
+	if (n >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		i = 3;	/* a UTF-8 byte-order mark */
 	while (i < n) {
 		const char *nl = memchr(text + i, '\n', n - i);
 		size_t e = nl ? (size_t)(nl - text) : n;
