@@ -1409,6 +1409,43 @@ step_new(struct parser *p, enum lt_step_kind kind, struct scope *parent)
 }
 
 /*
+ * "name" on a request line: the words up to json/form/body or the end of
+ * the line ("name /secure (anonymous)"), or one quoted string.
+ */
+static int
+parse_inline_name(struct parser *p, struct pstep *ps)
+{
+	struct word w;
+	size_t start, end = 0, save;
+	int r;
+
+	skip_blanks(p);
+	start = p->pos;
+	for (;;) {
+		save = p->pos;
+		r = scan_word(p, &w);
+		if (r < 0)
+			return -1;
+		if (r == 0 || word_is(&w, "json") || word_is(&w, "form") ||
+		    word_is(&w, "body")) {
+			p->pos = save;
+			break;
+		}
+		if (w.quoted && end == 0) {
+			ps->st.name = wdup(p, &w);
+			ps->has_name = 1;
+			return ps->st.name ? 0 : oom(p);
+		}
+		end = p->pos;
+	}
+	if (end == 0)
+		return expected(p, r > 0 ? &w : NULL, "a name");
+	ps->st.name = lt_arena_strndup(p->a, p->ln + start, end - start);
+	ps->has_name = 1;
+	return ps->st.name ? 0 : oom(p);
+}
+
+/*
  * METHOD URL [name NAME] [json ...|form ...|body ...]: the rest of a
  * request line after the method word m.
  */
@@ -1435,13 +1472,8 @@ parse_request(struct parser *p, const struct word *m, struct pstep *ps)
 		if (r <= 0)
 			return r;
 		if (word_is(&w, "name")) {
-			r = scan_word(p, &w);
-			if (r <= 0)
-				return r < 0 ? -1 : expected(p, NULL, "a name");
-			ps->st.name = wdup(p, &w);
-			ps->has_name = 1;
-			if (ps->st.name == NULL)
-				return oom(p);
+			if (parse_inline_name(p, ps))
+				return -1;
 			continue;
 		}
 		if (word_is(&w, "json") || word_is(&w, "form") ||

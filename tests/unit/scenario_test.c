@@ -517,6 +517,13 @@ test_implicit(void)
 	s = parse("GET /\r\n  expect status 200\r\n\t\n# end\n");
 	TAP_OK(s != NULL, "CRLF line ends and blank lines with tabs");
 	lt_scenario_free(s);
+	s = parse("POST /x name /x (big) json {\"a\": 1}\nGET /y name \"q n\"\n");
+	TAP_OK(s != NULL &&
+	    strcmp(s->classes[0].tasks.tasks[0].step->name, "/x (big)") == 0 &&
+	    s->classes[0].tasks.tasks[0].step->http->body_kind == LT_BODY_JSON &&
+	    strcmp(s->classes[0].tasks.tasks[1].step->name, "q n") == 0,
+	    "names with blanks on the request line, then a body");
+	lt_scenario_free(s);
 	s = parse("user A\n\tGET /\n\t\texpect status 200\n");
 	TAP_OK(s != NULL, "tabs for indentation");
 	lt_scenario_free(s);
