@@ -592,11 +592,16 @@ slurp(struct parser *p, const struct word *w, const char *path,
     const char **data, size_t *len)
 {
 	struct lt_buf b;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	char *d;
 
 	if (fd < 0)
 		return perr(p, w->col, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return perr(p, w->col, "%s: not a regular file", path);
+	}
 	lt_buf_init(&b, BODY_FILE_CAP);
 	if (read_all_fd(fd, &b) != 0) {
 		int e = errno;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "scenario.h"
+#include "shape.h"
 #include "../tap.h"
 
 static char dir[] = "/tmp/lt-scen-test.XXXXXX";
@@ -884,6 +885,100 @@ test_examples(void)
 	TAP_OK(n >= 5, "found %d example scenarios", n);
 }
 
+/* Checks one literal block of the man page's EXAMPLES section. */
+static void
+man_example(const char *text, int n)
+{
+	struct lt_scenario *s = NULL;
+	struct lt_shape *sh;
+	struct lt_stage st;
+	struct lt_err err;
+	char path[300];
+	int stages = 0;
+
+	if (strncmp(text, "mkfifo", 6) == 0) {
+		printf("ok %d - # SKIP man example %d is a shell session\n",
+		    ++tap_n, n);
+		return;
+	}
+	if (strncmp(text, "#!", 2) == 0) {
+		write_file("man.sh", text, 0755);
+		snprintf(path, sizeof(path), "%s/man.sh", dir);
+		if (lt_scenario_load(path, &s, &err) != 0)
+			printf("# %s\n", err.msg);
+		TAP_OK(s != NULL, "man example %d (a generator) runs and parses",
+		    n);
+		lt_scenario_free(s);
+		return;
+	}
+	if (text[0] >= '0' && text[0] <= '9') {
+		sh = lt_shape_new_buf("man");
+		TAP_OK(lt_shape_feed(sh, text, strlen(text), 1, &err) == 0,
+		    "man example %d (a shape) parses", n);
+		while (lt_shape_next(sh, &st))
+			stages++;
+		TAP_OK(stages > 1 && st.kind == LT_STAGE_END,
+		    "man example %d has stages and an end", n);
+		lt_shape_close(sh);
+		return;
+	}
+	s = parse(text);
+	TAP_OK(s != NULL, "man example %d parses", n);
+	lt_scenario_free(s);
+}
+
+/* The man page's examples are tested, so the documentation cannot rot. */
+static void
+test_man(void)
+{
+	const char *top = getenv("LT_TOP");
+	char path[512], line[1024];
+	struct lt_buf b;
+	FILE *f;
+	int in_examples = 0, in_block = 0, n = 0;
+
+	snprintf(path, sizeof(path), "%s/share/man/man5/lt-scenario.5",
+	    top ? top : ".");
+	f = fopen(path, "r");
+	if (f == NULL) {
+		printf("ok %d - # SKIP no man page\n", ++tap_n);
+		return;
+	}
+	write_file("accounts.csv", "name,password\nann,secret\n", 0644);
+	lt_buf_init(&b, 0);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *p;
+
+		if (strncmp(line, ".Sh ", 4) == 0)
+			in_examples = strcmp(line, ".Sh EXAMPLES\n") == 0;
+		if (!in_examples)
+			continue;
+		if (strncmp(line, ".Bd -literal", 12) == 0) {
+			in_block = 1;
+			lt_buf_reset(&b);
+			continue;
+		}
+		if (in_block && strncmp(line, ".Ed", 3) == 0) {
+			in_block = 0;
+			man_example(lt_buf_cstr(&b), ++n);
+			continue;
+		}
+		if (!in_block)
+			continue;
+		for (p = line; *p != '\0'; p++) {
+			if (p[0] == '\\' && p[1] == 'e') {
+				lt_buf_addc(&b, '\\');
+				p++;
+			} else {
+				lt_buf_addc(&b, *p);
+			}
+		}
+	}
+	fclose(f);
+	lt_buf_fini(&b);
+	TAP_OK(n >= 5, "found %d man page examples", n);
+}
+
 int
 main(void)
 {
@@ -903,6 +998,7 @@ main(void)
 	test_tags();
 	test_load();
 	test_examples();
+	test_man();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		return 1;

@@ -273,6 +273,56 @@ test_fifo(void)
 	lt_shape_close(sh);
 }
 
+/* The shapes shipped in scenarios/shapes/ parse; sine.sh runs. */
+static void
+test_examples(void)
+{
+	const char *top = getenv("LT_TOP");
+	const char *files[] = { "stages", "step", "spike", "rate", "demo-ramp" };
+	struct lt_shape *sh;
+	struct lt_stage st;
+	struct lt_err err;
+	char path[600];
+	size_t i;
+	int n, users, max;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/scenarios/shapes/%s.shape",
+		    top ? top : ".", files[i]);
+		if (lt_shape_open(path, &sh, &err) != 0) {
+			TAP_OK(0, "%s: %s", files[i], err.msg);
+			continue;
+		}
+		n = 0;
+		while (lt_shape_next(sh, &st))
+			n++;
+		TAP_OK(n >= 3 && st.kind == LT_STAGE_END,
+		    "%s.shape: %d stages, then end", files[i], n);
+		lt_shape_close(sh);
+	}
+	snprintf(path, sizeof(path), "%s/scenarios/shapes/sine.sh 0.4 2 10 0.4 0.05",
+	    top ? top : ".");
+	if (lt_shape_open(path, &sh, &err) != 0) {
+		TAP_OK(0, "sine.sh: %s", err.msg);
+		return;
+	}
+	TAP_EQ_INT(read_until_eof(sh, &err), 1, "sine.sh runs to its end");
+	n = 0;
+	max = 0;
+	users = 99;
+	while (lt_shape_next(sh, &st)) {
+		if (st.kind != LT_STAGE_USERS)
+			break;
+		n++;
+		users = (int)st.users < users ? (int)st.users : users;
+		max = (int)st.users > max ? (int)st.users : max;
+	}
+	TAP_OK(n >= 4 && users == 2 && max >= 8 && st.kind == LT_STAGE_END,
+	    "sine.sh swings between its bounds (%d lines, %d..%d)", n, users,
+	    max);
+	lt_shape_close(sh);
+}
+
 int
 main(void)
 {
@@ -285,6 +335,7 @@ main(void)
 	test_file();
 	test_cmd();
 	test_fifo();
+	test_examples();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		return 1;
