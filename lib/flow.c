@@ -176,7 +176,10 @@ lt_http_url(const struct lt_http *r, const char *host, struct lt_tmpl_ctx *ctx,
 	path_at = out->len;
 	if (lt_tmpl_expand(r->url, ctx, out))
 		return -1;
-	if (!r->url_absolute && out->len > path_at && out->data[path_at] != '/' &&
+	if (!r->url_absolute && out->len == path_at && path_at > start) {
+		if (lt_buf_addc(out, '/'))
+			return -1;
+	} else if (!r->url_absolute && out->data[path_at] != '/' &&
 	    path_at > start) {
 		/* "${path}" expanding to "x": keep one slash after the host */
 		if (lt_buf_addc(out, '/'))

@@ -314,6 +314,16 @@ scan_word(struct parser *p, struct word *w)
 		return scan_quoted(p, w) ? -1 : 1;
 	i = p->pos;
 	while (i < p->ln_len && p->ln[i] != ' ' && p->ln[i] != '\t') {
+		if (p->ln[i] == '"' && i > p->pos) {
+			/* ."odd key" in a JSON path: quotes inside a word */
+			const char *c = memchr(p->ln + i + 1, '"',
+			    p->ln_len - i - 1);
+
+			if (c != NULL) {
+				i = (size_t)(c - p->ln) + 1;
+				continue;
+			}
+		}
 		if (p->ln[i] == '$' && i + 1 < p->ln_len && p->ln[i + 1] == '{') {
 			const char *c = memchr(p->ln + i, '}', p->ln_len - i);
 
@@ -582,11 +592,16 @@ slurp(struct parser *p, const struct word *w, const char *path,
     const char **data, size_t *len)
 {
 	struct lt_buf b;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	char *d;
 
 	if (fd < 0)
 		return perr(p, w->col, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return perr(p, w->col, "%s: not a regular file", path);
+	}
 	lt_buf_init(&b, BODY_FILE_CAP);
 	if (read_all_fd(fd, &b) != 0) {
 		int e = errno;
@@ -714,7 +729,7 @@ parse_header(struct parser *p, struct scope *s)
 			break;
 	if (colon == NULL || nl == 0 || i < nl)
 		return expected(p, rest.n ? &rest : NULL,
-		    "'Name: value' after 'header'");
+		    "'Name: value'");
 	val.s = colon + 1;
 	val.n = rest.n - nl - 1;
 	val.col = rest.col + nl + 1;
@@ -1331,7 +1346,7 @@ parse_query(struct parser *p, struct pstep *ps)
 		return oom(p);
 	scan_rest(p, &x);
 	if (x.n == 0 || memchr(x.s, '=', x.n) == NULL)
-		return expected(p, x.n ? &x : NULL, "'key=value' after 'query'");
+		return expected(p, x.n ? &x : NULL, "'key=value'");
 	return compile(p, &x, LT_ENC_URL, t);
 }
 
@@ -1399,6 +1414,43 @@ step_new(struct parser *p, enum lt_step_kind kind, struct scope *parent)
 }
 
 /*
+ * "name" on a request line: the words up to json/form/body or the end of
+ * the line ("name /secure (anonymous)"), or one quoted string.
+ */
+static int
+parse_inline_name(struct parser *p, struct pstep *ps)
+{
+	struct word w;
+	size_t start, end = 0, save;
+	int r;
+
+	skip_blanks(p);
+	start = p->pos;
+	for (;;) {
+		save = p->pos;
+		r = scan_word(p, &w);
+		if (r < 0)
+			return -1;
+		if (r == 0 || word_is(&w, "json") || word_is(&w, "form") ||
+		    word_is(&w, "body")) {
+			p->pos = save;
+			break;
+		}
+		if (w.quoted && end == 0) {
+			ps->st.name = wdup(p, &w);
+			ps->has_name = 1;
+			return ps->st.name ? 0 : oom(p);
+		}
+		end = p->pos;
+	}
+	if (end == 0)
+		return expected(p, r > 0 ? &w : NULL, "a name");
+	ps->st.name = lt_arena_strndup(p->a, p->ln + start, end - start);
+	ps->has_name = 1;
+	return ps->st.name ? 0 : oom(p);
+}
+
+/*
  * METHOD URL [name NAME] [json ...|form ...|body ...]: the rest of a
  * request line after the method word m.
  */
@@ -1425,13 +1477,8 @@ parse_request(struct parser *p, const struct word *m, struct pstep *ps)
 		if (r <= 0)
 			return r;
 		if (word_is(&w, "name")) {
-			r = scan_word(p, &w);
-			if (r <= 0)
-				return r < 0 ? -1 : expected(p, NULL, "a name");
-			ps->st.name = wdup(p, &w);
-			ps->has_name = 1;
-			if (ps->st.name == NULL)
-				return oom(p);
+			if (parse_inline_name(p, ps))
+				return -1;
 			continue;
 		}
 		if (word_is(&w, "json") || word_is(&w, "form") ||
@@ -1478,7 +1525,7 @@ parse_exec_words(struct parser *p, struct pstep *ps)
 		n -= 2;
 	}
 	if (n == 0)
-		return expected(p, NULL, "a command after 'exec'");
+		return expected(p, NULL, "a command");
 	while (cmd_end > start && (p->ln[cmd_end - 1] == ' ' ||
 	    p->ln[cmd_end - 1] == '\t'))
 		cmd_end--;
@@ -2539,6 +2586,8 @@ lt_scenario_parse_buf(const char *name, const char *text, size_t n,
 		oom(p);
 		goto out;
 	}
+	if (n >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		i = 3;	/* a UTF-8 byte-order mark */
 	while (i < n) {
 		const char *nl = memchr(text + i, '\n', n - i);
 		size_t e = nl ? (size_t)(nl - text) : n;

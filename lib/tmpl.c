@@ -7,10 +7,13 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "tmpl.h"
 
@@ -146,29 +149,44 @@ csv_split(struct lt_arena *a, const char *s, size_t n, const char ***cells,
 	return 0;
 }
 
+/*
+ * Reads a regular file whole.  Devices and FIFOs are refused: a data file
+ * named /dev/stdin or a FIFO would block the load, /dev/zero never end.
+ */
 static int
 read_file(const char *path, struct lt_buf *b, struct lt_err *err)
 {
-	FILE *f = fopen(path, "rb");
 	char tmp[65536];
-	size_t n;
+	struct stat st;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
-	if (f == NULL)
+	if (fd < 0)
 		return lt_err_sys(err, LT_EXIT_USAGE, errno, "%s", path);
-	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0) {
-		if (lt_buf_add(b, tmp, n) != 0) {
-			fclose(f);
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return lt_err_set(err, LT_EXIT_USAGE, "%s: not a regular file",
+		    path);
+	}
+	for (;;) {
+		n = read(fd, tmp, sizeof(tmp));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (lt_buf_add(b, tmp, (size_t)n) != 0) {
+			close(fd);
 			return lt_err_set(err, LT_EXIT_USAGE,
 			    "%s: file too large", path);
 		}
 	}
-	if (ferror(f)) {
+	if (n < 0) {
 		int e = errno;
 
-		fclose(f);
+		close(fd);
 		return lt_err_sys(err, LT_EXIT_USAGE, e, "%s", path);
 	}
-	fclose(f);
+	close(fd);
 	return 0;
 }
 
