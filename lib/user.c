@@ -439,11 +439,12 @@ http_start(struct lt_user *u)
 	struct lt_shard *sh = u->sh;
 	const struct lt_http *h = u->step->http;
 	CURL *e = u->x.easy;
-	const char *host = sh->host;
+	/* --host, else the class's host, else the scenario's */
+	const char *host = sh->opts->host != NULL ? sh->opts->host
+	    : u->c->host != NULL		    ? u->c->host
+						    : sh->sc->host;
 	uint64_t h64;
 
-	if (host == NULL)
-		host = u->c->host;
 	lt_buf_reset(&sh->url);
 	u->ctx.now_us = lt_http_real_us();
 	if (lt_http_url(h, host, &u->ctx, &sh->url) != 0) {
