@@ -93,6 +93,23 @@ check "capped: a clear message" grep -q "open-file limit capped the run at 36 us
 check_eq "capped: 36 users ran" \
     "$(jq -r 'select(.type == "users") | .count' "$TMP/lim.ev" | sort -n | tail -n 1)" 36
 
+# The live line: on a terminal only, every 2 s; -q silences everything.
+if command -v script >/dev/null 2>&1; then
+	script -qec "lt-run -f '$TMP/s.lt' -H '$TARGET_URL' -t 2.5s -o /dev/null" \
+	    /dev/null >"$TMP/tty.out" 2>&1
+	check "tty: a live line with users, req/s, p50, p95" \
+	    grep -Eq "users 1 .* req/s .* p50 [0-9.]+ ms +p95" "$TMP/tty.out"
+	check "tty: the summary table" grep -q "Aggregated" "$TMP/tty.out"
+	script -qec "lt-run -q -f '$TMP/s.lt' -H '$TARGET_URL' -t 2.5s -o /dev/null" \
+	    /dev/null >"$TMP/tty.out" 2>&1
+	check_eq "tty with -q: silent" "$(wc -c <"$TMP/tty.out")" 0
+else
+	skip "tty live line" "script(1) not installed"
+fi
+lt-run -f "$TMP/s.lt" -H "$TARGET_URL" -t 2.5s -o /dev/null 2>"$TMP/notty.err"
+check "no tty: no live line, only the summary" \
+    sh -c "! grep -q 'req/s .* p50' '$TMP/notty.err' && grep -q Aggregated '$TMP/notty.err'"
+
 # A scenario host, a class host, and -H over both.
 cat >"$TMP/h.lt" <<LT
 host http://127.0.0.1:1
