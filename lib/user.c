@@ -242,6 +242,11 @@ http_done(struct lt_http_xfer *x, void *arg)
 		err_msg = r->message;
 		err_len = strlen(r->message);
 	} else {
+		/* NUL-terminated, for regexec(3) on views into them */
+		if (x->body.data != NULL)
+			lt_buf_cstr(&x->body);
+		if (x->headers.data != NULL)
+			lt_buf_cstr(&x->headers);
 		failed = judge(u, &s->checks, r->status, x->body.data,
 		    x->body.len, x->headers.data, x->headers.len,
 		    r->latency_us, 0);
@@ -588,6 +593,8 @@ exec_event(struct lt_user *u, long status, int64_t lat_us, const char *cat,
 		lt_buf_reset(&sh->reason);
 		lt_buf_printf(&sh->reason, "%s: %s", cat, msg);
 	} else {
+		if (u->x.body.data != NULL)
+			lt_buf_cstr(&u->x.body);
 		failed = judge(u, &u->step->checks, status, u->x.body.data,
 		    u->x.body.len, NULL, 0, lat_us, 1);
 	}
