@@ -245,6 +245,33 @@ test_captures(void)
 	    NULL, "and nothing was captured");
 }
 
+static void
+test_regex_limits(void)
+{
+	regex_t re;
+	struct lt_err err;
+	char big[1100];
+
+	TAP_OK(lt_check_regcomp(&re, "a++", 0, &err) != 0 &&
+	    strcmp(err.msg, "bad regex \"a++\": a repetition of a repetition")
+	    == 0, "stacked repetitions are refused: %s", err.msg);
+	TAP_OK(lt_check_regcomp(&re, "((a{100}){100}){10}", 0, &err) != 0 &&
+	    strstr(err.msg, "too complex") != NULL,
+	    "multiplying bounds are refused: %s", err.msg);
+	TAP_OK(lt_check_regcomp(&re, "(a)\\1", 0, &err) != 0 &&
+	    strstr(err.msg, "back-references") != NULL, "back-references refused");
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	TAP_OK(lt_check_regcomp(&re, big, 0, &err) != 0 &&
+	    strstr(err.msg, "longer than 1024") != NULL, "long regexes refused");
+	TAP_OK(lt_check_regcomp(&re, "^id=([0-9]{1,8})(,[a-z]+)*$", 0, &err) == 0,
+	    "an ordinary regex is fine");
+	regfree(&re);
+	TAP_OK(lt_check_regcomp(&re, "[+*]+x{2}", 0, &err) == 0,
+	    "quantifier characters inside brackets are atoms");
+	regfree(&re);
+}
+
 int
 main(void)
 {
@@ -255,6 +282,7 @@ main(void)
 	test_json();
 	test_headers_latency();
 	test_captures();
+	test_regex_limits();
 	lt_scenario_free(sc);
 	lt_vars_fini(&vars);
 	lt_buf_fini(&scratch);
