@@ -1037,3 +1037,20 @@ lt_tmpl_expand(const struct lt_tmpl *t, struct lt_tmpl_ctx *ctx,
 			return -1;
 	return 0;
 }
+
+int
+lt_tmpl_missing_reason(const struct lt_tmpl_ctx *ctx, struct lt_buf *reason)
+{
+	const char *name = "?";
+
+	if (ctx->missing == 0)
+		return -1;
+	if (ctx->var_names != NULL)
+		name = ctx->var_names[ctx->missing_var];
+	lt_buf_reset(reason);
+	lt_buf_printf(reason, "check: variable %s is not set", name);
+	if (ctx->missing > 1)
+		lt_buf_printf(reason, " (and %u more)", ctx->missing - 1);
+	lt_buf_cstr(reason);
+	return 0;
+}

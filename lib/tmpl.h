@@ -211,6 +211,17 @@ int lt_tmpl_expand(const struct lt_tmpl *t, struct lt_tmpl_ctx *ctx,
     struct lt_buf *out);
 
 /*
+ * Writes the reason to fail a request whose templates met unset
+ * variables (ctx->missing > 0) into reason (reset first):
+ * "check: variable token is not set" (plus " (and N more)").  Returns 0,
+ * or -1 when ctx->missing is 0.  The engine decides whether an unset
+ * variable fails the request; lt-run does, so a login that failed does
+ * not go unnoticed in the requests that needed its token.
+ */
+int lt_tmpl_missing_reason(const struct lt_tmpl_ctx *ctx,
+    struct lt_buf *reason);
+
+/*
  * Appends the n bytes at p to out encoded per enc (the helper expansion
  * uses; also for the engine's own encoding needs).  Returns 0 or -1.
  */

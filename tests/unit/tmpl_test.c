@@ -145,6 +145,27 @@ test_basic(void)
 	    "an unset variable expands to nothing");
 	TAP_EQ_INT(ctx.missing, 1, "and is counted");
 	TAP_EQ_INT(ctx.missing_var, id, "with its id");
+	{
+		struct lt_buf r;
+		const char *names[] = { NULL, NULL, NULL, NULL, NULL, NULL,
+			NULL, NULL };
+
+		names[id] = "token";
+		ctx.var_names = names;
+		lt_buf_init(&r, 0);
+		TAP_OK(lt_tmpl_missing_reason(&ctx, &r) == 0 &&
+		    strcmp(r.data, "check: variable token is not set") == 0,
+		    "the reason names the variable");
+		ctx.missing = 3;
+		lt_tmpl_missing_reason(&ctx, &r);
+		TAP_EQ_STR(r.data, "check: variable token is not set (and 2 "
+				   "more)", "and counts the others");
+		ctx.missing = 0;
+		TAP_OK(lt_tmpl_missing_reason(&ctx, &r) != 0,
+		    "nothing missing, no reason");
+		ctx.var_names = NULL;
+		lt_buf_fini(&r);
+	}
 	lt_vars_set(&v, (size_t)id, "abc\"d", 5);
 	ctx.missing = 0;
 	TAP_EQ_STR(expand("Bearer ${token}", LT_ENC_NONE, &ctx), "Bearer abc\"d",
