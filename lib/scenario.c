@@ -1673,7 +1673,7 @@ parse_step(struct parser *p, const struct word *kw, struct pgroup *g,
 	if (g != NULL) {
 		if (add_task(p, g, weight, ps->scope, ps, NULL))
 			return -1;
-	} else {
+	} else if (hook != NULL) {
 		slot = vec_push(p->a, hook, sizeof(*slot));
 		if (slot == NULL)
 			return oom(p);
@@ -2385,13 +2385,16 @@ resolve_step(struct parser *p, struct pstep *ps)
 	int n = 0, i;
 	size_t k;
 
+	/* the scopes from the step up, then reversed: root first */
 	for (s = ps->scope;
 	     s != NULL && n < (int)(sizeof(chain) / sizeof(chain[0]));
 	     s = s->parent)
-		n++;
-	i = n;
-	for (s = ps->scope; s != NULL && i > 0; s = s->parent)
-		chain[--i] = s;
+		chain[n++] = s;
+	for (i = 0; i < n / 2; i++) {
+		s = chain[i];
+		chain[i] = chain[n - 1 - i];
+		chain[n - 1 - i] = s;
+	}
 	for (i = 0; i < n; i++) {
 		const struct lt_check *cv = chain[i]->checks.v;
 		const char *const *tv = chain[i]->tags.v;
