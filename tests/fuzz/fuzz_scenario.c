@@ -49,7 +49,7 @@ check_error(const struct lt_err *err, const uint8_t *d, size_t n)
 	char *end;
 
 	if (err->code == LT_EXIT_RUNTIME)
-		return;	/* out of memory */
+		return; /* out of memory */
 	check(err->code == LT_EXIT_USAGE, "a parse error is a usage error");
 	check(strncmp(err->msg, "t.lt:", 5) == 0, "errors start with the name");
 	line = strtol(err->msg + 5, &end, 10);
@@ -58,13 +58,12 @@ check_error(const struct lt_err *err, const uint8_t *d, size_t n)
 }
 
 static void
-expand_step(const struct lt_step *st, struct lt_tmpl_ctx *ctx,
-    struct lt_buf *b)
+expand_step(const struct lt_step *st, struct lt_tmpl_ctx *ctx, struct lt_buf *b)
 {
 	static const char hdrs[] = "HTTP/1.1 200 OK\r\nContent-Type: "
-				   "application/json\r\nLocation: /x\r\n\r\n";
+	                           "application/json\r\nLocation: /x\r\n\r\n";
 	static const char body[] = "{\"token\":\"t\",\"a\":{\"b\":[1,2]},"
-				   "\"price\":3}";
+	                           "\"price\":3}";
 	struct lt_response r = { 200, hdrs, sizeof(hdrs) - 1, body,
 		sizeof(body) - 1, 1234 };
 	struct lt_buf reason, scratch;
@@ -75,14 +74,17 @@ expand_step(const struct lt_step *st, struct lt_tmpl_ctx *ctx,
 	if (st->kind == LT_STEP_HTTP) {
 		lt_http_url(st->http, "http://h:1", ctx, b);
 		for (i = 0; i < st->http->nheaders; i++)
-			check(lt_tmpl_expand(st->http->headers[i].value, ctx,
-			    b) == 0, "header expands");
+			check(lt_tmpl_expand(
+			          st->http->headers[i].value, ctx, b) == 0,
+			    "header expands");
 		if (st->http->body != NULL)
 			check(lt_tmpl_expand(st->http->body, ctx, b) == 0,
 			    "body expands");
 		if (st->http->auth == LT_AUTH_BASIC)
-			check(lt_tmpl_expand(st->http->auth_user, ctx, b) == 0 &&
-			    lt_tmpl_expand(st->http->auth_pass, ctx, b) == 0,
+			check(
+			    lt_tmpl_expand(st->http->auth_user, ctx, b) == 0 &&
+			        lt_tmpl_expand(st->http->auth_pass, ctx, b) ==
+			            0,
 			    "auth expands");
 	} else if (st->kind == LT_STEP_EXEC) {
 		check(st->exec->argc >= 1, "exec has a command");
@@ -90,9 +92,10 @@ expand_step(const struct lt_step *st, struct lt_tmpl_ctx *ctx,
 			check(lt_tmpl_expand(st->exec->argv[i], ctx, b) == 0,
 			    "exec word expands");
 	} else if (st->kind == LT_STEP_SET) {
-		check(lt_tmpl_expand(st->set_value, ctx, b) == 0, "set expands");
-		lt_vars_set(ctx->vars, st->set_var, b->data ? b->data : "",
-		    b->len);
+		check(
+		    lt_tmpl_expand(st->set_value, ctx, b) == 0, "set expands");
+		lt_vars_set(
+		    ctx->vars, st->set_var, b->data ? b->data : "", b->len);
 	}
 	lt_buf_init(&reason, 0);
 	lt_buf_init(&scratch, 0);
@@ -131,11 +134,12 @@ walk(const struct lt_scenario *s, const struct lt_class *c)
 			ctx.seq++;
 			continue;
 		}
-		check(r == LT_CUR_STEP && st != NULL, "the cursor yields steps");
+		check(
+		    r == LT_CUR_STEP && st != NULL, "the cursor yields steps");
 		expand_step(st, &ctx, &b);
 	}
-	check(c->tasks.ntasks == 0 || i < 64 || ends > 0 ||
-	    c->non_start >= 32, "iterations end");
+	check(c->tasks.ntasks == 0 || i < 64 || ends > 0 || c->non_start >= 32,
+	    "iterations end");
 	lt_cursor_stop(&cur);
 	for (i = 0; i < 1000; i++) {
 		r = lt_cursor_next(&cur, &rng, &st);
@@ -156,7 +160,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t i;
 
 	if (lt_scenario_parse_buf("t.lt", (const char *)data, size,
-	    "/nonexistent-lt-fuzz", &s, &err) != 0) {
+	        "/nonexistent-lt-fuzz", &s, &err) != 0) {
 		check(s == NULL, "no scenario on error");
 		check_error(&err, data, size);
 		return 0;

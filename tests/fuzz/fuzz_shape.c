@@ -37,8 +37,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(sh != NULL, "alloc");
 	rc = lt_shape_feed(sh, (const char *)data, cut, 0, &err);
 	if (rc == 0)
-		rc = lt_shape_feed(sh, (const char *)data + cut, size - cut, 1,
-		    &err);
+		rc = lt_shape_feed(
+		    sh, (const char *)data + cut, size - cut, 1, &err);
 	if (rc != 0)
 		check(strncmp(err.msg, "s:", 2) == 0, "errors name the source");
 	while (lt_shape_next(sh, &st)) {

@@ -26,140 +26,172 @@ struct err_case {
 
 /* Each case: a scenario and the exact error message it must give. */
 static const struct err_case err_cases[] = {
-{ "task 5 GTE /x\n",
-  "t.lt:1:8: expected a method after 'task 5', got 'GTE'" },
-{ "user A\n  task 5 GTE /x\n",
-  "t.lt:2:10: expected a method after 'task 5', got 'GTE'" },
-{ "user A\n  GET\n",
-  "t.lt:2:6: expected a URL path (/x) or http:// URL after 'GET', got end of line" },
-{ "user A\n  GET products\n",
-  "t.lt:2:7: expected a URL path (/x) or http:// URL after 'GET', got 'products'" },
-{ "user A\n  GET /x bogus\n",
-  "t.lt:2:10: expected name, json, form, body or end of line after 'GET /x', got 'bogus'" },
-{ "user A weight\n",
-  "t.lt:1:14: expected a number after 'user A weight', got end of line" },
-{ "user A weight x\n",
-  "t.lt:1:15: expected a weight (a number >= 0) after 'user A weight', got 'x'" },
-{ "user A colour 3\n",
-  "t.lt:1:8: expected 'weight N', 'count N' or end of line after 'user A', got 'colour'" },
-{ "user A\n  GET /\nuser A\n  GET /\n",
-  "t.lt:3:6: user class 'A' already defined on line 1" },
-{ "user\n",
-  "t.lt:1:5: expected a class name after 'user', got end of line" },
-{ "host localhost:8080\nGET /\n",
-  "t.lt:1:6: expected a URL starting with http:// or https:// after 'host', got 'localhost:8080'" },
-{ "user A\n",
-  "t.lt:1: expected tasks in user class 'A'" },
-{ "wait between 2 1\n",
-  "t.lt:1:16: expected a maximum >= the minimum" },
-{ "wait sometimes\n",
-  "t.lt:1:6: expected between, constant, pacing, throughput or none after 'wait', got 'sometimes'" },
-{ "wait between 1\n",
-  "t.lt:1:15: expected a second duration after 'wait between 1', got end of line" },
-{ "wait throughput 0\n",
-  "t.lt:1:17: expected iterations per second (> 0) after 'wait throughput', got '0'" },
-{ "GET /\n  expect status 2000\n",
-  "t.lt:2:17: expected a status, a range (200-299) or 2xx after 'expect status', got '2000'" },
-{ "GET /\n  expect status\n",
-  "t.lt:2:16: expected a status, a range (200-299) or 2xx after 'expect status', got end of line" },
-{ "GET /\n  expect stat 200\n",
-  "t.lt:2:10: expected status, body, json, header or latency after 'expect', got 'stat'" },
-{ "GET /\n  expect body has \"x\"\n",
-  "t.lt:2:15: expected contains, not contains, ~ or !~ after 'expect body', got 'has'" },
-{ "GET /\n  expect body ~ \"(\"\n",
-  "t.lt:2:17: bad regex \"(\": Unmatched ( or \\(" },
-{ "GET /\n  expect json token == 1\n",
-  "t.lt:2:15: expected a JSON path starting with '.', as in .a.b[0]" },
-{ "GET /\n  expect json .a[x] == 1\n",
-  "t.lt:2:18: expected an integer index and ']' in the JSON path" },
-{ "GET /\n  expect json .a >= 1\n",
-  "t.lt:2:18: expected exists, missing, ==, != or ~ after 'expect json .a', got '>='" },
-{ "GET /\n  expect latency > 5ms\n",
-  "t.lt:2:18: expected '<' after 'expect latency', got '>'" },
-{ "GET /\n  expect latency < soon\n",
-  "t.lt:2:20: expected a duration (500ms, 2s) after 'expect latency <', got 'soon'" },
-{ "GET /\n  save 1x json .a\n",
-  "t.lt:2:8: expected a variable name after 'save', got '1x'" },
-{ "GET /\n  save t cookie a\n",
-  "t.lt:2:10: expected json, header, regex, status or body after 'save t', got 'cookie'" },
-{ "GET /\n  header NoColon\n",
-  "t.lt:2:10: expected 'Name: value' after 'header', got 'NoColon'" },
-{ "GET /\n  timeout forever\n",
-  "t.lt:2:11: expected a duration (5s, 500ms) after 'timeout', got 'forever'" },
-{ "GET /\n  redirects maybe\n",
-  "t.lt:2:13: expected 'on' or 'off' after 'redirects', got 'maybe'" },
-{ "GET /\n  json {\"a\": 1}\n  form a=1\n",
-  "t.lt:3:3: a second body for this request (the first is on line 2)" },
-{ "GET /x/${rnd 1 2}\n",
-  "t.lt:1:10: expected a builtin (random, choice, uuid, env, data, user, class, seq, time, ts_ms), got 'rnd'" },
-{ "GET /\n  body @/nonexistent/file\n",
-  "t.lt:2:9: /nonexistent/file: No such file or directory" },
-{ "GET /\n  body \"unterminated\n",
-  "t.lt:2:8: expected a closing '\"' for this string" },
-{ "GET /\n  wibble 3\n",
-  "t.lt:2:3: expected a request modifier (header, json, form, body, query, timeout, expect, save, tag, name...), got 'wibble'" },
-{ "exec\n",
-  "t.lt:1:5: expected a command after 'exec', got end of line" },
-{ "exec 2 ./x.sh\n  query a=1\n",
-  "t.lt:2:3: expected a modifier of 'exec' (timeout, output, expect, save, tag, name), got 'query'" },
-{ "group\n  task 0 GET /\n",
-  "t.lt:2:8: expected a weight >= 1" },
-{ "group\n  tag x\n",
-  "t.lt:1: expected indented tasks under this group" },
-{ "sequence 2\n",
-  "t.lt:1: expected indented tasks under this sequence" },
-{ "GET /\n   expect status 200\n  tag x\n",
-  "t.lt:3:3: indentation of 2 does not line up with the lines above (3)" },
-{ "  GET /\n",
-  "t.lt:1:1: unexpected indentation: this line is not inside a block" },
-{ "GET /\n\t  tag x\n",
-  "t.lt:2:4: indentation mixes tabs and spaces on one line" },
-{ "data d /nonexistent.csv\n",
-  "t.lt:1:8: /nonexistent.csv: No such file or directory" },
-{ "set 9 x\n",
-  "t.lt:1:5: expected a variable name after 'set', got '9'" },
-{ "tls pinned\n",
-  "t.lt:1:5: expected insecure, verify, cafile, cert or key after 'tls', got 'pinned'" },
-{ "auth digest a b\n",
-  "t.lt:1:6: expected basic, bearer or none after 'auth', got 'digest'" },
-{ "on_start\n  task GET /\n",
-  "t.lt:2:3: expected a method, exec, sleep or set, got 'task'" },
-{ "GET /\n  stream websocket\n",
-  "t.lt:2:10: expected 'sse' after 'stream', got 'websocket'" },
-{ "GET /\nuser A\n  GET /\n",
-  "t.lt:2:1: expected no 'user' after tasks at the top level (they make a class 'User')" },
-{ "GET /\n  tag\n",
-  "t.lt:2:6: expected a tag name after 'tag', got end of line" },
-{ "group\n group\n  group\n   group\n    group\n     group\n      group\n       group\n        group\n         GET /\n",
-  "t.lt:9:9: groups nest too deep (at most 8)" },
-{ "user A\n  on_start FOO /x\n",
-  "t.lt:2:12: expected a method, exec, sleep, set or end of line after 'on_start', got 'FOO'" },
-{ "",
-  "t.lt:1: expected at least one task or user class" },
-{ "# only a comment\n",
-  "t.lt:1: expected at least one task or user class" },
-{ "GET /\n  expect header\n",
-  "t.lt:2:16: expected a header name after 'expect header', got end of line" },
-{ "GET /\n  name\n",
-  "t.lt:2:7: expected a name after 'name', got end of line" },
-{ "GET /\n  query nokey\n",
-  "t.lt:2:9: expected 'key=value' after 'query', got 'nokey'" },
-{ "GET /\n  output json\n",
-  "t.lt:2:3: expected a request modifier (header, json, form, body, query, timeout, expect, save, tag, name...), got 'output'" },
-{ "exec ./x\n  output xml\n",
-  "t.lt:2:10: expected 'json' after 'output', got 'xml'" },
-{ "GET / json\n",
-  "t.lt:1:11: expected a JSON body after 'GET / json', got end of line" },
-{ "user A count -1\n",
-  "t.lt:1:14: expected a user count after 'user A count', got '-1'" },
-{ "sleep\n",
-  "t.lt:1:6: expected a duration (1.5, 500ms) after 'sleep', got end of line" },
-{ "sleep 1x\n",
-  "t.lt:1:7: expected a duration (1.5, 500ms) after 'sleep', got '1x'" },
-{ "GET /\n\"quoted\"\n",
-  "t.lt:2:1: expected a keyword, got 'quoted'" },
-{ "GET / name\n",
-  "t.lt:1:11: expected a name after 'GET / name', got end of line" },
+	{ "task 5 GTE /x\n",
+	    "t.lt:1:8: expected a method after 'task 5', got 'GTE'" },
+	{ "user A\n  task 5 GTE /x\n",
+	    "t.lt:2:10: expected a method after 'task 5', got 'GTE'" },
+	{ "user A\n  GET\n",
+	    "t.lt:2:6: expected a URL path (/x) or http:// URL after 'GET', "
+	    "got end of line" },
+	{ "user A\n  GET products\n",
+	    "t.lt:2:7: expected a URL path (/x) or http:// URL after 'GET', "
+	    "got 'products'" },
+	{ "user A\n  GET /x bogus\n",
+	    "t.lt:2:10: expected name, json, form, body or end of line after "
+	    "'GET /x', got 'bogus'" },
+	{ "user A weight\n",
+	    "t.lt:1:14: expected a number after 'user A weight', got end of "
+	    "line" },
+	{ "user A weight x\n",
+	    "t.lt:1:15: expected a weight (a number >= 0) after 'user A "
+	    "weight', got 'x'" },
+	{ "user A colour 3\n",
+	    "t.lt:1:8: expected 'weight N', 'count N' or end of line after "
+	    "'user A', got 'colour'" },
+	{ "user A\n  GET /\nuser A\n  GET /\n",
+	    "t.lt:3:6: user class 'A' already defined on line 1" },
+	{ "user\n",
+	    "t.lt:1:5: expected a class name after 'user', got end of line" },
+	{ "host localhost:8080\nGET /\n",
+	    "t.lt:1:6: expected a URL starting with http:// or https:// after "
+	    "'host', got 'localhost:8080'" },
+	{ "user A\n", "t.lt:1: expected tasks in user class 'A'" },
+	{ "wait between 2 1\n",
+	    "t.lt:1:16: expected a maximum >= the minimum" },
+	{ "wait sometimes\n",
+	    "t.lt:1:6: expected between, constant, pacing, throughput or none "
+	    "after 'wait', got 'sometimes'" },
+	{ "wait between 1\n",
+	    "t.lt:1:15: expected a second duration after 'wait between 1', got "
+	    "end of line" },
+	{ "wait throughput 0\n",
+	    "t.lt:1:17: expected iterations per second (> 0) after 'wait "
+	    "throughput', got '0'" },
+	{ "GET /\n  expect status 2000\n",
+	    "t.lt:2:17: expected a status, a range (200-299) or 2xx after "
+	    "'expect status', got '2000'" },
+	{ "GET /\n  expect status\n",
+	    "t.lt:2:16: expected a status, a range (200-299) or 2xx after "
+	    "'expect status', got end of line" },
+	{ "GET /\n  expect stat 200\n",
+	    "t.lt:2:10: expected status, body, json, header or latency after "
+	    "'expect', got 'stat'" },
+	{ "GET /\n  expect body has \"x\"\n",
+	    "t.lt:2:15: expected contains, not contains, ~ or !~ after 'expect "
+	    "body', got 'has'" },
+	{ "GET /\n  expect body ~ \"(\"\n",
+	    "t.lt:2:17: bad regex \"(\": Unmatched ( or \\(" },
+	{ "GET /\n  expect json token == 1\n",
+	    "t.lt:2:15: expected a JSON path starting with '.', as in "
+	    ".a.b[0]" },
+	{ "GET /\n  expect json .a[x] == 1\n",
+	    "t.lt:2:18: expected an integer index and ']' in the JSON path" },
+	{ "GET /\n  expect json .a >= 1\n",
+	    "t.lt:2:18: expected exists, missing, ==, != or ~ after 'expect "
+	    "json .a', got '>='" },
+	{ "GET /\n  expect latency > 5ms\n",
+	    "t.lt:2:18: expected '<' after 'expect latency', got '>'" },
+	{ "GET /\n  expect latency < soon\n",
+	    "t.lt:2:20: expected a duration (500ms, 2s) after 'expect latency "
+	    "<', got 'soon'" },
+	{ "GET /\n  save 1x json .a\n",
+	    "t.lt:2:8: expected a variable name after 'save', got '1x'" },
+	{ "GET /\n  save t cookie a\n",
+	    "t.lt:2:10: expected json, header, regex, status or body after "
+	    "'save t', got 'cookie'" },
+	{ "GET /\n  header NoColon\n",
+	    "t.lt:2:10: expected 'Name: value' after 'header', got 'NoColon'" },
+	{ "GET /\n  timeout forever\n",
+	    "t.lt:2:11: expected a duration (5s, 500ms) after 'timeout', got "
+	    "'forever'" },
+	{ "GET /\n  redirects maybe\n",
+	    "t.lt:2:13: expected 'on' or 'off' after 'redirects', got "
+	    "'maybe'" },
+	{ "GET /\n  json {\"a\": 1}\n  form a=1\n",
+	    "t.lt:3:3: a second body for this request (the first is on line "
+	    "2)" },
+	{ "GET /x/${rnd 1 2}\n",
+	    "t.lt:1:10: expected a builtin (random, choice, uuid, env, data, "
+	    "user, class, seq, time, ts_ms), got 'rnd'" },
+	{ "GET /\n  body @/nonexistent/file\n",
+	    "t.lt:2:9: /nonexistent/file: No such file or directory" },
+	{ "GET /\n  body \"unterminated\n",
+	    "t.lt:2:8: expected a closing '\"' for this string" },
+	{ "GET /\n  wibble 3\n",
+	    "t.lt:2:3: expected a request modifier (header, json, form, body, "
+	    "query, timeout, expect, save, tag, name...), got 'wibble'" },
+	{ "exec\n",
+	    "t.lt:1:5: expected a command after 'exec', got end of line" },
+	{ "exec 2 ./x.sh\n  query a=1\n",
+	    "t.lt:2:3: expected a modifier of 'exec' (timeout, output, expect, "
+	    "save, tag, name), got 'query'" },
+	{ "group\n  task 0 GET /\n", "t.lt:2:8: expected a weight >= 1" },
+	{ "group\n  tag x\n",
+	    "t.lt:1: expected indented tasks under this group" },
+	{ "sequence 2\n",
+	    "t.lt:1: expected indented tasks under this sequence" },
+	{ "GET /\n   expect status 200\n  tag x\n",
+	    "t.lt:3:3: indentation of 2 does not line up with the lines above "
+	    "(3)" },
+	{ "  GET /\n",
+	    "t.lt:1:1: unexpected indentation: this line is not inside a "
+	    "block" },
+	{ "GET /\n\t  tag x\n",
+	    "t.lt:2:4: indentation mixes tabs and spaces on one line" },
+	{ "data d /nonexistent.csv\n",
+	    "t.lt:1:8: /nonexistent.csv: No such file or directory" },
+	{ "set 9 x\n",
+	    "t.lt:1:5: expected a variable name after 'set', got '9'" },
+	{ "tls pinned\n",
+	    "t.lt:1:5: expected insecure, verify, cafile, cert or key after "
+	    "'tls', got 'pinned'" },
+	{ "auth digest a b\n",
+	    "t.lt:1:6: expected basic, bearer or none after 'auth', got "
+	    "'digest'" },
+	{ "on_start\n  task GET /\n",
+	    "t.lt:2:3: expected a method, exec, sleep or set, got 'task'" },
+	{ "GET /\n  stream websocket\n",
+	    "t.lt:2:10: expected 'sse' after 'stream', got 'websocket'" },
+	{ "GET /\nuser A\n  GET /\n",
+	    "t.lt:2:1: expected no 'user' after tasks at the top level (they "
+	    "make a class 'User')" },
+	{ "GET /\n  tag\n",
+	    "t.lt:2:6: expected a tag name after 'tag', got end of line" },
+	{ "group\n group\n  group\n   group\n    group\n     group\n      "
+	  "group\n       group\n        group\n         GET /\n",
+	    "t.lt:9:9: groups nest too deep (at most 8)" },
+	{ "user A\n  on_start FOO /x\n",
+	    "t.lt:2:12: expected a method, exec, sleep, set or end of line "
+	    "after 'on_start', got 'FOO'" },
+	{ "", "t.lt:1: expected at least one task or user class" },
+	{ "# only a comment\n",
+	    "t.lt:1: expected at least one task or user class" },
+	{ "GET /\n  expect header\n",
+	    "t.lt:2:16: expected a header name after 'expect header', got end "
+	    "of line" },
+	{ "GET /\n  name\n",
+	    "t.lt:2:7: expected a name after 'name', got end of line" },
+	{ "GET /\n  query nokey\n",
+	    "t.lt:2:9: expected 'key=value' after 'query', got 'nokey'" },
+	{ "GET /\n  output json\n",
+	    "t.lt:2:3: expected a request modifier (header, json, form, body, "
+	    "query, timeout, expect, save, tag, name...), got 'output'" },
+	{ "exec ./x\n  output xml\n",
+	    "t.lt:2:10: expected 'json' after 'output', got 'xml'" },
+	{ "GET / json\n",
+	    "t.lt:1:11: expected a JSON body after 'GET / json', got end of "
+	    "line" },
+	{ "user A count -1\n",
+	    "t.lt:1:14: expected a user count after 'user A count', got '-1'" },
+	{ "sleep\n",
+	    "t.lt:1:6: expected a duration (1.5, 500ms) after 'sleep', got end "
+	    "of line" },
+	{ "sleep 1x\n",
+	    "t.lt:1:7: expected a duration (1.5, 500ms) after 'sleep', got "
+	    "'1x'" },
+	{ "GET /\n\"quoted\"\n", "t.lt:2:1: expected a keyword, got 'quoted'" },
+	{ "GET / name\n",
+	    "t.lt:1:11: expected a name after 'GET / name', got end of line" },
 };
 
 static struct lt_scenario *
@@ -168,8 +200,8 @@ parse(const char *text)
 	struct lt_scenario *s;
 	struct lt_err err;
 
-	if (lt_scenario_parse_buf("t.lt", text, strlen(text), dir, &s,
-	    &err) != 0) {
+	if (lt_scenario_parse_buf("t.lt", text, strlen(text), dir, &s, &err) !=
+	    0) {
 		printf("# parse error: %s\n", err.msg);
 		return NULL;
 	}
@@ -212,8 +244,10 @@ test_errors(void)
 		}
 		snprintf(desc, sizeof(desc), "error case %zu: message", i);
 		TAP_EQ_STR(err.msg, err_cases[i].msg, desc);
-		TAP_OK(err.code == LT_EXIT_USAGE, "error case %zu is a usage "
-		    "error (exit 2)", i);
+		TAP_OK(err.code == LT_EXIT_USAGE,
+		    "error case %zu is a usage "
+		    "error (exit 2)",
+		    i);
 	}
 }
 
@@ -257,7 +291,8 @@ test_design_example(void)
 	    "\n"
 	    "user Browser weight 3\n"
 	    "  wait between 0.5 2\n"
-	    "  on_start POST /login json {\"user\": \"u${user}\", \"password\": \"secret\"}\n"
+	    "  on_start POST /login json {\"user\": \"u${user}\", "
+	    "\"password\": \"secret\"}\n"
 	    "    expect status 200\n"
 	    "    save token json .token\n"
 	    "  task 5 GET /products\n"
@@ -287,19 +322,23 @@ test_design_example(void)
 	TAP_EQ_STR(b->name, "Browser", "class name");
 	TAP_OK(b->weight == 3 && y->weight == 1, "class weights");
 	TAP_OK(b->wait.kind == LT_WAIT_BETWEEN && b->wait.a_s == 0.5 &&
-	    b->wait.b_s == 2, "wait between");
+	        b->wait.b_s == 2,
+	    "wait between");
 	TAP_OK(y->wait.kind == LT_WAIT_PACING && y->wait.a_s == 2, "pacing");
 	TAP_EQ_INT(b->non_start, 1, "one on_start step");
 	st = b->on_start[0];
 	TAP_EQ_STR(st->http->method, "POST", "on_start method");
 	TAP_EQ_STR(x(st->http->body),
-	    "{\"user\": \"u5\", \"password\": \"secret\"}", "json body template");
+	    "{\"user\": \"u5\", \"password\": \"secret\"}",
+	    "json body template");
 	TAP_EQ_INT(st->http->body_kind, LT_BODY_JSON, "json body kind");
 	TAP_OK(hdr(st->http, "Content-Type") != NULL &&
-	    strcmp(x(hdr(st->http, "Content-Type")->value),
-	    "application/json") == 0, "json sets Content-Type");
+	        strcmp(x(hdr(st->http, "Content-Type")->value),
+	            "application/json") == 0,
+	    "json sets Content-Type");
 	TAP_OK(st->checks.has_status && st->checks.ncap == 1 &&
-	    st->checks.need_json, "on_start checks and capture");
+	        st->checks.need_json,
+	    "on_start checks and capture");
 	TAP_EQ_INT(b->tasks.ntasks, 2, "two tasks");
 	TAP_EQ_INT(b->tasks.total_weight, 6, "task weights add up");
 	st = b->tasks.tasks[1].step;
@@ -311,8 +350,9 @@ test_design_example(void)
 	TAP_EQ_INT(st->checks.n, 2, "two checks");
 	TAP_EQ_INT(y->tasks.ntasks, 1, "the sequence is one task");
 	TAP_OK(y->tasks.tasks[0].group != NULL &&
-	    y->tasks.tasks[0].group->kind == LT_GROUP_SEQUENCE &&
-	    y->tasks.tasks[0].group->ntasks == 3, "a sequence of three");
+	        y->tasks.tasks[0].group->kind == LT_GROUP_SEQUENCE &&
+	        y->tasks.tasks[0].group->ntasks == 3,
+	    "a sequence of three");
 	st = y->tasks.tasks[0].group->tasks[2].step;
 	TAP_EQ_INT(st->http->body_kind, LT_BODY_FORM, "form body");
 	TAP_OK(st->ntags == 1 && strcmp(st->tags[0], "checkout") == 0, "tag");
@@ -324,42 +364,41 @@ test_design_example(void)
 static void
 test_settings(void)
 {
-	static const char text[] =
-	    "header X-Run: r1\n"
-	    "header X-Over: top\n"
-	    "timeout 5s\n"
-	    "gzip on\n"
-	    "expect status 2xx\n"
-	    "tls insecure\n"
-	    "user A count 4\n"
-	    "  host http://127.0.0.1:9\n"
-	    "  timeout 2500ms\n"
-	    "  auth basic ann ${pw}\n"
-	    "  group 2\n"
-	    "    header X-Over: group\n"
-	    "    redirects off\n"
-	    "    tag g\n"
-	    "    GET /a\n"
-	    "      header x-over: step\n"
-	    "      timeout none\n"
-	    "      http2 on\n"
-	    "      tls cafile ca.pem\n"
-	    "      tls cert c.pem\n"
-	    "      tls key k.pem\n"
-	    "      expect json .ok\n"
-	    "      tag s g\n"
-	    "    GET http://other:1/b?x=1\n"
-	    "      auth bearer ${tok}\n"
-	    "      query q=${v}\n"
-	    "      query r=2\n"
-	    "      stream sse\n"
-	    "      auth none\n"
-	    "  task GET /c\n"
-	    "    body \"line1\\nline2\"\n"
-	    "  task GET /d\n"
-	    "    body raw text ${user}\n"
-	    "  task GET /e\n"
-	    "    body @body.bin\n";
+	static const char text[] = "header X-Run: r1\n"
+	                           "header X-Over: top\n"
+	                           "timeout 5s\n"
+	                           "gzip on\n"
+	                           "expect status 2xx\n"
+	                           "tls insecure\n"
+	                           "user A count 4\n"
+	                           "  host http://127.0.0.1:9\n"
+	                           "  timeout 2500ms\n"
+	                           "  auth basic ann ${pw}\n"
+	                           "  group 2\n"
+	                           "    header X-Over: group\n"
+	                           "    redirects off\n"
+	                           "    tag g\n"
+	                           "    GET /a\n"
+	                           "      header x-over: step\n"
+	                           "      timeout none\n"
+	                           "      http2 on\n"
+	                           "      tls cafile ca.pem\n"
+	                           "      tls cert c.pem\n"
+	                           "      tls key k.pem\n"
+	                           "      expect json .ok\n"
+	                           "      tag s g\n"
+	                           "    GET http://other:1/b?x=1\n"
+	                           "      auth bearer ${tok}\n"
+	                           "      query q=${v}\n"
+	                           "      query r=2\n"
+	                           "      stream sse\n"
+	                           "      auth none\n"
+	                           "  task GET /c\n"
+	                           "    body \"line1\\nline2\"\n"
+	                           "  task GET /d\n"
+	                           "    body raw text ${user}\n"
+	                           "  task GET /e\n"
+	                           "    body @body.bin\n";
 	struct lt_scenario *s;
 	const struct lt_class *c;
 	const struct lt_group *g;
@@ -376,7 +415,8 @@ test_settings(void)
 	TAP_EQ_STR(c->name, "A", "class name");
 	g = c->tasks.tasks[0].group;
 	TAP_OK(g != NULL && c->tasks.tasks[0].weight == 2 &&
-	    g->kind == LT_GROUP_WEIGHTED, "group 2");
+	        g->kind == LT_GROUP_WEIGHTED,
+	    "group 2");
 	a = g->tasks[0].step->http;
 	b = g->tasks[1].step->http;
 	TAP_EQ_STR(x(hdr(a, "X-Run")->value), "r1", "inherited header");
@@ -395,7 +435,7 @@ test_settings(void)
 	TAP_OK(a->http2 && !b->http2, "http2 per request");
 	TAP_OK(a->tls.insecure && b->tls.insecure, "tls insecure inherited");
 	TAP_OK(a->tls.cafile && strstr(a->tls.cafile, "/ca.pem") &&
-	    strstr(a->tls.cert, "/c.pem") && strstr(a->tls.key, "/k.pem"),
+	        strstr(a->tls.cert, "/c.pem") && strstr(a->tls.key, "/k.pem"),
 	    "tls files resolved from the scenario directory");
 	TAP_EQ_INT(a->auth, LT_AUTH_BASIC, "auth basic from the class");
 	TAP_EQ_STR(x(a->auth_user), "ann", "basic user");
@@ -404,7 +444,8 @@ test_settings(void)
 	    "auth bearer is an Authorization header");
 	TAP_EQ_INT(g->tasks[0].step->checks.n, 2, "inherited expect + own");
 	TAP_OK(g->tasks[0].step->checks.has_status &&
-	    g->tasks[0].step->checks.need_json, "flags");
+	        g->tasks[0].step->checks.need_json,
+	    "flags");
 	TAP_EQ_INT(g->tasks[0].step->ntags, 2, "tags deduplicated: g, s");
 	TAP_OK(b->url_absolute && !a->url_absolute, "absolute URLs");
 	TAP_EQ_INT(b->nquery, 2, "query pairs");
@@ -414,8 +455,9 @@ test_settings(void)
 	TAP_EQ_STR(x(c->tasks.tasks[2].step->http->body), "raw text 5",
 	    "unquoted body is the rest of the line");
 	TAP_OK(c->tasks.tasks[3].step->http->body_kind == LT_BODY_FILE &&
-	    c->tasks.tasks[3].step->http->body_len == 8 &&
-	    memcmp(c->tasks.tasks[3].step->http->body_data, "BIN\001DATA", 8) == 0,
+	        c->tasks.tasks[3].step->http->body_len == 8 &&
+	        memcmp(c->tasks.tasks[3].step->http->body_data, "BIN\001DATA",
+	            8) == 0,
 	    "body @file read at load");
 	lt_scenario_free(s);
 }
@@ -460,12 +502,13 @@ test_steps(void)
 	TAP_OK(c->wait.kind == LT_WAIT_CONSTANT && c->wait.a_s == 1.5,
 	    "wait constant");
 	TAP_OK(s->classes[1].wait.kind == LT_WAIT_THROUGHPUT &&
-	    s->classes[1].wait.per_s == 4 && s->classes[1].wait.a_s == 0.25,
+	        s->classes[1].wait.per_s == 4 && s->classes[1].wait.a_s == 0.25,
 	    "wait throughput");
 	TAP_OK(s->classes[2].wait.kind == LT_WAIT_NONE, "wait none");
 	TAP_EQ_INT(c->non_start, 2, "on_start block");
 	TAP_OK(c->on_start[1]->kind == LT_STEP_SLEEP &&
-	    c->on_start[1]->sleep_s == 0.25, "sleep step");
+	        c->on_start[1]->sleep_s == 0.25,
+	    "sleep step");
 	TAP_EQ_INT(c->non_stop, 1, "on_stop one-liner");
 	TAP_OK(c->on_stop[0]->kind == LT_STEP_EXEC, "on_stop exec");
 	st = c->tasks.tasks[0].step;
@@ -490,7 +533,8 @@ test_steps(void)
 	TAP_OK(lt_scenario_user_init(s, c, &v, &ctx) == 0, "user init");
 	TAP_EQ_STR(lt_vars_get(&v, (size_t)lt_scenario_var(s, "base"), NULL),
 	    "v9", "scenario set expanded per user");
-	TAP_EQ_STR(lt_vars_get(&v, (size_t)lt_scenario_var(s, "greeting"), NULL),
+	TAP_EQ_STR(
+	    lt_vars_get(&v, (size_t)lt_scenario_var(s, "greeting"), NULL),
 	    "hello v9", "class set sees the earlier set");
 	lt_vars_fini(&v);
 	lt_scenario_free(s);
@@ -502,14 +546,15 @@ test_implicit(void)
 	struct lt_scenario *s = parse("GET /\n");
 
 	TAP_OK(s != NULL && s->nclasses == 1 &&
-	    strcmp(s->classes[0].name, "User") == 0 &&
-	    s->classes[0].weight == 1, "a bare request makes class User");
+	        strcmp(s->classes[0].name, "User") == 0 &&
+	        s->classes[0].weight == 1,
+	    "a bare request makes class User");
 	lt_scenario_free(s);
 	s = parse("host http://h:1\nwait between 1 2\nheader A: b\n"
-		  "on_start GET /in\nGET /\n");
+	          "on_start GET /in\nGET /\n");
 	TAP_OK(s != NULL && s->classes[0].non_start == 1 &&
-	    s->classes[0].wait.kind == LT_WAIT_BETWEEN &&
-	    s->classes[0].tasks.tasks[0].step->http->nheaders == 1,
+	        s->classes[0].wait.kind == LT_WAIT_BETWEEN &&
+	        s->classes[0].tasks.tasks[0].step->http->nheaders == 1,
 	    "top-level settings apply to the implicit class");
 	lt_scenario_free(s);
 	s = parse("\xef\xbb\xbfGET /\r\n  expect status 200\r\n");
@@ -518,11 +563,14 @@ test_implicit(void)
 	s = parse("GET /\r\n  expect status 200\r\n\t\n# end\n");
 	TAP_OK(s != NULL, "CRLF line ends and blank lines with tabs");
 	lt_scenario_free(s);
-	s = parse("POST /x name /x (big) json {\"a\": 1}\nGET /y name \"q n\"\n");
+	s = parse(
+	    "POST /x name /x (big) json {\"a\": 1}\nGET /y name \"q n\"\n");
 	TAP_OK(s != NULL &&
-	    strcmp(s->classes[0].tasks.tasks[0].step->name, "/x (big)") == 0 &&
-	    s->classes[0].tasks.tasks[0].step->http->body_kind == LT_BODY_JSON &&
-	    strcmp(s->classes[0].tasks.tasks[1].step->name, "q n") == 0,
+	        strcmp(s->classes[0].tasks.tasks[0].step->name, "/x (big)") ==
+	            0 &&
+	        s->classes[0].tasks.tasks[0].step->http->body_kind ==
+	            LT_BODY_JSON &&
+	        strcmp(s->classes[0].tasks.tasks[1].step->name, "q n") == 0,
 	    "names with blanks on the request line, then a body");
 	lt_scenario_free(s);
 	s = parse("user A\n\tGET /\n\t\texpect status 200\n");
@@ -532,8 +580,8 @@ test_implicit(void)
 
 /* Runs n iterations of class k and counts each step by its name. */
 static void
-count_names(const struct lt_class *k, int n, const char **names, int *counts,
-    int nn)
+count_names(
+    const struct lt_class *k, int n, const char **names, int *counts, int nn)
 {
 	struct lt_cursor cur;
 	struct lt_rng rng;
@@ -559,26 +607,25 @@ count_names(const struct lt_class *k, int n, const char **names, int *counts,
 static void
 test_cursor(void)
 {
-	static const char text[] =
-	    "user A\n"
-	    "  on_start GET /start\n"
-	    "  on_stop GET /stop\n"
-	    "  task 3 GET /a\n"
-	    "  task 1 GET /b\n"
-	    "  group 4\n"
-	    "    GET /c\n"
-	    "    task 3 GET /d\n"
-	    "user S\n"
-	    "  sequence\n"
-	    "    GET /1\n"
-	    "    task 2 GET /2\n"
-	    "    group\n"
-	    "      GET /g1\n"
-	    "      GET /g2\n"
-	    "    sequence\n"
-	    "      GET /n1\n"
-	    "      GET /n2\n"
-	    "    GET /3\n";
+	static const char text[] = "user A\n"
+	                           "  on_start GET /start\n"
+	                           "  on_stop GET /stop\n"
+	                           "  task 3 GET /a\n"
+	                           "  task 1 GET /b\n"
+	                           "  group 4\n"
+	                           "    GET /c\n"
+	                           "    task 3 GET /d\n"
+	                           "user S\n"
+	                           "  sequence\n"
+	                           "    GET /1\n"
+	                           "    task 2 GET /2\n"
+	                           "    group\n"
+	                           "      GET /g1\n"
+	                           "      GET /g2\n"
+	                           "    sequence\n"
+	                           "      GET /n1\n"
+	                           "      GET /n2\n"
+	                           "    GET /3\n";
 	static const char *names[] = { "/a", "/b", "/c", "/d" };
 	struct lt_scenario *s = parse(text);
 	struct lt_cursor cur;
@@ -595,9 +642,9 @@ test_cursor(void)
 	TAP_EQ_INT(total, 16000, "one step per weighted iteration");
 	/* expected shares: a 3/8, b 1/8, c 4/8*1/4, d 4/8*3/4 */
 	TAP_OK(fabs(counts[0] / 16000.0 - 0.375) < 0.02 &&
-	    fabs(counts[1] / 16000.0 - 0.125) < 0.02 &&
-	    fabs(counts[2] / 16000.0 - 0.125) < 0.02 &&
-	    fabs(counts[3] / 16000.0 - 0.375) < 0.02,
+	        fabs(counts[1] / 16000.0 - 0.125) < 0.02 &&
+	        fabs(counts[2] / 16000.0 - 0.125) < 0.02 &&
+	        fabs(counts[3] / 16000.0 - 0.375) < 0.02,
 	    "weights hold, nested too (%d %d %d %d)", counts[0], counts[1],
 	    counts[2], counts[3]);
 
@@ -614,7 +661,8 @@ test_cursor(void)
 	TAP_OK(r == LT_CUR_STEP && strcmp(st->name, "/stop") == 0,
 	    "stop runs on_stop");
 	TAP_EQ_INT(lt_cursor_next(&cur, &rng, &st), LT_CUR_DONE, "then done");
-	TAP_EQ_INT(lt_cursor_next(&cur, &rng, &st), LT_CUR_DONE, "and stays done");
+	TAP_EQ_INT(
+	    lt_cursor_next(&cur, &rng, &st), LT_CUR_DONE, "and stays done");
 
 	lt_cursor_init(&cur, &s->classes[1]);
 	for (i = 0; i < 16; i++) {
@@ -629,7 +677,8 @@ test_cursor(void)
 		}
 	}
 	TAP_EQ_STR(seq, "1 2 2 g n1 n2 3 | 1 2 2 g n1 n2 3 | ",
-	    "sequence order, weight repeats, a group runs one, nested sequence");
+	    "sequence order, weight repeats, a group runs one, nested "
+	    "sequence");
 	lt_scenario_free(s);
 }
 
@@ -692,25 +741,26 @@ url(const struct lt_scenario *s, int task, const char *host, int *rc)
 	ctx.rng = &rng;
 	ctx.user = 4;
 	lt_buf_reset(&b);
-	*rc = lt_http_url(s->classes[0].tasks.tasks[task].step->http, host,
-	    &ctx, &b);
+	*rc = lt_http_url(
+	    s->classes[0].tasks.tasks[task].step->http, host, &ctx, &b);
 	return lt_buf_cstr(&b);
 }
 
 static void
 test_urls(void)
 {
-	struct lt_scenario *s = parse(
-	    "GET /items/${user}\n  query a=b c\n  query n=${user}\n"
-	    "GET /x?k=1\n  query y=2\n"
-	    "GET http://abs:1/p\n"
-	    "GET ${path}\n");
+	struct lt_scenario *s =
+	    parse("GET /items/${user}\n  query a=b c\n  query n=${user}\n"
+	          "GET /x?k=1\n  query y=2\n"
+	          "GET http://abs:1/p\n"
+	          "GET ${path}\n");
 	int rc;
 
 	TAP_OK(s != NULL, "url scenario parses");
 	if (s == NULL)
 		return;
-	TAP_EQ_STR(url(s, 0, "http://h:8/", &rc), "http://h:8/items/4?a=b c&n=4",
+	TAP_EQ_STR(url(s, 0, "http://h:8/", &rc),
+	    "http://h:8/items/4?a=b c&n=4",
 	    "host joined, query appended (literal text kept)");
 	TAP_EQ_STR(url(s, 1, "http://h:8", &rc), "http://h:8/x?k=1&y=2",
 	    "query after an existing ?");
@@ -741,8 +791,9 @@ kept(const struct lt_scenario *s, const char *cls, const char *name)
 				continue;
 			for (k = 0; k < g->tasks[j].group->ntasks; k++)
 				if (g->tasks[j].group->tasks[k].step &&
-				    strcmp(g->tasks[j].group->tasks[k].step->name,
-				    name) == 0)
+				    strcmp(
+				        g->tasks[j].group->tasks[k].step->name,
+				        name) == 0)
 					return 1;
 		}
 	}
@@ -752,57 +803,59 @@ kept(const struct lt_scenario *s, const char *cls, const char *name)
 static void
 test_tags(void)
 {
-	static const char text[] =
-	    "user A\n"
-	    "  task 2 GET /a\n"
-	    "    tag browse\n"
-	    "  task GET /b\n"
-	    "    tag buy slow\n"
-	    "  group\n"
-	    "    tag grp\n"
-	    "    GET /c\n"
-	    "    GET /d\n"
-	    "      tag slow\n"
-	    "user B\n"
-	    "  GET /e\n"
-	    "    tag other\n";
+	static const char text[] = "user A\n"
+	                           "  task 2 GET /a\n"
+	                           "    tag browse\n"
+	                           "  task GET /b\n"
+	                           "    tag buy slow\n"
+	                           "  group\n"
+	                           "    tag grp\n"
+	                           "    GET /c\n"
+	                           "    GET /d\n"
+	                           "      tag slow\n"
+	                           "user B\n"
+	                           "  GET /e\n"
+	                           "    tag other\n";
 	struct lt_scenario *s;
 	struct lt_err err;
 
 	s = parse(text);
 	TAP_OK(s && lt_scenario_filter_tags(s, NULL, "", &err) == 0 &&
-	    s->nclasses == 2 && s->classes[0].tasks.ntasks == 3,
+	        s->nclasses == 2 && s->classes[0].tasks.ntasks == 3,
 	    "no filter keeps everything");
 	lt_scenario_free(s);
 	s = parse(text);
 	TAP_OK(s && lt_scenario_filter_tags(s, "browse,grp", NULL, &err) == 0,
 	    "--tags browse,grp");
-	TAP_OK(s && s->nclasses == 1 && kept(s, "A", "/a") && !kept(s, "A", "/b")
-	    && kept(s, "A", "/c") && kept(s, "A", "/d"),
+	TAP_OK(s && s->nclasses == 1 && kept(s, "A", "/a") &&
+	        !kept(s, "A", "/b") && kept(s, "A", "/c") && kept(s, "A", "/d"),
 	    "keeps tagged tasks and group members; drops class B");
-	TAP_EQ_INT(s ? s->classes[0].tasks.total_weight : 0, 3,
-	    "weights recomputed");
+	TAP_EQ_INT(
+	    s ? s->classes[0].tasks.total_weight : 0, 3, "weights recomputed");
 	lt_scenario_free(s);
 	s = parse(text);
 	TAP_OK(s && lt_scenario_filter_tags(s, NULL, "slow", &err) == 0 &&
-	    kept(s, "A", "/a") && !kept(s, "A", "/b") && kept(s, "A", "/c") &&
-	    !kept(s, "A", "/d") && kept(s, "B", "/e"),
+	        kept(s, "A", "/a") && !kept(s, "A", "/b") &&
+	        kept(s, "A", "/c") && !kept(s, "A", "/d") && kept(s, "B", "/e"),
 	    "--exclude-tags slow, also inside a group");
 	lt_scenario_free(s);
 	s = parse(text);
 	TAP_OK(s && lt_scenario_filter_tags(s, "grp", "slow", &err) == 0 &&
-	    kept(s, "A", "/c") && !kept(s, "A", "/d") && !kept(s, "A", "/a"),
+	        kept(s, "A", "/c") && !kept(s, "A", "/d") &&
+	        !kept(s, "A", "/a"),
 	    "exclusion wins over inclusion");
 	lt_scenario_free(s);
 	s = parse(text);
 	TAP_OK(s && lt_scenario_filter_tags(s, "nothing", NULL, &err) != 0 &&
-	    strcmp(err.msg, "t.lt: no tasks left after --tags/--exclude-tags")
-	    == 0 && err.code == LT_EXIT_USAGE, "nothing left is an error");
+	        strcmp(err.msg,
+	            "t.lt: no tasks left after --tags/--exclude-tags") == 0 &&
+	        err.code == LT_EXIT_USAGE,
+	    "nothing left is an error");
 	lt_scenario_free(s);
 	s = parse(text);
 	TAP_OK(s && lt_scenario_filter_tags(s, "grp", NULL, &err) == 0 &&
-	    s->classes[0].tasks.ntasks == 1 &&
-	    s->classes[0].tasks.tasks[0].group != NULL,
+	        s->classes[0].tasks.ntasks == 1 &&
+	        s->classes[0].tasks.tasks[0].group != NULL,
 	    "a tagged group keeps all its tasks");
 	lt_scenario_free(s);
 }
@@ -815,37 +868,95 @@ test_load(void)
 	char path[256];
 
 	write_file("ids.csv", "id,name\n1,one\n2,two\n", 0644);
-	write_file("plain.lt", "data ids ids.csv csv\nGET /i/${data ids id}\n",
-	    0644);
+	write_file(
+	    "plain.lt", "data ids ids.csv csv\nGET /i/${data ids id}\n", 0644);
 	snprintf(path, sizeof(path), "%s/plain.lt", dir);
 	TAP_OK(lt_scenario_load(path, &s, &err) == 0 && s->ndatas == 1 &&
-	    s->datas[0]->nrows == 2, "load a file; data relative to it");
+	        s->datas[0]->nrows == 2,
+	    "load a file; data relative to it");
 	lt_scenario_free(s);
-	write_file("gen.sh", "#!/bin/sh\nfor i in 1 2 3; do\n"
-			     "  printf 'user U%s\\n  GET /u/%s\\n' $i $i\ndone\n",
+	write_file("gen.sh",
+	    "#!/bin/sh\nfor i in 1 2 3; do\n"
+	    "  printf 'user U%s\\n  GET /u/%s\\n' $i $i\ndone\n",
 	    0755);
 	snprintf(path, sizeof(path), "%s/gen.sh", dir);
 	s = NULL;
 	TAP_OK(lt_scenario_load(path, &s, &err) == 0 && s->nclasses == 3 &&
-	    strcmp(s->classes[2].name, "U3") == 0,
+	        strcmp(s->classes[2].name, "U3") == 0,
 	    "an executable scenario is run and its output parsed");
 	lt_scenario_free(s);
 	write_file("bad.sh", "#!/bin/sh\necho 'GET /'\nexit 3\n", 0755);
 	snprintf(path, sizeof(path), "%s/bad.sh", dir);
 	TAP_OK(lt_scenario_load(path, &s, &err) != 0 &&
-	    strstr(err.msg, "scenario generator exited with status 3") != NULL &&
-	    err.code == LT_EXIT_USAGE, "a failing generator: %s", err.msg);
+	        strstr(err.msg, "scenario generator exited with status 3") !=
+	            NULL &&
+	        err.code == LT_EXIT_USAGE,
+	    "a failing generator: %s", err.msg);
 	write_file("badsyn.sh", "#!/bin/sh\necho 'GTE /'\n", 0755);
 	snprintf(path, sizeof(path), "%s/badsyn.sh", dir);
 	TAP_OK(lt_scenario_load(path, &s, &err) != 0 &&
-	    strstr(err.msg, "badsyn.sh:1:1: expected host, user") != NULL,
+	        strstr(err.msg, "badsyn.sh:1:1: expected host, user") != NULL,
 	    "generated text errors name the generator: %s", err.msg);
 	snprintf(path, sizeof(path), "%s/none.lt", dir);
 	TAP_OK(lt_scenario_load(path, &s, &err) != 0 &&
-	    strstr(err.msg, "No such file") && err.code == LT_EXIT_USAGE,
+	        strstr(err.msg, "No such file") && err.code == LT_EXIT_USAGE,
 	    "missing file: %s", err.msg);
 	TAP_OK(lt_scenario_load(dir, &s, &err) != 0 &&
-	    strstr(err.msg, "is a directory"), "a directory");
+	        strstr(err.msg, "is a directory"),
+	    "a directory");
+}
+
+static void
+test_include(void)
+{
+	struct lt_scenario *s = NULL;
+	struct lt_err err;
+	char path[256], want[512];
+
+	mkdir(strcat(strcpy(path, dir), "/inc"), 0755);
+	write_file("inc/common.lt",
+	    "header X-Common: 1\ndata ids ids.txt\n"
+	    "user Shared weight 2\n  GET /s/${data ids}\n",
+	    0644);
+	write_file("inc/ids.txt", "7\n", 0644);
+	write_file(
+	    "main.lt", "include inc/common.lt\nuser Own\n  GET /o\n", 0644);
+	snprintf(path, sizeof(path), "%s/main.lt", dir);
+	TAP_OK(lt_scenario_load(path, &s, &err) == 0 && s->nclasses == 2 &&
+	        strcmp(s->classes[0].name, "Shared") == 0 &&
+	        s->classes[1].tasks.tasks[0].step->http->nheaders == 1,
+	    "include: classes and settings of the included file");
+	TAP_OK(s && s->ndatas == 1 && strstr(s->datas[0]->path, "/inc/ids.txt"),
+	    "include: its file names start from its directory");
+	lt_scenario_free(s);
+	write_file("loop.lt", "include loop.lt\nGET /\n", 0644);
+	snprintf(path, sizeof(path), "%s/loop.lt", dir);
+	snprintf(want, sizeof(want),
+	    "%s/loop.lt:1:9: include loop: %s/loop.lt is already being read",
+	    dir, dir);
+	TAP_OK(
+	    lt_scenario_load(path, &s, &err) != 0 && strcmp(err.msg, want) == 0,
+	    "include loop: %s", err.msg);
+	write_file("a.lt", "include b.lt\n", 0644);
+	write_file("b.lt", "include a.lt\n", 0644);
+	snprintf(path, sizeof(path), "%s/a.lt", dir);
+	TAP_OK(lt_scenario_load(path, &s, &err) != 0 &&
+	        strstr(err.msg, "include loop: ") != NULL,
+	    "indirect include loop: %s", err.msg);
+	write_file("badinc.lt", "GET /\n", 0644);
+	write_file("inc/bad.lt", "\nuser X\n  GTE /\n", 0644);
+	write_file("usebad.lt", "include inc/bad.lt\n", 0644);
+	snprintf(path, sizeof(path), "%s/usebad.lt", dir);
+	snprintf(want, sizeof(want), "%s/inc/bad.lt:3:3: expected a task", dir);
+	TAP_OK(lt_scenario_load(path, &s, &err) != 0 &&
+	        strncmp(err.msg, want, strlen(want)) == 0,
+	    "errors in an included file name it: %s", err.msg);
+	write_file("noinc.lt", "include nope.lt\n", 0644);
+	snprintf(path, sizeof(path), "%s/noinc.lt", dir);
+	TAP_OK(lt_scenario_load(path, &s, &err) != 0 &&
+	        strstr(err.msg, "noinc.lt:1:9: ") != NULL &&
+	        strstr(err.msg, "No such file") != NULL,
+	    "a missing include: %s", err.msg);
 }
 
 /* Every example scenario shipped in scenarios/ parses. */
@@ -906,8 +1017,8 @@ man_example(const char *text, int n)
 		snprintf(path, sizeof(path), "%s/man.sh", dir);
 		if (lt_scenario_load(path, &s, &err) != 0)
 			printf("# %s\n", err.msg);
-		TAP_OK(s != NULL, "man example %d (a generator) runs and parses",
-		    n);
+		TAP_OK(s != NULL,
+		    "man example %d (a generator) runs and parses", n);
 		lt_scenario_free(s);
 		return;
 	}
@@ -997,6 +1108,7 @@ main(void)
 	test_urls();
 	test_tags();
 	test_load();
+	test_include();
 	test_examples();
 	test_man();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);

@@ -30,8 +30,8 @@ line(const char *s)
 	else if (r == 0)
 		snprintf(out, sizeof(out), "blank");
 	else if (st.kind == LT_STAGE_USERS)
-		snprintf(out, sizeof(out), "users at=%g n=%lu spawn=%g", st.at_s,
-		    st.users, st.spawn_rate);
+		snprintf(out, sizeof(out), "users at=%g n=%lu spawn=%g",
+		    st.at_s, st.users, st.spawn_rate);
 	else if (st.kind == LT_STAGE_RATE)
 		snprintf(out, sizeof(out), "rate at=%g rps=%g", st.at_s,
 		    st.rate_rps);
@@ -60,18 +60,23 @@ test_lines(void)
 	    "err: 4: expected a user count, 'rate' or 'end', got 'x'",
 	    "bad user count");
 	TAP_EQ_STR(line("soon 10 5"),
-	    "err: 1: expected a time (seconds, 90s, 2m), got 'soon'", "bad time");
+	    "err: 1: expected a time (seconds, 90s, 2m), got 'soon'",
+	    "bad time");
 	TAP_EQ_STR(line("10 10 fast"),
 	    "err: 7: expected a spawn rate (users/s), got 'fast'", "bad rate");
 	TAP_EQ_STR(line("10 rate"),
 	    "err: 4: expected a spawn rate (users/s), got 'rate'",
 	    "two fields are untimed: 10 users, then not a spawn rate");
-	TAP_EQ_STR(line("rate"), "err: 5: expected a rate (requests/s), got "
-				 "end of line", "rate without a value");
+	TAP_EQ_STR(line("rate"),
+	    "err: 5: expected a rate (requests/s), got "
+	    "end of line",
+	    "rate without a value");
 	TAP_EQ_STR(line("1 2 3 4"), "err: 7: expected end of line, got '4'",
 	    "too many fields");
-	TAP_EQ_STR(line("-5"), "err: 1: expected a user count, 'rate', 'end' or "
-			       "a time with 3 fields, got '-5'", "negative users");
+	TAP_EQ_STR(line("-5"),
+	    "err: 1: expected a user count, 'rate', 'end' or "
+	    "a time with 3 fields, got '-5'",
+	    "negative users");
 	TAP_EQ_STR(line("end now"), "err: 5: expected end of line, got 'now'",
 	    "end with junk");
 }
@@ -88,10 +93,11 @@ drain(struct lt_shape *sh)
 		char one[64];
 
 		if (st.kind == LT_STAGE_USERS)
-			snprintf(one, sizeof(one), "%g:%lu@%g;", st.at_s, st.users,
-			    st.spawn_rate);
+			snprintf(one, sizeof(one), "%g:%lu@%g;", st.at_s,
+			    st.users, st.spawn_rate);
 		else if (st.kind == LT_STAGE_RATE)
-			snprintf(one, sizeof(one), "%g:r%g;", st.at_s, st.rate_rps);
+			snprintf(
+			    one, sizeof(one), "%g:r%g;", st.at_s, st.rate_rps);
 		else
 			snprintf(one, sizeof(one), "%g:end;", st.at_s);
 		strcat(out, one);
@@ -127,14 +133,16 @@ test_buf(void)
 	TAP_EQ_STR(drain(sh), "30:20@1;", "the rest arrives");
 	TAP_EQ_INT(lt_shape_fd(sh), -1, "a fed source has no fd");
 	TAP_OK(lt_shape_feed(sh, "10 5 1\n", 7, 0, &err) != 0 &&
-	    strcmp(err.msg, "fed:3:1: expected a time >= 30 (the previous "
-			    "stage's), got 10") == 0,
+	        strcmp(err.msg,
+	            "fed:3:1: expected a time >= 30 (the previous "
+	            "stage's), got 10") == 0,
 	    "time going back is an error: %s", err.msg);
 	lt_shape_close(sh);
 	sh = lt_shape_new_buf("fed");
 	TAP_OK(lt_shape_feed(sh, "5 5\nbad line\n", 13, 0, &err) != 0 &&
-	    strcmp(err.msg, "fed:2:1: expected a user count, 'rate', 'end' or "
-			    "a time with 3 fields, got 'bad'") == 0,
+	        strcmp(err.msg,
+	            "fed:2:1: expected a user count, 'rate', 'end' or "
+	            "a time with 3 fields, got 'bad'") == 0,
 	    "errors carry name:line:col: %s", err.msg);
 	lt_shape_close(sh);
 	sh = lt_shape_new_buf("fed");
@@ -152,8 +160,10 @@ test_file(void)
 	struct lt_err err;
 	char path[256];
 
-	write_file("stages.shape", "# stages\n0 10 5\n60 50 10\n\n120 rate 30\n"
-				   "180 end\n", 0644);
+	write_file("stages.shape",
+	    "# stages\n0 10 5\n60 50 10\n\n120 rate 30\n"
+	    "180 end\n",
+	    0644);
 	snprintf(path, sizeof(path), "%s/stages.shape", dir);
 	TAP_OK(lt_shape_open(path, &sh, &err) == 0, "open a file shape");
 	TAP_EQ_INT(lt_shape_kind(sh), LT_SHAPE_FILE, "it is a file");
@@ -169,8 +179,10 @@ test_file(void)
 	lt_shape_close(sh);
 	write_file("bad.shape", "0 10 5\n10 x\n", 0644);
 	snprintf(path, sizeof(path), "%s/bad.shape", dir);
-	TAP_OK(lt_shape_open(path, &sh, &err) != 0 && strstr(err.msg,
-	    "bad.shape:2:4: expected a spawn rate (users/s), got 'x'") != NULL,
+	TAP_OK(lt_shape_open(path, &sh, &err) != 0 &&
+	        strstr(err.msg,
+	            "bad.shape:2:4: expected a spawn rate (users/s), got "
+	            "'x'") != NULL,
 	    "a bad file fails at open: %s", err.msg);
 }
 
@@ -201,7 +213,8 @@ test_cmd(void)
 	char buf[1024];
 
 	TAP_OK(lt_shape_open("printf '0 5 5\\n'; sleep 0.1; printf '2 9 1\\n'",
-	    &sh, &err) == 0, "open a command");
+	           &sh, &err) == 0,
+	    "open a command");
 	TAP_EQ_INT(lt_shape_kind(sh), LT_SHAPE_CMD, "it is a command");
 	TAP_OK(lt_shape_fd(sh) >= 0, "with an fd to watch");
 	TAP_EQ_INT(read_until_eof(sh, &err), 1, "reads to EOF");
@@ -214,7 +227,8 @@ test_cmd(void)
 	write_file("sine.sh", "#!/bin/sh\necho '0 1 1'\necho 'rate 7'\n", 0755);
 	snprintf(buf, sizeof(buf), "%s/sine.sh", dir);
 	TAP_OK(lt_shape_open(buf, &sh, &err) == 0 &&
-	    lt_shape_kind(sh) == LT_SHAPE_CMD, "an executable file is a command");
+	        lt_shape_kind(sh) == LT_SHAPE_CMD,
+	    "an executable file is a command");
 	read_until_eof(sh, &err);
 	TAP_EQ_STR(drain(sh), "0:1@1;-1:r7;0:end;", "its output");
 	lt_shape_close(sh);
@@ -226,9 +240,10 @@ test_cmd(void)
 	    "with the line: %s", err.msg);
 	lt_shape_close(sh);
 
-	TAP_OK(lt_shape_open("sleep 30", &sh, &err) == 0, "a command that hangs");
+	TAP_OK(
+	    lt_shape_open("sleep 30", &sh, &err) == 0, "a command that hangs");
 	TAP_EQ_INT(lt_shape_read(sh, &err), 0, "reading does not block");
-	lt_shape_close(sh);	/* must kill and reap it quickly */
+	lt_shape_close(sh); /* must kill and reap it quickly */
 	TAP_OK(1, "close stops a running command");
 }
 
@@ -256,7 +271,8 @@ test_fifo(void)
 
 		if (lt_shape_next(sh, &st)) {
 			TAP_OK(st.kind == LT_STAGE_USERS && st.users == 20 &&
-			    st.at_s < 0, "the stage arrives, untimed");
+			        st.at_s < 0,
+			    "the stage arrives, untimed");
 			break;
 		}
 		usleep(10000);
@@ -278,7 +294,8 @@ static void
 test_examples(void)
 {
 	const char *top = getenv("LT_TOP");
-	const char *files[] = { "stages", "step", "spike", "rate", "demo-ramp" };
+	const char *files[] = { "stages", "step", "spike", "rate",
+		"demo-ramp" };
 	struct lt_shape *sh;
 	struct lt_stage st;
 	struct lt_err err;
@@ -300,8 +317,8 @@ test_examples(void)
 		    "%s.shape: %d stages, then end", files[i], n);
 		lt_shape_close(sh);
 	}
-	snprintf(path, sizeof(path), "%s/scenarios/shapes/sine.sh 0.4 2 10 0.4 0.05",
-	    top ? top : ".");
+	snprintf(path, sizeof(path),
+	    "%s/scenarios/shapes/sine.sh 0.4 2 10 0.4 0.05", top ? top : ".");
 	if (lt_shape_open(path, &sh, &err) != 0) {
 		TAP_OK(0, "sine.sh: %s", err.msg);
 		return;

@@ -53,8 +53,8 @@ compile_err(const char *src)
 	struct lt_err err;
 	int col = 0;
 
-	if (lt_tmpl_compile(&env, src, strlen(src), LT_ENC_NONE, &t, &col,
-	    &err) == 0)
+	if (lt_tmpl_compile(
+	        &env, src, strlen(src), LT_ENC_NONE, &t, &col, &err) == 0)
 		return "(no error)";
 	snprintf(out, sizeof(out), "%d: %s", col, err.msg);
 	return out;
@@ -93,8 +93,9 @@ test_basic(void)
 	ctx.now_us = 1764400000123456LL;
 	ctx.rng = &rng;
 	TAP_EQ_STR(expand("/plain", LT_ENC_NONE, &ctx), "/plain", "literal");
-	TAP_OK(lt_tmpl_compile(&env, "/x", 2, LT_ENC_NONE, &t, &col, &err) == 0
-	    && t->literal && lt_tmpl_literal(t, NULL) != NULL,
+	TAP_OK(
+	    lt_tmpl_compile(&env, "/x", 2, LT_ENC_NONE, &t, &col, &err) == 0 &&
+	        t->literal && lt_tmpl_literal(t, NULL) != NULL,
 	    "a literal template says so");
 	TAP_EQ_STR(expand("u${user}-${class}-${seq}", LT_ENC_NONE, &ctx),
 	    "u3-Browser-17", "user, class, seq");
@@ -102,8 +103,9 @@ test_basic(void)
 	    "1764400000 1764400000123", "time and ts_ms");
 	TAP_EQ_STR(expand("$${user} $x ${user}$", LT_ENC_NONE, &ctx),
 	    "${user} $x 3$", "$${ is a literal ${, a lone $ is literal");
-	TAP_EQ_STR(expand("${env LT_TEST_HOST}:${env LT_NOPE}", LT_ENC_NONE,
-	    &ctx), "example:", "env resolved at load, unset is empty");
+	TAP_EQ_STR(
+	    expand("${env LT_TEST_HOST}:${env LT_NOPE}", LT_ENC_NONE, &ctx),
+	    "example:", "env resolved at load, unset is empty");
 	ok = 1;
 	for (i = 0; i < 2000; i++) {
 		long n = atol(expand("${random -5 5}", LT_ENC_NONE, &ctx));
@@ -113,25 +115,29 @@ test_basic(void)
 	TAP_OK(ok, "random stays within [A, B]");
 	s = expand("${choice red green blue}", LT_ENC_NONE, &ctx);
 	TAP_OK(strcmp(s, "red") == 0 || strcmp(s, "green") == 0 ||
-	    strcmp(s, "blue") == 0, "choice picks a word (%s)", s);
+	        strcmp(s, "blue") == 0,
+	    "choice picks a word (%s)", s);
 	s = expand("${uuid}", LT_ENC_NONE, &ctx);
 	TAP_OK(strlen(s) == 36 && s[14] == '4' && s[8] == '-' &&
-	    strchr("89ab", s[19]) != NULL, "uuid is a v4 UUID (%s)", s);
+	        strchr("89ab", s[19]) != NULL,
+	    "uuid is a v4 UUID (%s)", s);
 
 	/* determinism: the same seed gives the same expansion */
 	{
 		char a[64], b[64];
 
 		lt_rng_seed(&rng, 7, 1);
-		snprintf(a, sizeof(a), "%s", expand("${random 1 1000000} ${uuid}",
-		    LT_ENC_NONE, &ctx));
+		snprintf(a, sizeof(a), "%s",
+		    expand("${random 1 1000000} ${uuid}", LT_ENC_NONE, &ctx));
 		lt_rng_seed(&rng, 7, 1);
-		snprintf(b, sizeof(b), "%s", expand("${random 1 1000000} ${uuid}",
-		    LT_ENC_NONE, &ctx));
+		snprintf(b, sizeof(b), "%s",
+		    expand("${random 1 1000000} ${uuid}", LT_ENC_NONE, &ctx));
 		TAP_EQ_STR(a, b, "same seed, same expansion");
 		lt_rng_seed(&rng, 7, 2);
-		TAP_OK(strcmp(a, expand("${random 1 1000000} ${uuid}",
-		    LT_ENC_NONE, &ctx)) != 0, "another user, another expansion");
+		TAP_OK(strcmp(a,
+		           expand("${random 1 1000000} ${uuid}", LT_ENC_NONE,
+		               &ctx)) != 0,
+		    "another user, another expansion");
 	}
 
 	/* variables */
@@ -145,13 +151,37 @@ test_basic(void)
 	    "an unset variable expands to nothing");
 	TAP_EQ_INT(ctx.missing, 1, "and is counted");
 	TAP_EQ_INT(ctx.missing_var, id, "with its id");
+	{
+		struct lt_buf r;
+		const char *names[] = { NULL, NULL, NULL, NULL, NULL, NULL,
+			NULL, NULL };
+
+		names[id] = "token";
+		ctx.var_names = names;
+		lt_buf_init(&r, 0);
+		TAP_OK(lt_tmpl_missing_reason(&ctx, &r) == 0 &&
+		        strcmp(r.data, "check: variable token is not set") == 0,
+		    "the reason names the variable");
+		ctx.missing = 3;
+		lt_tmpl_missing_reason(&ctx, &r);
+		TAP_EQ_STR(r.data,
+		    "check: variable token is not set (and 2 "
+		    "more)",
+		    "and counts the others");
+		ctx.missing = 0;
+		TAP_OK(lt_tmpl_missing_reason(&ctx, &r) != 0,
+		    "nothing missing, no reason");
+		ctx.var_names = NULL;
+		lt_buf_fini(&r);
+	}
 	lt_vars_set(&v, (size_t)id, "abc\"d", 5);
 	ctx.missing = 0;
-	TAP_EQ_STR(expand("Bearer ${token}", LT_ENC_NONE, &ctx), "Bearer abc\"d",
-	    "a set variable expands");
+	TAP_EQ_STR(expand("Bearer ${token}", LT_ENC_NONE, &ctx),
+	    "Bearer abc\"d", "a set variable expands");
 	TAP_EQ_INT(ctx.missing, 0, "nothing missing");
 	TAP_EQ_STR(expand("{\"t\": \"${token}\"}", LT_ENC_JSON, &ctx),
-	    "{\"t\": \"abc\\\"d\"}", "json encoding escapes values, not literals");
+	    "{\"t\": \"abc\\\"d\"}",
+	    "json encoding escapes values, not literals");
 	lt_vars_set(&v, (size_t)id, "a b&c/é", strlen("a b&c/é"));
 	TAP_EQ_STR(expand("q=${token}&x=1", LT_ENC_URL, &ctx),
 	    "q=a%20b%26c%2F%C3%A9&x=1", "url encoding of values");
@@ -195,11 +225,13 @@ test_data(void)
 		strcat(seen, expand("${data ids.txt}", LT_ENC_NONE, c));
 		strcat(seen, " ");
 	}
-	TAP_EQ_STR(seen, "20 30 10 20 ", "rows are shared round robin, circular");
+	TAP_EQ_STR(
+	    seen, "20 30 10 20 ", "rows are shared round robin, circular");
 	c1.seq++;
 	TAP_EQ_STR(expand("${data users.csv name}/${data users.csv password}/"
-			  "${data users.csv 2}",
-	    LT_ENC_NONE, &c1), "bo,b/pb/pb",
+	                  "${data users.csv 2}",
+	               LT_ENC_NONE, &c1),
+	    "bo,b/pb/pb",
 	    "one row per iteration: columns of a row match; quoted CSV cell");
 	TAP_EQ_STR(expand("${data users.csv name}", LT_ENC_NONE, &c1), "bo,b",
 	    "same iteration, same row");
@@ -214,10 +246,12 @@ test_data(void)
 	TAP_EQ_STR(compile_err("${data ids.txt name}"),
 	    "16: data source 'ids.txt' has no header line to name column "
 	    "'name'; use a column number or declare it with 'data NAME FILE "
-	    "csv'", "column name without a header");
+	    "csv'",
+	    "column name without a header");
 	TAP_OK(strstr(compile_err("${data nope.txt}"), "No such file") != NULL,
 	    "missing data file: %s", compile_err("${data nope.txt}"));
-	TAP_OK(strstr(compile_err("${data empty.txt}"), "empty data file") != NULL,
+	TAP_OK(
+	    strstr(compile_err("${data empty.txt}"), "empty data file") != NULL,
 	    "empty data file");
 	lt_vars_fini(&v1);
 	lt_vars_fini(&v2);
@@ -228,11 +262,12 @@ test_errors(void)
 {
 	TAP_EQ_STR(compile_err("/x/${rand 1 2}"),
 	    "6: expected a builtin (random, choice, uuid, env, data, user, "
-	    "class, seq, time, ts_ms), got 'rand'", "unknown builtin");
+	    "class, seq, time, ts_ms), got 'rand'",
+	    "unknown builtin");
 	TAP_EQ_STR(compile_err("ab${user"), "3: expected '}' to close '${'",
 	    "unclosed ${");
-	TAP_EQ_STR(compile_err("${}"), "1: expected a name inside '${}'",
-	    "empty ${}");
+	TAP_EQ_STR(
+	    compile_err("${}"), "1: expected a name inside '${}'", "empty ${}");
 	TAP_EQ_STR(compile_err("${random 1}"),
 	    "3: expected two integers after 'random', as in ${random 1 100}",
 	    "random with one argument");
@@ -240,12 +275,13 @@ test_errors(void)
 	    "12: expected an integer after 'random 1', got 'x'",
 	    "random with a bad bound");
 	TAP_EQ_STR(compile_err("${random 9 1}"),
-	    "12: expected an upper bound >= 9, got '1'", "random bounds reversed");
+	    "12: expected an upper bound >= 9, got '1'",
+	    "random bounds reversed");
 	TAP_EQ_STR(compile_err("${choice}"),
 	    "3: expected words after 'choice', as in ${choice a b c}",
 	    "choice without words");
-	TAP_EQ_STR(compile_err("${user 2}"), "8: expected '}' after 'user', got '2'",
-	    "user takes no argument");
+	TAP_EQ_STR(compile_err("${user 2}"),
+	    "8: expected '}' after 'user', got '2'", "user takes no argument");
 	TAP_EQ_STR(compile_err("${a-b}"),
 	    "3: expected a variable name (letters, digits, _), got 'a-b'",
 	    "bad variable name");
