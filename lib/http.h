@@ -34,6 +34,7 @@ struct lt_http_multi {
 	struct ev_loop *loop;
 	CURLM *multi;
 	ev_timer timer;
+	ev_prepare prepare;		/* runs transfers started this turn */
 	int running;
 	int active;			/* transfers added and not finished */
 	int kick;			/* transfers added since the last action */
