@@ -19,7 +19,6 @@
 #include <arpa/inet.h>
 
 #include "http.h"
-#include "version.h"
 
 struct sock {
 	ev_io io;
@@ -422,7 +421,7 @@ setup(struct lt_http_xfer *x)
 	curl_easy_setopt(e, CURLOPT_COOKIEFILE, "");
 	/* No proxy: also spares the per-transfer *_proxy getenv(3) calls. */
 	curl_easy_setopt(e, CURLOPT_PROXY, "");
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "lt-run/" LT_VERSION);
+	/* No User-Agent (like wrk): scenarios add one with "header". */
 	if (h->resolve != NULL)
 		curl_easy_setopt(e, CURLOPT_RESOLVE, h->resolve);
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION,

@@ -60,6 +60,9 @@ die(struct lt_user *u)
 
 /* --- events -------------------------------------------------------- */
 
+/* Appends ,"k": for a literal key k (no escaping needed). */
+#define PUT_KEY(b, k) lt_buf_add((b), ",\"" k "\":", sizeof(k) + 3)
+
 static void
 put_key(struct lt_buf *b, const char *k)
 {
@@ -74,15 +77,15 @@ event_head(struct lt_user *u, struct lt_buf *b, const char *method,
 {
 	lt_buf_adds(b, "{\"type\":\"req\",\"ts\":");
 	lt_jsonw_fixed(b, u->ts_us, 6);
-	put_key(b, "name");
+	PUT_KEY(b, "name");
 	lt_jsonw_cstr(b, u->step->name);
-	put_key(b, "method");
+	PUT_KEY(b, "method");
 	lt_jsonw_cstr(b, method);
-	put_key(b, "url");
+	PUT_KEY(b, "url");
 	lt_jsonw_str(b, url, url_len);
-	put_key(b, "status");
+	PUT_KEY(b, "status");
 	lt_jsonw_i64(b, status);
-	put_key(b, "ok");
+	PUT_KEY(b, "ok");
 	lt_jsonw_bool(b, ok);
 }
 
@@ -91,16 +94,16 @@ event_tail(struct lt_user *u, struct lt_buf *b)
 {
 	size_t i;
 
-	put_key(b, "user");
+	PUT_KEY(b, "user");
 	lt_jsonw_i64(b, u->id);
-	put_key(b, "class");
+	PUT_KEY(b, "class");
 	lt_jsonw_cstr(b, u->c->name);
 	if (u->wait_us >= 0) {
-		put_key(b, "wait_ms");
+		PUT_KEY(b, "wait_ms");
 		lt_jsonw_fixed(b, u->wait_us, 3);
 	}
 	if (u->step->ntags > 0) {
-		put_key(b, "tags");
+		PUT_KEY(b, "tags");
 		lt_buf_addc(b, '[');
 		for (i = 0; i < u->step->ntags; i++) {
 			if (i > 0)
@@ -259,7 +262,7 @@ http_done(struct lt_http_xfer *x, void *arg)
 	b = lt_evout_begin(&sh->out);
 	event_head(u, b, s->http->method, url ? url : "",
 	    url ? strlen(url) : 0, r->status, !failed);
-	put_key(b, "error");
+	PUT_KEY(b, "error");
 	if (!failed) {
 		lt_jsonw_null(b);
 	} else if (err_cat != NULL) {
@@ -272,24 +275,24 @@ http_done(struct lt_http_xfer *x, void *arg)
 	} else {
 		lt_jsonw_str(b, err_msg, err_len);
 	}
-	put_key(b, "latency_ms");
+	PUT_KEY(b, "latency_ms");
 	lt_jsonw_fixed(b, r->latency_us, 3);
-	put_key(b, "ttfb_ms");
+	PUT_KEY(b, "ttfb_ms");
 	lt_jsonw_fixed(b, r->ttfb_us, 3);
-	put_key(b, "connect_ms");
+	PUT_KEY(b, "connect_ms");
 	lt_jsonw_fixed(b, r->connect_us, 3);
-	put_key(b, "bytes");
+	PUT_KEY(b, "bytes");
 	lt_jsonw_i64(b, r->bytes);
 	event_tail(u, b);
-	put_key(b, "new_conn");
+	PUT_KEY(b, "new_conn");
 	lt_jsonw_bool(b, r->new_conn);
 	if (x->streaming) {
-		put_key(b, "first_event_ms");
+		PUT_KEY(b, "first_event_ms");
 		if (r->first_chunk_us >= 0)
 			lt_jsonw_fixed(b, r->first_chunk_us, 3);
 		else
 			lt_jsonw_null(b);
-		put_key(b, "events");
+		PUT_KEY(b, "events");
 		lt_jsonw_i64(b, r->events);
 	}
 	lt_buf_addc(b, '}');
@@ -404,7 +407,7 @@ http_fail_now(struct lt_user *u, const char *url, const char *why)
 	struct lt_buf *b = lt_evout_begin(&sh->out);
 
 	event_head(u, b, u->step->http->method, url, strlen(url), 0, 0);
-	put_key(b, "error");
+	PUT_KEY(b, "error");
 	lt_jsonw_cstr(b, why);
 	lt_buf_adds(b, ",\"latency_ms\":0.000,\"ttfb_ms\":0.000,"
 		       "\"connect_ms\":0.000,\"bytes\":0");
@@ -600,7 +603,7 @@ exec_event(struct lt_user *u, long status, int64_t lat_us, const char *cat,
 	}
 	b = lt_evout_begin(&sh->out);
 	event_head(u, b, "EXEC", cmd, strlen(cmd), status, !failed);
-	put_key(b, "error");
+	PUT_KEY(b, "error");
 	if (failed)
 		lt_jsonw_str(b, sh->reason.data, sh->reason.len);
 	else
@@ -609,11 +612,11 @@ exec_event(struct lt_user *u, long status, int64_t lat_us, const char *cat,
 	put_num_or(b, j, "ttfb_ms", lat_us);
 	put_num_or(b, j, "connect_ms", 0);
 	if (j == NULL || json_object_get(j, "bytes") == NULL) {
-		put_key(b, "bytes");
+		PUT_KEY(b, "bytes");
 		lt_jsonw_i64(b, (int64_t)u->x.body.len);
 	}
 	event_tail(u, b);
-	put_key(b, "exit");
+	PUT_KEY(b, "exit");
 	lt_jsonw_i64(b, status);
 	json_object_foreach(j, k, v)
 	{
