@@ -45,7 +45,7 @@ struct run {
 	int64_t mono0_us, real0_us;
 	/* control, on shard 0's loop */
 	ev_signal sigint, sigterm;
-	ev_timer runtime, progress, stage_timer, users_timer;
+	ev_timer runtime, progress, stage_timer;
 	ev_io shape_io;
 	struct lt_shape *shape;
 	struct lt_stage pending;
@@ -285,15 +285,10 @@ lt_shard_output_broken(struct lt_shard *sh)
 static void
 users_changed(struct lt_shard *sh)
 {
-	struct run *r = run_of(sh);
-
-	if (sh->index == 0) {
-		if (!ev_is_active(&r->users_timer)) {
-			ev_timer_set(&r->users_timer, USERS_EVENT_S, 0.);
-			ev_timer_start(sh->loop, &r->users_timer);
-		}
-	} else {
-		lt_shard_users_event(sh);
+	/* Coalesced: one users event per 100 ms at most, per shard. */
+	if (!ev_is_active(&sh->users_timer)) {
+		ev_timer_set(&sh->users_timer, USERS_EVENT_S, 0.);
+		ev_timer_start(sh->loop, &sh->users_timer);
 	}
 }
 
@@ -584,6 +579,7 @@ shard_check_done(struct lt_shard *sh)
 	sh->done = 1;
 	ev_timer_stop(sh->loop, &sh->grace_timer);
 	ev_timer_stop(sh->loop, &sh->drop_timer);
+	ev_timer_stop(sh->loop, &sh->users_timer);
 	drop_event(sh);
 	if (sh->index != 0) {
 		atomic_fetch_add(&sh->shared->shards_done, 1);
@@ -712,11 +708,9 @@ runtime_fire(struct ev_loop *loop, ev_timer *w, int revents)
 static void
 users_fire(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	struct run *r = w->data;
-
 	(void)loop;
 	(void)revents;
-	lt_shard_users_event(&r->sh[0]);
+	lt_shard_users_event(w->data);
 }
 
 static void
@@ -882,6 +876,8 @@ shard_init(struct run *r, int i, struct lt_err *err)
 	sh->sched_timer.data = sh;
 	ev_init(&sh->grace_timer, grace_fire);
 	sh->grace_timer.data = sh;
+	ev_init(&sh->users_timer, users_fire);
+	sh->users_timer.data = sh;
 	ev_timer_init(&sh->drop_timer, drop_fire, 1., 1.);
 	sh->drop_timer.data = sh;
 	if (sh->open_model) {
@@ -987,8 +983,6 @@ control_init(struct run *r)
 		ev_timer_set(&r->runtime, r->o->run_time_s, 0.);
 		ev_timer_start(loop, &r->runtime);
 	}
-	ev_timer_init(&r->users_timer, users_fire, USERS_EVENT_S, 0.);
-	r->users_timer.data = r;
 	ev_init(&r->stage_timer, stage_fire);
 	r->stage_timer.data = r;
 	ev_init(&r->shape_io, shape_fire);
@@ -1011,7 +1005,6 @@ control_fini(struct run *r)
 	ev_ref(loop);
 	ev_signal_stop(loop, &r->sigterm);
 	ev_timer_stop(loop, &r->runtime);
-	ev_timer_stop(loop, &r->users_timer);
 	ev_timer_stop(loop, &r->stage_timer);
 	ev_io_stop(loop, &r->shape_io);
 	if (r->progress_fn != NULL) {
