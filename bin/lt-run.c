@@ -27,10 +27,28 @@
 #include "version.h"
 
 enum {
-	O_SCENARIO = 'f', O_HOST = 'H', O_USERS = 'u', O_SPAWN = 'r',
-	O_TIME = 't', O_ITER = 'i', O_OUT = 'o', O_QUIET = 'q', O_JOBS = 'j',
-	O_HELP = 'h', O_RATE = 256, O_ARRIVAL, O_SHAPE, O_STOPTO, O_TAGS,
-	O_XTAGS, O_SEED, O_HTTP2, O_INSECURE, O_TIMEOUT, O_VERSION, O_CONFIG,
+	O_SCENARIO = 'f',
+	O_HOST = 'H',
+	O_USERS = 'u',
+	O_SPAWN = 'r',
+	O_TIME = 't',
+	O_ITER = 'i',
+	O_OUT = 'o',
+	O_QUIET = 'q',
+	O_JOBS = 'j',
+	O_HELP = 'h',
+	O_RATE = 256,
+	O_ARRIVAL,
+	O_SHAPE,
+	O_STOPTO,
+	O_TAGS,
+	O_XTAGS,
+	O_SEED,
+	O_HTTP2,
+	O_INSECURE,
+	O_TIMEOUT,
+	O_VERSION,
+	O_CONFIG,
 };
 
 static const struct option longopts[] = {
@@ -95,7 +113,7 @@ struct cli {
 	const char *scenario;
 	const char *out;
 	int quiet;
-	char *owned[256];	/* config file values, freed at exit */
+	char *owned[256]; /* config file values, freed at exit */
 	int nowned;
 	struct lt_err err;
 };
@@ -124,9 +142,9 @@ num(const char *v, double lo, double *out)
 static int
 boolean(const char *v)
 {
-	if (v == NULL || strcmp(v, "") == 0 || strcmp(v, "1") == 0
-	    || strcasecmp(v, "true") == 0 || strcasecmp(v, "yes") == 0
-	    || strcasecmp(v, "on") == 0)
+	if (v == NULL || strcmp(v, "") == 0 || strcmp(v, "1") == 0 ||
+	    strcasecmp(v, "true") == 0 || strcasecmp(v, "yes") == 0 ||
+	    strcasecmp(v, "on") == 0)
 		return 1;
 	return 0;
 }
@@ -139,16 +157,35 @@ set_opt(struct cli *c, int id, const char *v)
 	struct lt_run_opts *r = &c->run;
 
 	switch (id) {
-	case O_SCENARIO: c->scenario = v; return 0;
-	case O_HOST: r->host = v; return 0;
-	case O_OUT: c->out = v; return 0;
-	case O_SHAPE: r->shape = v; return 0;
-	case O_TAGS: r->tags = v; return 0;
-	case O_XTAGS: r->exclude_tags = v; return 0;
-	case O_QUIET: c->quiet = boolean(v); return 0;
-	case O_HTTP2: r->http2 = boolean(v); return 0;
-	case O_INSECURE: r->insecure = boolean(v); return 0;
-	case O_CONFIG: return 0;
+	case O_SCENARIO:
+		c->scenario = v;
+		return 0;
+	case O_HOST:
+		r->host = v;
+		return 0;
+	case O_OUT:
+		c->out = v;
+		return 0;
+	case O_SHAPE:
+		r->shape = v;
+		return 0;
+	case O_TAGS:
+		r->tags = v;
+		return 0;
+	case O_XTAGS:
+		r->exclude_tags = v;
+		return 0;
+	case O_QUIET:
+		c->quiet = boolean(v);
+		return 0;
+	case O_HTTP2:
+		r->http2 = boolean(v);
+		return 0;
+	case O_INSECURE:
+		r->insecure = boolean(v);
+		return 0;
+	case O_CONFIG:
+		return 0;
 	case O_ARRIVAL:
 		if (strcmp(v, "constant") == 0)
 			r->arrival = LT_ARRIVAL_CONSTANT;
@@ -174,11 +211,21 @@ set_opt(struct cli *c, int id, const char *v)
 	if (num(v, 0, &d) != 0)
 		goto bad;
 	switch (id) {
-	case O_USERS: r->users = (long)d; break;
-	case O_SPAWN: r->spawn_rate = d; break;
-	case O_RATE: r->rate = d; break;
-	case O_ITER: r->iterations = (long)d; break;
-	case O_SEED: r->seed = (uint64_t)d; break;
+	case O_USERS:
+		r->users = (long)d;
+		break;
+	case O_SPAWN:
+		r->spawn_rate = d;
+		break;
+	case O_RATE:
+		r->rate = d;
+		break;
+	case O_ITER:
+		r->iterations = (long)d;
+		break;
+	case O_SEED:
+		r->seed = (uint64_t)d;
+		break;
 	case O_JOBS:
 		if (d < 1 || d > 64)
 			goto bad;
@@ -219,8 +266,8 @@ set_named(struct cli *c, const struct option *o, const char *v)
 {
 	if (set_opt(c, o->val, v) == 0)
 		return 0;
-	return lt_err_set(&c->err, LT_EXIT_USAGE, "bad value '%s' for --%s",
-	    v, o->name);
+	return lt_err_set(
+	    &c->err, LT_EXIT_USAGE, "bad value '%s' for --%s", v, o->name);
 }
 
 static char *
@@ -231,8 +278,8 @@ trim(char *s)
 	while (*s == ' ' || *s == '\t')
 		s++;
 	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n'
-	    || e[-1] == '\r'))
+	while (e > s &&
+	    (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
 		*--e = '\0';
 	return s;
 }
@@ -269,8 +316,8 @@ read_config(struct cli *c, const char *path, int missing_ok)
 		}
 		k = trim(k);
 		o = by_name(k);
-		if (o == NULL || o->val == O_CONFIG || o->val == O_HELP
-		    || o->val == O_VERSION) {
+		if (o == NULL || o->val == O_CONFIG || o->val == O_HELP ||
+		    o->val == O_VERSION) {
 			lt_err_set(&c->err, LT_EXIT_USAGE,
 			    "%s:%d: unknown option '%s'", path, n, k);
 			fclose(f);
@@ -352,16 +399,19 @@ parse(struct cli *c, int argc, char **argv)
 			break;
 		if (ch == O_HELP) {
 			fputs(usage_text, stdout);
-			exit(lt_stdout_close(&c->err) == 0 ? 0 : LT_EXIT_RUNTIME);
+			exit(lt_stdout_close(&c->err) == 0 ? 0
+			                                   : LT_EXIT_RUNTIME);
 		}
 		if (ch == O_VERSION) {
 			printf("lt-run %s\n", LT_VERSION);
-			exit(lt_stdout_close(&c->err) == 0 ? 0 : LT_EXIT_RUNTIME);
+			exit(lt_stdout_close(&c->err) == 0 ? 0
+			                                   : LT_EXIT_RUNTIME);
 		}
 		if (ch == '?' || ch == ':')
 			return lt_err_set(&c->err, LT_EXIT_USAGE,
 			    "bad option or missing value: '%s' (see lt-run "
-			    "--help)", argv[optind - 1]);
+			    "--help)",
+			    argv[optind - 1]);
 		if (set_opt(c, ch, optarg) != 0)
 			return lt_err_set(&c->err, LT_EXIT_USAGE,
 			    "bad value '%s' for --%s", optarg, opt_name(ch));
@@ -394,8 +444,8 @@ ms_col(int64_t us)
 }
 
 static void
-summary_row(const char *method, const char *name,
-    const struct lt_lathist *h, uint64_t fails, double secs)
+summary_row(const char *method, const char *name, const struct lt_lathist *h,
+    uint64_t fails, double secs)
 {
 	fprintf(stderr, "%-7s %-30.30s %9llu %7llu", method, name,
 	    (unsigned long long)h->count, (unsigned long long)fails);
@@ -414,20 +464,19 @@ summary(const struct lt_run_stats *st)
 	int i;
 
 	fprintf(stderr, "%-7s %-30s %9s %7s %9s %9s %9s %9s %9s %9s %8s\n",
-	    "Type", "Name", "# reqs", "# fails", "Avg ms", "Min ms",
-	    "Max ms", "Med ms", "95% ms", "99% ms", "req/s");
+	    "Type", "Name", "# reqs", "# fails", "Avg ms", "Min ms", "Max ms",
+	    "Med ms", "95% ms", "99% ms", "req/s");
 	for (i = 0; i < st->n_endpoints; i++)
 		summary_row(st->endpoints[i].method, st->endpoints[i].name,
-		    &st->endpoints[i].h, st->endpoints[i].fails,
-		    st->elapsed_s);
-	summary_row("", "Aggregated", &st->total, st->failures,
-	    st->elapsed_s);
-	fprintf(stderr, "lt-run: %.1f s, ended by %s, %llu requests, "
+		    &st->endpoints[i].h, st->endpoints[i].fails, st->elapsed_s);
+	summary_row("", "Aggregated", &st->total, st->failures, st->elapsed_s);
+	fprintf(stderr,
+	    "lt-run: %.1f s, ended by %s, %llu requests, "
 	    "%llu failed (%.2f%%)",
 	    st->elapsed_s, st->reason, (unsigned long long)st->requests,
 	    (unsigned long long)st->failures,
-	    st->requests ? 100.0 * (double)st->failures
-		    / (double)st->requests : 0.);
+	    st->requests ? 100.0 * (double)st->failures / (double)st->requests
+	                 : 0.);
 	if (st->drops > 0)
 		fprintf(stderr, ", %llu iterations dropped (all users busy)",
 		    (unsigned long long)st->drops);
@@ -452,9 +501,9 @@ main(int argc, char **argv)
 		return LT_EXIT_USAGE;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	if (lt_scenario_load(c.scenario, &sc, &c.err) != 0
-	    || lt_scenario_filter_tags(sc, c.run.tags, c.run.exclude_tags,
-		   &c.err) != 0) {
+	if (lt_scenario_load(c.scenario, &sc, &c.err) != 0 ||
+	    lt_scenario_filter_tags(
+	        sc, c.run.tags, c.run.exclude_tags, &c.err) != 0) {
 		fprintf(stderr, "lt-run: %s\n", c.err.msg);
 		lt_scenario_free(sc);
 		cli_fini(&c);
@@ -464,10 +513,11 @@ main(int argc, char **argv)
 		c.run.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (c.out != NULL && strcmp(c.out, "-") != 0) {
-		fd = open(c.out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		fd =
+		    open(c.out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 		if (fd < 0) {
-			fprintf(stderr, "lt-run: %s: %s\n", c.out,
-			    strerror(errno));
+			fprintf(
+			    stderr, "lt-run: %s: %s\n", c.out, strerror(errno));
 			lt_scenario_free(sc);
 			cli_fini(&c);
 			return LT_EXIT_RUNTIME;
@@ -483,7 +533,8 @@ main(int argc, char **argv)
 		rc = c.err.code ? c.err.code : LT_EXIT_RUNTIME;
 	} else {
 		if (st.users_capped > 0)
-			fprintf(stderr, "lt-run: open-file limit capped the "
+			fprintf(stderr,
+			    "lt-run: open-file limit capped the "
 			    "run at %ld users (%ld refused); raise ulimit -n\n",
 			    st.users_max, st.users_capped);
 		if (!c.quiet)
@@ -503,8 +554,9 @@ main(int argc, char **argv)
 	}
 	/* Events are written with write(2); a closed pipe already ended the
 	 * run (reason "stdout") and is not an error. */
-	if (fd == STDOUT_FILENO && strcmp(st.reason ? st.reason : "", "stdout")
-	    != 0 && lt_stdout_close(&c.err) != 0 && rc == 0) {
+	if (fd == STDOUT_FILENO &&
+	    strcmp(st.reason ? st.reason : "", "stdout") != 0 &&
+	    lt_stdout_close(&c.err) != 0 && rc == 0) {
 		fprintf(stderr, "lt-run: %s\n", c.err.msg);
 		rc = LT_EXIT_RUNTIME;
 	}

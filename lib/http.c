@@ -93,8 +93,8 @@ finish(struct lt_http_xfer *x, CURLcode code)
 	curl_easy_getinfo(x->easy, CURLINFO_PRETRANSFER_TIME_T, &pre);
 	curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &nconn);
 	r->code = code;
-	r->latency_us = total > 0 ? (int64_t)total
-				  : lt_http_mono_us() - x->t0_us;
+	r->latency_us =
+	    total > 0 ? (int64_t)total : lt_http_mono_us() - x->t0_us;
 	r->ttfb_us = start;
 	r->new_conn = nconn > 0;
 	/* CURLINFO_CONNECT_TIME_T(3) is 0 when the connection was reused. */
@@ -105,7 +105,8 @@ finish(struct lt_http_xfer *x, CURLcode code)
 	r->category = category(code);
 	r->message = NULL;
 	if (code != CURLE_OK)
-		r->message = x->errbuf[0] ? x->errbuf : curl_easy_strerror(code);
+		r->message =
+		    x->errbuf[0] ? x->errbuf : curl_easy_strerror(code);
 }
 
 static void
@@ -150,8 +151,8 @@ kick(struct lt_http_multi *h)
 
 	while (h->kick && rounds++ < 64) {
 		h->kick = 0;
-		curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0,
-		    &h->running);
+		curl_multi_socket_action(
+		    h->multi, CURL_SOCKET_TIMEOUT, 0, &h->running);
 		drain(h);
 	}
 }
@@ -222,8 +223,8 @@ sock_cb(CURL *e, curl_socket_t fd, int what, void *arg, void *sockp)
 		}
 		return 0;
 	}
-	kind = (what & CURL_POLL_IN ? EV_READ : 0)
-	    | (what & CURL_POLL_OUT ? EV_WRITE : 0);
+	kind = (what & CURL_POLL_IN ? EV_READ : 0) |
+	    (what & CURL_POLL_OUT ? EV_WRITE : 0);
 	if (s == NULL) {
 		s = calloc(1, sizeof(*s));
 		if (s == NULL)
@@ -251,10 +252,10 @@ pin_dns(struct lt_http_multi *h, const char *url, struct lt_err *err)
 	u = curl_url();
 	if (u == NULL)
 		return lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
-	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK
-	    || curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK
-	    || curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT)
-		!= CURLUE_OK) {
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) !=
+	        CURLUE_OK) {
 		lt_err_set(err, LT_EXIT_USAGE, "bad host URL '%s'", url);
 		goto out;
 	}
@@ -304,13 +305,14 @@ lt_http_init(struct lt_http_multi *h, struct ev_loop *loop,
 	memset(h, 0, sizeof(*h));
 	h->loop = loop;
 	h->opts = *o;
-	if (o->host != NULL && o->host[0] != '\0'
-	    && pin_dns(h, o->host, err) != 0)
+	if (o->host != NULL && o->host[0] != '\0' &&
+	    pin_dns(h, o->host, err) != 0)
 		return -1;
 	h->multi = curl_multi_init();
 	if (h->multi == NULL) {
 		curl_slist_free_all(h->resolve);
-		return lt_err_set(err, LT_EXIT_RUNTIME, "curl_multi_init failed");
+		return lt_err_set(
+		    err, LT_EXIT_RUNTIME, "curl_multi_init failed");
 	}
 	ev_init(&h->timer, timer_fire);
 	h->timer.data = h;
@@ -326,8 +328,8 @@ lt_http_init(struct lt_http_multi *h, struct ev_loop *loop,
 	/* CURLMOPT_MAXCONNECTS(3): by default 4 x the transfers in flight,
 	 * far fewer than users who think; a full cache closes connections. */
 	if (o->max_connects > 0)
-		curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS,
-		    o->max_connects);
+		curl_multi_setopt(
+		    h->multi, CURLMOPT_MAXCONNECTS, o->max_connects);
 	curl_multi_setopt(h->multi, CURLMOPT_PIPELINING,
 	    o->http2 ? (long)CURLPIPE_MULTIPLEX : (long)CURLPIPE_NOTHING);
 	return 0;
@@ -388,8 +390,8 @@ header_cb(char *p, size_t size, size_t n, void *arg)
 static void setup(struct lt_http_xfer *x);
 
 int
-lt_http_xfer_init(struct lt_http_multi *h, struct lt_http_xfer *x, size_t body_cap,
-    lt_http_done_fn *done, void *arg, struct lt_err *err)
+lt_http_xfer_init(struct lt_http_multi *h, struct lt_http_xfer *x,
+    size_t body_cap, lt_http_done_fn *done, void *arg, struct lt_err *err)
 {
 	CURL *e;
 
@@ -401,7 +403,8 @@ lt_http_xfer_init(struct lt_http_multi *h, struct lt_http_xfer *x, size_t body_c
 	lt_buf_init(&x->headers, 64 << 10);
 	e = curl_easy_init();
 	if (e == NULL)
-		return lt_err_set(err, LT_EXIT_RUNTIME, "curl_easy_init failed");
+		return lt_err_set(
+		    err, LT_EXIT_RUNTIME, "curl_easy_init failed");
 	x->easy = e;
 	setup(x);
 	return 0;
@@ -426,7 +429,7 @@ setup(struct lt_http_xfer *x)
 		curl_easy_setopt(e, CURLOPT_RESOLVE, h->resolve);
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
 	    h->opts.http2 ? (long)CURL_HTTP_VERSION_2TLS
-			  : (long)CURL_HTTP_VERSION_1_1);
+	                  : (long)CURL_HTTP_VERSION_1_1);
 	if (h->opts.http2)
 		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
 	if (h->opts.insecure) {
@@ -436,8 +439,8 @@ setup(struct lt_http_xfer *x)
 	if (h->opts.timeout_ms > 0)
 		curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->opts.timeout_ms);
 	if (h->opts.connect_timeout_ms > 0)
-		curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
-		    h->opts.connect_timeout_ms);
+		curl_easy_setopt(
+		    e, CURLOPT_CONNECTTIMEOUT_MS, h->opts.connect_timeout_ms);
 }
 
 void
@@ -476,8 +479,8 @@ lt_http_start(struct lt_http_xfer *x)
 	 * headers would go to the write callback; set both or neither. */
 	curl_easy_setopt(x->easy, CURLOPT_HEADERFUNCTION,
 	    x->want_headers ? header_cb : NULL);
-	curl_easy_setopt(x->easy, CURLOPT_HEADERDATA,
-	    x->want_headers ? x : NULL);
+	curl_easy_setopt(
+	    x->easy, CURLOPT_HEADERDATA, x->want_headers ? x : NULL);
 	x->t0_us = lt_http_mono_us();
 	if (curl_multi_add_handle(x->http->multi, x->easy) != CURLM_OK)
 		return -1;

@@ -29,19 +29,19 @@
 #include "user.h"
 #include "version.h"
 
-#define PROGRESS_S 2.0
+#define PROGRESS_S    2.0
 #define USERS_EVENT_S 0.1
 
 struct run {
 	const struct lt_run_opts *o;
 	const struct lt_scenario *sc;
 	struct lt_shared shared;
-	struct lt_shard *sh;	/* jobs shards */
+	struct lt_shard *sh; /* jobs shards */
 	int jobs;
-	long users;		/* after the open-file cap */
-	long budget;		/* users the open-file limit allows */
+	long users;  /* after the open-file cap */
+	long budget; /* users the open-file limit allows */
 	const char *reason;
-	const char *why;	/* for "interrupted: ..." */
+	const char *why; /* for "interrupted: ..." */
 	int64_t mono0_us, real0_us;
 	/* control, on shard 0's loop */
 	ev_signal sigint, sigterm;
@@ -75,8 +75,8 @@ lt_shard_record(struct lt_shard *sh, const char *method, const char *name,
 	int i;
 
 	for (i = 0; i < st->nep; i++)
-		if (strcmp(st->ep[i].name, name) == 0
-		    && strcmp(st->ep[i].method, method) == 0) {
+		if (strcmp(st->ep[i].name, name) == 0 &&
+		    strcmp(st->ep[i].method, method) == 0) {
 			ep = &st->ep[i];
 			break;
 		}
@@ -92,8 +92,8 @@ lt_shard_record(struct lt_shard *sh, const char *method, const char *name,
 	lt_lathist_add(&st->total, latency_us);
 	st->requests++;
 	st->failures += failed != 0;
-	atomic_fetch_add_explicit(&sh->shared->requests, 1,
-	    memory_order_relaxed);
+	atomic_fetch_add_explicit(
+	    &sh->shared->requests, 1, memory_order_relaxed);
 	pthread_mutex_lock(&st->lock);
 	st->i_requests++;
 	st->i_failures += failed != 0;
@@ -159,8 +159,8 @@ run_event_start(struct run *r)
 
 	lt_buf_adds(b, "{\"type\":\"run\",\"ts\":");
 	lt_jsonw_fixed(b, r->real0_us, 6);
-	lt_buf_adds(b, ",\"phase\":\"start\",\"lt_version\":\"" LT_VERSION
-		       "\",\"host\":");
+	lt_buf_adds(b,
+	    ",\"phase\":\"start\",\"lt_version\":\"" LT_VERSION "\",\"host\":");
 	lt_jsonw_cstr(b, sh->host);
 	lt_buf_adds(b, ",\"scenario\":");
 	lt_jsonw_cstr(b, o->scenario_path);
@@ -173,8 +173,8 @@ run_event_start(struct run *r)
 	lt_buf_adds(b, ",\"rate\":");
 	lt_jsonw_double(b, o->rate, 3);
 	lt_buf_adds(b, ",\"arrival\":");
-	lt_jsonw_cstr(b, o->arrival == LT_ARRIVAL_POISSON ? "poisson"
-							   : "constant");
+	lt_jsonw_cstr(
+	    b, o->arrival == LT_ARRIVAL_POISSON ? "poisson" : "constant");
 	lt_buf_adds(b, ",\"iterations\":");
 	lt_jsonw_i64(b, o->iterations);
 	lt_buf_adds(b, ",\"stop_timeout_s\":");
@@ -214,8 +214,8 @@ run_event_end(struct run *r, uint64_t requests)
 /* --- stopping ------------------------------------------------------ */
 
 static void shard_check_done(struct lt_shard *sh);
-static void request_stop(struct run *r, const char *reason, const char *why,
-    int now);
+static void request_stop(
+    struct run *r, const char *reason, const char *why, int now);
 
 static void
 shard_stop_users(struct lt_shard *sh, int now)
@@ -254,8 +254,8 @@ shard_stop(struct lt_shard *sh, int now)
 		ev_timer_stop(sh->loop, &sh->sched_timer);
 		shard_stop_users(sh, 0);
 		if (!now) {
-			ev_timer_set(&sh->grace_timer, sh->opts->stop_timeout_s,
-			    0.);
+			ev_timer_set(
+			    &sh->grace_timer, sh->opts->stop_timeout_s, 0.);
 			ev_timer_start(sh->loop, &sh->grace_timer);
 		}
 	}
@@ -296,8 +296,8 @@ static int
 pick_class(struct lt_shard *sh)
 {
 	const struct lt_scenario *sc = sh->sc;
-	size_t i, n = sc->nclasses < LT_MAX_CLASSES ? sc->nclasses
-						     : LT_MAX_CLASSES;
+	size_t i,
+	    n = sc->nclasses < LT_MAX_CLASSES ? sc->nclasses : LT_MAX_CLASSES;
 	long want;
 	double total = 0;
 	int best = -1;
@@ -306,16 +306,16 @@ pick_class(struct lt_shard *sh)
 	for (i = 0; i < n; i++) {
 		if (sc->classes[i].fixed_count == 0)
 			continue;
-		want = (long)(sc->classes[i].fixed_count / sh->opts->jobs)
-		    + ((long)(sc->classes[i].fixed_count % sh->opts->jobs)
-			> sh->index);
+		want = (long)(sc->classes[i].fixed_count / sh->opts->jobs) +
+		    ((long)(sc->classes[i].fixed_count % sh->opts->jobs) >
+		        sh->index);
 		if (sh->fixed_spawned[i] < want)
 			return (int)i;
 	}
 	/* Then smooth weighted round robin over weighted classes. */
 	for (i = 0; i < n; i++) {
-		if (sc->classes[i].fixed_count != 0
-		    || sc->classes[i].weight <= 0)
+		if (sc->classes[i].fixed_count != 0 ||
+		    sc->classes[i].weight <= 0)
 			continue;
 		sh->swrr[i] += sc->classes[i].weight;
 		total += sc->classes[i].weight;
@@ -337,8 +337,8 @@ add_user(struct lt_shard *sh)
 	if (k < 0)
 		return -1;
 	if (sh->nusers == sh->users_cap) {
-		nu = realloc(sh->users,
-		    sizeof(*nu) * (size_t)(sh->users_cap * 2 + 16));
+		nu = realloc(
+		    sh->users, sizeof(*nu) * (size_t)(sh->users_cap * 2 + 16));
 		if (nu == NULL)
 			return -1;
 		sh->users = nu;
@@ -419,8 +419,8 @@ lt_shard_user_dead(struct lt_shard *sh, struct lt_user *u)
 	atomic_fetch_sub(&sh->shared->users[u->c->index], 1);
 	atomic_fetch_sub(&sh->shared->users_total, 1);
 	users_changed(sh);
-	if (lim > 0 && atomic_load(&sh->shared->iterations) >= lim
-	    && sh->running == 0)
+	if (lim > 0 && atomic_load(&sh->shared->iterations) >= lim &&
+	    sh->running == 0)
 		iterations_done(sh);
 	shard_check_done(sh);
 }
@@ -462,7 +462,7 @@ spawn_fire(struct ev_loop *loop, ev_timer *w, int revents)
 		return;
 	}
 	n = rate <= 0 ? labs(diff)
-		      : (rate >= 100 ? (long)(rate * 0.01 + 0.5) : 1);
+	              : (rate >= 100 ? (long)(rate * 0.01 + 0.5) : 1);
 	if (n < 1)
 		n = 1;
 	for (k = 0; k < n && k < labs(diff); k++) {
@@ -487,8 +487,8 @@ shard_retarget(struct lt_shard *sh)
 	if (sh->stopping)
 		return;
 	ev_timer_stop(sh->loop, &sh->spawn_timer);
-	ev_timer_set(&sh->spawn_timer, 0.,
-	    rate > 0 ? tick_interval(rate) : 0.01);
+	ev_timer_set(
+	    &sh->spawn_timer, 0., rate > 0 ? tick_interval(rate) : 0.01);
 	ev_timer_start(sh->loop, &sh->spawn_timer);
 }
 
@@ -559,8 +559,8 @@ shard_set_rate(struct lt_shard *sh, double rate)
 	ev_timer_stop(sh->loop, &sh->sched_timer);
 	if (rate <= 0)
 		return;
-	sh->next_sched_us = lt_http_mono_us()
-	    + (int64_t)(1e6 / rate * sh->index / sh->opts->jobs);
+	sh->next_sched_us = lt_http_mono_us() +
+	    (int64_t)(1e6 / rate * sh->index / sh->opts->jobs);
 	ev_timer_set(&sh->sched_timer, 0., 0.);
 	ev_timer_start(sh->loop, &sh->sched_timer);
 }
@@ -607,8 +607,8 @@ wake_fire(struct ev_loop *loop, ev_async *w, int revents)
 			request_stop(r, "stdout", "stdout closed", 1);
 		else if (kind == 3)
 			request_stop(r, "iterations", "iterations done", 0);
-		if (atomic_load(&sh->shared->shards_done) >= r->jobs - 1
-		    && sh->done)
+		if (atomic_load(&sh->shared->shards_done) >= r->jobs - 1 &&
+		    sh->done)
 			ev_break(sh->loop, EVBREAK_ALL);
 		shard_check_done(sh);
 		return;
@@ -675,8 +675,8 @@ request_stop(struct run *r, const char *reason, const char *why, int now)
 		ev_io_stop(r->sh[0].loop, &r->shape_io);
 	for (i = 0; i < r->jobs; i++) {
 		r->sh[i].stop_why = r->why;
-		atomic_store(&r->sh[i].stop_kind,
-		    now ? LT_STOP_NOW : LT_STOP_GRACEFUL);
+		atomic_store(
+		    &r->sh[i].stop_kind, now ? LT_STOP_NOW : LT_STOP_GRACEFUL);
 		if (i > 0)
 			ev_async_send(r->sh[i].loop, &r->sh[i].wake);
 	}
@@ -770,11 +770,11 @@ apply_stage(struct run *r, const struct lt_stage *st)
 			set_rate(r, st->rate_rps);
 		break;
 	case LT_STAGE_USERS:
-		set_targets(r, (long)st->users > r->budget ? r->budget
-							    : (long)st->users,
-		    st->spawn_rate > 0 ? st->spawn_rate
-				       : (r->o->spawn_rate > 0
-					       ? r->o->spawn_rate : 1));
+		set_targets(r,
+		    (long)st->users > r->budget ? r->budget : (long)st->users,
+		    st->spawn_rate > 0
+		        ? st->spawn_rate
+		        : (r->o->spawn_rate > 0 ? r->o->spawn_rate : 1));
 		break;
 	}
 }
@@ -800,8 +800,8 @@ shape_drain(struct run *r)
 	struct lt_stage st;
 	double now;
 
-	while (!r->has_pending && r->reason == NULL
-	    && lt_shape_next(r->shape, &st) == 1) {
+	while (!r->has_pending && r->reason == NULL &&
+	    lt_shape_next(r->shape, &st) == 1) {
 		now = (double)(lt_http_mono_us() - r->mono0_us) / 1e6;
 		if (st.at_s >= 0 && st.at_s > now) {
 			r->pending = st;
@@ -1046,8 +1046,8 @@ merge_stats(struct run *r, struct lt_run_stats *st)
 		for (k = 0; k < LT_STATS_BUCKETS; k++)
 			st->total.b[k] += s->total.b[k];
 		if (s->total.count > 0) {
-			if (st->total.count == 0
-			    || s->total.min_us < st->total.min_us)
+			if (st->total.count == 0 ||
+			    s->total.min_us < st->total.min_us)
 				st->total.min_us = s->total.min_us;
 			if (s->total.max_us > st->total.max_us)
 				st->total.max_us = s->total.max_us;
@@ -1058,9 +1058,9 @@ merge_stats(struct run *r, struct lt_run_stats *st)
 			ep = NULL;
 			for (e = 0; e < st->n_endpoints; e++)
 				if (strcmp(st->endpoints[e].name,
-					s->ep[j].name) == 0
-				    && strcmp(st->endpoints[e].method,
-					s->ep[j].method) == 0)
+				        s->ep[j].name) == 0 &&
+				    strcmp(st->endpoints[e].method,
+				        s->ep[j].method) == 0)
 					ep = &st->endpoints[e];
 			if (ep == NULL) {
 				ep = &st->endpoints[st->n_endpoints++];
@@ -1130,8 +1130,8 @@ lt_run(const struct lt_scenario *sc, const struct lt_run_opts *o,
 	run_event_start(r);
 	lt_evout_flush(&r->sh[0].out);
 	for (i = 1; i < r->jobs; i++)
-		if (pthread_create(&r->sh[i].thread, NULL, shard_thread,
-			&r->sh[i]) != 0) {
+		if (pthread_create(
+		        &r->sh[i].thread, NULL, shard_thread, &r->sh[i]) != 0) {
 			lt_err_set(err, LT_EXIT_RUNTIME, "cannot start thread");
 			r->jobs = i;
 			request_stop(r, "error", "thread failure", 1);

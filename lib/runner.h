@@ -21,23 +21,23 @@ struct lt_scenario;
 enum lt_arrival { LT_ARRIVAL_CONSTANT, LT_ARRIVAL_POISSON };
 
 struct lt_run_opts {
-	const char *scenario_path;	/* for events and messages */
-	const char *host;		/* NULL: the scenario's host */
-	long users;			/* -u; 0: 1 */
-	double spawn_rate;		/* -r; 0: 1 */
-	double run_time_s;		/* -t; 0: until stopped */
-	double rate;			/* --rate; 0: closed model */
+	const char *scenario_path; /* for events and messages */
+	const char *host;          /* NULL: the scenario's host */
+	long users;                /* -u; 0: 1 */
+	double spawn_rate;         /* -r; 0: 1 */
+	double run_time_s;         /* -t; 0: until stopped */
+	double rate;               /* --rate; 0: closed model */
 	enum lt_arrival arrival;
-	const char *shape;		/* --shape FILE|CMD, NULL: none */
+	const char *shape; /* --shape FILE|CMD, NULL: none */
 	double stop_timeout_s;
-	long iterations;		/* -i; 0: unlimited */
+	long iterations; /* -i; 0: unlimited */
 	uint64_t seed;
-	int jobs;			/* -j: event loops, one per thread */
+	int jobs; /* -j: event loops, one per thread */
 	int http2;
 	int insecure;
-	double timeout_s;		/* default per-request timeout */
-	int out_fd;			/* events go here */
-	const char *tags;		/* comma-separated, NULL: all */
+	double timeout_s; /* default per-request timeout */
+	int out_fd;       /* events go here */
+	const char *tags; /* comma-separated, NULL: all */
 	const char *exclude_tags;
 };
 
@@ -60,14 +60,14 @@ struct lt_run_endpoint {
 
 struct lt_run_stats {
 	double elapsed_s;
-	const char *reason;	/* time, iterations, shape, signal, stdout */
+	const char *reason; /* time, iterations, shape, signal, stdout */
 	uint64_t requests, failures, drops;
 	long users_max;
-	long users_capped;	/* users refused because of RLIMIT_NOFILE */
+	long users_capped; /* users refused because of RLIMIT_NOFILE */
 	int n_endpoints;
-	struct lt_run_endpoint *endpoints;	/* owned; lt_run_stats_fini */
+	struct lt_run_endpoint *endpoints; /* owned; lt_run_stats_fini */
 	struct lt_lathist total;
-	char out_error[128];	/* write error on the event output, or "" */
+	char out_error[128]; /* write error on the event output, or "" */
 };
 
 /* One live line's worth of numbers (the last interval). */
