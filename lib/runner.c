@@ -467,8 +467,11 @@ spawn_fire(struct ev_loop *loop, ev_timer *w, int revents)
 		n = 1;
 	for (k = 0; k < n && k < labs(diff); k++) {
 		if (diff > 0) {
-			if (add_user(sh) != 0)
+			if (add_user(sh) != 0) {
+				/* no class to draw from, or no memory */
+				ev_timer_stop(loop, w);
 				break;
+			}
 		} else {
 			remove_user(sh);
 		}
