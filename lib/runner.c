@@ -272,7 +272,10 @@ lt_shard_output_broken(struct lt_shard *sh)
 	struct run *r = run_of(sh);
 
 	if (sh->index == 0) {
-		request_stop(r, "stdout", "stdout closed", 1);
+		if (sh->out.error != 0)
+			request_stop(r, "error", "event output failed", 1);
+		else
+			request_stop(r, "stdout", "stdout closed", 1);
 		return;
 	}
 	/* Tell shard 0, which steers the stop of every shard. */
