@@ -97,6 +97,10 @@ finish(struct lt_http_xfer *x, CURLcode code)
 	    total > 0 ? (int64_t)total : lt_http_mono_us() - x->t0_us;
 	r->ttfb_us = start;
 	r->new_conn = nconn > 0;
+	r->http_version = 0;
+	if (x->http->opts.http2 || x->http2)
+		curl_easy_getinfo(
+		    x->easy, CURLINFO_HTTP_VERSION, &r->http_version);
 	/* CURLINFO_CONNECT_TIME_T(3) is 0 when the connection was reused. */
 	r->connect_us = nconn > 0 ? conn : 0;
 	r->bytes = x->bytes;

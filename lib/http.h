@@ -51,6 +51,7 @@ struct lt_http_result {
 	int64_t connect_us; /* 0 on a reused connection */
 	int64_t bytes;      /* response body bytes */
 	int new_conn;
+	long http_version;      /* CURL_HTTP_VERSION_*, read with HTTP/2 on */
 	int64_t first_chunk_us; /* streaming: -1 when no chunk came */
 	long events;            /* streaming: SSE events seen */
 	const char *category;   /* NULL when the transport succeeded */
@@ -67,6 +68,7 @@ struct lt_http_xfer {
 	int want_body;    /* collect the body into body (up to its cap) */
 	int want_headers; /* collect header lines into headers */
 	int streaming;    /* time the first chunk, count SSE events */
+	int http2;        /* this request allows HTTP/2 */
 	int64_t t0_us;    /* CLOCK_MONOTONIC at start */
 	int64_t first_us; /* monotonic time of the first body chunk */
 	long events;

@@ -286,6 +286,11 @@ http_done(struct lt_http_xfer *x, void *arg)
 	event_tail(u, b);
 	PUT_KEY(b, "new_conn");
 	lt_jsonw_bool(b, r->new_conn);
+	if (r->http_version == CURL_HTTP_VERSION_2_0) {
+		/* optional: only when HTTP/2 was negotiated */
+		PUT_KEY(b, "http");
+		lt_buf_addc(b, '2');
+	}
 	if (x->streaming) {
 		PUT_KEY(b, "first_event_ms");
 		if (r->first_chunk_us >= 0)
@@ -482,9 +487,12 @@ http_start(struct lt_user *u)
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms(u, h));
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, (long)h->follow_redirects);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, h->gzip ? "" : NULL);
-	if (h->http2 && !sh->opts->http2)
-		curl_easy_setopt(
-		    e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	/* the step's "http2" setting; back to 1.1 for the next step */
+	if (!sh->opts->http2 && (h->http2 || u->x.http2))
+		curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
+		    h->http2 ? (long)CURL_HTTP_VERSION_2TLS
+		             : (long)CURL_HTTP_VERSION_1_1);
+	u->x.http2 = h->http2;
 	set_auth_tls(u, e, h);
 	u->x.want_body = needs_body(&u->step->checks);
 	u->x.want_headers = needs_headers(&u->step->checks);
