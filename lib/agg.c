@@ -122,7 +122,8 @@ struct lt_ep *
 lt_agg_ep(struct lt_agg *agg, const char *method, size_t method_len,
     const char *name, size_t name_len)
 {
-	struct lt_key k = { { method, name, NULL }, { method_len, name_len, 0 } };
+	struct lt_key k = { { method, name, NULL },
+		{ method_len, name_len, 0 } };
 	uint64_t h = lt_key_hash(&k);
 	struct lt_keyed *o = lt_keytab_get(&agg->ep_tab, &k, h);
 	struct lt_ep *ep;
@@ -185,9 +186,9 @@ lt_agg_fail(struct lt_agg *agg, const char *method, size_t method_len,
 		free(f);
 		return -1;
 	}
-	if (push((void ***)&agg->fails, &agg->n_fails, &agg->fails_alloc,
-		f) == -1)
-		return -1;	/* the table owns nothing: f leaks only on ENOMEM */
+	if (push((void ***)&agg->fails, &agg->n_fails, &agg->fails_alloc, f) ==
+	    -1)
+		return -1; /* the table owns nothing: f leaks only on ENOMEM */
 	f->occurrences = n;
 	return 0;
 }
@@ -217,8 +218,8 @@ nomem(struct lt_err *err)
 
 /* Records one request into a series. */
 static int
-series_req(struct lt_series *s, int64_t t, int failed, int64_t lat,
-    int64_t co_us)
+series_req(
+    struct lt_series *s, int64_t t, int failed, int64_t lat, int64_t co_us)
 {
 	struct lt_hist *h, *co;
 	struct lt_sec *sec = lt_series_sec(s, t, &h, &co, co_us >= 0);
@@ -250,18 +251,20 @@ add_req(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 		    "status %lld out of range 0..999", (long long)status);
 	if (lat == LT_EV_ABSENT)
 		lat = -1;
-	ep = lt_agg_ep(agg, ev->method.ptr, ev->method.len, ev->name.ptr,
-	    ev->name.len);
+	ep = lt_agg_ep(
+	    agg, ev->method.ptr, ev->method.len, ev->name.ptr, ev->name.len);
 	if (ep == NULL)
 		return nomem(err);
 	/* the slots are likely cache misses: start loading them now */
 	if (lat >= 0 && lat <= LT_HIST_HIGHEST_US) {
-		__builtin_prefetch(&ep->hist.counts[lt_hist_index(&ep->hist,
-		    lat)], 1);
+		__builtin_prefetch(
+		    &ep->hist.counts[lt_hist_index(&ep->hist, lat)], 1);
 		if (ep->ttfb.counts && ev->ttfb_us >= 0 &&
 		    ev->ttfb_us <= LT_HIST_HIGHEST_US)
-			__builtin_prefetch(&ep->ttfb.counts[lt_hist_index(
-			    &ep->ttfb, ev->ttfb_us)], 1);
+			__builtin_prefetch(
+			    &ep->ttfb
+			         .counts[lt_hist_index(&ep->ttfb, ev->ttfb_us)],
+			    1);
 	}
 	ep->requests++;
 	ep->failures += failed;
@@ -299,11 +302,11 @@ add_req(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 		return nomem(err);
 	if (failed) {
 		const char *e = ev->error.ptr ? ev->error.ptr : UNKNOWN_ERROR;
-		size_t elen = ev->error.ptr ? ev->error.len
-					    : sizeof(UNKNOWN_ERROR) - 1;
+		size_t elen =
+		    ev->error.ptr ? ev->error.len : sizeof(UNKNOWN_ERROR) - 1;
 
 		if (lt_agg_fail(agg, ev->method.ptr, ev->method.len,
-			ev->name.ptr, ev->name.len, e, elen, 1) == -1)
+		        ev->name.ptr, ev->name.len, e, elen, 1) == -1)
 			return nomem(err);
 	}
 	return 0;
@@ -381,8 +384,8 @@ add_users(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 	struct lt_sec *sec;
 
 	if (ev->count == LT_EV_ABSENT || ev->count < 0)
-		return lt_err_set(err, LT_EXIT_USAGE,
-		    "users event without a valid count");
+		return lt_err_set(
+		    err, LT_EXIT_USAGE, "users event without a valid count");
 	if (ev->count > agg->max_users)
 		agg->max_users = ev->count;
 	see_ts(agg, ev->ts_us);
@@ -403,8 +406,8 @@ add_drop(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 	struct lt_sec *sec;
 
 	if (ev->count == LT_EV_ABSENT || ev->count < 0)
-		return lt_err_set(err, LT_EXIT_USAGE,
-		    "drop event without a valid count");
+		return lt_err_set(
+		    err, LT_EXIT_USAGE, "drop event without a valid count");
 	see_ts(agg, ev->ts_us);
 	sec = lt_series_sec(&agg->tl, floor_sec(ev->ts_us), &h, &co, 0);
 	if (sec == NULL)
@@ -415,8 +418,7 @@ add_drop(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 }
 
 int
-lt_agg_event(struct lt_agg *agg, const struct lt_event *ev,
-    struct lt_err *err)
+lt_agg_event(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 {
 	int rc = 0;
 
@@ -448,8 +450,8 @@ lt_agg_event(struct lt_agg *agg, const struct lt_event *ev,
 }
 
 void
-lt_agg_reject(struct lt_agg *agg, const char *file, int64_t lineno,
-    const char *reason)
+lt_agg_reject(
+    struct lt_agg *agg, const char *file, int64_t lineno, const char *reason)
 {
 	struct lt_reject *r;
 
@@ -457,8 +459,8 @@ lt_agg_reject(struct lt_agg *agg, const char *file, int64_t lineno,
 	if (agg->nrejects >= LT_AGG_REJECTS)
 		return;
 	r = &agg->rejects[agg->nrejects++];
-	snprintf(r->file, sizeof(r->file), "%.*s", (int)sizeof(r->file) - 1,
-	    file);
+	snprintf(
+	    r->file, sizeof(r->file), "%.*s", (int)sizeof(r->file) - 1, file);
 	r->line = lineno;
 	snprintf(r->reason, sizeof(r->reason), "%.*s",
 	    (int)sizeof(r->reason) - 1, reason);
@@ -473,7 +475,7 @@ lt_agg_line(struct lt_agg *agg, struct lt_evscan *sc, const char *line,
 
 	agg->lines++;
 	if (len == 0)
-		return 0;	/* blank lines separate nothing; not events */
+		return 0; /* blank lines separate nothing; not events */
 	if (lt_evscan_parse(sc, line, len, &ev, err) == -1)
 		rc = 1;
 	else

@@ -40,8 +40,7 @@ is_gzip(int fd)
 }
 
 static int
-spawn_gunzip(int in_fd, struct input *in, const char *name,
-    struct lt_err *err)
+spawn_gunzip(int in_fd, struct input *in, const char *name, struct lt_err *err)
 {
 	posix_spawn_file_actions_t fa;
 	char *argv[] = { "gzip", "-dc", NULL };
@@ -57,8 +56,8 @@ spawn_gunzip(int in_fd, struct input *in, const char *name,
 	close(p[1]);
 	if (rc != 0) {
 		close(p[0]);
-		return lt_err_sys(err, LT_EXIT_RUNTIME, rc,
-		    "%s: cannot run gzip -dc", name);
+		return lt_err_sys(
+		    err, LT_EXIT_RUNTIME, rc, "%s: cannot run gzip -dc", name);
 	}
 	in->fd = p[0];
 	return 0;
@@ -97,7 +96,8 @@ close_input(struct input *in, const char *path, struct lt_err *err)
 		return 0;
 	while (waitpid(in->child, &status, 0) == -1)
 		if (errno != EINTR)
-			return lt_err_sys(err, LT_EXIT_RUNTIME, errno, "waitpid");
+			return lt_err_sys(
+			    err, LT_EXIT_RUNTIME, errno, "waitpid");
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		return lt_err_set(err, LT_EXIT_USAGE,
 		    "%s: gzip -dc failed (corrupt or truncated file)", path);
@@ -138,9 +138,8 @@ live_tick(struct lt_agg *agg, struct live *lv, int force)
 
 /* Reads one event stream into agg. */
 static int
-read_events(struct lt_agg *agg, struct lt_evscan *sc, int fd,
-    const char *name, const struct lt_aggcmd *cmd, struct live *lv,
-    struct lt_err *err)
+read_events(struct lt_agg *agg, struct lt_evscan *sc, int fd, const char *name,
+    const struct lt_aggcmd *cmd, struct live *lv, struct lt_err *err)
 {
 	struct lt_lines lr;
 	const char *line;
@@ -169,8 +168,8 @@ read_events(struct lt_agg *agg, struct lt_evscan *sc, int fd,
 			}
 			continue;
 		}
-		rc = lt_agg_line(agg, sc, line, len, name, (int64_t)lr.lineno,
-		    err);
+		rc = lt_agg_line(
+		    agg, sc, line, len, name, (int64_t)lr.lineno, err);
 		if (rc == -1 || (rc == 1 && cmd->strict))
 			goto fail;
 		if (lv && live_tick(agg, lv, 0) == -1)
@@ -213,16 +212,16 @@ read_all(struct lt_agg *agg, const struct lt_aggcmd *cmd, struct live *lv,
 }
 
 static int
-write_out(const struct lt_aggcmd *cmd, const struct lt_buf *b,
-    struct lt_err *err)
+write_out(
+    const struct lt_aggcmd *cmd, const struct lt_buf *b, struct lt_err *err)
 {
 	FILE *f = stdout;
 
 	if (cmd->output) {
 		f = fopen(cmd->output, "w");
 		if (f == NULL)
-			return lt_err_sys(err, LT_EXIT_USAGE, errno, "%s",
-			    cmd->output);
+			return lt_err_sys(
+			    err, LT_EXIT_USAGE, errno, "%s", cmd->output);
 	}
 	if (fwrite(b->data, 1, b->len, f) != b->len ||
 	    (cmd->output && fclose(f) != 0)) {
@@ -297,8 +296,8 @@ precheck(const struct lt_aggcmd *cmd, struct lt_err *err)
 }
 
 static int
-finish_and_write(struct lt_agg *agg, const struct lt_aggcmd *cmd,
-    struct lt_err *err)
+finish_and_write(
+    struct lt_agg *agg, const struct lt_aggcmd *cmd, struct lt_err *err)
 {
 	struct lt_buf out, th, bl;
 	int failed = 0, regressed = 0, rc = -1;
@@ -314,19 +313,19 @@ finish_and_write(struct lt_agg *agg, const struct lt_aggcmd *cmd,
 		goto done;
 	if (cmd->baseline &&
 	    lt_baseline_compare(agg, cmd->baseline, cmd->tolerance, &bl,
-		&regressed, cmd->quiet ? NULL : cmd->diag, err) == -1)
+	        &regressed, cmd->quiet ? NULL : cmd->diag, err) == -1)
 		goto done;
 	if (cmd->format == LT_FMT_TEXT) {
 		if (lt_agg_write_text(agg, name_width(agg), &out) == -1)
 			goto nomem;
 	} else if (lt_agg_write_json(agg, lt_buf_cstr(&th),
-		       cmd->baseline ? lt_buf_cstr(&bl) : NULL, &out) == -1) {
+	               cmd->baseline ? lt_buf_cstr(&bl) : NULL, &out) == -1) {
 		goto nomem;
 	}
 	if (write_out(cmd, &out, err) == -1)
 		goto done;
 	rc = failed || regressed ||
-		(cmd->exit_code_on_error && agg->total.failures > 0)
+	        (cmd->exit_code_on_error && agg->total.failures > 0)
 	    ? LT_EXIT_CHECK
 	    : LT_EXIT_OK;
 	goto done;
@@ -344,7 +343,8 @@ done:
 int
 lt_aggcmd_run(const struct lt_aggcmd *cmd, struct lt_err *err)
 {
-	struct lt_agg_opts o = { .timeline_endpoints = cmd->timeline_endpoints };
+	struct lt_agg_opts o = { .timeline_endpoints =
+		                     cmd->timeline_endpoints };
 	struct lt_agg *agg;
 	struct live lv, *lvp = NULL;
 	int rc;

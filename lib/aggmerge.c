@@ -47,7 +47,7 @@ merge_run(struct lt_agg *agg, const struct lt_aggdoc *d)
 		agg->max_users = d->max_users;
 	if (d->run_start_us != LT_DOC_TS_NONE &&
 	    (agg->run_start_us == LT_TS_NONE ||
-		d->run_start_us < agg->run_start_us)) {
+	        d->run_start_us < agg->run_start_us)) {
 		agg->run_start_us = d->run_start_us;
 		free(agg->host);
 		free(agg->scenario);
@@ -57,7 +57,8 @@ merge_run(struct lt_agg *agg, const struct lt_aggdoc *d)
 		agg->options = dup_or_null(d->options_json);
 	}
 	if (d->run_end_us != LT_DOC_TS_NONE &&
-	    (agg->run_end_us == LT_TS_NONE || d->run_end_us >= agg->run_end_us)) {
+	    (agg->run_end_us == LT_TS_NONE ||
+	        d->run_end_us >= agg->run_end_us)) {
 		agg->run_end_us = d->run_end_us;
 		free(agg->end_reason);
 		agg->end_reason = dup_or_null(d->end_reason);
@@ -96,8 +97,8 @@ hist_add(struct lt_hist *dst, const struct lt_hist *src)
 static int
 merge_ep(struct lt_agg *agg, const struct lt_doc_ep *de)
 {
-	struct lt_ep *ep = lt_agg_ep(agg, de->method, strlen(de->method),
-	    de->name, strlen(de->name));
+	struct lt_ep *ep = lt_agg_ep(
+	    agg, de->method, strlen(de->method), de->name, strlen(de->name));
 
 	if (ep == NULL)
 		return -1;
@@ -170,8 +171,8 @@ merge_sec(struct lt_agg *agg, const struct lt_doc_sec *s)
 }
 
 int
-lt_agg_add_doc(struct lt_agg *agg, const struct lt_aggdoc *d,
-    struct lt_err *err)
+lt_agg_add_doc(
+    struct lt_agg *agg, const struct lt_aggdoc *d, struct lt_err *err)
 {
 	agg->finished = 0;
 	merge_run(agg, d);
@@ -186,16 +187,15 @@ lt_agg_add_doc(struct lt_agg *agg, const struct lt_aggdoc *d,
 		const struct lt_doc_failure *f = &d->failures[i];
 
 		if (lt_agg_fail(agg, f->method, strlen(f->method), f->name,
-			strlen(f->name), f->error, strlen(f->error),
-			f->occurrences) == -1)
+		        strlen(f->name), f->error, strlen(f->error),
+		        f->occurrences) == -1)
 			return nomem(err);
 	}
 	return 0;
 }
 
 int
-lt_agg_merge_files(struct lt_agg *agg, char **files, int n,
-    struct lt_err *err)
+lt_agg_merge_files(struct lt_agg *agg, char **files, int n, struct lt_err *err)
 {
 	for (int i = 0; i < n; i++) {
 		struct lt_aggdoc d;

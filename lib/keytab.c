@@ -75,8 +75,8 @@ grow(struct lt_keytab *t)
 }
 
 int
-lt_keytab_put(struct lt_keytab *t, struct lt_keyed *obj,
-    const struct lt_key *k, uint64_t h)
+lt_keytab_put(struct lt_keytab *t, struct lt_keyed *obj, const struct lt_key *k,
+    uint64_t h)
 {
 	if ((t->n + 1) * 2 > t->cap && grow(t) == -1)
 		return -1;
