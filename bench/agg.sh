@@ -57,9 +57,14 @@ if command -v jq >/dev/null; then
 	t_jq=$(awk -v a="$t1" -v b="$t0" 'BEGIN { printf "%.6f", a - b }')
 fi
 
-rss1=$(/usr/bin/time -f %M "$agg" "$ev" 2>&1 >/dev/null | tail -1)
-rss10=$( (for _ in 1 2 3 4 5 6 7 8 9 10; do cat "$ev"; done) |
-    /usr/bin/time -f %M "$agg" 2>&1 >/dev/null | tail -1)
+rss1=0 rss10=0
+if [ -x /usr/bin/time ]; then
+	rss1=$(/usr/bin/time -f %M "$agg" "$ev" 2>&1 >/dev/null | tail -1)
+	rss10=$( (for _ in 1 2 3 4 5 6 7 8 9 10; do cat "$ev"; done) |
+	    /usr/bin/time -f %M "$agg" 2>&1 >/dev/null | tail -1)
+else
+	echo "(RSS not measured: /usr/bin/time missing; apt-get install time)"
+fi
 
 awk -v n="$lines" -v m="$sub" -v c="$t_cat" -v a="$t_agg" -v j="$t_jq" \
     -v r1="$rss1" -v r10="$rss10" 'BEGIN {
