@@ -176,7 +176,8 @@ lt_agg_fail(struct lt_agg *agg, const char *method, size_t method_len,
 		o = lt_keytab_get(&agg->fail_tab, &k, h);
 	}
 	if (o) {
-		((struct lt_failgroup *)o)->occurrences += n;
+		((struct lt_failgroup *)o)->occurrences =
+		    lt_sat_add(((struct lt_failgroup *)o)->occurrences, n);
 		return 0;
 	}
 	f = calloc(1, sizeof(*f));
@@ -269,7 +270,7 @@ add_req(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 	ep->requests++;
 	ep->failures += failed;
 	if (ev->bytes != LT_EV_ABSENT && ev->bytes > 0)
-		ep->bytes += ev->bytes;
+		ep->bytes = lt_sat_add(ep->bytes, ev->bytes);
 	ep->status[status]++;
 	if (ep->first_ts_us == LT_TS_NONE || ev->ts_us < ep->first_ts_us)
 		ep->first_ts_us = ev->ts_us;
@@ -283,7 +284,8 @@ add_req(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 			lt_hist_record(&ep->ttfb, ev->ttfb_us);
 		}
 		if (ev->wait_us != LT_EV_ABSENT) {
-			co_us = lat + (ev->wait_us > 0 ? ev->wait_us : 0);
+			co_us =
+			    lt_sat_add(lat, ev->wait_us > 0 ? ev->wait_us : 0);
 			if (lt_agg_ep_hist(&ep->co) == -1)
 				return nomem(err);
 			lt_hist_record(&ep->co, co_us);
@@ -291,7 +293,7 @@ add_req(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 	}
 	see_ts(agg, ev->ts_us);
 	{
-		int64_t done = ev->ts_us + (lat > 0 ? lat : 0);
+		int64_t done = lt_sat_add(ev->ts_us, lat > 0 ? lat : 0);
 
 		if (agg->last_req_us == LT_TS_NONE || done > agg->last_req_us)
 			agg->last_req_us = done;
@@ -412,8 +414,8 @@ add_drop(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 	sec = lt_series_sec(&agg->tl, floor_sec(ev->ts_us), &h, &co, 0);
 	if (sec == NULL)
 		return nomem(err);
-	sec->dropped += ev->count;
-	agg->dropped += ev->count;
+	sec->dropped = lt_sat_add(sec->dropped, ev->count);
+	agg->dropped = lt_sat_add(agg->dropped, ev->count);
 	return 0;
 }
 

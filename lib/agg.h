@@ -157,8 +157,9 @@ int lt_agg_ep_hist(struct lt_hist *h);
  */
 int lt_agg_finish(struct lt_agg *agg);
 
-/* Run duration in seconds (after lt_agg_finish). */
+/* Run duration in seconds, and in us (after lt_agg_finish). */
 double lt_agg_duration_s(const struct lt_agg *agg);
+int64_t lt_agg_duration_us(const struct lt_agg *agg);
 
 /* Fills st for ep (an endpoint or &agg->total) after lt_agg_finish. */
 void lt_agg_stats(

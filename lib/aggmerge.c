@@ -41,8 +41,8 @@ dup_or_null(const char *s)
 static void
 merge_run(struct lt_agg *agg, const struct lt_aggdoc *d)
 {
-	agg->runs += d->runs;
-	agg->dropped += d->dropped;
+	agg->runs = lt_sat_add(agg->runs, d->runs);
+	agg->dropped = lt_sat_add(agg->dropped, d->dropped);
 	if (d->max_users > agg->max_users)
 		agg->max_users = d->max_users;
 	if (d->run_start_us != LT_DOC_TS_NONE &&
@@ -73,15 +73,16 @@ merge_input(struct lt_agg *agg, const struct lt_aggdoc *d)
 {
 	int64_t rejected = agg->rejected;
 
-	agg->lines += d->lines;
-	agg->events += d->events;
-	agg->unknown += d->unknown;
-	agg->other_endpoint_events += d->other_endpoint_events;
+	agg->lines = lt_sat_add(agg->lines, d->lines);
+	agg->events = lt_sat_add(agg->events, d->events);
+	agg->unknown = lt_sat_add(agg->unknown, d->unknown);
+	agg->other_endpoint_events =
+	    lt_sat_add(agg->other_endpoint_events, d->other_endpoint_events);
 	for (size_t i = 0; i < d->n_rejects; i++)
 		lt_agg_reject(agg, d->rejects[i].file ? d->rejects[i].file : "",
 		    d->rejects[i].line,
 		    d->rejects[i].reason ? d->rejects[i].reason : "");
-	agg->rejected = rejected + d->rejected;
+	agg->rejected = lt_sat_add(rejected, d->rejected);
 }
 
 static int
@@ -102,13 +103,14 @@ merge_ep(struct lt_agg *agg, const struct lt_doc_ep *de)
 
 	if (ep == NULL)
 		return -1;
-	ep->requests += de->requests;
-	ep->failures += de->failures;
-	ep->bytes += de->bytes;
+	ep->requests = lt_sat_add(ep->requests, de->requests);
+	ep->failures = lt_sat_add(ep->failures, de->failures);
+	ep->bytes = lt_sat_add(ep->bytes, de->bytes);
 	min_ts(&ep->first_ts_us, de->first_ts_us);
 	max_ts(&ep->last_ts_us, de->last_ts_us);
 	for (size_t i = 0; i < de->n_status; i++)
-		ep->status[de->status[i].code] += de->status[i].n;
+		ep->status[de->status[i].code] =
+		    lt_sat_add(ep->status[de->status[i].code], de->status[i].n);
 	if (lt_hist_add(&ep->hist, &de->hist) == -1 ||
 	    hist_add(&ep->ttfb, &de->ttfb_hist) == -1 ||
 	    hist_add(&ep->co, &de->co_hist) == -1)
@@ -137,8 +139,8 @@ merge_sec_eps(struct lt_agg *agg, const struct lt_doc_sec *s)
 		sec = lt_series_sec(ep->tl, s->t, &h, &co, 0);
 		if (sec == NULL)
 			return -1;
-		sec->requests += e->requests;
-		sec->failures += e->failures;
+		sec->requests = lt_sat_add(sec->requests, e->requests);
+		sec->failures = lt_sat_add(sec->failures, e->failures);
 		lt_shist_add_to(&e->hist, h);
 	}
 	return 0;
@@ -152,9 +154,9 @@ merge_sec(struct lt_agg *agg, const struct lt_doc_sec *s)
 
 	if (sec == NULL)
 		return -1;
-	sec->requests += s->requests;
-	sec->failures += s->failures;
-	sec->dropped += s->dropped;
+	sec->requests = lt_sat_add(sec->requests, s->requests);
+	sec->failures = lt_sat_add(sec->failures, s->failures);
+	sec->dropped = lt_sat_add(sec->dropped, s->dropped);
 	if (s->users_ts_us != LT_DOC_TS_NONE && s->users >= 0 &&
 	    (sec->users < 0 || s->users_ts_us >= sec->users_ts_us)) {
 		sec->users = s->users;

@@ -60,9 +60,9 @@ hist_add_opt(struct lt_hist *dst, const struct lt_hist *src)
 int
 lt_ep_add(struct lt_ep *dst, const struct lt_ep *src)
 {
-	dst->requests += src->requests;
-	dst->failures += src->failures;
-	dst->bytes += src->bytes;
+	dst->requests = lt_sat_add(dst->requests, src->requests);
+	dst->failures = lt_sat_add(dst->failures, src->failures);
+	dst->bytes = lt_sat_add(dst->bytes, src->bytes);
 	if (src->first_ts_us != LT_TS_NONE &&
 	    (dst->first_ts_us == LT_TS_NONE ||
 	        src->first_ts_us < dst->first_ts_us))
@@ -72,7 +72,7 @@ lt_ep_add(struct lt_ep *dst, const struct lt_ep *src)
 	        src->last_ts_us > dst->last_ts_us))
 		dst->last_ts_us = src->last_ts_us;
 	for (int i = 0; i < LT_STATUS_N; i++)
-		dst->status[i] += src->status[i];
+		dst->status[i] = lt_sat_add(dst->status[i], src->status[i]);
 	if (lt_hist_add(&dst->hist, &src->hist) == -1 ||
 	    hist_add_opt(&dst->ttfb, &src->ttfb) == -1 ||
 	    hist_add_opt(&dst->co, &src->co) == -1)
@@ -119,10 +119,20 @@ lt_agg_finish(struct lt_agg *agg)
 	return 0;
 }
 
+int64_t
+lt_agg_duration_us(const struct lt_agg *agg)
+{
+	int64_t d;
+
+	if (__builtin_sub_overflow(agg->end_us, agg->start_us, &d))
+		return INT64_MAX;
+	return d;
+}
+
 double
 lt_agg_duration_s(const struct lt_agg *agg)
 {
-	return (double)(agg->end_us - agg->start_us) / 1e6;
+	return (double)lt_agg_duration_us(agg) / 1e6;
 }
 
 static double

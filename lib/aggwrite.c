@@ -139,7 +139,7 @@ w_run(const struct lt_agg *agg, struct lt_buf *b)
 	rc |= ADD("\"run\":{\"start\":") | w_ts(b, agg->start_us);
 	rc |= ADD(",\"end\":") | w_ts(b, agg->end_us);
 	rc |= ADD(",\"duration_s\":") |
-	    lt_jsonw_fixed(b, agg->end_us - agg->start_us, 6);
+	    lt_jsonw_fixed(b, lt_agg_duration_us(agg), 6);
 	rc |= ADD(",\"host\":") | w_str_or_null(b, agg->host);
 	rc |= ADD(",\"scenario\":") | w_str_or_null(b, agg->scenario);
 	rc |= ADD(",\"options\":") |

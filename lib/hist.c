@@ -121,9 +121,9 @@ add_fields(struct lt_hist *h, int64_t n, int64_t min, int64_t max, int64_t sum,
 		h->min = min;
 	if (h->count == 0 || max > h->max)
 		h->max = max;
-	h->count += n;
-	h->sum += sum;
-	h->overflow += overflow;
+	h->count = lt_sat_add(h->count, n);
+	h->sum = lt_sat_add(h->sum, sum);
+	h->overflow = lt_sat_add(h->overflow, overflow);
 }
 
 int
@@ -138,7 +138,7 @@ lt_hist_add(struct lt_hist *dst, const struct lt_hist *src)
 	lo = lt_hist_index(src, src->min);
 	hi = lt_hist_index(src, src->max);
 	for (size_t i = lo; i <= hi; i++)
-		dst->counts[i] += src->counts[i];
+		dst->counts[i] = lt_sat_add(dst->counts[i], src->counts[i]);
 	add_fields(
 	    dst, src->count, src->min, src->max, src->sum, src->overflow);
 	return 0;
@@ -179,7 +179,7 @@ lt_hist_percentiles(
 	i = lt_hist_index(h, h->min);
 	hi = lt_hist_index(h, h->max);
 	for (; i <= hi && k < n; i++) {
-		acc += h->counts[i];
+		acc = lt_sat_add(acc, h->counts[i]);
 		while (k < n && acc >= rank_of(pcts[k], h->count)) {
 			int64_t v = lt_hist_value_at(h, i);
 
@@ -319,8 +319,13 @@ lt_hist_add_json(struct lt_hist *h, const void *obj_v, struct lt_err *err)
 		    "hist: min_us/max_us do not match the counts");
 	json_array_foreach(counts, i, pair)
 	{
-		h->counts[json_integer_value(json_array_get(pair, 0))] +=
-		    json_integer_value(json_array_get(pair, 1));
+		{
+			int64_t *c = &h->counts[json_integer_value(
+			    json_array_get(pair, 0))];
+
+			*c = lt_sat_add(
+			    *c, json_integer_value(json_array_get(pair, 1)));
+		}
 	}
 	add_fields(h, count, min, max, sum, overflow);
 	return 0;
@@ -360,9 +365,11 @@ lt_shist_set(struct lt_shist *sh, const struct lt_hist *h)
 void
 lt_shist_add_to(const struct lt_shist *sh, struct lt_hist *h)
 {
-	for (size_t i = 0; i < sh->n; i++)
-		h->counts[sh->e[i] >> SH_SHIFT] +=
-		    (int64_t)(sh->e[i] & SH_MASK);
+	for (size_t i = 0; i < sh->n; i++) {
+		int64_t *c = &h->counts[sh->e[i] >> SH_SHIFT];
+
+		*c = lt_sat_add(*c, (int64_t)(sh->e[i] & SH_MASK));
+	}
 	add_fields(h, sh->count, sh->min, sh->max, sh->sum, sh->overflow);
 }
 

@@ -61,6 +61,20 @@ void lt_hist_fini(struct lt_hist *h);
 /* Empties h, keeping its storage (touches only the used slots). */
 void lt_hist_reset(struct lt_hist *h);
 
+/*
+ * a + b, saturating at the int64 limits: counters added from documents
+ * (lt-agg --merge) must not overflow, whatever a document claims.
+ */
+static inline int64_t
+lt_sat_add(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_add_overflow(a, b, &r))
+		return b > 0 ? INT64_MAX : INT64_MIN;
+	return r;
+}
+
 /* Slot index of v (already clamped to 0..LT_HIST_HIGHEST_US). */
 static inline size_t
 lt_hist_index(const struct lt_hist *h, int64_t v)
