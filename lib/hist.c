@@ -250,7 +250,7 @@ get_count(const json_t *obj, const char *key, int64_t *out, struct lt_err *err)
 
 	if (!json_is_integer(v) || json_integer_value(v) < 0)
 		return lt_err_set(err, LT_EXIT_USAGE,
-		    "hist: \"%s\" must be a non-negative integer", key);
+		    "\"%s\" must be a non-negative integer", key);
 	*out = json_integer_value(v);
 	return 0;
 }
@@ -264,7 +264,7 @@ lt_hist_add_json(struct lt_hist *h, const void *obj_v, struct lt_err *err)
 	size_t i;
 
 	if (!json_is_object(obj))
-		return lt_err_set(err, LT_EXIT_USAGE, "hist: not an object");
+		return lt_err_set(err, LT_EXIT_USAGE, "not an object");
 	if (get_count(obj, "count", &count, err) ||
 	    get_count(obj, "min_us", &min, err) ||
 	    get_count(obj, "max_us", &max, err) ||
@@ -274,13 +274,13 @@ lt_hist_add_json(struct lt_hist *h, const void *obj_v, struct lt_err *err)
 	counts = json_object_get(obj, "counts");
 	if (!json_is_array(counts))
 		return lt_err_set(
-		    err, LT_EXIT_USAGE, "hist: \"counts\" must be an array");
+		    err, LT_EXIT_USAGE, "\"counts\" must be an array");
 	if (count > 0 && (min > max || max > LT_HIST_HIGHEST_US))
 		return lt_err_set(
-		    err, LT_EXIT_USAGE, "hist: min_us/max_us out of range");
+		    err, LT_EXIT_USAGE, "min_us/max_us out of range");
 	if (overflow > count)
 		return lt_err_set(
-		    err, LT_EXIT_USAGE, "hist: overflow exceeds count");
+		    err, LT_EXIT_USAGE, "overflow exceeds count");
 	lo_ok = count > 0 ? (int64_t)lt_hist_index(h, min) : 0;
 	hi_ok = count > 0 ? (int64_t)lt_hist_index(h, max) : -1;
 	json_array_foreach(counts, i, pair)
@@ -292,23 +292,23 @@ lt_hist_add_json(struct lt_hist *h, const void *obj_v, struct lt_err *err)
 		if (json_array_size(pair) != 2 || !json_is_integer(ji) ||
 		    !json_is_integer(jn))
 			return lt_err_set(err, LT_EXIT_USAGE,
-			    "hist: counts[%zu] is not [index, count]", i);
+			    "counts[%zu] is not [index, count]", i);
 		idx = json_integer_value(ji);
 		n = json_integer_value(jn);
 		if (idx <= prev || idx < lo_ok || idx > hi_ok)
 			return lt_err_set(err, LT_EXIT_USAGE,
-			    "hist: counts[%zu]: index %lld out of order or "
+			    "counts[%zu]: index %lld out of order or "
 			    "outside min_us..max_us",
 			    i, (long long)idx);
 		if (n <= 0 || n > INT64_MAX - total)
 			return lt_err_set(err, LT_EXIT_USAGE,
-			    "hist: counts[%zu]: bad count", i);
+			    "counts[%zu]: bad count", i);
 		total += n;
 		prev = idx;
 	}
 	if (total != count)
 		return lt_err_set(err, LT_EXIT_USAGE,
-		    "hist: counts add up to %lld, not count %lld",
+		    "counts add up to %lld, not count %lld",
 		    (long long)total, (long long)count);
 	if (count > 0 &&
 	    (lt_hist_index(h, min) !=
@@ -316,7 +316,7 @@ lt_hist_add_json(struct lt_hist *h, const void *obj_v, struct lt_err *err)
 	                json_array_get(json_array_get(counts, 0), 0)) ||
 	        lt_hist_index(h, max) != (size_t)prev))
 		return lt_err_set(err, LT_EXIT_USAGE,
-		    "hist: min_us/max_us do not match the counts");
+		    "min_us/max_us do not match the counts");
 	json_array_foreach(counts, i, pair)
 	{
 		{
