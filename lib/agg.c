@@ -170,6 +170,11 @@ lt_agg_fail(struct lt_agg *agg, const char *method, size_t method_len,
 	struct lt_failgroup *f;
 
 	if (o == NULL && agg->n_fails >= LT_AGG_MAX_FAILGROUPS) {
+		/* one group for everything beyond the cap: bounded memory */
+		k.p[0] = "";
+		k.n[0] = 0;
+		k.p[1] = OTHER_NAME;
+		k.n[1] = sizeof(OTHER_NAME) - 1;
 		k.p[2] = OTHER_ERROR;
 		k.n[2] = sizeof(OTHER_ERROR) - 1;
 		h = lt_key_hash(&k);
