@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +137,35 @@ live_tick(struct lt_agg *agg, struct live *lv, int force)
 	return 0;
 }
 
+/*
+ * With a live table due, waits until input is readable or the table is
+ * due, so that an idle pipe still gets its tables.  Only when no complete
+ * line is buffered (lt_lines_next would block in read(2)).
+ */
+static int
+live_wait(struct lt_agg *agg, struct lt_lines *lr, struct live *lv)
+{
+	struct pollfd p = { .fd = lr->fd, .events = POLLIN };
+
+	if (lr->eof ||
+	    (lr->end > lr->start &&
+	        memchr(lr->buf + lr->start, '\n', lr->end - lr->start) != NULL))
+		return 0;
+	for (;;) {
+		double wait_s = lv->last + lv->every - now_s();
+		int rc;
+
+		if (wait_s <= 0) {
+			if (live_tick(agg, lv, 1) == -1)
+				return -1;
+			continue;
+		}
+		rc = poll(&p, 1, (int)(wait_s * 1000) + 1);
+		if (rc > 0 || (rc == -1 && errno != EINTR))
+			return 0; /* readable, or let read(2) report it */
+	}
+}
+
 /* Reads one event stream into agg. */
 static int
 read_events(struct lt_agg *agg, struct lt_evscan *sc, int fd, const char *name,
@@ -149,6 +179,8 @@ read_events(struct lt_agg *agg, struct lt_evscan *sc, int fd, const char *name,
 	if (lt_lines_init(&lr, fd, 0, err) == -1)
 		return -1;
 	for (;;) {
+		if (lv && live_wait(agg, &lr, lv) == -1)
+			goto nomem;
 		rc = lt_lines_next(&lr, &line, &len, &trunc, err);
 		if (rc == LT_LINES_EOF)
 			break;

@@ -63,6 +63,9 @@ check "--every: Aggregated lines" grep -q 'Aggregated' live.err
 check_eq "--every: same aggregate on stdout" \
     "$(jq -S 'del(.input.rejects)' live.json | md5sum)" \
     "$(lt-agg <ev.ndjson | jq -S 'del(.input.rejects)' | md5sum)"
+{ head -n 10 ev.ndjson; sleep 1; } | lt-agg --every 200ms >/dev/null 2>idle.err
+check "--every: tables while the input is idle" \
+    [ "$(grep -c '^lt-agg: 10 events' idle.err)" -ge 3 ]
 lt-agg --live <ev.ndjson >/dev/null 2>live2.err
 check "--live: final table" grep -q 'Aggregated' live2.err
 
