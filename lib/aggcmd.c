@@ -72,7 +72,8 @@ open_input(const char *path, struct input *in, struct lt_err *err)
 	in->child = -1;
 	if (strcmp(path, "-") == 0) {
 		in->fd = 0;
-		return 0;
+		/* a redirected gzip file; pread fails harmlessly on a pipe */
+		return is_gzip(0) ? spawn_gunzip(0, in, path, err) : 0;
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd == -1)
