@@ -4,6 +4,7 @@
  * Option parsing only; the work is lt_aggcmd_run (lib/aggcmd.c).
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,10 +190,12 @@ main(int argc, char **argv)
 		rc = usage_error("--merge needs aggregate files", "");
 		goto out;
 	}
+	signal(SIGPIPE, SIG_IGN); /* a closed stdout is reported at exit */
 	rc = lt_aggcmd_run(&cmd, &err);
 	if (rc == LT_EXIT_USAGE || rc == LT_EXIT_RUNTIME)
 		fprintf(stderr, "lt-agg: %s\n", err.msg);
-	if (lt_stdout_close(&err) == -1) {
+	/* one message per run: a failed write was reported just above */
+	if (lt_stdout_close(&err) == -1 && rc != LT_EXIT_RUNTIME) {
 		fprintf(stderr, "lt-agg: %s\n", err.msg);
 		rc = LT_EXIT_RUNTIME;
 	}

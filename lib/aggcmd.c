@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,8 @@ static int
 spawn_gunzip(int in_fd, struct input *in, const char *name, struct lt_err *err)
 {
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t dfl;
 	char *argv[] = { "gzip", "-dc", NULL };
 	int p[2], rc;
 
@@ -52,7 +55,14 @@ spawn_gunzip(int in_fd, struct input *in, const char *name, struct lt_err *err)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, in_fd, 0);
 	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-	rc = posix_spawnp(&in->child, "gzip", &fa, NULL, argv, environ);
+	/* lt-agg ignores SIGPIPE; gzip should die of it if we stop early */
+	posix_spawnattr_init(&attr);
+	sigemptyset(&dfl);
+	sigaddset(&dfl, SIGPIPE);
+	posix_spawnattr_setsigdefault(&attr, &dfl);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+	rc = posix_spawnp(&in->child, "gzip", &fa, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	close(p[1]);
 	if (rc != 0) {
@@ -237,8 +247,13 @@ read_all(struct lt_agg *agg, const struct lt_aggcmd *cmd, struct live *lv,
 		rc = read_events(agg, sc, in.fd, path, cmd, lv, err);
 		if (in.fd == 0)
 			in.fd = -1;
-		if (close_input(&in, path, err) == -1)
-			rc = -1;
+		if (rc == 0) {
+			rc = close_input(&in, path, err);
+		} else {
+			struct lt_err ignored; /* the first error is the one */
+
+			close_input(&in, path, &ignored);
+		}
 	}
 	lt_evscan_free(sc);
 	return rc;
@@ -260,6 +275,9 @@ write_out(
 	    (cmd->output && fclose(f) != 0)) {
 		int e = errno;
 
+		if (e == EPIPE && !cmd->output)
+			return lt_err_set(err, LT_EXIT_RUNTIME,
+			    "stdout closed early (broken pipe)");
 		return lt_err_sys(err, LT_EXIT_RUNTIME, e, "%s",
 		    cmd->output ? cmd->output : "stdout");
 	}

@@ -69,6 +69,14 @@ check "--every: tables while the input is idle" \
 lt-agg --live <ev.ndjson >/dev/null 2>live2.err
 check "--live: final table" grep -q 'Aggregated' live2.err
 
+# a reader that goes away: reported once, exit 3, no crash by SIGPIPE
+lt-agg --timeline-endpoints ev.ndjson >big.json
+check "big enough to fill a pipe" [ "$(wc -c <big.json)" -gt 100000 ]
+lt-agg --timeline-endpoints ev.ndjson 2>epipe.err | head -c 10 >/dev/null
+check_eq "closed stdout: exit 3" "${PIPESTATUS[0]}" 3
+check_eq "closed stdout: one message" "$(cat epipe.err)" \
+    "lt-agg: stdout closed early (broken pipe)"
+
 # the examples of the man pages
 lt-agg ev.ndjson >run.json
 gzip -c ev.ndjson >ev.ndjson.gz
