@@ -563,8 +563,12 @@ lt_aggdoc_parse(struct lt_aggdoc *d, const char *text, size_t len,
 	int rc;
 
 	memset(d, 0, sizeof(*d));
-	root =
-	    json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
+	/*
+	 * Duplicate keys are allowed (the last wins): two endpoint names
+	 * that differ only in invalid UTF-8 are written with the same
+	 * U+FFFD-replaced key in a second's "endpoints" object.
+	 */
+	root = json_loadb(text, len, JSON_ALLOW_NUL, &je);
 	if (root == NULL)
 		return lt_err_set(err, LT_EXIT_USAGE, "%s:%d:%d: %s", name,
 		    je.line, je.column, je.text);
