@@ -299,7 +299,7 @@ name_width(const struct lt_agg *agg)
 /* Parses, evaluates and reports the thresholds; *failed set when any fails. */
 static int
 run_checks(const struct lt_aggcmd *cmd, const struct lt_agg *agg,
-    struct lt_buf *json, int *failed, struct lt_err *err)
+    struct lt_buf *json, struct lt_buf *text, int *failed, struct lt_err *err)
 {
 	struct lt_thresh *t = calloc((size_t)cmd->n_checks + 1, sizeof(*t));
 	struct lt_buf line;
@@ -321,6 +321,7 @@ run_checks(const struct lt_aggcmd *cmd, const struct lt_agg *agg,
 		lt_thresh_describe(&t[j], &line);
 		if (!cmd->quiet)
 			fprintf(cmd->diag, "lt-agg: %s", lt_buf_cstr(&line));
+		lt_buf_add(text, line.data, line.len);
 	}
 	if (rc == 0 && lt_thresh_write_json(t, (size_t)cmd->n_checks, json))
 		rc = lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
@@ -350,17 +351,18 @@ static int
 finish_and_write(
     struct lt_agg *agg, const struct lt_aggcmd *cmd, struct lt_err *err)
 {
-	struct lt_buf out, th, bl;
+	struct lt_buf out, th, tt, bl;
 	int failed = 0, regressed = 0, rc = -1;
 
 	lt_buf_init(&out, 0);
 	lt_buf_init(&th, 0);
+	lt_buf_init(&tt, 0);
 	lt_buf_init(&bl, 0);
 	if (lt_agg_finish(agg) == -1) {
 		lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
 		goto done;
 	}
-	if (run_checks(cmd, agg, &th, &failed, err) == -1)
+	if (run_checks(cmd, agg, &th, &tt, &failed, err) == -1)
 		goto done;
 	if (cmd->baseline &&
 	    lt_baseline_compare(agg, cmd->baseline, cmd->tolerance, &bl,
@@ -368,6 +370,10 @@ finish_and_write(
 		goto done;
 	if (cmd->format == LT_FMT_TEXT) {
 		if (lt_agg_write_text(agg, name_width(agg), &out) == -1)
+			goto nomem;
+		if (tt.len &&
+		    (lt_buf_adds(&out, "\nThresholds\n") == -1 ||
+		        lt_buf_add(&out, tt.data, tt.len) == -1))
 			goto nomem;
 	} else if (lt_agg_write_json(agg, lt_buf_cstr(&th),
 	               cmd->baseline ? lt_buf_cstr(&bl) : NULL, &out) == -1) {
@@ -385,6 +391,7 @@ nomem:
 done:
 	lt_buf_fini(&out);
 	lt_buf_fini(&th);
+	lt_buf_fini(&tt);
 	lt_buf_fini(&bl);
 	if (rc == -1)
 		rc = err->code ? err->code : LT_EXIT_RUNTIME;

@@ -46,6 +46,8 @@ check "text: Aggregated row with the total" \
     grep -Eq '^ +Aggregated +3000 ' sum.txt
 check "text: percentiles table" grep -q 'Response time percentiles' sum.txt
 check "text: error report" grep -q '^Error report' sum.txt
+lt-agg -q --format text -c 'rps>0' ev.ndjson | tail -2 >thr.txt
+check "text: threshold results" grep -q '^PASS rps>0: rps = ' thr.txt
 check "text: input accounting" grep -q '^Input: 3012 lines, 3012 events, 0 rejected' sum.txt
 
 # --live: tables on stderr while a slow writer feeds the pipe
