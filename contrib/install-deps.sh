@@ -52,6 +52,7 @@ if [ "$with_test" = 1 ]; then
 	need libclang-rt-14-dev has_fuzzer_rt
 	need chromium has_cmd chromium
 	need valgrind has_cmd valgrind
+	need time has_cmd /usr/bin/time
 fi
 
 [ -z "$missing" ] && exit 0
