@@ -1,0 +1,131 @@
+/*
+ * report.h - lt-report's model of one aggregate, and the report writers.
+ *
+ * lt-report renders an aggregate (lt-aggregate(5), written by lt-agg) as
+ * Locust-compatible CSV files, a self-contained HTML page and a Markdown
+ * text.  The writers work on this flat, read-only model rather than on a
+ * JSON tree so that each of them is a plain loop over arrays; the model
+ * is filled from the aggregate reader (lt_report_load) and owned by one
+ * arena-like allocation group freed by lt_report_free.
+ *
+ * Units: times in milliseconds (double), timestamps in Unix seconds.
+ */
+#ifndef LT_REPORT_H
+#define LT_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "buf.h"
+#include "err.h"
+
+/* Locust's percentile set: 50 66 75 80 90 95 98 99 99.9 99.99 100. */
+#define LT_REP_NPCT 11
+extern const double lt_rep_pct_p[LT_REP_NPCT];	/* 0.50 ... 1.0 */
+extern const char *const lt_rep_pct_label[LT_REP_NPCT]; /* "50%" ... */
+
+/* A sparse HDR histogram as carried by the aggregate. */
+struct lt_rep_hist {
+	int sig;		/* significant figures of its config */
+	int64_t count, min_us, max_us, sum_us, overflow;
+	size_t n;		/* entries in idx/cnt */
+	int32_t *idx;		/* ascending bucket indexes */
+	int64_t *cnt;		/* counts, parallel to idx */
+};
+
+struct lt_rep_status {
+	char code[16];		/* "200", "0" for no response */
+	int64_t count;
+};
+
+struct lt_rep_ep {
+	char *method, *name;	/* total: "" and "Aggregated" */
+	int64_t requests, failures, bytes;
+	double fail_ratio, rps, fps;
+	double min_ms, max_ms, mean_ms, median_ms, avg_bytes;
+	double pct_ms[LT_REP_NPCT];	/* valid when requests > 0 */
+	size_t n_status;
+	struct lt_rep_status *status;
+	int has_co;		/* CO-corrected latency present */
+	double co_mean_ms, co_max_ms, co_pct_ms[LT_REP_NPCT];
+	struct lt_rep_hist hist, co_hist;
+};
+
+struct lt_rep_sec {
+	int64_t t;		/* Unix second */
+	int64_t users;		/* -1 when unknown */
+	int64_t requests, failures, dropped;
+	double bytes;		/* -1 when the aggregate has no per-second bytes */
+	double p50_ms, p95_ms, p99_ms, mean_ms;
+	int has_co;
+	double co_p50_ms, co_p99_ms;
+	struct lt_rep_hist hist;	/* sig 2 */
+};
+
+struct lt_rep_fail {
+	char *method, *name, *error;
+	int64_t occurrences;
+};
+
+struct lt_rep_thr {
+	char *expr, *metric, *endpoint;	/* endpoint NULL: the total */
+	int ok;
+	double value, limit;
+};
+
+/* One key/value of the run's options, rendered as text. */
+struct lt_rep_opt {
+	char *key, *value;
+};
+
+struct lt_report {
+	char *lt_version;
+	double start, end, duration_s;
+	char *host, *scenario, *end_reason;	/* NULL when unknown */
+	int64_t runs, max_users, dropped;
+	size_t n_opts;
+	struct lt_rep_opt *opts;
+	int64_t in_lines, in_events, in_rejected, in_unknown;
+	int hist_sig;
+	size_t n_eps;
+	struct lt_rep_ep *eps;
+	struct lt_rep_ep total;
+	size_t n_secs;
+	struct lt_rep_sec *secs;
+	size_t n_fails;
+	struct lt_rep_fail *fails;
+	size_t n_thrs;
+	struct lt_rep_thr *thrs;
+	int has_co;		/* any endpoint or second has CO data */
+};
+
+/*
+ * Reads the aggregate at path ("-" or NULL: stdin) into a new report.
+ * Returns it (free with lt_report_free), or NULL with err set: code
+ * LT_EXIT_USAGE for unreadable or malformed input (message names the file
+ * and, for JSON errors, the line), LT_EXIT_RUNTIME for out of memory.
+ */
+struct lt_report *lt_report_load(const char *path, struct lt_err *err);
+
+/* Frees a report and everything it owns; NULL is a no-op. */
+void lt_report_free(struct lt_report *r);
+
+/* Finds the endpoint with this method and name, or NULL. */
+const struct lt_rep_ep *lt_report_find(const struct lt_report *r,
+    const char *method, const char *name);
+
+/*
+ * Value (ms) at quantile q (0..1) of a histogram, HdrHistogram style (the
+ * highest equivalent value of the bucket holding the ceil(q*count)-th
+ * sample, capped at the exact max).  Returns 0 for an empty histogram.
+ */
+double lt_rep_hist_quantile(const struct lt_rep_hist *h, double q);
+
+/* Adds src's counts into dst (same sig); returns 0 or -1 (ENOMEM). */
+int lt_rep_hist_add(struct lt_rep_hist *dst, const struct lt_rep_hist *src);
+
+/* Frees a histogram's arrays (one built by lt_rep_hist_add). */
+void lt_rep_hist_fini(struct lt_rep_hist *h);
+
+#endif
