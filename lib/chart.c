@@ -1,0 +1,285 @@
+/*
+ * chart.c - gnuplot scripts for the report's charts; see chart.h.
+ * Timelines are drawn against seconds since the run's first second, so
+ * a baseline run overlays the new one whenever it ran.  Long timelines
+ * are averaged into at most MAX_POINTS points per series (apis.md 4:
+ * SVG size grows with points).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "chart.h"
+
+#define MAX_POINTS 1500
+
+const char *const lt_chart_id[LT_CHART_N] = { "rps", "users", "latency",
+	"dist", "endpoints" };
+const char *const lt_chart_title[LT_CHART_N] = {
+	"Requests and failures per second",
+	"Users over time",
+	"Response time percentiles over time",
+	"Response time percentile distribution",
+	"Response time percentiles per endpoint",
+};
+
+#define C_BLUE "#1f77b4"
+#define C_ORANGE "#ff7f0e"
+#define C_RED "#d62728"
+#define C_GREEN "#2ca02c"
+#define C_PURPLE "#9467bd"
+#define C_GREY "#7f7f7f"
+
+static int
+preamble(struct lt_buf *b, int kind, int height)
+{
+	int rc = lt_buf_printf(b,
+	    "set terminal svg dynamic noenhanced size 640,%d "
+	    "font \"sans,11\" background \"#ffffff\"\n"
+	    "set output\nset encoding utf8\n"
+	    "set border 3 lc rgb \"#444444\"\nset tics nomirror\n"
+	    "set grid lc rgb \"#dddddd\"\n"
+	    "set key top left box lc rgb \"#cccccc\"\n"
+	    "set datafile missing \"?\"\n", height);
+
+	(void)kind;	/* the title is the figure's caption and SVG <title> */
+	return rc;
+}
+
+/* One point of a timeline series, averaged over `step` seconds. */
+struct tl {
+	double x, req, fail, users, p50, p95, p99, co99;
+};
+
+/*
+ * Walks r's timeline second by second (gaps count as zero requests and
+ * unknown latency) into at most MAX_POINTS averaged points, appending
+ * "x req fail users p50 p95 p99 co99" rows to b.
+ */
+static int
+timeline_block(struct lt_buf *b, const char *name, const struct lt_report *r)
+{
+	int64_t t0 = r->secs[0].t, t1 = r->secs[r->n_secs - 1].t, t, step;
+	size_t i = 0;
+	double users = 0;
+	int rc = lt_buf_printf(b, "$%s << EOD\n", name);
+
+	step = (t1 - t0 + 1 + MAX_POINTS - 1) / MAX_POINTS;
+	if (step < 1)
+		step = 1;
+	for (t = t0; t <= t1; t += step) {
+		struct tl p = { 0 };
+		double n = 0, nl = 0, nc = 0;
+		int64_t u;
+
+		for (u = t; u < t + step && u <= t1; u++) {
+			n++;
+			if (i >= r->n_secs || r->secs[i].t != u)
+				continue;
+			const struct lt_rep_sec *s = &r->secs[i++];
+
+			p.req += (double)s->requests;
+			p.fail += (double)s->failures;
+			if (s->users >= 0)
+				users = (double)s->users;
+			if (s->requests > 0) {
+				nl++;
+				p.p50 += s->p50_ms;
+				p.p95 += s->p95_ms;
+				p.p99 += s->p99_ms;
+			}
+			if (s->has_co && s->requests > 0) {
+				nc++;
+				p.co99 += s->co_p99_ms;
+			}
+		}
+		rc |= lt_buf_printf(b, "%lld %.3f %.3f %.0f ",
+		    (long long)(t - t0), p.req / n, p.fail / n, users);
+		if (nl > 0)
+			rc |= lt_buf_printf(b, "%.3f %.3f %.3f ", p.p50 / nl,
+			    p.p95 / nl, p.p99 / nl);
+		else
+			rc |= lt_buf_adds(b, "? ? ? ");
+		if (nc > 0)
+			rc |= lt_buf_printf(b, "%.3f\n", p.co99 / nc);
+		else
+			rc |= lt_buf_adds(b, "?\n");
+	}
+	return rc | lt_buf_adds(b, "EOD\n");
+}
+
+static int
+timeline_chart(struct lt_buf *b, int kind, const struct lt_report *r,
+    const struct lt_report *base)
+{
+	int rc = 0;
+	int has_base = base != NULL && base->n_secs > 0;
+
+	rc |= preamble(b, kind, 300);
+	rc |= timeline_block(b, "new", r);
+	if (has_base)
+		rc |= timeline_block(b, "old", base);
+	rc |= lt_buf_adds(b, "set xlabel \"seconds since start\"\n"
+	    "set yrange [0:*]\n");
+	switch (kind) {
+	case LT_CHART_RPS:
+		rc |= lt_buf_adds(b, "set ylabel \"per second\"\n"
+		    "plot $new using 1:2 with lines lw 2 lc rgb \"" C_BLUE
+		    "\" title \"requests/s\", $new using 1:3 with lines lw 2 "
+		    "lc rgb \"" C_RED "\" title \"failures/s\"");
+		if (has_base)
+			rc |= lt_buf_adds(b, ", $old using 1:2 with lines dt 2 "
+			    "lw 2 lc rgb \"" C_GREY "\" title \"baseline "
+			    "requests/s\"");
+		break;
+	case LT_CHART_USERS:
+		rc |= lt_buf_adds(b, "set ylabel \"users\"\n"
+		    "plot $new using 1:4 with steps lw 2 lc rgb \"" C_GREEN
+		    "\" title \"users\"");
+		if (has_base)
+			rc |= lt_buf_adds(b, ", $old using 1:4 with steps dt 2 "
+			    "lw 2 lc rgb \"" C_GREY "\" title \"baseline "
+			    "users\"");
+		break;
+	default:
+		rc |= lt_buf_adds(b, "set ylabel \"ms\"\n"
+		    "plot $new using 1:5 with lines lw 2 lc rgb \"" C_BLUE
+		    "\" title \"p50\", $new using 1:6 with lines lw 2 lc rgb \""
+		    C_ORANGE "\" title \"p95\", $new using 1:7 with lines lw 2 "
+		    "lc rgb \"" C_RED "\" title \"p99\"");
+		if (r->has_co)
+			rc |= lt_buf_adds(b, ", $new using 1:8 with lines lw 2 "
+			    "dt 3 lc rgb \"" C_PURPLE "\" title \"p99 "
+			    "CO-corrected\"");
+		if (has_base)
+			rc |= lt_buf_adds(b, ", $old using 1:6 with lines dt 2 "
+			    "lw 2 lc rgb \"" C_GREY "\" title \"baseline p95\"");
+		break;
+	}
+	return rc | lt_buf_adds(b, "\n");
+}
+
+/*
+ * A percentile distribution as "x ms" rows, x = 1/(1-q) on a log scale
+ * (HdrHistogram's percentile plot), 20 points per decade up to the sample
+ * count; from the 11 percentiles when the histogram is absent.
+ */
+static int
+dist_block(struct lt_buf *b, const char *name, const struct lt_rep_hist *h,
+    const double *pct, int64_t count)
+{
+	int rc = lt_buf_printf(b, "$%s << EOD\n", name);
+	double x, lim = count < 2 ? 2 : (double)count;
+	int i;
+
+	if (lim > 1e7)
+		lim = 1e7;
+	if (h->count > 0 && h->n > 0) {
+		for (i = 0;; i++) {
+			x = pow(10.0, i / 20.0);
+			if (x > lim)
+				break;
+			rc |= lt_buf_printf(b, "%.6g %.3f\n", x,
+			    lt_rep_hist_quantile(h, 1.0 - 1.0 / x));
+		}
+	} else {
+		for (i = 0; i < LT_REP_NPCT - 1; i++) {
+			x = 1.0 / (1.0 - lt_rep_pct_p[i]);
+			if (x <= lim)
+				rc |= lt_buf_printf(b, "%.6g %.3f\n", x, pct[i]);
+		}
+	}
+	return rc | lt_buf_adds(b, "EOD\n");
+}
+
+static int
+dist_chart(struct lt_buf *b, const struct lt_report *r,
+    const struct lt_report *base)
+{
+	const struct lt_rep_ep *t = &r->total;
+	int has_base = base != NULL && base->total.requests > 0;
+	int rc = preamble(b, LT_CHART_DIST, 300);
+
+	rc |= dist_block(b, "raw", &t->hist, t->pct_ms, t->requests);
+	if (t->has_co)
+		rc |= dist_block(b, "co", &t->co_hist, t->co_pct_ms,
+		    t->requests);
+	if (has_base)
+		rc |= dist_block(b, "old", &base->total.hist,
+		    base->total.pct_ms, base->total.requests);
+	rc |= lt_buf_adds(b, "set logscale x\nset xrange [1:*]\n"
+	    "set yrange [0:*]\n"
+	    "set xtics (\"0%%\" 1, \"50%%\" 2, \"90%%\" 10, \"99%%\" 100, "
+	    "\"99.9%%\" 1000, \"99.99%%\" 10000, \"99.999%%\" 100000, "
+	    "\"99.9999%%\" 1000000)\n"
+	    "set xlabel \"percentile\"\nset ylabel \"ms\"\n"
+	    "plot $raw using 1:2 with lines lw 2 lc rgb \"" C_BLUE
+	    "\" title \"response time\"");
+	if (t->has_co)
+		rc |= lt_buf_adds(b, ", $co using 1:2 with lines lw 2 lc rgb \""
+		    C_PURPLE "\" title \"CO-corrected\"");
+	if (has_base)
+		rc |= lt_buf_adds(b, ", $old using 1:2 with lines dt 2 lw 2 "
+		    "lc rgb \"" C_GREY "\" title \"baseline\"");
+	return rc | lt_buf_adds(b, "\n");
+}
+
+static int
+endpoints_chart(struct lt_buf *b, const struct lt_report *r)
+{
+	size_t i, n = r->n_eps < 20 ? r->n_eps : 20;
+	int rc = preamble(b, LT_CHART_ENDPOINTS, 340);
+
+	rc |= lt_buf_adds(b, "$ep << EOD\n");
+	for (i = 0; i < n; i++) {
+		const struct lt_rep_ep *e = &r->eps[i];
+		char label[300];
+		char *q;
+
+		snprintf(label, sizeof(label), "%s %s", e->method, e->name);
+		for (q = label; *q != '\0'; q++)
+			if (*q == '"' || *q == '\\' || *q == '\n')
+				*q = '\'';
+		rc |= lt_buf_printf(b, "\"%s\" %.3f %.3f %.3f\n", label,
+		    e->pct_ms[0], e->pct_ms[5], e->pct_ms[7]);
+	}
+	rc |= lt_buf_adds(b, "EOD\n"
+	    "set style data histograms\n"
+	    "set style histogram clustered gap 1\n"
+	    "set style fill solid 0.85 border -1\n"
+	    "set boxwidth 0.9\nset yrange [0:*]\nset ylabel \"ms\"\n"
+	    "set xtics rotate by -25 left\nset grid noxtics\nset bmargin 6\nset rmargin 6\n"
+	    "set key top right\n"
+	    "plot $ep using 2:xtic(1) lc rgb \"" C_BLUE "\" title \"p50\", "
+	    "'' using 3 lc rgb \"" C_ORANGE "\" title \"p95\", "
+	    "'' using 4 lc rgb \"" C_RED "\" title \"p99\"\n");
+	return rc;
+}
+
+int
+lt_chart_script(struct lt_buf *gp, int kind, const struct lt_report *r,
+    const struct lt_report *base)
+{
+	int rc;
+
+	switch (kind) {
+	case LT_CHART_RPS:
+	case LT_CHART_USERS:
+	case LT_CHART_LATENCY:
+		if (r->n_secs == 0)
+			return 1;
+		rc = timeline_chart(gp, kind, r, base);
+		break;
+	case LT_CHART_DIST:
+		if (r->total.requests == 0)
+			return 1;
+		rc = dist_chart(gp, r, base);
+		break;
+	default:
+		if (r->n_eps == 0 || r->total.requests == 0)
+			return 1;
+		rc = endpoints_chart(gp, r);
+		break;
+	}
+	return rc ? -1 : 0;
+}
