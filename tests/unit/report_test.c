@@ -1,0 +1,242 @@
+/*
+ * report_test.c - unit tests of lt-report's building blocks: Python-style
+ * float formatting and CSV quoting (Locust compatibility), histogram
+ * quantiles, SVG splicing, the Markdown/HTML document, and comparison
+ * verdicts.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare.h"
+#include "csv.h"
+#include "md.h"
+#include "plot.h"
+#include "report.h"
+#include "../tap.h"
+
+static void
+pyfloat(double v, const char *want)
+{
+	struct lt_buf b;
+	char what[64];
+
+	lt_buf_init(&b, 0);
+	lt_csv_pyfloat(&b, v);
+	snprintf(what, sizeof(what), "repr(%.17g) is %s", v, want);
+	TAP_EQ_STR(lt_buf_cstr(&b), want, what);
+	lt_buf_fini(&b);
+}
+
+static void
+field(const char *s, const char *want)
+{
+	struct lt_buf b;
+
+	lt_buf_init(&b, 0);
+	lt_csv_field(&b, s);
+	TAP_EQ_STR(lt_buf_cstr(&b), want, "csv field quoting like QUOTE_MINIMAL");
+	lt_buf_fini(&b);
+}
+
+static void
+test_csv_format(void)
+{
+	/* Values seen in Locust's own CSVs (tests/data/locust/). */
+	pyfloat(8.0, "8.0");
+	pyfloat(2.7950892399985605, "2.7950892399985605");
+	pyfloat(74.73818181818181, "74.73818181818181");
+	pyfloat(0.0, "0.0");
+	pyfloat(83.3, "83.3");
+	pyfloat(1200, "1200.0");
+	pyfloat(0.487, "0.487");
+	pyfloat(1e16, "1e+16");
+	pyfloat(1.5e-05, "1.5e-05");
+	pyfloat(0.0001, "0.0001");
+	pyfloat(123456789012345.0, "123456789012345.0");
+	pyfloat(-2.5, "-2.5");
+	field("plain", "plain");
+	field("a,b", "\"a,b\"");
+	field("say \"hi\"", "\"say \"\"hi\"\"\"");
+	field("two\nlines", "\"two\nlines\"");
+	field("", "");
+}
+
+static void
+test_quantile(void)
+{
+	struct lt_rep_hist h = { 0 }, one = { 0 };
+	int32_t idx[3] = { 1000, 1500, 2047 };	/* sig 3: index == us below 2048 */
+	int64_t cnt[3] = { 50, 45, 5 };
+	int32_t idx2[1] = { 1000 };
+	int64_t cnt2[1] = { 100 };
+
+	h.sig = 3;
+	h.count = 100;
+	h.min_us = 1000;
+	h.max_us = 2047;
+	h.n = 3;
+	h.idx = idx;
+	h.cnt = cnt;
+	TAP_OK(fabs(lt_rep_hist_quantile(&h, 0.50) - 1.0) < 1e-9,
+	    "p50 is the bucket of the 50th sample");
+	TAP_OK(fabs(lt_rep_hist_quantile(&h, 0.95) - 1.5) < 1e-9,
+	    "p95 is the bucket of the 95th sample");
+	TAP_OK(fabs(lt_rep_hist_quantile(&h, 0.96) - 2.047) < 1e-9,
+	    "p96 lands in the last bucket");
+	TAP_OK(fabs(lt_rep_hist_quantile(&h, 1.0) - 2.047) < 1e-9,
+	    "p100 is the exact max");
+	one.sig = 3;
+	one.count = 100;
+	one.min_us = one.max_us = 1000;
+	one.n = 1;
+	one.idx = idx2;
+	one.cnt = cnt2;
+	{
+		struct lt_rep_hist sum = { 0 };
+
+		TAP_EQ_INT(lt_rep_hist_add(&sum, &h), 0, "hist add into empty");
+		TAP_EQ_INT(lt_rep_hist_add(&sum, &one), 0, "hist add merges");
+		TAP_EQ_INT(sum.count, 200, "merged count");
+		TAP_EQ_INT(sum.n, 3, "merged buckets share an index");
+		TAP_EQ_INT(sum.cnt[0], 150, "merged count of index 1000");
+		TAP_OK(fabs(lt_rep_hist_quantile(&sum, 0.75) - 1.0) < 1e-9,
+		    "p75 of the merge");
+		lt_rep_hist_fini(&sum);
+	}
+	/* sig 3, 5000 us: bucket 2 (4096..8191) of width 4 us. */
+	{
+		int32_t i5[1] = { ((2 + 1) << 10) + (5000 >> 2) - 1024 };
+		int64_t c5[1] = { 1 };
+		struct lt_rep_hist h5 = { 3, 1, 5000, 5003, 5000, 0, 1, i5, c5 };
+
+		TAP_OK(fabs(lt_rep_hist_quantile(&h5, 0.5) - 5.003) < 1e-9,
+		    "quantile is the highest equivalent value (5000 us -> 5.003 "
+		    "ms)");
+	}
+}
+
+static void
+test_splice(void)
+{
+	static const char svg[] = "<?xml version=\"1.0\"?>\n<svg \n viewBox=\"0 "
+	    "0 10 10\"\n xmlns=\"http://www.w3.org/2000/svg\"\n "
+	    "xmlns:xlink=\"http://www.w3.org/1999/xlink\"\n>\n\n<title>Gnuplot"
+	    "</title>\n<defs><path id='gpPt0'/><use xlink:href='#gpPt0' "
+	    "id='gpPt1'/><filter id=\"textbox\"/></defs>\n<g "
+	    "filter=\"url(#textbox)\"></g>\n</svg>\n";
+	struct lt_buf b;
+	const char *s;
+
+	lt_buf_init(&b, 0);
+	TAP_EQ_INT(lt_plot_splice(&b, svg, sizeof(svg) - 1, "c1", "A & B"), 0,
+	    "splice succeeds");
+	s = lt_buf_cstr(&b);
+	TAP_OK(strncmp(s, "<svg role=\"img\" aria-label=\"A &amp; B\"", 38) == 0,
+	    "svg gets role and an escaped aria-label");
+	TAP_OK(strstr(s, "http") == NULL, "xmlns attributes dropped");
+	TAP_OK(strstr(s, "<?xml") == NULL, "XML prolog dropped");
+	TAP_OK(strstr(s, "<title>A &amp; B</title>") != NULL,
+	    "gnuplot's title replaced");
+	TAP_OK(strstr(s, "id='c1-gpPt0'") && strstr(s, "href='#c1-gpPt0'") &&
+	    strstr(s, "id=\"c1-textbox\"") && strstr(s, "url(#c1-textbox)"),
+	    "ids and references prefixed");
+	TAP_OK(strstr(s, "viewBox=\"0 0 10 10\"") != NULL, "viewBox kept");
+	b.len = 0;
+	TAP_EQ_INT(lt_plot_splice(&b, "no svg", 6, "c", "t"), -1,
+	    "splice refuses a non-SVG");
+	lt_buf_fini(&b);
+}
+
+static void
+test_doc(void)
+{
+	static const char *const heads[] = { "Name", ">Count" };
+	struct lt_doc d;
+
+	lt_doc_init(&d, 0);
+	lt_doc_md(&d, "# T\n");
+	lt_doc_esc(&d, "a|b_c*<x>");
+	lt_doc_table(&d, "t+", "cap", 2, heads);
+	lt_doc_cell(&d, LT_DOC_ROWHEAD, "%s", "/x|y");
+	lt_doc_cell(&d, LT_DOC_NUM | LT_DOC_WORSE, "%d", 7);
+	lt_doc_row_end(&d);
+	lt_doc_table_end(&d);
+	TAP_OK(strstr(lt_buf_cstr(&d.md), "a\\|b\\_c\\*\\<x\\>") != NULL,
+	    "markdown escaping");
+	TAP_OK(strstr(lt_buf_cstr(&d.md), "| Name | Count |\n|---|---:|\n"
+	    "| /x\\|y | **7** (worse) |\n") != NULL, "markdown pipe table");
+	lt_doc_fini(&d);
+
+	lt_doc_init(&d, 1);
+	lt_doc_table(&d, "t+", "c<ap", 2, heads);
+	lt_doc_cell(&d, LT_DOC_ROWHEAD, "%s", "<b>");
+	lt_doc_cell(&d, LT_DOC_NUM | LT_DOC_BETTER, "%d", 7);
+	lt_doc_row_end(&d);
+	lt_doc_table_end(&d);
+	TAP_EQ_INT(d.n_blocks, 1, "html table is one block");
+	TAP_OK(d.n_blocks == 1 && strstr(d.blocks[0], "<table id=\"t\" "
+	    "class=\"tot\">") && strstr(d.blocks[0], "<caption>c&lt;ap"
+	    "</caption>") && strstr(d.blocks[0], "<th scope=\"col\" "
+	    "class=\"n\">Count</th>") && strstr(d.blocks[0], "<th scope=\"row\">"
+	    "&lt;b&gt;</th><td class=\"n better\">7</td></tr>\n</tbody>"),
+	    "html table: caption, scopes, classes, escaping");
+	TAP_OK(strstr(lt_buf_cstr(&d.md), "@@lt-block-0@@") != NULL,
+	    "placeholder paragraph in the markdown");
+	lt_doc_fini(&d);
+}
+
+static void
+test_compare(void)
+{
+	struct lt_report a = { 0 }, b = { 0 };
+	struct lt_rep_ep ea = { 0 }, eb = { 0 };
+	struct lt_cmp c;
+
+	ea.method = eb.method = "GET";
+	ea.name = eb.name = "/x";
+	ea.requests = eb.requests = 100;
+	ea.pct_ms[0] = 10;
+	eb.pct_ms[0] = 10.5;	/* +5%: within 10% */
+	ea.pct_ms[5] = 20;
+	eb.pct_ms[5] = 30;	/* +50%: worse */
+	ea.pct_ms[7] = 40;
+	eb.pct_ms[7] = 20;	/* -50%: better */
+	ea.rps = 100;
+	eb.rps = 80;		/* -20%: worse */
+	ea.fail_ratio = 0;
+	eb.fail_ratio = 0.0005;	/* under the 0.1 point floor */
+	a.n_eps = b.n_eps = 1;
+	a.eps = &ea;
+	b.eps = &eb;
+	a.total = ea;
+	b.total = eb;
+	a.total.name = b.total.name = "Aggregated";
+	a.total.method = b.total.method = "";
+	TAP_EQ_INT(lt_compare(&c, &a, &b, 0.10), 0, "compare");
+	TAP_EQ_INT(c.n_rows, 2, "one endpoint row and the total");
+	TAP_EQ_INT(c.rows[0].verdict[LT_CMP_P50], 0, "+5% p50 is within 10%");
+	TAP_EQ_INT(c.rows[0].verdict[LT_CMP_P95], 1, "+50% p95 is worse");
+	TAP_EQ_INT(c.rows[0].verdict[LT_CMP_P99], -1, "-50% p99 is better");
+	TAP_EQ_INT(c.rows[0].verdict[LT_CMP_RPS], 1, "-20% rps is worse");
+	TAP_EQ_INT(c.rows[0].verdict[LT_CMP_FAIL], 0,
+	    "0 -> 0.05% failures is under the floor");
+	TAP_EQ_INT(c.regressions, 4, "regressions counted over rows");
+	lt_compare_fini(&c);
+	eb.fail_ratio = 0.05;
+	b.total = eb;
+	TAP_EQ_INT(lt_compare(&c, &a, &b, 0.10), 0, "compare again");
+	TAP_EQ_INT(c.rows[0].verdict[LT_CMP_FAIL], 1, "0 -> 5% failures is worse");
+	lt_compare_fini(&c);
+}
+
+int
+main(void)
+{
+	test_csv_format();
+	test_quantile();
+	test_splice();
+	test_doc();
+	test_compare();
+	return tap_done();
+}
