@@ -165,7 +165,7 @@ timeline_chart(struct lt_buf *b, int kind, const struct lt_report *r,
  * count; from the 11 percentiles when the histogram is absent.
  */
 static int
-dist_block(struct lt_buf *b, const char *name, const struct lt_rep_hist *h,
+dist_block(struct lt_buf *b, const char *name, const struct lt_hist *h,
     const double *pct, int64_t count)
 {
 	int rc = lt_buf_printf(b, "$%s << EOD\n", name);
@@ -174,17 +174,18 @@ dist_block(struct lt_buf *b, const char *name, const struct lt_rep_hist *h,
 
 	if (lim > 1e7)
 		lim = 1e7;
-	if (h->count > 0 && h->n > 0) {
-		for (i = 0;; i++) {
+	if (h != NULL && h->count > 0) {
+		rc |= lt_buf_printf(b, "1 %.3f\n", (double)h->min / 1000.0);
+		for (i = 1;; i++) {
 			x = pow(10.0, i / 20.0);
 			if (x > lim)
 				break;
 			rc |= lt_buf_printf(b, "%.6g %.3f\n", x,
-			    lt_rep_hist_quantile(h, 1.0 - 1.0 / x));
+			    lt_rep_pct_ms(h, 100.0 * (1.0 - 1.0 / x)));
 		}
 	} else {
 		for (i = 0; i < LT_REP_NPCT - 1; i++) {
-			x = 1.0 / (1.0 - lt_rep_pct_p[i]);
+			x = 1.0 / (1.0 - lt_pct_list[i] / 100.0);
 			if (x <= lim)
 				rc |= lt_buf_printf(b, "%.6g %.3f\n", x, pct[i]);
 		}
@@ -200,12 +201,12 @@ dist_chart(struct lt_buf *b, const struct lt_report *r,
 	int has_base = base != NULL && base->total.requests > 0;
 	int rc = preamble(b, LT_CHART_DIST, 300);
 
-	rc |= dist_block(b, "raw", &t->hist, t->pct_ms, t->requests);
+	rc |= dist_block(b, "raw", t->hist, t->pct_ms, t->requests);
 	if (t->has_co)
-		rc |= dist_block(b, "co", &t->co_hist, t->co_pct_ms,
+		rc |= dist_block(b, "co", t->co_hist, t->co_pct_ms,
 		    t->requests);
 	if (has_base)
-		rc |= dist_block(b, "old", &base->total.hist,
+		rc |= dist_block(b, "old", base->total.hist,
 		    base->total.pct_ms, base->total.requests);
 	rc |= lt_buf_adds(b, "set logscale x\nset xrange [1:*]\n"
 	    "set yrange [0:*]\n"

@@ -174,21 +174,19 @@ lt_csv_stats(struct lt_buf *b, const struct lt_report *r)
 
 /* Running totals for the history rows. */
 struct cum {
-	struct lt_rep_hist h;
+	struct lt_hist h;	/* sig 2, like the timeline's */
 	int64_t requests, failures, users;
-	double bytes;
-	int have_bytes;
 };
 
 static int
 history_row(struct lt_buf *b, const struct cum *c, int64_t t,
     const struct lt_rep_sec *s, const struct lt_report *r)
 {
-	double pct[LT_REP_NPCT], avg_bytes;
+	double pct[LT_REP_NPCT];
 	int i, rc = 0;
 
 	for (i = 0; i < LT_REP_NPCT; i++)
-		pct[i] = lt_rep_hist_quantile(&c->h, lt_rep_pct_p[i]);
+		pct[i] = lt_rep_pct_ms(&c->h, lt_pct_list[i]);
 	rc |= lt_buf_printf(b, "%lld,%lld,,Aggregated,%.6f,%.6f", (long long)t,
 	    (long long)c->users, s ? (double)s->requests : 0.0,
 	    s ? (double)s->failures : 0.0);
@@ -196,18 +194,17 @@ history_row(struct lt_buf *b, const struct cum *c, int64_t t,
 	rc |= lt_buf_printf(b, ",%lld,%lld,", (long long)c->requests,
 	    (long long)c->failures);
 	if (c->requests > 0 && c->h.count > 0) {
-		avg_bytes = c->have_bytes ? c->bytes / (double)c->requests :
-		    r->total.avg_bytes;
 		rc |= ms_int(b, pct[0]);
 		rc |= lt_buf_addc(b, ',');
 		rc |= lt_csv_pyfloat(b,
-		    (double)c->h.sum_us / (double)c->h.count / 1000.0);
+		    (double)c->h.sum / (double)c->h.count / 1000.0);
 		rc |= lt_buf_addc(b, ',');
-		rc |= lt_csv_pyfloat(b, (double)c->h.min_us / 1000.0);
+		rc |= lt_csv_pyfloat(b, (double)c->h.min / 1000.0);
 		rc |= lt_buf_addc(b, ',');
-		rc |= lt_csv_pyfloat(b, (double)c->h.max_us / 1000.0);
+		rc |= lt_csv_pyfloat(b, (double)c->h.max / 1000.0);
 		rc |= lt_buf_addc(b, ',');
-		rc |= lt_csv_pyfloat(b, avg_bytes);
+		/* The timeline has no bytes: the run's average stands in. */
+		rc |= lt_csv_pyfloat(b, r->total.avg_bytes);
 	} else {
 		rc |= lt_buf_adds(b, "0,0.0,0,0,0");
 	}
@@ -226,7 +223,8 @@ lt_csv_history(struct lt_buf *b, const struct lt_report *r)
 	if (r->n_secs == 0)
 		return rc;
 	memset(&c, 0, sizeof(c));
-	c.have_bytes = 1;
+	if (lt_hist_init(&c.h, 2) != 0)
+		return -1;
 	t = r->secs[0].t;
 	last = r->secs[r->n_secs - 1].t;
 	if (last - t > HISTORY_MAX_ROWS)
@@ -236,20 +234,15 @@ lt_csv_history(struct lt_buf *b, const struct lt_report *r)
 
 		if (i < r->n_secs && r->secs[i].t == t) {
 			s = &r->secs[i++];
-			if (lt_rep_hist_add(&c.h, &s->hist) != 0)
-				rc = -1;
+			lt_shist_add_to(s->hist, &c.h);
 			c.requests += s->requests;
 			c.failures += s->failures;
 			if (s->users >= 0)
 				c.users = s->users;
-			if (s->bytes >= 0)
-				c.bytes += s->bytes;
-			else
-				c.have_bytes = 0;
 		}
 		rc |= history_row(b, &c, t, s, r);
 	}
-	lt_rep_hist_fini(&c.h);
+	lt_hist_fini(&c.h);
 	return rc ? -1 : 0;
 }
 

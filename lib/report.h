@@ -8,7 +8,11 @@
  * is filled from the aggregate reader (lt_report_load) and owned by one
  * arena-like allocation group freed by lt_report_free.
  *
- * Units: times in milliseconds (double), timestamps in Unix seconds.
+ * The aggregate is read by aggread.c (the one aggregate reader, shared
+ * with lt-agg --merge); this model is a view of that document converted to
+ * what the writers print: times in milliseconds (double), timestamps in
+ * Unix seconds.  Strings and histograms point into the document, which the
+ * report owns.
  */
 #ifndef LT_REPORT_H
 #define LT_REPORT_H
@@ -17,22 +21,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "aggread.h"
 #include "buf.h"
 #include "err.h"
+#include "hist.h"
 
-/* Locust's percentile set: 50 66 75 80 90 95 98 99 99.9 99.99 100. */
-#define LT_REP_NPCT 11
-extern const double lt_rep_pct_p[LT_REP_NPCT];	/* 0.50 ... 1.0 */
-extern const char *const lt_rep_pct_label[LT_REP_NPCT]; /* "50%" ... */
-
-/* A sparse HDR histogram as carried by the aggregate. */
-struct lt_rep_hist {
-	int sig;		/* significant figures of its config */
-	int64_t count, min_us, max_us, sum_us, overflow;
-	size_t n;		/* entries in idx/cnt */
-	int32_t *idx;		/* ascending bucket indexes */
-	int64_t *cnt;		/* counts, parallel to idx */
-};
+/* Locust's percentile set (hist.h lt_pct_list): labels "50%" ... "100%". */
+#define LT_REP_NPCT LT_PCT_N
+extern const char *const lt_rep_pct_label[LT_REP_NPCT];
 
 struct lt_rep_status {
 	char code[16];		/* "200", "0" for no response */
@@ -40,7 +36,7 @@ struct lt_rep_status {
 };
 
 struct lt_rep_ep {
-	char *method, *name;	/* total: "" and "Aggregated" */
+	const char *method, *name;	/* total: "" and "Aggregated" */
 	int64_t requests, failures, bytes;
 	double fail_ratio, rps, fps;
 	double min_ms, max_ms, mean_ms, median_ms, avg_bytes;
@@ -49,45 +45,45 @@ struct lt_rep_ep {
 	struct lt_rep_status *status;
 	int has_co;		/* CO-corrected latency present */
 	double co_mean_ms, co_max_ms, co_pct_ms[LT_REP_NPCT];
-	struct lt_rep_hist hist, co_hist;
+	const struct lt_hist *hist;	/* sig 3; may be empty */
+	const struct lt_hist *co_hist;	/* NULL without CO data */
 };
 
 struct lt_rep_sec {
 	int64_t t;		/* Unix second */
 	int64_t users;		/* -1 when unknown */
 	int64_t requests, failures, dropped;
-	double bytes;		/* -1 when the aggregate has no per-second bytes */
 	double p50_ms, p95_ms, p99_ms, mean_ms;
 	int has_co;
 	double co_p50_ms, co_p99_ms;
-	struct lt_rep_hist hist;	/* sig 2 */
+	const struct lt_shist *hist;	/* sig 2 */
 };
 
 struct lt_rep_fail {
-	char *method, *name, *error;
+	const char *method, *name, *error;
 	int64_t occurrences;
 };
 
 struct lt_rep_thr {
-	char *expr, *metric, *endpoint;	/* endpoint NULL: the total */
+	const char *expr, *metric, *endpoint;	/* endpoint NULL: the total */
 	int ok;
 	double value, limit;
 };
 
-/* One key/value of the run's options, rendered as text. */
+/* One key/value of the run's options, rendered as text (owned). */
 struct lt_rep_opt {
 	char *key, *value;
 };
 
 struct lt_report {
-	char *lt_version;
+	struct lt_aggdoc doc;	/* the aggregate as read; owned */
+	const char *lt_version;	/* NULL when unknown */
 	double start, end, duration_s;
-	char *host, *scenario, *end_reason;	/* NULL when unknown */
+	const char *host, *scenario, *end_reason;	/* NULL when unknown */
 	int64_t runs, max_users, dropped;
 	size_t n_opts;
 	struct lt_rep_opt *opts;
 	int64_t in_lines, in_events, in_rejected, in_unknown;
-	int hist_sig;
 	size_t n_eps;
 	struct lt_rep_ep *eps;
 	struct lt_rep_ep total;
@@ -115,17 +111,7 @@ void lt_report_free(struct lt_report *r);
 const struct lt_rep_ep *lt_report_find(const struct lt_report *r,
     const char *method, const char *name);
 
-/*
- * Value (ms) at quantile q (0..1) of a histogram, HdrHistogram style (the
- * highest equivalent value of the bucket holding the ceil(q*count)-th
- * sample, capped at the exact max).  Returns 0 for an empty histogram.
- */
-double lt_rep_hist_quantile(const struct lt_rep_hist *h, double q);
-
-/* Adds src's counts into dst (same sig); returns 0 or -1 (ENOMEM). */
-int lt_rep_hist_add(struct lt_rep_hist *dst, const struct lt_rep_hist *src);
-
-/* Frees a histogram's arrays (one built by lt_rep_hist_add). */
-void lt_rep_hist_fini(struct lt_rep_hist *h);
+/* Percentile p (in percent, 0 < p <= 100) of h in ms; 0 when empty. */
+double lt_rep_pct_ms(const struct lt_hist *h, double p);
 
 #endif

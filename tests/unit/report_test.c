@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "hist.h"
 #include "csv.h"
 #include "md.h"
 #include "plot.h"
@@ -63,57 +64,20 @@ test_csv_format(void)
 }
 
 static void
-test_quantile(void)
+test_pct(void)
 {
-	struct lt_rep_hist h = { 0 }, one = { 0 };
-	int32_t idx[3] = { 1000, 1500, 2047 };	/* sig 3: index == us below 2048 */
-	int64_t cnt[3] = { 50, 45, 5 };
-	int32_t idx2[1] = { 1000 };
-	int64_t cnt2[1] = { 100 };
+	struct lt_hist h;
+	int i;
 
-	h.sig = 3;
-	h.count = 100;
-	h.min_us = 1000;
-	h.max_us = 2047;
-	h.n = 3;
-	h.idx = idx;
-	h.cnt = cnt;
-	TAP_OK(fabs(lt_rep_hist_quantile(&h, 0.50) - 1.0) < 1e-9,
-	    "p50 is the bucket of the 50th sample");
-	TAP_OK(fabs(lt_rep_hist_quantile(&h, 0.95) - 1.5) < 1e-9,
-	    "p95 is the bucket of the 95th sample");
-	TAP_OK(fabs(lt_rep_hist_quantile(&h, 0.96) - 2.047) < 1e-9,
-	    "p96 lands in the last bucket");
-	TAP_OK(fabs(lt_rep_hist_quantile(&h, 1.0) - 2.047) < 1e-9,
-	    "p100 is the exact max");
-	one.sig = 3;
-	one.count = 100;
-	one.min_us = one.max_us = 1000;
-	one.n = 1;
-	one.idx = idx2;
-	one.cnt = cnt2;
-	{
-		struct lt_rep_hist sum = { 0 };
-
-		TAP_EQ_INT(lt_rep_hist_add(&sum, &h), 0, "hist add into empty");
-		TAP_EQ_INT(lt_rep_hist_add(&sum, &one), 0, "hist add merges");
-		TAP_EQ_INT(sum.count, 200, "merged count");
-		TAP_EQ_INT(sum.n, 3, "merged buckets share an index");
-		TAP_EQ_INT(sum.cnt[0], 150, "merged count of index 1000");
-		TAP_OK(fabs(lt_rep_hist_quantile(&sum, 0.75) - 1.0) < 1e-9,
-		    "p75 of the merge");
-		lt_rep_hist_fini(&sum);
-	}
-	/* sig 3, 5000 us: bucket 2 (4096..8191) of width 4 us. */
-	{
-		int32_t i5[1] = { ((2 + 1) << 10) + (5000 >> 2) - 1024 };
-		int64_t c5[1] = { 1 };
-		struct lt_rep_hist h5 = { 3, 1, 5000, 5003, 5000, 0, 1, i5, c5 };
-
-		TAP_OK(fabs(lt_rep_hist_quantile(&h5, 0.5) - 5.003) < 1e-9,
-		    "quantile is the highest equivalent value (5000 us -> 5.003 "
-		    "ms)");
-	}
+	TAP_EQ_INT(lt_rep_pct_ms(NULL, 50), 0, "no histogram: 0");
+	lt_hist_init(&h, 3);
+	TAP_EQ_INT(lt_rep_pct_ms(&h, 50), 0, "empty histogram: 0");
+	for (i = 1; i <= 100; i++)
+		lt_hist_record(&h, i * 1000);	/* 1..100 ms */
+	TAP_OK(lt_rep_pct_ms(&h, 50) > 49.9 && lt_rep_pct_ms(&h, 50) < 50.1,
+	    "p50 of 1..100 ms is 50 ms (+-0.1%%)");
+	TAP_OK(lt_rep_pct_ms(&h, 100) == 100.0, "p100 is the exact max");
+	lt_hist_fini(&h);
 }
 
 static void
@@ -234,7 +198,7 @@ int
 main(void)
 {
 	test_csv_format();
-	test_quantile();
+	test_pct();
 	test_splice();
 	test_doc();
 	test_compare();
