@@ -138,8 +138,8 @@ tg_route_login(struct tg_conn *c, struct tg_req *r)
 	char user[USER_MAX + 1], pass[USER_MAX + 1], tok[TOKEN_MAX];
 
 	if (!tg_str_eq(r->method, "POST")) {
-		tg_reply_str(c, r, 405, "text/plain", "Allow: POST\r\n",
-		    "use POST\n");
+		tg_reply_str(
+		    c, r, 405, "text/plain", "Allow: POST\r\n", "use POST\n");
 		return;
 	}
 	if (login_fields(r, user, pass) != 0) {
@@ -240,8 +240,8 @@ tg_route_cookie(struct tg_conn *c, struct tg_req *r)
 	struct tg_str what = { r->path.p + 8, r->path.n - 8 };
 
 	if (tg_str_eq(what, "echo")) {
-		tg_reply(c, r, 200, "text/plain", NULL, r->cookie.p,
-		    r->cookie.n);
+		tg_reply(
+		    c, r, 200, "text/plain", NULL, r->cookie.p, r->cookie.n);
 		return;
 	}
 	if (!tg_str_eq(what, "set") && !tg_str_eq(what, "check")) {
@@ -263,7 +263,6 @@ tg_route_cookie(struct tg_conn *c, struct tg_req *r)
 	} else if (has_cookie(r->cookie, name, vl >= 0 ? value : NULL)) {
 		tg_reply_str(c, r, 200, "text/plain", NULL, "cookie ok\n");
 	} else {
-		tg_reply_str(c, r, 403, "text/plain", NULL,
-		    "cookie missing\n");
+		tg_reply_str(c, r, 403, "text/plain", NULL, "cookie missing\n");
 	}
 }

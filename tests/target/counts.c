@@ -15,7 +15,7 @@
 #include "target.h"
 
 #define COUNTS_MAX_PATHS 100000
-#define COUNTS_OTHER	 "(other)"
+#define COUNTS_OTHER     "(other)"
 
 void
 tg_counts_init(struct tg_counts *c)

@@ -13,23 +13,15 @@
 
 #include "target.h"
 
-static const unsigned char tchar[256] = {
-	['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1,
-	['*'] = 1, ['+'] = 1, ['-'] = 1, ['.'] = 1, ['^'] = 1, ['_'] = 1,
-	['`'] = 1, ['|'] = 1, ['~'] = 1,
-	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
-	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
-	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
-	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
-	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
-	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
-	['Y'] = 1, ['Z'] = 1,
-	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
-	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
-	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
-	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
-	['y'] = 1, ['z'] = 1,
-};
+/* RFC 9110 5.6.2 tchar: the characters of methods and header names. */
+static int
+tchar(unsigned char c)
+{
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-')
+		return 1;
+	return c != '\0' && strchr("!#$%&'*+.^_`|~", c) != NULL;
+}
 
 int
 tg_str_ieq(struct tg_str s, const char *lit)
@@ -97,8 +89,9 @@ parse_target(struct tg_str t, struct tg_req *r)
 	const char *q, *h;
 	size_t i;
 
-	if (t.n > 7 && (strncasecmp(t.p, "http://", 7) == 0 ||
-	    strncasecmp(t.p, "https://", 8) == 0)) {
+	if (t.n > 7 &&
+	    (strncasecmp(t.p, "http://", 7) == 0 ||
+	        strncasecmp(t.p, "https://", 8) == 0)) {
 		i = t.p[4] == ':' ? 7 : 8;
 		while (i < t.n && t.p[i] != '/')
 			i++;
@@ -138,14 +131,15 @@ parse_request_line(const char *p, size_t n, struct tg_req *r)
 	size_t i = 0, t0;
 	struct tg_str t;
 
-	while (i < n && tchar[(unsigned char)p[i]])
+	while (i < n && tchar((unsigned char)p[i]))
 		i++;
 	if (i == 0 || i >= n || p[i] != ' ')
 		return TG_PARSE_BAD;
 	r->method.p = p;
 	r->method.n = i;
 	t0 = ++i;
-	while (i < n && (unsigned char)p[i] > 0x20 && (unsigned char)p[i] < 0x7f)
+	while (
+	    i < n && (unsigned char)p[i] > 0x20 && (unsigned char)p[i] < 0x7f)
 		i++;
 	if (i == t0 || i >= n || p[i] != ' ')
 		return TG_PARSE_BAD;
@@ -172,12 +166,12 @@ connection_tokens(struct tg_str v, struct tg_req *r)
 	struct tg_str tok;
 
 	while (i < v.n) {
-		while (i < v.n && (v.p[i] == ' ' || v.p[i] == '\t' ||
-		    v.p[i] == ','))
+		while (i < v.n &&
+		    (v.p[i] == ' ' || v.p[i] == '\t' || v.p[i] == ','))
 			i++;
 		s = i;
-		while (i < v.n && v.p[i] != ',' && v.p[i] != ' ' &&
-		    v.p[i] != '\t')
+		while (
+		    i < v.n && v.p[i] != ',' && v.p[i] != ' ' && v.p[i] != '\t')
 			i++;
 		tok.p = v.p + s;
 		tok.n = i - s;
@@ -240,7 +234,7 @@ parse_header(const char *p, size_t n, struct tg_hdr *h)
 {
 	size_t i = 0, e;
 
-	while (i < n && tchar[(unsigned char)p[i]])
+	while (i < n && tchar((unsigned char)p[i]))
 		i++;
 	if (i == 0 || i >= n || p[i] != ':')
 		return TG_PARSE_BAD;
@@ -425,8 +419,8 @@ trailers(const char *p, size_t len, size_t *at)
 		start = *at;
 		nl = memchr(p + start, '\n', len - start);
 		if (nl == NULL)
-			return len - start > TG_HEAD_CAP ? TG_PARSE_BAD :
-			    TG_PARSE_AGAIN;
+			return len - start > TG_HEAD_CAP ? TG_PARSE_BAD
+			                                 : TG_PARSE_AGAIN;
 		*at = (size_t)(nl - p) + 1;
 		if (line_len(p, start, (size_t)(nl - p)) == 0)
 			return TG_PARSE_OK;
@@ -434,8 +428,7 @@ trailers(const char *p, size_t len, size_t *at)
 }
 
 int
-tg_chunked_scan(const char *p, size_t len, size_t *raw_len,
-    size_t *body_len)
+tg_chunked_scan(const char *p, size_t len, size_t *raw_len, size_t *body_len)
 {
 	size_t at = 0, total = 0;
 	uint64_t size;

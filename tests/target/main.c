@@ -96,8 +96,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'H':
 			if (strcmp(optarg, "127.0.0.1") != 0 &&
 			    strcmp(optarg, "::1") != 0) {
-				fprintf(stderr, "lt-target: --host: only "
-						"127.0.0.1 or ::1: %s\n",
+				fprintf(stderr,
+				    "lt-target: --host: only "
+				    "127.0.0.1 or ::1: %s\n",
 				    optarg);
 				return -1;
 			}
@@ -161,8 +162,8 @@ listen_on(const struct opts *o, int *port, struct lt_err *err)
 		s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 		sl = sizeof(*s4);
 	}
-	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    0);
+	fd =
+	    socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return lt_err_sys(err, LT_EXIT_RUNTIME, errno, "socket");
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -183,16 +184,15 @@ listen_on(const struct opts *o, int *port, struct lt_err *err)
 /* Writes text to path through path.tmp and rename(2): readers never see
  * a partial file. */
 static int
-write_atomic(const char *path, const char *text, size_t len,
-    struct lt_err *err)
+write_atomic(const char *path, const char *text, size_t len, struct lt_err *err)
 {
 	char tmp[4096];
 	FILE *f;
 	int bad;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return lt_err_set(err, LT_EXIT_USAGE, "%s: name too long",
-		    path);
+		return lt_err_set(
+		    err, LT_EXIT_USAGE, "%s: name too long", path);
 	f = fopen(tmp, "w");
 	if (f == NULL)
 		return lt_err_sys(err, LT_EXIT_RUNTIME, errno, "%s", tmp);

@@ -62,8 +62,8 @@ tg_query_get(struct tg_str q, const char *name, char *out, size_t cap)
 		i = e + 1;
 		if (e - s > nlen && q.p[s + nlen] == '=' &&
 		    memcmp(q.p + s, name, nlen) == 0)
-			return decode(q.p + s + nlen + 1, e - s - nlen - 1, out,
-			    cap);
+			return decode(
+			    q.p + s + nlen + 1, e - s - nlen - 1, out, cap);
 		if (e - s == nlen && memcmp(q.p + s, name, nlen) == 0)
 			return decode("", 0, out, cap);
 	}
@@ -90,8 +90,8 @@ tg_parse_u64(struct tg_str s, uint64_t max, uint64_t *v)
 }
 
 int
-tg_query_u64(struct tg_str q, const char *name, uint64_t def, uint64_t max,
-    uint64_t *v)
+tg_query_u64(
+    struct tg_str q, const char *name, uint64_t def, uint64_t max, uint64_t *v)
 {
 	char buf[32];
 	struct tg_str s;
@@ -110,8 +110,8 @@ tg_query_u64(struct tg_str q, const char *name, uint64_t def, uint64_t max,
 }
 
 int
-tg_query_num(struct tg_str q, const char *name, double def, double max,
-    double *v)
+tg_query_num(
+    struct tg_str q, const char *name, double def, double max, double *v)
 {
 	char buf[32], *end;
 	long n;

@@ -8,44 +8,53 @@
 
 #include "target.h"
 
+static const struct {
+	int code;
+	const char *text;
+} reasons[] = {
+	{ 100, "Continue" },
+	{ 200, "OK" },
+	{ 201, "Created" },
+	{ 202, "Accepted" },
+	{ 204, "No Content" },
+	{ 206, "Partial Content" },
+	{ 301, "Moved Permanently" },
+	{ 302, "Found" },
+	{ 303, "See Other" },
+	{ 304, "Not Modified" },
+	{ 307, "Temporary Redirect" },
+	{ 308, "Permanent Redirect" },
+	{ 400, "Bad Request" },
+	{ 401, "Unauthorized" },
+	{ 403, "Forbidden" },
+	{ 404, "Not Found" },
+	{ 405, "Method Not Allowed" },
+	{ 408, "Request Timeout" },
+	{ 409, "Conflict" },
+	{ 410, "Gone" },
+	{ 413, "Content Too Large" },
+	{ 415, "Unsupported Media Type" },
+	{ 418, "I'm a teapot" },
+	{ 422, "Unprocessable Content" },
+	{ 429, "Too Many Requests" },
+	{ 431, "Request Header Fields Too Large" },
+	{ 500, "Internal Server Error" },
+	{ 501, "Not Implemented" },
+	{ 502, "Bad Gateway" },
+	{ 503, "Service Unavailable" },
+	{ 504, "Gateway Timeout" },
+	{ 505, "HTTP Version Not Supported" },
+};
+
 const char *
 tg_status_text(int status)
 {
-	switch (status) {
-	case 100: return "Continue";
-	case 200: return "OK";
-	case 201: return "Created";
-	case 202: return "Accepted";
-	case 204: return "No Content";
-	case 206: return "Partial Content";
-	case 301: return "Moved Permanently";
-	case 302: return "Found";
-	case 303: return "See Other";
-	case 304: return "Not Modified";
-	case 307: return "Temporary Redirect";
-	case 308: return "Permanent Redirect";
-	case 400: return "Bad Request";
-	case 401: return "Unauthorized";
-	case 403: return "Forbidden";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 408: return "Request Timeout";
-	case 409: return "Conflict";
-	case 410: return "Gone";
-	case 413: return "Content Too Large";
-	case 415: return "Unsupported Media Type";
-	case 418: return "I'm a teapot";
-	case 422: return "Unprocessable Content";
-	case 429: return "Too Many Requests";
-	case 431: return "Request Header Fields Too Large";
-	case 500: return "Internal Server Error";
-	case 501: return "Not Implemented";
-	case 502: return "Bad Gateway";
-	case 503: return "Service Unavailable";
-	case 504: return "Gateway Timeout";
-	case 505: return "HTTP Version Not Supported";
-	default: return "Status";
-	}
+	size_t i;
+
+	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (reasons[i].code == status)
+			return reasons[i].text;
+	return "Status";
 }
 
 /* Appends the decimal v. */
@@ -111,8 +120,8 @@ tg_reply(struct tg_conn *c, const struct tg_req *r, int status,
 
 	rc = add_head(c, r->keep_alive, r->minor, status, ctype, extra);
 	if (!no_body(status))
-		rc |= lt_buf_add(o, "Content-Length: ", 16) |
-		    add_u64(o, len) | lt_buf_add(o, "\r\n", 2);
+		rc |= lt_buf_add(o, "Content-Length: ", 16) | add_u64(o, len) |
+		    lt_buf_add(o, "\r\n", 2);
 	rc |= lt_buf_add(o, "\r\n", 2);
 	if (!r->head && !no_body(status))
 		rc |= lt_buf_add(o, body, len);
@@ -128,8 +137,8 @@ tg_reply_str(struct tg_conn *c, const struct tg_req *r, int status,
 }
 
 void
-tg_reply_json(struct tg_conn *c, const struct tg_req *r, int status,
-    const char *extra)
+tg_reply_json(
+    struct tg_conn *c, const struct tg_req *r, int status, const char *extra)
 {
 	struct lt_buf *b = &tg_conn_server(c)->scratch;
 

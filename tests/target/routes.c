@@ -15,18 +15,18 @@
 #include "jsonw.h"
 #include "target.h"
 
-#define DELAY_MAX_MS	600000.0
-#define STREAM_MAX_MS	60000.0
-#define PIECES_MAX	1000000
-#define CHUNK_MAX	(1024 * 1024)
-#define JSON_MAX	100000
-#define ID_MAX		1000000000000000ULL
+#define DELAY_MAX_MS  600000.0
+#define STREAM_MAX_MS 60000.0
+#define PIECES_MAX    1000000
+#define CHUNK_MAX     (1024 * 1024)
+#define JSON_MAX      100000
+#define ID_MAX        1000000000000000ULL
 
 typedef void route_fn(struct tg_conn *c, struct tg_req *r);
 
 struct route {
 	const char *path;
-	int prefix;	/* matches every path that starts with it */
+	int prefix; /* matches every path that starts with it */
 	route_fn *fn;
 };
 
@@ -63,8 +63,8 @@ r_bytes(struct tg_conn *c, struct tg_req *r)
 		bad(c, r, "n: expected 0..67108864\n");
 		return;
 	}
-	if (tg_reply_head(c, r, 200, "application/octet-stream", NULL,
-	    (int64_t)n) >= 0)
+	if (tg_reply_head(
+	        c, r, 200, "application/octet-stream", NULL, (int64_t)n) >= 0)
 		tg_conn_stream(c, TG_GEN_BYTES, n, 0, 0, 0);
 }
 
@@ -79,16 +79,16 @@ delay_ms(struct tg_conn *c, const struct tg_req *r, double *ms)
 	n = tg_query_get(r->query, "dist", dist, sizeof(dist));
 	if (n == -1)
 		return tg_query_num(r->query, "ms", 0, DELAY_MAX_MS, ms);
-	if (n < 0 || tg_query_num(r->query, "mean", 100, DELAY_MAX_MS,
-	    &mean) != 0 ||
+	if (n < 0 ||
+	    tg_query_num(r->query, "mean", 100, DELAY_MAX_MS, &mean) != 0 ||
 	    tg_query_num(r->query, "sd", mean / 4, DELAY_MAX_MS, &sd) != 0 ||
 	    tg_query_num(r->query, "min", -1, DELAY_MAX_MS, &lo) != 0 ||
 	    tg_query_num(r->query, "max", -1, DELAY_MAX_MS, &hi) != 0)
 		return -1;
 	if (lo >= 0 && hi >= 0 && lo > hi)
 		return -1;
-	return tg_rng_delay(&tg_conn_server(c)->rng, dist, mean, sd, lo, hi,
-	    ms);
+	return tg_rng_delay(
+	    &tg_conn_server(c)->rng, dist, mean, sd, lo, hi, ms);
 }
 
 static void
@@ -100,8 +100,9 @@ r_delay(struct tg_conn *c, struct tg_req *r)
 	int64_t us;
 
 	if (delay_ms(c, r, &ms) != 0) {
-		bad(c, r, "expected ms=N or dist=exp|uniform|normal&mean=M"
-			  "[&sd=S][&min=A&max=B]\n");
+		bad(c, r,
+		    "expected ms=N or dist=exp|uniform|normal&mean=M"
+		    "[&sd=S][&min=A&max=B]\n");
 		return;
 	}
 	us = (int64_t)llround((ms > DELAY_MAX_MS ? DELAY_MAX_MS : ms) * 1000);
@@ -157,15 +158,15 @@ echo_headers(struct tg_server *s, const struct tg_req *r)
 			if (same_name(&r->hdrs[j], h))
 				break;
 		if (j < i)
-			continue;	/* merged into the first one */
+			continue; /* merged into the first one */
 		lt_buf_reset(v);
 		for (j = i; j < r->nhdrs; j++) {
 			if (!same_name(&r->hdrs[j], h))
 				continue;
 			if (j > i)
 				rc |= lt_buf_add(v, ", ", 2);
-			rc |= lt_buf_add(v, r->hdrs[j].value.p,
-			    r->hdrs[j].value.n);
+			rc |= lt_buf_add(
+			    v, r->hdrs[j].value.p, r->hdrs[j].value.n);
 		}
 		if (!first)
 			rc |= lt_buf_addc(b, ',');
@@ -173,8 +174,8 @@ echo_headers(struct tg_server *s, const struct tg_req *r)
 		/* Names are tokens: nothing in them needs escaping. */
 		rc |= lt_buf_addc(b, '"');
 		for (k = 0; k < h->name.n; k++)
-			rc |= lt_buf_addc(b, (char)tolower(
-			    (unsigned char)h->name.p[k]));
+			rc |= lt_buf_addc(
+			    b, (char)tolower((unsigned char)h->name.p[k]));
 		rc |= lt_buf_add(b, "\":", 2);
 		rc |= lt_jsonw_str(b, v->len > 0 ? v->data : "", v->len);
 	}
@@ -219,8 +220,9 @@ r_chunked(struct tg_conn *c, struct tg_req *r)
 	    tg_query_u64(r->query, "size", 16, CHUNK_MAX, &size) != 0 ||
 	    size == 0 || n * size > TG_GEN_CAP ||
 	    tg_query_num(r->query, "ms", 0, STREAM_MAX_MS, &ms) != 0) {
-		bad(c, r, "expected n=N&size=S[&ms=D], S 1..1048576, "
-			  "N*S <= 64 MiB\n");
+		bad(c, r,
+		    "expected n=N&size=S[&ms=D], S 1..1048576, "
+		    "N*S <= 64 MiB\n");
 		return;
 	}
 	chunked = tg_reply_head(c, r, 200, "text/plain", NULL, -1);
@@ -240,8 +242,8 @@ r_sse(struct tg_conn *c, struct tg_req *r)
 		bad(c, r, "expected n=N&ms=D\n");
 		return;
 	}
-	chunked = tg_reply_head(c, r, 200, "text/event-stream",
-	    "Cache-Control: no-cache\r\n", -1);
+	chunked = tg_reply_head(
+	    c, r, 200, "text/event-stream", "Cache-Control: no-cache\r\n", -1);
 	if (chunked >= 0)
 		tg_conn_stream(c, TG_GEN_SSE, n, 0, ms, chunked);
 }
@@ -383,11 +385,11 @@ static void
 r_cart(struct tg_conn *c, struct tg_req *r)
 {
 	if (tg_str_eq(r->method, "GET") || r->head)
-		tg_reply_str(c, r, 200, "application/json", NULL,
-		    "{\"items\":[]}\n");
+		tg_reply_str(
+		    c, r, 200, "application/json", NULL, "{\"items\":[]}\n");
 	else
-		tg_reply_str(c, r, 200, "application/json", NULL,
-		    "{\"ok\":true}\n");
+		tg_reply_str(
+		    c, r, 200, "application/json", NULL, "{\"ok\":true}\n");
 }
 
 static void
@@ -396,8 +398,8 @@ r_checkout(struct tg_conn *c, struct tg_req *r)
 	struct tg_server *s = tg_conn_server(c);
 
 	if (!tg_str_eq(r->method, "POST")) {
-		tg_reply_str(c, r, 405, "text/plain", "Allow: POST\r\n",
-		    "use POST\n");
+		tg_reply_str(
+		    c, r, 405, "text/plain", "Allow: POST\r\n", "use POST\n");
 		return;
 	}
 	lt_buf_reset(&s->scratch);
@@ -442,8 +444,7 @@ tg_route(struct tg_conn *c, struct tg_req *r)
 	}
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		n = strlen(routes[i].path);
-		if (routes[i].prefix ? r->path.n >= n :
-		    r->path.n == n) {
+		if (routes[i].prefix ? r->path.n >= n : r->path.n == n) {
 			if (memcmp(r->path.p, routes[i].path, n) == 0) {
 				routes[i].fn(c, r);
 				return;

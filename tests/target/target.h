@@ -26,12 +26,12 @@
 #include "buf.h"
 
 /* Limits: a longer request head gets 431, a larger body 413. */
-#define TG_HEAD_CAP	 (16 * 1024)
-#define TG_MAX_HEADERS	 64
-#define TG_BODY_CAP	 (1024 * 1024)
+#define TG_HEAD_CAP    (16 * 1024)
+#define TG_MAX_HEADERS 64
+#define TG_BODY_CAP    (1024 * 1024)
 /* Largest generated body (/bytes, /chunked) and largest built one. */
-#define TG_GEN_CAP	 ((uint64_t)64 * 1024 * 1024)
-#define TG_OUT_CAP	 (16 * 1024 * 1024)
+#define TG_GEN_CAP ((uint64_t)64 * 1024 * 1024)
+#define TG_OUT_CAP (16 * 1024 * 1024)
 
 /* A string view; not NUL-terminated. */
 struct tg_str {
@@ -47,20 +47,20 @@ struct tg_hdr {
 /* A parsed request: views into the connection's input buffer. */
 struct tg_req {
 	struct tg_str method;
-	struct tg_str path;	/* without the query, as sent */
-	struct tg_str query;	/* after '?', empty when none */
-	int minor;		/* HTTP/1.minor: 0 or 1 */
-	int keep_alive;		/* the connection may serve another request */
-	int head;		/* HEAD: no body in the response */
-	int chunked;		/* Transfer-Encoding: chunked */
-	int expect_continue;	/* Expect: 100-continue */
+	struct tg_str path;     /* without the query, as sent */
+	struct tg_str query;    /* after '?', empty when none */
+	int minor;              /* HTTP/1.minor: 0 or 1 */
+	int keep_alive;         /* the connection may serve another request */
+	int head;               /* HEAD: no body in the response */
+	int chunked;            /* Transfer-Encoding: chunked */
+	int expect_continue;    /* Expect: 100-continue */
 	int64_t content_length; /* -1 when absent */
 	struct tg_hdr hdrs[TG_MAX_HEADERS];
 	int nhdrs;
-	struct tg_str cookie;	/* Cookie header, empty when none */
-	struct tg_str auth;	/* Authorization header */
-	struct tg_str ctype;	/* Content-Type header */
-	const char *body;	/* decoded request body */
+	struct tg_str cookie; /* Cookie header, empty when none */
+	struct tg_str auth;   /* Authorization header */
+	struct tg_str ctype;  /* Content-Type header */
+	const char *body;     /* decoded request body */
 	size_t body_len;
 };
 
@@ -68,15 +68,15 @@ struct tg_req {
 enum tg_parse {
 	TG_PARSE_OK = 1,
 	TG_PARSE_AGAIN = 0,
-	TG_PARSE_BAD = -1,	 /* 400 */
-	TG_PARSE_TOO_BIG = -2,	 /* head: 431, body: 413 */
-	TG_PARSE_VERSION = -3,	 /* 505 */
+	TG_PARSE_BAD = -1,        /* 400 */
+	TG_PARSE_TOO_BIG = -2,    /* head: 431, body: 413 */
+	TG_PARSE_VERSION = -3,    /* 505 */
 	TG_PARSE_UNSUPPORTED = -4 /* 501: a transfer coding we lack */
 };
 
 /* Per-path request counts. */
 struct tg_count_slot {
-	char *key;	/* owned, NUL-terminated; NULL when the slot is free */
+	char *key; /* owned, NUL-terminated; NULL when the slot is free */
 	size_t len;
 	uint64_t hash;
 	uint64_t n;
@@ -84,7 +84,7 @@ struct tg_count_slot {
 
 struct tg_counts {
 	struct tg_count_slot *slots;
-	size_t cap;	/* a power of two */
+	size_t cap; /* a power of two */
 	size_t used;
 	uint64_t total;
 };
@@ -96,13 +96,13 @@ struct tg_server {
 	struct ev_loop *loop;
 	int lfd;
 	ev_io lio;
-	ev_timer accept_retry;	/* re-arms accepting after EMFILE */
-	struct tg_conn *conns;	/* all open connections */
+	ev_timer accept_retry; /* re-arms accepting after EMFILE */
+	struct tg_conn *conns; /* all open connections */
 	struct tg_counts counts;
-	uint64_t rng;		/* PRNG state (rng.c) */
-	struct lt_buf scratch;	/* response bodies built by handlers */
-	struct lt_buf tmp;	/* handlers' temporary strings */
-	uint64_t orders;	/* POST /checkout sequence */
+	uint64_t rng;          /* PRNG state (rng.c) */
+	struct lt_buf scratch; /* response bodies built by handlers */
+	struct lt_buf tmp;     /* handlers' temporary strings */
+	uint64_t orders;       /* POST /checkout sequence */
 };
 
 /* httpparse.c */
@@ -114,8 +114,8 @@ struct tg_server {
  * (views into p) and *head_len the head's size including leading empty
  * lines, TG_PARSE_AGAIN, or an error.  Does not look at the body.
  */
-int tg_parse_head(const char *p, size_t len, size_t *scanned,
-    struct tg_req *r, size_t *head_len);
+int tg_parse_head(const char *p, size_t len, size_t *scanned, struct tg_req *r,
+    size_t *head_len);
 
 /*
  * Scans a chunked body at p[0..len) without changing it.  Returns
@@ -123,8 +123,8 @@ int tg_parse_head(const char *p, size_t len, size_t *scanned,
  * *body_len the decoded size, TG_PARSE_AGAIN, TG_PARSE_BAD, or
  * TG_PARSE_TOO_BIG when the decoded size would pass TG_BODY_CAP.
  */
-int tg_chunked_scan(const char *p, size_t len, size_t *raw_len,
-    size_t *body_len);
+int tg_chunked_scan(
+    const char *p, size_t len, size_t *raw_len, size_t *body_len);
 
 /* Decodes a body that tg_chunked_scan accepted, in place; returns its size. */
 size_t tg_chunked_decode(char *p, size_t raw_len);
@@ -151,12 +151,12 @@ long tg_query_get(struct tg_str q, const char *name, char *out, size_t cap);
  * Reads an unsigned decimal parameter into *v: def when absent.  Returns 0,
  * or -1 when it is not a number or exceeds max.
  */
-int tg_query_u64(struct tg_str q, const char *name, uint64_t def,
-    uint64_t max, uint64_t *v);
+int tg_query_u64(
+    struct tg_str q, const char *name, uint64_t def, uint64_t max, uint64_t *v);
 
 /* Like tg_query_u64 for a non-negative decimal number (e.g. 12.5). */
-int tg_query_num(struct tg_str q, const char *name, double def, double max,
-    double *v);
+int tg_query_num(
+    struct tg_str q, const char *name, double def, double max, double *v);
 
 /* Parses all of s as an unsigned decimal <= max.  Returns 0 or -1. */
 int tg_parse_u64(struct tg_str s, uint64_t max, uint64_t *v);
@@ -210,9 +210,9 @@ void tg_conn_hold(struct tg_conn *c, double ms);
 
 /* Generated bodies for tg_conn_stream. */
 enum tg_gen {
-	TG_GEN_BYTES,	/* count bytes of 'x' */
-	TG_GEN_CHUNKS,	/* count chunks of size bytes of 'x' */
-	TG_GEN_SSE	/* count events data: {"i":k} */
+	TG_GEN_BYTES,  /* count bytes of 'x' */
+	TG_GEN_CHUNKS, /* count chunks of size bytes of 'x' */
+	TG_GEN_SSE     /* count events data: {"i":k} */
 };
 
 /*
@@ -258,8 +258,8 @@ void tg_reply_str(struct tg_conn *c, const struct tg_req *r, int status,
     const char *ctype, const char *extra, const char *body);
 
 /* tg_reply of the server's scratch buffer as application/json. */
-void tg_reply_json(struct tg_conn *c, const struct tg_req *r, int status,
-    const char *extra);
+void tg_reply_json(
+    struct tg_conn *c, const struct tg_req *r, int status, const char *extra);
 
 /*
  * Writes the head of a response whose body follows: with Content-Length
