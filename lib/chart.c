@@ -209,6 +209,7 @@ dist_chart(struct lt_buf *b, const struct lt_report *r,
 		rc |= dist_block(b, "old", base->total.hist,
 		    base->total.pct_ms, base->total.requests);
 	rc |= lt_buf_adds(b, "set logscale x\nset xrange [1:*]\n"
+	    "set key outside top center horizontal\n"
 	    "set yrange [0:*]\n"
 	    "set xtics (\"0%%\" 1, \"50%%\" 2, \"90%%\" 10, \"99%%\" 100, "
 	    "\"99.9%%\" 1000, \"99.99%%\" 10000, \"99.999%%\" 100000, "
@@ -230,6 +231,7 @@ endpoints_chart(struct lt_buf *b, const struct lt_report *r)
 {
 	size_t i, n = r->n_eps < 20 ? r->n_eps : 20;
 	int rc = preamble(b, LT_CHART_ENDPOINTS, 340);
+	double lo = 0, hi = 0;
 
 	rc |= lt_buf_adds(b, "$ep << EOD\n");
 	for (i = 0; i < n; i++) {
@@ -243,14 +245,28 @@ endpoints_chart(struct lt_buf *b, const struct lt_report *r)
 				*q = '\'';
 		rc |= lt_buf_printf(b, "\"%s\" %.3f %.3f %.3f\n", label,
 		    e->pct_ms[0], e->pct_ms[5], e->pct_ms[7]);
+		if (e->requests > 0 && e->pct_ms[0] > 0 &&
+		    (lo == 0 || e->pct_ms[0] < lo))
+			lo = e->pct_ms[0];
+		if (e->pct_ms[7] > hi)
+			hi = e->pct_ms[7];
 	}
-	rc |= lt_buf_adds(b, "EOD\n"
-	    "set style data histograms\n"
+	rc |= lt_buf_adds(b, "EOD\n");
+	/*
+	 * Latencies of endpoints often differ by orders of magnitude: a log
+	 * axis keeps the fast ones visible.  Bars start at the axis floor.
+	 */
+	if (lo > 0 && hi / lo >= 20)
+		rc |= lt_buf_printf(b, "set logscale y\nset yrange [%g:*]\n",
+		    pow(10, floor(log10(lo))));
+	else
+		rc |= lt_buf_adds(b, "set yrange [0:*]\n");
+	rc |= lt_buf_adds(b, "set style data histograms\n"
 	    "set style histogram clustered gap 1\n"
 	    "set style fill solid 0.85 border -1\n"
-	    "set boxwidth 0.9\nset yrange [0:*]\nset ylabel \"ms\"\n"
+	    "set boxwidth 0.9\nset ylabel \"ms\"\n"
 	    "set xtics rotate by -25 left\nset grid noxtics\nset bmargin 6\nset rmargin 6\n"
-	    "set key top right\n"
+	    "set key outside top center horizontal\n"
 	    "plot $ep using 2:xtic(1) lc rgb \"" C_BLUE "\" title \"p50\", "
 	    "'' using 3 lc rgb \"" C_ORANGE "\" title \"p95\", "
 	    "'' using 4 lc rgb \"" C_RED "\" title \"p99\"\n");

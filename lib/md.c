@@ -305,18 +305,21 @@ sec_header(struct lt_doc *d, const struct lt_report *r,
 	lt_doc_md(d, "\n\n");
 	item(d, "Scenario", r->scenario);
 	item(d, "Host", r->host);
-	if (users != NULL) {
-		snprintf(line, sizeof(line), "%s users%s%s%s", users,
-		    spawn ? ", spawning " : "", spawn ? spawn : "",
-		    spawn ? " per second" : "");
+	if (rate != NULL && strtod(rate, NULL) > 0) {
+		snprintf(line, sizeof(line), "%s iterations per second "
+		    "(open model)%s%s%s", rate, users ? ", at most " : "",
+		    users ? users : "", users ? " concurrent users" : "");
+		item(d, "Arrival rate", line);
+	} else if (shape == NULL && users != NULL) {
+		snprintf(line, sizeof(line), "%s, spawning %s per second",
+		    users, spawn ? spawn : "?");
 		item(d, "Users", line);
 	}
-	if (rate != NULL) {
-		snprintf(line, sizeof(line), "%s iterations per second "
-		    "(open model)", rate);
-		item(d, "Arrival rate", line);
+	if (shape != NULL) {
+		snprintf(line, sizeof(line), "%s (users as the shape says)",
+		    shape);
+		item(d, "Shape", line);
 	}
-	item(d, "Shape", shape);
 	snprintf(line, sizeof(line), "%.1f s, from %s to %s", r->duration_s,
 	    ftime(a, sizeof(a), r->start), ftime(b, sizeof(b), r->end));
 	item(d, "Duration", line);

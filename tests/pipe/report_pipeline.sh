@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# report_pipeline.sh - the agg -> report half of the pipeline on stored
+# events from a real demo run (tests/data/report/demo-events.ndjson), and
+# contrib/demo.sh (make demo) itself on a 3-second shape: it must write
+# the report, print a summary and leave no process running.
+. "$(dirname "$0")/../lib.sh"
+
+data=$LT_TOP/tests/data/report
+hc() { python3 "$LT_TOP/tests/pipe/htmlcheck.py" "$@"; }
+
+lt-agg <"$data/demo-events.ndjson" | lt-report -o "$TMP/p" 2>"$TMP/err"
+check_eq "lt-agg | lt-report: exit 0" "$?" 0
+check_eq "lt-agg | lt-report: quiet" "$(cat "$TMP/err")" ""
+if out=$(hc "$TMP/p/index.html" --charts 5 2>&1); then
+	ok "pipeline report well-formed ($out)"
+else
+	not_ok "pipeline report well-formed"
+	echo "$out" | sed 's/^/#   /'
+fi
+check "header names the scenario" grep -q 'scenarios/demo.lt' "$TMP/p/index.html"
+check "every endpoint of the events is in the report" sh -c "
+	for n in \$(jq -r 'select(.type==\"req\") | .name' '$data/demo-events.ndjson' | sort -u); do
+		grep -qF \"| \$n |\" '$TMP/p/report.md' || exit 1
+	done"
+reqs=$(grep -c '"type":"req"' "$data/demo-events.ndjson")
+check_eq "Aggregated row counts every request event" \
+    "$(grep '^,Aggregated,' "$TMP/p/lt_stats.csv" | cut -d, -f3)" "$reqs"
+if out=$(python3 "$LT_TOP/tests/pipe/csvcompare.py" stats "$TMP/p/lt_stats.csv" \
+    "$LT_TOP/tests/data/locust/locust_stats.csv" 2>&1); then
+	ok "pipeline stats.csv in Locust's format"
+else
+	not_ok "pipeline stats.csv in Locust's format"
+	echo "$out" | sed 's/^/#   /'
+fi
+
+# contrib/demo.sh without lt-run: a clear message, status 3.
+mkdir -p "$TMP/nobin"
+LT_BIN=$TMP/nobin sh "$LT_TOP/contrib/demo.sh" >/dev/null 2>"$TMP/err"
+check_eq "demo without lt-run: exit 3" "$?" 3
+check "demo without lt-run: says what is missing" \
+    grep -q 'lt-run is missing' "$TMP/err"
+
+if [ ! -x "$LT_BIN/lt-run" ] || [ ! -x "$LT_TARGET" ]; then
+	skip "make demo end to end" "lt-run or lt-target not built"
+	done_testing
+	exit
+fi
+printf '0 4 4\n3 end\n' >"$TMP/short.shape"
+DEMO_DIR=$TMP/demo DEMO_SHAPE=$TMP/short.shape LT_TARGET=$LT_TARGET \
+    timeout 60 sh "$LT_TOP/contrib/demo.sh" >"$TMP/demo.out" 2>&1
+check_eq "demo: exit 0" "$?" 0
+check "demo: report written" test -s "$TMP/demo/index.html"
+check "demo: prints where the report is" grep -q "report in $TMP/demo/index.html" \
+    "$TMP/demo.out"
+check "demo: prints a summary table" grep -q 'Aggregated' "$TMP/demo.out"
+pid=$(sed -n 's/^demo: target server pid \([0-9]*\)$/\1/p' "$TMP/demo.out")
+check "demo: printed the target's pid" test -n "$pid"
+check "demo: the target server is gone" sh -c "! kill -0 '$pid' 2>/dev/null"
+check "demo: no port file left" test ! -e "$TMP/demo/.target.port"
+done_testing
