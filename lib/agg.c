@@ -254,6 +254,15 @@ add_req(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 	    ev->name.len);
 	if (ep == NULL)
 		return nomem(err);
+	/* the slots are likely cache misses: start loading them now */
+	if (lat >= 0 && lat <= LT_HIST_HIGHEST_US) {
+		__builtin_prefetch(&ep->hist.counts[lt_hist_index(&ep->hist,
+		    lat)], 1);
+		if (ep->ttfb.counts && ev->ttfb_us >= 0 &&
+		    ev->ttfb_us <= LT_HIST_HIGHEST_US)
+			__builtin_prefetch(&ep->ttfb.counts[lt_hist_index(
+			    &ep->ttfb, ev->ttfb_us)], 1);
+	}
 	ep->requests++;
 	ep->failures += failed;
 	if (ev->bytes != LT_EV_ABSENT && ev->bytes > 0)

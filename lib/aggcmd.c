@@ -336,6 +336,8 @@ done:
 	lt_buf_fini(&out);
 	lt_buf_fini(&th);
 	lt_buf_fini(&bl);
+	if (rc == -1)
+		rc = err->code ? err->code : LT_EXIT_RUNTIME;
 	return rc;
 }
 

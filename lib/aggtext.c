@@ -85,7 +85,7 @@ static int
 stats_table(const struct lt_agg *agg, int width, double interval_s,
     struct lt_buf *b)
 {
-	const int w[] = { 8, width + 1, 8, 13, 8, 8, 8, 8, 9, 12 };
+	const int w[] = { 8, width, 7, 13, 8, 8, 8, 9, 8, 12 };
 	int rc = 0;
 
 	rc |= lt_buf_printf(b,
@@ -118,12 +118,12 @@ pct_row(const struct lt_ep *ep, int total, int width, const int64_t *pct,
 static int
 pct_table(const struct lt_agg *agg, int width, int which, struct lt_buf *b)
 {
-	int w[LT_PCT_N + 3] = { 8, width + 1 };
+	int w[LT_PCT_N + 3] = { 8, width };
 	struct lt_ep_stats st;
 	int rc = 0;
 
 	for (int i = 2; i < LT_PCT_N + 3; i++)
-		w[i] = 8;
+		w[i] = 7;
 	rc |= lt_buf_adds(b, which ? "\nResponse time percentiles corrected "
 				     "for coordinated omission (wait + latency)\n"
 				   : "\nResponse time percentiles (approximated)\n");

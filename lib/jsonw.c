@@ -197,7 +197,9 @@ lt_jsonw_double(struct lt_buf *b, double v, int decimals)
 	n = snprintf(tmp, sizeof(tmp), "%.*f", decimals, v);
 	if (n < 0 || (size_t)n >= sizeof(tmp))
 		n = snprintf(tmp, sizeof(tmp), "%.17g", v);
-	if (memchr(tmp, '.', (size_t)n) != NULL) {
+	/* Trim zeros of a fraction only: "%.17g" may give "1.5e+70". */
+	if (memchr(tmp, '.', (size_t)n) != NULL &&
+	    memchr(tmp, 'e', (size_t)n) == NULL) {
 		while (n > 0 && tmp[n - 1] == '0')
 			n--;
 		if (n > 0 && tmp[n - 1] == '.')

@@ -103,8 +103,9 @@ parse_metric(const char *expr, const char **pp, struct lt_thresh *t,
 	    (isdigit((unsigned char)p[1]) || p[1] == '.'))) {
 		t->metric = p[0] == 'c' ? LT_TM_CO_PCT : LT_TM_PCT;
 		p += p[0] == 'c' ? 4 : 1;
+		s = p;
 		if (number(&p, &t->pct) == -1 || t->pct <= 0 || t->pct > 100)
-			return bad(err, expr, p,
+			return bad(err, expr, s,
 			    "expected a percentile in (0, 100] after 'p'");
 	} else {
 		size_t i;
@@ -123,6 +124,7 @@ parse_metric(const char *expr, const char **pp, struct lt_thresh *t,
 			    "requests)");
 		t->metric = metrics[i].m;
 	}
+	s = *pp;
 	n = (size_t)(p - s);
 	if (n >= sizeof(t->metric_name))
 		return bad(err, expr, s, "metric name too long");

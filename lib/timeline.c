@@ -107,10 +107,11 @@ sec_index(struct lt_series *s, int64_t t)
 static int
 evict(struct lt_series *s, struct lt_tl_slot *sl)
 {
-	struct lt_sec *sec = &s->secs[sl->sec];
+	struct lt_sec *sec;
 
 	if (!sl->used)
 		return 0;
+	sec = &s->secs[sl->sec];
 	if (lt_shist_set(&sec->hist, &sl->hist) == -1)
 		return -1;
 	if (sl->co.counts && lt_shist_set(&sec->co, &sl->co) == -1)
