@@ -19,7 +19,7 @@
 #include "reportio.h"
 #include "version.h"
 
-#define PROG "lt-report"
+#define PROG             "lt-report"
 #define CHART_TIMEOUT_MS 30000
 
 static const char usage_text[] =
@@ -32,9 +32,9 @@ static const char usage_text[] =
     "  --csv PREFIX         write PREFIX_stats.csv, PREFIX_stats_history.csv,\n"
     "                       PREFIX_failures.csv, PREFIX_exceptions.csv\n"
     "  -f, --format FMT     write the report to stdout as md, html or csv\n"
-    "                       (the default when neither -o nor --csv is given: md)\n"
-    "  -b, --baseline FILE  compare with an older aggregate; exit 1 on a regression\n"
-    "  -t, --tolerance PCT  relative change still counted as equal (default 10%)\n"
+    "                       (default md when neither -o nor --csv)\n"
+    "  -b, --baseline FILE  compare with an older aggregate; exit 1 if worse\n"
+    "  -t, --tolerance PCT  change still counted as none (default 10%)\n"
     "  --title TEXT         the report's title\n"
     "  --notes FILE         Markdown text to include as the report's notes\n"
     "  --no-charts          do not run gnuplot\n"
@@ -96,37 +96,54 @@ parse(int argc, char **argv, struct opts *o)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:f:b:t:h", lo, NULL)) != -1) {
 		switch (c) {
-		case 'o': o->dir = optarg; break;
-		case OPT_CSV: o->csv = optarg; break;
-		case 'f': o->format = optarg; break;
-		case 'b': o->baseline = optarg; break;
+		case 'o':
+			o->dir = optarg;
+			break;
+		case OPT_CSV:
+			o->csv = optarg;
+			break;
+		case 'f':
+			o->format = optarg;
+			break;
+		case 'b':
+			o->baseline = optarg;
+			break;
 		case 't':
 			if (parse_tolerance(optarg, &o->tolerance) != 0)
 				return usage_error("bad tolerance", optarg);
 			break;
-		case OPT_TITLE: o->title = optarg; break;
-		case OPT_NOTES: o->notes = optarg; break;
-		case OPT_NOCHARTS: o->no_charts = 1; break;
-		case 'h': fputs(usage_text, stdout); return -1;
-		case OPT_VERSION: puts(PROG " " LT_VERSION); return -1;
+		case OPT_TITLE:
+			o->title = optarg;
+			break;
+		case OPT_NOTES:
+			o->notes = optarg;
+			break;
+		case OPT_NOCHARTS:
+			o->no_charts = 1;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return -1;
+		case OPT_VERSION:
+			puts(PROG " " LT_VERSION);
+			return -1;
 		case ':':
-			return usage_error("option needs an argument",
-			    argv[optind - 1]);
+			return usage_error(
+			    "option needs an argument", argv[optind - 1]);
 		default:
-			return usage_error("unknown option",
-			    argv[optind - 1]);
+			return usage_error("unknown option", argv[optind - 1]);
 		}
 	}
 	if (argc - optind > 1)
-		return usage_error("one aggregate file at most, extra",
-		    argv[optind + 1]);
+		return usage_error(
+		    "one aggregate file at most, extra", argv[optind + 1]);
 	o->input = optind < argc ? argv[optind] : "-";
 	if (o->format == NULL && o->dir == NULL && o->csv == NULL)
 		o->format = "md";
 	if (o->format != NULL && strcmp(o->format, "md") != 0 &&
 	    strcmp(o->format, "html") != 0 && strcmp(o->format, "csv") != 0)
-		return usage_error("unknown format (md, html or csv)",
-		    o->format);
+		return usage_error(
+		    "unknown format (md, html or csv)", o->format);
 	return 0;
 }
 
@@ -146,8 +163,8 @@ slurp(const char *path, struct lt_err *err)
 	lt_buf_init(&b, 1 << 20);
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		if (lt_buf_add(&b, chunk, n) != 0) {
-			lt_err_set(err, LT_EXIT_USAGE, "%s: larger than 1 MiB",
-			    path);
+			lt_err_set(
+			    err, LT_EXIT_USAGE, "%s: larger than 1 MiB", path);
 			fclose(f);
 			lt_buf_fini(&b);
 			return NULL;
@@ -158,9 +175,9 @@ slurp(const char *path, struct lt_err *err)
 
 /* --format: the report on stdout. */
 static int
-to_stdout(const char *format, const struct lt_report *r,
-    struct lt_doc_opts *d, const struct lt_html_opts *ho, char *warn,
-    size_t warn_cap, struct lt_err *err)
+to_stdout(const char *format, const struct lt_report *r, struct lt_doc_opts *d,
+    const struct lt_html_opts *ho, char *warn, size_t warn_cap,
+    struct lt_err *err)
 {
 	struct lt_buf b;
 	int rc;
@@ -216,8 +233,8 @@ run(const struct opts *o, struct lt_err *err)
 	/* Charts were already tried for the directory: warn only once. */
 	if (o->dir != NULL && warn[0] != '\0')
 		ho.gnuplot = NULL;
-	if (o->format != NULL && to_stdout(o->format, r, &d, &ho, warn2,
-	    sizeof(warn2), err) != 0)
+	if (o->format != NULL &&
+	    to_stdout(o->format, r, &d, &ho, warn2, sizeof(warn2), err) != 0)
 		goto out;
 	rc = 0;
 	if (warn[0] != '\0' || warn2[0] != '\0')
@@ -230,10 +247,11 @@ run(const struct opts *o, struct lt_err *err)
 			goto out;
 		}
 		if (c.regressions > 0) {
-			fprintf(stderr, PROG ": %d regression%s beyond %.0f%% "
-			    "against %s\n", c.regressions,
-			    c.regressions > 1 ? "s" : "", 100 * o->tolerance,
-			    o->baseline);
+			fprintf(stderr,
+			    PROG ": %d regression%s beyond %.0f%% "
+			         "against %s\n",
+			    c.regressions, c.regressions > 1 ? "s" : "",
+			    100 * o->tolerance, o->baseline);
 			rc = 1;
 		}
 		lt_compare_fini(&c);
@@ -257,8 +275,9 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	rc = parse(argc, argv, &o);
 	if (rc != 0)
-		return rc < 0 ? (lt_stdout_close(&err) == 0 ? LT_EXIT_OK :
-		    LT_EXIT_RUNTIME) : rc;
+		return rc < 0 ? (lt_stdout_close(&err) == 0 ? LT_EXIT_OK
+		                                            : LT_EXIT_RUNTIME)
+		              : rc;
 	rc = run(&o, &err);
 	if (rc < 0) {
 		fprintf(stderr, PROG ": %s\n", err.msg);

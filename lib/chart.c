@@ -13,8 +13,8 @@
 
 #define MAX_POINTS 1500
 
-const char *const lt_chart_id[LT_CHART_N] = { "rps", "users", "latency",
-	"dist", "endpoints" };
+const char *const lt_chart_id[LT_CHART_N] = { "rps", "users", "latency", "dist",
+	"endpoints" };
 const char *const lt_chart_title[LT_CHART_N] = {
 	"Requests and failures per second",
 	"Users over time",
@@ -23,12 +23,12 @@ const char *const lt_chart_title[LT_CHART_N] = {
 	"Response time percentiles per endpoint",
 };
 
-#define C_BLUE "#1f77b4"
+#define C_BLUE   "#1f77b4"
 #define C_ORANGE "#ff7f0e"
-#define C_RED "#d62728"
-#define C_GREEN "#2ca02c"
+#define C_RED    "#d62728"
+#define C_GREEN  "#2ca02c"
 #define C_PURPLE "#9467bd"
-#define C_GREY "#7f7f7f"
+#define C_GREY   "#7f7f7f"
 
 static int
 preamble(struct lt_buf *b, int kind, int height)
@@ -40,9 +40,10 @@ preamble(struct lt_buf *b, int kind, int height)
 	    "set border 3 lc rgb \"#444444\"\nset tics nomirror\n"
 	    "set grid lc rgb \"#dddddd\"\n"
 	    "set key top left box lc rgb \"#cccccc\"\n"
-	    "set datafile missing \"?\"\n", height);
+	    "set datafile missing \"?\"\n",
+	    height);
 
-	(void)kind;	/* the title is the figure's caption and SVG <title> */
+	(void)kind; /* the title is the figure's caption and SVG <title> */
 	return rc;
 }
 
@@ -119,41 +120,51 @@ timeline_chart(struct lt_buf *b, int kind, const struct lt_report *r,
 	rc |= timeline_block(b, "new", r);
 	if (has_base)
 		rc |= timeline_block(b, "old", base);
-	rc |= lt_buf_adds(b, "set xlabel \"seconds since start\"\n"
+	rc |= lt_buf_adds(b,
+	    "set xlabel \"seconds since start\"\n"
 	    "set yrange [0:*]\n");
 	switch (kind) {
 	case LT_CHART_RPS:
-		rc |= lt_buf_adds(b, "set ylabel \"per second\"\n"
+		rc |= lt_buf_adds(b,
+		    "set ylabel \"per second\"\n"
 		    "plot $new using 1:2 with lines lw 2 lc rgb \"" C_BLUE
 		    "\" title \"requests/s\", $new using 1:3 with lines lw 2 "
 		    "lc rgb \"" C_RED "\" title \"failures/s\"");
 		if (has_base)
-			rc |= lt_buf_adds(b, ", $old using 1:2 with lines dt 2 "
+			rc |= lt_buf_adds(b,
+			    ", $old using 1:2 with lines dt 2 "
 			    "lw 2 lc rgb \"" C_GREY "\" title \"baseline "
 			    "requests/s\"");
 		break;
 	case LT_CHART_USERS:
-		rc |= lt_buf_adds(b, "set ylabel \"users\"\n"
+		rc |= lt_buf_adds(b,
+		    "set ylabel \"users\"\n"
 		    "plot $new using 1:4 with steps lw 2 lc rgb \"" C_GREEN
 		    "\" title \"users\"");
 		if (has_base)
-			rc |= lt_buf_adds(b, ", $old using 1:4 with steps dt 2 "
+			rc |= lt_buf_adds(b,
+			    ", $old using 1:4 with steps dt 2 "
 			    "lw 2 lc rgb \"" C_GREY "\" title \"baseline "
 			    "users\"");
 		break;
 	default:
-		rc |= lt_buf_adds(b, "set ylabel \"ms\"\n"
+		rc |= lt_buf_adds(b,
+		    "set ylabel \"ms\"\n"
 		    "plot $new using 1:5 with lines lw 2 lc rgb \"" C_BLUE
-		    "\" title \"p50\", $new using 1:6 with lines lw 2 lc rgb \""
-		    C_ORANGE "\" title \"p95\", $new using 1:7 with lines lw 2 "
+		    "\" title \"p50\", $new using 1:6 with lines lw 2 lc rgb "
+		    "\"" C_ORANGE
+		    "\" title \"p95\", $new using 1:7 with lines lw 2 "
 		    "lc rgb \"" C_RED "\" title \"p99\"");
 		if (r->has_co)
-			rc |= lt_buf_adds(b, ", $new using 1:8 with lines lw 2 "
+			rc |= lt_buf_adds(b,
+			    ", $new using 1:8 with lines lw 2 "
 			    "dt 3 lc rgb \"" C_PURPLE "\" title \"p99 "
 			    "CO-corrected\"");
 		if (has_base)
-			rc |= lt_buf_adds(b, ", $old using 1:6 with lines dt 2 "
-			    "lw 2 lc rgb \"" C_GREY "\" title \"baseline p95\"");
+			rc |= lt_buf_adds(b,
+			    ", $old using 1:6 with lines dt 2 "
+			    "lw 2 lc rgb \"" C_GREY
+			    "\" title \"baseline p95\"");
 		break;
 	}
 	return rc | lt_buf_adds(b, "\n");
@@ -187,15 +198,16 @@ dist_block(struct lt_buf *b, const char *name, const struct lt_hist *h,
 		for (i = 0; i < LT_REP_NPCT - 1; i++) {
 			x = 1.0 / (1.0 - lt_pct_list[i] / 100.0);
 			if (x <= lim)
-				rc |= lt_buf_printf(b, "%.6g %.3f\n", x, pct[i]);
+				rc |=
+				    lt_buf_printf(b, "%.6g %.3f\n", x, pct[i]);
 		}
 	}
 	return rc | lt_buf_adds(b, "EOD\n");
 }
 
 static int
-dist_chart(struct lt_buf *b, const struct lt_report *r,
-    const struct lt_report *base)
+dist_chart(
+    struct lt_buf *b, const struct lt_report *r, const struct lt_report *base)
 {
 	const struct lt_rep_ep *t = &r->total;
 	int has_base = base != NULL && base->total.requests > 0;
@@ -203,12 +215,13 @@ dist_chart(struct lt_buf *b, const struct lt_report *r,
 
 	rc |= dist_block(b, "raw", t->hist, t->pct_ms, t->requests);
 	if (t->has_co)
-		rc |= dist_block(b, "co", t->co_hist, t->co_pct_ms,
-		    t->requests);
+		rc |=
+		    dist_block(b, "co", t->co_hist, t->co_pct_ms, t->requests);
 	if (has_base)
-		rc |= dist_block(b, "old", base->total.hist,
-		    base->total.pct_ms, base->total.requests);
-	rc |= lt_buf_adds(b, "set logscale x\nset xrange [1:*]\n"
+		rc |= dist_block(b, "old", base->total.hist, base->total.pct_ms,
+		    base->total.requests);
+	rc |= lt_buf_adds(b,
+	    "set logscale x\nset xrange [1:*]\n"
 	    "set key outside top center horizontal\n"
 	    "set yrange [0:*]\n"
 	    "set xtics (\"0%%\" 1, \"50%%\" 2, \"90%%\" 10, \"99%%\" 100, "
@@ -218,10 +231,12 @@ dist_chart(struct lt_buf *b, const struct lt_report *r,
 	    "plot $raw using 1:2 with lines lw 2 lc rgb \"" C_BLUE
 	    "\" title \"response time\"");
 	if (t->has_co)
-		rc |= lt_buf_adds(b, ", $co using 1:2 with lines lw 2 lc rgb \""
-		    C_PURPLE "\" title \"CO-corrected\"");
+		rc |= lt_buf_adds(b,
+		    ", $co using 1:2 with lines lw 2 lc rgb \"" C_PURPLE
+		    "\" title \"CO-corrected\"");
 	if (has_base)
-		rc |= lt_buf_adds(b, ", $old using 1:2 with lines dt 2 lw 2 "
+		rc |= lt_buf_adds(b,
+		    ", $old using 1:2 with lines dt 2 lw 2 "
 		    "lc rgb \"" C_GREY "\" title \"baseline\"");
 	return rc | lt_buf_adds(b, "\n");
 }
@@ -261,11 +276,13 @@ endpoints_chart(struct lt_buf *b, const struct lt_report *r)
 		    pow(10, floor(log10(lo))));
 	else
 		rc |= lt_buf_adds(b, "set yrange [0:*]\n");
-	rc |= lt_buf_adds(b, "set style data histograms\n"
+	rc |= lt_buf_adds(b,
+	    "set style data histograms\n"
 	    "set style histogram clustered gap 1\n"
 	    "set style fill solid 0.85 border -1\n"
 	    "set boxwidth 0.9\nset ylabel \"ms\"\n"
-	    "set xtics rotate by -25 left\nset grid noxtics\nset bmargin 6\nset rmargin 6\n"
+	    "set xtics rotate by -25 left\nset grid noxtics\nset bmargin "
+	    "6\nset rmargin 6\n"
 	    "set key outside top center horizontal\n"
 	    "plot $ep using 2:xtic(1) lc rgb \"" C_BLUE "\" title \"p50\", "
 	    "'' using 3 lc rgb \"" C_ORANGE "\" title \"p95\", "

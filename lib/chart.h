@@ -13,7 +13,7 @@
 #include "md.h"
 #include "report.h"
 
-extern const char *const lt_chart_id[LT_CHART_N];	/* "rps", ... */
+extern const char *const lt_chart_id[LT_CHART_N]; /* "rps", ... */
 extern const char *const lt_chart_title[LT_CHART_N];
 
 /*

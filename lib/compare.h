@@ -27,15 +27,15 @@ enum lt_cmp_metric {
 extern const char *const lt_cmp_metric_name[LT_CMP_N];
 
 struct lt_cmp_row {
-	const struct lt_rep_ep *old_ep, *new_ep;	/* either may be NULL */
+	const struct lt_rep_ep *old_ep, *new_ep; /* either may be NULL */
 	double old_v[LT_CMP_N], new_v[LT_CMP_N];
-	int verdict[LT_CMP_N];	/* 1 worse, -1 better, 0 within tolerance */
+	int verdict[LT_CMP_N]; /* 1 worse, -1 better, 0 within tolerance */
 };
 
 struct lt_cmp {
-	size_t n_rows;		/* endpoints of either run, then the total */
+	size_t n_rows; /* endpoints of either run, then the total */
 	struct lt_cmp_row *rows;
-	int regressions;	/* verdicts of 1 over all rows */
+	int regressions; /* verdicts of 1 over all rows */
 };
 
 /*

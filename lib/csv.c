@@ -13,19 +13,19 @@
 
 #define CRLF "\r\n"
 
-static const char stats_header[] = "Type,Name,Request Count,Failure Count,"
+static const char stats_header[] =
+    "Type,Name,Request Count,Failure Count,"
     "Median Response Time,Average Response Time,Min Response Time,"
     "Max Response Time,Average Content Size,Requests/s,Failures/s,"
     "50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%" CRLF;
-static const char history_header[] = "Timestamp,User Count,Type,Name,"
+static const char history_header[] =
+    "Timestamp,User Count,Type,Name,"
     "Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,"
     "100%,Total Request Count,Total Failure Count,Total Median Response "
     "Time,Total Average Response Time,Total Min Response Time,Total Max "
     "Response Time,Total Average Content Size" CRLF;
-static const char failures_header[] =
-    "Method,Name,Error,Occurrences" CRLF;
-static const char exceptions_header[] =
-    "Count,Message,Traceback,Nodes" CRLF;
+static const char failures_header[] = "Method,Name,Error,Occurrences" CRLF;
+static const char exceptions_header[] = "Count,Message,Traceback,Nodes" CRLF;
 
 /* A gap-filled history never grows past this many rows (about 11 days). */
 #define HISTORY_MAX_ROWS 1000000
@@ -135,8 +135,8 @@ stats_row(struct lt_buf *b, const struct lt_rep_ep *e)
 	rc |= lt_csv_field(b, e->method);
 	rc |= lt_buf_addc(b, ',');
 	rc |= lt_csv_field(b, e->name);
-	rc |= lt_buf_printf(b, ",%lld,%lld,", (long long)e->requests,
-	    (long long)e->failures);
+	rc |= lt_buf_printf(
+	    b, ",%lld,%lld,", (long long)e->requests, (long long)e->failures);
 	if (e->requests > 0) {
 		rc |= ms_int(b, e->median_ms);
 		rc |= lt_buf_addc(b, ',');
@@ -174,7 +174,7 @@ lt_csv_stats(struct lt_buf *b, const struct lt_report *r)
 
 /* Running totals for the history rows. */
 struct cum {
-	struct lt_hist h;	/* sig 2, like the timeline's */
+	struct lt_hist h; /* sig 2, like the timeline's */
 	int64_t requests, failures, users;
 };
 
@@ -191,13 +191,13 @@ history_row(struct lt_buf *b, const struct cum *c, int64_t t,
 	    (long long)c->users, s ? (double)s->requests : 0.0,
 	    s ? (double)s->failures : 0.0);
 	rc |= pct_fields(b, pct, c->requests > 0);
-	rc |= lt_buf_printf(b, ",%lld,%lld,", (long long)c->requests,
-	    (long long)c->failures);
+	rc |= lt_buf_printf(
+	    b, ",%lld,%lld,", (long long)c->requests, (long long)c->failures);
 	if (c->requests > 0 && c->h.count > 0) {
 		rc |= ms_int(b, pct[0]);
 		rc |= lt_buf_addc(b, ',');
-		rc |= lt_csv_pyfloat(b,
-		    (double)c->h.sum / (double)c->h.count / 1000.0);
+		rc |= lt_csv_pyfloat(
+		    b, (double)c->h.sum / (double)c->h.count / 1000.0);
 		rc |= lt_buf_addc(b, ',');
 		rc |= lt_csv_pyfloat(b, (double)c->h.min / 1000.0);
 		rc |= lt_buf_addc(b, ',');

@@ -69,19 +69,23 @@ draw(struct lt_buf *fig, int kind, const struct lt_report *r,
 	if (rc < 0)
 		rc = lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
 	if (rc == 0)
-		rc = lt_plot_run(ho->gnuplot, gp.data, gp.len, &svg,
-		    ho->timeout_ms, err);
+		rc = lt_plot_run(
+		    ho->gnuplot, gp.data, gp.len, &svg, ho->timeout_ms, err);
 	if (rc == 0) {
 		snprintf(prefix, sizeof(prefix), "c-%s", lt_chart_id[kind]);
-		rc |= lt_buf_printf(fig, "<figure class=\"chart\" id=\"chart-%s"
-		    "\">\n", lt_chart_id[kind]);
-		rc |= lt_plot_splice(fig, svg.data, svg.len, prefix,
+		rc |= lt_buf_printf(fig,
+		    "<figure class=\"chart\" id=\"chart-%s"
+		    "\">\n",
+		    lt_chart_id[kind]);
+		rc |= lt_plot_splice(
+		    fig, svg.data, svg.len, prefix, lt_chart_title[kind]);
+		rc |= lt_buf_printf(fig,
+		    "<figcaption>%s</figcaption>"
+		    "</figure>\n",
 		    lt_chart_title[kind]);
-		rc |= lt_buf_printf(fig, "<figcaption>%s</figcaption>"
-		    "</figure>\n", lt_chart_title[kind]);
 		if (rc != 0)
-			rc = lt_err_set(err, LT_EXIT_RUNTIME,
-			    "gnuplot wrote no SVG");
+			rc = lt_err_set(
+			    err, LT_EXIT_RUNTIME, "gnuplot wrote no SVG");
 	}
 	lt_buf_fini(&gp);
 	lt_buf_fini(&svg);
@@ -108,13 +112,17 @@ charts(const struct lt_report *r, struct lt_doc_opts *o,
 		if (rc == 1)
 			continue;
 		if (rc == LT_PLOT_MISSING) {
-			snprintf(warn, warn_cap, "%s not found: report written "
-			    "without charts", ho->gnuplot);
+			snprintf(warn, warn_cap,
+			    "%s not found: report written "
+			    "without charts",
+			    ho->gnuplot);
 			o->charts_note = "Charts omitted: gnuplot is not "
-			    "installed.";
+			                 "installed.";
 		} else {
-			snprintf(warn, warn_cap, "%s: report written without "
-			    "charts", cerr.msg);
+			snprintf(warn, warn_cap,
+			    "%s: report written without "
+			    "charts",
+			    cerr.msg);
 			o->charts_note = "Charts omitted: gnuplot failed.";
 		}
 		for (k = 0; k < LT_CHART_N; k++) {
@@ -152,13 +160,14 @@ splice_blocks(struct lt_buf *out, const char *h, const struct lt_doc *d)
 static int
 page(struct lt_buf *out, const struct lt_doc *d, const char *title)
 {
-	char *body = cmark_markdown_to_html(d->md.data, d->md.len,
-	    CMARK_OPT_DEFAULT);
+	char *body =
+	    cmark_markdown_to_html(d->md.data, d->md.len, CMARK_OPT_DEFAULT);
 	int rc = 0;
 
 	if (body == NULL)
 		return -1;
-	rc |= lt_buf_adds(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+	rc |= lt_buf_adds(out,
+	    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
 	    "content=\"width=device-width, initial-scale=1\">\n<title>");
 	rc |= lt_html_esc(out, title);

@@ -19,8 +19,8 @@
 #include "report.h"
 
 struct lt_html_opts {
-	const char *gnuplot;	/* program to run; NULL: no charts */
-	int timeout_ms;		/* per chart */
+	const char *gnuplot; /* program to run; NULL: no charts */
+	int timeout_ms;      /* per chart */
 };
 
 /*

@@ -117,8 +117,8 @@ lt_doc_block(struct lt_doc *d, const char *html)
 }
 
 void
-lt_doc_table(struct lt_doc *d, const char *id, const char *caption,
-    int ncols, const char *const *heads)
+lt_doc_table(struct lt_doc *d, const char *id, const char *caption, int ncols,
+    const char *const *heads)
 {
 	struct lt_buf *t = &d->tbl;
 	int i, rc = 0;
@@ -130,8 +130,10 @@ lt_doc_table(struct lt_doc *d, const char *id, const char *caption,
 		size_t idlen = strlen(id);
 		int tot = idlen > 0 && id[idlen - 1] == '+';
 
-		rc |= lt_buf_printf(t, "<div class=\"tw\"><table id=\"%.*s\"%s>"
-		    "\n<caption>", (int)(idlen - (size_t)tot), id,
+		rc |= lt_buf_printf(t,
+		    "<div class=\"tw\"><table id=\"%.*s\"%s>"
+		    "\n<caption>",
+		    (int)(idlen - (size_t)tot), id,
 		    tot ? " class=\"tot\"" : "");
 		rc |= lt_html_esc(t, caption);
 		rc |= lt_buf_adds(t, "</caption>\n<thead><tr>");
@@ -154,8 +156,8 @@ lt_doc_table(struct lt_doc *d, const char *id, const char *caption,
 		}
 		rc |= lt_buf_adds(t, "\n|");
 		for (i = 0; i < ncols; i++)
-			rc |= lt_buf_adds(t, heads[i][0] == '>' ? "---:|" :
-			    "---|");
+			rc |= lt_buf_adds(
+			    t, heads[i][0] == '>' ? "---:|" : "---|");
 		rc |= lt_buf_adds(t, "\n|");
 	}
 	d->failed |= rc != 0;
@@ -165,9 +167,11 @@ void
 lt_doc_cell(struct lt_doc *d, int flags, const char *fmt, ...)
 {
 	struct lt_buf *t = &d->tbl;
-	const char *cls = flags & LT_DOC_WORSE ? "worse" :
-	    flags & LT_DOC_BETTER ? "better" : flags & LT_DOC_PASS ? "pass" :
-	    flags & LT_DOC_FAIL ? "fail" : NULL;
+	const char *cls = flags & LT_DOC_WORSE ? "worse"
+	    : flags & LT_DOC_BETTER            ? "better"
+	    : flags & LT_DOC_PASS              ? "pass"
+	    : flags & LT_DOC_FAIL              ? "fail"
+	                                       : NULL;
 	char text[1024];
 	const char *tag = flags & LT_DOC_ROWHEAD ? "th" : "td";
 	va_list ap;
@@ -228,7 +232,8 @@ lt_doc_table_end(struct lt_doc *d)
 {
 	trim_open_row(d);
 	if (d->html) {
-		d->failed |= lt_buf_adds(&d->tbl, "</tbody></table></div>") != 0;
+		d->failed |=
+		    lt_buf_adds(&d->tbl, "</tbody></table></div>") != 0;
 		lt_doc_block(d, lt_buf_cstr(&d->tbl));
 	} else {
 		d->failed |= lt_buf_adds(&d->tbl, "\n") != 0;
@@ -292,8 +297,8 @@ item(struct lt_doc *d, const char *label, const char *value)
 /* ---- the sections ---- */
 
 static void
-sec_header(struct lt_doc *d, const struct lt_report *r,
-    const struct lt_doc_opts *o)
+sec_header(
+    struct lt_doc *d, const struct lt_report *r, const struct lt_doc_opts *o)
 {
 	const char *users = opt_get(r, "users"), *rate = opt_get(r, "rate");
 	const char *spawn = opt_get(r, "spawn_rate");
@@ -306,9 +311,11 @@ sec_header(struct lt_doc *d, const struct lt_report *r,
 	item(d, "Scenario", r->scenario);
 	item(d, "Host", r->host);
 	if (rate != NULL && strtod(rate, NULL) > 0) {
-		snprintf(line, sizeof(line), "%s iterations per second "
-		    "(open model)%s%s%s", rate, users ? ", at most " : "",
-		    users ? users : "", users ? " concurrent users" : "");
+		snprintf(line, sizeof(line),
+		    "%s iterations per second "
+		    "(open model)%s%s%s",
+		    rate, users ? ", at most " : "", users ? users : "",
+		    users ? " concurrent users" : "");
 		item(d, "Arrival rate", line);
 	} else if (shape == NULL && users != NULL) {
 		snprintf(line, sizeof(line), "%s, spawning %s per second",
@@ -316,8 +323,8 @@ sec_header(struct lt_doc *d, const struct lt_report *r,
 		item(d, "Users", line);
 	}
 	if (shape != NULL) {
-		snprintf(line, sizeof(line), "%s (users as the shape says)",
-		    shape);
+		snprintf(
+		    line, sizeof(line), "%s (users as the shape says)", shape);
 		item(d, "Shape", line);
 	}
 	snprintf(line, sizeof(line), "%.1f s, from %s to %s", r->duration_s,
@@ -329,8 +336,8 @@ sec_header(struct lt_doc *d, const struct lt_report *r,
 		item(d, "Peak users", line);
 	}
 	if (r->runs > 1) {
-		snprintf(line, sizeof(line), "%lld runs merged",
-		    (long long)r->runs);
+		snprintf(
+		    line, sizeof(line), "%lld runs merged", (long long)r->runs);
 		item(d, "Runs", line);
 	}
 	snprintf(line, sizeof(line), "%s (aggregate), %s (report)",
@@ -350,10 +357,13 @@ sec_summary(struct lt_doc *d, const struct lt_report *r)
 	if (t->requests == 0) {
 		lt_doc_md(d, "No requests were recorded.\n\n");
 	} else {
-		lt_doc_md(d, "%lld requests, %lld failed (%.2f%%), %.2f "
-		    "requests/s. Response time p50 %s ms, p95 %s ms, p99 %s ms, "
-		    "max %s ms.\n\n", (long long)t->requests,
-		    (long long)t->failures, 100.0 * t->fail_ratio, t->rps,
+		lt_doc_md(d,
+		    "%lld requests, %lld failed (%.2f%%), %.2f "
+		    "requests/s. Response time p50 %s ms, p95 %s ms, p99 %s "
+		    "ms, "
+		    "max %s ms.\n\n",
+		    (long long)t->requests, (long long)t->failures,
+		    100.0 * t->fail_ratio, t->rps,
 		    fms(a, sizeof(a), t->pct_ms[0]),
 		    fms(b, sizeof(b), t->pct_ms[5]),
 		    fms(c, sizeof(c), t->pct_ms[7]),
@@ -367,12 +377,15 @@ sec_summary(struct lt_doc *d, const struct lt_report *r)
 		lt_doc_md(d, "**%zu of %zu thresholds failed.**\n\n", failed,
 		    r->n_thrs);
 	if (r->dropped > 0)
-		lt_doc_md(d, "%lld scheduled iterations could not start (the "
-		    "concurrency cap was reached).\n\n", (long long)r->dropped);
+		lt_doc_md(d,
+		    "%lld scheduled iterations could not start (the "
+		    "concurrency cap was reached).\n\n",
+		    (long long)r->dropped);
 	if (r->in_rejected > 0)
-		lt_doc_md(d, "%lld of %lld input lines were rejected by "
-		    "lt-agg.\n\n", (long long)r->in_rejected,
-		    (long long)r->in_lines);
+		lt_doc_md(d,
+		    "%lld of %lld input lines were rejected by "
+		    "lt-agg.\n\n",
+		    (long long)r->in_rejected, (long long)r->in_lines);
 }
 
 static void
@@ -397,7 +410,8 @@ sec_charts(struct lt_doc *d, const struct lt_doc_opts *o)
 	d->failed |= lt_buf_adds(&d->tbl, "<div class=\"charts\">\n") != 0;
 	for (i = 0; i < LT_CHART_N; i++)
 		if (o->chart_html[i] != NULL)
-			d->failed |= lt_buf_adds(&d->tbl, o->chart_html[i]) != 0;
+			d->failed |=
+			    lt_buf_adds(&d->tbl, o->chart_html[i]) != 0;
 	d->failed |= lt_buf_adds(&d->tbl, "</div>") != 0;
 	lt_doc_block(d, lt_buf_cstr(&d->tbl));
 	lt_buf_reset(&d->tbl);
@@ -414,14 +428,14 @@ ep_stats_row(struct lt_doc *d, const struct lt_rep_ep *e)
 	lt_doc_cell(d, LT_DOC_NUM, "%lld", (long long)e->requests);
 	lt_doc_cell(d, LT_DOC_NUM | (e->failures ? LT_DOC_FAIL : 0), "%lld",
 	    (long long)e->failures);
-	lt_doc_cell(d, LT_DOC_NUM, "%s", have ? fms(a, sizeof(a),
-	    e->median_ms) : "");
-	lt_doc_cell(d, LT_DOC_NUM, "%s", have ? fms(a, sizeof(a),
-	    e->mean_ms) : "");
-	lt_doc_cell(d, LT_DOC_NUM, "%s", have ? fms(a, sizeof(a),
-	    e->min_ms) : "");
-	lt_doc_cell(d, LT_DOC_NUM, "%s", have ? fms(a, sizeof(a),
-	    e->max_ms) : "");
+	lt_doc_cell(
+	    d, LT_DOC_NUM, "%s", have ? fms(a, sizeof(a), e->median_ms) : "");
+	lt_doc_cell(
+	    d, LT_DOC_NUM, "%s", have ? fms(a, sizeof(a), e->mean_ms) : "");
+	lt_doc_cell(
+	    d, LT_DOC_NUM, "%s", have ? fms(a, sizeof(a), e->min_ms) : "");
+	lt_doc_cell(
+	    d, LT_DOC_NUM, "%s", have ? fms(a, sizeof(a), e->max_ms) : "");
 	lt_doc_cell(d, LT_DOC_NUM, "%.0f", e->avg_bytes);
 	lt_doc_cell(d, LT_DOC_NUM, "%.2f", e->rps);
 	lt_doc_cell(d, LT_DOC_NUM, "%.2f", e->fps);
@@ -442,24 +456,29 @@ sec_endpoints(struct lt_doc *d, const struct lt_report *r)
 	char a[32];
 
 	lt_doc_md(d, "## Requests\n\n");
-	lt_doc_table(d, "t-requests+", "Request statistics per endpoint "
-	    "(RPS over the whole run)", 11, heads);
+	lt_doc_table(d, "t-requests+",
+	    "Request statistics per endpoint "
+	    "(RPS over the whole run)",
+	    11, heads);
 	for (i = 0; i < r->n_eps; i++)
 		ep_stats_row(d, &r->eps[i]);
 	ep_stats_row(d, &r->total);
 	lt_doc_table_end(d);
 	lt_doc_md(d, "\n## Response time percentiles\n\n");
-	lt_doc_table(d, "t-percentiles+", "Response time percentiles per "
-	    "endpoint (ms)", 13, pheads);
+	lt_doc_table(d, "t-percentiles+",
+	    "Response time percentiles per "
+	    "endpoint (ms)",
+	    13, pheads);
 	for (i = 0; i <= r->n_eps; i++) {
-		const struct lt_rep_ep *e = i < r->n_eps ? &r->eps[i] :
-		    &r->total;
+		const struct lt_rep_ep *e =
+		    i < r->n_eps ? &r->eps[i] : &r->total;
 
 		lt_doc_cell(d, 0, "%s", e->method);
 		lt_doc_cell(d, LT_DOC_ROWHEAD, "%s", e->name);
 		for (k = 0; k < LT_REP_NPCT; k++)
-			lt_doc_cell(d, LT_DOC_NUM, "%s", e->requests > 0 ?
-			    fms(a, sizeof(a), e->pct_ms[k]) : "N/A");
+			lt_doc_cell(d, LT_DOC_NUM, "%s",
+			    e->requests > 0 ? fms(a, sizeof(a), e->pct_ms[k])
+			                    : "N/A");
 		lt_doc_row_end(d);
 	}
 	lt_doc_table_end(d);
@@ -478,31 +497,32 @@ sec_co(struct lt_doc *d, const struct lt_report *r)
 
 	if (!r->total.has_co)
 		return;
-	lt_doc_md(d, "\n## Coordinated omission\n\n"
+	lt_doc_md(d,
+	    "\n## Coordinated omission\n\n"
 	    "This run scheduled its requests (open model). *Raw* times "
 	    "start when a request was sent; *corrected* times start when it "
 	    "was scheduled, so they include the time a request waited for a "
 	    "free user. Corrected times are what a client arriving on "
 	    "schedule would have seen.\n\n");
-	lt_doc_table(d, "t-co+", "Raw and CO-corrected response times (ms)", 10,
-	    heads);
+	lt_doc_table(
+	    d, "t-co+", "Raw and CO-corrected response times (ms)", 10, heads);
 	for (i = 0; i <= r->n_eps; i++) {
-		const struct lt_rep_ep *e = i < r->n_eps ? &r->eps[i] :
-		    &r->total;
+		const struct lt_rep_ep *e =
+		    i < r->n_eps ? &r->eps[i] : &r->total;
 
 		if (!e->has_co)
 			continue;
 		lt_doc_cell(d, 0, "%s", e->method);
 		lt_doc_cell(d, LT_DOC_ROWHEAD, "%s", e->name);
 		for (k = 0; k < 3; k++) {
-			lt_doc_cell(d, LT_DOC_NUM, "%s", fms(a, sizeof(a),
-			    e->pct_ms[ks[k]]));
-			lt_doc_cell(d, LT_DOC_NUM, "%s", fms(a, sizeof(a),
-			    e->co_pct_ms[ks[k]]));
+			lt_doc_cell(d, LT_DOC_NUM, "%s",
+			    fms(a, sizeof(a), e->pct_ms[ks[k]]));
+			lt_doc_cell(d, LT_DOC_NUM, "%s",
+			    fms(a, sizeof(a), e->co_pct_ms[ks[k]]));
 		}
 		lt_doc_cell(d, LT_DOC_NUM, "%s", fms(a, sizeof(a), e->max_ms));
-		lt_doc_cell(d, LT_DOC_NUM, "%s", fms(a, sizeof(a),
-		    e->co_max_ms));
+		lt_doc_cell(
+		    d, LT_DOC_NUM, "%s", fms(a, sizeof(a), e->co_max_ms));
 		lt_doc_row_end(d);
 	}
 	lt_doc_table_end(d);
@@ -518,15 +538,15 @@ delta_cell(struct lt_doc *d, const struct lt_cmp_row *row, int m)
 	char a[32], b[32], pct[32] = "";
 
 	if (row->old_ep == NULL || row->new_ep == NULL) {
-		lt_doc_cell(d, LT_DOC_NUM, "%s", row->old_ep ? "removed" :
-		    "new");
+		lt_doc_cell(
+		    d, LT_DOC_NUM, "%s", row->old_ep ? "removed" : "new");
 		return;
 	}
 	if (o != 0)
 		snprintf(pct, sizeof(pct), " (%+.1f%%)", 100.0 * (n - o) / o);
 	if (m == LT_CMP_FAIL)
-		lt_doc_cell(d, flags, "%.2f%% → %.2f%%%s", 100 * o, 100 * n,
-		    pct);
+		lt_doc_cell(
+		    d, flags, "%.2f%% → %.2f%%%s", 100 * o, 100 * n, pct);
 	else if (m == LT_CMP_RPS)
 		lt_doc_cell(d, flags, "%.2f → %.2f%s", o, n, pct);
 	else
@@ -535,8 +555,8 @@ delta_cell(struct lt_doc *d, const struct lt_cmp_row *row, int m)
 }
 
 static int
-sec_compare(struct lt_doc *d, const struct lt_report *r,
-    const struct lt_doc_opts *o)
+sec_compare(
+    struct lt_doc *d, const struct lt_report *r, const struct lt_doc_opts *o)
 {
 	static const char *const heads[] = { "Type", "Name", ">p50 (ms)",
 		">p95 (ms)", ">p99 (ms)", ">Requests/s", ">Failure ratio" };
@@ -556,12 +576,12 @@ sec_compare(struct lt_doc *d, const struct lt_report *r,
 		    c.regressions, c.regressions > 1 ? "s" : "");
 	else
 		lt_doc_md(d, "no regression beyond the tolerance.\n\n");
-	lt_doc_table(d, "t-compare+", "Baseline → this run, per endpoint",
-	    7, heads);
+	lt_doc_table(
+	    d, "t-compare+", "Baseline → this run, per endpoint", 7, heads);
 	for (i = 0; i < c.n_rows; i++) {
 		const struct lt_cmp_row *row = &c.rows[i];
-		const struct lt_rep_ep *e = row->new_ep ? row->new_ep :
-		    row->old_ep;
+		const struct lt_rep_ep *e =
+		    row->new_ep ? row->new_ep : row->old_ep;
 
 		lt_doc_cell(d, 0, "%s", e->method);
 		lt_doc_cell(d, LT_DOC_ROWHEAD, "%s", e->name);
@@ -586,8 +606,10 @@ sec_failures(struct lt_doc *d, const struct lt_report *r)
 		lt_doc_md(d, "No failures.\n\n");
 		return;
 	}
-	lt_doc_table(d, "t-failures", "Failures grouped by endpoint and "
-	    "error", 4, heads);
+	lt_doc_table(d, "t-failures",
+	    "Failures grouped by endpoint and "
+	    "error",
+	    4, heads);
 	for (i = 0; i < r->n_fails; i++) {
 		const struct lt_rep_fail *f = &r->fails[i];
 
@@ -603,15 +625,15 @@ sec_failures(struct lt_doc *d, const struct lt_report *r)
 static void
 sec_thresholds(struct lt_doc *d, const struct lt_report *r)
 {
-	static const char *const heads[] = { "Threshold", "Endpoint",
-		">Value", ">Limit", "Result" };
+	static const char *const heads[] = { "Threshold", "Endpoint", ">Value",
+		">Limit", "Result" };
 	size_t i;
 
 	if (r->n_thrs == 0)
 		return;
 	lt_doc_md(d, "\n## Thresholds\n\n");
-	lt_doc_table(d, "t-thresholds", "Thresholds and their results", 5,
-	    heads);
+	lt_doc_table(
+	    d, "t-thresholds", "Thresholds and their results", 5, heads);
 	for (i = 0; i < r->n_thrs; i++) {
 		const struct lt_rep_thr *t = &r->thrs[i];
 
@@ -641,13 +663,13 @@ sec_status(struct lt_doc *d, const struct lt_report *r)
 	heads[1] = "Name";
 	for (j = 0; j < n; j++) {
 		snprintf(labels[j], sizeof(labels[j]), ">%s",
-		    strcmp(t->status[j].code, "0") == 0 ? "no response" :
-		    t->status[j].code);
+		    strcmp(t->status[j].code, "0") == 0 ? "no response"
+		                                        : t->status[j].code);
 		heads[2 + j] = labels[j];
 	}
 	lt_doc_md(d, "\n## Status codes\n\n");
-	lt_doc_table(d, "t-status+", "Responses per HTTP status code", (int)n + 2,
-	    heads);
+	lt_doc_table(d, "t-status+", "Responses per HTTP status code",
+	    (int)n + 2, heads);
 	for (i = 0; i <= r->n_eps; i++) {
 		const struct lt_rep_ep *e = i < r->n_eps ? &r->eps[i] : t;
 
@@ -659,7 +681,7 @@ sec_status(struct lt_doc *d, const struct lt_report *r)
 
 			for (k = 0; k < e->n_status; k++)
 				if (strcmp(e->status[k].code,
-				    t->status[j].code) == 0)
+				        t->status[j].code) == 0)
 					c = e->status[k].count;
 			lt_doc_cell(d, LT_DOC_NUM, "%lld", c);
 		}
@@ -677,8 +699,10 @@ sec_options(struct lt_doc *d, const struct lt_report *r)
 	if (r->n_opts == 0)
 		return;
 	lt_doc_md(d, "\n## Run options\n\n");
-	lt_doc_table(d, "t-options", "Options of the run, as lt-run recorded "
-	    "them", 2, heads);
+	lt_doc_table(d, "t-options",
+	    "Options of the run, as lt-run recorded "
+	    "them",
+	    2, heads);
 	for (i = 0; i < r->n_opts; i++) {
 		lt_doc_cell(d, LT_DOC_ROWHEAD, "%s", r->opts[i].key);
 		lt_doc_cell(d, 0, "%s", r->opts[i].value);
@@ -688,8 +712,8 @@ sec_options(struct lt_doc *d, const struct lt_report *r)
 }
 
 int
-lt_md_build(struct lt_doc *d, const struct lt_report *r,
-    const struct lt_doc_opts *o)
+lt_md_build(
+    struct lt_doc *d, const struct lt_report *r, const struct lt_doc_opts *o)
 {
 	sec_header(d, r, o);
 	sec_summary(d, r);
@@ -704,15 +728,16 @@ lt_md_build(struct lt_doc *d, const struct lt_report *r,
 	sec_thresholds(d, r);
 	sec_status(d, r);
 	sec_options(d, r);
-	lt_doc_md(d, "\n---\n\nWritten by lt-report %s from %lld events "
-	    "(%lld input lines).\n", LT_VERSION, (long long)r->in_events,
-	    (long long)r->in_lines);
+	lt_doc_md(d,
+	    "\n---\n\nWritten by lt-report %s from %lld events "
+	    "(%lld input lines).\n",
+	    LT_VERSION, (long long)r->in_events, (long long)r->in_lines);
 	return d->failed ? -1 : 0;
 }
 
 int
-lt_md_render(struct lt_buf *out, const struct lt_report *r,
-    const struct lt_doc_opts *o)
+lt_md_render(
+    struct lt_buf *out, const struct lt_report *r, const struct lt_doc_opts *o)
 {
 	struct lt_doc d;
 	int rc;

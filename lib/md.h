@@ -18,21 +18,21 @@
 #include "report.h"
 
 /* Cell flags. */
-#define LT_DOC_NUM 1		/* a number: right-aligned */
-#define LT_DOC_WORSE 2		/* a regression beyond the tolerance */
-#define LT_DOC_BETTER 4		/* an improvement beyond it */
-#define LT_DOC_PASS 8
-#define LT_DOC_FAIL 16
-#define LT_DOC_ROWHEAD 32	/* <th scope="row"> */
+#define LT_DOC_NUM     1 /* a number: right-aligned */
+#define LT_DOC_WORSE   2 /* a regression beyond the tolerance */
+#define LT_DOC_BETTER  4 /* an improvement beyond it */
+#define LT_DOC_PASS    8
+#define LT_DOC_FAIL    16
+#define LT_DOC_ROWHEAD 32 /* <th scope="row"> */
 
 struct lt_doc {
-	int html;		/* 1: pieces for the HTML page; 0: Markdown */
-	struct lt_buf md;	/* Markdown text (placeholders in html mode) */
-	char **blocks;		/* html mode: HTML for placeholder i */
+	int html;         /* 1: pieces for the HTML page; 0: Markdown */
+	struct lt_buf md; /* Markdown text (placeholders in html mode) */
+	char **blocks;    /* html mode: HTML for placeholder i */
 	size_t n_blocks, cap_blocks;
-	struct lt_buf tbl;	/* the table being built */
+	struct lt_buf tbl; /* the table being built */
 	int ncols, col;
-	int failed;		/* out of memory somewhere: the result is void */
+	int failed; /* out of memory somewhere: the result is void */
 };
 
 void lt_doc_init(struct lt_doc *d, int html);
@@ -73,21 +73,21 @@ enum lt_chart_kind {
 };
 
 struct lt_doc_opts {
-	const char *title;		/* NULL: "Load test report" */
-	const struct lt_report *base;	/* baseline to compare with, or NULL */
-	const char *base_label;		/* its file name */
-	double tolerance;		/* 0.10 for 10% */
-	const char *notes_md;		/* user Markdown, or NULL */
-	const char *chart_html[LT_CHART_N];	/* spliced SVG figures, or NULL */
-	const char *charts_note;	/* why charts are missing, or NULL */
+	const char *title;            /* NULL: "Load test report" */
+	const struct lt_report *base; /* baseline to compare with, or NULL */
+	const char *base_label;       /* its file name */
+	double tolerance;             /* 0.10 for 10% */
+	const char *notes_md;         /* user Markdown, or NULL */
+	const char *chart_html[LT_CHART_N]; /* spliced SVG figures, or NULL */
+	const char *charts_note; /* why charts are missing, or NULL */
 };
 
 /* Writes the whole report into d.  Returns 0, or -1 when memory ran out. */
-int lt_md_build(struct lt_doc *d, const struct lt_report *r,
-    const struct lt_doc_opts *o);
+int lt_md_build(
+    struct lt_doc *d, const struct lt_report *r, const struct lt_doc_opts *o);
 
 /* Markdown report text (report.md, --format md) into out. 0 or -1. */
-int lt_md_render(struct lt_buf *out, const struct lt_report *r,
-    const struct lt_doc_opts *o);
+int lt_md_render(
+    struct lt_buf *out, const struct lt_report *r, const struct lt_doc_opts *o);
 
 #endif

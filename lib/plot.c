@@ -106,8 +106,8 @@ spawn(const char *prog, struct child *c, struct lt_err *err)
 		close_fd(&c->errfd);
 		if (rc == ENOENT || rc == EACCES || rc == ENOTDIR)
 			return LT_PLOT_MISSING;
-		return lt_err_sys(err, LT_EXIT_RUNTIME, rc, "cannot run %s",
-		    prog);
+		return lt_err_sys(
+		    err, LT_EXIT_RUNTIME, rc, "cannot run %s", prog);
 	}
 	fcntl(c->in, F_SETFL, O_NONBLOCK);
 	fcntl(c->out, F_SETFL, O_NONBLOCK);
@@ -133,11 +133,14 @@ pump(struct child *c, const char *script, size_t len, struct lt_buf *svg,
 		if (left <= 0)
 			return -1;
 		if (c->in >= 0)
-			p[n++] = (struct pollfd){ .fd = c->in, .events = POLLOUT };
+			p[n++] =
+			    (struct pollfd) { .fd = c->in, .events = POLLOUT };
 		if (c->out >= 0)
-			p[n++] = (struct pollfd){ .fd = c->out, .events = POLLIN };
+			p[n++] =
+			    (struct pollfd) { .fd = c->out, .events = POLLIN };
 		if (c->errfd >= 0)
-			p[n++] = (struct pollfd){ .fd = c->errfd, .events = POLLIN };
+			p[n++] = (struct pollfd) { .fd = c->errfd,
+				.events = POLLIN };
 		if (poll(p, (nfds_t)n, left) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -149,7 +152,7 @@ pump(struct child *c, const char *script, size_t len, struct lt_buf *svg,
 			if (w > 0)
 				off += (size_t)w;
 			else if (w < 0 && errno != EAGAIN && errno != EINTR)
-				close_fd(&c->in);	/* EPIPE: gnuplot quit */
+				close_fd(&c->in); /* EPIPE: gnuplot quit */
 			if (off == len)
 				close_fd(&c->in);
 		}
@@ -218,8 +221,8 @@ lt_plot_run(const char *prog, const char *script, size_t len,
 		return lt_err_set(err, LT_EXIT_RUNTIME, "%s failed: %s", prog,
 		    line[0] ? line : "no message");
 	if (svg->len == start)
-		return lt_err_set(err, LT_EXIT_RUNTIME, "%s wrote nothing",
-		    prog);
+		return lt_err_set(
+		    err, LT_EXIT_RUNTIME, "%s wrote nothing", prog);
 	return 0;
 }
 
@@ -230,12 +233,24 @@ lt_html_esc(struct lt_buf *b, const char *s)
 
 	for (; *s != '\0'; s++) {
 		switch (*s) {
-		case '&': rc |= lt_buf_adds(b, "&amp;"); break;
-		case '<': rc |= lt_buf_adds(b, "&lt;"); break;
-		case '>': rc |= lt_buf_adds(b, "&gt;"); break;
-		case '"': rc |= lt_buf_adds(b, "&quot;"); break;
-		case '\'': rc |= lt_buf_adds(b, "&#39;"); break;
-		default: rc |= lt_buf_addc(b, *s); break;
+		case '&':
+			rc |= lt_buf_adds(b, "&amp;");
+			break;
+		case '<':
+			rc |= lt_buf_adds(b, "&lt;");
+			break;
+		case '>':
+			rc |= lt_buf_adds(b, "&gt;");
+			break;
+		case '"':
+			rc |= lt_buf_adds(b, "&quot;");
+			break;
+		case '\'':
+			rc |= lt_buf_adds(b, "&#39;");
+			break;
+		default:
+			rc |= lt_buf_addc(b, *s);
+			break;
 		}
 	}
 	return rc ? -1 : 0;
@@ -302,7 +317,8 @@ lt_plot_splice(struct lt_buf *html, const char *svg, size_t len,
 			rc |= lt_html_esc(html, title);
 			rc |= lt_buf_adds(html, "</title>");
 			i += strlen("<title>Gnuplot</title>") - 1;
-		} else if (at(svg, len, i, "id='") || at(svg, len, i, "id=\"")) {
+		} else if (at(svg, len, i, "id='") ||
+		    at(svg, len, i, "id=\"")) {
 			rc |= lt_buf_add(html, svg + i, 4);
 			rc |= lt_buf_printf(html, "%s-", prefix);
 			i += 3;
@@ -314,8 +330,9 @@ lt_plot_splice(struct lt_buf *html, const char *svg, size_t len,
 		} else if (at(svg, len, i, "url(#")) {
 			rc |= lt_buf_printf(html, "url(#%s-", prefix);
 			i += 4;
-		} else if (svg[i] == '\n' && i + 1 < len && svg[i + 1] == '\n') {
-			continue;	/* blank lines: keep the page compact */
+		} else if (svg[i] == '\n' && i + 1 < len &&
+		    svg[i + 1] == '\n') {
+			continue; /* blank lines: keep the page compact */
 		} else {
 			rc |= lt_buf_addc(html, svg[i]);
 		}

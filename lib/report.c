@@ -12,8 +12,8 @@
 
 #include "report.h"
 
-const char *const lt_rep_pct_label[LT_REP_NPCT] = { "50%", "66%", "75%",
-	"80%", "90%", "95%", "98%", "99%", "99.9%", "99.99%", "100%" };
+const char *const lt_rep_pct_label[LT_REP_NPCT] = { "50%", "66%", "75%", "80%",
+	"90%", "95%", "98%", "99%", "99.9%", "99.99%", "100%" };
 
 double
 lt_rep_pct_ms(const struct lt_hist *h, double p)
@@ -55,8 +55,8 @@ conv_ep(struct lt_rep_ep *e, const struct lt_doc_ep *d)
 	e->co_mean_ms = d->co_mean_us / 1000.0;
 	e->co_max_ms = ms(d->co_max_us);
 	e->hist = &d->hist;
-	e->co_hist = d->has_co && d->co_hist.counts != NULL ? &d->co_hist :
-	    NULL;
+	e->co_hist =
+	    d->has_co && d->co_hist.counts != NULL ? &d->co_hist : NULL;
 	if (d->n_status == 0)
 		return 0;
 	e->status = calloc(d->n_status, sizeof(*e->status));
@@ -95,8 +95,8 @@ opt_text(const json_t *v)
 {
 	if (json_is_string(v))
 		return strdup(json_string_value(v));
-	return json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT |
-	    JSON_REAL_PRECISION(10));
+	return json_dumps(
+	    v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(10));
 }
 
 /* The options object, in document order, nulls left out. */
@@ -120,7 +120,8 @@ conv_opts(struct lt_report *r, const char *text)
 		json_decref(o);
 		return -1;
 	}
-	json_object_foreach(o, k, v) {
+	json_object_foreach(o, k, v)
+	{
 		struct lt_rep_opt *p = &r->opts[r->n_opts];
 
 		if (json_is_null(v))
@@ -183,8 +184,8 @@ convert(struct lt_report *r)
 	for (i = 0; r->fails != NULL && i < d->n_failures; i++, r->n_fails++) {
 		r->fails[i].method = d->failures[i].method;
 		r->fails[i].name = d->failures[i].name;
-		r->fails[i].error = d->failures[i].error ?
-		    d->failures[i].error : "";
+		r->fails[i].error =
+		    d->failures[i].error ? d->failures[i].error : "";
 		r->fails[i].occurrences = d->failures[i].occurrences;
 	}
 	r->thrs = arr(d->n_thresholds, sizeof(*r->thrs), &oom);
@@ -246,8 +247,7 @@ lt_report_free(struct lt_report *r)
 }
 
 const struct lt_rep_ep *
-lt_report_find(const struct lt_report *r, const char *method,
-    const char *name)
+lt_report_find(const struct lt_report *r, const char *method, const char *name)
 {
 	size_t i;
 

@@ -31,32 +31,32 @@
 extern const char *const lt_rep_pct_label[LT_REP_NPCT];
 
 struct lt_rep_status {
-	char code[16];		/* "200", "0" for no response */
+	char code[16]; /* "200", "0" for no response */
 	int64_t count;
 };
 
 struct lt_rep_ep {
-	const char *method, *name;	/* total: "" and "Aggregated" */
+	const char *method, *name; /* total: "" and "Aggregated" */
 	int64_t requests, failures, bytes;
 	double fail_ratio, rps, fps;
 	double min_ms, max_ms, mean_ms, median_ms, avg_bytes;
-	double pct_ms[LT_REP_NPCT];	/* valid when requests > 0 */
+	double pct_ms[LT_REP_NPCT]; /* valid when requests > 0 */
 	size_t n_status;
 	struct lt_rep_status *status;
-	int has_co;		/* CO-corrected latency present */
+	int has_co; /* CO-corrected latency present */
 	double co_mean_ms, co_max_ms, co_pct_ms[LT_REP_NPCT];
-	const struct lt_hist *hist;	/* sig 3; may be empty */
-	const struct lt_hist *co_hist;	/* NULL without CO data */
+	const struct lt_hist *hist;    /* sig 3; may be empty */
+	const struct lt_hist *co_hist; /* NULL without CO data */
 };
 
 struct lt_rep_sec {
-	int64_t t;		/* Unix second */
-	int64_t users;		/* -1 when unknown */
+	int64_t t;     /* Unix second */
+	int64_t users; /* -1 when unknown */
 	int64_t requests, failures, dropped;
 	double p50_ms, p95_ms, p99_ms, mean_ms;
 	int has_co;
 	double co_p50_ms, co_p99_ms;
-	const struct lt_shist *hist;	/* sig 2 */
+	const struct lt_shist *hist; /* sig 2 */
 };
 
 struct lt_rep_fail {
@@ -65,7 +65,7 @@ struct lt_rep_fail {
 };
 
 struct lt_rep_thr {
-	const char *expr, *metric, *endpoint;	/* endpoint NULL: the total */
+	const char *expr, *metric, *endpoint; /* endpoint NULL: the total */
 	int ok;
 	double value, limit;
 };
@@ -76,10 +76,10 @@ struct lt_rep_opt {
 };
 
 struct lt_report {
-	struct lt_aggdoc doc;	/* the aggregate as read; owned */
-	const char *lt_version;	/* NULL when unknown */
+	struct lt_aggdoc doc;   /* the aggregate as read; owned */
+	const char *lt_version; /* NULL when unknown */
 	double start, end, duration_s;
-	const char *host, *scenario, *end_reason;	/* NULL when unknown */
+	const char *host, *scenario, *end_reason; /* NULL when unknown */
 	int64_t runs, max_users, dropped;
 	size_t n_opts;
 	struct lt_rep_opt *opts;
@@ -93,7 +93,7 @@ struct lt_report {
 	struct lt_rep_fail *fails;
 	size_t n_thrs;
 	struct lt_rep_thr *thrs;
-	int has_co;		/* any endpoint or second has CO data */
+	int has_co; /* any endpoint or second has CO data */
 };
 
 /*
@@ -108,8 +108,8 @@ struct lt_report *lt_report_load(const char *path, struct lt_err *err);
 void lt_report_free(struct lt_report *r);
 
 /* Finds the endpoint with this method and name, or NULL. */
-const struct lt_rep_ep *lt_report_find(const struct lt_report *r,
-    const char *method, const char *name);
+const struct lt_rep_ep *lt_report_find(
+    const struct lt_report *r, const char *method, const char *name);
 
 /* Percentile p (in percent, 0 < p <= 100) of h in ms; 0 when empty. */
 double lt_rep_pct_ms(const struct lt_hist *h, double p);

@@ -11,8 +11,8 @@
 #include "reportio.h"
 
 int
-lt_report_write_file(const char *path, const struct lt_buf *b,
-    struct lt_err *err)
+lt_report_write_file(
+    const char *path, const struct lt_buf *b, struct lt_err *err)
 {
 	size_t off = 0;
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
@@ -44,16 +44,16 @@ lt_report_mkdirs(const char *dir, struct lt_err *err)
 	size_t i, n = strlen(dir);
 
 	if (n == 0 || n >= sizeof(path))
-		return lt_err_set(err, LT_EXIT_USAGE, "%s: bad directory name",
-		    dir);
+		return lt_err_set(
+		    err, LT_EXIT_USAGE, "%s: bad directory name", dir);
 	memcpy(path, dir, n + 1);
 	for (i = 1; i <= n; i++) {
 		if (path[i] != '/' && path[i] != '\0')
 			continue;
 		path[i] = '\0';
 		if (mkdir(path, 0777) != 0 && errno != EEXIST)
-			return lt_err_sys(err, LT_EXIT_RUNTIME, errno, "%s",
-			    path);
+			return lt_err_sys(
+			    err, LT_EXIT_RUNTIME, errno, "%s", path);
 		path[i] = i < n ? '/' : '\0';
 	}
 	return 0;
@@ -62,8 +62,8 @@ lt_report_mkdirs(const char *dir, struct lt_err *err)
 typedef int (*csv_fn)(struct lt_buf *, const struct lt_report *);
 
 int
-lt_report_write_csv(const char *prefix, const struct lt_report *r,
-    struct lt_err *err)
+lt_report_write_csv(
+    const char *prefix, const struct lt_report *r, struct lt_err *err)
 {
 	static const char *const suffix[] = { "stats", "stats_history",
 		"failures", "exceptions" };
@@ -78,9 +78,9 @@ lt_report_write_csv(const char *prefix, const struct lt_report *r,
 	for (i = 0; i < 4 && rc == 0; i++) {
 		lt_buf_reset(&b);
 		if ((size_t)snprintf(path, sizeof(path), "%s_%s.csv", prefix,
-		    suffix[i]) >= sizeof(path))
-			rc = lt_err_set(err, LT_EXIT_USAGE, "%s: name too long",
-			    prefix);
+		        suffix[i]) >= sizeof(path))
+			rc = lt_err_set(
+			    err, LT_EXIT_USAGE, "%s: name too long", prefix);
 		else if (fn[i](&b, r) != 0)
 			rc = lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
 		else
@@ -118,8 +118,8 @@ lt_report_write_dir(const char *dir, const struct lt_report *r,
 	}
 	lt_buf_fini(&b);
 	if (rc == 0) {
-		snprintf(path, sizeof(path), "%s/%s", dir,
-		    LT_REPORT_CSV_PREFIX);
+		snprintf(
+		    path, sizeof(path), "%s/%s", dir, LT_REPORT_CSV_PREFIX);
 		rc = lt_report_write_csv(path, r, err);
 	}
 	return rc;

@@ -17,13 +17,13 @@
 #include "report.h"
 
 /* Names of the files lt-report writes into a directory (-o DIR). */
-#define LT_REPORT_HTML "index.html"
-#define LT_REPORT_MD "report.md"
-#define LT_REPORT_CSV_PREFIX "lt"	/* lt_stats.csv, lt_failures.csv... */
+#define LT_REPORT_HTML       "index.html"
+#define LT_REPORT_MD         "report.md"
+#define LT_REPORT_CSV_PREFIX "lt" /* lt_stats.csv, lt_failures.csv... */
 
 /* Writes b to path (created or truncated, mode 0666 & ~umask). 0 or -1. */
-int lt_report_write_file(const char *path, const struct lt_buf *b,
-    struct lt_err *err);
+int lt_report_write_file(
+    const char *path, const struct lt_buf *b, struct lt_err *err);
 
 /* Creates dir and its missing parents (like mkdir -p). 0 or -1. */
 int lt_report_mkdirs(const char *dir, struct lt_err *err);
@@ -32,8 +32,8 @@ int lt_report_mkdirs(const char *dir, struct lt_err *err);
  * Writes PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv
  * and PREFIX_exceptions.csv.  Returns 0 or -1 with err set.
  */
-int lt_report_write_csv(const char *prefix, const struct lt_report *r,
-    struct lt_err *err);
+int lt_report_write_csv(
+    const char *prefix, const struct lt_report *r, struct lt_err *err);
 
 /*
  * Writes DIR/index.html, DIR/report.md and the CSV set with prefix

@@ -36,7 +36,8 @@ field(const char *s, const char *want)
 
 	lt_buf_init(&b, 0);
 	lt_csv_field(&b, s);
-	TAP_EQ_STR(lt_buf_cstr(&b), want, "csv field quoting like QUOTE_MINIMAL");
+	TAP_EQ_STR(
+	    lt_buf_cstr(&b), want, "csv field quoting like QUOTE_MINIMAL");
 	lt_buf_fini(&b);
 }
 
@@ -73,7 +74,7 @@ test_pct(void)
 	lt_hist_init(&h, 3);
 	TAP_EQ_INT(lt_rep_pct_ms(&h, 50), 0, "empty histogram: 0");
 	for (i = 1; i <= 100; i++)
-		lt_hist_record(&h, i * 1000);	/* 1..100 ms */
+		lt_hist_record(&h, i * 1000); /* 1..100 ms */
 	TAP_OK(lt_rep_pct_ms(&h, 50) > 49.9 && lt_rep_pct_ms(&h, 50) < 50.1,
 	    "p50 of 1..100 ms is 50 ms (+-0.1%%)");
 	TAP_OK(lt_rep_pct_ms(&h, 100) == 100.0, "p100 is the exact max");
@@ -83,7 +84,8 @@ test_pct(void)
 static void
 test_splice(void)
 {
-	static const char svg[] = "<?xml version=\"1.0\"?>\n<svg \n viewBox=\"0 "
+	static const char svg[] =
+	    "<?xml version=\"1.0\"?>\n<svg \n viewBox=\"0 "
 	    "0 10 10\"\n xmlns=\"http://www.w3.org/2000/svg\"\n "
 	    "xmlns:xlink=\"http://www.w3.org/1999/xlink\"\n>\n\n<title>Gnuplot"
 	    "</title>\n<defs><path id='gpPt0'/><use xlink:href='#gpPt0' "
@@ -96,14 +98,15 @@ test_splice(void)
 	TAP_EQ_INT(lt_plot_splice(&b, svg, sizeof(svg) - 1, "c1", "A & B"), 0,
 	    "splice succeeds");
 	s = lt_buf_cstr(&b);
-	TAP_OK(strncmp(s, "<svg role=\"img\" aria-label=\"A &amp; B\"", 38) == 0,
+	TAP_OK(
+	    strncmp(s, "<svg role=\"img\" aria-label=\"A &amp; B\"", 38) == 0,
 	    "svg gets role and an escaped aria-label");
 	TAP_OK(strstr(s, "http") == NULL, "xmlns attributes dropped");
 	TAP_OK(strstr(s, "<?xml") == NULL, "XML prolog dropped");
 	TAP_OK(strstr(s, "<title>A &amp; B</title>") != NULL,
 	    "gnuplot's title replaced");
 	TAP_OK(strstr(s, "id='c1-gpPt0'") && strstr(s, "href='#c1-gpPt0'") &&
-	    strstr(s, "id=\"c1-textbox\"") && strstr(s, "url(#c1-textbox)"),
+	        strstr(s, "id=\"c1-textbox\"") && strstr(s, "url(#c1-textbox)"),
 	    "ids and references prefixed");
 	TAP_OK(strstr(s, "viewBox=\"0 0 10 10\"") != NULL, "viewBox kept");
 	b.len = 0;
@@ -128,8 +131,10 @@ test_doc(void)
 	lt_doc_table_end(&d);
 	TAP_OK(strstr(lt_buf_cstr(&d.md), "a\\|b\\_c\\*\\<x\\>") != NULL,
 	    "markdown escaping");
-	TAP_OK(strstr(lt_buf_cstr(&d.md), "| Name | Count |\n|---|---:|\n"
-	    "| /x\\|y | **7** (worse) |\n") != NULL, "markdown pipe table");
+	TAP_OK(strstr(lt_buf_cstr(&d.md),
+	           "| Name | Count |\n|---|---:|\n"
+	           "| /x\\|y | **7** (worse) |\n") != NULL,
+	    "markdown pipe table");
 	lt_doc_fini(&d);
 
 	lt_doc_init(&d, 1);
@@ -139,11 +144,20 @@ test_doc(void)
 	lt_doc_row_end(&d);
 	lt_doc_table_end(&d);
 	TAP_EQ_INT(d.n_blocks, 1, "html table is one block");
-	TAP_OK(d.n_blocks == 1 && strstr(d.blocks[0], "<table id=\"t\" "
-	    "class=\"tot\">") && strstr(d.blocks[0], "<caption>c&lt;ap"
-	    "</caption>") && strstr(d.blocks[0], "<th scope=\"col\" "
-	    "class=\"n\">Count</th>") && strstr(d.blocks[0], "<th scope=\"row\">"
-	    "&lt;b&gt;</th><td class=\"n better\">7</td></tr>\n</tbody>"),
+	TAP_OK(d.n_blocks == 1 &&
+	        strstr(d.blocks[0],
+	            "<table id=\"t\" "
+	            "class=\"tot\">") &&
+	        strstr(d.blocks[0],
+	            "<caption>c&lt;ap"
+	            "</caption>") &&
+	        strstr(d.blocks[0],
+	            "<th scope=\"col\" "
+	            "class=\"n\">Count</th>") &&
+	        strstr(d.blocks[0],
+	            "<th scope=\"row\">"
+	            "&lt;b&gt;</th><td class=\"n "
+	            "better\">7</td></tr>\n</tbody>"),
 	    "html table: caption, scopes, classes, escaping");
 	TAP_OK(strstr(lt_buf_cstr(&d.md), "@@lt-block-0@@") != NULL,
 	    "placeholder paragraph in the markdown");
@@ -161,15 +175,15 @@ test_compare(void)
 	ea.name = eb.name = "/x";
 	ea.requests = eb.requests = 100;
 	ea.pct_ms[0] = 10;
-	eb.pct_ms[0] = 10.5;	/* +5%: within 10% */
+	eb.pct_ms[0] = 10.5; /* +5%: within 10% */
 	ea.pct_ms[5] = 20;
-	eb.pct_ms[5] = 30;	/* +50%: worse */
+	eb.pct_ms[5] = 30; /* +50%: worse */
 	ea.pct_ms[7] = 40;
-	eb.pct_ms[7] = 20;	/* -50%: better */
+	eb.pct_ms[7] = 20; /* -50%: better */
 	ea.rps = 100;
-	eb.rps = 80;		/* -20%: worse */
+	eb.rps = 80; /* -20%: worse */
 	ea.fail_ratio = 0;
-	eb.fail_ratio = 0.0005;	/* under the 0.1 point floor */
+	eb.fail_ratio = 0.0005; /* under the 0.1 point floor */
 	a.n_eps = b.n_eps = 1;
 	a.eps = &ea;
 	b.eps = &eb;
@@ -190,7 +204,8 @@ test_compare(void)
 	eb.fail_ratio = 0.05;
 	b.total = eb;
 	TAP_EQ_INT(lt_compare(&c, &a, &b, 0.10), 0, "compare again");
-	TAP_EQ_INT(c.rows[0].verdict[LT_CMP_FAIL], 1, "0 -> 5% failures is worse");
+	TAP_EQ_INT(
+	    c.rows[0].verdict[LT_CMP_FAIL], 1, "0 -> 5% failures is worse");
 	lt_compare_fini(&c);
 }
 
