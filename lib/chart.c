@@ -7,6 +7,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "chart.h"
@@ -49,13 +50,13 @@ preamble(struct lt_buf *b, int kind, int height)
 
 /* One point of a timeline series, averaged over `step` seconds. */
 struct tl {
-	double x, req, fail, users, p50, p95, p99, co99;
+	double x, req, fail, users, p50, p95, p99, co99, drop;
 };
 
 /*
  * Walks r's timeline second by second (gaps count as zero requests and
  * unknown latency) into at most MAX_POINTS averaged points, appending
- * "x req fail users p50 p95 p99 co99" rows to b.
+ * "x req fail users p50 p95 p99 co99 dropped" rows to b.
  */
 static int
 timeline_block(struct lt_buf *b, const char *name, const struct lt_report *r)
@@ -81,6 +82,7 @@ timeline_block(struct lt_buf *b, const char *name, const struct lt_report *r)
 
 			p.req += (double)s->requests;
 			p.fail += (double)s->failures;
+			p.drop += (double)s->dropped;
 			if (s->users >= 0)
 				users = (double)s->users;
 			if (s->requests > 0) {
@@ -102,9 +104,10 @@ timeline_block(struct lt_buf *b, const char *name, const struct lt_report *r)
 		else
 			rc |= lt_buf_adds(b, "? ? ? ");
 		if (nc > 0)
-			rc |= lt_buf_printf(b, "%.3f\n", p.co99 / nc);
+			rc |= lt_buf_printf(b, "%.3f ", p.co99 / nc);
 		else
-			rc |= lt_buf_adds(b, "?\n");
+			rc |= lt_buf_adds(b, "? ");
+		rc |= lt_buf_printf(b, "%.3f\n", p.drop / n);
 	}
 	return rc | lt_buf_adds(b, "EOD\n");
 }
@@ -135,6 +138,10 @@ timeline_chart(struct lt_buf *b, int kind, const struct lt_report *r,
 			    ", $old using 1:2 with lines dt 2 "
 			    "lw 2 lc rgb \"" C_GREY "\" title \"baseline "
 			    "requests/s\"");
+		if (r->dropped > 0)
+			rc |= lt_buf_adds(b,
+			    ", $new using 1:9 with lines lw 2 dt 3 "
+			    "lc rgb \"" C_PURPLE "\" title \"dropped/s\"");
 		break;
 	case LT_CHART_USERS:
 		rc |= lt_buf_adds(b,
@@ -241,19 +248,58 @@ dist_chart(
 	return rc | lt_buf_adds(b, "\n");
 }
 
+/* The endpoints chart shows at most this many, the busiest. */
+#define MAX_BARS 20
+
+static int
+cmp_desc(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x < y) - (x > y);
+}
+
+/*
+ * The request count of the MAX_BARS-th busiest endpoint: endpoints with
+ * fewer requests are left out of the chart (ties may keep a few more out).
+ */
+static int64_t
+top_floor(const struct lt_report *r)
+{
+	int64_t *n, f;
+	size_t i;
+
+	if (r->n_eps <= MAX_BARS)
+		return 0;
+	n = malloc(r->n_eps * sizeof(*n));
+	if (n == NULL)
+		return 0;
+	for (i = 0; i < r->n_eps; i++)
+		n[i] = r->eps[i].requests;
+	qsort(n, r->n_eps, sizeof(*n), cmp_desc);
+	f = n[MAX_BARS - 1];
+	free(n);
+	return f;
+}
+
 static int
 endpoints_chart(struct lt_buf *b, const struct lt_report *r)
 {
-	size_t i, n = r->n_eps < 20 ? r->n_eps : 20;
+	size_t i;
 	int rc = preamble(b, LT_CHART_ENDPOINTS, 340);
+	int64_t floor_req = top_floor(r);
+	int shown = 0;
 	double lo = 0, hi = 0;
 
 	rc |= lt_buf_adds(b, "$ep << EOD\n");
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < r->n_eps && shown < MAX_BARS; i++) {
 		const struct lt_rep_ep *e = &r->eps[i];
 		char label[300];
 		char *q;
 
+		if (e->requests < floor_req || e->requests == 0)
+			continue;
+		shown++;
 		snprintf(label, sizeof(label), "%s %s", e->method, e->name);
 		for (q = label; *q != '\0'; q++)
 			if (*q == '"' || *q == '\\' || *q == '\n')

@@ -183,10 +183,12 @@ history_row(struct lt_buf *b, const struct cum *c, int64_t t,
     const struct lt_rep_sec *s, const struct lt_report *r)
 {
 	double pct[LT_REP_NPCT];
+	int64_t us[LT_REP_NPCT];
 	int i, rc = 0;
 
+	lt_hist_percentiles(&c->h, lt_pct_list, LT_REP_NPCT, us);
 	for (i = 0; i < LT_REP_NPCT; i++)
-		pct[i] = lt_rep_pct_ms(&c->h, lt_pct_list[i]);
+		pct[i] = (double)us[i] / 1000.0;
 	rc |= lt_buf_printf(b, "%lld,%lld,,Aggregated,%.6f,%.6f", (long long)t,
 	    (long long)c->users, s ? (double)s->requests : 0.0,
 	    s ? (double)s->failures : 0.0);

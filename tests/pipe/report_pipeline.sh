@@ -33,6 +33,17 @@ else
 	echo "$out" | sed 's/^/#   /'
 fi
 
+# An open-model run from lt-agg's generator: CO-corrected latency and
+# dropped iterations reach the report.
+awk -v n=3000 -v seed=1 -v eps=4 -v rate=200 -v wait=1 -v users=1 \
+    -f "$LT_TOP/tests/pipe/agg_gen.awk" | lt-agg | lt-report -o "$TMP/open"
+check_eq "open model: exit 0" "$?" 0
+check "open model: raw and corrected table" grep -q \
+    '<h2>Coordinated omission</h2>' "$TMP/open/index.html"
+check "open model: dropped iterations in the summary" grep -q \
+    'scheduled iterations could not start' "$TMP/open/report.md"
+check "open model: dropped/s drawn" grep -q 'dropped/s' "$TMP/open/index.html"
+
 # contrib/demo.sh without lt-run: a clear message, status 3.
 mkdir -p "$TMP/nobin"
 LT_BIN=$TMP/nobin sh "$LT_TOP/contrib/demo.sh" >/dev/null 2>"$TMP/err"
