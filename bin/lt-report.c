@@ -175,7 +175,7 @@ slurp(const char *path, struct lt_err *err)
 
 /* --format: the report on stdout. */
 static int
-to_stdout(const char *format, const struct lt_report *r, struct lt_doc_opts *d,
+to_stdout(const char *format, const struct lt_report *r, struct lt_md_opts *d,
     const struct lt_html_opts *ho, char *warn, size_t warn_cap,
     struct lt_err *err)
 {
@@ -201,7 +201,7 @@ static int
 run(const struct opts *o, struct lt_err *err)
 {
 	struct lt_report *r = NULL, *base = NULL;
-	struct lt_doc_opts d = { 0 };
+	struct lt_md_opts d = { 0 };
 	struct lt_html_opts ho = { 0 };
 	const char *gp = getenv("LT_GNUPLOT");
 	char warn[LT_ERR_MSG_CAP] = "", warn2[LT_ERR_MSG_CAP] = "";

@@ -53,6 +53,36 @@ static const char css[] =
     ".worse,.fail,.better,.pass{-webkit-print-color-adjust:exact;"
     "print-color-adjust:exact}}\n";
 
+int
+lt_html_esc(struct lt_buf *b, const char *s)
+{
+	int rc = 0;
+
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '&':
+			rc |= lt_buf_adds(b, "&amp;");
+			break;
+		case '<':
+			rc |= lt_buf_adds(b, "&lt;");
+			break;
+		case '>':
+			rc |= lt_buf_adds(b, "&gt;");
+			break;
+		case '"':
+			rc |= lt_buf_adds(b, "&quot;");
+			break;
+		case '\'':
+			rc |= lt_buf_adds(b, "&#39;");
+			break;
+		default:
+			rc |= lt_buf_addc(b, *s);
+			break;
+		}
+	}
+	return rc ? -1 : 0;
+}
+
 /* Draws one chart into fig; 0, 1 (nothing to draw), or lt_plot_run's. */
 static int
 draw(struct lt_buf *fig, int kind, const struct lt_report *r,
@@ -93,7 +123,7 @@ draw(struct lt_buf *fig, int kind, const struct lt_report *r,
 }
 
 static void
-charts(const struct lt_report *r, struct lt_doc_opts *o,
+charts(const struct lt_report *r, struct lt_md_opts *o,
     const struct lt_html_opts *ho, char *warn, size_t warn_cap)
 {
 	struct lt_err cerr;
@@ -135,7 +165,7 @@ charts(const struct lt_report *r, struct lt_doc_opts *o,
 
 /* Copies cmark's HTML to out, replacing placeholder paragraphs. */
 static int
-splice_blocks(struct lt_buf *out, const char *h, const struct lt_doc *d)
+splice_blocks(struct lt_buf *out, const char *h, const struct lt_md *d)
 {
 	static const char open[] = "<p>@@lt-block-";
 	const char *p;
@@ -158,7 +188,7 @@ splice_blocks(struct lt_buf *out, const char *h, const struct lt_doc *d)
 }
 
 static int
-page(struct lt_buf *out, const struct lt_doc *d, const char *title)
+page(struct lt_buf *out, const struct lt_md *d, const char *title)
 {
 	char *body =
 	    cmark_markdown_to_html(d->md.data, d->md.len, CMARK_OPT_DEFAULT);
@@ -182,10 +212,10 @@ page(struct lt_buf *out, const struct lt_doc *d, const char *title)
 
 int
 lt_html_render(struct lt_buf *out, const struct lt_report *r,
-    struct lt_doc_opts *o, const struct lt_html_opts *ho, char *warn,
+    struct lt_md_opts *o, const struct lt_html_opts *ho, char *warn,
     size_t warn_cap, struct lt_err *err)
 {
-	struct lt_doc d;
+	struct lt_md d;
 	int k, rc;
 
 	warn[0] = '\0';
@@ -193,11 +223,11 @@ lt_html_render(struct lt_buf *out, const struct lt_report *r,
 		o->chart_html[k] = NULL;
 	o->charts_note = NULL;
 	charts(r, o, ho, warn, warn_cap);
-	lt_doc_init(&d, 1);
+	lt_md_init(&d, 1);
 	rc = lt_md_build(&d, r, o);
 	if (rc == 0)
 		rc = page(out, &d, o->title ? o->title : "Load test report");
-	lt_doc_fini(&d);
+	lt_md_fini(&d);
 	for (k = 0; k < LT_CHART_N; k++) {
 		free((char *)o->chart_html[k]);
 		o->chart_html[k] = NULL;

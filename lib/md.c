@@ -9,14 +9,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "html.h"
 #include "md.h"
-#include "plot.h"
 #include "version.h"
 
 /* ---- the document API ---- */
 
 void
-lt_doc_init(struct lt_doc *d, int html)
+lt_md_init(struct lt_md *d, int html)
 {
 	memset(d, 0, sizeof(*d));
 	d->html = html;
@@ -25,7 +25,7 @@ lt_doc_init(struct lt_doc *d, int html)
 }
 
 void
-lt_doc_fini(struct lt_doc *d)
+lt_md_fini(struct lt_md *d)
 {
 	size_t i;
 
@@ -37,7 +37,7 @@ lt_doc_fini(struct lt_doc *d)
 }
 
 void
-lt_doc_md(struct lt_doc *d, const char *fmt, ...)
+lt_md_text(struct lt_md *d, const char *fmt, ...)
 {
 	char small[512];
 	va_list ap;
@@ -82,13 +82,13 @@ md_esc(struct lt_buf *b, const char *s)
 }
 
 void
-lt_doc_esc(struct lt_doc *d, const char *s)
+lt_md_esc(struct lt_md *d, const char *s)
 {
 	d->failed |= md_esc(&d->md, s) != 0;
 }
 
 void
-lt_doc_block(struct lt_doc *d, const char *html)
+lt_md_block(struct lt_md *d, const char *html)
 {
 	char **nb;
 	char *copy;
@@ -112,12 +112,12 @@ lt_doc_block(struct lt_doc *d, const char *html)
 		return;
 	}
 	d->blocks[d->n_blocks] = copy;
-	lt_doc_md(d, "\n@@lt-block-%zu@@\n\n", d->n_blocks);
+	lt_md_text(d, "\n@@lt-block-%zu@@\n\n", d->n_blocks);
 	d->n_blocks++;
 }
 
 void
-lt_doc_table(struct lt_doc *d, const char *id, const char *caption, int ncols,
+lt_md_table(struct lt_md *d, const char *id, const char *caption, int ncols,
     const char *const *heads)
 {
 	struct lt_buf *t = &d->tbl;
@@ -164,16 +164,16 @@ lt_doc_table(struct lt_doc *d, const char *id, const char *caption, int ncols,
 }
 
 void
-lt_doc_cell(struct lt_doc *d, int flags, const char *fmt, ...)
+lt_md_cell(struct lt_md *d, int flags, const char *fmt, ...)
 {
 	struct lt_buf *t = &d->tbl;
-	const char *cls = flags & LT_DOC_WORSE ? "worse"
-	    : flags & LT_DOC_BETTER            ? "better"
-	    : flags & LT_DOC_PASS              ? "pass"
-	    : flags & LT_DOC_FAIL              ? "fail"
-	                                       : NULL;
+	const char *cls = flags & LT_MD_WORSE ? "worse"
+	    : flags & LT_MD_BETTER            ? "better"
+	    : flags & LT_MD_PASS              ? "pass"
+	    : flags & LT_MD_FAIL              ? "fail"
+	                                      : NULL;
 	char text[1024];
-	const char *tag = flags & LT_DOC_ROWHEAD ? "th" : "td";
+	const char *tag = flags & LT_MD_ROWHEAD ? "th" : "td";
 	va_list ap;
 	int rc = 0;
 
@@ -182,25 +182,25 @@ lt_doc_cell(struct lt_doc *d, int flags, const char *fmt, ...)
 	va_end(ap);
 	if (d->html) {
 		rc |= lt_buf_printf(t, "<%s%s", tag,
-		    flags & LT_DOC_ROWHEAD ? " scope=\"row\"" : "");
-		if (cls != NULL || (flags & LT_DOC_NUM))
+		    flags & LT_MD_ROWHEAD ? " scope=\"row\"" : "");
+		if (cls != NULL || (flags & LT_MD_NUM))
 			rc |= lt_buf_printf(t, " class=\"%s%s%s\"",
-			    flags & LT_DOC_NUM ? "n" : "",
-			    cls && (flags & LT_DOC_NUM) ? " " : "",
+			    flags & LT_MD_NUM ? "n" : "",
+			    cls && (flags & LT_MD_NUM) ? " " : "",
 			    cls ? cls : "");
 		rc |= lt_buf_addc(t, '>');
 		rc |= lt_html_esc(t, text);
 		rc |= lt_buf_printf(t, "</%s>", tag);
 	} else {
 		rc |= lt_buf_addc(t, ' ');
-		if (flags & (LT_DOC_WORSE | LT_DOC_FAIL))
+		if (flags & (LT_MD_WORSE | LT_MD_FAIL))
 			rc |= lt_buf_adds(t, "**");
 		rc |= md_esc(t, text);
-		if (flags & (LT_DOC_WORSE | LT_DOC_FAIL))
+		if (flags & (LT_MD_WORSE | LT_MD_FAIL))
 			rc |= lt_buf_adds(t, "**");
-		if (flags & LT_DOC_WORSE)
+		if (flags & LT_MD_WORSE)
 			rc |= lt_buf_adds(t, " (worse)");
-		else if (flags & LT_DOC_BETTER)
+		else if (flags & LT_MD_BETTER)
 			rc |= lt_buf_adds(t, " (better)");
 		rc |= lt_buf_adds(t, " |");
 	}
@@ -209,15 +209,15 @@ lt_doc_cell(struct lt_doc *d, int flags, const char *fmt, ...)
 }
 
 void
-lt_doc_row_end(struct lt_doc *d)
+lt_md_row_end(struct lt_md *d)
 {
 	d->failed |= lt_buf_adds(&d->tbl, d->html ? "</tr>\n<tr>" : "\n|") != 0;
 	d->col = 0;
 }
 
-/* Drops the row opened after the last lt_doc_row_end. */
+/* Drops the row opened after the last lt_md_row_end. */
 static void
-trim_open_row(struct lt_doc *d)
+trim_open_row(struct lt_md *d)
 {
 	const char *open = d->html ? "<tr>" : "|";
 	size_t n = strlen(open);
@@ -228,13 +228,13 @@ trim_open_row(struct lt_doc *d)
 }
 
 void
-lt_doc_table_end(struct lt_doc *d)
+lt_md_table_end(struct lt_md *d)
 {
 	trim_open_row(d);
 	if (d->html) {
 		d->failed |=
 		    lt_buf_adds(&d->tbl, "</tbody></table></div>") != 0;
-		lt_doc_block(d, lt_buf_cstr(&d->tbl));
+		lt_md_block(d, lt_buf_cstr(&d->tbl));
 	} else {
 		d->failed |= lt_buf_adds(&d->tbl, "\n") != 0;
 		d->failed |= lt_buf_add(&d->md, d->tbl.data, d->tbl.len) != 0;
@@ -285,29 +285,29 @@ opt_get(const struct lt_report *r, const char *key)
 
 /* "- **Label:** value" with value escaped; skipped when value is NULL. */
 static void
-item(struct lt_doc *d, const char *label, const char *value)
+item(struct lt_md *d, const char *label, const char *value)
 {
 	if (value == NULL)
 		return;
-	lt_doc_md(d, "- **%s:** ", label);
-	lt_doc_esc(d, value);
-	lt_doc_md(d, "\n");
+	lt_md_text(d, "- **%s:** ", label);
+	lt_md_esc(d, value);
+	lt_md_text(d, "\n");
 }
 
 /* ---- the sections ---- */
 
 static void
 sec_header(
-    struct lt_doc *d, const struct lt_report *r, const struct lt_doc_opts *o)
+    struct lt_md *d, const struct lt_report *r, const struct lt_md_opts *o)
 {
 	const char *users = opt_get(r, "users"), *rate = opt_get(r, "rate");
 	const char *spawn = opt_get(r, "spawn_rate");
 	const char *shape = opt_get(r, "shape");
 	char a[64], b[64], line[256];
 
-	lt_doc_md(d, "# ");
-	lt_doc_esc(d, o->title ? o->title : "Load test report");
-	lt_doc_md(d, "\n\n");
+	lt_md_text(d, "# ");
+	lt_md_esc(d, o->title ? o->title : "Load test report");
+	lt_md_text(d, "\n\n");
 	item(d, "Scenario", r->scenario);
 	item(d, "Host", r->host);
 	if (rate != NULL && strtod(rate, NULL) > 0) {
@@ -343,21 +343,21 @@ sec_header(
 	snprintf(line, sizeof(line), "%s (aggregate), %s (report)",
 	    r->lt_version ? r->lt_version : "unknown", LT_VERSION);
 	item(d, "lt version", line);
-	lt_doc_md(d, "\n");
+	lt_md_text(d, "\n");
 }
 
 static void
-sec_summary(struct lt_doc *d, const struct lt_report *r)
+sec_summary(struct lt_md *d, const struct lt_report *r)
 {
 	const struct lt_rep_ep *t = &r->total;
 	size_t i, failed = 0;
 	char a[32], b[32], c[32], m[32];
 
-	lt_doc_md(d, "## Summary\n\n");
+	lt_md_text(d, "## Summary\n\n");
 	if (t->requests == 0) {
-		lt_doc_md(d, "No requests were recorded.\n\n");
+		lt_md_text(d, "No requests were recorded.\n\n");
 	} else {
-		lt_doc_md(d,
+		lt_md_text(d,
 		    "%lld requests, %lld failed (%.2f%%), %.2f "
 		    "requests/s. Response time p50 %s ms, p95 %s ms, p99 %s "
 		    "ms, "
@@ -372,24 +372,24 @@ sec_summary(struct lt_doc *d, const struct lt_report *r)
 	for (i = 0; i < r->n_thrs; i++)
 		failed += !r->thrs[i].ok;
 	if (r->n_thrs > 0 && failed == 0)
-		lt_doc_md(d, "All %zu thresholds passed.\n\n", r->n_thrs);
+		lt_md_text(d, "All %zu thresholds passed.\n\n", r->n_thrs);
 	else if (r->n_thrs > 0)
-		lt_doc_md(d, "**%zu of %zu thresholds failed.**\n\n", failed,
+		lt_md_text(d, "**%zu of %zu thresholds failed.**\n\n", failed,
 		    r->n_thrs);
 	if (r->dropped > 0)
-		lt_doc_md(d,
+		lt_md_text(d,
 		    "%lld scheduled iterations could not start (the "
 		    "concurrency cap was reached).\n\n",
 		    (long long)r->dropped);
 	if (r->in_rejected > 0)
-		lt_doc_md(d,
+		lt_md_text(d,
 		    "%lld of %lld input lines were rejected by "
 		    "lt-agg.\n\n",
 		    (long long)r->in_rejected, (long long)r->in_lines);
 }
 
 static void
-sec_charts(struct lt_doc *d, const struct lt_doc_opts *o)
+sec_charts(struct lt_md *d, const struct lt_md_opts *o)
 {
 	int i, any = 0;
 
@@ -399,10 +399,10 @@ sec_charts(struct lt_doc *d, const struct lt_doc_opts *o)
 		any |= o->chart_html[i] != NULL;
 	if (!any && o->charts_note == NULL)
 		return;
-	lt_doc_md(d, "## Charts\n\n");
+	lt_md_text(d, "## Charts\n\n");
 	if (o->charts_note != NULL) {
-		lt_doc_esc(d, o->charts_note);
-		lt_doc_md(d, "\n\n");
+		lt_md_esc(d, o->charts_note);
+		lt_md_text(d, "\n\n");
 	}
 	if (!any)
 		return;
@@ -413,37 +413,37 @@ sec_charts(struct lt_doc *d, const struct lt_doc_opts *o)
 			d->failed |=
 			    lt_buf_adds(&d->tbl, o->chart_html[i]) != 0;
 	d->failed |= lt_buf_adds(&d->tbl, "</div>") != 0;
-	lt_doc_block(d, lt_buf_cstr(&d->tbl));
+	lt_md_block(d, lt_buf_cstr(&d->tbl));
 	lt_buf_reset(&d->tbl);
 }
 
 static void
-ep_stats_row(struct lt_doc *d, const struct lt_rep_ep *e)
+ep_stats_row(struct lt_md *d, const struct lt_rep_ep *e)
 {
 	char a[32];
 	int have = e->requests > 0;
 
-	lt_doc_cell(d, 0, "%s", e->method);
-	lt_doc_cell(d, LT_DOC_ROWHEAD, "%s", e->name);
-	lt_doc_cell(d, LT_DOC_NUM, "%lld", (long long)e->requests);
-	lt_doc_cell(d, LT_DOC_NUM | (e->failures ? LT_DOC_FAIL : 0), "%lld",
+	lt_md_cell(d, 0, "%s", e->method);
+	lt_md_cell(d, LT_MD_ROWHEAD, "%s", e->name);
+	lt_md_cell(d, LT_MD_NUM, "%lld", (long long)e->requests);
+	lt_md_cell(d, LT_MD_NUM | (e->failures ? LT_MD_FAIL : 0), "%lld",
 	    (long long)e->failures);
-	lt_doc_cell(
-	    d, LT_DOC_NUM, "%s", have ? fms(a, sizeof(a), e->median_ms) : "");
-	lt_doc_cell(
-	    d, LT_DOC_NUM, "%s", have ? fms(a, sizeof(a), e->mean_ms) : "");
-	lt_doc_cell(
-	    d, LT_DOC_NUM, "%s", have ? fms(a, sizeof(a), e->min_ms) : "");
-	lt_doc_cell(
-	    d, LT_DOC_NUM, "%s", have ? fms(a, sizeof(a), e->max_ms) : "");
-	lt_doc_cell(d, LT_DOC_NUM, "%.0f", e->avg_bytes);
-	lt_doc_cell(d, LT_DOC_NUM, "%.2f", e->rps);
-	lt_doc_cell(d, LT_DOC_NUM, "%.2f", e->fps);
-	lt_doc_row_end(d);
+	lt_md_cell(
+	    d, LT_MD_NUM, "%s", have ? fms(a, sizeof(a), e->median_ms) : "");
+	lt_md_cell(
+	    d, LT_MD_NUM, "%s", have ? fms(a, sizeof(a), e->mean_ms) : "");
+	lt_md_cell(
+	    d, LT_MD_NUM, "%s", have ? fms(a, sizeof(a), e->min_ms) : "");
+	lt_md_cell(
+	    d, LT_MD_NUM, "%s", have ? fms(a, sizeof(a), e->max_ms) : "");
+	lt_md_cell(d, LT_MD_NUM, "%.0f", e->avg_bytes);
+	lt_md_cell(d, LT_MD_NUM, "%.2f", e->rps);
+	lt_md_cell(d, LT_MD_NUM, "%.2f", e->fps);
+	lt_md_row_end(d);
 }
 
 static void
-sec_endpoints(struct lt_doc *d, const struct lt_report *r)
+sec_endpoints(struct lt_md *d, const struct lt_report *r)
 {
 	static const char *const heads[] = { "Type", "Name", ">Requests",
 		">Fails", ">Median (ms)", ">Average (ms)", ">Min (ms)",
@@ -455,17 +455,17 @@ sec_endpoints(struct lt_doc *d, const struct lt_report *r)
 	int k;
 	char a[32];
 
-	lt_doc_md(d, "## Requests\n\n");
-	lt_doc_table(d, "t-requests+",
+	lt_md_text(d, "## Requests\n\n");
+	lt_md_table(d, "t-requests+",
 	    "Request statistics per endpoint "
 	    "(RPS over the whole run)",
 	    11, heads);
 	for (i = 0; i < r->n_eps; i++)
 		ep_stats_row(d, &r->eps[i]);
 	ep_stats_row(d, &r->total);
-	lt_doc_table_end(d);
-	lt_doc_md(d, "\n## Response time percentiles\n\n");
-	lt_doc_table(d, "t-percentiles+",
+	lt_md_table_end(d);
+	lt_md_text(d, "\n## Response time percentiles\n\n");
+	lt_md_table(d, "t-percentiles+",
 	    "Response time percentiles per "
 	    "endpoint (ms)",
 	    13, pheads);
@@ -473,19 +473,19 @@ sec_endpoints(struct lt_doc *d, const struct lt_report *r)
 		const struct lt_rep_ep *e =
 		    i < r->n_eps ? &r->eps[i] : &r->total;
 
-		lt_doc_cell(d, 0, "%s", e->method);
-		lt_doc_cell(d, LT_DOC_ROWHEAD, "%s", e->name);
+		lt_md_cell(d, 0, "%s", e->method);
+		lt_md_cell(d, LT_MD_ROWHEAD, "%s", e->name);
 		for (k = 0; k < LT_REP_NPCT; k++)
-			lt_doc_cell(d, LT_DOC_NUM, "%s",
+			lt_md_cell(d, LT_MD_NUM, "%s",
 			    e->requests > 0 ? fms(a, sizeof(a), e->pct_ms[k])
 			                    : "N/A");
-		lt_doc_row_end(d);
+		lt_md_row_end(d);
 	}
-	lt_doc_table_end(d);
+	lt_md_table_end(d);
 }
 
 static void
-sec_co(struct lt_doc *d, const struct lt_report *r)
+sec_co(struct lt_md *d, const struct lt_report *r)
 {
 	static const char *const heads[] = { "Type", "Name", ">p50 raw",
 		">p50 corrected", ">p99 raw", ">p99 corrected", ">p99.9 raw",
@@ -497,14 +497,14 @@ sec_co(struct lt_doc *d, const struct lt_report *r)
 
 	if (!r->total.has_co)
 		return;
-	lt_doc_md(d,
+	lt_md_text(d,
 	    "\n## Coordinated omission\n\n"
 	    "This run scheduled its requests (open model). *Raw* times "
 	    "start when a request was sent; *corrected* times start when it "
 	    "was scheduled, so they include the time a request waited for a "
 	    "free user. Corrected times are what a client arriving on "
 	    "schedule would have seen.\n\n");
-	lt_doc_table(
+	lt_md_table(
 	    d, "t-co+", "Raw and CO-corrected response times (ms)", 10, heads);
 	for (i = 0; i <= r->n_eps; i++) {
 		const struct lt_rep_ep *e =
@@ -512,51 +512,49 @@ sec_co(struct lt_doc *d, const struct lt_report *r)
 
 		if (!e->has_co)
 			continue;
-		lt_doc_cell(d, 0, "%s", e->method);
-		lt_doc_cell(d, LT_DOC_ROWHEAD, "%s", e->name);
+		lt_md_cell(d, 0, "%s", e->method);
+		lt_md_cell(d, LT_MD_ROWHEAD, "%s", e->name);
 		for (k = 0; k < 3; k++) {
-			lt_doc_cell(d, LT_DOC_NUM, "%s",
+			lt_md_cell(d, LT_MD_NUM, "%s",
 			    fms(a, sizeof(a), e->pct_ms[ks[k]]));
-			lt_doc_cell(d, LT_DOC_NUM, "%s",
+			lt_md_cell(d, LT_MD_NUM, "%s",
 			    fms(a, sizeof(a), e->co_pct_ms[ks[k]]));
 		}
-		lt_doc_cell(d, LT_DOC_NUM, "%s", fms(a, sizeof(a), e->max_ms));
-		lt_doc_cell(
-		    d, LT_DOC_NUM, "%s", fms(a, sizeof(a), e->co_max_ms));
-		lt_doc_row_end(d);
+		lt_md_cell(d, LT_MD_NUM, "%s", fms(a, sizeof(a), e->max_ms));
+		lt_md_cell(d, LT_MD_NUM, "%s", fms(a, sizeof(a), e->co_max_ms));
+		lt_md_row_end(d);
 	}
-	lt_doc_table_end(d);
+	lt_md_table_end(d);
 }
 
 /* "12.3 → 14.1 (+14.6%)" for one compared metric. */
 static void
-delta_cell(struct lt_doc *d, const struct lt_cmp_row *row, int m)
+delta_cell(struct lt_md *d, const struct lt_cmp_row *row, int m)
 {
 	double o = row->old_v[m], n = row->new_v[m];
-	int flags = LT_DOC_NUM | (row->verdict[m] > 0 ? LT_DOC_WORSE : 0) |
-	    (row->verdict[m] < 0 ? LT_DOC_BETTER : 0);
+	int flags = LT_MD_NUM | (row->verdict[m] > 0 ? LT_MD_WORSE : 0) |
+	    (row->verdict[m] < 0 ? LT_MD_BETTER : 0);
 	char a[32], b[32], pct[32] = "";
 
 	if (row->old_ep == NULL || row->new_ep == NULL) {
-		lt_doc_cell(
-		    d, LT_DOC_NUM, "%s", row->old_ep ? "removed" : "new");
+		lt_md_cell(d, LT_MD_NUM, "%s", row->old_ep ? "removed" : "new");
 		return;
 	}
 	if (o != 0)
 		snprintf(pct, sizeof(pct), " (%+.1f%%)", 100.0 * (n - o) / o);
 	if (m == LT_CMP_FAIL)
-		lt_doc_cell(
+		lt_md_cell(
 		    d, flags, "%.2f%% → %.2f%%%s", 100 * o, 100 * n, pct);
 	else if (m == LT_CMP_RPS)
-		lt_doc_cell(d, flags, "%.2f → %.2f%s", o, n, pct);
+		lt_md_cell(d, flags, "%.2f → %.2f%s", o, n, pct);
 	else
-		lt_doc_cell(d, flags, "%s → %s%s", fms(a, sizeof(a), o),
+		lt_md_cell(d, flags, "%s → %s%s", fms(a, sizeof(a), o),
 		    fms(b, sizeof(b), n), pct);
 }
 
 static int
 sec_compare(
-    struct lt_doc *d, const struct lt_report *r, const struct lt_doc_opts *o)
+    struct lt_md *d, const struct lt_report *r, const struct lt_md_opts *o)
 {
 	static const char *const heads[] = { "Type", "Name", ">p50 (ms)",
 		">p95 (ms)", ">p99 (ms)", ">Requests/s", ">Failure ratio" };
@@ -568,62 +566,62 @@ sec_compare(
 		return 0;
 	if (lt_compare(&c, o->base, r, o->tolerance) != 0)
 		return -1;
-	lt_doc_md(d, "\n## Comparison with the baseline\n\nBaseline: ");
-	lt_doc_esc(d, o->base_label ? o->base_label : "baseline");
-	lt_doc_md(d, ". Tolerance %.0f%%: ", 100 * o->tolerance);
+	lt_md_text(d, "\n## Comparison with the baseline\n\nBaseline: ");
+	lt_md_esc(d, o->base_label ? o->base_label : "baseline");
+	lt_md_text(d, ". Tolerance %.0f%%: ", 100 * o->tolerance);
 	if (c.regressions > 0)
-		lt_doc_md(d, "**%d regression%s beyond the tolerance.**\n\n",
+		lt_md_text(d, "**%d regression%s beyond the tolerance.**\n\n",
 		    c.regressions, c.regressions > 1 ? "s" : "");
 	else
-		lt_doc_md(d, "no regression beyond the tolerance.\n\n");
-	lt_doc_table(
+		lt_md_text(d, "no regression beyond the tolerance.\n\n");
+	lt_md_table(
 	    d, "t-compare+", "Baseline → this run, per endpoint", 7, heads);
 	for (i = 0; i < c.n_rows; i++) {
 		const struct lt_cmp_row *row = &c.rows[i];
 		const struct lt_rep_ep *e =
 		    row->new_ep ? row->new_ep : row->old_ep;
 
-		lt_doc_cell(d, 0, "%s", e->method);
-		lt_doc_cell(d, LT_DOC_ROWHEAD, "%s", e->name);
+		lt_md_cell(d, 0, "%s", e->method);
+		lt_md_cell(d, LT_MD_ROWHEAD, "%s", e->name);
 		for (m = 0; m < LT_CMP_N; m++)
 			delta_cell(d, row, m);
-		lt_doc_row_end(d);
+		lt_md_row_end(d);
 	}
-	lt_doc_table_end(d);
+	lt_md_table_end(d);
 	lt_compare_fini(&c);
 	return 0;
 }
 
 static void
-sec_failures(struct lt_doc *d, const struct lt_report *r)
+sec_failures(struct lt_md *d, const struct lt_report *r)
 {
 	static const char *const heads[] = { ">Failures", "Method", "Name",
 		"Message" };
 	size_t i;
 
-	lt_doc_md(d, "\n## Failures\n\n");
+	lt_md_text(d, "\n## Failures\n\n");
 	if (r->n_fails == 0) {
-		lt_doc_md(d, "No failures.\n\n");
+		lt_md_text(d, "No failures.\n\n");
 		return;
 	}
-	lt_doc_table(d, "t-failures",
+	lt_md_table(d, "t-failures",
 	    "Failures grouped by endpoint and "
 	    "error",
 	    4, heads);
 	for (i = 0; i < r->n_fails; i++) {
 		const struct lt_rep_fail *f = &r->fails[i];
 
-		lt_doc_cell(d, LT_DOC_NUM, "%lld", (long long)f->occurrences);
-		lt_doc_cell(d, 0, "%s", f->method);
-		lt_doc_cell(d, LT_DOC_ROWHEAD, "%s", f->name);
-		lt_doc_cell(d, 0, "%s", f->error);
-		lt_doc_row_end(d);
+		lt_md_cell(d, LT_MD_NUM, "%lld", (long long)f->occurrences);
+		lt_md_cell(d, 0, "%s", f->method);
+		lt_md_cell(d, LT_MD_ROWHEAD, "%s", f->name);
+		lt_md_cell(d, 0, "%s", f->error);
+		lt_md_row_end(d);
 	}
-	lt_doc_table_end(d);
+	lt_md_table_end(d);
 }
 
 static void
-sec_thresholds(struct lt_doc *d, const struct lt_report *r)
+sec_thresholds(struct lt_md *d, const struct lt_report *r)
 {
 	static const char *const heads[] = { "Threshold", "Endpoint", ">Value",
 		">Limit", "Result" };
@@ -631,26 +629,26 @@ sec_thresholds(struct lt_doc *d, const struct lt_report *r)
 
 	if (r->n_thrs == 0)
 		return;
-	lt_doc_md(d, "\n## Thresholds\n\n");
-	lt_doc_table(
+	lt_md_text(d, "\n## Thresholds\n\n");
+	lt_md_table(
 	    d, "t-thresholds", "Thresholds and their results", 5, heads);
 	for (i = 0; i < r->n_thrs; i++) {
 		const struct lt_rep_thr *t = &r->thrs[i];
 
-		lt_doc_cell(d, LT_DOC_ROWHEAD, "%s", t->expr);
-		lt_doc_cell(d, 0, "%s", t->endpoint ? t->endpoint : "all");
-		lt_doc_cell(d, LT_DOC_NUM, "%.6g", t->value);
-		lt_doc_cell(d, LT_DOC_NUM, "%.6g", t->limit);
-		lt_doc_cell(d, t->ok ? LT_DOC_PASS : LT_DOC_FAIL, "%s",
+		lt_md_cell(d, LT_MD_ROWHEAD, "%s", t->expr);
+		lt_md_cell(d, 0, "%s", t->endpoint ? t->endpoint : "all");
+		lt_md_cell(d, LT_MD_NUM, "%.6g", t->value);
+		lt_md_cell(d, LT_MD_NUM, "%.6g", t->limit);
+		lt_md_cell(d, t->ok ? LT_MD_PASS : LT_MD_FAIL, "%s",
 		    t->ok ? "pass" : "FAIL");
-		lt_doc_row_end(d);
+		lt_md_row_end(d);
 	}
-	lt_doc_table_end(d);
+	lt_md_table_end(d);
 }
 
 /* Status codes, as columns: the union over the total, sorted. */
 static void
-sec_status(struct lt_doc *d, const struct lt_report *r)
+sec_status(struct lt_md *d, const struct lt_report *r)
 {
 	const struct lt_rep_ep *t = &r->total;
 	const char *heads[2 + 16];
@@ -667,14 +665,14 @@ sec_status(struct lt_doc *d, const struct lt_report *r)
 		                                        : t->status[j].code);
 		heads[2 + j] = labels[j];
 	}
-	lt_doc_md(d, "\n## Status codes\n\n");
-	lt_doc_table(d, "t-status+", "Responses per HTTP status code",
+	lt_md_text(d, "\n## Status codes\n\n");
+	lt_md_table(d, "t-status+", "Responses per HTTP status code",
 	    (int)n + 2, heads);
 	for (i = 0; i <= r->n_eps; i++) {
 		const struct lt_rep_ep *e = i < r->n_eps ? &r->eps[i] : t;
 
-		lt_doc_cell(d, 0, "%s", e->method);
-		lt_doc_cell(d, LT_DOC_ROWHEAD, "%s", e->name);
+		lt_md_cell(d, 0, "%s", e->method);
+		lt_md_cell(d, LT_MD_ROWHEAD, "%s", e->name);
 		for (j = 0; j < n; j++) {
 			long long c = 0;
 			size_t k;
@@ -683,42 +681,42 @@ sec_status(struct lt_doc *d, const struct lt_report *r)
 				if (strcmp(e->status[k].code,
 				        t->status[j].code) == 0)
 					c = e->status[k].count;
-			lt_doc_cell(d, LT_DOC_NUM, "%lld", c);
+			lt_md_cell(d, LT_MD_NUM, "%lld", c);
 		}
-		lt_doc_row_end(d);
+		lt_md_row_end(d);
 	}
-	lt_doc_table_end(d);
+	lt_md_table_end(d);
 }
 
 static void
-sec_options(struct lt_doc *d, const struct lt_report *r)
+sec_options(struct lt_md *d, const struct lt_report *r)
 {
 	static const char *const heads[] = { "Option", "Value" };
 	size_t i;
 
 	if (r->n_opts == 0)
 		return;
-	lt_doc_md(d, "\n## Run options\n\n");
-	lt_doc_table(d, "t-options",
+	lt_md_text(d, "\n## Run options\n\n");
+	lt_md_table(d, "t-options",
 	    "Options of the run, as lt-run recorded "
 	    "them",
 	    2, heads);
 	for (i = 0; i < r->n_opts; i++) {
-		lt_doc_cell(d, LT_DOC_ROWHEAD, "%s", r->opts[i].key);
-		lt_doc_cell(d, 0, "%s", r->opts[i].value);
-		lt_doc_row_end(d);
+		lt_md_cell(d, LT_MD_ROWHEAD, "%s", r->opts[i].key);
+		lt_md_cell(d, 0, "%s", r->opts[i].value);
+		lt_md_row_end(d);
 	}
-	lt_doc_table_end(d);
+	lt_md_table_end(d);
 }
 
 int
 lt_md_build(
-    struct lt_doc *d, const struct lt_report *r, const struct lt_doc_opts *o)
+    struct lt_md *d, const struct lt_report *r, const struct lt_md_opts *o)
 {
 	sec_header(d, r, o);
 	sec_summary(d, r);
 	if (o->notes_md != NULL)
-		lt_doc_md(d, "## Notes\n\n%s\n\n", o->notes_md);
+		lt_md_text(d, "## Notes\n\n%s\n\n", o->notes_md);
 	sec_charts(d, o);
 	if (sec_compare(d, r, o) != 0)
 		d->failed = 1;
@@ -728,7 +726,7 @@ lt_md_build(
 	sec_thresholds(d, r);
 	sec_status(d, r);
 	sec_options(d, r);
-	lt_doc_md(d,
+	lt_md_text(d,
 	    "\n---\n\nWritten by lt-report %s from %lld events "
 	    "(%lld input lines).\n",
 	    LT_VERSION, (long long)r->in_events, (long long)r->in_lines);
@@ -737,15 +735,15 @@ lt_md_build(
 
 int
 lt_md_render(
-    struct lt_buf *out, const struct lt_report *r, const struct lt_doc_opts *o)
+    struct lt_buf *out, const struct lt_report *r, const struct lt_md_opts *o)
 {
-	struct lt_doc d;
+	struct lt_md d;
 	int rc;
 
-	lt_doc_init(&d, 0);
+	lt_md_init(&d, 0);
 	rc = lt_md_build(&d, r, o);
 	if (rc == 0)
 		rc = lt_buf_add(out, d.md.data, d.md.len);
-	lt_doc_fini(&d);
+	lt_md_fini(&d);
 	return rc;
 }

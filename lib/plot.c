@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "html.h"
 #include "plot.h"
 
 #define SVG_CAP ((size_t)64 << 20)
@@ -224,36 +225,6 @@ lt_plot_run(const char *prog, const char *script, size_t len,
 		return lt_err_set(
 		    err, LT_EXIT_RUNTIME, "%s wrote nothing", prog);
 	return 0;
-}
-
-int
-lt_html_esc(struct lt_buf *b, const char *s)
-{
-	int rc = 0;
-
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&':
-			rc |= lt_buf_adds(b, "&amp;");
-			break;
-		case '<':
-			rc |= lt_buf_adds(b, "&lt;");
-			break;
-		case '>':
-			rc |= lt_buf_adds(b, "&gt;");
-			break;
-		case '"':
-			rc |= lt_buf_adds(b, "&quot;");
-			break;
-		case '\'':
-			rc |= lt_buf_adds(b, "&#39;");
-			break;
-		default:
-			rc |= lt_buf_addc(b, *s);
-			break;
-		}
-	}
-	return rc ? -1 : 0;
 }
 
 /* Does s[i..len) start with lit? */

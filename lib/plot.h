@@ -38,7 +38,4 @@ int lt_plot_run(const char *prog, const char *script, size_t len,
 int lt_plot_splice(struct lt_buf *html, const char *svg, size_t len,
     const char *prefix, const char *title);
 
-/* Appends s HTML-escaped (& < > " ') to b.  Returns 0 or -1. */
-int lt_html_esc(struct lt_buf *b, const char *s);
-
 #endif

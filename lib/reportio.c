@@ -92,7 +92,7 @@ lt_report_write_csv(
 
 int
 lt_report_write_dir(const char *dir, const struct lt_report *r,
-    struct lt_doc_opts *o, const struct lt_html_opts *ho, char *warn,
+    struct lt_md_opts *o, const struct lt_html_opts *ho, char *warn,
     size_t warn_cap, struct lt_err *err)
 {
 	struct lt_buf b;

@@ -40,7 +40,7 @@ int lt_report_write_csv(
  * DIR/lt, creating DIR.  warn as for lt_html_render.  0 or -1.
  */
 int lt_report_write_dir(const char *dir, const struct lt_report *r,
-    struct lt_doc_opts *o, const struct lt_html_opts *ho, char *warn,
+    struct lt_md_opts *o, const struct lt_html_opts *ho, char *warn,
     size_t warn_cap, struct lt_err *err);
 
 #endif

@@ -119,30 +119,30 @@ static void
 test_doc(void)
 {
 	static const char *const heads[] = { "Name", ">Count" };
-	struct lt_doc d;
+	struct lt_md d;
 
-	lt_doc_init(&d, 0);
-	lt_doc_md(&d, "# T\n");
-	lt_doc_esc(&d, "a|b_c*<x>");
-	lt_doc_table(&d, "t+", "cap", 2, heads);
-	lt_doc_cell(&d, LT_DOC_ROWHEAD, "%s", "/x|y");
-	lt_doc_cell(&d, LT_DOC_NUM | LT_DOC_WORSE, "%d", 7);
-	lt_doc_row_end(&d);
-	lt_doc_table_end(&d);
+	lt_md_init(&d, 0);
+	lt_md_text(&d, "# T\n");
+	lt_md_esc(&d, "a|b_c*<x>");
+	lt_md_table(&d, "t+", "cap", 2, heads);
+	lt_md_cell(&d, LT_MD_ROWHEAD, "%s", "/x|y");
+	lt_md_cell(&d, LT_MD_NUM | LT_MD_WORSE, "%d", 7);
+	lt_md_row_end(&d);
+	lt_md_table_end(&d);
 	TAP_OK(strstr(lt_buf_cstr(&d.md), "a\\|b\\_c\\*\\<x\\>") != NULL,
 	    "markdown escaping");
 	TAP_OK(strstr(lt_buf_cstr(&d.md),
 	           "| Name | Count |\n|---|---:|\n"
 	           "| /x\\|y | **7** (worse) |\n") != NULL,
 	    "markdown pipe table");
-	lt_doc_fini(&d);
+	lt_md_fini(&d);
 
-	lt_doc_init(&d, 1);
-	lt_doc_table(&d, "t+", "c<ap", 2, heads);
-	lt_doc_cell(&d, LT_DOC_ROWHEAD, "%s", "<b>");
-	lt_doc_cell(&d, LT_DOC_NUM | LT_DOC_BETTER, "%d", 7);
-	lt_doc_row_end(&d);
-	lt_doc_table_end(&d);
+	lt_md_init(&d, 1);
+	lt_md_table(&d, "t+", "c<ap", 2, heads);
+	lt_md_cell(&d, LT_MD_ROWHEAD, "%s", "<b>");
+	lt_md_cell(&d, LT_MD_NUM | LT_MD_BETTER, "%d", 7);
+	lt_md_row_end(&d);
+	lt_md_table_end(&d);
 	TAP_EQ_INT(d.n_blocks, 1, "html table is one block");
 	TAP_OK(d.n_blocks == 1 &&
 	        strstr(d.blocks[0],
@@ -161,7 +161,7 @@ test_doc(void)
 	    "html table: caption, scopes, classes, escaping");
 	TAP_OK(strstr(lt_buf_cstr(&d.md), "@@lt-block-0@@") != NULL,
 	    "placeholder paragraph in the markdown");
-	lt_doc_fini(&d);
+	lt_md_fini(&d);
 }
 
 static void
