@@ -250,6 +250,21 @@ dist_chart(
 
 /* The endpoints chart shows at most this many, the busiest. */
 #define MAX_BARS 20
+/* Longer axis labels are cut (on a UTF-8 character boundary) with "...". */
+#define LABEL_MAX 40
+
+static void
+shorten(char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return;
+	n = max - 3;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	memcpy(s + n, "...", 4);
+}
 
 static int
 cmp_desc(const void *a, const void *b)
@@ -301,6 +316,7 @@ endpoints_chart(struct lt_buf *b, const struct lt_report *r)
 			continue;
 		shown++;
 		snprintf(label, sizeof(label), "%s %s", e->method, e->name);
+		shorten(label, LABEL_MAX);
 		for (q = label; *q != '\0'; q++)
 			if (*q == '"' || *q == '\\' || *q == '\n')
 				*q = '\'';

@@ -172,14 +172,28 @@ lt_md_cell(struct lt_md *d, int flags, const char *fmt, ...)
 	    : flags & LT_MD_PASS              ? "pass"
 	    : flags & LT_MD_FAIL              ? "fail"
 	                                      : NULL;
-	char text[1024];
+	char small[256], *text = small;
 	const char *tag = flags & LT_MD_ROWHEAD ? "th" : "td";
 	va_list ap;
-	int rc = 0;
+	int n, rc = 0;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
+	if (n < 0) {
+		d->failed = 1;
+		return;
+	}
+	if ((size_t)n >= sizeof(small)) {
+		text = malloc((size_t)n + 1);
+		if (text == NULL) {
+			d->failed = 1;
+			return;
+		}
+		va_start(ap, fmt);
+		vsnprintf(text, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	if (d->html) {
 		rc |= lt_buf_printf(t, "<%s%s", tag,
 		    flags & LT_MD_ROWHEAD ? " scope=\"row\"" : "");
@@ -204,6 +218,8 @@ lt_md_cell(struct lt_md *d, int flags, const char *fmt, ...)
 			rc |= lt_buf_adds(t, " (better)");
 		rc |= lt_buf_adds(t, " |");
 	}
+	if (text != small)
+		free(text);
 	d->col++;
 	d->failed |= rc != 0;
 }

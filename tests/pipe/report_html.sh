@@ -98,6 +98,20 @@ checkhtml "hostile names: escaped, no script, no link" "$TMP/evil/index.html" \
 check "hostile names: no anchor made from Markdown" \
     sh -c "! grep -q '<a ' '$TMP/evil/index.html'"
 
+# A 1400-byte UTF-8 name: whole in the tables, cut on a character
+# boundary in the chart, the page still valid UTF-8.
+python3 - "$data/normal.json" >"$TMP/long.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["endpoints"][0]["name"] = "/" + "\u00e9" * 700 + "/x"
+json.dump(d, sys.stdout)
+PY
+lt-report -o "$TMP/long" "$TMP/long.json" 2>"$TMP/err"
+check_eq "long name: exit 0" "$?" 0
+checkhtml "long name: well-formed UTF-8 page" "$TMP/long/index.html" --charts 5
+check_eq "long name: whole in the three tables" \
+    "$(grep -c "$(printf '\303\251%.0s' $(seq 700))/x" "$TMP/long/index.html")" 3
+
 # User notes: Markdown through cmark, raw HTML dropped.
 printf '### Why\n\nA *nightly* run.\n\n<script>x()</script>\n' >"$TMP/notes.md"
 lt-report -o "$TMP/notes" --notes "$TMP/notes.md" "$data/normal.json"
