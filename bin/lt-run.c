@@ -95,8 +95,17 @@ struct cli {
 	const char *scenario;
 	const char *out;
 	int quiet;
+	char *owned[256];	/* config file values, freed at exit */
+	int nowned;
 	struct lt_err err;
 };
+
+static void
+cli_fini(struct cli *c)
+{
+	while (c->nowned > 0)
+		free(c->owned[--c->nowned]);
+}
 
 static int
 num(const char *v, double lo, double *out)
@@ -230,8 +239,8 @@ trim(char *s)
 
 /*
  * Reads `key = value` lines (long option names, # comments).  The values
- * are kept for the whole run (they are leaked on purpose: options point
- * into them until exit).  missing_ok: a file that does not exist is fine.
+ * live in c->owned until cli_fini: options point into them.  missing_ok:
+ * a file that does not exist is fine.
  */
 static int
 read_config(struct cli *c, const char *path, int missing_ok)
@@ -267,7 +276,9 @@ read_config(struct cli *c, const char *path, int missing_ok)
 			fclose(f);
 			return -1;
 		}
-		v = strdup(v);
+		v = c->nowned < 256 ? strdup(v) : NULL;
+		if (v != NULL)
+			c->owned[c->nowned++] = v;
 		if (v == NULL || set_named(c, o, v) != 0) {
 			lt_err_prefix(&c->err, "%s:%d: ", path, n);
 			fclose(f);
@@ -437,6 +448,7 @@ main(int argc, char **argv)
 	c.run.jobs = 1;
 	if (parse(&c, argc, argv) != 0) {
 		fprintf(stderr, "lt-run: %s\n", c.err.msg);
+		cli_fini(&c);
 		return LT_EXIT_USAGE;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -445,6 +457,7 @@ main(int argc, char **argv)
 		   &c.err) != 0) {
 		fprintf(stderr, "lt-run: %s\n", c.err.msg);
 		lt_scenario_free(sc);
+		cli_fini(&c);
 		return c.err.code ? c.err.code : LT_EXIT_USAGE;
 	}
 	if (c.run.seed == 0)
@@ -456,6 +469,7 @@ main(int argc, char **argv)
 			fprintf(stderr, "lt-run: %s: %s\n", c.out,
 			    strerror(errno));
 			lt_scenario_free(sc);
+			cli_fini(&c);
 			return LT_EXIT_RUNTIME;
 		}
 	}
@@ -494,5 +508,6 @@ main(int argc, char **argv)
 		fprintf(stderr, "lt-run: %s\n", c.err.msg);
 		rc = LT_EXIT_RUNTIME;
 	}
+	cli_fini(&c);
 	return rc;
 }

@@ -9,13 +9,13 @@
 #include "arena.h"
 
 #define ARENA_ALIGN 16
-#define ARENA_MIN 4096
-#define ARENA_MAX ((size_t)1 << 20)
+#define ARENA_MIN   4096
+#define ARENA_MAX   ((size_t)1 << 20)
 
 struct lt_arena_chunk {
 	struct lt_arena_chunk *next;
-	size_t cap;	/* bytes of data[] */
-	size_t off;	/* bytes used */
+	size_t cap; /* bytes of data[] */
+	size_t off; /* bytes used */
 	max_align_t data[];
 };
 

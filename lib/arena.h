@@ -14,8 +14,8 @@
 struct lt_arena_chunk;
 
 struct lt_arena {
-	struct lt_arena_chunk *head;	/* newest chunk first */
-	size_t used;			/* bytes handed out, for reports */
+	struct lt_arena_chunk *head; /* newest chunk first */
+	size_t used;                 /* bytes handed out, for reports */
 };
 
 /* Initialises an empty arena in the caller's storage. */

@@ -15,15 +15,15 @@
 
 #include "check.h"
 
-#define SHOW_MAX 60	/* bytes of a value quoted in a failure message */
+#define SHOW_MAX 60 /* bytes of a value quoted in a failure message */
 
 /* --- JSON paths --------------------------------------------------------- */
 
 static int
 key_char(unsigned char ch)
 {
-	return isalnum(ch) || ch == '_' || ch == '-' || ch == '$' || ch == '@' ||
-	    ch >= 0x80;
+	return isalnum(ch) || ch == '_' || ch == '-' || ch == '$' ||
+	    ch == '@' || ch >= 0x80;
 }
 
 static int
@@ -84,8 +84,8 @@ lt_jpath_compile(struct lt_arena *a, const char *src, struct lt_jpath *p,
 
 			ns = lt_arena_alloc(a, cap * 2 * sizeof(*ns));
 			if (ns == NULL)
-				return lt_err_set(err, LT_EXIT_RUNTIME,
-				    "out of memory");
+				return lt_err_set(
+				    err, LT_EXIT_RUNTIME, "out of memory");
 			memcpy(ns, segs, n * sizeof(*ns));
 			segs = ns;
 			cap *= 2;
@@ -111,11 +111,12 @@ lt_jpath_compile(struct lt_arena *a, const char *src, struct lt_jpath *p,
 				i++;
 			if (i == s)
 				return jp_err(err_col, s, err,
-				    "expected a key or [index] after '.' in the JSON path");
+				    "expected a key or [index] after '.' in "
+				    "the JSON path");
 			sg->key = lt_arena_strndup(a, src + s, i - s);
 			if (sg->key == NULL)
-				return lt_err_set(err, LT_EXIT_RUNTIME,
-				    "out of memory");
+				return lt_err_set(
+				    err, LT_EXIT_RUNTIME, "out of memory");
 			sg->key_len = i - s;
 			n++;
 			continue;
@@ -126,10 +127,12 @@ lt_jpath_compile(struct lt_arena *a, const char *src, struct lt_jpath *p,
 
 			if (src[i + 1] == '"') {
 				i++;
-				if (jp_quoted(a, src, &i, &sg->key, &sg->key_len) ||
+				if (jp_quoted(
+				        a, src, &i, &sg->key, &sg->key_len) ||
 				    src[i] != ']')
 					return jp_err(err_col, i, err,
-					    "expected [\"key\"] in the JSON path");
+					    "expected [\"key\"] in the JSON "
+					    "path");
 				i++;
 				n++;
 				continue;
@@ -138,14 +141,15 @@ lt_jpath_compile(struct lt_arena *a, const char *src, struct lt_jpath *p,
 			v = strtol(src + i + 1, &end, 10);
 			if (end == src + i + 1 || *end != ']' || errno != 0)
 				return jp_err(err_col, i + 1, err,
-				    "expected an integer index and ']' in the JSON path");
+				    "expected an integer index and ']' in the "
+				    "JSON path");
 			sg->index = v;
 			i = (size_t)(end - src) + 1;
 			n++;
 			continue;
 		}
-		return jp_err(err_col, i, err,
-		    "expected '.' or '[' in the JSON path");
+		return jp_err(
+		    err_col, i, err, "expected '.' or '[' in the JSON path");
 	}
 	p->segs = segs;
 	p->nsegs = n;
@@ -163,16 +167,18 @@ jp_eval(const struct lt_jpath *p, json_t *root)
 		const struct lt_jpath_seg *sg = &p->segs[i];
 
 		if (sg->key != NULL) {
-			v = json_is_object(v) ? json_object_getn(v, sg->key,
-			    sg->key_len) : NULL;
+			v = json_is_object(v)
+			    ? json_object_getn(v, sg->key, sg->key_len)
+			    : NULL;
 		} else if (json_is_array(v)) {
 			long idx = sg->index;
 			long sz = (long)json_array_size(v);
 
 			if (idx < 0)
 				idx += sz;
-			v = idx >= 0 && idx < sz ? json_array_get(v, (size_t)idx)
-						 : NULL;
+			v = idx >= 0 && idx < sz
+			    ? json_array_get(v, (size_t)idx)
+			    : NULL;
 		} else {
 			v = NULL;
 		}
@@ -182,10 +188,130 @@ jp_eval(const struct lt_jpath *p, json_t *root)
 
 /* --- regexes ------------------------------------------------------------ */
 
+#define RE_MAX_LEN  1024
+#define RE_MAX_COST 20000
+#define RE_MAX_NEST 32
+
+/* Reads a "{n}", "{n,}" or "{n,m}" bound at s; returns its length, 0 if
+ * it is not one. *hi gets the largest count (n + 1 when unbounded). */
+static size_t
+re_bound(const char *s, long *hi)
+{
+	char *end;
+	long lo, up;
+
+	lo = strtol(s + 1, &end, 10);
+	if (end == s + 1)
+		return 0;
+	up = lo;
+	if (*end == ',') {
+		char *e2;
+
+		up = strtol(end + 1, &e2, 10);
+		if (e2 == end + 1)
+			up = lo + 1;
+		end = e2;
+	}
+	if (*end != '}')
+		return 0;
+	*hi = up > lo ? up : lo;
+	return (size_t)(end - s) + 1;
+}
+
+/*
+ * Estimates how many nodes glibc's regcomp(3) builds: it copies a
+ * repeated atom once per count, so "(a{100}){100}" costs 10000 and
+ * "a++++..." grows without bound.  Rejecting such regexes keeps a
+ * scenario (or a fuzzer) from exhausting memory at load.  Returns 0 when
+ * the regex is cheap enough, or -1 with a reason in *why.
+ */
+static int
+re_cost_ok(const char *re, const char **why)
+{
+	double total[RE_MAX_NEST + 1], last[RE_MAX_NEST + 1];
+	int depth = 0, prev_quant = 0;
+	size_t i, n = strlen(re);
+
+	if (n > RE_MAX_LEN) {
+		*why = "longer than 1024 bytes";
+		return -1;
+	}
+	total[0] = last[0] = 0;
+	for (i = 0; i < n; i++) {
+		char c = re[i];
+		long hi = 0;
+		size_t k;
+
+		if (c == '\\' && i + 1 < n && re[i + 1] >= '1' &&
+		    re[i + 1] <= '9') {
+			/* glibc matches back-references by backtracking:
+			   exponential on a large body */
+			*why = "back-references are not supported";
+			return -1;
+		}
+		if (c == '\\' && i + 1 < n) {
+			total[depth] += 1;
+			last[depth] = 1;
+			prev_quant = 0;
+			i++;
+		} else if (c == '[') {
+			/* a bracket expression is one atom */
+			k = i + 1;
+			if (k < n && re[k] == '^')
+				k++;
+			if (k < n && re[k] == ']')
+				k++;
+			while (k < n && re[k] != ']')
+				k++;
+			i = k;
+			total[depth] += 1;
+			last[depth] = 1;
+			prev_quant = 0;
+		} else if (c == '(') {
+			if (depth == RE_MAX_NEST) {
+				*why = "groups nest too deep";
+				return -1;
+			}
+			depth++;
+			total[depth] = last[depth] = 0;
+			prev_quant = 0;
+		} else if (c == ')' && depth > 0) {
+			double g = total[depth--] + 1;
+
+			total[depth] += g;
+			last[depth] = g;
+			prev_quant = 0;
+		} else if (c == '*' || c == '+' || c == '?' ||
+		    (c == '{' && (k = re_bound(re + i, &hi)) > 0)) {
+			double mul = c == '{' ? (double)hi : 2;
+
+			if (prev_quant) {
+				*why = "a repetition of a repetition";
+				return -1;
+			}
+			if (c == '{')
+				i += k - 1;
+			total[depth] += last[depth] * (mul - 1);
+			last[depth] *= mul;
+			prev_quant = 1;
+		} else {
+			total[depth] += 1;
+			last[depth] = 1;
+			prev_quant = 0;
+		}
+		if (total[depth] > RE_MAX_COST) {
+			*why = "too complex (repetitions multiply)";
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 lt_check_regcomp(regex_t *re, const char *src, int flags, struct lt_err *err)
 {
 	struct lt_buf b;
+	const char *why = NULL;
 	int in_bracket = 0, rc;
 	size_t i;
 
@@ -226,14 +352,19 @@ lt_check_regcomp(regex_t *re, const char *src, int flags, struct lt_err *err)
 		if (lt_buf_adds(&b, one))
 			goto nomem;
 	}
+	if (re_cost_ok(lt_buf_cstr(&b), &why) != 0) {
+		lt_buf_fini(&b);
+		return lt_err_set(
+		    err, LT_EXIT_USAGE, "bad regex \"%.60s\": %s", src, why);
+	}
 	rc = regcomp(re, lt_buf_cstr(&b), REG_EXTENDED | flags);
 	lt_buf_fini(&b);
 	if (rc != 0) {
 		char msg[256];
 
 		regerror(rc, re, msg, sizeof(msg));
-		return lt_err_set(err, LT_EXIT_USAGE, "bad regex \"%s\": %s", src,
-		    msg);
+		return lt_err_set(
+		    err, LT_EXIT_USAGE, "bad regex \"%s\": %s", src, msg);
 	}
 	return 0;
 nomem:
@@ -253,8 +384,7 @@ rx_match(const regex_t *re, const char *p, size_t n, regmatch_t *m, size_t nm)
 /* --- headers ------------------------------------------------------------ */
 
 const char *
-lt_check_header(const struct lt_response *resp, const char *name,
-    size_t *len)
+lt_check_header(const struct lt_response *resp, const char *name, size_t *len)
 {
 	const char *h = resp->headers, *end, *line, *block;
 	size_t nl = strlen(name);
@@ -280,8 +410,8 @@ lt_check_header(const struct lt_response *resp, const char *name,
 			v = line + nl + 1;
 			while (v < le && (*v == ' ' || *v == '\t'))
 				v++;
-			while (le > v && (le[-1] == '\r' || le[-1] == ' ' ||
-			    le[-1] == '\t'))
+			while (le > v &&
+			    (le[-1] == '\r' || le[-1] == ' ' || le[-1] == '\t'))
 				le--;
 			*len = (size_t)(le - v);
 			return v;
@@ -329,7 +459,7 @@ struct eval {
 	struct lt_buf *scratch;
 	struct lt_buf *reason;
 	json_t *doc;
-	int doc_state;	/* 0 not parsed, 1 parsed, -1 not JSON */
+	int doc_state; /* 0 not parsed, 1 parsed, -1 not JSON */
 };
 
 static json_t *
@@ -338,8 +468,8 @@ doc_get(struct eval *e)
 	json_error_t jerr;
 
 	if (e->doc_state == 0) {
-		e->doc = json_loadb(e->r->body ? e->r->body : "", e->r->body_len,
-		    JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+		e->doc = json_loadb(e->r->body ? e->r->body : "",
+		    e->r->body_len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
 		e->doc_state = e->doc ? 1 : -1;
 	}
 	return e->doc;
@@ -353,11 +483,11 @@ json_text(struct eval *e, json_t *v)
 
 	lt_buf_reset(e->scratch);
 	if (json_is_string(v))
-		return lt_buf_add(e->scratch, json_string_value(v),
-		    json_string_length(v));
+		return lt_buf_add(
+		    e->scratch, json_string_value(v), json_string_length(v));
 	if (json_is_integer(v))
-		return lt_buf_printf(e->scratch, "%" JSON_INTEGER_FORMAT,
-		    json_integer_value(v));
+		return lt_buf_printf(
+		    e->scratch, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 	s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
 	if (s == NULL)
 		return -1;
@@ -445,8 +575,9 @@ check_body(struct eval *e, const struct lt_check *c)
 		found = rx_match(&c->re, body, e->r->body_len, m, 1);
 		if (found == (c->kind == LT_CHK_BODY_MATCH))
 			return LT_CHECK_OK;
-		fail(e, found ? "check: body matches " :
-				"check: body does not match ");
+		fail(e,
+		    found ? "check: body matches "
+		          : "check: body does not match ");
 		shows(e->reason, c->re_src);
 		return LT_CHECK_FAIL;
 	}
@@ -530,8 +661,8 @@ check_json_value(struct eval *e, const struct lt_check *c, json_t *v)
 		lt_buf_adds(e->reason, ", want ");
 	}
 	if (ws != NULL)
-		lt_buf_add(e->reason, ws, strlen(ws) > SHOW_MAX ? SHOW_MAX :
-								   strlen(ws));
+		lt_buf_add(e->reason, ws,
+		    strlen(ws) > SHOW_MAX ? SHOW_MAX : strlen(ws));
 	free(ws);
 	return LT_CHECK_FAIL;
 }

@@ -26,67 +26,67 @@
 
 /* One step of a JSON path: an object key or an array index. */
 struct lt_jpath_seg {
-	const char *key;	/* NULL for an index */
+	const char *key; /* NULL for an index */
 	size_t key_len;
-	long index;		/* negative counts from the end (-1: last) */
+	long index; /* negative counts from the end (-1: last) */
 };
 
 struct lt_jpath {
-	const char *src;	/* as written, for messages */
+	const char *src; /* as written, for messages */
 	struct lt_jpath_seg *segs;
-	size_t nsegs;		/* 0: the whole document */
+	size_t nsegs; /* 0: the whole document */
 };
 
 struct lt_status_range {
-	int lo, hi;		/* inclusive */
+	int lo, hi; /* inclusive */
 };
 
 enum lt_check_kind {
-	LT_CHK_STATUS,		/* ranges: status within any of them */
-	LT_CHK_BODY_CONTAINS,	/* text (a template) */
-	LT_CHK_BODY_LACKS,	/* "not contains": text */
-	LT_CHK_BODY_MATCH,	/* re */
-	LT_CHK_BODY_NOMATCH,	/* re */
-	LT_CHK_JSON_EXISTS,	/* path */
-	LT_CHK_JSON_MISSING,	/* path: "not exists" */
-	LT_CHK_JSON_EQ,		/* path == value (a template parsed as JSON,
+	LT_CHK_STATUS,        /* ranges: status within any of them */
+	LT_CHK_BODY_CONTAINS, /* text (a template) */
+	LT_CHK_BODY_LACKS,    /* "not contains": text */
+	LT_CHK_BODY_MATCH,    /* re */
+	LT_CHK_BODY_NOMATCH,  /* re */
+	LT_CHK_JSON_EXISTS,   /* path */
+	LT_CHK_JSON_MISSING,  /* path: "not exists" */
+	LT_CHK_JSON_EQ,       /* path == value (a template parsed as JSON,
 				   or a bare word compared as a string) */
-	LT_CHK_JSON_NE,		/* path != value */
-	LT_CHK_JSON_MATCH,	/* path ~ re: the value as text */
-	LT_CHK_HEADER_EXISTS,	/* name */
-	LT_CHK_HEADER_EQ,	/* name == text (case-sensitive value) */
-	LT_CHK_HEADER_MATCH,	/* name ~ re */
-	LT_CHK_LATENCY,		/* latency_us < max_latency_us */
+	LT_CHK_JSON_NE,       /* path != value */
+	LT_CHK_JSON_MATCH,    /* path ~ re: the value as text */
+	LT_CHK_HEADER_EXISTS, /* name */
+	LT_CHK_HEADER_EQ,     /* name == text (case-sensitive value) */
+	LT_CHK_HEADER_MATCH,  /* name ~ re */
+	LT_CHK_LATENCY,       /* latency_us < max_latency_us */
 };
 
 struct lt_check {
 	enum lt_check_kind kind;
-	int line;			/* scenario line, for messages */
-	struct lt_status_range *ranges;	/* LT_CHK_STATUS */
+	int line;                       /* scenario line, for messages */
+	struct lt_status_range *ranges; /* LT_CHK_STATUS */
 	size_t nranges;
-	struct lt_tmpl *text;		/* contains/lacks/EQ value */
-	void *value_json;		/* EQ/NE: json_t * parsed at load when
+	struct lt_tmpl *text; /* contains/lacks/EQ value */
+	void *value_json;     /* EQ/NE: json_t * parsed at load when
 					   text is literal, else NULL */
-	regex_t re;			/* *_MATCH */
+	regex_t re;           /* *_MATCH */
 	int has_re;
 	const char *re_src;
-	struct lt_jpath path;		/* LT_CHK_JSON_* */
-	const char *header;		/* LT_CHK_HEADER_* */
-	int64_t max_latency_us;		/* LT_CHK_LATENCY */
+	struct lt_jpath path;   /* LT_CHK_JSON_* */
+	const char *header;     /* LT_CHK_HEADER_* */
+	int64_t max_latency_us; /* LT_CHK_LATENCY */
 };
 
 enum lt_capture_kind {
-	LT_CAP_JSON,		/* path: strings unquoted, others as JSON */
-	LT_CAP_HEADER,		/* header: its value */
-	LT_CAP_REGEX,		/* re on the body: group 1, or the whole match */
-	LT_CAP_STATUS,		/* the status code as decimal text */
-	LT_CAP_BODY,		/* the whole body */
+	LT_CAP_JSON,   /* path: strings unquoted, others as JSON */
+	LT_CAP_HEADER, /* header: its value */
+	LT_CAP_REGEX,  /* re on the body: group 1, or the whole match */
+	LT_CAP_STATUS, /* the status code as decimal text */
+	LT_CAP_BODY,   /* the whole body */
 };
 
 struct lt_capture {
 	enum lt_capture_kind kind;
 	int line;
-	size_t var;		/* variable id (lt_tmpl_env_var) */
+	size_t var; /* variable id (lt_tmpl_env_var) */
 	struct lt_jpath path;
 	const char *header;
 	regex_t re;
@@ -100,27 +100,27 @@ struct lt_checks {
 	size_t n;
 	struct lt_capture *cap;
 	size_t ncap;
-	int need_json;		/* some check or capture reads the JSON body */
-	int has_status;		/* an "expect status": no default rule */
+	int need_json;  /* some check or capture reads the JSON body */
+	int has_status; /* an "expect status": no default rule */
 };
 
 /* What the engine collected for one finished request (or exec). */
 struct lt_response {
-	long status;		/* HTTP status; exec: the exit status */
-	const char *headers;	/* raw header lines as received ("Name:
+	long status;         /* HTTP status; exec: the exit status */
+	const char *headers; /* raw header lines as received ("Name:
 				   value\r\n"...); after redirects only the
 				   last block (from the last "HTTP/" line)
 				   counts.  May be NULL. */
 	size_t headers_len;
-	const char *body;	/* may be NULL when body_len is 0 */
+	const char *body; /* may be NULL when body_len is 0 */
 	size_t body_len;
 	int64_t latency_us;
 };
 
 enum lt_check_result {
 	LT_CHECK_OK = 0,
-	LT_CHECK_FAIL = 1,	/* reason: "check: ..." */
-	LT_CHECK_HTTP = 2,	/* no "expect status" and status >= 400;
+	LT_CHECK_FAIL = 1, /* reason: "check: ..." */
+	LT_CHECK_HTTP = 2, /* no "expect status" and status >= 400;
 				   reason: "http: status 503" */
 };
 
@@ -142,8 +142,8 @@ int lt_check_eval(const struct lt_checks *cs, const struct lt_response *resp,
  * Returns a pointer to its value (trimmed, not NUL-terminated) and sets
  * *len, or NULL when absent.
  */
-const char *lt_check_header(const struct lt_response *resp, const char *name,
-    size_t *len);
+const char *lt_check_header(
+    const struct lt_response *resp, const char *name, size_t *len);
 
 /*
  * Compiles a JSON path ("." , ".a.b[0]", ".[2].id") into *p (arena).
@@ -157,8 +157,8 @@ int lt_jpath_compile(struct lt_arena *a, const char *src, struct lt_jpath *p,
  * Compiles a POSIX extended regex with \d and \D rewritten.  Returns 0 or
  * -1 with err holding regerror(3)'s text.  Free with regfree(3).
  */
-int lt_check_regcomp(regex_t *re, const char *src, int flags,
-    struct lt_err *err);
+int lt_check_regcomp(
+    regex_t *re, const char *src, int flags, struct lt_err *err);
 
 /* Releases the regexes held by cs (called by lt_scenario_free). */
 void lt_checks_fini(struct lt_checks *cs);

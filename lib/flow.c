@@ -53,8 +53,7 @@ pick(const struct lt_group *g, struct lt_rng *rng)
  * LT_CUR_ITERATION_END when the root frame is exhausted.
  */
 static int
-tasks_next(struct lt_cursor *c, struct lt_rng *rng,
-    const struct lt_step **step)
+tasks_next(struct lt_cursor *c, struct lt_rng *rng, const struct lt_step **step)
 {
 	if (c->depth == 0) {
 		c->f[0].g = &c->c->tasks;
@@ -70,7 +69,7 @@ tasks_next(struct lt_cursor *c, struct lt_rng *rng,
 		if (g->kind == LT_GROUP_WEIGHTED) {
 			if (f->rep != 0 || g->ntasks == 0)
 				goto pop;
-			f->rep = 1;	/* a weighted pass runs one child */
+			f->rep = 1; /* a weighted pass runs one child */
 			t = &g->tasks[pick(g, rng)];
 		} else {
 			if (f->pos >= g->ntasks)
@@ -86,21 +85,21 @@ tasks_next(struct lt_cursor *c, struct lt_rng *rng,
 			return LT_CUR_STEP;
 		}
 		if (c->depth > LT_SCENARIO_MAX_DEPTH)
-			goto pop;	/* the parser prevents it */
+			goto pop; /* the parser prevents it */
 		f = &c->f[c->depth++];
 		f->g = t->group;
 		f->pos = 0;
 		f->rep = 0;
 		continue;
-pop:
+	pop:
 		if (--c->depth == 0)
 			return LT_CUR_ITERATION_END;
 	}
 }
 
 int
-lt_cursor_next(struct lt_cursor *c, struct lt_rng *rng,
-    const struct lt_step **step)
+lt_cursor_next(
+    struct lt_cursor *c, struct lt_rng *rng, const struct lt_step **step)
 {
 	const struct lt_class *k = c->c;
 
@@ -114,7 +113,7 @@ lt_cursor_next(struct lt_cursor *c, struct lt_rng *rng,
 			c->pos = 0;
 			c->depth = 0;
 			c->phase = k->tasks.ntasks > 0 ? LT_PHASE_TASKS
-						       : LT_PHASE_STOP;
+			                               : LT_PHASE_STOP;
 			continue;
 		case LT_PHASE_TASKS:
 			return tasks_next(c, rng, step);
@@ -176,7 +175,10 @@ lt_http_url(const struct lt_http *r, const char *host, struct lt_tmpl_ctx *ctx,
 	path_at = out->len;
 	if (lt_tmpl_expand(r->url, ctx, out))
 		return -1;
-	if (!r->url_absolute && out->len > path_at && out->data[path_at] != '/' &&
+	if (!r->url_absolute && out->len == path_at && path_at > start) {
+		if (lt_buf_addc(out, '/'))
+			return -1;
+	} else if (!r->url_absolute && out->data[path_at] != '/' &&
 	    path_at > start) {
 		/* "${path}" expanding to "x": keep one slash after the host */
 		if (lt_buf_addc(out, '/'))
@@ -188,10 +190,11 @@ lt_http_url(const struct lt_http *r, const char *host, struct lt_tmpl_ctx *ctx,
 	for (i = 0; i < r->nquery; i++) {
 		char sep = '&';
 
-		if (i == 0 && memchr(out->data + start, '?', out->len - start) ==
-		    NULL)
+		if (i == 0 &&
+		    memchr(out->data + start, '?', out->len - start) == NULL)
 			sep = '?';
-		if (lt_buf_addc(out, sep) || lt_tmpl_expand(r->query[i], ctx, out))
+		if (lt_buf_addc(out, sep) ||
+		    lt_tmpl_expand(r->query[i], ctx, out))
 			return -1;
 	}
 	if (lt_buf_reserve(out, 0))
@@ -216,7 +219,8 @@ lt_scenario_user_init(const struct lt_scenario *s, const struct lt_class *c,
 	for (i = 0; i < c->nsets; i++) {
 		lt_buf_reset(&b);
 		if (lt_tmpl_expand(c->sets[i].value, ctx, &b) ||
-		    lt_vars_set(v, c->sets[i].var, b.data ? b.data : "", b.len)) {
+		    lt_vars_set(
+		        v, c->sets[i].var, b.data ? b.data : "", b.len)) {
 			lt_buf_fini(&b);
 			return -1;
 		}
@@ -286,8 +290,8 @@ reweigh(struct lt_group *g)
  * bounded by LT_SCENARIO_MAX_DEPTH (the parser's limit).
  */
 static size_t
-filter_group(struct lt_group *g, const char *tags, const char *exclude,
-    int depth)
+filter_group(
+    struct lt_group *g, const char *tags, const char *exclude, int depth)
 {
 	size_t i, k = 0;
 
@@ -299,7 +303,8 @@ filter_group(struct lt_group *g, const char *tags, const char *exclude,
 			keep = step_kept(t->step, tags, exclude);
 		else
 			keep = depth < LT_SCENARIO_MAX_DEPTH + 1 &&
-			    filter_group(t->group, tags, exclude, depth + 1) > 0;
+			    filter_group(t->group, tags, exclude, depth + 1) >
+			        0;
 		if (keep)
 			g->tasks[k++] = *t;
 	}

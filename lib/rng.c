@@ -25,7 +25,8 @@ rotl(uint64_t x, int k)
 void
 lt_rng_seed(struct lt_rng *r, uint64_t seed, uint64_t stream)
 {
-	uint64_t x = seed ^ (stream * 0xd1342543de82ef95ULL + 0x2545f4914f6cdd1dULL);
+	uint64_t x =
+	    seed ^ (stream * 0xd1342543de82ef95ULL + 0x2545f4914f6cdd1dULL);
 	int i;
 
 	for (i = 0; i < 4; i++)

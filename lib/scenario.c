@@ -34,10 +34,17 @@ extern char **environ;
 #define SCEN_TEXT_CAP ((size_t)64 << 20)
 #define SCEN_LINE_CAP ((size_t)64 << 10)
 #define BODY_FILE_CAP ((size_t)256 << 20)
-#define STACK_CAP (LT_SCENARIO_MAX_DEPTH + 4)
+#define STACK_CAP     (LT_SCENARIO_MAX_DEPTH + 4)
 
 static const char *const methods[] = {
-	"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE",
+	"GET",
+	"HEAD",
+	"POST",
+	"PUT",
+	"DELETE",
+	"PATCH",
+	"OPTIONS",
+	"TRACE",
 };
 
 /* --- arena vectors ------------------------------------------------------ */
@@ -70,23 +77,23 @@ vec_push(struct lt_arena *a, struct vec *vc, size_t sz)
 /* Settings written in one block, inherited by the steps below it. */
 struct scope {
 	struct scope *parent;
-	long timeout_ms;	/* -1: not set here */
-	int redirects, gzip, http2, insecure;	/* -1: not set here */
+	long timeout_ms;                      /* -1: not set here */
+	int redirects, gzip, http2, insecure; /* -1: not set here */
 	const char *cafile, *cert, *key;
-	int auth;		/* -1, LT_AUTH_NONE or LT_AUTH_BASIC */
+	int auth; /* -1, LT_AUTH_NONE or LT_AUTH_BASIC */
 	struct lt_tmpl *auth_user, *auth_pass;
-	struct vec headers;	/* struct lt_header */
-	struct vec checks;	/* struct lt_check */
-	struct vec tags;	/* const char * */
+	struct vec headers; /* struct lt_header */
+	struct vec checks;  /* struct lt_check */
+	struct vec tags;    /* const char * */
 };
 
 struct pgroup;
 
 struct ptask {
-	struct lt_task *t;	/* filled at the end */
+	struct lt_task *t; /* filled at the end */
 	unsigned weight;
 	int line;
-	struct scope *scope;	/* the step's or the group's */
+	struct scope *scope; /* the step's or the group's */
 	struct pstep *step;
 	struct pgroup *group;
 };
@@ -94,7 +101,7 @@ struct ptask {
 struct pgroup {
 	enum lt_group_kind kind;
 	int line;
-	struct vec tasks;	/* struct ptask */
+	struct vec tasks; /* struct ptask */
 	struct lt_group *out;
 };
 
@@ -102,9 +109,9 @@ struct pstep {
 	struct lt_step st;
 	struct scope *scope;
 	int has_name;
-	struct vec query;	/* struct lt_tmpl * */
-	struct vec caps;	/* struct lt_capture */
-	struct vec argv;	/* struct lt_tmpl * (exec) */
+	struct vec query; /* struct lt_tmpl * */
+	struct vec caps;  /* struct lt_capture */
+	struct vec argv;  /* struct lt_tmpl * (exec) */
 	int stream;
 	int output_json;
 	enum lt_body_kind body_kind;
@@ -124,8 +131,8 @@ struct pclass {
 	const char *host;
 	int has_wait;
 	struct lt_wait wait;
-	struct vec sets;	/* struct lt_set */
-	struct vec on_start, on_stop;	/* struct pstep * */
+	struct vec sets;              /* struct lt_set */
+	struct vec on_start, on_stop; /* struct pstep * */
 	struct pgroup root;
 	struct scope *scope;
 	int line;
@@ -135,47 +142,47 @@ enum blk { B_TOP, B_CLASS, B_GROUP, B_HOOK, B_STEP };
 
 struct frame {
 	enum blk kind;
-	size_t indent;		/* indentation of the line opening it */
-	size_t child_indent;	/* 0 until its first child line */
+	size_t indent;       /* indentation of the line opening it */
+	size_t child_indent; /* 0 until its first child line */
 	struct scope *scope;
-	struct pclass *cls;	/* B_CLASS, and B_TOP's implicit class */
-	struct pgroup *grp;	/* B_GROUP */
-	struct vec *hook;	/* B_HOOK: struct pstep * */
-	struct pstep *step;	/* B_STEP */
-	const char *what;	/* the keyword opening it, for messages */
+	struct pclass *cls; /* B_CLASS, and B_TOP's implicit class */
+	struct pgroup *grp; /* B_GROUP */
+	struct vec *hook;   /* B_HOOK: struct pstep * */
+	struct pstep *step; /* B_STEP */
+	const char *what;   /* the keyword opening it, for messages */
 	int line;
 };
 
 struct word {
-	const char *s;		/* points into the line, or unquoted text */
+	const char *s; /* points into the line, or unquoted text */
 	size_t n;
-	size_t col;		/* 1-based column of the word in the line */
+	size_t col; /* 1-based column of the word in the line */
 	int quoted;
 };
 
 struct parser {
-	const char *name;	/* file name for messages */
+	const char *name; /* file name for messages */
 	const char *basedir;
 	struct lt_scenario *sc;
 	struct lt_arena *a;
 	struct lt_err *err;
-	int line;		/* current line number */
-	const char *ln;		/* current line (not NUL-terminated) */
+	int line;       /* current line number */
+	const char *ln; /* current line (not NUL-terminated) */
 	size_t ln_len;
-	size_t pos;		/* scanner position in the line */
+	size_t pos; /* scanner position in the line */
 	struct frame stack[STACK_CAP];
-	int depth;		/* frames in use, stack[0] is B_TOP */
+	int depth; /* frames in use, stack[0] is B_TOP */
 	struct scope *top_scope;
 	const char *top_host;
 	int top_has_wait;
 	struct lt_wait top_wait;
-	struct vec top_sets;	/* struct lt_set */
-	struct vec classes;	/* struct pclass * */
-	int implicit;		/* an implicit class "User" exists */
-	struct vec steps;	/* struct pstep * */
-	size_t nresolved;	/* steps whose checks were copied in */
-	struct vec groups;	/* struct pgroup * */
-	struct vec scopes;	/* struct scope *: their checks are freed
+	struct vec top_sets; /* struct lt_set */
+	struct vec classes;  /* struct pclass * */
+	int implicit;        /* an implicit class "User" exists */
+	struct vec steps;    /* struct pstep * */
+	size_t nresolved;    /* steps whose checks were copied in */
+	struct vec groups;   /* struct pgroup * */
+	struct vec scopes;   /* struct scope *: their checks are freed
 				   when parsing ends */
 };
 
@@ -193,15 +200,15 @@ perr(struct parser *p, size_t col, const char *fmt, ...)
 	if (col > 0)
 		return lt_err_set(p->err, LT_EXIT_USAGE, "%s:%d:%zu: %s",
 		    p->name, p->line, col, msg);
-	return lt_err_set(p->err, LT_EXIT_USAGE, "%s:%d: %s", p->name, p->line,
-	    msg);
+	return lt_err_set(
+	    p->err, LT_EXIT_USAGE, "%s:%d: %s", p->name, p->line, msg);
 }
 
 static int
 oom(struct parser *p)
 {
-	return lt_err_set(p->err, LT_EXIT_RUNTIME, "%s:%d: out of memory",
-	    p->name, p->line);
+	return lt_err_set(
+	    p->err, LT_EXIT_RUNTIME, "%s:%d: out of memory", p->name, p->line);
 }
 
 /* Quotes at most 40 bytes of s[0..n) for a message, into buf. */
@@ -237,8 +244,8 @@ expected(struct parser *p, const struct word *w, const char *what)
 		return perr(p, w ? w->col : p->ln_len + 1,
 		    "expected %s after %s, got %s", what,
 		    q(pre, sizeof(pre), p->ln + s, e - s), got);
-	return perr(p, w ? w->col : p->ln_len + 1, "expected %s, got %s", what,
-	    got);
+	return perr(
+	    p, w ? w->col : p->ln_len + 1, "expected %s, got %s", what, got);
 }
 
 /* --- the word scanner --------------------------------------------------- */
@@ -289,7 +296,8 @@ scan_quoted(struct parser *p, struct word *w)
 		out[o++] = ch;
 	}
 	if (i >= p->ln_len)
-		return perr(p, w->col, "expected a closing '\"' for this string");
+		return perr(
+		    p, w->col, "expected a closing '\"' for this string");
 	p->pos = i + 1;
 	w->s = out;
 	w->n = o;
@@ -314,7 +322,18 @@ scan_word(struct parser *p, struct word *w)
 		return scan_quoted(p, w) ? -1 : 1;
 	i = p->pos;
 	while (i < p->ln_len && p->ln[i] != ' ' && p->ln[i] != '\t') {
-		if (p->ln[i] == '$' && i + 1 < p->ln_len && p->ln[i + 1] == '{') {
+		if (p->ln[i] == '"' && i > p->pos) {
+			/* ."odd key" in a JSON path: quotes inside a word */
+			const char *c =
+			    memchr(p->ln + i + 1, '"', p->ln_len - i - 1);
+
+			if (c != NULL) {
+				i = (size_t)(c - p->ln) + 1;
+				continue;
+			}
+		}
+		if (p->ln[i] == '$' && i + 1 < p->ln_len &&
+		    p->ln[i + 1] == '{') {
 			const char *c = memchr(p->ln + i, '}', p->ln_len - i);
 
 			if (c != NULL) {
@@ -361,7 +380,7 @@ scan_text(struct parser *p, struct word *w)
 			return -1;
 		if (at_eol(p))
 			return 1;
-		p->pos = save;	/* "a" b: not one string, take it raw */
+		p->pos = save; /* "a" b: not one string, take it raw */
 	}
 	scan_rest(p, w);
 	return 1;
@@ -509,8 +528,8 @@ lt_duration_parse(const char *s, size_t n, double *out_s)
 }
 
 static int
-word_duration(struct parser *p, const struct word *w, double *out_s,
-    const char *what)
+word_duration(
+    struct parser *p, const struct word *w, double *out_s, const char *what)
 {
 	if (w->quoted || lt_duration_parse(w->s, w->n, out_s) != 0)
 		return expected(p, w, what);
@@ -525,8 +544,8 @@ compile(struct parser *p, const struct word *w, enum lt_tmpl_enc enc,
 {
 	int col = 0;
 
-	if (lt_tmpl_compile(&p->sc->env, w->s, w->n, enc, out, &col,
-	    p->err) == 0)
+	if (lt_tmpl_compile(&p->sc->env, w->s, w->n, enc, out, &col, p->err) ==
+	    0)
 		return 0;
 	if (p->err->code == LT_EXIT_RUNTIME)
 		return oom(p);
@@ -582,11 +601,16 @@ slurp(struct parser *p, const struct word *w, const char *path,
     const char **data, size_t *len)
 {
 	struct lt_buf b;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	char *d;
 
 	if (fd < 0)
 		return perr(p, w->col, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return perr(p, w->col, "%s: not a regular file", path);
+	}
 	lt_buf_init(&b, BODY_FILE_CAP);
 	if (read_all_fd(fd, &b) != 0) {
 		int e = errno;
@@ -672,11 +696,11 @@ parse_onoff(struct parser *p, int *out)
 
 	if (r < 0)
 		return -1;
-	if (r > 0 && (word_is(&w, "on") || word_is(&w, "yes") ||
-	    word_is(&w, "true")))
+	if (r > 0 &&
+	    (word_is(&w, "on") || word_is(&w, "yes") || word_is(&w, "true")))
 		*out = 1;
-	else if (r > 0 && (word_is(&w, "off") || word_is(&w, "no") ||
-	    word_is(&w, "false")))
+	else if (r > 0 &&
+	    (word_is(&w, "off") || word_is(&w, "no") || word_is(&w, "false")))
 		*out = 0;
 	else
 		return expected(p, r > 0 ? &w : NULL, "'on' or 'off'");
@@ -710,11 +734,10 @@ parse_header(struct parser *p, struct scope *s)
 	nl = colon ? (size_t)(colon - rest.s) : 0;
 	for (i = 0; i < nl; i++)
 		if (!(isalnum((unsigned char)rest.s[i]) || rest.s[i] == '-' ||
-		    rest.s[i] == '_'))
+		        rest.s[i] == '_'))
 			break;
 	if (colon == NULL || nl == 0 || i < nl)
-		return expected(p, rest.n ? &rest : NULL,
-		    "'Name: value' after 'header'");
+		return expected(p, rest.n ? &rest : NULL, "'Name: value'");
 	val.s = colon + 1;
 	val.n = rest.n - nl - 1;
 	val.col = rest.col + nl + 1;
@@ -864,9 +887,10 @@ parse_status_item(struct parser *p, const struct word *w, struct vec *v)
 	memcpy(tmp, w->s, w->n);
 	tmp[w->n] = '\0';
 	if (w->n == 3 && isdigit((unsigned char)tmp[0]) &&
-	    (tmp[1] == 'x' || tmp[1] == 'X') && (tmp[2] == 'x' || tmp[2] == 'X'))
-		return add_range(p, v, (tmp[0] - '0') * 100,
-		    (tmp[0] - '0') * 100 + 99);
+	    (tmp[1] == 'x' || tmp[1] == 'X') &&
+	    (tmp[2] == 'x' || tmp[2] == 'X'))
+		return add_range(
+		    p, v, (tmp[0] - '0') * 100, (tmp[0] - '0') * 100 + 99);
 	if (sscanf(tmp, "%3d-%3d%n", &lo, &hi, &k) == 2 && (size_t)k == w->n &&
 	    isdigit((unsigned char)tmp[0]) && lo <= hi)
 		return add_range(p, v, lo, hi);
@@ -958,20 +982,20 @@ parse_expect_body(struct parser *p, struct lt_check *c)
 	}
 	if (r > 0 && (word_is(&w, "contains") || word_is(&w, "lacks"))) {
 		c->kind = neg || word_is(&w, "lacks") ? LT_CHK_BODY_LACKS
-						      : LT_CHK_BODY_CONTAINS;
+		                                      : LT_CHK_BODY_CONTAINS;
 		if (operand(p, &x, "a string"))
 			return -1;
 		return compile(p, &x, LT_ENC_NONE, &c->text);
 	}
 	if (r > 0 && (word_is(&w, "~") || word_is(&w, "!~"))) {
-		c->kind = word_is(&w, "~") ? LT_CHK_BODY_MATCH
-					   : LT_CHK_BODY_NOMATCH;
+		c->kind =
+		    word_is(&w, "~") ? LT_CHK_BODY_MATCH : LT_CHK_BODY_NOMATCH;
 		if (operand(p, &x, "a regex"))
 			return -1;
 		return regex_word(p, &x, &c->re, &c->re_src, &c->has_re);
 	}
-	return expected(p, r > 0 ? &w : NULL,
-	    "contains, not contains, ~ or !~");
+	return expected(
+	    p, r > 0 ? &w : NULL, "contains, not contains, ~ or !~");
 }
 
 static int
@@ -1111,15 +1135,16 @@ parse_expect(struct parser *p, struct scope *s)
 			return expected(p, r ? &x : NULL, "'<'");
 		r = scan_word(p, &x);
 		if (r <= 0)
-			return r < 0 ? -1 : expected(p, NULL,
-						"a duration (500ms, 2s)");
+			return r < 0
+			    ? -1
+			    : expected(p, NULL, "a duration (500ms, 2s)");
 		if (word_duration(p, &x, &d, "a duration (500ms, 2s)"))
 			return -1;
 		c->max_latency_us = (int64_t)(d * 1e6 + 0.5);
 		return need_eol(p);
 	}
-	return expected(p, r > 0 ? &w : NULL,
-	    "status, body, json, header or latency");
+	return expected(
+	    p, r > 0 ? &w : NULL, "status, body, json, header or latency");
 }
 
 static int
@@ -1179,8 +1204,9 @@ parse_setting(struct parser *p, const struct word *kw, struct scope *s)
 	if (word_is(kw, "timeout")) {
 		r = scan_word(p, &w);
 		if (r <= 0)
-			return r < 0 ? -1 : expected(p, NULL,
-						"a duration (5s, 500ms)");
+			return r < 0
+			    ? -1
+			    : expected(p, NULL, "a duration (5s, 500ms)");
 		if (word_is(&w, "none")) {
 			s->timeout_ms = 0;
 		} else {
@@ -1209,7 +1235,8 @@ parse_save(struct parser *p, struct pstep *ps)
 	c->line = p->line;
 	r = scan_word(p, &v);
 	if (r <= 0 || !is_ident(v.s, v.n) || v.quoted)
-		return r < 0 ? -1 : expected(p, r ? &v : NULL, "a variable name");
+		return r < 0 ? -1
+		             : expected(p, r ? &v : NULL, "a variable name");
 	id = lt_tmpl_env_var(&p->sc->env, v.s, v.n);
 	if (id < 0)
 		return oom(p);
@@ -1221,7 +1248,9 @@ parse_save(struct parser *p, struct pstep *ps)
 		c->kind = LT_CAP_JSON;
 		r = scan_word(p, &x);
 		if (r <= 0)
-			return r < 0 ? -1 : expected(p, NULL, "a JSON path (.token)");
+			return r < 0
+			    ? -1
+			    : expected(p, NULL, "a JSON path (.token)");
 		path = wdup(p, &x);
 		if (path == NULL)
 			return oom(p);
@@ -1250,19 +1279,22 @@ parse_save(struct parser *p, struct pstep *ps)
 		c->kind = word_is(&k, "status") ? LT_CAP_STATUS : LT_CAP_BODY;
 		return need_eol(p);
 	}
-	return expected(p, r > 0 ? &k : NULL, "json, header, regex, status or body");
+	return expected(
+	    p, r > 0 ? &k : NULL, "json, header, regex, status or body");
 }
 
 static int
 body_conflict(struct parser *p, struct pstep *ps, const struct word *kw)
 {
 	if (ps->body_kind != LT_BODY_NONE)
-		return perr(p, kw->col, "a second body for this request "
-					"(the first is on line %d)",
+		return perr(p, kw->col,
+		    "a second body for this request "
+		    "(the first is on line %d)",
 		    ps->body_line);
 	if (ps->st.kind != LT_STEP_HTTP)
-		return expected(p, kw, "a modifier of 'exec' "
-				       "(timeout, output, expect, save, tag, name)");
+		return expected(p, kw,
+		    "a modifier of 'exec' "
+		    "(timeout, output, expect, save, tag, name)");
 	return 0;
 }
 
@@ -1279,13 +1311,13 @@ parse_body(struct parser *p, struct pstep *ps, const struct word *kw)
 	if (word_is(kw, "json") || word_is(kw, "form")) {
 		scan_rest(p, &x);
 		if (x.n == 0)
-			return expected(p, NULL, word_is(kw, "json") ?
-				"a JSON body" : "a form body (a=1&b=2)");
-		ps->body_kind = word_is(kw, "json") ? LT_BODY_JSON
-						    : LT_BODY_FORM;
-		return compile(p, &x, word_is(kw, "json") ? LT_ENC_JSON
-							  : LT_ENC_URL,
-		    &ps->body);
+			return expected(p, NULL,
+			    word_is(kw, "json") ? "a JSON body"
+			                        : "a form body (a=1&b=2)");
+		ps->body_kind =
+		    word_is(kw, "json") ? LT_BODY_JSON : LT_BODY_FORM;
+		return compile(p, &x,
+		    word_is(kw, "json") ? LT_ENC_JSON : LT_ENC_URL, &ps->body);
 	}
 	r = scan_text(p, &x);
 	if (r < 0)
@@ -1299,8 +1331,8 @@ parse_body(struct parser *p, struct pstep *ps, const struct word *kw)
 		ps->body_path = resolve(p, &f);
 		if (ps->body_path == NULL)
 			return oom(p);
-		return slurp(p, &f, ps->body_path, &ps->body_data,
-		    &ps->body_len);
+		return slurp(
+		    p, &f, ps->body_path, &ps->body_data, &ps->body_len);
 	}
 	ps->body_kind = LT_BODY_INLINE;
 	return compile(p, &x, LT_ENC_NONE, &ps->body);
@@ -1331,7 +1363,7 @@ parse_query(struct parser *p, struct pstep *ps)
 		return oom(p);
 	scan_rest(p, &x);
 	if (x.n == 0 || memchr(x.s, '=', x.n) == NULL)
-		return expected(p, x.n ? &x : NULL, "'key=value' after 'query'");
+		return expected(p, x.n ? &x : NULL, "'key=value'");
 	return compile(p, &x, LT_ENC_URL, t);
 }
 
@@ -1372,10 +1404,12 @@ step_line(struct parser *p, const struct word *kw, struct pstep *ps)
 		return need_eol(p);
 	}
 	if (ps->st.kind == LT_STEP_EXEC)
-		return expected(p, kw, "a modifier of 'exec' (timeout, output, "
-				       "expect, save, tag, name)");
-	return expected(p, kw, "a request modifier (header, json, form, body, "
-			       "query, timeout, expect, save, tag, name...)");
+		return expected(p, kw,
+		    "a modifier of 'exec' (timeout, output, "
+		    "expect, save, tag, name)");
+	return expected(p, kw,
+	    "a request modifier (header, json, form, body, "
+	    "query, timeout, expect, save, tag, name...)");
 }
 
 /* --- steps -------------------------------------------------------------- */
@@ -1399,6 +1433,43 @@ step_new(struct parser *p, enum lt_step_kind kind, struct scope *parent)
 }
 
 /*
+ * "name" on a request line: the words up to json/form/body or the end of
+ * the line ("name /secure (anonymous)"), or one quoted string.
+ */
+static int
+parse_inline_name(struct parser *p, struct pstep *ps)
+{
+	struct word w;
+	size_t start, end = 0, save;
+	int r;
+
+	skip_blanks(p);
+	start = p->pos;
+	for (;;) {
+		save = p->pos;
+		r = scan_word(p, &w);
+		if (r < 0)
+			return -1;
+		if (r == 0 || word_is(&w, "json") || word_is(&w, "form") ||
+		    word_is(&w, "body")) {
+			p->pos = save;
+			break;
+		}
+		if (w.quoted && end == 0) {
+			ps->st.name = wdup(p, &w);
+			ps->has_name = 1;
+			return ps->st.name ? 0 : oom(p);
+		}
+		end = p->pos;
+	}
+	if (end == 0)
+		return expected(p, r > 0 ? &w : NULL, "a name");
+	ps->st.name = lt_arena_strndup(p->a, p->ln + start, end - start);
+	ps->has_name = 1;
+	return ps->st.name ? 0 : oom(p);
+}
+
+/*
  * METHOD URL [name NAME] [json ...|form ...|body ...]: the rest of a
  * request line after the method word m.
  */
@@ -1411,11 +1482,12 @@ parse_request(struct parser *p, const struct word *m, struct pstep *ps)
 	ps->method = method_name(m);
 	r = scan_word(p, &u);
 	if (r <= 0 || u.quoted)
-		return r < 0 ? -1 : expected(p, r ? &u : NULL,
-					"a URL path (/x) or http:// URL");
+		return r < 0 ? -1
+		             : expected(p, r ? &u : NULL,
+		                   "a URL path (/x) or http:// URL");
 	if (!(u.s[0] == '/' || (u.n > 7 && memcmp(u.s, "http://", 7) == 0) ||
-	    (u.n > 8 && memcmp(u.s, "https://", 8) == 0) ||
-	    (u.n > 2 && memcmp(u.s, "${", 2) == 0)))
+	        (u.n > 8 && memcmp(u.s, "https://", 8) == 0) ||
+	        (u.n > 2 && memcmp(u.s, "${", 2) == 0)))
 		return expected(p, &u, "a URL path (/x) or http:// URL");
 	if (compile(p, &u, LT_ENC_NONE, &ps->url))
 		return -1;
@@ -1425,13 +1497,8 @@ parse_request(struct parser *p, const struct word *m, struct pstep *ps)
 		if (r <= 0)
 			return r;
 		if (word_is(&w, "name")) {
-			r = scan_word(p, &w);
-			if (r <= 0)
-				return r < 0 ? -1 : expected(p, NULL, "a name");
-			ps->st.name = wdup(p, &w);
-			ps->has_name = 1;
-			if (ps->st.name == NULL)
-				return oom(p);
+			if (parse_inline_name(p, ps))
+				return -1;
 			continue;
 		}
 		if (word_is(&w, "json") || word_is(&w, "form") ||
@@ -1459,7 +1526,8 @@ parse_exec_words(struct parser *p, struct pstep *ps)
 	cmd_end = p->ln_len;
 	while ((r = scan_word(p, &w[0])) > 0) {
 		if (n == cap) {
-			struct word *na = lt_arena_alloc(p->a, cap * 2 * sizeof(*na));
+			struct word *na =
+			    lt_arena_alloc(p->a, cap * 2 * sizeof(*na));
 
 			if (na == NULL)
 				return oom(p);
@@ -1478,13 +1546,13 @@ parse_exec_words(struct parser *p, struct pstep *ps)
 		n -= 2;
 	}
 	if (n == 0)
-		return expected(p, NULL, "a command after 'exec'");
-	while (cmd_end > start && (p->ln[cmd_end - 1] == ' ' ||
-	    p->ln[cmd_end - 1] == '\t'))
+		return expected(p, NULL, "a command");
+	while (cmd_end > start &&
+	    (p->ln[cmd_end - 1] == ' ' || p->ln[cmd_end - 1] == '\t'))
 		cmd_end--;
 	if (!ps->has_name)
-		ps->st.name = lt_arena_strndup(p->a, p->ln + start,
-		    cmd_end - start);
+		ps->st.name =
+		    lt_arena_strndup(p->a, p->ln + start, cmd_end - start);
 	for (i = 0; i < n; i++) {
 		struct lt_tmpl **t = vec_push(p->a, &ps->argv, sizeof(*t));
 
@@ -1504,7 +1572,8 @@ parse_sleep(struct parser *p, struct pstep *ps)
 	int r = scan_word(p, &w);
 
 	if (r <= 0)
-		return r < 0 ? -1 : expected(p, NULL, "a duration (1.5, 500ms)");
+		return r < 0 ? -1
+		             : expected(p, NULL, "a duration (1.5, 500ms)");
 	if (word_duration(p, &w, &ps->st.sleep_s, "a duration (1.5, 500ms)"))
 		return -1;
 	ps->st.name = "sleep";
@@ -1521,7 +1590,8 @@ parse_set(struct parser *p, struct lt_set *out, struct pstep *ps)
 	int r = scan_word(p, &v);
 
 	if (r <= 0 || v.quoted || !is_ident(v.s, v.n))
-		return r < 0 ? -1 : expected(p, r ? &v : NULL, "a variable name");
+		return r < 0 ? -1
+		             : expected(p, r ? &v : NULL, "a variable name");
 	id = lt_tmpl_env_var(&p->sc->env, v.s, v.n);
 	if (id < 0)
 		return oom(p);
@@ -1603,7 +1673,7 @@ parse_step(struct parser *p, const struct word *kw, struct pgroup *g,
 	if (g != NULL) {
 		if (add_task(p, g, weight, ps->scope, ps, NULL))
 			return -1;
-	} else {
+	} else if (hook != NULL) {
 		slot = vec_push(p->a, hook, sizeof(*slot));
 		if (slot == NULL)
 			return oom(p);
@@ -1632,15 +1702,15 @@ parse_group(struct parser *p, const struct word *kw, struct pgroup *g,
 	if (group_depth(p) >= LT_SCENARIO_MAX_DEPTH)
 		return perr(p, kw->col, "groups nest too deep (at most %d)",
 		    LT_SCENARIO_MAX_DEPTH);
-	sub->kind = word_is(kw, "sequence") ? LT_GROUP_SEQUENCE
-					    : LT_GROUP_WEIGHTED;
+	sub->kind =
+	    word_is(kw, "sequence") ? LT_GROUP_SEQUENCE : LT_GROUP_WEIGHTED;
 	sub->line = p->line;
 	if (need_eol(p))
 		return -1;
 	if (add_task(p, g, weight, s, NULL, sub))
 		return -1;
-	if (push(p, B_GROUP, indent, word_is(kw, "sequence") ? "sequence"
-							     : "group"))
+	if (push(p, B_GROUP, indent,
+	        word_is(kw, "sequence") ? "sequence" : "group"))
 		return -1;
 	cur(p)->grp = sub;
 	cur(p)->scope = s;
@@ -1669,7 +1739,8 @@ parse_task(struct parser *p, const struct word *kw0, struct pgroup *g,
 			weight = word_uint(&kw);
 			r = scan_word(p, &kw);
 			if (r <= 0)
-				return r < 0 ? -1 : expected(p, NULL, "a method");
+				return r < 0 ? -1
+				             : expected(p, NULL, "a method");
 		}
 	} else if (word_is(&kw, "exec") || word_is(&kw, "group") ||
 	    word_is(&kw, "sequence")) {
@@ -1738,16 +1809,18 @@ parse_wait(struct parser *p, struct lt_wait *w)
 		if (r > 0 && word_is(&b, "and"))
 			r = scan_word(p, &b);
 		if (r <= 0)
-			return r < 0 ? -1 : expected(p, NULL, "a second duration");
+			return r < 0 ? -1
+			             : expected(p, NULL, "a second duration");
 		if (word_duration(p, &b, &w->b_s, "a second duration"))
 			return -1;
 		if (w->b_s < w->a_s)
-			return perr(p, b.col, "expected a maximum >= the minimum");
+			return perr(
+			    p, b.col, "expected a maximum >= the minimum");
 		return need_eol(p);
 	}
 	if (r > 0 && (word_is(&k, "constant") || word_is(&k, "pacing"))) {
-		w->kind = word_is(&k, "constant") ? LT_WAIT_CONSTANT
-						  : LT_WAIT_PACING;
+		w->kind =
+		    word_is(&k, "constant") ? LT_WAIT_CONSTANT : LT_WAIT_PACING;
 		r = scan_word(p, &a);
 		if (r <= 0)
 			return r < 0 ? -1 : expected(p, NULL, "a duration");
@@ -1760,8 +1833,9 @@ parse_wait(struct parser *p, struct lt_wait *w)
 		w->kind = LT_WAIT_THROUGHPUT;
 		r = scan_word(p, &a);
 		if (r <= 0)
-			return r < 0 ? -1 : expected(p, NULL,
-						"iterations per second");
+			return r < 0
+			    ? -1
+			    : expected(p, NULL, "iterations per second");
 		if (word_number(&a, &w->per_s) || w->per_s <= 0)
 			return expected(p, &a, "iterations per second (> 0)");
 		w->a_s = w->b_s = 1.0 / w->per_s;
@@ -1781,8 +1855,9 @@ parse_user(struct parser *p, size_t indent)
 	int r;
 
 	if (p->implicit)
-		return perr(p, indent + 1, "expected no 'user' after tasks at "
-					   "the top level (they make a class 'User')");
+		return perr(p, indent + 1,
+		    "expected no 'user' after tasks at "
+		    "the top level (they make a class 'User')");
 	r = scan_word(p, &n);
 	if (r <= 0 || n.quoted)
 		return r < 0 ? -1 : expected(p, r ? &n : NULL, "a class name");
@@ -1790,8 +1865,10 @@ parse_user(struct parser *p, size_t indent)
 		struct pclass *o = ((struct pclass **)p->classes.v)[i];
 
 		if (strlen(o->name) == n.n && memcmp(o->name, n.s, n.n) == 0)
-			return perr(p, n.col, "user class '%.*s' already defined "
-					      "on line %d", (int)n.n, n.s, o->line);
+			return perr(p, n.col,
+			    "user class '%.*s' already defined "
+			    "on line %d",
+			    (int)n.n, n.s, o->line);
 	}
 	c = class_new(p, wdup(p, &n));
 	if (c == NULL || c->name == NULL)
@@ -1801,13 +1878,15 @@ parse_user(struct parser *p, size_t indent)
 		return -1;
 	if (r > 0) {
 		if (!word_is(&k, "weight") && !word_is(&k, "count"))
-			return expected(p, &k, "'weight N', 'count N' or end of line");
+			return expected(
+			    p, &k, "'weight N', 'count N' or end of line");
 		r = scan_word(p, &v);
 		if (r <= 0)
 			return r < 0 ? -1 : expected(p, NULL, "a number");
 		if (word_is(&k, "weight")) {
 			if (word_number(&v, &c->weight))
-				return expected(p, &v, "a weight (a number >= 0)");
+				return expected(
+				    p, &v, "a weight (a number >= 0)");
 		} else {
 			long cnt = word_uint(&v);
 
@@ -1828,8 +1907,8 @@ parse_user(struct parser *p, size_t indent)
 
 /* on_start / on_stop, alone (a block of steps) or with one step. */
 static int
-parse_hook(struct parser *p, const struct word *kw, struct pclass *c,
-    size_t indent)
+parse_hook(
+    struct parser *p, const struct word *kw, struct pclass *c, size_t indent)
 {
 	struct vec *hook = word_is(kw, "on_start") ? &c->on_start : &c->on_stop;
 	struct word w;
@@ -1846,7 +1925,8 @@ parse_hook(struct parser *p, const struct word *kw, struct pclass *c,
 	}
 	r = parse_step(p, &w, NULL, 1, hook, indent, c->scope);
 	if (r == 1)
-		return expected(p, &w, "a method, exec, sleep, set or end of line");
+		return expected(
+		    p, &w, "a method, exec, sleep, set or end of line");
 	return r;
 }
 
@@ -1858,8 +1938,9 @@ implicit_class(struct parser *p, size_t col)
 	if (p->implicit)
 		return p->stack[0].cls;
 	if (p->classes.n > 0) {
-		perr(p, col, "expected 'user NAME' before this task: tasks at "
-			     "the top level are only allowed without user classes");
+		perr(p, col,
+		    "expected 'user NAME' before this task: tasks at "
+		    "the top level are only allowed without user classes");
 		return NULL;
 	}
 	c = class_new(p, "User");
@@ -1867,7 +1948,7 @@ implicit_class(struct parser *p, size_t col)
 		oom(p);
 		return NULL;
 	}
-	c->scope = p->top_scope;	/* top-level settings are the class's */
+	c->scope = p->top_scope; /* top-level settings are the class's */
 	p->implicit = 1;
 	p->stack[0].cls = c;
 	return c;
@@ -1883,7 +1964,8 @@ parse_data(struct parser *p)
 
 	r = scan_word(p, &n);
 	if (r <= 0 || n.quoted)
-		return r < 0 ? -1 : expected(p, r ? &n : NULL, "a data source name");
+		return r < 0 ? -1
+		             : expected(p, r ? &n : NULL, "a data source name");
 	r = scan_word(p, &f);
 	if (r <= 0)
 		return r < 0 ? -1 : expected(p, NULL, "a file name");
@@ -1903,14 +1985,14 @@ parse_data(struct parser *p)
 		if (name == NULL)
 			return oom(p);
 		if (lt_tmpl_env_data(&p->sc->env, name) != NULL)
-			return perr(p, n.col, "data source '%s' already defined",
-			    name);
+			return perr(
+			    p, n.col, "data source '%s' already defined", name);
 		path = resolve(p, &f);
 		if (path == NULL)
 			return oom(p);
 		if (lt_data_load(p->a, name, path, header, &d, p->err)) {
-			lt_err_prefix(p->err, "%s:%d:%zu: ", p->name, p->line,
-			    f.col);
+			lt_err_prefix(
+			    p->err, "%s:%d:%zu: ", p->name, p->line, f.col);
 			return -1;
 		}
 	}
@@ -1924,18 +2006,20 @@ parse_host(struct parser *p, const char **dst)
 	int r = scan_word(p, &w);
 
 	if (r <= 0)
-		return r < 0 ? -1 : expected(p, NULL, "a URL (http://host:port)");
+		return r < 0 ? -1
+		             : expected(p, NULL, "a URL (http://host:port)");
 	if (!((w.n > 7 && memcmp(w.s, "http://", 7) == 0) ||
-	    (w.n > 8 && memcmp(w.s, "https://", 8) == 0)))
-		return expected(p, &w, "a URL starting with http:// or https://");
+	        (w.n > 8 && memcmp(w.s, "https://", 8) == 0)))
+		return expected(
+		    p, &w, "a URL starting with http:// or https://");
 	*dst = wdup(p, &w);
 	return *dst ? need_eol(p) : oom(p);
 }
 
 /* A line in a class block (or at the top level for the implicit class). */
 static int
-class_line(struct parser *p, const struct word *kw, struct pclass *c,
-    size_t indent)
+class_line(
+    struct parser *p, const struct word *kw, struct pclass *c, size_t indent)
 {
 	struct lt_set *s;
 	int r;
@@ -1957,8 +2041,9 @@ class_line(struct parser *p, const struct word *kw, struct pclass *c,
 		return r < 0 ? -1 : 0;
 	r = parse_task(p, kw, &c->root, indent, c->scope);
 	if (r == 1)
-		return expected(p, kw, "a task, a method, on_start, on_stop, "
-				       "wait or a setting");
+		return expected(p, kw,
+		    "a task, a method, on_start, on_stop, "
+		    "wait or a setting");
 	return r;
 }
 
@@ -1995,13 +2080,14 @@ top_line(struct parser *p, const struct word *kw, size_t indent)
 			return -1;
 		return class_line(p, kw, c, indent);
 	}
-	return expected(p, kw, "host, user, a task, data, set, wait or a "
-			       "setting");
+	return expected(p, kw,
+	    "host, user, a task, data, set, wait or a "
+	    "setting");
 }
 
 static int
-group_line(struct parser *p, const struct word *kw, struct frame *f,
-    size_t indent)
+group_line(
+    struct parser *p, const struct word *kw, struct frame *f, size_t indent)
 {
 	int r = parse_setting(p, kw, f->scope);
 
@@ -2009,14 +2095,15 @@ group_line(struct parser *p, const struct word *kw, struct frame *f,
 		return r < 0 ? -1 : 0;
 	r = parse_task(p, kw, f->grp, indent, f->scope);
 	if (r == 1)
-		return expected(p, kw, "a task, a method, group, sequence, "
-				       "exec, sleep, set, tag or a setting");
+		return expected(p, kw,
+		    "a task, a method, group, sequence, "
+		    "exec, sleep, set, tag or a setting");
 	return r;
 }
 
 static int
-hook_line(struct parser *p, const struct word *kw, struct frame *f,
-    size_t indent)
+hook_line(
+    struct parser *p, const struct word *kw, struct frame *f, size_t indent)
 {
 	int r = parse_step(p, kw, NULL, 1, f->hook, indent, f->scope);
 
@@ -2042,8 +2129,8 @@ indentation(struct parser *p, size_t *out)
 		i++;
 	}
 	if (sp && tab)
-		return perr(p, i + 1,
-		    "indentation mixes tabs and spaces on one line");
+		return perr(
+		    p, i + 1, "indentation mixes tabs and spaces on one line");
 	*out = i;
 	return 0;
 }
@@ -2059,15 +2146,17 @@ enter(struct parser *p, size_t indent)
 	f = cur(p);
 	if (f->kind == B_TOP) {
 		if (indent != 0)
-			return perr(p, 1, "unexpected indentation: this line "
-					  "is not inside a block");
+			return perr(p, 1,
+			    "unexpected indentation: this line "
+			    "is not inside a block");
 		return 0;
 	}
 	if (f->child_indent == 0)
 		f->child_indent = indent;
 	else if (f->child_indent != indent)
-		return perr(p, indent + 1, "indentation of %zu does not line "
-					   "up with the lines above (%zu)",
+		return perr(p, indent + 1,
+		    "indentation of %zu does not line "
+		    "up with the lines above (%zu)",
 		    indent, f->child_indent);
 	return 0;
 }
@@ -2143,8 +2232,8 @@ merge_header(struct parser *p, struct vec *v, const struct lt_header *h)
 }
 
 static int
-add_literal_header(struct parser *p, struct vec *v, const char *name,
-    const char *value)
+add_literal_header(
+    struct parser *p, struct vec *v, const char *name, const char *value)
 {
 	struct lt_header h;
 	struct word w = { value, strlen(value), 1, 0 };
@@ -2175,8 +2264,7 @@ add_tag(struct parser *p, struct vec *tags, const char *t)
 }
 
 static int
-resolve_http(struct parser *p, struct pstep *ps, struct scope **chain,
-    int n)
+resolve_http(struct parser *p, struct pstep *ps, struct scope **chain, int n)
 {
 	struct lt_http *h = lt_arena_alloc(p->a, sizeof(*h));
 	struct vec headers = { 0 };
@@ -2233,7 +2321,7 @@ resolve_http(struct parser *p, struct pstep *ps, struct scope **chain,
 		return -1;
 	if (ps->body_kind == LT_BODY_FORM &&
 	    add_literal_header(p, &headers, "Content-Type",
-		"application/x-www-form-urlencoded"))
+	        "application/x-www-form-urlencoded"))
 		return -1;
 	h->headers = headers.v;
 	h->nheaders = headers.n;
@@ -2276,7 +2364,7 @@ copy_check(struct parser *p, struct pstep *ps, struct vec *checks,
 	*d = *c;
 	d->has_re = 0;
 	d->value_json = NULL;
-	ps->st.checks.v = checks->v;	/* attached now: freed on failure */
+	ps->st.checks.v = checks->v; /* attached now: freed on failure */
 	ps->st.checks.n = checks->n;
 	if (c->has_re) {
 		if (lt_check_regcomp(&d->re, c->re_src, 0, p->err) != 0)
@@ -2297,12 +2385,16 @@ resolve_step(struct parser *p, struct pstep *ps)
 	int n = 0, i;
 	size_t k;
 
-	for (s = ps->scope; s != NULL && n < (int)(sizeof(chain) /
-	    sizeof(chain[0])); s = s->parent)
-		n++;
-	i = n;
-	for (s = ps->scope; s != NULL && i > 0; s = s->parent)
-		chain[--i] = s;
+	/* the scopes from the step up, then reversed: root first */
+	for (s = ps->scope;
+	     s != NULL && n < (int)(sizeof(chain) / sizeof(chain[0]));
+	     s = s->parent)
+		chain[n++] = s;
+	for (i = 0; i < n / 2; i++) {
+		s = chain[i];
+		chain[i] = chain[n - 1 - i];
+		chain[n - 1 - i] = s;
+	}
 	for (i = 0; i < n; i++) {
 		const struct lt_check *cv = chain[i]->checks.v;
 		const char *const *tv = chain[i]->tags.v;
@@ -2347,8 +2439,8 @@ build_group(struct parser *p, struct pgroup *pg, struct lt_group *g)
 	g->kind = pg->kind;
 	g->ntasks = pg->tasks.n;
 	g->tasks = lt_arena_alloc(p->a, (g->ntasks + 1) * sizeof(*g->tasks));
-	g->cum_weight = lt_arena_alloc(p->a,
-	    (g->ntasks + 1) * sizeof(*g->cum_weight));
+	g->cum_weight =
+	    lt_arena_alloc(p->a, (g->ntasks + 1) * sizeof(*g->cum_weight));
 	if (g->tasks == NULL || g->cum_weight == NULL)
 		return oom(p);
 	for (i = 0; i < g->ntasks; i++) {
@@ -2391,8 +2483,8 @@ hook_steps(struct parser *p, const struct vec *v)
 }
 
 static int
-build_class(struct parser *p, struct pclass *pc, struct lt_class *c,
-    size_t index)
+build_class(
+    struct parser *p, struct pclass *pc, struct lt_class *c, size_t index)
 {
 	const struct lt_set *ts = p->top_sets.v, *cs = pc->sets.v;
 	size_t i;
@@ -2418,7 +2510,8 @@ build_class(struct parser *p, struct pclass *pc, struct lt_class *c,
 	c->non_stop = pc->on_stop.n;
 	if (pc->root.tasks.n == 0) {
 		p->line = pc->line;
-		return perr(p, 0, "expected tasks in user class '%s'", pc->name);
+		return perr(
+		    p, 0, "expected tasks in user class '%s'", pc->name);
 	}
 	if (build_group(p, &pc->root, &c->tasks))
 		return -1;
@@ -2539,6 +2632,8 @@ lt_scenario_parse_buf(const char *name, const char *text, size_t n,
 		oom(p);
 		goto out;
 	}
+	if (n >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		i = 3; /* a UTF-8 byte-order mark */
 	while (i < n) {
 		const char *nl = memchr(text + i, '\n', n - i);
 		size_t e = nl ? (size_t)(nl - text) : n;
@@ -2611,7 +2706,8 @@ run_generator(const char *path, struct lt_buf *b, struct lt_err *err)
 	pid_t pid;
 
 	if (pipe2(fds, O_CLOEXEC) != 0)
-		return lt_err_sys(err, LT_EXIT_RUNTIME, errno, "%s: pipe", path);
+		return lt_err_sys(
+		    err, LT_EXIT_RUNTIME, errno, "%s: pipe", path);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
@@ -2620,19 +2716,20 @@ run_generator(const char *path, struct lt_buf *b, struct lt_err *err)
 	close(fds[1]);
 	if (rc != 0) {
 		close(fds[0]);
-		return lt_err_sys(err, LT_EXIT_USAGE, rc, "%s: cannot run", path);
+		return lt_err_sys(
+		    err, LT_EXIT_USAGE, rc, "%s: cannot run", path);
 	}
 	if (read_all_fd(fds[0], b) != 0)
 		e = errno;
 	close(fds[0]);
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR)
-			return lt_err_sys(err, LT_EXIT_RUNTIME, errno,
-			    "%s: waitpid", path);
+			return lt_err_sys(
+			    err, LT_EXIT_RUNTIME, errno, "%s: waitpid", path);
 	}
 	if (e != 0)
-		return lt_err_sys(err, LT_EXIT_USAGE, e, "%s: reading its output",
-		    path);
+		return lt_err_sys(
+		    err, LT_EXIT_USAGE, e, "%s: reading its output", path);
 	if (WIFSIGNALED(status))
 		return lt_err_set(err, LT_EXIT_USAGE,
 		    "%s: scenario generator killed by signal %d", path,
@@ -2662,8 +2759,7 @@ read_path(const char *path, struct lt_buf *b, struct lt_err *err)
 }
 
 int
-lt_scenario_load(const char *path, struct lt_scenario **out,
-    struct lt_err *err)
+lt_scenario_load(const char *path, struct lt_scenario **out, struct lt_err *err)
 {
 	struct lt_buf b;
 	struct stat st;
@@ -2699,8 +2795,8 @@ lt_scenario_load(const char *path, struct lt_scenario **out,
 		    dir ? dir : ".", out, err);
 	if (rc == 0) {
 		/* basedir must outlive dir: keep it in the arena */
-		(*out)->env.basedir = lt_arena_strdup(&(*out)->arena,
-		    dir ? dir : ".");
+		(*out)->env.basedir =
+		    lt_arena_strdup(&(*out)->arena, dir ? dir : ".");
 	}
 	free(dir);
 	lt_buf_fini(&b);

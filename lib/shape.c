@@ -30,17 +30,17 @@ extern char **environ;
 struct lt_shape {
 	enum lt_shape_kind kind;
 	char *name;
-	int fd;			/* read end, or -1 */
-	int dummy_fd;		/* FIFO: our own writer, or -1 */
-	pid_t pid;		/* command, or 0 once reaped */
-	struct lt_buf part;	/* bytes of an unfinished line */
+	int fd;             /* read end, or -1 */
+	int dummy_fd;       /* FIFO: our own writer, or -1 */
+	pid_t pid;          /* command, or 0 once reaped */
+	struct lt_buf part; /* bytes of an unfinished line */
 	int line;
-	double last_at;		/* time of the last timed stage, or -1 */
-	struct lt_stage *q;	/* pending stages: q[head..n) */
+	double last_at;     /* time of the last timed stage, or -1 */
+	struct lt_stage *q; /* pending stages: q[head..n) */
 	size_t head, n, cap;
-	int eof;		/* no more bytes will come */
-	int ended;		/* an END stage was queued */
-	int done;		/* END handed out, or EOF with nothing left */
+	int eof;   /* no more bytes will come */
+	int ended; /* an END stage was queued */
+	int done;  /* END handed out, or EOF with nothing left */
 };
 
 /* --- one line ----------------------------------------------------------- */
@@ -58,8 +58,8 @@ field_is(const struct field *f, const char *s)
 }
 
 static int
-ferr(struct lt_err *err, const struct field *f, size_t eol_col,
-    const char *what)
+ferr(
+    struct lt_err *err, const struct field *f, size_t eol_col, const char *what)
 {
 	if (f == NULL)
 		return lt_err_set(err, LT_EXIT_USAGE,
@@ -108,8 +108,8 @@ is_end(const struct field *f)
 }
 
 int
-lt_shape_parse_line(const char *line, size_t n, struct lt_stage *st,
-    struct lt_err *err)
+lt_shape_parse_line(
+    const char *line, size_t n, struct lt_stage *st, struct lt_err *err)
 {
 	struct field f[SHAPE_MAX_FIELDS];
 	size_t i = 0, nf = 0, end = n;
@@ -162,9 +162,10 @@ lt_shape_parse_line(const char *line, size_t n, struct lt_stage *st,
 	}
 	st->kind = LT_STAGE_USERS;
 	if (users(a, &st->users))
-		return ferr(err, a, n + 1, t ? "a user count, 'rate' or 'end'"
-					     : "a user count, 'rate', 'end' or "
-					       "a time with 3 fields");
+		return ferr(err, a, n + 1,
+		    t ? "a user count, 'rate' or 'end'"
+		      : "a user count, 'rate', 'end' or "
+		        "a time with 3 fields");
 	if (b != NULL && num(b, &st->spawn_rate))
 		return ferr(err, b, n + 1, "a spawn rate (users/s)");
 	return 1;
@@ -238,7 +239,7 @@ take_line(struct lt_shape *sh, const char *p, size_t n, struct lt_err *err)
 
 	sh->line++;
 	if (sh->ended)
-		return 0;	/* lines after "end" are ignored */
+		return 0; /* lines after "end" are ignored */
 	r = lt_shape_parse_line(p, n, &st, err);
 	if (r < 0) {
 		lt_err_prefix(err, "%s:%d:", sh->name, sh->line);
@@ -251,8 +252,8 @@ take_line(struct lt_shape *sh, const char *p, size_t n, struct lt_err *err)
 		if (st.at_s < sh->last_at)
 			return lt_err_set(err, LT_EXIT_USAGE,
 			    "%s:%d:1: expected a time >= %g (the previous "
-			    "stage's), got %g", sh->name, sh->line, sh->last_at,
-			    st.at_s);
+			    "stage's), got %g",
+			    sh->name, sh->line, sh->last_at, st.at_s);
 		sh->last_at = st.at_s;
 	}
 	if (st.kind == LT_STAGE_END)
@@ -283,14 +284,15 @@ finish_eof(struct lt_shape *sh, struct lt_err *err)
 		st.line = sh->line;
 		sh->ended = 1;
 		if (enqueue(sh, &st))
-			return lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
+			return lt_err_set(
+			    err, LT_EXIT_RUNTIME, "out of memory");
 	}
 	return 0;
 }
 
 int
-lt_shape_feed(struct lt_shape *sh, const char *p, size_t n, int eof,
-    struct lt_err *err)
+lt_shape_feed(
+    struct lt_shape *sh, const char *p, size_t n, int eof, struct lt_err *err)
 {
 	size_t i = 0;
 
@@ -305,7 +307,7 @@ lt_shape_feed(struct lt_shape *sh, const char *p, size_t n, int eof,
 		if (nl == NULL)
 			break;
 		if (take_line(sh, sh->part.data ? sh->part.data : "",
-		    sh->part.len, err))
+		        sh->part.len, err))
 			return -1;
 		lt_buf_reset(&sh->part);
 		i = e + 1;
@@ -341,7 +343,7 @@ reap(struct lt_shape *sh, int sig)
 	if (sh->pid <= 0)
 		return;
 	if (sig != 0)
-		kill(-sh->pid, sig);	/* its process group: see above */
+		kill(-sh->pid, sig); /* its process group: see above */
 	while (waitpid(sh->pid, &status, 0) < 0 && errno == EINTR)
 		;
 	sh->pid = 0;
@@ -367,8 +369,8 @@ lt_shape_read(struct lt_shape *sh, struct lt_err *err)
 		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return 0;
 		if (r < 0)
-			return lt_err_sys(err, LT_EXIT_RUNTIME, errno, "%s",
-			    sh->name);
+			return lt_err_sys(
+			    err, LT_EXIT_RUNTIME, errno, "%s", sh->name);
 		break;
 	}
 	/* EOF: a command has exited (a FIFO never gets here) */

@@ -32,18 +32,18 @@
 #define LT_SHAPE_LINE_CAP 4096
 
 enum lt_stage_kind {
-	LT_STAGE_USERS,		/* users, spawn_rate */
-	LT_STAGE_RATE,		/* rate_rps */
-	LT_STAGE_END,		/* the run ends */
+	LT_STAGE_USERS, /* users, spawn_rate */
+	LT_STAGE_RATE,  /* rate_rps */
+	LT_STAGE_END,   /* the run ends */
 };
 
 struct lt_stage {
 	enum lt_stage_kind kind;
-	double at_s;		/* seconds after the start; < 0: on arrival */
+	double at_s; /* seconds after the start; < 0: on arrival */
 	unsigned long users;
-	double spawn_rate;	/* users/s; 0: not given (engine default) */
+	double spawn_rate; /* users/s; 0: not given (engine default) */
 	double rate_rps;
-	int line;		/* line number in the source */
+	int line; /* line number in the source */
 };
 
 /*
@@ -52,14 +52,14 @@ struct lt_stage {
  * "COL: expected ..., got '...'" (err->code LT_EXIT_USAGE).  st->line
  * is left for the caller.
  */
-int lt_shape_parse_line(const char *line, size_t n, struct lt_stage *st,
-    struct lt_err *err);
+int lt_shape_parse_line(
+    const char *line, size_t n, struct lt_stage *st, struct lt_err *err);
 
 enum lt_shape_kind {
 	LT_SHAPE_FILE,
 	LT_SHAPE_CMD,
 	LT_SHAPE_FIFO,
-	LT_SHAPE_BUF,		/* fed by the caller (lt_shape_feed) */
+	LT_SHAPE_BUF, /* fed by the caller (lt_shape_feed) */
 };
 
 struct lt_shape;
@@ -95,8 +95,8 @@ int lt_shape_read(struct lt_shape *sh, struct lt_err *err);
  * partial line waits for more).  eof: no more bytes will come; a partial
  * last line is parsed.  Returns 0 or -1 with err.
  */
-int lt_shape_feed(struct lt_shape *sh, const char *p, size_t n, int eof,
-    struct lt_err *err);
+int lt_shape_feed(
+    struct lt_shape *sh, const char *p, size_t n, int eof, struct lt_err *err);
 
 /*
  * Pops the next parsed stage into *st.  Returns 1, or 0 when none is

@@ -7,15 +7,18 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "tmpl.h"
 
 #define TMPL_MAX_WORDS 256
-#define DATA_FILE_CAP ((size_t)256 << 20)
+#define DATA_FILE_CAP  ((size_t)256 << 20)
 
 void
 lt_tmpl_env_init(struct lt_tmpl_env *env, struct lt_arena *arena)
@@ -52,7 +55,8 @@ lt_tmpl_env_var(struct lt_tmpl_env *env, const char *name, size_t n)
 	char *s;
 
 	for (i = 0; i < env->nvars; i++)
-		if (strlen(env->vars[i]) == n && memcmp(env->vars[i], name, n) == 0)
+		if (strlen(env->vars[i]) == n &&
+		    memcmp(env->vars[i], name, n) == 0)
 			return (long)i;
 	if (grow(env->arena, (void ***)&env->vars, env->nvars, &env->vars_cap))
 		return -1;
@@ -78,7 +82,7 @@ int
 lt_tmpl_env_add_data(struct lt_tmpl_env *env, struct lt_data *d)
 {
 	if (grow(env->arena, (void ***)&env->datas, env->ndatas,
-	    &env->datas_cap))
+	        &env->datas_cap))
 		return -1;
 	d->index = env->ndatas;
 	env->datas[env->ndatas++] = d;
@@ -116,7 +120,8 @@ csv_split(struct lt_arena *a, const char *s, size_t n, const char ***cells,
 		if (i < n && s[i] == '"') {
 			i++;
 			while (i < n) {
-				if (s[i] == '"' && i + 1 < n && s[i + 1] == '"') {
+				if (s[i] == '"' && i + 1 < n &&
+				    s[i + 1] == '"') {
 					out[o++] = '"';
 					i += 2;
 				} else if (s[i] == '"') {
@@ -138,7 +143,7 @@ csv_split(struct lt_arena *a, const char *s, size_t n, const char ***cells,
 		k++;
 		if (i >= n)
 			break;
-		i++;	/* the comma */
+		i++; /* the comma */
 	}
 	*cells = cv;
 	*lens = lv;
@@ -146,29 +151,44 @@ csv_split(struct lt_arena *a, const char *s, size_t n, const char ***cells,
 	return 0;
 }
 
+/*
+ * Reads a regular file whole.  Devices and FIFOs are refused: a data file
+ * named /dev/stdin or a FIFO would block the load, /dev/zero never end.
+ */
 static int
 read_file(const char *path, struct lt_buf *b, struct lt_err *err)
 {
-	FILE *f = fopen(path, "rb");
 	char tmp[65536];
-	size_t n;
+	struct stat st;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
-	if (f == NULL)
+	if (fd < 0)
 		return lt_err_sys(err, LT_EXIT_USAGE, errno, "%s", path);
-	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0) {
-		if (lt_buf_add(b, tmp, n) != 0) {
-			fclose(f);
-			return lt_err_set(err, LT_EXIT_USAGE,
-			    "%s: file too large", path);
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return lt_err_set(
+		    err, LT_EXIT_USAGE, "%s: not a regular file", path);
+	}
+	for (;;) {
+		n = read(fd, tmp, sizeof(tmp));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (lt_buf_add(b, tmp, (size_t)n) != 0) {
+			close(fd);
+			return lt_err_set(
+			    err, LT_EXIT_USAGE, "%s: file too large", path);
 		}
 	}
-	if (ferror(f)) {
+	if (n < 0) {
 		int e = errno;
 
-		fclose(f);
+		close(fd);
 		return lt_err_sys(err, LT_EXIT_USAGE, e, "%s", path);
 	}
-	fclose(f);
+	close(fd);
 	return 0;
 }
 
@@ -221,7 +241,7 @@ data_fill(struct lt_arena *a, struct lt_data *d, const char *p, size_t n)
 
 			first = 0;
 			if (csv_split(a, p + s, e - s, &d->columns, &lens,
-			    &d->ncolumns))
+			        &d->ncolumns))
 				return -1;
 			continue;
 		}
@@ -231,7 +251,7 @@ data_fill(struct lt_arena *a, struct lt_data *d, const char *p, size_t n)
 			return -1;
 		d->row_len[r] = e - s;
 		if (csv_split(a, p + s, e - s, &d->cells[r], &d->cell_len[r],
-		    &d->ncells[r]))
+		        &d->ncells[r]))
 			return -1;
 		r++;
 	}
@@ -239,8 +259,8 @@ data_fill(struct lt_arena *a, struct lt_data *d, const char *p, size_t n)
 }
 
 int
-lt_data_load(struct lt_arena *a, const char *name, const char *path,
-    int header, struct lt_data **out, struct lt_err *err)
+lt_data_load(struct lt_arena *a, const char *name, const char *path, int header,
+    struct lt_data **out, struct lt_err *err)
 {
 	struct lt_data *d;
 	struct lt_buf b;
@@ -255,7 +275,8 @@ lt_data_load(struct lt_arena *a, const char *name, const char *path,
 	if (lines < (header ? 2u : 1u)) {
 		lt_buf_fini(&b);
 		return lt_err_set(err, LT_EXIT_USAGE, "%s: %s", path,
-		    header ? "no rows after the header line" : "empty data file");
+		    header ? "no rows after the header line"
+		           : "empty data file");
 	}
 	d = lt_arena_alloc(a, sizeof(*d));
 	if (d == NULL)
@@ -263,7 +284,8 @@ lt_data_load(struct lt_arena *a, const char *name, const char *path,
 	d->name = lt_arena_strdup(a, name);
 	d->path = lt_arena_strdup(a, path);
 	d->header = header;
-	if (d->name == NULL || d->path == NULL || data_fill(a, d, b.data, b.len))
+	if (d->name == NULL || d->path == NULL ||
+	    data_fill(a, d, b.data, b.len))
 		goto nomem;
 	lt_buf_fini(&b);
 	*out = d;
@@ -404,8 +426,8 @@ parse_int(const char *s, size_t n, int64_t *out)
 static const char *
 wtext(struct compiler *c, const struct word *w)
 {
-	const char *s = lt_arena_strndup(c->env->arena, c->src + w->off,
-	    w->len > 60 ? 60 : w->len);
+	const char *s = lt_arena_strndup(
+	    c->env->arena, c->src + w->off, w->len > 60 ? 60 : w->len);
 
 	return s ? s : "?";
 }
@@ -418,11 +440,15 @@ compile_random(struct compiler *c, struct word *w, size_t nw)
 
 	if (nw != 3)
 		return cerr(c, w[0].off,
-		    "expected two integers after 'random', as in ${random 1 100}");
+		    "expected two integers after 'random', as in ${random 1 "
+		    "100}");
 	if (parse_int(c->src + w[1].off, w[1].len, &lo))
-		return cerr(c, w[1].off, "expected an integer after 'random', got '%s'", wtext(c, &w[1]));
+		return cerr(c, w[1].off,
+		    "expected an integer after 'random', got '%s'",
+		    wtext(c, &w[1]));
 	if (parse_int(c->src + w[2].off, w[2].len, &hi))
-		return cerr(c, w[2].off, "expected an integer after 'random %s', got '%s'",
+		return cerr(c, w[2].off,
+		    "expected an integer after 'random %s', got '%s'",
 		    wtext(c, &w[1]), wtext(c, &w[2]));
 	if (hi < lo)
 		return cerr(c, w[2].off,
@@ -450,13 +476,13 @@ compile_choice(struct compiler *c, struct word *w, size_t nw)
 		return nomem(c);
 	p->nwords = nw - 1;
 	p->words = lt_arena_alloc(c->env->arena, p->nwords * sizeof(*p->words));
-	p->word_len = lt_arena_alloc(c->env->arena,
-	    p->nwords * sizeof(*p->word_len));
+	p->word_len =
+	    lt_arena_alloc(c->env->arena, p->nwords * sizeof(*p->word_len));
 	if (p->words == NULL || p->word_len == NULL)
 		return nomem(c);
 	for (i = 1; i < nw; i++) {
-		p->words[i - 1] = lt_arena_strndup(c->env->arena,
-		    c->src + w[i].off, w[i].len);
+		p->words[i - 1] = lt_arena_strndup(
+		    c->env->arena, c->src + w[i].off, w[i].len);
 		if (p->words[i - 1] == NULL)
 			return nomem(c);
 		p->word_len[i - 1] = w[i].len;
@@ -472,7 +498,8 @@ compile_env(struct compiler *c, struct word *w, size_t nw)
 
 	if (nw != 2 || w[1].len >= sizeof(name))
 		return cerr(c, w[0].off,
-		    "expected one variable name after 'env', as in ${env HOME}");
+		    "expected one variable name after 'env', as in ${env "
+		    "HOME}");
 	memcpy(name, c->src + w[1].off, w[1].len);
 	name[w[1].len] = '\0';
 	v = c->env->getenv ? c->env->getenv(name) : getenv(name);
@@ -517,7 +544,8 @@ compile_data(struct compiler *c, struct word *w, size_t nw)
 
 	if (nw != 2 && nw != 3)
 		return cerr(c, w[0].off,
-		    "expected a data source and an optional column after 'data', "
+		    "expected a data source and an optional column after "
+		    "'data', "
 		    "as in ${data users.csv name}");
 	src = wtext(c, &w[1]);
 	by_name = nw == 3 && !is_number(c->src + w[2].off, w[2].len);
@@ -549,14 +577,16 @@ compile_data(struct compiler *c, struct word *w, size_t nw)
 		if (parse_int(c->src + w[2].off, w[2].len, &col) || col < 1 ||
 		    col > 100000)
 			return cerr(c, w[2].off,
-			    "expected a column number from 1, got '%s'", wtext(c, &w[2]));
+			    "expected a column number from 1, got '%s'",
+			    wtext(c, &w[2]));
 		p->column = (int)(col - 1);
 		return 0;
 	}
 	if (!d->header)
 		return cerr(c, w[2].off,
 		    "data source '%s' has no header line to name column '%s'; "
-		    "use a column number or declare it with 'data NAME FILE csv'",
+		    "use a column number or declare it with 'data NAME FILE "
+		    "csv'",
 		    src, wtext(c, &w[2]));
 	for (i = 0; i < d->ncolumns; i++) {
 		if (strlen(d->columns[i]) == w[2].len &&
@@ -577,9 +607,12 @@ compile_ref(struct compiler *c, struct word *w, size_t nw, size_t dollar)
 		const char *name;
 		enum lt_tmpl_part_kind kind;
 	} simple[] = {
-		{ "user", LT_TP_USER }, { "class", LT_TP_CLASS },
-		{ "seq", LT_TP_SEQ }, { "uuid", LT_TP_UUID },
-		{ "time", LT_TP_TIME }, { "ts_ms", LT_TP_TS_MS },
+		{ "user", LT_TP_USER },
+		{ "class", LT_TP_CLASS },
+		{ "seq", LT_TP_SEQ },
+		{ "uuid", LT_TP_UUID },
+		{ "time", LT_TP_TIME },
+		{ "ts_ms", LT_TP_TS_MS },
 	};
 	struct lt_tmpl_part *p;
 	size_t i;
@@ -591,8 +624,9 @@ compile_ref(struct compiler *c, struct word *w, size_t nw, size_t dollar)
 		if (!word_is(c, &w[0], simple[i].name))
 			continue;
 		if (nw != 1)
-			return cerr(c, w[1].off, "expected '}' after '%s', got '%s'",
-			    simple[i].name, wtext(c, &w[1]));
+			return cerr(c, w[1].off,
+			    "expected '}' after '%s', got '%s'", simple[i].name,
+			    wtext(c, &w[1]));
 		return add_part(c, simple[i].kind) ? 0 : nomem(c);
 	}
 	if (word_is(c, &w[0], "random"))
@@ -605,11 +639,14 @@ compile_ref(struct compiler *c, struct word *w, size_t nw, size_t dollar)
 		return compile_data(c, w, nw);
 	if (nw > 1)
 		return cerr(c, w[0].off,
-		    "expected a builtin (random, choice, uuid, env, data, user, "
-		    "class, seq, time, ts_ms), got '%s'", wtext(c, &w[0]));
+		    "expected a builtin (random, choice, uuid, env, data, "
+		    "user, "
+		    "class, seq, time, ts_ms), got '%s'",
+		    wtext(c, &w[0]));
 	if (!is_ident(c->src + w[0].off, w[0].len))
 		return cerr(c, w[0].off,
-		    "expected a variable name (letters, digits, _), got '%s'", wtext(c, &w[0]));
+		    "expected a variable name (letters, digits, _), got '%s'",
+		    wtext(c, &w[0]));
 	id = lt_tmpl_env_var(c->env, c->src + w[0].off, w[0].len);
 	if (id < 0)
 		return nomem(c);
@@ -622,8 +659,7 @@ compile_ref(struct compiler *c, struct word *w, size_t nw, size_t dollar)
 
 /* Splits src[from, to) into words at blanks. */
 static size_t
-split_words(const char *src, size_t from, size_t to, struct word *w,
-    size_t cap)
+split_words(const char *src, size_t from, size_t to, struct word *w, size_t cap)
 {
 	size_t i = from, nw = 0;
 
@@ -825,8 +861,8 @@ is_unreserved(unsigned char ch)
 }
 
 int
-lt_tmpl_encode(struct lt_buf *out, const char *p, size_t n,
-    enum lt_tmpl_enc enc)
+lt_tmpl_encode(
+    struct lt_buf *out, const char *p, size_t n, enum lt_tmpl_enc enc)
 {
 	size_t i, run = 0;
 
@@ -870,7 +906,9 @@ lt_tmpl_encode(struct lt_buf *out, const char *p, size_t n,
 				out->len += 2;
 			} else if (ch == '\n' || ch == '\t' || ch == '\r') {
 				d[0] = '\\';
-				d[1] = ch == '\n' ? 'n' : ch == '\t' ? 't' : 'r';
+				d[1] = ch == '\n' ? 'n'
+				    : ch == '\t'  ? 't'
+				                  : 'r';
 				out->len += 2;
 			} else if (ch < 0x20) {
 				memcpy(d, "\\u00", 4);
@@ -918,8 +956,8 @@ fmt_uuid(char *tmp, struct lt_rng *rng)
 		b[i] = (unsigned char)(x >> (i * 8));
 		b[i + 8] = (unsigned char)(y >> (i * 8));
 	}
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);	/* version 4 */
-	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);	/* RFC 4122 variant */
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
 	for (i = 0; i < 16; i++) {
 		if (i == 4 || i == 6 || i == 8 || i == 10)
 			tmp[k++] = '-';
@@ -958,8 +996,8 @@ expand_data(const struct lt_tmpl_part *p, struct lt_tmpl_ctx *ctx,
 		return lt_tmpl_encode(out, d->rows[r], d->row_len[r], enc);
 	if ((size_t)p->column >= d->ncells[r])
 		return 0;
-	return lt_tmpl_encode(out, d->cells[r][p->column],
-	    d->cell_len[r][p->column], enc);
+	return lt_tmpl_encode(
+	    out, d->cells[r][p->column], d->cell_len[r][p->column], enc);
 }
 
 static int
@@ -999,7 +1037,8 @@ expand_part(const struct lt_tmpl_part *p, struct lt_tmpl_ctx *ctx,
 	case LT_TP_DATA:
 		return expand_data(p, ctx, out, enc);
 	case LT_TP_TIME:
-		return lt_buf_add(out, tmp, fmt_i64(tmp, ctx->now_us / 1000000));
+		return lt_buf_add(
+		    out, tmp, fmt_i64(tmp, ctx->now_us / 1000000));
 	case LT_TP_TS_MS:
 		return lt_buf_add(out, tmp, fmt_i64(tmp, ctx->now_us / 1000));
 	}
@@ -1007,8 +1046,8 @@ expand_part(const struct lt_tmpl_part *p, struct lt_tmpl_ctx *ctx,
 }
 
 int
-lt_tmpl_expand(const struct lt_tmpl *t, struct lt_tmpl_ctx *ctx,
-    struct lt_buf *out)
+lt_tmpl_expand(
+    const struct lt_tmpl *t, struct lt_tmpl_ctx *ctx, struct lt_buf *out)
 {
 	size_t i;
 
@@ -1017,5 +1056,22 @@ lt_tmpl_expand(const struct lt_tmpl *t, struct lt_tmpl_ctx *ctx,
 	for (i = 0; i < t->nparts; i++)
 		if (expand_part(&t->parts[i], ctx, out, t->enc) != 0)
 			return -1;
+	return 0;
+}
+
+int
+lt_tmpl_missing_reason(const struct lt_tmpl_ctx *ctx, struct lt_buf *reason)
+{
+	const char *name = "?";
+
+	if (ctx->missing == 0)
+		return -1;
+	if (ctx->var_names != NULL)
+		name = ctx->var_names[ctx->missing_var];
+	lt_buf_reset(reason);
+	lt_buf_printf(reason, "check: variable %s is not set", name);
+	if (ctx->missing > 1)
+		lt_buf_printf(reason, " (and %u more)", ctx->missing - 1);
+	lt_buf_cstr(reason);
 	return 0;
 }

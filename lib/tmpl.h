@@ -44,22 +44,22 @@
 
 /* How substituted (non-literal) text is encoded into the output. */
 enum lt_tmpl_enc {
-	LT_ENC_NONE = 0,	/* as is (URL paths, inline bodies) */
-	LT_ENC_URL,		/* percent-encoded (query values, form bodies) */
-	LT_ENC_JSON,		/* JSON string escaped (json bodies) */
-	LT_ENC_HEADER,		/* CR and LF removed (header values) */
+	LT_ENC_NONE = 0, /* as is (URL paths, inline bodies) */
+	LT_ENC_URL,      /* percent-encoded (query values, form bodies) */
+	LT_ENC_JSON,     /* JSON string escaped (json bodies) */
+	LT_ENC_HEADER,   /* CR and LF removed (header values) */
 };
 
 enum lt_tmpl_part_kind {
-	LT_TP_LIT,		/* text, len */
-	LT_TP_VAR,		/* var: index into the variable table */
+	LT_TP_LIT, /* text, len */
+	LT_TP_VAR, /* var: index into the variable table */
 	LT_TP_USER,
 	LT_TP_CLASS,
 	LT_TP_SEQ,
-	LT_TP_RANDOM,		/* lo, hi */
-	LT_TP_CHOICE,		/* words, nwords */
+	LT_TP_RANDOM, /* lo, hi */
+	LT_TP_CHOICE, /* words, nwords */
 	LT_TP_UUID,
-	LT_TP_DATA,		/* data, column (-1: whole line) */
+	LT_TP_DATA, /* data, column (-1: whole line) */
 	LT_TP_TIME,
 	LT_TP_TS_MS,
 };
@@ -70,41 +70,41 @@ enum lt_tmpl_part_kind {
  * at the end, like a circular Gatling feeder.
  */
 struct lt_data {
-	const char *name;	/* as declared, or the file name */
-	const char *path;	/* resolved path */
-	int header;		/* first line named the columns (not a row) */
-	const char **columns;	/* column names when header */
+	const char *name;     /* as declared, or the file name */
+	const char *path;     /* resolved path */
+	int header;           /* first line named the columns (not a row) */
+	const char **columns; /* column names when header */
 	size_t ncolumns;
-	const char **rows;	/* each row as read, without the newline */
+	const char **rows; /* each row as read, without the newline */
 	size_t *row_len;
-	size_t nrows;		/* >= 1 */
-	const char ***cells;	/* cells[row][col]: CSV-split, unquoted */
+	size_t nrows;        /* >= 1 */
+	const char ***cells; /* cells[row][col]: CSV-split, unquoted */
 	size_t **cell_len;
-	size_t *ncells;		/* cells in each row */
-	size_t index;		/* position in the scenario's data table */
-	uint64_t next;		/* shared counter: atomic fetch-and-add */
+	size_t *ncells; /* cells in each row */
+	size_t index;   /* position in the scenario's data table */
+	uint64_t next;  /* shared counter: atomic fetch-and-add */
 };
 
 struct lt_tmpl_part {
 	enum lt_tmpl_part_kind kind;
-	const char *text;	/* LT_TP_LIT */
+	const char *text; /* LT_TP_LIT */
 	size_t len;
-	size_t var;		/* LT_TP_VAR */
-	int64_t lo, hi;		/* LT_TP_RANDOM */
-	const char **words;	/* LT_TP_CHOICE */
+	size_t var;         /* LT_TP_VAR */
+	int64_t lo, hi;     /* LT_TP_RANDOM */
+	const char **words; /* LT_TP_CHOICE */
 	size_t *word_len;
 	size_t nwords;
-	struct lt_data *data;	/* LT_TP_DATA */
-	int column;		/* LT_TP_DATA: 0-based, -1 for the whole row */
+	struct lt_data *data; /* LT_TP_DATA */
+	int column;           /* LT_TP_DATA: 0-based, -1 for the whole row */
 };
 
 struct lt_tmpl {
-	const char *src;	/* the source text, as written */
+	const char *src; /* the source text, as written */
 	enum lt_tmpl_enc enc;
 	struct lt_tmpl_part *parts;
 	size_t nparts;
-	int literal;		/* only literal text: see lt_tmpl_literal */
-	const char *lit;	/* when literal: the whole text, NUL-terminated */
+	int literal;     /* only literal text: see lt_tmpl_literal */
+	const char *lit; /* when literal: the whole text, NUL-terminated */
 	size_t lit_len;
 };
 
@@ -116,11 +116,11 @@ struct lt_tmpl {
  */
 struct lt_tmpl_env {
 	struct lt_arena *arena;
-	const char **vars;	/* variable names, index = variable id */
+	const char **vars; /* variable names, index = variable id */
 	size_t nvars, vars_cap;
-	struct lt_data **datas;	/* data sources, index = lt_data.index */
+	struct lt_data **datas; /* data sources, index = lt_data.index */
 	size_t ndatas, datas_cap;
-	const char *basedir;	/* relative data file paths start here */
+	const char *basedir; /* relative data file paths start here */
 	/* ${env NAME} lookup; NULL means getenv(3) */
 	const char *(*getenv)(const char *name);
 };
@@ -164,11 +164,11 @@ int lt_data_load(struct lt_arena *a, const char *name, const char *path,
  * first few iterations setting one does not allocate.
  */
 struct lt_vars {
-	struct lt_buf *val;	/* nvars values */
-	unsigned char *set;	/* nvars flags: value has been set */
+	struct lt_buf *val; /* nvars values */
+	unsigned char *set; /* nvars flags: value has been set */
 	size_t nvars;
-	size_t *row;		/* ndatas: the row drawn this iteration */
-	uint64_t *row_seq;	/* ndatas: seq + 1 of the draw, 0 = none */
+	size_t *row;       /* ndatas: the row drawn this iteration */
+	uint64_t *row_seq; /* ndatas: seq + 1 of the draw, 0 = none */
 	size_t ndatas;
 };
 
@@ -189,16 +189,16 @@ void lt_vars_clear(struct lt_vars *v);
 
 /* Everything an expansion may read; filled by the engine per user. */
 struct lt_tmpl_ctx {
-	uint64_t user;		/* ${user} */
-	const char *class_name;	/* ${class} */
-	uint64_t seq;		/* ${seq}: the user's iteration counter */
-	int64_t now_us;		/* ${time}, ${ts_ms}: CLOCK_REALTIME, in us */
+	uint64_t user;          /* ${user} */
+	const char *class_name; /* ${class} */
+	uint64_t seq;           /* ${seq}: the user's iteration counter */
+	int64_t now_us;         /* ${time}, ${ts_ms}: CLOCK_REALTIME, in us */
 	struct lt_vars *vars;
 	struct lt_rng *rng;
-	const char *const *var_names;	/* for messages: the name table */
+	const char *const *var_names; /* for messages: the name table */
 	/* out: unset variables met since the caller last zeroed it */
 	unsigned missing;
-	size_t missing_var;	/* the first unset variable's index */
+	size_t missing_var; /* the first unset variable's index */
 };
 
 /*
@@ -207,14 +207,25 @@ struct lt_tmpl_ctx {
  * ctx->missing.  Runs on the user's loop thread; does not allocate once
  * out has grown.
  */
-int lt_tmpl_expand(const struct lt_tmpl *t, struct lt_tmpl_ctx *ctx,
-    struct lt_buf *out);
+int lt_tmpl_expand(
+    const struct lt_tmpl *t, struct lt_tmpl_ctx *ctx, struct lt_buf *out);
+
+/*
+ * Writes the reason to fail a request whose templates met unset
+ * variables (ctx->missing > 0) into reason (reset first):
+ * "check: variable token is not set" (plus " (and N more)").  Returns 0,
+ * or -1 when ctx->missing is 0.  The engine decides whether an unset
+ * variable fails the request; lt-run does, so a login that failed does
+ * not go unnoticed in the requests that needed its token.
+ */
+int lt_tmpl_missing_reason(
+    const struct lt_tmpl_ctx *ctx, struct lt_buf *reason);
 
 /*
  * Appends the n bytes at p to out encoded per enc (the helper expansion
  * uses; also for the engine's own encoding needs).  Returns 0 or -1.
  */
-int lt_tmpl_encode(struct lt_buf *out, const char *p, size_t n,
-    enum lt_tmpl_enc enc);
+int lt_tmpl_encode(
+    struct lt_buf *out, const char *p, size_t n, enum lt_tmpl_enc enc);
 
 #endif

@@ -316,6 +316,24 @@ else
 	skip "--host ::1 serves on [::1]" "no IPv6 loopback"
 fi
 
+# ---- other servers: SIGINT, -q, a taken port ---------------------------
+if start_extra sigint; then
+	curl -s "$EXTRA_URL/ok" "$EXTRA_URL/items/1" "$EXTRA_URL/ok" >/dev/null
+	kill -INT "$EXTRA_PID"
+	wait "$EXTRA_PID"
+	check_eq "SIGINT: exit status 0" "$?" 0
+	check_eq "SIGINT: the counts are printed" "$(cat "$TMP/sigint.out")" \
+	    '{"total":3,"paths":{"/items/1":1,"/ok":2}}'
+	check_eq "-q prints nothing on stderr" "$(cat "$TMP/sigint.err")" ""
+else
+	not_ok "a server for SIGINT starts"
+fi
+"$LT_TARGET" -q -p "$TARGET_PORT" >/dev/null 2>"$TMP/taken.err"
+check_eq "a taken port is a runtime error (exit 3)" "$?" 3
+check "... reported once with the address" \
+    grep -qx "lt-target: 127.0.0.1 port $TARGET_PORT: Address already in use" \
+    "$TMP/taken.err"
+
 # ---- counts -----------------------------------------------------------
 sent /counts
 live=$(curl -s "$U/counts")

@@ -588,6 +588,10 @@ after_flush(struct tg_conn *c, int high)
 		return -1;
 	}
 	if (c->stall) {
+		if (c->eof) {
+			conn_close(c);
+			return -1;
+		}
 		c->in.len = 0;
 		c->in_off = 0;
 		return 0;

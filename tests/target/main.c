@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -301,6 +302,18 @@ serve(struct tg_server *s, const struct opts *o, struct lt_err *err)
 	return report(s, o, err);
 }
 
+/* Load tests open many connections: take all the descriptors allowed. */
+static void
+raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -312,6 +325,7 @@ main(int argc, char **argv)
 	if (parse_opts(argc, argv, &o) != 0)
 		return LT_EXIT_USAGE;
 	signal(SIGPIPE, SIG_IGN);
+	raise_fd_limit();
 	lt_err_clear(&err);
 	memset(&s, 0, sizeof(s));
 	s.lfd = -1;
