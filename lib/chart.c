@@ -32,17 +32,17 @@ const char *const lt_chart_title[LT_CHART_N] = {
 #define C_GREY   "#7f7f7f"
 
 static int
-preamble(struct lt_buf *b, int kind, int height)
+preamble(struct lt_buf *b, int kind, int width, int height)
 {
 	int rc = lt_buf_printf(b,
-	    "set terminal svg dynamic noenhanced size 640,%d "
+	    "set terminal svg dynamic noenhanced size %d,%d "
 	    "font \"sans,11\" background \"#ffffff\"\n"
 	    "set output\nset encoding utf8\n"
 	    "set border 3 lc rgb \"#444444\"\nset tics nomirror\n"
 	    "set grid lc rgb \"#dddddd\"\n"
 	    "set key top left box lc rgb \"#cccccc\"\n"
 	    "set datafile missing \"?\"\n",
-	    height);
+	    width, height);
 
 	(void)kind; /* the title is the figure's caption and SVG <title> */
 	return rc;
@@ -119,7 +119,7 @@ timeline_chart(struct lt_buf *b, int kind, const struct lt_report *r,
 	int rc = 0;
 	int has_base = base != NULL && base->n_secs > 0;
 
-	rc |= preamble(b, kind, 300);
+	rc |= preamble(b, kind, 640, 300);
 	rc |= timeline_block(b, "new", r);
 	if (has_base)
 		rc |= timeline_block(b, "old", base);
@@ -218,7 +218,7 @@ dist_chart(
 {
 	const struct lt_rep_ep *t = &r->total;
 	int has_base = base != NULL && base->total.requests > 0;
-	int rc = preamble(b, LT_CHART_DIST, 300);
+	int rc = preamble(b, LT_CHART_DIST, 640, 300);
 
 	rc |= dist_block(b, "raw", t->hist, t->pct_ms, t->requests);
 	if (t->has_co)
@@ -301,7 +301,7 @@ static int
 endpoints_chart(struct lt_buf *b, const struct lt_report *r)
 {
 	size_t i;
-	int rc = preamble(b, LT_CHART_ENDPOINTS, 340);
+	int rc = preamble(b, LT_CHART_ENDPOINTS, 1000, 380);
 	int64_t floor_req = top_floor(r);
 	int shown = 0;
 	double lo = 0, hi = 0;
@@ -343,8 +343,8 @@ endpoints_chart(struct lt_buf *b, const struct lt_report *r)
 	    "set style histogram clustered gap 1\n"
 	    "set style fill solid 0.85 border -1\n"
 	    "set boxwidth 0.9\nset ylabel \"ms\"\n"
-	    "set xtics rotate by -25 left\nset grid noxtics\nset bmargin "
-	    "6\nset rmargin 6\n"
+	    "set xtics rotate by -25 left\nset grid noxtics\n"
+	    "set bmargin 9\nset rmargin 10\n"
 	    "set key outside top center horizontal\n"
 	    "plot $ep using 2:xtic(1) lc rgb \"" C_BLUE "\" title \"p50\", "
 	    "'' using 3 lc rgb \"" C_ORANGE "\" title \"p95\", "
