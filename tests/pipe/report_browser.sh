@@ -62,5 +62,10 @@ run_chrome /dev/null "$TMP/shot.log" --hide-scrollbars \
 check_eq "screenshot taken" "$?" 0
 size=$(stat -c %s "$TMP/shot.png" 2>/dev/null || echo 0)
 check "screenshot is not blank (${size} bytes)" test "$size" -gt 20000
+# Print (the @media print style sheet) to PDF.
+run_chrome /dev/null "$TMP/pdf.log" --print-to-pdf="$TMP/r.pdf" \
+    "file://$TMP/rep/index.html"
+check_eq "print to PDF: exit 0" "$?" 0
+check "print to PDF: a PDF was written" sh -c "head -c 5 '$TMP/r.pdf' | grep -q '%PDF-'"
 [ -n "${LT_SHOT:-}" ] && cp "$TMP/shot.png" "$LT_SHOT"
 done_testing
