@@ -15,13 +15,14 @@
 #define MAX_POINTS 1500
 
 const char *const lt_chart_id[LT_CHART_N] = { "rps", "users", "latency", "dist",
-	"endpoints" };
+	"endpoints", "eptime" };
 const char *const lt_chart_title[LT_CHART_N] = {
 	"Requests and failures per second",
 	"Users over time",
 	"Response time percentiles over time",
 	"Response time percentile distribution",
 	"Response time percentiles per endpoint",
+	"p95 response time per endpoint over time",
 };
 
 #define C_BLUE   "#1f77b4"
@@ -275,16 +276,16 @@ cmp_desc(const void *a, const void *b)
 }
 
 /*
- * The request count of the MAX_BARS-th busiest endpoint: endpoints with
- * fewer requests are left out of the chart (ties may keep a few more out).
+ * The request count of the max-th busiest endpoint: endpoints with fewer
+ * requests are left out of a chart (ties may keep a few more out).
  */
 static int64_t
-top_floor(const struct lt_report *r)
+top_floor_n(const struct lt_report *r, size_t max)
 {
 	int64_t *n, f;
 	size_t i;
 
-	if (r->n_eps <= MAX_BARS)
+	if (r->n_eps <= max)
 		return 0;
 	n = malloc(r->n_eps * sizeof(*n));
 	if (n == NULL)
@@ -292,7 +293,7 @@ top_floor(const struct lt_report *r)
 	for (i = 0; i < r->n_eps; i++)
 		n[i] = r->eps[i].requests;
 	qsort(n, r->n_eps, sizeof(*n), cmp_desc);
-	f = n[MAX_BARS - 1];
+	f = n[max - 1];
 	free(n);
 	return f;
 }
@@ -302,7 +303,7 @@ endpoints_chart(struct lt_buf *b, const struct lt_report *r)
 {
 	size_t i;
 	int rc = preamble(b, LT_CHART_ENDPOINTS, 1000, 380);
-	int64_t floor_req = top_floor(r);
+	int64_t floor_req = top_floor_n(r, MAX_BARS);
 	int shown = 0;
 	double lo = 0, hi = 0;
 
@@ -344,12 +345,101 @@ endpoints_chart(struct lt_buf *b, const struct lt_report *r)
 	    "set style fill solid 0.85 border -1\n"
 	    "set boxwidth 0.9\nset ylabel \"ms\"\n"
 	    "set xtics rotate by -25 left\nset grid noxtics\n"
-	    "set bmargin 9\nset rmargin 10\n"
+	    "set bmargin 6\nset rmargin 10\n"
 	    "set key outside top center horizontal\n"
 	    "plot $ep using 2:xtic(1) lc rgb \"" C_BLUE "\" title \"p50\", "
 	    "'' using 3 lc rgb \"" C_ORANGE "\" title \"p95\", "
 	    "'' using 4 lc rgb \"" C_RED "\" title \"p99\"\n");
 	return rc;
+}
+
+/* The per-endpoint timeline chart draws at most this many endpoints. */
+#define MAX_LINES 8
+
+static const char *const line_color[MAX_LINES] = { C_BLUE, C_ORANGE, C_GREEN,
+	C_RED, C_PURPLE, "#8c564b", "#e377c2", "#17becf" };
+
+/* The p95 of endpoint e in second s, or -1 when it had no request. */
+static double
+sec_ep_p95(const struct lt_rep_sec *s, const struct lt_rep_ep *e)
+{
+	size_t i;
+
+	if (s->src == NULL)
+		return -1;
+	for (i = 0; i < s->src->n_eps; i++) {
+		const struct lt_doc_sec_ep *x = &s->src->eps[i];
+
+		if (x->requests > 0 && strcmp(x->method, e->method) == 0 &&
+		    strcmp(x->name, e->name) == 0)
+			return (double)x->p95_us / 1000.0;
+	}
+	return -1;
+}
+
+/* One "x p95" datablock: the worst p95 of each window of step seconds. */
+static int
+eptime_block(struct lt_buf *b, int k, const struct lt_report *r,
+    const struct lt_rep_ep *e, int64_t step)
+{
+	int64_t t0 = r->secs[0].t;
+	size_t i = 0;
+	int rc = lt_buf_printf(b, "$e%d << EOD\n", k);
+
+	while (i < r->n_secs) {
+		int64_t w = (r->secs[i].t - t0) / step;
+		double worst = -1;
+
+		for (; i < r->n_secs && (r->secs[i].t - t0) / step == w; i++) {
+			double v = sec_ep_p95(&r->secs[i], e);
+
+			if (v > worst)
+				worst = v;
+		}
+		if (worst >= 0)
+			rc |= lt_buf_printf(
+			    b, "%lld %.3f\n", (long long)(w * step), worst);
+	}
+	return rc | lt_buf_adds(b, "EOD\n");
+}
+
+static int
+eptime_chart(struct lt_buf *b, const struct lt_report *r)
+{
+	int64_t t0 = r->secs[0].t, t1 = r->secs[r->n_secs - 1].t, step;
+	int64_t floor_req = top_floor_n(r, MAX_LINES);
+	const struct lt_rep_ep *shown[MAX_LINES];
+	int n = 0, k, rc = preamble(b, LT_CHART_EPTIME, 1000, 340);
+	size_t i;
+
+	step = (t1 - t0 + 1 + MAX_POINTS - 1) / MAX_POINTS;
+	if (step < 1)
+		step = 1;
+	for (i = 0; i < r->n_eps && n < MAX_LINES; i++)
+		if (r->eps[i].requests > 0 && r->eps[i].requests >= floor_req)
+			shown[n++] = &r->eps[i];
+	for (k = 0; k < n; k++)
+		rc |= eptime_block(b, k, r, shown[k], step);
+	rc |= lt_buf_adds(b,
+	    "set xlabel \"seconds since start\"\n"
+	    "set ylabel \"ms\"\nset logscale y\n"
+	    "set key outside right top vertical\nplot ");
+	for (k = 0; k < n; k++) {
+		char label[300];
+		char *q;
+
+		snprintf(label, sizeof(label), "%s %s", shown[k]->method,
+		    shown[k]->name);
+		shorten(label, LABEL_MAX);
+		for (q = label; *q != '\0'; q++)
+			if (*q == '"' || *q == '\\' || *q == '\n')
+				*q = '\'';
+		rc |= lt_buf_printf(b,
+		    "%s$e%d using 1:2 with linespoints pt 7 "
+		    "ps 0.4 lw 2 lc rgb \"%s\" title \"%s\"",
+		    k ? ", " : "", k, line_color[k], label);
+	}
+	return rc | lt_buf_adds(b, "\n");
 }
 
 int
@@ -370,6 +460,11 @@ lt_chart_script(struct lt_buf *gp, int kind, const struct lt_report *r,
 		if (r->total.requests == 0)
 			return 1;
 		rc = dist_chart(gp, r, base);
+		break;
+	case LT_CHART_EPTIME:
+		if (!r->has_sec_eps || r->n_secs == 0 || r->n_eps == 0)
+			return 1;
+		rc = eptime_chart(gp, r);
 		break;
 	default:
 		if (r->n_eps == 0 || r->total.requests == 0)

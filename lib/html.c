@@ -28,7 +28,7 @@ static const char css[] =
     "figure.chart{margin:0;border:1px solid var(--bd);border-radius:6px;"
     "padding:.4rem;background:#fff}\n"
     "figure.chart svg{display:block;width:100%;height:auto}\n"
-    "#chart-endpoints{grid-column:1/-1}\n"
+    "#chart-endpoints,#chart-eptime{grid-column:1/-1}\n"
     "figcaption{font-size:.85rem;color:var(--mut);text-align:center}\n"
     ".tw{overflow-x:auto;margin:.5rem 0 1rem}\n"
     "table{border-collapse:collapse;font-size:.88rem;"

@@ -69,6 +69,7 @@ enum lt_chart_kind {
 	LT_CHART_LATENCY,
 	LT_CHART_DIST,
 	LT_CHART_ENDPOINTS,
+	LT_CHART_EPTIME, /* only with per-endpoint timelines */
 	LT_CHART_N
 };
 

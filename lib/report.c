@@ -87,6 +87,7 @@ conv_sec(struct lt_rep_sec *s, const struct lt_doc_sec *d)
 	s->co_p50_ms = ms(d->co_p50_us);
 	s->co_p99_ms = ms(d->co_p99_us);
 	s->hist = &d->hist;
+	s->src = d;
 }
 
 /* Renders a JSON option value as short text (strings unquoted). */
@@ -179,6 +180,7 @@ convert(struct lt_report *r)
 	for (i = 0; r->secs != NULL && i < d->n_timeline; i++, r->n_secs++) {
 		conv_sec(&r->secs[i], &d->timeline[i]);
 		r->has_co |= r->secs[i].has_co;
+		r->has_sec_eps |= d->timeline[i].has_eps;
 	}
 	r->fails = arr(d->n_failures, sizeof(*r->fails), &oom);
 	for (i = 0; r->fails != NULL && i < d->n_failures; i++, r->n_fails++) {

@@ -56,7 +56,8 @@ struct lt_rep_sec {
 	double p50_ms, p95_ms, p99_ms, mean_ms;
 	int has_co;
 	double co_p50_ms, co_p99_ms;
-	const struct lt_shist *hist; /* sig 2 */
+	const struct lt_shist *hist;  /* sig 2 */
+	const struct lt_doc_sec *src; /* per-endpoint series, if any */
 };
 
 struct lt_rep_fail {
@@ -93,7 +94,8 @@ struct lt_report {
 	struct lt_rep_fail *fails;
 	size_t n_thrs;
 	struct lt_rep_thr *thrs;
-	int has_co; /* any endpoint or second has CO data */
+	int has_co;      /* any endpoint or second has CO data */
+	int has_sec_eps; /* the timeline has per-endpoint series */
 };
 
 /*

@@ -33,6 +33,19 @@ else
 	echo "$out" | sed 's/^/#   /'
 fi
 
+# Per-endpoint timelines (lt-agg --timeline-endpoints): a sixth chart.
+lt-agg --timeline-endpoints <"$data/demo-events.ndjson" |
+    lt-report -o "$TMP/te" 2>"$TMP/err"
+check_eq "timeline endpoints: exit 0" "$?" 0
+if out=$(hc "$TMP/te/index.html" --charts 6 2>&1); then
+	ok "timeline endpoints: six charts ($out)"
+else
+	not_ok "timeline endpoints: six charts"
+	echo "$out" | sed 's/^/#   /'
+fi
+check "timeline endpoints: the per-endpoint p95 chart" grep -q \
+    '<figure class="chart" id="chart-eptime">' "$TMP/te/index.html"
+
 # An open-model run from lt-agg's generator: CO-corrected latency and
 # dropped iterations reach the report.
 awk -v n=3000 -v seed=1 -v eps=4 -v rate=200 -v wait=1 -v users=1 \

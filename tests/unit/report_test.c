@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chart.h"
 #include "compare.h"
 #include "hist.h"
 #include "csv.h"
@@ -209,9 +210,20 @@ test_compare(void)
 	lt_compare_fini(&c);
 }
 
+static void
+test_charts(void)
+{
+	int k, named = 1;
+
+	for (k = 0; k < LT_CHART_N; k++)
+		named &= lt_chart_id[k] != NULL && lt_chart_title[k] != NULL;
+	TAP_OK(named, "every chart kind has an id and a title");
+}
+
 int
 main(void)
 {
+	test_charts();
 	test_csv_format();
 	test_pct();
 	test_splice();
