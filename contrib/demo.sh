@@ -73,7 +73,8 @@ rm -f "$out/.status"
 { "$bin/lt-run" -q -f "$scenario" --shape "$shape" -H "$url" \
     -t "$max_time" || echo "lt-run $?" >>"$out/.status"; } |
     tee "$out/events.ndjson" |
-    { "$bin/lt-agg" || echo "lt-agg $?" >>"$out/.status"; } |
+    { "$bin/lt-agg" --timeline-endpoints ||
+      echo "lt-agg $?" >>"$out/.status"; } |
     tee "$out/aggregate.json" |
     { "$bin/lt-report" -o "$out" --title "lt demo report" ||
       echo "lt-report $?" >>"$out/.status"; }

@@ -302,7 +302,7 @@ static int
 endpoints_chart(struct lt_buf *b, const struct lt_report *r)
 {
 	size_t i;
-	int rc = preamble(b, LT_CHART_ENDPOINTS, 1000, 380);
+	int rc = preamble(b, LT_CHART_ENDPOINTS, 1000, 360);
 	int64_t floor_req = top_floor_n(r, MAX_BARS);
 	int shown = 0;
 	double lo = 0, hi = 0;
@@ -345,7 +345,7 @@ endpoints_chart(struct lt_buf *b, const struct lt_report *r)
 	    "set style fill solid 0.85 border -1\n"
 	    "set boxwidth 0.9\nset ylabel \"ms\"\n"
 	    "set xtics rotate by -25 left\nset grid noxtics\n"
-	    "set bmargin 6\nset rmargin 10\n"
+	    "set bmargin 7\nset rmargin 10\n"
 	    "set key outside top center horizontal\n"
 	    "plot $ep using 2:xtic(1) lc rgb \"" C_BLUE "\" title \"p50\", "
 	    "'' using 3 lc rgb \"" C_ORANGE "\" title \"p95\", "
