@@ -122,6 +122,7 @@ timeline_chart(struct lt_buf *b, int kind, const struct lt_report *r,
 
 	rc |= preamble(b, kind, 640, 300);
 	rc |= timeline_block(b, "new", r);
+	has_base = has_base && lt_report_timeline_ok(base);
 	if (has_base)
 		rc |= timeline_block(b, "old", base);
 	rc |= lt_buf_adds(b,
@@ -452,7 +453,7 @@ lt_chart_script(struct lt_buf *gp, int kind, const struct lt_report *r,
 	case LT_CHART_RPS:
 	case LT_CHART_USERS:
 	case LT_CHART_LATENCY:
-		if (r->n_secs == 0)
+		if (!lt_report_timeline_ok(r))
 			return 1;
 		rc = timeline_chart(gp, kind, r, base);
 		break;
@@ -462,7 +463,8 @@ lt_chart_script(struct lt_buf *gp, int kind, const struct lt_report *r,
 		rc = dist_chart(gp, r, base);
 		break;
 	case LT_CHART_EPTIME:
-		if (!r->has_sec_eps || r->n_secs == 0 || r->n_eps == 0)
+		if (!r->has_sec_eps || !lt_report_timeline_ok(r) ||
+		    r->n_eps == 0)
 			return 1;
 		rc = eptime_chart(gp, r);
 		break;

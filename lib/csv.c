@@ -220,20 +220,33 @@ lt_csv_history(struct lt_buf *b, const struct lt_report *r)
 	struct cum c;
 	size_t i = 0;
 	int64_t t, last;
-	int rc = lt_buf_adds(b, history_header);
+	int gaps, rc = lt_buf_adds(b, history_header);
 
 	if (r->n_secs == 0)
 		return rc;
 	memset(&c, 0, sizeof(c));
 	if (lt_hist_init(&c.h, 2) != 0)
 		return -1;
+	/*
+	 * Locust writes a row every second: gaps in the timeline are filled,
+	 * up to HISTORY_MAX_ROWS, when the timeline is sane; otherwise only
+	 * the seconds it has are written.
+	 */
+	gaps = lt_report_timeline_ok(r);
 	t = r->secs[0].t;
 	last = r->secs[r->n_secs - 1].t;
-	if (last - t > HISTORY_MAX_ROWS)
+	if (gaps && last - t > HISTORY_MAX_ROWS)
 		last = t + HISTORY_MAX_ROWS;
-	for (; t <= last && rc == 0; t++) {
+	for (; rc == 0; t++) {
 		const struct lt_rep_sec *s = NULL;
 
+		if (!gaps) {
+			if (i == r->n_secs)
+				break;
+			t = r->secs[i].t;
+		} else if (t > last) {
+			break;
+		}
 		if (i < r->n_secs && r->secs[i].t == t) {
 			s = &r->secs[i++];
 			lt_shist_add_to(s->hist, &c.h);

@@ -204,6 +204,18 @@ convert(struct lt_report *r)
 	return oom ? -1 : 0;
 }
 
+/* Converts a loaded doc; frees r and returns NULL on failure. */
+static struct lt_report *
+finish(struct lt_report *r, struct lt_err *err)
+{
+	if (convert(r) != 0) {
+		lt_report_free(r);
+		lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
+		return NULL;
+	}
+	return r;
+}
+
 struct lt_report *
 lt_report_load(const char *path, struct lt_err *err)
 {
@@ -217,12 +229,37 @@ lt_report_load(const char *path, struct lt_err *err)
 		free(r);
 		return NULL;
 	}
-	if (convert(r) != 0) {
-		lt_report_free(r);
+	return finish(r, err);
+}
+
+struct lt_report *
+lt_report_parse(
+    const char *text, size_t len, const char *name, struct lt_err *err)
+{
+	struct lt_report *r = calloc(1, sizeof(*r));
+
+	if (r == NULL) {
 		lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
 		return NULL;
 	}
-	return r;
+	if (lt_aggdoc_parse(&r->doc, text, len, name, err) != 0) {
+		free(r);
+		return NULL;
+	}
+	return finish(r, err);
+}
+
+int
+lt_report_timeline_ok(const struct lt_report *r)
+{
+	size_t i;
+
+	if (r->n_secs == 0 || r->secs[0].t < 0)
+		return 0;
+	for (i = 1; i < r->n_secs; i++)
+		if (r->secs[i].t <= r->secs[i - 1].t)
+			return 0;
+	return r->secs[r->n_secs - 1].t - r->secs[0].t <= LT_REP_MAX_SPAN;
 }
 
 void

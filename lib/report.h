@@ -106,6 +106,27 @@ struct lt_report {
  */
 struct lt_report *lt_report_load(const char *path, struct lt_err *err);
 
+/*
+ * Like lt_report_load, from text[0..len) (name for messages): for tests
+ * and fuzzing.
+ */
+struct lt_report *lt_report_parse(
+    const char *text, size_t len, const char *name, struct lt_err *err);
+
+/*
+ * The largest span of seconds a timeline may cover for the writers to
+ * walk it second by second (gap filling, charts): about three years.
+ */
+#define LT_REP_MAX_SPAN 100000000
+
+/*
+ * 1 when the timeline is ascending, in non-negative seconds, and spans at
+ * most LT_REP_MAX_SPAN: the writers then walk it second by second; else
+ * they leave out what needs that walk (the history rows between entries,
+ * the timeline charts).  0 for an empty timeline.
+ */
+int lt_report_timeline_ok(const struct lt_report *r);
+
 /* Frees a report and everything it owns; NULL is a no-op. */
 void lt_report_free(struct lt_report *r);
 
