@@ -4,6 +4,7 @@
  * Option parsing only; the work is lt_aggcmd_run (lib/aggcmd.c).
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,7 +113,8 @@ main(int argc, char **argv)
 	cmd.checks = calloc((size_t)argc, sizeof(*cmd.checks));
 	if (cmd.checks == NULL)
 		return LT_EXIT_RUNTIME;
-	while ((c = getopt_long(argc, argv, "c:mo:qsh", longopts, NULL)) != -1) {
+	while (
+	    (c = getopt_long(argc, argv, "c:mo:qsh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			cmd.checks[cmd.n_checks++] = optarg;
@@ -125,8 +127,10 @@ main(int argc, char **argv)
 			break;
 		case OPT_TOLERANCE:
 			cmd.tolerance = parse_tolerance(optarg);
-			if (cmd.tolerance < 0)
-				return usage_error("bad tolerance", optarg);
+			if (cmd.tolerance < 0) {
+				rc = usage_error("bad tolerance", optarg);
+				goto out;
+			}
 			break;
 		case OPT_LIVE:
 			if (cmd.every_s == 0)
@@ -134,16 +138,20 @@ main(int argc, char **argv)
 			break;
 		case OPT_EVERY:
 			cmd.every_s = parse_interval(optarg);
-			if (cmd.every_s < 0)
-				return usage_error("bad interval", optarg);
+			if (cmd.every_s < 0) {
+				rc = usage_error("bad interval", optarg);
+				goto out;
+			}
 			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "json") == 0)
 				cmd.format = LT_FMT_JSON;
 			else if (strcmp(optarg, "text") == 0)
 				cmd.format = LT_FMT_TEXT;
-			else
-				return usage_error("bad format", optarg);
+			else {
+				rc = usage_error("bad format", optarg);
+				goto out;
+			}
 			break;
 		case OPT_TL_EPS:
 			cmd.timeline_endpoints = 1;
@@ -162,31 +170,36 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
-			free(cmd.checks);
-			return lt_stdout_close(&err) ? LT_EXIT_RUNTIME : LT_EXIT_OK;
+			rc = lt_stdout_close(&err) ? LT_EXIT_RUNTIME
+			                           : LT_EXIT_OK;
+			goto out;
 		case OPT_VERSION:
 			puts("lt-agg " LT_VERSION);
-			free(cmd.checks);
-			return lt_stdout_close(&err) ? LT_EXIT_RUNTIME : LT_EXIT_OK;
+			rc = lt_stdout_close(&err) ? LT_EXIT_RUNTIME
+			                           : LT_EXIT_OK;
+			goto out;
 		default:
 			fputs(usage_text, stderr);
-			free(cmd.checks);
-			return LT_EXIT_USAGE;
+			rc = LT_EXIT_USAGE;
+			goto out;
 		}
 	}
 	cmd.files = argv + optind;
 	cmd.n_files = argc - optind;
 	if (cmd.merge && cmd.n_files == 0) {
-		free(cmd.checks);
-		return usage_error("--merge needs aggregate files", "");
+		rc = usage_error("--merge needs aggregate files", "");
+		goto out;
 	}
+	signal(SIGPIPE, SIG_IGN); /* a closed stdout is reported at exit */
 	rc = lt_aggcmd_run(&cmd, &err);
-	free(cmd.checks);
 	if (rc == LT_EXIT_USAGE || rc == LT_EXIT_RUNTIME)
 		fprintf(stderr, "lt-agg: %s\n", err.msg);
-	if (lt_stdout_close(&err) == -1) {
+	/* one message per run: a failed write was reported just above */
+	if (lt_stdout_close(&err) == -1 && rc != LT_EXIT_RUNTIME) {
 		fprintf(stderr, "lt-agg: %s\n", err.msg);
-		return LT_EXIT_RUNTIME;
+		rc = LT_EXIT_RUNTIME;
 	}
+out:
+	free(cmd.checks);
 	return rc;
 }

@@ -122,7 +122,8 @@ struct lt_ep *
 lt_agg_ep(struct lt_agg *agg, const char *method, size_t method_len,
     const char *name, size_t name_len)
 {
-	struct lt_key k = { { method, name, NULL }, { method_len, name_len, 0 } };
+	struct lt_key k = { { method, name, NULL },
+		{ method_len, name_len, 0 } };
 	uint64_t h = lt_key_hash(&k);
 	struct lt_keyed *o = lt_keytab_get(&agg->ep_tab, &k, h);
 	struct lt_ep *ep;
@@ -169,13 +170,19 @@ lt_agg_fail(struct lt_agg *agg, const char *method, size_t method_len,
 	struct lt_failgroup *f;
 
 	if (o == NULL && agg->n_fails >= LT_AGG_MAX_FAILGROUPS) {
+		/* one group for everything beyond the cap: bounded memory */
+		k.p[0] = "";
+		k.n[0] = 0;
+		k.p[1] = OTHER_NAME;
+		k.n[1] = sizeof(OTHER_NAME) - 1;
 		k.p[2] = OTHER_ERROR;
 		k.n[2] = sizeof(OTHER_ERROR) - 1;
 		h = lt_key_hash(&k);
 		o = lt_keytab_get(&agg->fail_tab, &k, h);
 	}
 	if (o) {
-		((struct lt_failgroup *)o)->occurrences += n;
+		((struct lt_failgroup *)o)->occurrences =
+		    lt_sat_add(((struct lt_failgroup *)o)->occurrences, n);
 		return 0;
 	}
 	f = calloc(1, sizeof(*f));
@@ -185,9 +192,9 @@ lt_agg_fail(struct lt_agg *agg, const char *method, size_t method_len,
 		free(f);
 		return -1;
 	}
-	if (push((void ***)&agg->fails, &agg->n_fails, &agg->fails_alloc,
-		f) == -1)
-		return -1;	/* the table owns nothing: f leaks only on ENOMEM */
+	if (push((void ***)&agg->fails, &agg->n_fails, &agg->fails_alloc, f) ==
+	    -1)
+		return -1; /* the table owns nothing: f leaks only on ENOMEM */
 	f->occurrences = n;
 	return 0;
 }
@@ -217,8 +224,8 @@ nomem(struct lt_err *err)
 
 /* Records one request into a series. */
 static int
-series_req(struct lt_series *s, int64_t t, int failed, int64_t lat,
-    int64_t co_us)
+series_req(
+    struct lt_series *s, int64_t t, int failed, int64_t lat, int64_t co_us)
 {
 	struct lt_hist *h, *co;
 	struct lt_sec *sec = lt_series_sec(s, t, &h, &co, co_us >= 0);
@@ -250,23 +257,25 @@ add_req(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 		    "status %lld out of range 0..999", (long long)status);
 	if (lat == LT_EV_ABSENT)
 		lat = -1;
-	ep = lt_agg_ep(agg, ev->method.ptr, ev->method.len, ev->name.ptr,
-	    ev->name.len);
+	ep = lt_agg_ep(
+	    agg, ev->method.ptr, ev->method.len, ev->name.ptr, ev->name.len);
 	if (ep == NULL)
 		return nomem(err);
 	/* the slots are likely cache misses: start loading them now */
 	if (lat >= 0 && lat <= LT_HIST_HIGHEST_US) {
-		__builtin_prefetch(&ep->hist.counts[lt_hist_index(&ep->hist,
-		    lat)], 1);
+		__builtin_prefetch(
+		    &ep->hist.counts[lt_hist_index(&ep->hist, lat)], 1);
 		if (ep->ttfb.counts && ev->ttfb_us >= 0 &&
 		    ev->ttfb_us <= LT_HIST_HIGHEST_US)
-			__builtin_prefetch(&ep->ttfb.counts[lt_hist_index(
-			    &ep->ttfb, ev->ttfb_us)], 1);
+			__builtin_prefetch(
+			    &ep->ttfb
+			         .counts[lt_hist_index(&ep->ttfb, ev->ttfb_us)],
+			    1);
 	}
 	ep->requests++;
 	ep->failures += failed;
 	if (ev->bytes != LT_EV_ABSENT && ev->bytes > 0)
-		ep->bytes += ev->bytes;
+		ep->bytes = lt_sat_add(ep->bytes, ev->bytes);
 	ep->status[status]++;
 	if (ep->first_ts_us == LT_TS_NONE || ev->ts_us < ep->first_ts_us)
 		ep->first_ts_us = ev->ts_us;
@@ -280,7 +289,8 @@ add_req(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 			lt_hist_record(&ep->ttfb, ev->ttfb_us);
 		}
 		if (ev->wait_us != LT_EV_ABSENT) {
-			co_us = lat + (ev->wait_us > 0 ? ev->wait_us : 0);
+			co_us =
+			    lt_sat_add(lat, ev->wait_us > 0 ? ev->wait_us : 0);
 			if (lt_agg_ep_hist(&ep->co) == -1)
 				return nomem(err);
 			lt_hist_record(&ep->co, co_us);
@@ -288,7 +298,7 @@ add_req(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 	}
 	see_ts(agg, ev->ts_us);
 	{
-		int64_t done = ev->ts_us + (lat > 0 ? lat : 0);
+		int64_t done = lt_sat_add(ev->ts_us, lat > 0 ? lat : 0);
 
 		if (agg->last_req_us == LT_TS_NONE || done > agg->last_req_us)
 			agg->last_req_us = done;
@@ -299,11 +309,11 @@ add_req(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 		return nomem(err);
 	if (failed) {
 		const char *e = ev->error.ptr ? ev->error.ptr : UNKNOWN_ERROR;
-		size_t elen = ev->error.ptr ? ev->error.len
-					    : sizeof(UNKNOWN_ERROR) - 1;
+		size_t elen =
+		    ev->error.ptr ? ev->error.len : sizeof(UNKNOWN_ERROR) - 1;
 
 		if (lt_agg_fail(agg, ev->method.ptr, ev->method.len,
-			ev->name.ptr, ev->name.len, e, elen, 1) == -1)
+		        ev->name.ptr, ev->name.len, e, elen, 1) == -1)
 			return nomem(err);
 	}
 	return 0;
@@ -381,8 +391,8 @@ add_users(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 	struct lt_sec *sec;
 
 	if (ev->count == LT_EV_ABSENT || ev->count < 0)
-		return lt_err_set(err, LT_EXIT_USAGE,
-		    "users event without a valid count");
+		return lt_err_set(
+		    err, LT_EXIT_USAGE, "users event without a valid count");
 	if (ev->count > agg->max_users)
 		agg->max_users = ev->count;
 	see_ts(agg, ev->ts_us);
@@ -403,20 +413,19 @@ add_drop(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 	struct lt_sec *sec;
 
 	if (ev->count == LT_EV_ABSENT || ev->count < 0)
-		return lt_err_set(err, LT_EXIT_USAGE,
-		    "drop event without a valid count");
+		return lt_err_set(
+		    err, LT_EXIT_USAGE, "drop event without a valid count");
 	see_ts(agg, ev->ts_us);
 	sec = lt_series_sec(&agg->tl, floor_sec(ev->ts_us), &h, &co, 0);
 	if (sec == NULL)
 		return nomem(err);
-	sec->dropped += ev->count;
-	agg->dropped += ev->count;
+	sec->dropped = lt_sat_add(sec->dropped, ev->count);
+	agg->dropped = lt_sat_add(agg->dropped, ev->count);
 	return 0;
 }
 
 int
-lt_agg_event(struct lt_agg *agg, const struct lt_event *ev,
-    struct lt_err *err)
+lt_agg_event(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 {
 	int rc = 0;
 
@@ -448,8 +457,8 @@ lt_agg_event(struct lt_agg *agg, const struct lt_event *ev,
 }
 
 void
-lt_agg_reject(struct lt_agg *agg, const char *file, int64_t lineno,
-    const char *reason)
+lt_agg_reject(
+    struct lt_agg *agg, const char *file, int64_t lineno, const char *reason)
 {
 	struct lt_reject *r;
 
@@ -457,8 +466,8 @@ lt_agg_reject(struct lt_agg *agg, const char *file, int64_t lineno,
 	if (agg->nrejects >= LT_AGG_REJECTS)
 		return;
 	r = &agg->rejects[agg->nrejects++];
-	snprintf(r->file, sizeof(r->file), "%.*s", (int)sizeof(r->file) - 1,
-	    file);
+	snprintf(
+	    r->file, sizeof(r->file), "%.*s", (int)sizeof(r->file) - 1, file);
 	r->line = lineno;
 	snprintf(r->reason, sizeof(r->reason), "%.*s",
 	    (int)sizeof(r->reason) - 1, reason);
@@ -473,7 +482,7 @@ lt_agg_line(struct lt_agg *agg, struct lt_evscan *sc, const char *line,
 
 	agg->lines++;
 	if (len == 0)
-		return 0;	/* blank lines separate nothing; not events */
+		return 0; /* blank lines separate nothing; not events */
 	if (lt_evscan_parse(sc, line, len, &ev, err) == -1)
 		rc = 1;
 	else

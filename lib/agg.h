@@ -28,25 +28,25 @@
 #include "keytab.h"
 #include "timeline.h"
 
-#define LT_AGG_REJECTS 10	/* rejects listed in the aggregate */
-#define LT_AGG_MAX_ENDPOINTS 1000	/* further ones fold into "(other)" */
-#define LT_AGG_MAX_FAILGROUPS 1000	/* further errors fold together */
-#define LT_STATUS_N 1000	/* status codes 0..999 */
-#define LT_TS_NONE INT64_MIN
+#define LT_AGG_REJECTS        10   /* rejects listed in the aggregate */
+#define LT_AGG_MAX_ENDPOINTS  1000 /* further ones fold into "(other)" */
+#define LT_AGG_MAX_FAILGROUPS 1000 /* further errors fold together */
+#define LT_STATUS_N           1000 /* status codes 0..999 */
+#define LT_TS_NONE            INT64_MIN
 
 struct lt_ep {
-	struct lt_keyed key;	/* p[0] method, p[1] name */
+	struct lt_keyed key; /* p[0] method, p[1] name */
 	int64_t requests, failures, bytes;
-	int64_t first_ts_us, last_ts_us;	/* request start times */
-	struct lt_hist hist;	/* latency; always allocated */
-	struct lt_hist ttfb, co;	/* counts NULL until first used */
-	int64_t *status;	/* LT_STATUS_N counts */
-	struct lt_series *tl;	/* with timeline_endpoints, else NULL */
-	int64_t live_requests, live_failures;	/* at the last live table */
+	int64_t first_ts_us, last_ts_us; /* request start times */
+	struct lt_hist hist;             /* latency; always allocated */
+	struct lt_hist ttfb, co;         /* counts NULL until first used */
+	int64_t *status;                 /* LT_STATUS_N counts */
+	struct lt_series *tl; /* with timeline_endpoints, else NULL */
+	int64_t live_requests, live_failures; /* at the last live table */
 };
 
 struct lt_failgroup {
-	struct lt_keyed key;	/* p[0] method, p[1] name, p[2] error */
+	struct lt_keyed key; /* p[0] method, p[1] name, p[2] error */
 	int64_t occurrences;
 };
 
@@ -57,7 +57,7 @@ struct lt_reject {
 };
 
 struct lt_agg_opts {
-	int timeline_endpoints;	/* per-endpoint series in the timeline */
+	int timeline_endpoints; /* per-endpoint series in the timeline */
 };
 
 struct lt_agg {
@@ -69,11 +69,11 @@ struct lt_agg {
 	int nrejects;
 
 	/* run */
-	int64_t run_start_us, run_end_us;	/* LT_TS_NONE when absent */
-	int64_t first_us;	/* earliest event ts */
-	int64_t last_req_us;	/* latest request completion (ts+latency) */
-	int64_t last_us;	/* latest event ts */
-	char *host, *scenario, *options, *end_reason;	/* owned or NULL */
+	int64_t run_start_us, run_end_us; /* LT_TS_NONE when absent */
+	int64_t first_us;                 /* earliest event ts */
+	int64_t last_req_us; /* latest request completion (ts+latency) */
+	int64_t last_us;     /* latest event ts */
+	char *host, *scenario, *options, *end_reason; /* owned or NULL */
 	int64_t runs, max_users, dropped;
 
 	/* endpoints, in order of appearance until lt_agg_finish sorts them */
@@ -81,17 +81,18 @@ struct lt_agg {
 	struct lt_ep **eps;
 	size_t n_eps, eps_alloc;
 
-	struct lt_series tl;	/* all requests */
+	struct lt_series tl; /* all requests */
 
 	struct lt_keytab fail_tab;
 	struct lt_failgroup **fails;
 	size_t n_fails, fails_alloc;
 
-	int64_t live_requests, live_failures;	/* totals at the last live table */
+	int64_t live_requests,
+	    live_failures; /* totals at the last live table */
 
 	/* set by lt_agg_finish */
 	struct lt_ep total;
-	int64_t start_us, end_us;	/* run.start, run.end */
+	int64_t start_us, end_us; /* run.start, run.end */
 	int finished;
 };
 
@@ -129,12 +130,12 @@ int lt_agg_line(struct lt_agg *agg, struct lt_evscan *sc, const char *line,
     size_t len, const char *file, int64_t lineno, struct lt_err *err);
 
 /* Counts a line that never reached the parser (too long): a reject. */
-void lt_agg_reject(struct lt_agg *agg, const char *file, int64_t lineno,
-    const char *reason);
+void lt_agg_reject(
+    struct lt_agg *agg, const char *file, int64_t lineno, const char *reason);
 
 /* Adds one parsed event.  Returns 0, 1 (rejected: err says why) or -1. */
-int lt_agg_event(struct lt_agg *agg, const struct lt_event *ev,
-    struct lt_err *err);
+int lt_agg_event(
+    struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err);
 
 /* The endpoint (method, name), created if new; NULL on ENOMEM. */
 struct lt_ep *lt_agg_ep(struct lt_agg *agg, const char *method,
@@ -156,12 +157,13 @@ int lt_agg_ep_hist(struct lt_hist *h);
  */
 int lt_agg_finish(struct lt_agg *agg);
 
-/* Run duration in seconds (after lt_agg_finish). */
+/* Run duration in seconds, and in us (after lt_agg_finish). */
 double lt_agg_duration_s(const struct lt_agg *agg);
+int64_t lt_agg_duration_us(const struct lt_agg *agg);
 
 /* Fills st for ep (an endpoint or &agg->total) after lt_agg_finish. */
-void lt_agg_stats(const struct lt_agg *agg, const struct lt_ep *ep,
-    struct lt_ep_stats *st);
+void lt_agg_stats(
+    const struct lt_agg *agg, const struct lt_ep *ep, struct lt_ep_stats *st);
 
 /* Frees an endpoint's storage (for endpoints built outside an agg). */
 void lt_ep_fini(struct lt_ep *ep);

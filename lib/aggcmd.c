@@ -8,6 +8,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,10 +42,11 @@ is_gzip(int fd)
 }
 
 static int
-spawn_gunzip(int in_fd, struct input *in, const char *name,
-    struct lt_err *err)
+spawn_gunzip(int in_fd, struct input *in, const char *name, struct lt_err *err)
 {
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t dfl;
 	char *argv[] = { "gzip", "-dc", NULL };
 	int p[2], rc;
 
@@ -52,13 +55,20 @@ spawn_gunzip(int in_fd, struct input *in, const char *name,
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, in_fd, 0);
 	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-	rc = posix_spawnp(&in->child, "gzip", &fa, NULL, argv, environ);
+	/* lt-agg ignores SIGPIPE; gzip should die of it if we stop early */
+	posix_spawnattr_init(&attr);
+	sigemptyset(&dfl);
+	sigaddset(&dfl, SIGPIPE);
+	posix_spawnattr_setsigdefault(&attr, &dfl);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+	rc = posix_spawnp(&in->child, "gzip", &fa, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	close(p[1]);
 	if (rc != 0) {
 		close(p[0]);
-		return lt_err_sys(err, LT_EXIT_RUNTIME, rc,
-		    "%s: cannot run gzip -dc", name);
+		return lt_err_sys(
+		    err, LT_EXIT_RUNTIME, rc, "%s: cannot run gzip -dc", name);
 	}
 	in->fd = p[0];
 	return 0;
@@ -72,7 +82,8 @@ open_input(const char *path, struct input *in, struct lt_err *err)
 	in->child = -1;
 	if (strcmp(path, "-") == 0) {
 		in->fd = 0;
-		return 0;
+		/* a redirected gzip file; pread fails harmlessly on a pipe */
+		return is_gzip(0) ? spawn_gunzip(0, in, path, err) : 0;
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd == -1)
@@ -97,7 +108,8 @@ close_input(struct input *in, const char *path, struct lt_err *err)
 		return 0;
 	while (waitpid(in->child, &status, 0) == -1)
 		if (errno != EINTR)
-			return lt_err_sys(err, LT_EXIT_RUNTIME, errno, "waitpid");
+			return lt_err_sys(
+			    err, LT_EXIT_RUNTIME, errno, "waitpid");
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		return lt_err_set(err, LT_EXIT_USAGE,
 		    "%s: gzip -dc failed (corrupt or truncated file)", path);
@@ -136,11 +148,39 @@ live_tick(struct lt_agg *agg, struct live *lv, int force)
 	return 0;
 }
 
+/*
+ * With a live table due, waits until input is readable or the table is
+ * due, so that an idle pipe still gets its tables.  Only when no complete
+ * line is buffered (lt_lines_next would block in read(2)).
+ */
+static int
+live_wait(struct lt_agg *agg, struct lt_lines *lr, struct live *lv)
+{
+	struct pollfd p = { .fd = lr->fd, .events = POLLIN };
+
+	if (lr->eof ||
+	    (lr->end > lr->start &&
+	        memchr(lr->buf + lr->start, '\n', lr->end - lr->start) != NULL))
+		return 0;
+	for (;;) {
+		double wait_s = lv->last + lv->every - now_s();
+		int rc;
+
+		if (wait_s <= 0) {
+			if (live_tick(agg, lv, 1) == -1)
+				return -1;
+			continue;
+		}
+		rc = poll(&p, 1, (int)(wait_s * 1000) + 1);
+		if (rc > 0 || (rc == -1 && errno != EINTR))
+			return 0; /* readable, or let read(2) report it */
+	}
+}
+
 /* Reads one event stream into agg. */
 static int
-read_events(struct lt_agg *agg, struct lt_evscan *sc, int fd,
-    const char *name, const struct lt_aggcmd *cmd, struct live *lv,
-    struct lt_err *err)
+read_events(struct lt_agg *agg, struct lt_evscan *sc, int fd, const char *name,
+    const struct lt_aggcmd *cmd, struct live *lv, struct lt_err *err)
 {
 	struct lt_lines lr;
 	const char *line;
@@ -150,6 +190,8 @@ read_events(struct lt_agg *agg, struct lt_evscan *sc, int fd,
 	if (lt_lines_init(&lr, fd, 0, err) == -1)
 		return -1;
 	for (;;) {
+		if (lv && live_wait(agg, &lr, lv) == -1)
+			goto nomem;
 		rc = lt_lines_next(&lr, &line, &len, &trunc, err);
 		if (rc == LT_LINES_EOF)
 			break;
@@ -169,8 +211,8 @@ read_events(struct lt_agg *agg, struct lt_evscan *sc, int fd,
 			}
 			continue;
 		}
-		rc = lt_agg_line(agg, sc, line, len, name, (int64_t)lr.lineno,
-		    err);
+		rc = lt_agg_line(
+		    agg, sc, line, len, name, (int64_t)lr.lineno, err);
 		if (rc == -1 || (rc == 1 && cmd->strict))
 			goto fail;
 		if (lv && live_tick(agg, lv, 0) == -1)
@@ -205,29 +247,37 @@ read_all(struct lt_agg *agg, const struct lt_aggcmd *cmd, struct live *lv,
 		rc = read_events(agg, sc, in.fd, path, cmd, lv, err);
 		if (in.fd == 0)
 			in.fd = -1;
-		if (close_input(&in, path, err) == -1)
-			rc = -1;
+		if (rc == 0) {
+			rc = close_input(&in, path, err);
+		} else {
+			struct lt_err ignored; /* the first error is the one */
+
+			close_input(&in, path, &ignored);
+		}
 	}
 	lt_evscan_free(sc);
 	return rc;
 }
 
 static int
-write_out(const struct lt_aggcmd *cmd, const struct lt_buf *b,
-    struct lt_err *err)
+write_out(
+    const struct lt_aggcmd *cmd, const struct lt_buf *b, struct lt_err *err)
 {
 	FILE *f = stdout;
 
 	if (cmd->output) {
 		f = fopen(cmd->output, "w");
 		if (f == NULL)
-			return lt_err_sys(err, LT_EXIT_USAGE, errno, "%s",
-			    cmd->output);
+			return lt_err_sys(
+			    err, LT_EXIT_USAGE, errno, "%s", cmd->output);
 	}
 	if (fwrite(b->data, 1, b->len, f) != b->len ||
 	    (cmd->output && fclose(f) != 0)) {
 		int e = errno;
 
+		if (e == EPIPE && !cmd->output)
+			return lt_err_set(err, LT_EXIT_RUNTIME,
+			    "stdout closed early (broken pipe)");
 		return lt_err_sys(err, LT_EXIT_RUNTIME, e, "%s",
 		    cmd->output ? cmd->output : "stdout");
 	}
@@ -297,8 +347,8 @@ precheck(const struct lt_aggcmd *cmd, struct lt_err *err)
 }
 
 static int
-finish_and_write(struct lt_agg *agg, const struct lt_aggcmd *cmd,
-    struct lt_err *err)
+finish_and_write(
+    struct lt_agg *agg, const struct lt_aggcmd *cmd, struct lt_err *err)
 {
 	struct lt_buf out, th, bl;
 	int failed = 0, regressed = 0, rc = -1;
@@ -314,19 +364,19 @@ finish_and_write(struct lt_agg *agg, const struct lt_aggcmd *cmd,
 		goto done;
 	if (cmd->baseline &&
 	    lt_baseline_compare(agg, cmd->baseline, cmd->tolerance, &bl,
-		&regressed, cmd->quiet ? NULL : cmd->diag, err) == -1)
+	        &regressed, cmd->quiet ? NULL : cmd->diag, err) == -1)
 		goto done;
 	if (cmd->format == LT_FMT_TEXT) {
 		if (lt_agg_write_text(agg, name_width(agg), &out) == -1)
 			goto nomem;
 	} else if (lt_agg_write_json(agg, lt_buf_cstr(&th),
-		       cmd->baseline ? lt_buf_cstr(&bl) : NULL, &out) == -1) {
+	               cmd->baseline ? lt_buf_cstr(&bl) : NULL, &out) == -1) {
 		goto nomem;
 	}
 	if (write_out(cmd, &out, err) == -1)
 		goto done;
 	rc = failed || regressed ||
-		(cmd->exit_code_on_error && agg->total.failures > 0)
+	        (cmd->exit_code_on_error && agg->total.failures > 0)
 	    ? LT_EXIT_CHECK
 	    : LT_EXIT_OK;
 	goto done;
@@ -344,7 +394,8 @@ done:
 int
 lt_aggcmd_run(const struct lt_aggcmd *cmd, struct lt_err *err)
 {
-	struct lt_agg_opts o = { .timeline_endpoints = cmd->timeline_endpoints };
+	struct lt_agg_opts o = { .timeline_endpoints =
+		                     cmd->timeline_endpoints };
 	struct lt_agg *agg;
 	struct live lv, *lvp = NULL;
 	int rc;

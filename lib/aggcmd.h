@@ -13,21 +13,21 @@
 enum lt_agg_format { LT_FMT_JSON, LT_FMT_TEXT };
 
 struct lt_aggcmd {
-	char **files;		/* borrowed; n_files 0: stdin */
+	char **files; /* borrowed; n_files 0: stdin */
 	int n_files;
-	int merge;		/* files are aggregates to merge */
-	char **checks;		/* borrowed threshold expressions */
+	int merge;     /* files are aggregates to merge */
+	char **checks; /* borrowed threshold expressions */
 	int n_checks;
-	int exit_code_on_error;	/* exit 1 when any request failed */
-	const char *baseline;	/* aggregate to compare with, or NULL */
-	double tolerance;	/* for the baseline, a ratio (0.1 = 10 %) */
-	double every_s;		/* live table interval; 0: none */
+	int exit_code_on_error; /* exit 1 when any request failed */
+	const char *baseline;   /* aggregate to compare with, or NULL */
+	double tolerance;       /* for the baseline, a ratio (0.1 = 10 %) */
+	double every_s;         /* live table interval; 0: none */
 	enum lt_agg_format format;
 	int timeline_endpoints;
-	int strict;		/* first rejected line is an error */
-	const char *output;	/* -o FILE, or NULL: stdout */
-	int quiet;		/* -q: no threshold lines on stderr */
-	FILE *diag;		/* where live tables and check lines go */
+	int strict;         /* first rejected line is an error */
+	const char *output; /* -o FILE, or NULL: stdout */
+	int quiet;          /* -q: no threshold lines on stderr */
+	FILE *diag;         /* where live tables and check lines go */
 };
 
 /*

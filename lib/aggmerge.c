@@ -41,13 +41,13 @@ dup_or_null(const char *s)
 static void
 merge_run(struct lt_agg *agg, const struct lt_aggdoc *d)
 {
-	agg->runs += d->runs;
-	agg->dropped += d->dropped;
+	agg->runs = lt_sat_add(agg->runs, d->runs);
+	agg->dropped = lt_sat_add(agg->dropped, d->dropped);
 	if (d->max_users > agg->max_users)
 		agg->max_users = d->max_users;
 	if (d->run_start_us != LT_DOC_TS_NONE &&
 	    (agg->run_start_us == LT_TS_NONE ||
-		d->run_start_us < agg->run_start_us)) {
+	        d->run_start_us < agg->run_start_us)) {
 		agg->run_start_us = d->run_start_us;
 		free(agg->host);
 		free(agg->scenario);
@@ -57,7 +57,8 @@ merge_run(struct lt_agg *agg, const struct lt_aggdoc *d)
 		agg->options = dup_or_null(d->options_json);
 	}
 	if (d->run_end_us != LT_DOC_TS_NONE &&
-	    (agg->run_end_us == LT_TS_NONE || d->run_end_us >= agg->run_end_us)) {
+	    (agg->run_end_us == LT_TS_NONE ||
+	        d->run_end_us >= agg->run_end_us)) {
 		agg->run_end_us = d->run_end_us;
 		free(agg->end_reason);
 		agg->end_reason = dup_or_null(d->end_reason);
@@ -72,15 +73,16 @@ merge_input(struct lt_agg *agg, const struct lt_aggdoc *d)
 {
 	int64_t rejected = agg->rejected;
 
-	agg->lines += d->lines;
-	agg->events += d->events;
-	agg->unknown += d->unknown;
-	agg->other_endpoint_events += d->other_endpoint_events;
+	agg->lines = lt_sat_add(agg->lines, d->lines);
+	agg->events = lt_sat_add(agg->events, d->events);
+	agg->unknown = lt_sat_add(agg->unknown, d->unknown);
+	agg->other_endpoint_events =
+	    lt_sat_add(agg->other_endpoint_events, d->other_endpoint_events);
 	for (size_t i = 0; i < d->n_rejects; i++)
 		lt_agg_reject(agg, d->rejects[i].file ? d->rejects[i].file : "",
 		    d->rejects[i].line,
 		    d->rejects[i].reason ? d->rejects[i].reason : "");
-	agg->rejected = rejected + d->rejected;
+	agg->rejected = lt_sat_add(rejected, d->rejected);
 }
 
 static int
@@ -96,18 +98,19 @@ hist_add(struct lt_hist *dst, const struct lt_hist *src)
 static int
 merge_ep(struct lt_agg *agg, const struct lt_doc_ep *de)
 {
-	struct lt_ep *ep = lt_agg_ep(agg, de->method, strlen(de->method),
-	    de->name, strlen(de->name));
+	struct lt_ep *ep = lt_agg_ep(
+	    agg, de->method, strlen(de->method), de->name, strlen(de->name));
 
 	if (ep == NULL)
 		return -1;
-	ep->requests += de->requests;
-	ep->failures += de->failures;
-	ep->bytes += de->bytes;
+	ep->requests = lt_sat_add(ep->requests, de->requests);
+	ep->failures = lt_sat_add(ep->failures, de->failures);
+	ep->bytes = lt_sat_add(ep->bytes, de->bytes);
 	min_ts(&ep->first_ts_us, de->first_ts_us);
 	max_ts(&ep->last_ts_us, de->last_ts_us);
 	for (size_t i = 0; i < de->n_status; i++)
-		ep->status[de->status[i].code] += de->status[i].n;
+		ep->status[de->status[i].code] =
+		    lt_sat_add(ep->status[de->status[i].code], de->status[i].n);
 	if (lt_hist_add(&ep->hist, &de->hist) == -1 ||
 	    hist_add(&ep->ttfb, &de->ttfb_hist) == -1 ||
 	    hist_add(&ep->co, &de->co_hist) == -1)
@@ -136,8 +139,8 @@ merge_sec_eps(struct lt_agg *agg, const struct lt_doc_sec *s)
 		sec = lt_series_sec(ep->tl, s->t, &h, &co, 0);
 		if (sec == NULL)
 			return -1;
-		sec->requests += e->requests;
-		sec->failures += e->failures;
+		sec->requests = lt_sat_add(sec->requests, e->requests);
+		sec->failures = lt_sat_add(sec->failures, e->failures);
 		lt_shist_add_to(&e->hist, h);
 	}
 	return 0;
@@ -151,9 +154,9 @@ merge_sec(struct lt_agg *agg, const struct lt_doc_sec *s)
 
 	if (sec == NULL)
 		return -1;
-	sec->requests += s->requests;
-	sec->failures += s->failures;
-	sec->dropped += s->dropped;
+	sec->requests = lt_sat_add(sec->requests, s->requests);
+	sec->failures = lt_sat_add(sec->failures, s->failures);
+	sec->dropped = lt_sat_add(sec->dropped, s->dropped);
 	if (s->users_ts_us != LT_DOC_TS_NONE && s->users >= 0 &&
 	    (sec->users < 0 || s->users_ts_us >= sec->users_ts_us)) {
 		sec->users = s->users;
@@ -170,8 +173,8 @@ merge_sec(struct lt_agg *agg, const struct lt_doc_sec *s)
 }
 
 int
-lt_agg_add_doc(struct lt_agg *agg, const struct lt_aggdoc *d,
-    struct lt_err *err)
+lt_agg_add_doc(
+    struct lt_agg *agg, const struct lt_aggdoc *d, struct lt_err *err)
 {
 	agg->finished = 0;
 	merge_run(agg, d);
@@ -186,16 +189,15 @@ lt_agg_add_doc(struct lt_agg *agg, const struct lt_aggdoc *d,
 		const struct lt_doc_failure *f = &d->failures[i];
 
 		if (lt_agg_fail(agg, f->method, strlen(f->method), f->name,
-			strlen(f->name), f->error, strlen(f->error),
-			f->occurrences) == -1)
+		        strlen(f->name), f->error, strlen(f->error),
+		        f->occurrences) == -1)
 			return nomem(err);
 	}
 	return 0;
 }
 
 int
-lt_agg_merge_files(struct lt_agg *agg, char **files, int n,
-    struct lt_err *err)
+lt_agg_merge_files(struct lt_agg *agg, char **files, int n, struct lt_err *err)
 {
 	for (int i = 0; i < n; i++) {
 		struct lt_aggdoc d;

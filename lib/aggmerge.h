@@ -11,11 +11,11 @@
 #include "aggread.h"
 
 /* Adds doc into agg.  Returns 0 or -1 with err (ENOMEM). */
-int lt_agg_add_doc(struct lt_agg *agg, const struct lt_aggdoc *doc,
-    struct lt_err *err);
+int lt_agg_add_doc(
+    struct lt_agg *agg, const struct lt_aggdoc *doc, struct lt_err *err);
 
 /* Loads each file (lt_aggdoc_load) and adds it.  0 or -1 with err. */
-int lt_agg_merge_files(struct lt_agg *agg, char **files, int n,
-    struct lt_err *err);
+int lt_agg_merge_files(
+    struct lt_agg *agg, char **files, int n, struct lt_err *err);
 
 #endif

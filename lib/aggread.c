@@ -19,7 +19,7 @@
 struct rd {
 	const char *name;
 	struct lt_err *err;
-	char where[96];		/* path of the object being read */
+	char where[96]; /* path of the object being read */
 };
 
 static int
@@ -55,8 +55,8 @@ get_i64(struct rd *r, const json_t *o, const char *k, int64_t *out,
 }
 
 static int
-get_count(struct rd *r, const json_t *o, const char *k, int64_t *out,
-    int required)
+get_count(
+    struct rd *r, const json_t *o, const char *k, int64_t *out, int required)
 {
 	if (get_i64(r, o, k, out, required, 0) == -1)
 		return -1;
@@ -101,8 +101,7 @@ get_scaled(struct rd *r, const json_t *o, const char *k, double mul,
 }
 
 static int
-get_str(struct rd *r, const json_t *o, const char *k, char **out,
-    int required)
+get_str(struct rd *r, const json_t *o, const char *k, char **out, int required)
 {
 	const json_t *v = json_object_get(o, k);
 
@@ -209,7 +208,8 @@ read_status(struct rd *r, const json_t *o, struct lt_doc_ep *ep)
 		if (*key == '\0' || *end || code < 0 || code > 999)
 			return fail(r, "status", "keys must be codes 0..999");
 		if (!json_is_integer(v) || json_integer_value(v) < 0)
-			return fail(r, "status", "counts must be integers >= 0");
+			return fail(
+			    r, "status", "counts must be integers >= 0");
 		ep->status[n].code = (int)code;
 		ep->status[n].n = json_integer_value(v);
 		n++;
@@ -239,7 +239,8 @@ read_ep(struct rd *r, const json_t *o, struct lt_doc_ep *ep)
 	    get_pcts(r, o, "percentiles_ms", ep->pct_us) ||
 	    get_dbl(r, o, "avg_bytes", &ep->avg_bytes) ||
 	    get_count(r, o, "bytes", &ep->bytes, 0) || read_status(r, o, ep) ||
-	    get_scaled(r, o, "first_ts", 1e6, &ep->first_ts_us, LT_DOC_TS_NONE) ||
+	    get_scaled(
+	        r, o, "first_ts", 1e6, &ep->first_ts_us, LT_DOC_TS_NONE) ||
 	    get_scaled(r, o, "last_ts", 1e6, &ep->last_ts_us, LT_DOC_TS_NONE) ||
 	    get_hist(r, o, "hist", &ep->hist, 3, 1) ||
 	    get_hist(r, o, "ttfb_hist", &ep->ttfb_hist, 3, 0))
@@ -331,7 +332,8 @@ read_sec(struct rd *r, const json_t *o, struct lt_doc_sec *s,
 		return fail(r, NULL, "expected an object");
 	if (get_i64(r, o, "t", &s->t, 1, 0) ||
 	    get_i64(r, o, "users", &s->users, 0, -1) ||
-	    get_scaled(r, o, "users_ts", 1e6, &s->users_ts_us, LT_DOC_TS_NONE) ||
+	    get_scaled(
+	        r, o, "users_ts", 1e6, &s->users_ts_us, LT_DOC_TS_NONE) ||
 	    get_count(r, o, "requests", &s->requests, 1) ||
 	    get_count(r, o, "failures", &s->failures, 0) ||
 	    get_count(r, o, "dropped", &s->dropped, 0) ||
@@ -372,15 +374,16 @@ read_run(struct rd *r, const json_t *root, struct lt_aggdoc *d)
 	    get_count(r, o, "runs", &d->runs, 0) ||
 	    get_count(r, o, "max_users", &d->max_users, 0) ||
 	    get_count(r, o, "dropped", &d->dropped, 0) ||
-	    get_scaled(r, o, "run_start_ts", 1e6, &d->run_start_us,
-		LT_DOC_TS_NONE) ||
-	    get_scaled(r, o, "run_end_ts", 1e6, &d->run_end_us, LT_DOC_TS_NONE) ||
+	    get_scaled(
+	        r, o, "run_start_ts", 1e6, &d->run_start_us, LT_DOC_TS_NONE) ||
+	    get_scaled(
+	        r, o, "run_end_ts", 1e6, &d->run_end_us, LT_DOC_TS_NONE) ||
 	    get_scaled(r, o, "first_event_ts", 1e6, &d->first_event_us,
-		LT_DOC_TS_NONE) ||
+	        LT_DOC_TS_NONE) ||
 	    get_scaled(r, o, "last_event_ts", 1e6, &d->last_event_us,
-		LT_DOC_TS_NONE) ||
+	        LT_DOC_TS_NONE) ||
 	    get_scaled(r, o, "last_completion_ts", 1e6, &d->last_completion_us,
-		LT_DOC_TS_NONE))
+	        LT_DOC_TS_NONE))
 		return -1;
 	if (json_is_object(json_object_get(o, "options")))
 		d->options_json = dump(json_object_get(o, "options"));
@@ -402,8 +405,8 @@ read_input(struct rd *r, const json_t *root, struct lt_aggdoc *d)
 	    get_count(r, o, "events", &d->events, 0) ||
 	    get_count(r, o, "rejected", &d->rejected, 0) ||
 	    get_count(r, o, "unknown", &d->unknown, 0) ||
-	    get_count(r, o, "other_endpoint_events",
-		&d->other_endpoint_events, 0))
+	    get_count(
+	        r, o, "other_endpoint_events", &d->other_endpoint_events, 0))
 		return -1;
 	a = get_array(r, o, "rejects", 0);
 	if (a == NULL)
@@ -521,7 +524,7 @@ read_thresholds(struct rd *r, const json_t *root, struct lt_aggdoc *d)
 	a = get_array(r, root, "thresholds", 0);
 	if (a == NULL)
 		return json_object_get(root, "thresholds") &&
-			!json_is_null(json_object_get(root, "thresholds"))
+		        !json_is_null(json_object_get(root, "thresholds"))
 		    ? -1
 		    : 0;
 	d->thresholds = calloc(json_array_size(a) + 1, sizeof(*d->thresholds));
@@ -560,8 +563,8 @@ lt_aggdoc_parse(struct lt_aggdoc *d, const char *text, size_t len,
 	int rc;
 
 	memset(d, 0, sizeof(*d));
-	root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,
-	    &je);
+	root =
+	    json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
 	if (root == NULL)
 		return lt_err_set(err, LT_EXIT_USAGE, "%s:%d:%d: %s", name,
 		    je.line, je.column, je.text);
@@ -683,8 +686,8 @@ lt_aggdoc_fini(struct lt_aggdoc *d)
 }
 
 const struct lt_doc_ep *
-lt_aggdoc_find(const struct lt_aggdoc *doc, const char *method,
-    const char *name)
+lt_aggdoc_find(
+    const struct lt_aggdoc *doc, const char *method, const char *name)
 {
 	for (size_t i = 0; i < doc->n_eps; i++)
 		if (strcmp(doc->eps[i].method, method) == 0 &&

@@ -25,7 +25,8 @@ cmp_ep(const void *x, const void *y)
 	const struct lt_ep *b = *(struct lt_ep *const *)y;
 	int c = cmp_sv(a->key.p[1], a->key.n[1], b->key.p[1], b->key.n[1]);
 
-	return c ? c : cmp_sv(a->key.p[0], a->key.n[0], b->key.p[0], b->key.n[0]);
+	return c ? c
+	         : cmp_sv(a->key.p[0], a->key.n[0], b->key.p[0], b->key.n[0]);
 }
 
 static int
@@ -37,8 +38,8 @@ cmp_fail(const void *x, const void *y)
 	if (a->occurrences != b->occurrences)
 		return a->occurrences > b->occurrences ? -1 : 1;
 	for (int i = 0; i < 3; i++) {
-		int c = cmp_sv(a->key.p[i], a->key.n[i], b->key.p[i],
-		    b->key.n[i]);
+		int c =
+		    cmp_sv(a->key.p[i], a->key.n[i], b->key.p[i], b->key.n[i]);
 
 		if (c)
 			return c;
@@ -59,19 +60,19 @@ hist_add_opt(struct lt_hist *dst, const struct lt_hist *src)
 int
 lt_ep_add(struct lt_ep *dst, const struct lt_ep *src)
 {
-	dst->requests += src->requests;
-	dst->failures += src->failures;
-	dst->bytes += src->bytes;
+	dst->requests = lt_sat_add(dst->requests, src->requests);
+	dst->failures = lt_sat_add(dst->failures, src->failures);
+	dst->bytes = lt_sat_add(dst->bytes, src->bytes);
 	if (src->first_ts_us != LT_TS_NONE &&
 	    (dst->first_ts_us == LT_TS_NONE ||
-		src->first_ts_us < dst->first_ts_us))
+	        src->first_ts_us < dst->first_ts_us))
 		dst->first_ts_us = src->first_ts_us;
 	if (src->last_ts_us != LT_TS_NONE &&
 	    (dst->last_ts_us == LT_TS_NONE ||
-		src->last_ts_us > dst->last_ts_us))
+	        src->last_ts_us > dst->last_ts_us))
 		dst->last_ts_us = src->last_ts_us;
 	for (int i = 0; i < LT_STATUS_N; i++)
-		dst->status[i] += src->status[i];
+		dst->status[i] = lt_sat_add(dst->status[i], src->status[i]);
 	if (lt_hist_add(&dst->hist, &src->hist) == -1 ||
 	    hist_add_opt(&dst->ttfb, &src->ttfb) == -1 ||
 	    hist_add_opt(&dst->co, &src->co) == -1)
@@ -95,8 +96,10 @@ lt_agg_finish(struct lt_agg *agg)
 {
 	if (flush_all(agg) == -1)
 		return -1;
-	qsort(agg->eps, agg->n_eps, sizeof(*agg->eps), cmp_ep);
-	qsort(agg->fails, agg->n_fails, sizeof(*agg->fails), cmp_fail);
+	if (agg->n_eps)
+		qsort(agg->eps, agg->n_eps, sizeof(*agg->eps), cmp_ep);
+	if (agg->n_fails)
+		qsort(agg->fails, agg->n_fails, sizeof(*agg->fails), cmp_fail);
 	lt_ep_fini(&agg->total);
 	if (lt_ep_init(&agg->total, 0) == -1)
 		return -1;
@@ -104,22 +107,32 @@ lt_agg_finish(struct lt_agg *agg)
 		if (lt_ep_add(&agg->total, agg->eps[i]) == -1)
 			return -1;
 	agg->start_us = agg->run_start_us != LT_TS_NONE ? agg->run_start_us
-	    : agg->first_us != LT_TS_NONE		  ? agg->first_us
-							  : 0;
+	    : agg->first_us != LT_TS_NONE               ? agg->first_us
+	                                                : 0;
 	agg->end_us = agg->run_end_us != LT_TS_NONE ? agg->run_end_us
-	    : agg->last_req_us != LT_TS_NONE	    ? agg->last_req_us
-	    : agg->last_us != LT_TS_NONE	    ? agg->last_us
-						    : agg->start_us;
+	    : agg->last_req_us != LT_TS_NONE        ? agg->last_req_us
+	    : agg->last_us != LT_TS_NONE            ? agg->last_us
+	                                            : agg->start_us;
 	if (agg->end_us < agg->start_us)
 		agg->end_us = agg->start_us;
 	agg->finished = 1;
 	return 0;
 }
 
+int64_t
+lt_agg_duration_us(const struct lt_agg *agg)
+{
+	int64_t d;
+
+	if (__builtin_sub_overflow(agg->end_us, agg->start_us, &d))
+		return INT64_MAX;
+	return d;
+}
+
 double
 lt_agg_duration_s(const struct lt_agg *agg)
 {
-	return (double)(agg->end_us - agg->start_us) / 1e6;
+	return (double)lt_agg_duration_us(agg) / 1e6;
 }
 
 static double
@@ -129,8 +142,8 @@ ratio(int64_t a, double b)
 }
 
 void
-lt_agg_stats(const struct lt_agg *agg, const struct lt_ep *ep,
-    struct lt_ep_stats *st)
+lt_agg_stats(
+    const struct lt_agg *agg, const struct lt_ep *ep, struct lt_ep_stats *st)
 {
 	double dur = lt_agg_duration_s(agg);
 
@@ -139,8 +152,8 @@ lt_agg_stats(const struct lt_agg *agg, const struct lt_ep *ep,
 	st->failures = ep->failures;
 	/* Locust: 1.0 when there are failures but no requests */
 	st->fail_ratio = ep->requests ? (double)ep->failures / ep->requests
-	    : ep->failures			? 1.0
-						: 0.0;
+	    : ep->failures            ? 1.0
+	                              : 0.0;
 	st->rps = ratio(ep->requests, dur);
 	st->fps = ratio(ep->failures, dur);
 	st->min_us = ep->hist.min;
@@ -152,14 +165,14 @@ lt_agg_stats(const struct lt_agg *agg, const struct lt_ep *ep,
 	if (ep->ttfb.counts && ep->ttfb.count) {
 		st->has_ttfb = 1;
 		st->ttfb_mean_us = lt_hist_mean_us(&ep->ttfb);
-		lt_hist_percentiles(&ep->ttfb, lt_pct_list, LT_PCT_N,
-		    st->ttfb_pct_us);
+		lt_hist_percentiles(
+		    &ep->ttfb, lt_pct_list, LT_PCT_N, st->ttfb_pct_us);
 	}
 	if (ep->co.counts && ep->co.count) {
 		st->has_co = 1;
 		st->co_mean_us = lt_hist_mean_us(&ep->co);
 		st->co_max_us = ep->co.max;
-		lt_hist_percentiles(&ep->co, lt_pct_list, LT_PCT_N,
-		    st->co_pct_us);
+		lt_hist_percentiles(
+		    &ep->co, lt_pct_list, LT_PCT_N, st->co_pct_us);
 	}
 }

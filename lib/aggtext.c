@@ -38,8 +38,8 @@ dashes(struct lt_buf *b, const int *w, int n)
 
 /* Name of an endpoint, cut to width (bytes; names are mostly ASCII). */
 static void
-ep_names(const struct lt_ep *ep, int total, int width, char *method,
-    char *name, size_t cap)
+ep_names(const struct lt_ep *ep, int total, int width, char *method, char *name,
+    size_t cap)
 {
 	if (total) {
 		method[0] = '\0';
@@ -82,8 +82,8 @@ stats_row(const struct lt_agg *agg, const struct lt_ep *ep, int total,
 }
 
 static int
-stats_table(const struct lt_agg *agg, int width, double interval_s,
-    struct lt_buf *b)
+stats_table(
+    const struct lt_agg *agg, int width, double interval_s, struct lt_buf *b)
 {
 	const int w[] = { 8, width, 7, 13, 8, 8, 8, 9, 8, 12 };
 	int rc = 0;
@@ -124,16 +124,18 @@ pct_table(const struct lt_agg *agg, int width, int which, struct lt_buf *b)
 
 	for (int i = 2; i < LT_PCT_N + 3; i++)
 		w[i] = 7;
-	rc |= lt_buf_adds(b, which ? "\nResponse time percentiles corrected "
-				     "for coordinated omission (wait + latency)\n"
-				   : "\nResponse time percentiles (approximated)\n");
+	rc |= lt_buf_adds(b,
+	    which ? "\nResponse time percentiles corrected "
+	            "for coordinated omission (wait + latency)\n"
+	          : "\nResponse time percentiles (approximated)\n");
 	rc |= lt_buf_printf(b, "%-8s %-*s", "Type", width, "Name");
 	for (int i = 0; i < LT_PCT_N; i++)
 		rc |= lt_buf_printf(b, " %6s%%", lt_pct_keys[i]);
 	rc |= lt_buf_printf(b, " %7s\n", "# reqs");
 	rc |= dashes(b, w, LT_PCT_N + 3);
 	for (size_t i = 0; i <= agg->n_eps; i++) {
-		const struct lt_ep *ep = i < agg->n_eps ? agg->eps[i] : &agg->total;
+		const struct lt_ep *ep =
+		    i < agg->n_eps ? agg->eps[i] : &agg->total;
 
 		if (i == agg->n_eps)
 			rc |= dashes(b, w, LT_PCT_N + 3);
@@ -169,8 +171,7 @@ error_report(const struct lt_agg *agg, struct lt_buf *b)
 }
 
 int
-lt_agg_write_text(const struct lt_agg *agg, int name_width,
-    struct lt_buf *b)
+lt_agg_write_text(const struct lt_agg *agg, int name_width, struct lt_buf *b)
 {
 	int rc = 0;
 

@@ -69,7 +69,7 @@ w_ep(const struct lt_agg *agg, const struct lt_ep *ep, int total,
 	rc |= total ? ADD("\"\"") : lt_jsonw_str(b, ep->key.p[0], ep->key.n[0]);
 	rc |= ADD(",\"name\":");
 	rc |= total ? ADD("\"Aggregated\"")
-		    : lt_jsonw_str(b, ep->key.p[1], ep->key.n[1]);
+	            : lt_jsonw_str(b, ep->key.p[1], ep->key.n[1]);
 	rc |= ADD(",");
 	rc |= w_kv_i64(b, "requests", st.requests);
 	rc |= ADD(",");
@@ -86,7 +86,7 @@ w_ep(const struct lt_agg *agg, const struct lt_ep *ep, int total,
 	rc |= ADD(",") | w_kv_i64(b, "bytes", ep->bytes);
 	rc |= ADD(",\"status\":{");
 	for (int i = 0; i < LT_STATUS_N; i++) {
-		char k[8];
+		char k[16];
 
 		if (ep->status[i] == 0)
 			continue;
@@ -121,7 +121,7 @@ w_ep(const struct lt_agg *agg, const struct lt_ep *ep, int total,
 		rc |= lt_hist_write_json(&ep->ttfb, b);
 	else
 		rc |= ADD("{\"count\":0,\"min_us\":0,\"max_us\":0,\"sum_us\":0,"
-			  "\"overflow\":0,\"counts\":[]}");
+		          "\"overflow\":0,\"counts\":[]}");
 	return rc | ADD("}");
 }
 
@@ -139,7 +139,7 @@ w_run(const struct lt_agg *agg, struct lt_buf *b)
 	rc |= ADD("\"run\":{\"start\":") | w_ts(b, agg->start_us);
 	rc |= ADD(",\"end\":") | w_ts(b, agg->end_us);
 	rc |= ADD(",\"duration_s\":") |
-	    lt_jsonw_fixed(b, agg->end_us - agg->start_us, 6);
+	    lt_jsonw_fixed(b, lt_agg_duration_us(agg), 6);
 	rc |= ADD(",\"host\":") | w_str_or_null(b, agg->host);
 	rc |= ADD(",\"scenario\":") | w_str_or_null(b, agg->scenario);
 	rc |= ADD(",\"options\":") |
@@ -206,7 +206,8 @@ w_sec_eps(const struct lt_agg *agg, int64_t t, struct lt_hist *h,
 
 	for (size_t i = 0; i < agg->n_eps; i++) {
 		const struct lt_ep *ep = agg->eps[i];
-		const struct lt_sec *s = ep->tl ? lt_series_find(ep->tl, t) : NULL;
+		const struct lt_sec *s =
+		    ep->tl ? lt_series_find(ep->tl, t) : NULL;
 
 		if (s == NULL)
 			continue;
@@ -252,7 +253,8 @@ w_timeline(const struct lt_agg *agg, struct lt_buf *b)
 		lt_shist_add_to(&s->hist, &h);
 		if (s->users >= 0)
 			users = s->users;
-		rc |= ADD(i ? ",\n{\"t\":" : "\n{\"t\":") | lt_jsonw_i64(b, s->t);
+		rc |=
+		    ADD(i ? ",\n{\"t\":" : "\n{\"t\":") | lt_jsonw_i64(b, s->t);
 		rc |= ADD(",\"users\":");
 		rc |= users >= 0 ? lt_jsonw_i64(b, users) : lt_jsonw_null(b);
 		rc |= ADD(",\"users_ts\":") |
@@ -291,7 +293,8 @@ w_failures(const struct lt_agg *agg, struct lt_buf *b)
 
 		rc |= ADD(i ? ",\n{\"method\":" : "\n{\"method\":");
 		rc |= lt_jsonw_str(b, f->key.p[0], f->key.n[0]);
-		rc |= ADD(",\"name\":") | lt_jsonw_str(b, f->key.p[1], f->key.n[1]);
+		rc |= ADD(",\"name\":") |
+		    lt_jsonw_str(b, f->key.p[1], f->key.n[1]);
 		rc |= ADD(",\"error\":") |
 		    lt_jsonw_str(b, f->key.p[2], f->key.n[2]);
 		rc |= ADD(",") | w_kv_i64(b, "occurrences", f->occurrences);
@@ -310,7 +313,7 @@ lt_agg_write_json(const struct lt_agg *agg, const char *thresholds_json,
 	rc |= w_run(agg, b);
 	rc |= w_input(agg, b);
 	rc |= ADD("\"hist\":{\"unit_us\":1,\"highest_us\":3600000000,"
-		  "\"sig\":3,\"timeline_sig\":2},\n");
+	          "\"sig\":3,\"timeline_sig\":2},\n");
 	rc |= ADD("\"endpoints\":[");
 	for (size_t i = 0; i < agg->n_eps; i++) {
 		rc |= ADD(i ? ",\n" : "\n");

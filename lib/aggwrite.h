@@ -25,8 +25,8 @@ int lt_agg_write_json(const struct lt_agg *agg, const char *thresholds_json,
  * time percentiles, failures; then input accounting) to b.  name_width is
  * the width of the name column (Locust: 80 when not a terminal).
  */
-int lt_agg_write_text(const struct lt_agg *agg, int name_width,
-    struct lt_buf *b);
+int lt_agg_write_text(
+    const struct lt_agg *agg, int name_width, struct lt_buf *b);
 
 /*
  * Appends the compact live table (lt-agg --live): per endpoint the total
@@ -34,7 +34,6 @@ int lt_agg_write_text(const struct lt_agg *agg, int name_width,
  * cumulative latency figures; then resets the interval counters.  agg must
  * be finished (lt_agg_finish) first.
  */
-int lt_agg_write_live(struct lt_agg *agg, double interval_s,
-    struct lt_buf *b);
+int lt_agg_write_live(struct lt_agg *agg, double interval_s, struct lt_buf *b);
 
 #endif

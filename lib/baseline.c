@@ -41,10 +41,10 @@ static int
 worse(int m, double old, double new, double t)
 {
 	if (m == M_RPS)
-		return new < old * (1 - t);
+		return new < old *(1 - t);
 	if (m == M_FAIL)
-		return new - old > t * fmax(old, 0.01);
-	return new > old * (1 + t);
+		return new - old > t *fmax(old, 0.01);
+	return new > old *(1 + t);
 }
 
 /* Writes one comparison; returns whether anything regressed. */
@@ -62,9 +62,12 @@ compare(struct lt_buf *b, const char *method, const char *name,
 		int r = worse(m, o->v[m], n->v[m], t);
 
 		any |= r;
-		*rc |= lt_buf_adds(b, m ? ",\"" : "\"") | lt_buf_adds(b, m_key[m]);
-		*rc |= lt_buf_adds(b, "\":{\"old\":") | lt_jsonw_double(b, o->v[m], 6);
-		*rc |= lt_buf_adds(b, ",\"new\":") | lt_jsonw_double(b, n->v[m], 6);
+		*rc |=
+		    lt_buf_adds(b, m ? ",\"" : "\"") | lt_buf_adds(b, m_key[m]);
+		*rc |= lt_buf_adds(b, "\":{\"old\":") |
+		    lt_jsonw_double(b, o->v[m], 6);
+		*rc |= lt_buf_adds(b, ",\"new\":") |
+		    lt_jsonw_double(b, n->v[m], 6);
 		*rc |= lt_buf_adds(b, ",\"delta_pct\":");
 		*rc |= o->v[m] != 0
 		    ? lt_jsonw_double(b, (n->v[m] - o->v[m]) / o->v[m] * 100, 3)
@@ -133,7 +136,8 @@ lt_baseline_compare(const struct lt_agg *agg, const char *old_path,
 		int found = 0;
 
 		for (size_t j = 0; j < agg->n_eps && !found; j++)
-			found = strcmp(agg->eps[j]->key.p[0], d.eps[i].method) == 0 &&
+			found = strcmp(agg->eps[j]->key.p[0],
+			            d.eps[i].method) == 0 &&
 			    strcmp(agg->eps[j]->key.p[1], d.eps[i].name) == 0;
 		if (found)
 			continue;

@@ -18,13 +18,13 @@
 #include "hist.h"
 #include "jsonw.h"
 
-const double lt_pct_list[LT_PCT_N] = { 50, 66, 75, 80, 90, 95, 98, 99,
-	99.9, 99.99, 100 };
-const char *const lt_pct_keys[LT_PCT_N] = { "50", "66", "75", "80", "90",
-	"95", "98", "99", "99.9", "99.99", "100" };
+const double lt_pct_list[LT_PCT_N] = { 50, 66, 75, 80, 90, 95, 98, 99, 99.9,
+	99.99, 100 };
+const char *const lt_pct_keys[LT_PCT_N] = { "50", "66", "75", "80", "90", "95",
+	"98", "99", "99.9", "99.99", "100" };
 
 #define SH_SHIFT 48
-#define SH_MASK ((UINT64_C(1) << SH_SHIFT) - 1)
+#define SH_MASK  ((UINT64_C(1) << SH_SHIFT) - 1)
 
 int
 lt_hist_init(struct lt_hist *h, int sig)
@@ -112,8 +112,8 @@ lt_hist_highest_equiv(const struct lt_hist *h, int64_t v)
 
 /* Merges the scalar fields of a histogram of count n into h. */
 static void
-add_fields(struct lt_hist *h, int64_t n, int64_t min, int64_t max,
-    int64_t sum, int64_t overflow)
+add_fields(struct lt_hist *h, int64_t n, int64_t min, int64_t max, int64_t sum,
+    int64_t overflow)
 {
 	if (n == 0)
 		return;
@@ -121,9 +121,9 @@ add_fields(struct lt_hist *h, int64_t n, int64_t min, int64_t max,
 		h->min = min;
 	if (h->count == 0 || max > h->max)
 		h->max = max;
-	h->count += n;
-	h->sum += sum;
-	h->overflow += overflow;
+	h->count = lt_sat_add(h->count, n);
+	h->sum = lt_sat_add(h->sum, sum);
+	h->overflow = lt_sat_add(h->overflow, overflow);
 }
 
 int
@@ -138,9 +138,9 @@ lt_hist_add(struct lt_hist *dst, const struct lt_hist *src)
 	lo = lt_hist_index(src, src->min);
 	hi = lt_hist_index(src, src->max);
 	for (size_t i = lo; i <= hi; i++)
-		dst->counts[i] += src->counts[i];
-	add_fields(dst, src->count, src->min, src->max, src->sum,
-	    src->overflow);
+		dst->counts[i] = lt_sat_add(dst->counts[i], src->counts[i]);
+	add_fields(
+	    dst, src->count, src->min, src->max, src->sum, src->overflow);
 	return 0;
 }
 
@@ -166,8 +166,8 @@ clamp(int64_t v, int64_t lo, int64_t hi)
 }
 
 void
-lt_hist_percentiles(const struct lt_hist *h, const double *pcts, size_t n,
-    int64_t *out_us)
+lt_hist_percentiles(
+    const struct lt_hist *h, const double *pcts, size_t n, int64_t *out_us)
 {
 	size_t i, hi, k = 0;
 	int64_t acc = 0;
@@ -179,12 +179,12 @@ lt_hist_percentiles(const struct lt_hist *h, const double *pcts, size_t n,
 	i = lt_hist_index(h, h->min);
 	hi = lt_hist_index(h, h->max);
 	for (; i <= hi && k < n; i++) {
-		acc += h->counts[i];
+		acc = lt_sat_add(acc, h->counts[i]);
 		while (k < n && acc >= rank_of(pcts[k], h->count)) {
 			int64_t v = lt_hist_value_at(h, i);
 
-			out_us[k++] = clamp(lt_hist_highest_equiv(h, v), h->min,
-			    h->max);
+			out_us[k++] =
+			    clamp(lt_hist_highest_equiv(h, v), h->min, h->max);
 		}
 	}
 	for (; k < n; k++)
@@ -244,14 +244,13 @@ lt_hist_write_json(const struct lt_hist *h, struct lt_buf *b)
 
 /* Reads a non-negative integer member; -1 with err when missing or bad. */
 static int
-get_count(const json_t *obj, const char *key, int64_t *out,
-    struct lt_err *err)
+get_count(const json_t *obj, const char *key, int64_t *out, struct lt_err *err)
 {
 	const json_t *v = json_object_get(obj, key);
 
 	if (!json_is_integer(v) || json_integer_value(v) < 0)
 		return lt_err_set(err, LT_EXIT_USAGE,
-		    "hist: \"%s\" must be a non-negative integer", key);
+		    "\"%s\" must be a non-negative integer", key);
 	*out = json_integer_value(v);
 	return 0;
 }
@@ -265,7 +264,7 @@ lt_hist_add_json(struct lt_hist *h, const void *obj_v, struct lt_err *err)
 	size_t i;
 
 	if (!json_is_object(obj))
-		return lt_err_set(err, LT_EXIT_USAGE, "hist: not an object");
+		return lt_err_set(err, LT_EXIT_USAGE, "not an object");
 	if (get_count(obj, "count", &count, err) ||
 	    get_count(obj, "min_us", &min, err) ||
 	    get_count(obj, "max_us", &max, err) ||
@@ -274,14 +273,14 @@ lt_hist_add_json(struct lt_hist *h, const void *obj_v, struct lt_err *err)
 		return -1;
 	counts = json_object_get(obj, "counts");
 	if (!json_is_array(counts))
-		return lt_err_set(err, LT_EXIT_USAGE,
-		    "hist: \"counts\" must be an array");
+		return lt_err_set(
+		    err, LT_EXIT_USAGE, "\"counts\" must be an array");
 	if (count > 0 && (min > max || max > LT_HIST_HIGHEST_US))
-		return lt_err_set(err, LT_EXIT_USAGE,
-		    "hist: min_us/max_us out of range");
+		return lt_err_set(
+		    err, LT_EXIT_USAGE, "min_us/max_us out of range");
 	if (overflow > count)
-		return lt_err_set(err, LT_EXIT_USAGE,
-		    "hist: overflow exceeds count");
+		return lt_err_set(
+		    err, LT_EXIT_USAGE, "overflow exceeds count");
 	lo_ok = count > 0 ? (int64_t)lt_hist_index(h, min) : 0;
 	hi_ok = count > 0 ? (int64_t)lt_hist_index(h, max) : -1;
 	json_array_foreach(counts, i, pair)
@@ -293,33 +292,40 @@ lt_hist_add_json(struct lt_hist *h, const void *obj_v, struct lt_err *err)
 		if (json_array_size(pair) != 2 || !json_is_integer(ji) ||
 		    !json_is_integer(jn))
 			return lt_err_set(err, LT_EXIT_USAGE,
-			    "hist: counts[%zu] is not [index, count]", i);
+			    "counts[%zu] is not [index, count]", i);
 		idx = json_integer_value(ji);
 		n = json_integer_value(jn);
 		if (idx <= prev || idx < lo_ok || idx > hi_ok)
 			return lt_err_set(err, LT_EXIT_USAGE,
-			    "hist: counts[%zu]: index %lld out of order or "
+			    "counts[%zu]: index %lld out of order or "
 			    "outside min_us..max_us",
 			    i, (long long)idx);
 		if (n <= 0 || n > INT64_MAX - total)
 			return lt_err_set(err, LT_EXIT_USAGE,
-			    "hist: counts[%zu]: bad count", i);
+			    "counts[%zu]: bad count", i);
 		total += n;
 		prev = idx;
 	}
 	if (total != count)
 		return lt_err_set(err, LT_EXIT_USAGE,
-		    "hist: counts add up to %lld, not count %lld",
+		    "counts add up to %lld, not count %lld",
 		    (long long)total, (long long)count);
-	if (count > 0 && (lt_hist_index(h, min) != (size_t)json_integer_value(
-	    json_array_get(json_array_get(counts, 0), 0)) ||
-	    lt_hist_index(h, max) != (size_t)prev))
+	if (count > 0 &&
+	    (lt_hist_index(h, min) !=
+	            (size_t)json_integer_value(
+	                json_array_get(json_array_get(counts, 0), 0)) ||
+	        lt_hist_index(h, max) != (size_t)prev))
 		return lt_err_set(err, LT_EXIT_USAGE,
-		    "hist: min_us/max_us do not match the counts");
+		    "min_us/max_us do not match the counts");
 	json_array_foreach(counts, i, pair)
 	{
-		h->counts[json_integer_value(json_array_get(pair, 0))] +=
-		    json_integer_value(json_array_get(pair, 1));
+		{
+			int64_t *c = &h->counts[json_integer_value(
+			    json_array_get(pair, 0))];
+
+			*c = lt_sat_add(
+			    *c, json_integer_value(json_array_get(pair, 1)));
+		}
 	}
 	add_fields(h, count, min, max, sum, overflow);
 	return 0;
@@ -359,8 +365,11 @@ lt_shist_set(struct lt_shist *sh, const struct lt_hist *h)
 void
 lt_shist_add_to(const struct lt_shist *sh, struct lt_hist *h)
 {
-	for (size_t i = 0; i < sh->n; i++)
-		h->counts[sh->e[i] >> SH_SHIFT] += (int64_t)(sh->e[i] & SH_MASK);
+	for (size_t i = 0; i < sh->n; i++) {
+		int64_t *c = &h->counts[sh->e[i] >> SH_SHIFT];
+
+		*c = lt_sat_add(*c, (int64_t)(sh->e[i] & SH_MASK));
+	}
 	add_fields(h, sh->count, sh->min, sh->max, sh->sum, sh->overflow);
 }
 

@@ -32,21 +32,21 @@ extern const double lt_pct_list[LT_PCT_N];
 extern const char *const lt_pct_keys[LT_PCT_N];
 
 struct lt_hist {
-	int sig;		/* significant digits, 1..5 */
-	int hcm;		/* sub_bucket_half_count_magnitude */
-	int64_t half;		/* sub_bucket_half_count */
-	int64_t mask;		/* sub_bucket_mask */
-	size_t counts_len;	/* slots */
-	int64_t *counts;	/* owned, counts_len slots */
-	int64_t count;		/* values recorded */
-	int64_t min, max;	/* exact, of the recorded (clamped) values */
-	int64_t sum;		/* exact sum of the recorded values, in us */
-	int64_t overflow;	/* values that were above LT_HIST_HIGHEST_US */
+	int sig;           /* significant digits, 1..5 */
+	int hcm;           /* sub_bucket_half_count_magnitude */
+	int64_t half;      /* sub_bucket_half_count */
+	int64_t mask;      /* sub_bucket_mask */
+	size_t counts_len; /* slots */
+	int64_t *counts;   /* owned, counts_len slots */
+	int64_t count;     /* values recorded */
+	int64_t min, max;  /* exact, of the recorded (clamped) values */
+	int64_t sum;       /* exact sum of the recorded values, in us */
+	int64_t overflow;  /* values that were above LT_HIST_HIGHEST_US */
 };
 
 /* A histogram with only its non-empty slots: entries (index << 48 | n). */
 struct lt_shist {
-	uint64_t *e;		/* owned, ascending index */
+	uint64_t *e; /* owned, ascending index */
 	size_t n;
 	int64_t count, min, max, sum, overflow;
 };
@@ -60,6 +60,20 @@ void lt_hist_fini(struct lt_hist *h);
 
 /* Empties h, keeping its storage (touches only the used slots). */
 void lt_hist_reset(struct lt_hist *h);
+
+/*
+ * a + b, saturating at the int64 limits: counters added from documents
+ * (lt-agg --merge) must not overflow, whatever a document claims.
+ */
+static inline int64_t
+lt_sat_add(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_add_overflow(a, b, &r))
+		return b > 0 ? INT64_MAX : INT64_MIN;
+	return r;
+}
 
 /* Slot index of v (already clamped to 0..LT_HIST_HIGHEST_US). */
 static inline size_t
@@ -115,8 +129,8 @@ int lt_hist_add(struct lt_hist *dst, const struct lt_hist *src);
  * rank max(1, round(p / 100 * count)), clamped to [min, max], so that p100
  * is max exactly.  All 0 when h is empty.
  */
-void lt_hist_percentiles(const struct lt_hist *h, const double *pcts,
-    size_t n, int64_t *out_us);
+void lt_hist_percentiles(
+    const struct lt_hist *h, const double *pcts, size_t n, int64_t *out_us);
 
 /* One percentile; see lt_hist_percentiles. */
 int64_t lt_hist_percentile(const struct lt_hist *h, double pct);

@@ -4,20 +4,35 @@
 
 #include "keytab.h"
 
+/* Mixes one 64-bit word into h (multiply-rotate, as in wyhash/FxHash). */
+static uint64_t
+mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+	return (h << 31) | (h >> 33);
+}
+
 uint64_t
 lt_key_hash(const struct lt_key *k)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 
+	/* eight bytes at a time: names are hashed once per event */
 	for (int i = 0; i < LT_KEY_PARTS; i++) {
-		const unsigned char *s = (const unsigned char *)k->p[i];
+		const char *s = k->p[i];
+		size_t n = k->n[i], j = 0;
+		uint64_t w;
 
-		for (size_t j = 0; j < k->n[i]; j++) {
-			h ^= s[j];
-			h *= 0x100000001b3ULL;
+		for (; j + 8 <= n; j += 8) {
+			memcpy(&w, s + j, 8);
+			h = mix(h, w);
 		}
-		h ^= k->n[i] + 0x9e;
-		h *= 0x100000001b3ULL;
+		if (j < n) {
+			w = 0;
+			memcpy(&w, s + j, n - j);
+			h = mix(h, w);
+		}
+		h = mix(h, n + 0x9e);
 	}
 	return h ^ (h >> 29);
 }
@@ -75,8 +90,8 @@ grow(struct lt_keytab *t)
 }
 
 int
-lt_keytab_put(struct lt_keytab *t, struct lt_keyed *obj,
-    const struct lt_key *k, uint64_t h)
+lt_keytab_put(struct lt_keytab *t, struct lt_keyed *obj, const struct lt_key *k,
+    uint64_t h)
 {
 	if ((t->n + 1) * 2 > t->cap && grow(t) == -1)
 		return -1;

@@ -24,13 +24,13 @@ struct lt_key {
 /* Header of every stored object: owned copies of the key parts. */
 struct lt_keyed {
 	uint64_t hash;
-	char *p[LT_KEY_PARTS];	/* owned, NUL-terminated (may hold NULs) */
+	char *p[LT_KEY_PARTS]; /* owned, NUL-terminated (may hold NULs) */
 	size_t n[LT_KEY_PARTS];
 };
 
 struct lt_keytab {
-	struct lt_keyed **slots;	/* owned array; objects are not */
-	size_t cap;			/* power of two, or 0 */
+	struct lt_keyed **slots; /* owned array; objects are not */
+	size_t cap;              /* power of two, or 0 */
 	size_t n;
 };
 
@@ -38,8 +38,8 @@ struct lt_keytab {
 uint64_t lt_key_hash(const struct lt_key *k);
 
 /* The stored object equal to k with hash h, or NULL.  Never allocates. */
-struct lt_keyed *lt_keytab_get(const struct lt_keytab *t,
-    const struct lt_key *k, uint64_t h);
+struct lt_keyed *lt_keytab_get(
+    const struct lt_keytab *t, const struct lt_key *k, uint64_t h);
 
 /*
  * Copies k into obj's header and stores obj (borrowed: the caller frees

@@ -93,14 +93,14 @@ parse_selector(const char *s, size_t n, struct lt_thresh *t)
 }
 
 static int
-parse_metric(const char *expr, const char **pp, struct lt_thresh *t,
-    struct lt_err *err)
+parse_metric(
+    const char *expr, const char **pp, struct lt_thresh *t, struct lt_err *err)
 {
 	const char *p = *pp, *s = p;
 	size_t n;
 
-	if (strncmp(p, "co_p", 4) == 0 || (p[0] == 'p' &&
-	    (isdigit((unsigned char)p[1]) || p[1] == '.'))) {
+	if (strncmp(p, "co_p", 4) == 0 ||
+	    (p[0] == 'p' && (isdigit((unsigned char)p[1]) || p[1] == '.'))) {
 		t->metric = p[0] == 'c' ? LT_TM_CO_PCT : LT_TM_PCT;
 		p += p[0] == 'c' ? 4 : 1;
 		s = p;
@@ -135,8 +135,8 @@ parse_metric(const char *expr, const char **pp, struct lt_thresh *t,
 }
 
 static int
-parse_op(const char *expr, const char **pp, struct lt_thresh *t,
-    struct lt_err *err)
+parse_op(
+    const char *expr, const char **pp, struct lt_thresh *t, struct lt_err *err)
 {
 	const char *p = *pp;
 
@@ -159,8 +159,8 @@ parse_op(const char *expr, const char **pp, struct lt_thresh *t,
 }
 
 static int
-parse_unit(const char *expr, const char *p, struct lt_thresh *t,
-    struct lt_err *err)
+parse_unit(
+    const char *expr, const char *p, struct lt_thresh *t, struct lt_err *err)
 {
 	const char *u = p;
 	size_t n;
@@ -193,7 +193,7 @@ parse_unit(const char *expr, const char *p, struct lt_thresh *t,
 	}
 	return bad(err, expr, u,
 	    t->metric == LT_TM_FAIL_RATIO ? "expected no unit or '%'"
-					  : "this metric takes no unit");
+	                                  : "this metric takes no unit");
 }
 
 int
@@ -208,9 +208,11 @@ lt_thresh_parse(const char *expr, struct lt_thresh *t, struct lt_err *err)
 	p = expr;
 	if (colon) {
 		if (colon == expr)
-			return bad(err, expr, expr, "expected an endpoint before ':'");
+			return bad(
+			    err, expr, expr, "expected an endpoint before ':'");
 		if (parse_selector(expr, (size_t)(colon - expr), t) == -1)
-			return lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
+			return lt_err_set(
+			    err, LT_EXIT_RUNTIME, "out of memory");
 		p = colon + 1;
 	}
 	while (*p == ' ')
@@ -238,8 +240,8 @@ lt_thresh_fini(struct lt_thresh *t)
 }
 
 static double
-value_of(const struct lt_thresh *t, const struct lt_agg *agg,
-    const struct lt_ep *ep)
+value_of(
+    const struct lt_thresh *t, const struct lt_agg *agg, const struct lt_ep *ep)
 {
 	struct lt_ep_stats st;
 
@@ -297,8 +299,9 @@ matches(const struct lt_thresh *t, const struct lt_ep *ep)
 	if (strlen(t->name) != ep->key.n[1] ||
 	    memcmp(t->name, ep->key.p[1], ep->key.n[1]) != 0)
 		return 0;
-	return t->method == NULL || (strlen(t->method) == ep->key.n[0] &&
-	    memcmp(t->method, ep->key.p[0], ep->key.n[0]) == 0);
+	return t->method == NULL ||
+	    (strlen(t->method) == ep->key.n[0] &&
+	        memcmp(t->method, ep->key.p[0], ep->key.n[0]) == 0);
 }
 
 int
@@ -383,12 +386,13 @@ lt_thresh_write_json(const struct lt_thresh *t, size_t n, struct lt_buf *b)
 		rc |= lt_buf_adds(b, ",\"ok\":") | lt_jsonw_bool(b, t[i].ok);
 		rc |= lt_buf_adds(b, ",\"value\":");
 		rc |= t[i].found ? lt_jsonw_double(b, t[i].value, 6)
-				 : lt_jsonw_null(b);
+		                 : lt_jsonw_null(b);
 		rc |= lt_buf_adds(b, ",\"limit\":") |
 		    lt_jsonw_double(b, t[i].limit, 6);
-		rc |= lt_buf_adds(b, ",\"op\":") | lt_jsonw_cstr(b, op_text[t[i].op]);
-		rc |= lt_buf_adds(b, ",\"unit\":") | lt_jsonw_cstr(b,
-		    lt_thresh_unit(&t[i]));
+		rc |= lt_buf_adds(b, ",\"op\":") |
+		    lt_jsonw_cstr(b, op_text[t[i].op]);
+		rc |= lt_buf_adds(b, ",\"unit\":") |
+		    lt_jsonw_cstr(b, lt_thresh_unit(&t[i]));
 		rc |= lt_buf_adds(b, ",\"metric\":") |
 		    lt_jsonw_cstr(b, t[i].metric_name);
 		rc |= lt_buf_adds(b, ",\"endpoint\":") | w_endpoint(&t[i], b);
@@ -404,8 +408,9 @@ lt_thresh_describe(const struct lt_thresh *t, struct lt_buf *b)
 	const char *sp = *u ? " " : "";
 
 	if (!t->found)
-		return lt_buf_printf(b, "FAIL %s: no endpoint %s%s%s\n", t->expr,
-		    t->method ? t->method : "", t->method ? " " : "", t->name);
+		return lt_buf_printf(b, "FAIL %s: no endpoint %s%s%s\n",
+		    t->expr, t->method ? t->method : "", t->method ? " " : "",
+		    t->name);
 	return lt_buf_printf(b, "%s %s: %s = %.6g%s%s (limit %s %.6g%s%s)\n",
 	    t->ok ? "PASS" : "FAIL", t->expr, t->metric_name, t->value, sp, u,
 	    op_text[t->op], t->limit, sp, u);

@@ -35,19 +35,26 @@ enum lt_thresh_metric {
 	LT_TM_REQUESTS,
 };
 
-enum lt_thresh_op { LT_OP_LT, LT_OP_LE, LT_OP_GT, LT_OP_GE, LT_OP_EQ, LT_OP_NE };
+enum lt_thresh_op {
+	LT_OP_LT,
+	LT_OP_LE,
+	LT_OP_GT,
+	LT_OP_GE,
+	LT_OP_EQ,
+	LT_OP_NE
+};
 
 struct lt_thresh {
-	char *expr;		/* owned copy of the expression */
-	char *method, *name;	/* owned; name NULL: the total */
+	char *expr;          /* owned copy of the expression */
+	char *method, *name; /* owned; name NULL: the total */
 	enum lt_thresh_metric metric;
-	char metric_name[24];	/* as written, e.g. "p99.9" */
-	double pct;		/* for LT_TM_PCT / LT_TM_CO_PCT */
+	char metric_name[24]; /* as written, e.g. "p99.9" */
+	double pct;           /* for LT_TM_PCT / LT_TM_CO_PCT */
 	enum lt_thresh_op op;
-	double limit;		/* in the metric's unit: ms, ratio, 1/s, count */
+	double limit; /* in the metric's unit: ms, ratio, 1/s, count */
 
 	/* result of lt_thresh_eval */
-	int found;		/* the endpoint exists */
+	int found; /* the endpoint exists */
 	int ok;
 	double value;
 };
@@ -72,8 +79,7 @@ int lt_thresh_eval(struct lt_thresh *t, const struct lt_agg *agg);
 const char *lt_thresh_unit(const struct lt_thresh *t);
 
 /* Appends the results of n thresholds as a JSON array. 0 or -1. */
-int lt_thresh_write_json(const struct lt_thresh *t, size_t n,
-    struct lt_buf *b);
+int lt_thresh_write_json(const struct lt_thresh *t, size_t n, struct lt_buf *b);
 
 /* Appends one human line: "PASS p95<300ms: p95 = 12.3 ms (limit < 300 ms)". */
 int lt_thresh_describe(const struct lt_thresh *t, struct lt_buf *b);

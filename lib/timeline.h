@@ -20,30 +20,30 @@
 
 #include "hist.h"
 
-#define LT_TL_SIG 2
+#define LT_TL_SIG  2
 #define LT_TL_WAYS 8
 
 /* One second of a series. */
 struct lt_sec {
-	int64_t t;		/* Unix second */
+	int64_t t; /* Unix second */
 	int64_t requests, failures, dropped;
-	int64_t users;		/* last users count set in this second, or -1 */
-	int64_t users_ts_us;	/* ts of that users event */
-	struct lt_shist hist;	/* latency (sig 2); current unless cached */
-	struct lt_shist co;	/* wait + latency, when events had wait */
+	int64_t users;        /* last users count set in this second, or -1 */
+	int64_t users_ts_us;  /* ts of that users event */
+	struct lt_shist hist; /* latency (sig 2); current unless cached */
+	struct lt_shist co;   /* wait + latency, when events had wait */
 	int has_co;
 };
 
 struct lt_tl_slot {
 	int used;
-	size_t sec;		/* index into secs */
-	struct lt_hist hist, co;	/* counts NULL until first used */
+	size_t sec;              /* index into secs */
+	struct lt_hist hist, co; /* counts NULL until first used */
 };
 
 struct lt_series {
-	struct lt_sec *secs;	/* owned, in order of first appearance */
+	struct lt_sec *secs; /* owned, in order of first appearance */
 	size_t n, alloc;
-	size_t *index;		/* hash t -> secs index + 1 (0 empty) */
+	size_t *index; /* hash t -> secs index + 1 (0 empty) */
 	size_t index_cap;
 	struct lt_tl_slot slot[LT_TL_WAYS];
 };

@@ -44,7 +44,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (lt_agg_write_json(agg, NULL, NULL, &b) == -1)
 		abort();
 	if (lt_aggdoc_parse(&doc, b.data, b.len, "out", &err) == -1)
-		abort();	/* what we write, we read */
+		abort(); /* what we write, we read */
 	lt_aggdoc_fini(&doc);
 	lt_buf_fini(&b);
 	lt_evscan_free(sc);

@@ -34,19 +34,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct lt_buf one, two;
 	struct lt_err err;
 
-	if (lt_aggdoc_parse(&doc, (const char *)data, size, "fuzz", &err) == -1) {
+	if (lt_aggdoc_parse(&doc, (const char *)data, size, "fuzz", &err) ==
+	    -1) {
 		if (err.msg[0] == '\0')
-			abort();	/* a refusal must say why */
+			abort(); /* a refusal must say why */
 		return 0;
 	}
 	lt_buf_init(&one, 0);
 	lt_buf_init(&two, 0);
 	if (remerge(&doc, &one) == 0) {
 		if (lt_aggdoc_parse(&again, one.data, one.len, "again", &err))
-			abort();	/* our own output must load */
+			abort(); /* our own output must load */
 		if (remerge(&again, &two) != 0 || one.len != two.len ||
 		    memcmp(one.data, two.data, one.len) != 0)
-			abort();	/* and be a fixed point */
+			abort(); /* and be a fixed point */
 		lt_aggdoc_fini(&again);
 	}
 	lt_buf_fini(&one);

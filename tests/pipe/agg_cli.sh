@@ -63,8 +63,19 @@ check "--every: Aggregated lines" grep -q 'Aggregated' live.err
 check_eq "--every: same aggregate on stdout" \
     "$(jq -S 'del(.input.rejects)' live.json | md5sum)" \
     "$(lt-agg <ev.ndjson | jq -S 'del(.input.rejects)' | md5sum)"
+{ head -n 10 ev.ndjson; sleep 1; } | lt-agg --every 200ms >/dev/null 2>idle.err
+check "--every: tables while the input is idle" \
+    [ "$(grep -c '^lt-agg: 10 events' idle.err)" -ge 3 ]
 lt-agg --live <ev.ndjson >/dev/null 2>live2.err
 check "--live: final table" grep -q 'Aggregated' live2.err
+
+# a reader that goes away: reported once, exit 3, no crash by SIGPIPE
+lt-agg --timeline-endpoints ev.ndjson >big.json
+check "big enough to fill a pipe" [ "$(wc -c <big.json)" -gt 100000 ]
+lt-agg --timeline-endpoints ev.ndjson 2>epipe.err | head -c 10 >/dev/null
+check_eq "closed stdout: exit 3" "${PIPESTATUS[0]}" 3
+check_eq "closed stdout: one message" "$(cat epipe.err)" \
+    "lt-agg: stdout closed early (broken pipe)"
 
 # the examples of the man pages
 lt-agg ev.ndjson >run.json

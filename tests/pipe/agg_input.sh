@@ -87,6 +87,8 @@ check_eq ".gz input" "$(jq -S 'del(.input.rejects)' gz.json | md5sum)" \
     "$(jq -S 'del(.input.rejects)' good.json | md5sum)"
 lt-agg ev.data >gz2.json
 check "gzip detected without the suffix" jqe '.total.requests == 500' gz2.json
+lt-agg <ev.nd.gz >gz3.json
+check "gzip on redirected stdin" jqe '.total.requests == 500' gz3.json
 head -c 3000 ev.nd.gz >cut.gz
 lt-agg cut.gz >cut.json 2>cut.err
 check_eq "truncated .gz: exit 2" "$?" 2

@@ -88,4 +88,19 @@ printf '%s\n' \
     lt-agg >far.json
 check "two seconds for far-apart events" \
     jqe '[.timeline[].t] == [1, 4000000000]' far.json
+# bad aggregates are refused with the path of the bad member
+jq -c '.endpoints[0].hist.counts[0][1] += 1' part.00.json >bad1.json
+lt-agg --merge part.01.json bad1.json >/dev/null 2>bad1.err
+check_eq "inconsistent histogram: exit 2" "$?" 2
+check "inconsistent histogram: named" \
+    grep -q '^lt-agg: bad1.json: endpoints\[0\].hist: counts add up to' bad1.err
+echo '{"lt_aggregate":1,"run":{}' >bad2.json
+lt-agg --merge bad2.json >/dev/null 2>bad2.err
+check_eq "truncated JSON: exit 2" "$?" 2
+check "truncated JSON: line and column" grep -q '^lt-agg: bad2.json:[0-9]*:[0-9]*: ' bad2.err
+echo '{"lt_aggregate":2}' >bad3.json
+lt-agg --merge bad3.json >/dev/null 2>bad3.err
+check "other version refused" grep -q 'not an lt aggregate of version 1' bad3.err
+lt-agg --merge ev.nd >/dev/null 2>bad4.err
+check_eq "events given to --merge: exit 2" "$?" 2
 done_testing

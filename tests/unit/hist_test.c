@@ -96,8 +96,8 @@ accuracy(enum dist d, int64_t *vals)
 
 		if (rel > 0.001) {
 			printf("#   %s p%g: got %lld want %lld (%.5f)\n",
-			    dist_name[d], p, (long long)got[k],
-			    (long long)want, rel);
+			    dist_name[d], p, (long long)got[k], (long long)want,
+			    rel);
 			bad = 1;
 		}
 		if (got[k] < vals[0] || got[k] > vals[N_VALUES - 1])
@@ -105,8 +105,7 @@ accuracy(enum dist d, int64_t *vals)
 	}
 	TAP_OK(!bad, "%s: every percentile within 0.1%% of the sorted value",
 	    dist_name[d]);
-	TAP_OK(inrange, "%s: every percentile within [min, max]",
-	    dist_name[d]);
+	TAP_OK(inrange, "%s: every percentile within [min, max]", dist_name[d]);
 	TAP_EQ_INT(got[LT_PCT_N - 1], vals[N_VALUES - 1], "p100 is max");
 	TAP_EQ_INT(h.min, vals[0], "min exact");
 	TAP_EQ_INT(h.count, N_VALUES, "count");
@@ -138,12 +137,14 @@ worked_numbers(void)
 
 		snprintf(what, sizeof(what), "index(%lld)", (long long)w[i].v);
 		TAP_EQ_INT(lt_hist_index(&h, w[i].v), w[i].index, what);
-		snprintf(what, sizeof(what), "range of %lld", (long long)w[i].v);
+		snprintf(
+		    what, sizeof(what), "range of %lld", (long long)w[i].v);
 		TAP_OK(lt_hist_lowest_equiv(&h, w[i].v) == w[i].lo &&
-		    lt_hist_highest_equiv(&h, w[i].v) == w[i].hi, "%s", what);
+		        lt_hist_highest_equiv(&h, w[i].v) == w[i].hi,
+		    "%s", what);
 	}
-	TAP_OK(lt_hist_index(&h, LT_HIST_HIGHEST_US) < h.counts_len,
-	    "1 h fits");
+	TAP_OK(
+	    lt_hist_index(&h, LT_HIST_HIGHEST_US) < h.counts_len, "1 h fits");
 	TAP_EQ_INT(lt_hist_init(&h2, 2), 0, "init sig 2");
 	TAP_EQ_INT(h2.counts_len, 3328, "sig 2, 1 h: 3328 slots");
 	lt_hist_record(&h, LT_HIST_HIGHEST_US + 5);
@@ -211,7 +212,8 @@ merge_and_json(void)
 	lt_hist_write_json(&empty, &buf);
 	TAP_EQ_STR(lt_buf_cstr(&buf),
 	    "{\"count\":0,\"min_us\":0,\"max_us\":0,\"sum_us\":0,"
-	    "\"overflow\":0,\"counts\":[]}", "empty encoding");
+	    "\"overflow\":0,\"counts\":[]}",
+	    "empty encoding");
 	lt_hist_percentiles(&empty, lt_pct_list, LT_PCT_N, pa);
 	TAP_OK(pa[0] == 0 && pa[LT_PCT_N - 1] == 0, "empty: percentiles 0");
 

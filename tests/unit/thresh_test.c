@@ -15,9 +15,9 @@ valid(const char *expr, enum lt_thresh_metric m, double pct,
 	int same = rc == 0 && t.metric == m && t.op == op &&
 	    fabs(t.limit - limit) < 1e-9 && fabs(t.pct - pct) < 1e-9 &&
 	    ((method == NULL && t.method == NULL) ||
-		(method && t.method && strcmp(method, t.method) == 0)) &&
+	        (method && t.method && strcmp(method, t.method) == 0)) &&
 	    ((name == NULL && t.name == NULL) ||
-		(name && t.name && strcmp(name, t.name) == 0));
+	        (name && t.name && strcmp(name, t.name) == 0));
 
 	if (!TAP_OK(same, "valid: %s", expr) && rc)
 		printf("#   %s\n", err.msg);
@@ -32,8 +32,8 @@ invalid(const char *expr, const char *want)
 	int rc = lt_thresh_parse(expr, &t, &err);
 
 	if (!TAP_OK(rc == -1 && err.code == LT_EXIT_USAGE &&
-		strstr(err.msg, want) != NULL,
-		"invalid: '%s' -> %s", expr, want))
+	            strstr(err.msg, want) != NULL,
+	        "invalid: '%s' -> %s", expr, want))
 		printf("#   rc %d msg %s\n", rc, rc ? err.msg : "");
 	lt_thresh_fini(&t);
 }
@@ -48,8 +48,8 @@ main(void)
 	valid("GET /items/{id}:p99<1s", LT_TM_PCT, 99, LT_OP_LT, 1000, "GET",
 	    "/items/{id}");
 	valid("/a:b:max<5", LT_TM_MAX, 0, LT_OP_LT, 5, NULL, "/a:b");
-	valid("fail_ratio<0.01", LT_TM_FAIL_RATIO, 0, LT_OP_LT, 0.01, NULL,
-	    NULL);
+	valid(
+	    "fail_ratio<0.01", LT_TM_FAIL_RATIO, 0, LT_OP_LT, 0.01, NULL, NULL);
 	valid("fail_ratio<1%", LT_TM_FAIL_RATIO, 0, LT_OP_LT, 0.01, NULL, NULL);
 	valid("rps>100", LT_TM_RPS, 0, LT_OP_GT, 100, NULL, NULL);
 	valid("fps>=1e1", LT_TM_FPS, 0, LT_OP_GE, 10, NULL, NULL);
