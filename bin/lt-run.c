@@ -381,7 +381,7 @@ progress(const struct lt_run_tick *t, void *arg)
 	(void)arg;
 	fprintf(stderr,
 	    "lt-run: %6.0fs users %-6ld %8.1f req/s %6.1f fail/s  "
-	    "p50 %.1f ms  p95 %.1f ms  total %llu (%llu failed)\n",
+	    "p50 %.2f ms  p95 %.2f ms  total %llu (%llu failed)\n",
 	    t->elapsed_s, t->users, t->rps, t->fails_per_s, t->p50_ms,
 	    t->p95_ms, (unsigned long long)t->requests,
 	    (unsigned long long)t->failures);

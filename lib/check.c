@@ -240,7 +240,7 @@ re_cost_ok(const char *re, const char **why)
 	for (i = 0; i < n; i++) {
 		char c = re[i];
 		long hi = 0;
-		size_t k;
+		size_t k = 0;
 
 		if (c == '\\' && i + 1 < n && re[i + 1] >= '1' &&
 		    re[i + 1] <= '9') {

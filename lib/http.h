@@ -27,6 +27,7 @@ struct lt_http_opts {
 	int insecure;		/* do not verify TLS peers */
 	long timeout_ms;	/* default per-request timeout, 0: none */
 	long connect_timeout_ms;
+	long max_connects;	/* idle connections kept: one per user */
 };
 
 struct lt_http_multi {
@@ -35,6 +36,7 @@ struct lt_http_multi {
 	ev_timer timer;
 	int running;
 	int active;			/* transfers added and not finished */
+	int kick;			/* transfers added since the last action */
 	struct curl_slist *resolve;	/* pinned DNS for the host */
 	struct lt_http_opts opts;
 };

@@ -865,6 +865,7 @@ shard_init(struct run *r, int i, struct lt_err *err)
 	ho.host = sh->host;
 	ho.http2 = r->o->http2;
 	ho.insecure = r->o->insecure;
+	ho.max_connects = share(r->budget, r->jobs, i) + 16;
 	if (lt_http_init(&sh->http, sh->loop, &ho, err) != 0)
 		return -1;
 	lt_evout_init(&sh->out, r->o->out_fd, sh->loop, r->jobs > 1);

@@ -35,6 +35,7 @@ extern char **environ;
 #define SCEN_LINE_CAP ((size_t)64 << 10)
 #define BODY_FILE_CAP ((size_t)256 << 20)
 #define STACK_CAP     (LT_SCENARIO_MAX_DEPTH + 4)
+#define MAX_INCLUDE   8
 
 static const char *const methods[] = {
 	"GET",
@@ -176,14 +177,16 @@ struct parser {
 	const char *top_host;
 	int top_has_wait;
 	struct lt_wait top_wait;
-	struct vec top_sets; /* struct lt_set */
-	struct vec classes;  /* struct pclass * */
-	int implicit;        /* an implicit class "User" exists */
-	struct vec steps;    /* struct pstep * */
-	size_t nresolved;    /* steps whose checks were copied in */
-	struct vec groups;   /* struct pgroup * */
-	struct vec scopes;   /* struct scope *: their checks are freed
+	struct vec top_sets;           /* struct lt_set */
+	struct vec classes;            /* struct pclass * */
+	int implicit;                  /* an implicit class "User" exists */
+	struct vec steps;              /* struct pstep * */
+	size_t nresolved;              /* steps whose checks were copied in */
+	struct vec groups;             /* struct pgroup * */
+	struct vec scopes;             /* struct scope *: their checks are freed
 				   when parsing ends */
+	int nincl;                     /* includes being read */
+	const char *incl[MAX_INCLUDE]; /* their paths, to refuse loops */
 };
 
 /* --- errors ------------------------------------------------------------- */
@@ -2047,6 +2050,8 @@ class_line(
 	return r;
 }
 
+static int parse_include(struct parser *p);
+
 static int
 top_line(struct parser *p, const struct word *kw, size_t indent)
 {
@@ -2060,6 +2065,8 @@ top_line(struct parser *p, const struct word *kw, size_t indent)
 		return parse_host(p, &p->top_host);
 	if (word_is(kw, "data"))
 		return parse_data(p);
+	if (word_is(kw, "include"))
+		return parse_include(p);
 	if (word_is(kw, "wait")) {
 		p->top_has_wait = 1;
 		return parse_wait(p, &p->top_wait);
@@ -2080,9 +2087,8 @@ top_line(struct parser *p, const struct word *kw, size_t indent)
 			return -1;
 		return class_line(p, kw, c, indent);
 	}
-	return expected(p, kw,
-	    "host, user, a task, data, set, wait or a "
-	    "setting");
+	return expected(
+	    p, kw, "host, user, a task, data, set, wait, include or a setting");
 }
 
 static int
@@ -2195,6 +2201,125 @@ parse_line(struct parser *p)
 	case B_STEP:
 		return step_line(p, &kw, f->step);
 	}
+	return 0;
+}
+
+/* Parses the lines of text (a file, or an included one). */
+static int
+parse_text(struct parser *p, const char *text, size_t n)
+{
+	size_t i = 0;
+
+	if (n >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		i = 3; /* a UTF-8 byte-order mark */
+	while (i < n) {
+		const char *nl = memchr(text + i, '\n', n - i);
+		size_t e = nl ? (size_t)(nl - text) : n;
+
+		p->line++;
+		p->ln = text + i;
+		p->ln_len = e - i;
+		while (p->ln_len > 0 && p->ln[p->ln_len - 1] == '\r')
+			p->ln_len--;
+		if (p->ln_len > SCEN_LINE_CAP)
+			return perr(
+			    p, 0, "line longer than %zu bytes", SCEN_LINE_CAP);
+		if (memchr(p->ln, '\0', p->ln_len) != NULL)
+			return perr(p, 0, "a NUL byte in the scenario");
+		if (parse_line(p))
+			return -1;
+		i = nl ? e + 1 : n;
+	}
+	return 0;
+}
+
+/* Reads an included file whole (regular files only). */
+static int
+read_include(
+    struct parser *p, const struct word *w, const char *path, struct lt_buf *b)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), e;
+
+	if (fd < 0)
+		return perr(p, w->col, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return perr(p, w->col, "%s: not a regular file", path);
+	}
+	if (read_all_fd(fd, b) != 0) {
+		e = errno;
+		close(fd);
+		return perr(p, w->col, "%s: %s", path, strerror(e));
+	}
+	close(fd);
+	return 0;
+}
+
+/*
+ * include FILE: the file's lines are read as if written here, at the top
+ * level; its relative file names start from its own directory.  Blocks it
+ * leaves open end with it.
+ */
+static int
+parse_include(struct parser *p)
+{
+	const char *name = p->name, *basedir = p->basedir, *ln = p->ln;
+	const char *env_basedir = p->sc->env.basedir;
+	size_t ln_len = p->ln_len, pos, k;
+	struct word w;
+	struct lt_buf b;
+	char *path, *dir, *copy;
+	int r, line = p->line;
+
+	r = scan_word(p, &w);
+	if (r <= 0)
+		return r < 0 ? -1 : expected(p, NULL, "a file name");
+	if (need_eol(p))
+		return -1;
+	pos = p->pos;
+	path = (char *)resolve(p, &w);
+	if (path == NULL)
+		return oom(p);
+	if (p->nincl >= MAX_INCLUDE)
+		return perr(p, w.col, "includes nest too deep (at most %d)",
+		    MAX_INCLUDE);
+	for (k = 0; k < (size_t)p->nincl; k++)
+		if (strcmp(p->incl[k], path) == 0 || strcmp(p->name, path) == 0)
+			return perr(p, w.col,
+			    "include loop: %s is already being read", path);
+	if (strcmp(p->name, path) == 0)
+		return perr(
+		    p, w.col, "include loop: %s is already being read", path);
+	copy = lt_arena_strdup(p->a, path);
+	if (copy == NULL)
+		return oom(p);
+	dir = lt_arena_strdup(p->a, dirname(copy));
+	if (dir == NULL)
+		return oom(p);
+	lt_buf_init(&b, SCEN_TEXT_CAP);
+	if (read_include(p, &w, path, &b)) {
+		lt_buf_fini(&b);
+		return -1;
+	}
+	p->incl[p->nincl++] = path;
+	p->name = path;
+	p->line = 0;
+	p->basedir = dir;
+	p->sc->env.basedir = dir;
+	r = parse_text(p, b.data ? b.data : "", b.len);
+	lt_buf_fini(&b);
+	p->nincl--;
+	if (r != 0)
+		return -1;
+	p->depth = 1;
+	p->name = name;
+	p->line = line;
+	p->basedir = basedir;
+	p->sc->env.basedir = env_basedir;
+	p->ln = ln;
+	p->ln_len = ln_len;
+	p->pos = pos;
 	return 0;
 }
 
@@ -2606,7 +2731,6 @@ lt_scenario_parse_buf(const char *name, const char *text, size_t n,
 {
 	struct lt_scenario *sc = calloc(1, sizeof(*sc));
 	struct parser *p = calloc(1, sizeof(*p));
-	size_t i = 0;
 	int rc = -1;
 
 	*out = NULL;
@@ -2632,29 +2756,8 @@ lt_scenario_parse_buf(const char *name, const char *text, size_t n,
 		oom(p);
 		goto out;
 	}
-	if (n >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
-		i = 3; /* a UTF-8 byte-order mark */
-	while (i < n) {
-		const char *nl = memchr(text + i, '\n', n - i);
-		size_t e = nl ? (size_t)(nl - text) : n;
-
-		p->line++;
-		p->ln = text + i;
-		p->ln_len = e - i;
-		while (p->ln_len > 0 && p->ln[p->ln_len - 1] == '\r')
-			p->ln_len--;
-		if (p->ln_len > SCEN_LINE_CAP) {
-			perr(p, 0, "line longer than %zu bytes", SCEN_LINE_CAP);
-			goto out;
-		}
-		if (memchr(p->ln, '\0', p->ln_len) != NULL) {
-			perr(p, 0, "a NUL byte in the scenario");
-			goto out;
-		}
-		if (parse_line(p))
-			goto out;
-		i = nl ? e + 1 : n;
-	}
+	if (parse_text(p, text, n))
+		goto out;
 	p->ln = "";
 	p->ln_len = 0;
 	if (finish(p))

@@ -242,6 +242,11 @@ http_done(struct lt_http_xfer *x, void *arg)
 		err_msg = r->message;
 		err_len = strlen(r->message);
 	} else {
+		/* NUL-terminated, for regexec(3) on views into them */
+		if (x->body.data != NULL)
+			lt_buf_cstr(&x->body);
+		if (x->headers.data != NULL)
+			lt_buf_cstr(&x->headers);
 		failed = judge(u, &s->checks, r->status, x->body.data,
 		    x->body.len, x->headers.data, x->headers.len,
 		    r->latency_us, 0);
@@ -439,11 +444,12 @@ http_start(struct lt_user *u)
 	struct lt_shard *sh = u->sh;
 	const struct lt_http *h = u->step->http;
 	CURL *e = u->x.easy;
-	const char *host = sh->host;
+	/* --host, else the class's host, else the scenario's */
+	const char *host = sh->opts->host != NULL ? sh->opts->host
+	    : u->c->host != NULL		    ? u->c->host
+						    : sh->sc->host;
 	uint64_t h64;
 
-	if (host == NULL)
-		host = u->c->host;
 	lt_buf_reset(&sh->url);
 	u->ctx.now_us = lt_http_real_us();
 	if (lt_http_url(h, host, &u->ctx, &sh->url) != 0) {
@@ -587,6 +593,8 @@ exec_event(struct lt_user *u, long status, int64_t lat_us, const char *cat,
 		lt_buf_reset(&sh->reason);
 		lt_buf_printf(&sh->reason, "%s: %s", cat, msg);
 	} else {
+		if (u->x.body.data != NULL)
+			lt_buf_cstr(&u->x.body);
 		failed = judge(u, &u->step->checks, status, u->x.body.data,
 		    u->x.body.len, NULL, 0, lat_us, 1);
 	}

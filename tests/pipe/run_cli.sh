@@ -84,4 +84,47 @@ check "unknown config key: file:line" \
 check_eq "run end reason iterations" \
     "$(tail -n 1 "$TMP/e4" | jq -r .reason)" iterations
 
+# The open-file limit caps the users, and lt-run says so.
+(ulimit -n 100 && lt-run -f "$TMP/s.lt" -H "$TARGET_URL" -u 500 -r 10000 \
+    -t 0.5s >"$TMP/lim.ev" 2>"$TMP/lim.err")
+check_eq "capped by the open-file limit: exit 0" "$?" 0
+check "capped: a clear message" grep -q "open-file limit capped the run at 36 users" \
+    "$TMP/lim.err"
+check_eq "capped: 36 users ran" \
+    "$(jq -r 'select(.type == "users") | .count' "$TMP/lim.ev" | sort -n | tail -n 1)" 36
+
+# The live line: on a terminal only, every 2 s; -q silences everything.
+if command -v script >/dev/null 2>&1; then
+	script -qec "lt-run -f '$TMP/s.lt' -H '$TARGET_URL' -t 2.5s -o /dev/null" \
+	    /dev/null >"$TMP/tty.out" 2>&1
+	check "tty: a live line with users, req/s, p50, p95" \
+	    grep -Eq "users 1 .* req/s .* p50 [0-9.]+ ms +p95" "$TMP/tty.out"
+	check "tty: the summary table" grep -q "Aggregated" "$TMP/tty.out"
+	script -qec "lt-run -q -f '$TMP/s.lt' -H '$TARGET_URL' -t 2.5s -o /dev/null" \
+	    /dev/null >"$TMP/tty.out" 2>&1
+	check_eq "tty with -q: silent" "$(wc -c <"$TMP/tty.out")" 0
+else
+	skip "tty live line" "script(1) not installed"
+fi
+lt-run -f "$TMP/s.lt" -H "$TARGET_URL" -t 2.5s -o /dev/null 2>"$TMP/notty.err"
+check "no tty: no live line, only the summary" \
+    sh -c "! grep -q 'req/s .* p50' '$TMP/notty.err' && grep -q Aggregated '$TMP/notty.err'"
+
+# A scenario host, a class host, and -H over both.
+cat >"$TMP/h.lt" <<LT
+host http://127.0.0.1:1
+user A
+  task GET /ok?who=a
+user B
+  host $TARGET_URL
+  task GET /ok?who=b
+LT
+lt-run -q -f "$TMP/h.lt" -u 2 -r 100 -i 20 >"$TMP/h.ev"
+check_eq "class host beats the scenario host" \
+    "$(jq -r 'select(.type == "req" and .class == "B") | .ok' "$TMP/h.ev" | sort -u)" true
+check_eq "the scenario host for the other class" \
+    "$(jq -r 'select(.type == "req" and .class == "A") | .error' "$TMP/h.ev" | cut -c1-8 | sort -u)" connect:
+lt-run -q -f "$TMP/h.lt" -H "$TARGET_URL" -u 2 -r 100 -i 20 >"$TMP/h2.ev"
+check_eq "-H beats both" "$(grep -c '"ok":false' "$TMP/h2.ev")" 0
+
 done_testing

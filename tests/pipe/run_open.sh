@@ -44,4 +44,10 @@ check "drops are reported ($reqs sent + $drops dropped = 20 scheduled)" \
 check_eq "drop events carry a count" \
     "$(jq -r 'select(.type == "drop") | .count | type' "$TMP/d.ev" | sort -u)" number
 
+# -i in the open model: exactly N iterations, then the run ends.
+lt-run -q -f "$TMP/s.lt" -H "$TARGET_URL" --rate 200 -u 10 -i 50 >"$TMP/i.ev"
+check_eq "--rate with -i 50: 50 events" "$(grep -c '"type":"req"' "$TMP/i.ev")" 50
+check_eq "--rate with -i 50: ended by iterations" \
+    "$(tail -n 1 "$TMP/i.ev" | jq -r .reason)" iterations
+
 done_testing

@@ -906,6 +906,59 @@ test_load(void)
 	    "a directory");
 }
 
+static void
+test_include(void)
+{
+	struct lt_scenario *s = NULL;
+	struct lt_err err;
+	char path[256], want[512];
+
+	mkdir(strcat(strcpy(path, dir), "/inc"), 0755);
+	write_file("inc/common.lt",
+	    "header X-Common: 1\ndata ids ids.txt\n"
+	    "user Shared weight 2\n  GET /s/${data ids}\n",
+	    0644);
+	write_file("inc/ids.txt", "7\n", 0644);
+	write_file(
+	    "main.lt", "include inc/common.lt\nuser Own\n  GET /o\n", 0644);
+	snprintf(path, sizeof(path), "%s/main.lt", dir);
+	TAP_OK(lt_scenario_load(path, &s, &err) == 0 && s->nclasses == 2 &&
+	        strcmp(s->classes[0].name, "Shared") == 0 &&
+	        s->classes[1].tasks.tasks[0].step->http->nheaders == 1,
+	    "include: classes and settings of the included file");
+	TAP_OK(s && s->ndatas == 1 && strstr(s->datas[0]->path, "/inc/ids.txt"),
+	    "include: its file names start from its directory");
+	lt_scenario_free(s);
+	write_file("loop.lt", "include loop.lt\nGET /\n", 0644);
+	snprintf(path, sizeof(path), "%s/loop.lt", dir);
+	snprintf(want, sizeof(want),
+	    "%s/loop.lt:1:9: include loop: %s/loop.lt is already being read",
+	    dir, dir);
+	TAP_OK(
+	    lt_scenario_load(path, &s, &err) != 0 && strcmp(err.msg, want) == 0,
+	    "include loop: %s", err.msg);
+	write_file("a.lt", "include b.lt\n", 0644);
+	write_file("b.lt", "include a.lt\n", 0644);
+	snprintf(path, sizeof(path), "%s/a.lt", dir);
+	TAP_OK(lt_scenario_load(path, &s, &err) != 0 &&
+	        strstr(err.msg, "include loop: ") != NULL,
+	    "indirect include loop: %s", err.msg);
+	write_file("badinc.lt", "GET /\n", 0644);
+	write_file("inc/bad.lt", "\nuser X\n  GTE /\n", 0644);
+	write_file("usebad.lt", "include inc/bad.lt\n", 0644);
+	snprintf(path, sizeof(path), "%s/usebad.lt", dir);
+	snprintf(want, sizeof(want), "%s/inc/bad.lt:3:3: expected a task", dir);
+	TAP_OK(lt_scenario_load(path, &s, &err) != 0 &&
+	        strncmp(err.msg, want, strlen(want)) == 0,
+	    "errors in an included file name it: %s", err.msg);
+	write_file("noinc.lt", "include nope.lt\n", 0644);
+	snprintf(path, sizeof(path), "%s/noinc.lt", dir);
+	TAP_OK(lt_scenario_load(path, &s, &err) != 0 &&
+	        strstr(err.msg, "noinc.lt:1:9: ") != NULL &&
+	        strstr(err.msg, "No such file") != NULL,
+	    "a missing include: %s", err.msg);
+}
+
 /* Every example scenario shipped in scenarios/ parses. */
 static void
 test_examples(void)
@@ -1055,6 +1108,7 @@ main(void)
 	test_urls();
 	test_tags();
 	test_load();
+	test_include();
 	test_examples();
 	test_man();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
