@@ -162,6 +162,9 @@ fail(struct scan *c, size_t at, const char *why)
 static void
 skip_ws(struct scan *c)
 {
+	/* Most tokens are not preceded by whitespace: one test. */
+	if (c->p < c->len && c->s[c->p] > ' ')
+		return;
 	while (c->p < c->len) {
 		unsigned char ch = c->s[c->p];
 
@@ -338,6 +341,44 @@ decode_string(struct scan *c, size_t from, struct lt_sv *out)
 	return fail(c, from - 1, "unterminated string");
 }
 
+/* Bytes that end a plain run in a string: '"', '\\', control bytes. */
+static const unsigned char stop[256] = {
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1, /* 0x00 */
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1, /* 0x10 */
+	['"'] = 1,
+	['\\'] = 1,
+};
+
 /*
  * Scans a string (position at its opening quote) into *out: a view into
  * the line, or into scratch when it has escapes.  Ends after the quote.
@@ -348,6 +389,10 @@ scan_string(struct scan *c, struct lt_sv *out)
 	const unsigned char *s = c->s;
 	size_t from = ++c->p, p = from, len = c->len;
 
+	/* Plain bytes four at a time; the loop below classifies the rest. */
+	while (len - p >= 4 && !stop[s[p]] && !stop[s[p + 1]] &&
+	    !stop[s[p + 2]] && !stop[s[p + 3]])
+		p += 4;
 	while (p < len) {
 		unsigned char ch = s[p];
 
@@ -656,6 +701,55 @@ fail_key(struct scan *c, size_t at, const struct lt_sv *key, const char *why)
 	    at + 1, klen, key->ptr, why);
 }
 
+/*
+ * The common case in one pass: -?digits(.digits)? with at most dec
+ * decimals and at most 18 digits once scaled, so it cannot overflow.
+ * Returns 1 with *out set and the position moved, or 0 (nothing consumed)
+ * when the general path must decide: exponents, more decimals, leading
+ * zeros, malformed text.
+ */
+static int
+fast_scaled(struct scan *c, int dec, int64_t *out)
+{
+	const unsigned char *s = c->s;
+	size_t p = c->p, len = c->len;
+	int neg = 0, nd = 0, fd = 0;
+	uint64_t v = 0;
+
+	if (p < len && s[p] == '-') {
+		neg = 1;
+		p++;
+	}
+	if (p >= len || !is_digit(s[p]) ||
+	    (s[p] == '0' && p + 1 < len && is_digit(s[p + 1])))
+		return 0;
+	while (p < len && is_digit(s[p])) {
+		v = v * 10 + (uint64_t)(s[p++] - '0');
+		if (++nd > 18)
+			return 0;
+	}
+	if (p < len && s[p] == '.') {
+		p++;
+		while (p < len && is_digit(s[p])) {
+			if (fd == dec)
+				return 0;
+			v = v * 10 + (uint64_t)(s[p++] - '0');
+			fd++;
+		}
+		if (fd == 0)
+			return 0;
+	}
+	if (p < len && (s[p] == 'e' || s[p] == 'E'))
+		return 0;
+	if (nd + dec > 18)
+		return 0;
+	for (; fd < dec; fd++)
+		v *= 10;
+	*out = neg ? -(int64_t)v : (int64_t)v;
+	c->p = p;
+	return 1;
+}
+
 /* Scans a number into a field scaled by 10^dec (want_int: exact). */
 static int
 scan_scaled(struct scan *c, const struct lt_sv *key, int dec, int want_int,
@@ -667,6 +761,8 @@ scan_scaled(struct scan *c, const struct lt_sv *key, int dec, int want_int,
 
 	if (peek(c) != '-' && !is_digit(peek(c)))
 		return fail_key(c, at, key, "expected a number");
+	if (fast_scaled(c, dec, out))
+		return 0;
 	if (scan_number(c, &n) != 0)
 		return -1;
 	rc = to_scaled(&n, dec, want_int, out);

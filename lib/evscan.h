@@ -28,12 +28,12 @@ struct lt_sv {
 };
 
 enum lt_event_type {
-	LT_EV_UNKNOWN = 0,	/* a type lt does not know: skip, not an error */
+	LT_EV_UNKNOWN = 0, /* a type lt does not know: skip, not an error */
 	LT_EV_REQ,
 	LT_EV_USERS,
 	LT_EV_RUN,
 	LT_EV_WORKER,
-	LT_EV_DROP,	/* open model: iterations that could not start */
+	LT_EV_DROP, /* open model: iterations that could not start */
 };
 
 /* Sentinel for absent numeric fields. */
@@ -41,23 +41,23 @@ enum lt_event_type {
 
 struct lt_event {
 	enum lt_event_type type;
-	struct lt_sv type_name;	/* the "type" string as written */
-	int64_t ts_us;		/* Unix time in microseconds; required */
+	struct lt_sv type_name; /* the "type" string as written */
+	int64_t ts_us;          /* Unix time in microseconds; required */
 
 	/* req */
 	struct lt_sv name, method, url, error, class_name;
-	int64_t status;		/* LT_EV_ABSENT when missing */
-	int ok;			/* -1 absent, 0 false, 1 true */
+	int64_t status; /* LT_EV_ABSENT when missing */
+	int ok;         /* -1 absent, 0 false, 1 true */
 	int64_t latency_us, ttfb_us, connect_us, wait_us; /* or LT_EV_ABSENT */
-	int64_t bytes, user;	/* or LT_EV_ABSENT */
+	int64_t bytes, user;                              /* or LT_EV_ABSENT */
 
 	/* users, drop */
-	int64_t count;		/* or LT_EV_ABSENT */
-	struct lt_sv classes;	/* raw JSON text of the "classes" object */
+	int64_t count;        /* or LT_EV_ABSENT */
+	struct lt_sv classes; /* raw JSON text of the "classes" object */
 
 	/* run */
 	struct lt_sv phase, host, reason, scenario;
-	struct lt_sv options;	/* raw JSON text of the "options" object */
+	struct lt_sv options; /* raw JSON text of the "options" object */
 
 	/* worker */
 	struct lt_sv worker, state;
@@ -75,8 +75,15 @@ void lt_evscan_free(struct lt_evscan *sc);
  * Parses line[0..len) (no '\n') into *ev.  Returns 0, or -1 with err set to
  * LT_EXIT_USAGE and a reason that names the column ("col 57: expected ','
  * or '}'"); the caller prefixes file and line.  A line that is valid JSON
- * but not an event (no "type", no "ts", a req without "name") is an error
- * too.  Never reads outside line[0..len).
+ * but not an event (no "type", no "ts", a req without "name", a known key
+ * with a value of the wrong type, an integer field with a fraction, a
+ * number beyond 64 bits, unknown values nested deeper than 64) is an error
+ * too.  An unknown "type" is not: ev->type is LT_EV_UNKNOWN.  A req
+ * without "method" gets an empty (non-NULL) view.  Numbers are converted
+ * exactly from their decimal text, rounding half away from zero.
+ * err->code is LT_EXIT_RUNTIME only when scratch memory runs out.
+ * Never reads outside line[0..len); allocates only when a line with
+ * escapes is longer than any before.
  */
 int lt_evscan_parse(struct lt_evscan *sc, const char *line, size_t len,
     struct lt_event *ev, struct lt_err *err);
