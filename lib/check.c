@@ -372,13 +372,27 @@ nomem:
 	return lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
 }
 
-/* Matches re on n bytes at p; fills m[0..nm) when it matches. */
+/*
+ * Matches re on the n bytes at *pp; fills m[0..nm) when it matches.  The
+ * subject is first copied into tmp (unless it already is tmp's data) and
+ * NUL-terminated: REG_STARTEND bounds the match, but sanitizers'
+ * regexec(3) interceptors still read up to a NUL.  *pp is set to the
+ * copy, which the offsets in m refer to.  tmp's storage is reused, so no
+ * allocation once it has grown.
+ */
 static int
-rx_match(const regex_t *re, const char *p, size_t n, regmatch_t *m, size_t nm)
+rx_match(struct lt_buf *tmp, const regex_t *re, const char **pp, size_t n,
+    regmatch_t *m, size_t nm)
 {
+	if (*pp != tmp->data || tmp->len != n) {
+		lt_buf_reset(tmp);
+		if (lt_buf_add(tmp, *pp ? *pp : "", n) != 0)
+			return 0;
+	}
+	*pp = lt_buf_cstr(tmp);
 	m[0].rm_so = 0;
 	m[0].rm_eo = (regoff_t)n;
-	return regexec(re, p ? p : "", nm, m, REG_STARTEND) == 0;
+	return regexec(re, *pp, nm, m, REG_STARTEND) == 0;
 }
 
 /* --- headers ------------------------------------------------------------ */
@@ -572,7 +586,8 @@ check_body(struct eval *e, const struct lt_check *c)
 		show(e->reason, s, n);
 		return LT_CHECK_FAIL;
 	default:
-		found = rx_match(&c->re, body, e->r->body_len, m, 1);
+		found =
+		    rx_match(e->scratch, &c->re, &body, e->r->body_len, m, 1);
 		if (found == (c->kind == LT_CHK_BODY_MATCH))
 			return LT_CHECK_OK;
 		fail(e,
@@ -624,7 +639,9 @@ check_json_value(struct eval *e, const struct lt_check *c, json_t *v)
 
 		if (json_text(e, v))
 			return -1;
-		if (rx_match(&c->re, e->scratch->data, e->scratch->len, m, 1))
+		const char *subj = e->scratch->data;
+
+		if (rx_match(e->scratch, &c->re, &subj, e->scratch->len, m, 1))
 			return LT_CHECK_OK;
 		fail(e, "check: json ");
 		lt_buf_adds(e->reason, c->path.src);
@@ -714,7 +731,9 @@ check_header(struct eval *e, const struct lt_check *c)
 	if (c->kind == LT_CHK_HEADER_EXISTS)
 		return LT_CHECK_OK;
 	if (c->kind == LT_CHK_HEADER_MATCH) {
-		if (rx_match(&c->re, v, n, m, 1))
+		const char *subj = v;
+
+		if (rx_match(e->scratch, &c->re, &subj, n, m, 1))
 			return LT_CHECK_OK;
 		fail(e, "check: header ");
 		lt_buf_adds(e->reason, c->header);
@@ -820,7 +839,8 @@ capture_one(struct eval *e, const struct lt_capture *cp)
 		}
 		break;
 	case LT_CAP_REGEX:
-		if (!rx_match(&cp->re, e->r->body, e->r->body_len, m, 2)) {
+		v = e->r->body;
+		if (!rx_match(e->scratch, &cp->re, &v, e->r->body_len, m, 2)) {
 			cap_fail(e, cp, "regex ");
 			shows(e->reason, cp->re_src);
 			lt_buf_adds(e->reason, " does not match");
@@ -828,7 +848,7 @@ capture_one(struct eval *e, const struct lt_capture *cp)
 		}
 		if (m[1].rm_so < 0)
 			m[1] = m[0];
-		v = e->r->body + m[1].rm_so;
+		v += m[1].rm_so;
 		n = (size_t)(m[1].rm_eo - m[1].rm_so);
 		break;
 	case LT_CAP_STATUS:

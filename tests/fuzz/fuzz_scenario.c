@@ -64,8 +64,10 @@ expand_step(const struct lt_step *st, struct lt_tmpl_ctx *ctx, struct lt_buf *b)
 	                           "application/json\r\nLocation: /x\r\n\r\n";
 	static const char body[] = "{\"token\":\"t\",\"a\":{\"b\":[1,2]},"
 	                           "\"price\":3}";
-	struct lt_response r = { 200, hdrs, sizeof(hdrs) - 1, body,
-		sizeof(body) - 1, 1234 };
+	/* exact-size copies without a NUL, as an engine collects them */
+	char *h = malloc(sizeof(hdrs) - 1), *bd = malloc(sizeof(body) - 1);
+	struct lt_response r = { 200, h, sizeof(hdrs) - 1, bd, sizeof(body) - 1,
+		1234 };
 	struct lt_buf reason, scratch;
 	size_t i;
 	int rc;
@@ -97,6 +99,9 @@ expand_step(const struct lt_step *st, struct lt_tmpl_ctx *ctx, struct lt_buf *b)
 		lt_vars_set(
 		    ctx->vars, st->set_var, b->data ? b->data : "", b->len);
 	}
+	check(h != NULL && bd != NULL, "alloc");
+	memcpy(h, hdrs, sizeof(hdrs) - 1);
+	memcpy(bd, body, sizeof(body) - 1);
 	lt_buf_init(&reason, 0);
 	lt_buf_init(&scratch, 0);
 	rc = lt_check_eval(&st->checks, &r, ctx, &scratch, &reason);
@@ -105,6 +110,8 @@ expand_step(const struct lt_step *st, struct lt_tmpl_ctx *ctx, struct lt_buf *b)
 	check(rc == LT_CHECK_OK || reason.len > 0, "a failure has a reason");
 	lt_buf_fini(&reason);
 	lt_buf_fini(&scratch);
+	free(h);
+	free(bd);
 }
 
 static void

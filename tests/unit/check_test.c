@@ -5,6 +5,7 @@
  * redirects, latency, captures into variables, and the failure reasons.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -255,6 +256,47 @@ test_captures(void)
 	    "and nothing was captured");
 }
 
+/*
+ * Responses in exact-size buffers without a terminating NUL, as an engine
+ * collects them: under ASan any read past the end fails the test.
+ */
+static void
+test_unterminated(void)
+{
+	size_t hn = strlen(headers), bn = strlen(body_json);
+	char *h = malloc(hn), *b = malloc(bn);
+	struct lt_response r = { 0 };
+
+	if (h == NULL || b == NULL)
+		return;
+	memcpy(h, headers, hn);
+	memcpy(b, body_json, bn);
+	r.status = 200;
+	r.headers = h;
+	r.headers_len = hn;
+	r.body = b;
+	r.body_len = bn;
+	TAP_OK(load("GET /x\n  expect header Content-Type ~ \"json\"\n"
+	            "  expect body ~ \"t-[0-9]+\"\n  expect body contains "
+	            "price\n  expect json .n ~ \"3\"\n  save t regex "
+	            "\"(t-[0-9]+)\"\n  save ct header X-Id\n") == 0,
+	    "parse");
+	TAP_EQ_INT(lt_check_eval(&step()->checks, &r, &ctx, &scratch, &reason),
+	    LT_CHECK_OK, "regex checks on unterminated buffers");
+	TAP_EQ_STR(lt_vars_get(&vars, (size_t)lt_scenario_var(sc, "t"), NULL),
+	    "t-123", "regex capture from an unterminated body");
+	TAP_EQ_STR(lt_vars_get(&vars, (size_t)lt_scenario_var(sc, "ct"), NULL),
+	    "42", "header capture from an unterminated block");
+	r.body_len = 5; /* cut inside the body: {"tok */
+	TAP_OK(load("GET /x\n  expect body ~ \"tok\"\n  expect body !~ "
+	            "\"token\"\n") == 0,
+	    "parse");
+	TAP_EQ_INT(lt_check_eval(&step()->checks, &r, &ctx, &scratch, &reason),
+	    LT_CHECK_OK, "regexes see only body_len bytes");
+	free(h);
+	free(b);
+}
+
 static void
 test_regex_limits(void)
 {
@@ -297,6 +339,7 @@ main(void)
 	test_headers_latency();
 	test_captures();
 	test_regex_limits();
+	test_unterminated();
 	lt_scenario_free(sc);
 	lt_vars_fini(&vars);
 	lt_buf_fini(&scratch);
