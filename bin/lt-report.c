@@ -94,7 +94,10 @@ parse(int argc, char **argv, struct opts *o)
 	memset(o, 0, sizeof(*o));
 	o->tolerance = 0.10;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:f:b:t:h", lo, NULL)) != -1) {
+	for (;;) {
+		c = getopt_long(argc, argv, ":o:f:b:t:h", lo, NULL);
+		if (c == -1)
+			break;
 		switch (c) {
 		case 'o':
 			o->dir = optarg;
@@ -161,7 +164,8 @@ slurp(const char *path, struct lt_err *err)
 		return NULL;
 	}
 	lt_buf_init(&b, 1 << 20);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+	for (n = fread(chunk, 1, sizeof(chunk), f); n > 0;
+	     n = fread(chunk, 1, sizeof(chunk), f))
 		if (lt_buf_add(&b, chunk, n) != 0) {
 			lt_err_set(
 			    err, LT_EXIT_USAGE, "%s: larger than 1 MiB", path);
@@ -213,8 +217,11 @@ run(const struct opts *o, struct lt_err *err)
 	d.title = o->title;
 	d.tolerance = o->tolerance;
 	d.base_label = o->baseline;
-	if (o->notes != NULL && (notes = slurp(o->notes, err)) == NULL)
-		return -1;
+	if (o->notes != NULL) {
+		notes = slurp(o->notes, err);
+		if (notes == NULL)
+			return -1;
+	}
 	d.notes_md = notes;
 	r = lt_report_load(o->input, err);
 	if (r == NULL)

@@ -172,7 +172,7 @@ splice_blocks(struct lt_buf *out, const char *h, const struct lt_md *d)
 	const char *p;
 	int rc = 0;
 
-	while ((p = strstr(h, open)) != NULL) {
+	for (p = strstr(h, open); p != NULL; p = strstr(h, open)) {
 		char *end;
 		unsigned long n = strtoul(p + sizeof(open) - 1, &end, 10);
 
