@@ -362,6 +362,29 @@ sec_header(
 	lt_md_text(d, "\n");
 }
 
+/* Input lines lt-agg could not use, with the first reasons it kept. */
+static void
+sec_rejects(struct lt_md *d, const struct lt_report *r)
+{
+	static const char *const heads[] = { "File", ">Line", "Reason" };
+	size_t i;
+
+	lt_md_text(d, "%lld of %lld input lines were rejected by lt-agg.\n\n",
+	    (long long)r->in_rejected, (long long)r->in_lines);
+	if (r->doc.n_rejects == 0)
+		return;
+	lt_md_table(d, "t-rejects", "The first rejected input lines", 3, heads);
+	for (i = 0; i < r->doc.n_rejects; i++) {
+		const struct lt_doc_reject *x = &r->doc.rejects[i];
+
+		lt_md_cell(d, 0, "%s", x->file ? x->file : "-");
+		lt_md_cell(d, LT_MD_NUM, "%lld", (long long)x->line);
+		lt_md_cell(d, 0, "%s", x->reason ? x->reason : "");
+		lt_md_row_end(d);
+	}
+	lt_md_table_end(d);
+}
+
 static void
 sec_summary(struct lt_md *d, const struct lt_report *r)
 {
@@ -398,10 +421,7 @@ sec_summary(struct lt_md *d, const struct lt_report *r)
 		    "concurrency cap was reached).\n\n",
 		    (long long)r->dropped);
 	if (r->in_rejected > 0)
-		lt_md_text(d,
-		    "%lld of %lld input lines were rejected by "
-		    "lt-agg.\n\n",
-		    (long long)r->in_rejected, (long long)r->in_lines);
+		sec_rejects(d, r);
 }
 
 static void

@@ -33,6 +33,15 @@ else
 	echo "$out" | sed 's/^/#   /'
 fi
 
+# Rejected input lines are counted, and the first ones listed.
+{ head -5 "$data/demo-events.ndjson"; echo 'garbage'
+  tail -n +6 "$data/demo-events.ndjson"; } | lt-agg 2>/dev/null |
+    lt-report --format md >"$TMP/rej.md"
+check "rejected lines counted" grep -q '^1 of [0-9]* input lines were rejected' \
+    "$TMP/rej.md"
+check "rejected line listed with its number" grep -q '^| - | 6 | col 1: ' \
+    "$TMP/rej.md"
+
 # Per-endpoint timelines (lt-agg --timeline-endpoints): a sixth chart.
 lt-agg --timeline-endpoints <"$data/demo-events.ndjson" |
     lt-report -o "$TMP/te" 2>"$TMP/err"
