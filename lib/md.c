@@ -172,7 +172,8 @@ lt_md_cell(struct lt_md *d, int flags, const char *fmt, ...)
 	    : flags & LT_MD_PASS              ? "pass"
 	    : flags & LT_MD_FAIL              ? "fail"
 	                                      : NULL;
-	char small[256], *text = small;
+	char small[256], *big = NULL;
+	const char *text = small;
 	const char *tag = flags & LT_MD_ROWHEAD ? "th" : "td";
 	va_list ap;
 	int n, rc = 0;
@@ -185,14 +186,15 @@ lt_md_cell(struct lt_md *d, int flags, const char *fmt, ...)
 		return;
 	}
 	if ((size_t)n >= sizeof(small)) {
-		text = malloc((size_t)n + 1);
-		if (text == NULL) {
+		big = malloc((size_t)n + 1);
+		if (big == NULL) {
 			d->failed = 1;
 			return;
 		}
 		va_start(ap, fmt);
-		vsnprintf(text, (size_t)n + 1, fmt, ap);
+		vsnprintf(big, (size_t)n + 1, fmt, ap);
 		va_end(ap);
+		text = big;
 	}
 	if (d->html) {
 		rc |= lt_buf_printf(t, "<%s%s", tag,
@@ -218,8 +220,7 @@ lt_md_cell(struct lt_md *d, int flags, const char *fmt, ...)
 			rc |= lt_buf_adds(t, " (better)");
 		rc |= lt_buf_adds(t, " |");
 	}
-	if (text != small)
-		free(text);
+	free(big);
 	d->col++;
 	d->failed |= rc != 0;
 }
