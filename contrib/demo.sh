@@ -51,6 +51,7 @@ stop_target() {
 		target_pid=
 	fi
 	rm -f "$portfile"
+	[ -s "$out/target.log" ] || rm -f "$out/target.log"
 }
 trap stop_target EXIT
 trap 'exit 130' INT TERM
