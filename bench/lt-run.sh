@@ -1,0 +1,283 @@
+#!/usr/bin/env bash
+# bench/lt-run.sh - lt-run against wrk and Locust (FastHttpUser).
+#
+# Part 1, per server (nginx, then lt-target), the same load three ways:
+# 50 connections/users, keep-alive, no think time, GET /, for
+# BENCH_SECONDS: `wrk -t1 -c50`, `lt-run -u 50` writing every event to a
+# file, and `locust --headless -u 50 -r 50` with bench/locustfile.py.
+# The generator runs on CPU 0, the server on CPU 1 (taskset).  Reported:
+# requests completed, requests/s, CPU time (user+sys from /usr/bin/time)
+# per request, median latency, and ratios to wrk.
+#
+# Part 2: 10,000 users with think time `between 1 2` against nginx (an
+# offered load of about 6,700 requests/s): lt-run's peak RSS per user
+# (peak RSS at 10,000 users minus peak RSS at 10 users, divided by the
+# difference), and the achieved rate against the offered one; Locust's
+# RSS per user at BENCH_LOCUST_USERS (1000) users for comparison.
+#
+# Environment: LT_BIN, LT_TARGET, BENCH_SECONDS (10), BENCH_MANY (10000),
+# BENCH_LOCUST_USERS (1000; 0 skips Locust in part 2), BENCH_SKIP_LOCUST.
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+bindir=${LT_BIN:-$top/bin}
+target=${LT_TARGET:-$top/build/lt-target}
+secs=${BENCH_SECONDS:-10}
+many=${BENCH_MANY:-10000}
+lusers=${BENCH_LOCUST_USERS:-1000}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/lt-bench-run.XXXXXX")
+pids=""
+
+cleanup() {
+	local p
+	for p in $pids; do
+		kill "$p" 2>/dev/null
+	done
+	for p in $pids; do
+		wait "$p" 2>/dev/null
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+for tool in wrk nginx taskset curl python3 /usr/bin/time; do
+	if ! command -v "$tool" >/dev/null 2>&1; then
+		echo "bench/lt-run.sh: skipped: $tool not installed" >&2
+		exit 0
+	fi
+done
+[ -x "$target" ] || { echo "bench/lt-run.sh: $target not built" >&2; exit 3; }
+[ -x "$bindir/lt-run" ] || { echo "bench/lt-run.sh: lt-run not built" >&2; exit 3; }
+have_locust=1
+command -v locust >/dev/null 2>&1 || have_locust=0
+[ -z "${BENCH_SKIP_LOCUST:-}" ] || have_locust=0
+ulimit -n "$(ulimit -Hn)" 2>/dev/null
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+wait_port() {
+	local i
+	for i in $(seq 1 100); do
+		curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# --- servers --------------------------------------------------------
+taskset -c 1 "$target" -q -p 0 --port-file "$tmp/lt.port" >/dev/null &
+pids="$pids $!"
+for i in $(seq 1 100); do
+	[ -s "$tmp/lt.port" ] && break
+	sleep 0.05
+done
+lt_port=$(cat "$tmp/lt.port")
+wait_port "$lt_port" || { echo "bench/lt-run.sh: lt-target did not start" >&2; exit 3; }
+
+mkdir -p "$tmp/www"
+curl -s "http://127.0.0.1:$lt_port/" >"$tmp/www/index.html"
+chmod 755 "$tmp" "$tmp/www"
+chmod 644 "$tmp/www/index.html"
+ng_port=$(free_port)
+cat >"$tmp/nginx.conf" <<CONF
+daemon off;
+worker_processes 1;
+worker_rlimit_nofile 30000;
+pid $tmp/nginx.pid;
+error_log $tmp/error.log;
+events { worker_connections 25000; }
+http {
+	access_log off;
+	client_body_temp_path $tmp/body;
+	proxy_temp_path $tmp/proxy;
+	fastcgi_temp_path $tmp/fastcgi;
+	uwsgi_temp_path $tmp/uwsgi;
+	scgi_temp_path $tmp/scgi;
+	default_type text/plain;
+	keepalive_requests 1000000;
+	keepalive_timeout 120s;
+	server {
+		listen 127.0.0.1:$ng_port backlog=16384;
+		root $tmp/www;
+		location / { index index.html; }
+	}
+}
+CONF
+taskset -c 1 nginx -e "$tmp/error.log" -p "$tmp" -c "$tmp/nginx.conf" &
+pids="$pids $!"
+wait_port "$ng_port" || {
+	echo "bench/lt-run.sh: nginx did not start: $(cat "$tmp/error.log")" >&2
+	exit 3
+}
+
+cat >"$tmp/bench.lt" <<'LT'
+user Bench
+  task GET /
+LT
+cat >"$tmp/think.lt" <<'LT'
+user Bench
+  wait between 1 2
+  task GET /
+LT
+
+# to_ms VALUE-WITH-UNIT (wrk prints 1.23ms, 812.00us, 1.01s)
+to_ms() {
+	awk -v v="$1" 'BEGIN {
+		n = v + 0
+		if (v ~ /us$/) n /= 1000
+		else if (v ~ /ms$/) n = n
+		else if (v ~ /s$/) n *= 1000
+		printf "%.3f", n
+	}'
+}
+
+# cpu FILE: user+sys seconds written by /usr/bin/time -f '%U %S %M'
+cpu() { awk '{ print $1 + $2 }' "$1"; }
+rss_kb() { awk '{ print $3 }' "$1"; }
+
+# Results: one line per run in $tmp/results: server tool reqs secs cpu med
+run_wrk() {
+	local url=$1 name=$2 out
+	out=$(/usr/bin/time -f '%U %S %M' -o "$tmp/time" taskset -c 0 \
+	    wrk -t1 -c50 -d"${secs}s" --latency "$url" 2>&1)
+	local reqs med
+	reqs=$(echo "$out" | awk '/requests in/ { print $1 }')
+	med=$(to_ms "$(echo "$out" | awk '$1 == "50%" { print $2 }')")
+	echo "$name wrk $reqs $secs $(cpu "$tmp/time") $med" >>"$tmp/results"
+}
+
+run_lt() {
+	local url=$1 name=$2 reqs med
+	/usr/bin/time -f '%U %S %M' -o "$tmp/time" taskset -c 0 \
+	    "$bindir/lt-run" -q -f "$tmp/bench.lt" -H "$url" -u 50 -r 1000 \
+	    -t "${secs}s" -o "$tmp/ev.ndjson" || return
+	reqs=$(grep -c '"type":"req"' "$tmp/ev.ndjson")
+	med=$(grep -o '"latency_ms":[0-9.]*' "$tmp/ev.ndjson" | cut -d: -f2 \
+	    | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	echo "$name lt-run $reqs $secs $(cpu "$tmp/time") $med" >>"$tmp/results"
+}
+
+run_locust() {
+	local url=$1 name=$2 reqs med
+	[ "$have_locust" = 1 ] || return 0
+	(cd "$tmp" && /usr/bin/time -f '%U %S %M' -o "$tmp/time" taskset -c 0 \
+	    locust -f "$top/bench/locustfile.py" --headless -u 50 -r 50 \
+	    -t "${secs}s" -H "$url" --csv "$tmp/loc" --only-summary \
+	    >/dev/null 2>&1)
+	read -r reqs med < <(python3 - "$tmp/loc_stats.csv" <<'PY'
+import csv, sys
+for row in csv.DictReader(open(sys.argv[1])):
+    if row["Name"] == "Aggregated":
+        print(row["Request Count"], row["Median Response Time"])
+PY
+)
+	echo "$name locust ${reqs:-0} $secs $(cpu "$tmp/time") ${med:-0}" >>"$tmp/results"
+}
+
+: >"$tmp/results"
+for server in nginx lt-target; do
+	if [ "$server" = nginx ]; then
+		url="http://127.0.0.1:$ng_port/"
+	else
+		url="http://127.0.0.1:$lt_port/"
+	fi
+	run_wrk "$url" "$server"
+	run_lt "${url%/}" "$server"
+	run_locust "${url%/}" "$server"
+done
+
+echo "# GET /, 50 connections or users, no think time, ${secs}s;" \
+    "generator on CPU 0, server on CPU 1"
+awk '
+{
+	srv = $1; tool = $2; reqs = $3; s = $4; c = $5; med = $6
+	rps = reqs / s
+	us = reqs > 0 ? c * 1e6 / reqs : 0
+	key = srv SUBSEP tool
+	R[key] = rps; U[key] = us; M[key] = med; N[key] = reqs
+	order[++n] = key
+}
+END {
+	printf "%-10s %-7s %9s %9s %10s %8s %8s %8s %8s\n", "server", "tool", \
+	    "requests", "req/s", "cpu_us/req", "med_ms", "rps/wrk", \
+	    "cpu/wrk", "med/wrk"
+	for (i = 1; i <= n; i++) {
+		split(order[i], k, SUBSEP)
+		w = k[1] SUBSEP "wrk"
+		printf "%-10s %-7s %9d %9.0f %10.1f %8.3f %8.2f %8.2f %8.2f\n", \
+		    k[1], k[2], N[order[i]], R[order[i]], U[order[i]], \
+		    M[order[i]], R[w] ? R[order[i]] / R[w] : 0, \
+		    U[w] ? U[order[i]] / U[w] : 0, M[w] ? M[order[i]] / M[w] : 0
+	}
+}' "$tmp/results"
+awk '
+{ key = $1 SUBSEP $2; U[key] = $4 ? $5 * 1e6 / $3 : 0 }
+END {
+	for (s in srv) ;
+	split("nginx lt-target", S, " ")
+	for (i = 1; i <= 2; i++) {
+		l = S[i] SUBSEP "lt-run"; c = S[i] SUBSEP "locust"
+		if (U[c] > 0 && U[l] > 0)
+			printf "# %s: Locust uses %.1fx the CPU per request of lt-run\n", \
+			    S[i], U[c] / U[l]
+	}
+}' "$tmp/results"
+
+# --- many users -----------------------------------------------------
+many_secs=$((secs + 5))
+echo
+echo "# $many users, wait between 1 2 s (offered ~$((many * 2 / 3)) req/s), ${many_secs}s, nginx"
+/usr/bin/time -f '%U %S %M' -o "$tmp/time10" taskset -c 0 \
+    "$bindir/lt-run" -q -f "$tmp/think.lt" -H "http://127.0.0.1:$ng_port" \
+    -u 10 -r 1000 -t "${many_secs}s" -o /dev/null
+/usr/bin/time -f '%U %S %M' -o "$tmp/timeN" taskset -c 0 \
+    "$bindir/lt-run" -q -f "$tmp/think.lt" -H "http://127.0.0.1:$ng_port" \
+    -u "$many" -r "$many" -t "${many_secs}s" -o "$tmp/many.ndjson" \
+    2>"$tmp/many.err"
+cat "$tmp/many.err" >&2
+m_reqs=$(grep -c '"type":"req"' "$tmp/many.ndjson")
+m_fail=$(grep -c '"ok":false' "$tmp/many.ndjson")
+rss10=$(rss_kb "$tmp/time10")
+rssN=$(rss_kb "$tmp/timeN")
+# Steady state: requests between 3 s after the start and 1 s before the end.
+steady=$(grep -o '"type":"req","ts":[0-9.]*' "$tmp/many.ndjson" \
+    | cut -d: -f3 | sort -n | awk -v d="$many_secs" '
+	NR == 1 { t0 = $1 }
+	{ t[NR] = $1 }
+	END {
+		n = 0
+		for (i = 1; i <= NR; i++)
+			if (t[i] >= t0 + 3 && t[i] < t0 + d - 1) n++
+		printf "%.0f", n / (d - 4)
+	}')
+printf '%-8s %8s %10s %12s %12s %10s %10s\n' tool users peak_rss_kb \
+    kb_per_user offered_rps steady_rps failures
+awk -v u="$many" -v a="$rss10" -v b="$rssN" -v s="$steady" -v f="$m_fail" 'BEGIN {
+	printf "%-8s %8d %10d %12.1f %12.0f %10d %10d\n", "lt-run", u, b, \
+	    (b - a) / (u - 10), u / 1.5, s, f
+}'
+if [ "$have_locust" = 1 ] && [ "$lusers" -gt 0 ]; then
+	(cd "$tmp" && LT_BENCH_WAIT=1 /usr/bin/time -f '%U %S %M' \
+	    -o "$tmp/timeL1" taskset -c 0 locust -f "$top/bench/locustfile.py" \
+	    --headless -u 10 -r 10 -t "${many_secs}s" \
+	    -H "http://127.0.0.1:$ng_port" --only-summary >/dev/null 2>&1)
+	(cd "$tmp" && LT_BENCH_WAIT=1 /usr/bin/time -f '%U %S %M' \
+	    -o "$tmp/timeL" taskset -c 0 locust -f "$top/bench/locustfile.py" \
+	    --headless -u "$lusers" -r "$lusers" -t "${many_secs}s" \
+	    -H "http://127.0.0.1:$ng_port" --csv "$tmp/locmany" \
+	    --only-summary >/dev/null 2>&1)
+	l_reqs=$(python3 - "$tmp/locmany_stats.csv" <<'PY'
+import csv, sys
+for row in csv.DictReader(open(sys.argv[1])):
+    if row["Name"] == "Aggregated":
+        print(row["Requests/s"])
+PY
+)
+	awk -v u="$lusers" -v a="$(rss_kb "$tmp/timeL1")" \
+	    -v b="$(rss_kb "$tmp/timeL")" -v r="${l_reqs:-0}" 'BEGIN {
+		printf "%-8s %8d %10d %12.1f %12.0f %10.0f %10s\n", "locust", \
+		    u, b, (b - a) / (u - 10), u / 1.5, r, "-"
+	}'
+fi

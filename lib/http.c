@@ -1,0 +1,492 @@
+/*
+ * http.c - libcurl multi driven by libev; see http.h.
+ *
+ * The socket callback keeps one ev_io per socket (stored with
+ * curl_multi_assign), the timer callback one ev_timer per multi handle
+ * (timeout_ms / 1000.0: the integer division in curl's example is a bug).
+ * Finished transfers are drained with curl_multi_info_read after each
+ * socket action, outside every libcurl callback, so done callbacks may
+ * start the next request at once.  The host name is resolved once and
+ * pinned with CURLOPT_RESOLVE so DNS stays out of the measured path.
+ */
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <arpa/inet.h>
+
+#include "http.h"
+#include "version.h"
+
+struct sock {
+	ev_io io;
+	struct lt_http_multi *h;
+};
+
+int64_t
+lt_http_mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t
+lt_http_real_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static const char *
+category(CURLcode c)
+{
+	switch (c) {
+	case CURLE_OK:
+		return NULL;
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		return "dns";
+	case CURLE_COULDNT_CONNECT:
+		return "connect";
+	case CURLE_OPERATION_TIMEDOUT:
+		return "timeout";
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ENGINE_NOTFOUND:
+	case CURLE_SSL_ENGINE_SETFAILED:
+	case CURLE_SSL_CRL_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_SSL_SHUTDOWN_FAILED:
+		return "tls";
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+		return "reset";
+	default:
+		return "http";
+	}
+}
+
+static void
+finish(struct lt_http_xfer *x, CURLcode code)
+{
+	struct lt_http_result *r = &x->res;
+	curl_off_t total = 0, start = 0, conn = 0, pre = 0;
+	long nconn = 0;
+
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME_T, &total);
+	curl_easy_getinfo(x->easy, CURLINFO_STARTTRANSFER_TIME_T, &start);
+	curl_easy_getinfo(x->easy, CURLINFO_CONNECT_TIME_T, &conn);
+	curl_easy_getinfo(x->easy, CURLINFO_PRETRANSFER_TIME_T, &pre);
+	curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &nconn);
+	r->code = code;
+	r->latency_us = total > 0 ? (int64_t)total
+				  : lt_http_mono_us() - x->t0_us;
+	r->ttfb_us = start;
+	r->new_conn = nconn > 0;
+	/* CURLINFO_CONNECT_TIME_T(3) is 0 when the connection was reused. */
+	r->connect_us = nconn > 0 ? conn : 0;
+	r->bytes = x->bytes;
+	r->first_chunk_us = x->first_us ? x->first_us - x->t0_us : -1;
+	r->events = x->events;
+	r->category = category(code);
+	r->message = NULL;
+	if (code != CURLE_OK)
+		r->message = x->errbuf[0] ? x->errbuf : curl_easy_strerror(code);
+}
+
+static void
+drain(struct lt_http_multi *h)
+{
+	CURLMsg *m;
+	int left;
+	struct lt_http_xfer *x;
+	CURL *e;
+	CURLcode code;
+
+	for (;;) {
+		m = curl_multi_info_read(h->multi, &left);
+		if (m == NULL)
+			break;
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		e = m->easy_handle;
+		code = m->data.result;
+		x = NULL;
+		curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&x);
+		finish(x, code);
+		curl_multi_remove_handle(h->multi, e);
+		x->busy = 0;
+		h->active--;
+		x->done(x, x->arg);
+	}
+}
+
+/*
+ * Transfers started by done callbacks (a user going straight on to its
+ * next request) are run now, while the loop is awake, instead of on the
+ * next loop turn through the 0 ms timer libcurl asks for: that turn costs
+ * an epoll_wait and, with libev's 1 ms minimum block time, latency.
+ */
+static void
+kick(struct lt_http_multi *h)
+{
+	int rounds = 0;
+
+	while (h->kick && rounds++ < 64) {
+		h->kick = 0;
+		curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0,
+		    &h->running);
+		drain(h);
+	}
+}
+
+static void
+timer_fire(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct lt_http_multi *h = w->data;
+
+	(void)loop;
+	(void)revents;
+	curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &h->running);
+	drain(h);
+	kick(h);
+}
+
+/* CURLMOPT_TIMERFUNCTION(3): one non-repeating timer; -1 deletes it. */
+static int
+timer_cb(CURLM *m, long timeout_ms, void *arg)
+{
+	struct lt_http_multi *h = arg;
+
+	(void)m;
+	ev_timer_stop(h->loop, &h->timer);
+	if (timeout_ms >= 0) {
+		ev_timer_set(&h->timer, timeout_ms / 1000.0, 0.);
+		ev_timer_start(h->loop, &h->timer);
+	}
+	return 0;
+}
+
+static void
+io_fire(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct sock *s = (struct sock *)w;
+	struct lt_http_multi *h = s->h;
+	int mask = 0;
+
+	(void)loop;
+	if (revents & EV_READ)
+		mask |= CURL_CSELECT_IN;
+	if (revents & EV_WRITE)
+		mask |= CURL_CSELECT_OUT;
+	curl_multi_socket_action(h->multi, w->fd, mask, &h->running);
+	drain(h);
+	kick(h);
+}
+
+/* CURLMOPT_SOCKETFUNCTION(3) */
+static int
+sock_cb(CURL *e, curl_socket_t fd, int what, void *arg, void *sockp)
+{
+	struct lt_http_multi *h = arg;
+	struct sock *s = sockp;
+	int kind;
+
+	(void)e;
+	if (what == CURL_POLL_REMOVE) {
+		if (s != NULL) {
+			ev_io_stop(h->loop, &s->io);
+			free(s);
+		}
+		return 0;
+	}
+	kind = (what & CURL_POLL_IN ? EV_READ : 0)
+	    | (what & CURL_POLL_OUT ? EV_WRITE : 0);
+	if (s == NULL) {
+		s = calloc(1, sizeof(*s));
+		if (s == NULL)
+			return -1;
+		s->h = h;
+		ev_io_init(&s->io, io_fire, fd, kind);
+		curl_multi_assign(h->multi, fd, s);
+	} else {
+		ev_io_stop(h->loop, &s->io);
+		ev_io_set(&s->io, fd, kind);
+	}
+	ev_io_start(h->loop, &s->io);
+	return 0;
+}
+
+/* Resolves the host of url once and pins it with CURLOPT_RESOLVE. */
+static int
+pin_dns(struct lt_http_multi *h, const char *url, struct lt_err *err)
+{
+	CURLU *u;
+	char *host = NULL, *port = NULL, line[600], addr[INET6_ADDRSTRLEN];
+	struct addrinfo hints, *ai = NULL;
+	int rc = -1, gai;
+
+	u = curl_url();
+	if (u == NULL)
+		return lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK
+	    || curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK
+	    || curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT)
+		!= CURLUE_OK) {
+		lt_err_set(err, LT_EXIT_USAGE, "bad host URL '%s'", url);
+		goto out;
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	/* A bracketed IPv6 literal needs no resolving. */
+	if (host[0] == '[') {
+		rc = 0;
+		goto out;
+	}
+	gai = getaddrinfo(host, port, &hints, &ai);
+	if (gai != 0) {
+		lt_err_set(err, LT_EXIT_RUNTIME, "cannot resolve %s: %s", host,
+		    gai_strerror(gai));
+		goto out;
+	}
+	if (ai->ai_family == AF_INET6) {
+		inet_ntop(AF_INET6,
+		    &((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr, addr,
+		    sizeof(addr));
+		snprintf(line, sizeof(line), "%s:%s:[%s]", host, port, addr);
+	} else {
+		inet_ntop(AF_INET,
+		    &((struct sockaddr_in *)ai->ai_addr)->sin_addr, addr,
+		    sizeof(addr));
+		snprintf(line, sizeof(line), "%s:%s:%s", host, port, addr);
+	}
+	h->resolve = curl_slist_append(NULL, line);
+	if (h->resolve == NULL)
+		lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
+	else
+		rc = 0;
+out:
+	if (ai != NULL)
+		freeaddrinfo(ai);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+int
+lt_http_init(struct lt_http_multi *h, struct ev_loop *loop,
+    const struct lt_http_opts *o, struct lt_err *err)
+{
+	memset(h, 0, sizeof(*h));
+	h->loop = loop;
+	h->opts = *o;
+	if (o->host != NULL && o->host[0] != '\0'
+	    && pin_dns(h, o->host, err) != 0)
+		return -1;
+	h->multi = curl_multi_init();
+	if (h->multi == NULL) {
+		curl_slist_free_all(h->resolve);
+		return lt_err_set(err, LT_EXIT_RUNTIME, "curl_multi_init failed");
+	}
+	ev_init(&h->timer, timer_fire);
+	h->timer.data = h;
+	curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, sock_cb);
+	curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
+	curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
+	curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
+	/* One connection per in-flight request unless --http2 (apis 1.4). */
+	/* CURLMOPT_MAXCONNECTS(3): by default 4 x the transfers in flight,
+	 * far fewer than users who think; a full cache closes connections. */
+	if (o->max_connects > 0)
+		curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS,
+		    o->max_connects);
+	curl_multi_setopt(h->multi, CURLMOPT_PIPELINING,
+	    o->http2 ? (long)CURLPIPE_MULTIPLEX : (long)CURLPIPE_NOTHING);
+	return 0;
+}
+
+void
+lt_http_fini(struct lt_http_multi *h)
+{
+	if (h->multi == NULL)
+		return;
+	ev_timer_stop(h->loop, &h->timer);
+	curl_multi_cleanup(h->multi);
+	h->multi = NULL;
+	curl_slist_free_all(h->resolve);
+	h->resolve = NULL;
+}
+
+static size_t
+write_cb(char *p, size_t size, size_t n, void *arg)
+{
+	struct lt_http_xfer *x = arg;
+	size_t len = size * n, i, room;
+
+	if (len == 0)
+		return 0;
+	x->bytes += (int64_t)len;
+	if (x->streaming) {
+		if (x->first_us == 0)
+			x->first_us = lt_http_mono_us();
+		/* An SSE event ends with a blank line (WHATWG SSE 9.2.5). */
+		for (i = 0; i < len; i++) {
+			if (p[i] == '\n' && x->last == '\n')
+				x->events++;
+			if (p[i] != '\r')
+				x->last = p[i];
+		}
+	}
+	if (x->want_body) {
+		room = x->body.cap - x->body.len;
+		lt_buf_add(&x->body, p, len < room ? len : room);
+	}
+	return len;
+}
+
+static size_t
+header_cb(char *p, size_t size, size_t n, void *arg)
+{
+	struct lt_http_xfer *x = arg;
+	size_t len = size * n, room;
+
+	room = x->headers.cap - x->headers.len;
+	lt_buf_add(&x->headers, p, len < room ? len : room);
+	return len;
+}
+
+static void setup(struct lt_http_xfer *x);
+
+int
+lt_http_xfer_init(struct lt_http_multi *h, struct lt_http_xfer *x, size_t body_cap,
+    lt_http_done_fn *done, void *arg, struct lt_err *err)
+{
+	CURL *e;
+
+	memset(x, 0, sizeof(*x));
+	x->http = h;
+	x->done = done;
+	x->arg = arg;
+	lt_buf_init(&x->body, body_cap ? body_cap : 1 << 20);
+	lt_buf_init(&x->headers, 64 << 10);
+	e = curl_easy_init();
+	if (e == NULL)
+		return lt_err_set(err, LT_EXIT_RUNTIME, "curl_easy_init failed");
+	x->easy = e;
+	setup(x);
+	return 0;
+}
+
+static void
+setup(struct lt_http_xfer *x)
+{
+	struct lt_http_multi *h = x->http;
+	CURL *e = x->easy;
+
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(e, CURLOPT_COOKIEFILE, "");
+	/* No proxy: also spares the per-transfer *_proxy getenv(3) calls. */
+	curl_easy_setopt(e, CURLOPT_PROXY, "");
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "lt-run/" LT_VERSION);
+	if (h->resolve != NULL)
+		curl_easy_setopt(e, CURLOPT_RESOLVE, h->resolve);
+	curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
+	    h->opts.http2 ? (long)CURL_HTTP_VERSION_2TLS
+			  : (long)CURL_HTTP_VERSION_1_1);
+	if (h->opts.http2)
+		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+	if (h->opts.insecure) {
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	if (h->opts.timeout_ms > 0)
+		curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->opts.timeout_ms);
+	if (h->opts.connect_timeout_ms > 0)
+		curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+		    h->opts.connect_timeout_ms);
+}
+
+void
+lt_http_xfer_fini(struct lt_http_xfer *x)
+{
+	if (x->easy == NULL)
+		return;
+	if (x->busy) {
+		curl_multi_remove_handle(x->http->multi, x->easy);
+		x->busy = 0;
+		x->http->active--;
+	}
+	curl_easy_cleanup(x->easy);
+	x->easy = NULL;
+	lt_buf_fini(&x->body);
+	lt_buf_fini(&x->headers);
+}
+
+CURL *
+lt_http_xfer_easy(struct lt_http_xfer *x)
+{
+	return x->easy;
+}
+
+int
+lt_http_start(struct lt_http_xfer *x)
+{
+	x->errbuf[0] = '\0';
+	x->bytes = 0;
+	x->first_us = 0;
+	x->events = 0;
+	x->last = '\n';
+	lt_buf_reset(&x->body);
+	lt_buf_reset(&x->headers);
+	/* CURLOPT_HEADERDATA(3): with no header function but header data,
+	 * headers would go to the write callback; set both or neither. */
+	curl_easy_setopt(x->easy, CURLOPT_HEADERFUNCTION,
+	    x->want_headers ? header_cb : NULL);
+	curl_easy_setopt(x->easy, CURLOPT_HEADERDATA,
+	    x->want_headers ? x : NULL);
+	x->t0_us = lt_http_mono_us();
+	if (curl_multi_add_handle(x->http->multi, x->easy) != CURLM_OK)
+		return -1;
+	x->busy = 1;
+	x->http->active++;
+	x->http->kick = 1;
+	return 0;
+}
+
+void
+lt_http_cancel(struct lt_http_xfer *x, const char *why)
+{
+	struct lt_http_result *r = &x->res;
+
+	if (!x->busy)
+		return;
+	finish(x, CURLE_ABORTED_BY_CALLBACK);
+	curl_multi_remove_handle(x->http->multi, x->easy);
+	x->busy = 0;
+	x->http->active--;
+	r->latency_us = lt_http_mono_us() - x->t0_us;
+	r->category = "interrupted";
+	r->message = why;
+	x->done(x, x->arg);
+}
