@@ -44,6 +44,7 @@ need curl has_cmd curl
 need procps has_cmd ps
 need mandoc has_cmd mandoc
 if [ "$with_test" = 1 ]; then
+	need python3 has_cmd python3
 	need nginx-light has_cmd nginx
 	need wrk has_cmd wrk
 	need hey has_cmd hey
