@@ -27,10 +27,13 @@ best() {
 	echo "$best $allocs"
 }
 
-printf '%-44s %10s %12s %8s\n' "per request ($n runs)" "ns" "allocs/req" "ratio"
-read -r t_tmpl a_tmpl <<<"$(best templated)"
+declare -A T A
 for m in literal templated reparse checks json; do
-	read -r t a <<<"$(best $m)"
+	read -r T[$m] A[$m] <<<"$(best $m)"
+done
+printf '%-44s %10s %12s %8s\n' "per request ($n runs)" "ns" "allocs/req" \
+    "vs tmpl"
+for m in literal templated reparse checks json; do
 	case $m in
 	literal) what="request, literal URL and 2 headers" ;;
 	templated) what="request, 6 templates (URL, headers, json)" ;;
@@ -38,7 +41,8 @@ for m in literal templated reparse checks json; do
 	checks) what="status, body, header checks + capture" ;;
 	json) what="json path check + capture (jansson)" ;;
 	esac
-	awk -v w="$what" -v t="$t" -v n="$n" -v a="$a" -v base="$t_tmpl" \
+	awk -v w="$what" -v t="${T[$m]}" -v n="$n" -v a="${A[$m]}" \
+	    -v base="${T[templated]}" \
 	    'BEGIN { printf "%-44s %10.0f %12.2f %7.2fx\n", w, t / n * 1e9,
 	        a / n, t / base }'
 done

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -76,8 +77,13 @@ put(struct lt_evout *o, const char *p, size_t n)
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			if (errno == EAGAIN)
+			if (errno == EAGAIN) {
+				/* a non-blocking stdout: wait, do not spin */
+				struct pollfd pfd = { o->fd, POLLOUT, 0 };
+
+				poll(&pfd, 1, 1000);
 				continue;
+			}
 			o->broken = 1;
 			if (errno != EPIPE)
 				o->error = errno;

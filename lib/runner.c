@@ -406,8 +406,8 @@ lt_shard_user_dead(struct lt_shard *sh, struct lt_user *u)
 {
 	long lim = sh->opts->iterations;
 
-	if (u->next_idle != NULL || sh->idle == u) {
-		/* unlink from the idle stack */
+	if (u->idle_linked) {
+		/* unlink from the idle stack (rare: a stop while idle) */
 		struct lt_user **p = &sh->idle;
 
 		while (*p != NULL && *p != u)
@@ -415,6 +415,7 @@ lt_shard_user_dead(struct lt_shard *sh, struct lt_user *u)
 		if (*p == u)
 			*p = u->next_idle;
 		u->next_idle = NULL;
+		u->idle_linked = 0;
 	}
 	if (!u->counted_out)
 		sh->active--;
@@ -433,6 +434,7 @@ void
 lt_shard_user_idle(struct lt_shard *sh, struct lt_user *u)
 {
 	u->next_idle = sh->idle;
+	u->idle_linked = 1;
 	sh->idle = u;
 	if (sh->busy > 0)
 		sh->busy--;
@@ -533,6 +535,7 @@ sched_fire(struct ev_loop *loop, ev_timer *w, int revents)
 		} else {
 			sh->idle = u->next_idle;
 			u->next_idle = NULL;
+			u->idle_linked = 0;
 			sh->busy++;
 			lt_user_iterate(u, sh->next_sched_us);
 		}

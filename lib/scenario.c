@@ -1356,18 +1356,72 @@ parse_name(struct parser *p, struct pstep *ps)
 	return ps->st.name ? 0 : oom(p);
 }
 
+/*
+ * Percent-encodes the literal text of a "query k=v" line (blanks and
+ * characters not allowed in a query), leaving "${...}" for the template,
+ * whose values are encoded at expansion, and '%' so that pre-encoded text
+ * stays as written.  The first '=' separates key and value.
+ */
+static struct word
+encode_query_literal(struct parser *p, const struct word *x)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct word out = *x;
+	char *d = lt_arena_alloc(p->a, x->n * 3 + 1);
+	size_t i = 0, o = 0;
+	int seen_eq = 0;
+
+	out.s = d;
+	if (d == NULL)
+		return out;
+	while (i < x->n) {
+		unsigned char c = (unsigned char)x->s[i];
+		const char *close;
+
+		if (c == '$' && i + 1 < x->n && x->s[i + 1] == '{') {
+			close = memchr(x->s + i, '}', x->n - i);
+			if (close != NULL) {
+				size_t k = (size_t)(close - x->s) + 1 - i;
+
+				memcpy(d + o, x->s + i, k);
+				o += k;
+				i += k;
+				continue;
+			}
+		}
+		if (isalnum(c) || strchr("-._~%!$'()*+,;:@/?", c) != NULL ||
+		    (c == '=' && !seen_eq)) {
+			seen_eq |= c == '=';
+			d[o++] = (char)c;
+		} else {
+			d[o++] = '%';
+			d[o++] = hex[c >> 4];
+			d[o++] = hex[c & 15];
+		}
+		i++;
+	}
+	d[o] = '\0';
+	out.n = o;
+	return out;
+}
+
 static int
 parse_query(struct parser *p, struct pstep *ps)
 {
 	struct lt_tmpl **t = vec_push(p->a, &ps->query, sizeof(*t));
-	struct word x;
+	struct word x, enc;
 
 	if (t == NULL)
 		return oom(p);
 	scan_rest(p, &x);
 	if (x.n == 0 || memchr(x.s, '=', x.n) == NULL)
 		return expected(p, x.n ? &x : NULL, "'key=value'");
-	return compile(p, &x, LT_ENC_URL, t);
+	if (compile(p, &x, LT_ENC_URL, t)) /* errors with true columns */
+		return -1;
+	enc = encode_query_literal(p, &x);
+	if (enc.s == NULL)
+		return oom(p);
+	return compile(p, &enc, LT_ENC_URL, t);
 }
 
 /* A line inside a request or exec step. */

@@ -695,6 +695,8 @@ exec_start(struct lt_user *u)
 	size_t off[MAX_ARGV], i, n = ex->argc < MAX_ARGV ? ex->argc : MAX_ARGV;
 	int fds[2], rc;
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t sa;
+	sigset_t dflt;
 
 	lt_buf_reset(&sh->tmp);
 	u->ctx.now_us = lt_http_real_us();
@@ -714,7 +716,14 @@ exec_start(struct lt_user *u)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	rc = posix_spawnp(&u->pid, argv[0], &fa, NULL, argv, environ);
+	/* lt-run ignores SIGPIPE; the command gets the default back. */
+	posix_spawnattr_init(&sa);
+	sigemptyset(&dflt);
+	sigaddset(&dflt, SIGPIPE);
+	posix_spawnattr_setsigdefault(&sa, &dflt);
+	posix_spawnattr_setflags(&sa, POSIX_SPAWN_SETSIGDEF);
+	rc = posix_spawnp(&u->pid, argv[0], &fa, &sa, argv, environ);
+	posix_spawnattr_destroy(&sa);
 	posix_spawn_file_actions_destroy(&fa);
 	close(fds[1]);
 	if (rc != 0) {

@@ -39,7 +39,8 @@ struct lt_user {
 	unsigned tls_set : 1;	/* TLS file options are set on the easy */
 	unsigned http_on : 1;	/* x is initialised */
 	unsigned counted_out : 1;
-	unsigned backoff : 1;	/* a connection failed: pause a little */	/* runner: no longer counted active */
+	unsigned backoff : 1;
+	unsigned idle_linked : 1;	/* runner: on the shard's idle stack */	/* a connection failed: pause a little */	/* runner: no longer counted active */
 	int iter_reqs;		/* requests started in this iteration */
 	struct lt_cursor cur;
 	struct lt_rng rng;

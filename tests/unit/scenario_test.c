@@ -760,8 +760,8 @@ test_urls(void)
 	if (s == NULL)
 		return;
 	TAP_EQ_STR(url(s, 0, "http://h:8/", &rc),
-	    "http://h:8/items/4?a=b c&n=4",
-	    "host joined, query appended (literal text kept)");
+	    "http://h:8/items/4?a=b%20c&n=4",
+	    "host joined, query appended, literal blanks encoded");
 	TAP_EQ_STR(url(s, 1, "http://h:8", &rc), "http://h:8/x?k=1&y=2",
 	    "query after an existing ?");
 	TAP_EQ_STR(url(s, 2, "http://h:8", &rc), "http://abs:1/p",
@@ -770,6 +770,14 @@ test_urls(void)
 	TAP_EQ_INT(rc, -1, "a relative URL without a host fails");
 	TAP_EQ_STR(url(s, 3, "http://h:8", &rc), "http://h:8/",
 	    "an empty path still gets a slash");
+	lt_scenario_free(s);
+	s = parse("GET /q\n  query k=a&b %41 ${user}=\n");
+	TAP_OK(s != NULL, "query scenario parses");
+	if (s == NULL)
+		return;
+	TAP_EQ_STR(url(s, 0, "http://h", &rc),
+	    "http://h/q?k=a%26b%20%41%204%3D",
+	    "query values: literal text encoded, %XX kept, template encoded");
 	lt_scenario_free(s);
 }
 
