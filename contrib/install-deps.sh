@@ -44,6 +44,7 @@ need curl has_cmd curl
 need procps has_cmd ps
 need mandoc has_cmd mandoc
 if [ "$with_test" = 1 ]; then
+	need python3 has_cmd python3
 	need nginx-light has_cmd nginx
 	need wrk has_cmd wrk
 	need hey has_cmd hey
@@ -52,6 +53,7 @@ if [ "$with_test" = 1 ]; then
 	need libclang-rt-14-dev has_fuzzer_rt
 	need chromium has_cmd chromium
 	need valgrind has_cmd valgrind
+	need time has_cmd /usr/bin/time
 fi
 
 [ -z "$missing" ] && exit 0

@@ -1,0 +1,205 @@
+/*
+ * lt-agg - aggregate lt event streams into statistics (lt-agg(1)).
+ *
+ * Option parsing only; the work is lt_aggcmd_run (lib/aggcmd.c).
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggcmd.h"
+#include "err.h"
+#include "outclose.h"
+#include "version.h"
+
+static const char usage_text[] =
+    "usage: lt-agg [-qs] [-c expr]... [-o file] [--format json|text]\n"
+    "              [--exit-code-on-error] [--baseline old.json]\n"
+    "              [--tolerance pct] [--live | --every interval]\n"
+    "              [--timeline-endpoints] [--strict] [file ...]\n"
+    "       lt-agg --merge [options] aggregate.json ...\n"
+    "       lt-agg -h | --help | --version\n"
+    "\n"
+    "  -c, --check expr        threshold, e.g. 'p95<300ms' (repeatable)\n"
+    "      --exit-code-on-error  exit 1 when any request failed\n"
+    "      --baseline old.json compare with an older aggregate\n"
+    "      --tolerance pct     regression tolerance (default 10%)\n"
+    "      --live              table of the last interval on stderr (2 s)\n"
+    "      --every interval    the same, every interval (2s, 500ms, 1m)\n"
+    "      --format json|text  aggregate JSON (default) or a text summary\n"
+    "      --timeline-endpoints  per-endpoint series in the timeline\n"
+    "  -m, --merge             inputs are aggregates to merge\n"
+    "  -o, --output file       write to file instead of stdout\n"
+    "  -q, --quiet             no threshold or baseline lines on stderr\n"
+    "  -s, --strict            a rejected input line is an error\n"
+    "  -h, --help              this help\n"
+    "      --version           print the version\n";
+
+enum {
+	OPT_EXIT_ON_ERROR = 256,
+	OPT_BASELINE,
+	OPT_TOLERANCE,
+	OPT_LIVE,
+	OPT_EVERY,
+	OPT_FORMAT,
+	OPT_TL_EPS,
+	OPT_VERSION,
+};
+
+static const struct option longopts[] = {
+	{ "check", required_argument, NULL, 'c' },
+	{ "exit-code-on-error", no_argument, NULL, OPT_EXIT_ON_ERROR },
+	{ "baseline", required_argument, NULL, OPT_BASELINE },
+	{ "tolerance", required_argument, NULL, OPT_TOLERANCE },
+	{ "live", no_argument, NULL, OPT_LIVE },
+	{ "every", required_argument, NULL, OPT_EVERY },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "timeline-endpoints", no_argument, NULL, OPT_TL_EPS },
+	{ "merge", no_argument, NULL, 'm' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "strict", no_argument, NULL, 's' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int
+usage_error(const char *what, const char *arg)
+{
+	fprintf(stderr, "lt-agg: %s '%s'\n%s", what, arg, usage_text);
+	return LT_EXIT_USAGE;
+}
+
+/* "2s", "500ms", "1m", "2" (seconds) -> seconds; -1 when bad. */
+static double
+parse_interval(const char *s)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || !(v > 0))
+		return -1;
+	if (*end == '\0' || strcmp(end, "s") == 0)
+		return v;
+	if (strcmp(end, "ms") == 0)
+		return v / 1000.0;
+	if (strcmp(end, "m") == 0)
+		return v * 60.0;
+	return -1;
+}
+
+/* "10%" or "10" (percent) -> 0.1; -1 when bad. */
+static double
+parse_tolerance(const char *s)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || v < 0 || (*end && strcmp(end, "%") != 0))
+		return -1;
+	return v / 100.0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct lt_aggcmd cmd = { .tolerance = 0.1, .diag = stderr };
+	struct lt_err err;
+	int c, rc;
+
+	cmd.checks = calloc((size_t)argc, sizeof(*cmd.checks));
+	if (cmd.checks == NULL)
+		return LT_EXIT_RUNTIME;
+	while (
+	    (c = getopt_long(argc, argv, "c:mo:qsh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			cmd.checks[cmd.n_checks++] = optarg;
+			break;
+		case OPT_EXIT_ON_ERROR:
+			cmd.exit_code_on_error = 1;
+			break;
+		case OPT_BASELINE:
+			cmd.baseline = optarg;
+			break;
+		case OPT_TOLERANCE:
+			cmd.tolerance = parse_tolerance(optarg);
+			if (cmd.tolerance < 0) {
+				rc = usage_error("bad tolerance", optarg);
+				goto out;
+			}
+			break;
+		case OPT_LIVE:
+			if (cmd.every_s == 0)
+				cmd.every_s = 2;
+			break;
+		case OPT_EVERY:
+			cmd.every_s = parse_interval(optarg);
+			if (cmd.every_s < 0) {
+				rc = usage_error("bad interval", optarg);
+				goto out;
+			}
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "json") == 0)
+				cmd.format = LT_FMT_JSON;
+			else if (strcmp(optarg, "text") == 0)
+				cmd.format = LT_FMT_TEXT;
+			else {
+				rc = usage_error("bad format", optarg);
+				goto out;
+			}
+			break;
+		case OPT_TL_EPS:
+			cmd.timeline_endpoints = 1;
+			break;
+		case 'm':
+			cmd.merge = 1;
+			break;
+		case 'o':
+			cmd.output = optarg;
+			break;
+		case 'q':
+			cmd.quiet = 1;
+			break;
+		case 's':
+			cmd.strict = 1;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			rc = lt_stdout_close(&err) ? LT_EXIT_RUNTIME
+			                           : LT_EXIT_OK;
+			goto out;
+		case OPT_VERSION:
+			puts("lt-agg " LT_VERSION);
+			rc = lt_stdout_close(&err) ? LT_EXIT_RUNTIME
+			                           : LT_EXIT_OK;
+			goto out;
+		default:
+			fputs(usage_text, stderr);
+			rc = LT_EXIT_USAGE;
+			goto out;
+		}
+	}
+	cmd.files = argv + optind;
+	cmd.n_files = argc - optind;
+	if (cmd.merge && cmd.n_files == 0) {
+		rc = usage_error("--merge needs aggregate files", "");
+		goto out;
+	}
+	signal(SIGPIPE, SIG_IGN); /* a closed stdout is reported at exit */
+	rc = lt_aggcmd_run(&cmd, &err);
+	if (rc == LT_EXIT_USAGE || rc == LT_EXIT_RUNTIME)
+		fprintf(stderr, "lt-agg: %s\n", err.msg);
+	/* one message per run: a failed write was reported just above */
+	if (lt_stdout_close(&err) == -1 && rc != LT_EXIT_RUNTIME) {
+		fprintf(stderr, "lt-agg: %s\n", err.msg);
+		rc = LT_EXIT_RUNTIME;
+	}
+out:
+	free(cmd.checks);
+	return rc;
+}

@@ -1,0 +1,299 @@
+/*
+ * lt-report - turns an lt aggregate into Locust-compatible CSV files, a
+ * self-contained HTML page and a Markdown report; with --baseline, into
+ * a comparison of two runs.  See lt-report(1).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "err.h"
+#include "html.h"
+#include "md.h"
+#include "outclose.h"
+#include "report.h"
+#include "reportio.h"
+#include "version.h"
+
+#define PROG             "lt-report"
+#define CHART_TIMEOUT_MS 30000
+
+static const char usage_text[] =
+    "usage: lt-report [-o dir] [--csv prefix] [--format md|html|csv]\n"
+    "                 [--baseline file] [--tolerance pct] [--title text]\n"
+    "                 [--notes file] [--no-charts] [file]\n"
+    "       lt-report -h | --help | --version\n"
+    "\n"
+    "  -o, --output DIR     write index.html, report.md and lt_*.csv into DIR\n"
+    "  --csv PREFIX         write PREFIX_stats.csv, PREFIX_stats_history.csv,\n"
+    "                       PREFIX_failures.csv, PREFIX_exceptions.csv\n"
+    "  -f, --format FMT     write the report to stdout as md, html or csv\n"
+    "                       (default md when neither -o nor --csv)\n"
+    "  -b, --baseline FILE  compare with an older aggregate; exit 1 if worse\n"
+    "  -t, --tolerance PCT  change still counted as none (default 10%)\n"
+    "  --title TEXT         the report's title\n"
+    "  --notes FILE         Markdown text to include as the report's notes\n"
+    "  --no-charts          do not run gnuplot\n"
+    "  -h, --help           this help\n"
+    "  --version            print the version\n"
+    "\n"
+    "file is an aggregate written by lt-agg; - or none reads stdin.\n";
+
+enum { OPT_CSV = 256, OPT_TITLE, OPT_NOTES, OPT_NOCHARTS, OPT_VERSION };
+
+struct opts {
+	const char *input, *dir, *csv, *format, *baseline, *title, *notes;
+	double tolerance;
+	int no_charts;
+};
+
+/* Prints "lt-report: what: arg" and the usage; returns the exit status. */
+static int
+usage_error(const char *what, const char *arg)
+{
+	fprintf(stderr, PROG ": %s: %s\n%s", what, arg, usage_text);
+	return LT_EXIT_USAGE;
+}
+
+/* "10%", "10" (percent) or "0.1%"; returns 0 or -1. */
+static int
+parse_tolerance(const char *s, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || (*end != '\0' && strcmp(end, "%") != 0) || v < 0 ||
+	    v > 1000)
+		return -1;
+	*out = v / 100.0;
+	return 0;
+}
+
+static int
+parse(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "csv", required_argument, NULL, OPT_CSV },
+		{ "format", required_argument, NULL, 'f' },
+		{ "baseline", required_argument, NULL, 'b' },
+		{ "tolerance", required_argument, NULL, 't' },
+		{ "title", required_argument, NULL, OPT_TITLE },
+		{ "notes", required_argument, NULL, OPT_NOTES },
+		{ "no-charts", no_argument, NULL, OPT_NOCHARTS },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->tolerance = 0.10;
+	opterr = 0;
+	for (;;) {
+		c = getopt_long(argc, argv, ":o:f:b:t:h", lo, NULL);
+		if (c == -1)
+			break;
+		switch (c) {
+		case 'o':
+			o->dir = optarg;
+			break;
+		case OPT_CSV:
+			o->csv = optarg;
+			break;
+		case 'f':
+			o->format = optarg;
+			break;
+		case 'b':
+			o->baseline = optarg;
+			break;
+		case 't':
+			if (parse_tolerance(optarg, &o->tolerance) != 0)
+				return usage_error("bad tolerance", optarg);
+			break;
+		case OPT_TITLE:
+			o->title = optarg;
+			break;
+		case OPT_NOTES:
+			o->notes = optarg;
+			break;
+		case OPT_NOCHARTS:
+			o->no_charts = 1;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return -1;
+		case OPT_VERSION:
+			puts(PROG " " LT_VERSION);
+			return -1;
+		case ':':
+			return usage_error(
+			    "option needs an argument", argv[optind - 1]);
+		default:
+			return usage_error("unknown option", argv[optind - 1]);
+		}
+	}
+	if (argc - optind > 1)
+		return usage_error(
+		    "one aggregate file at most, extra", argv[optind + 1]);
+	o->input = optind < argc ? argv[optind] : "-";
+	if (o->format == NULL && o->dir == NULL && o->csv == NULL)
+		o->format = "md";
+	if (o->format != NULL && strcmp(o->format, "md") != 0 &&
+	    strcmp(o->format, "html") != 0 && strcmp(o->format, "csv") != 0)
+		return usage_error(
+		    "unknown format (md, html or csv)", o->format);
+	return 0;
+}
+
+/* Reads a whole text file (the --notes Markdown); NULL with err set. */
+static char *
+slurp(const char *path, struct lt_err *err)
+{
+	struct lt_buf b;
+	char chunk[8192];
+	size_t n;
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL) {
+		lt_err_sys(err, LT_EXIT_USAGE, errno, "%s", path);
+		return NULL;
+	}
+	lt_buf_init(&b, 1 << 20);
+	for (n = fread(chunk, 1, sizeof(chunk), f); n > 0;
+	     n = fread(chunk, 1, sizeof(chunk), f))
+		if (lt_buf_add(&b, chunk, n) != 0) {
+			lt_err_set(
+			    err, LT_EXIT_USAGE, "%s: larger than 1 MiB", path);
+			fclose(f);
+			lt_buf_fini(&b);
+			return NULL;
+		}
+	fclose(f);
+	return lt_buf_take(&b);
+}
+
+/* --format: the report on stdout. */
+static int
+to_stdout(const char *format, const struct lt_report *r, struct lt_md_opts *d,
+    const struct lt_html_opts *ho, char *warn, size_t warn_cap,
+    struct lt_err *err)
+{
+	struct lt_buf b;
+	int rc;
+
+	lt_buf_init(&b, 0);
+	if (strcmp(format, "html") == 0)
+		rc = lt_html_render(&b, r, d, ho, warn, warn_cap, err);
+	else if (strcmp(format, "csv") == 0)
+		rc = lt_csv_stats(&b, r);
+	else
+		rc = lt_md_render(&b, r, d);
+	if (rc != 0 && err->code == 0)
+		lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
+	if (rc == 0 && b.len > 0 && fwrite(b.data, 1, b.len, stdout) != b.len)
+		rc = lt_err_set(err, LT_EXIT_RUNTIME, "cannot write stdout");
+	lt_buf_fini(&b);
+	return rc;
+}
+
+static int
+run(const struct opts *o, struct lt_err *err)
+{
+	struct lt_report *r = NULL, *base = NULL;
+	struct lt_md_opts d = { 0 };
+	struct lt_html_opts ho = { 0 };
+	const char *gp = getenv("LT_GNUPLOT");
+	char warn[LT_ERR_MSG_CAP] = "", warn2[LT_ERR_MSG_CAP] = "";
+	char *notes = NULL;
+	int rc = -1;
+
+	ho.gnuplot = o->no_charts ? NULL : gp != NULL && *gp ? gp : "gnuplot";
+	ho.timeout_ms = CHART_TIMEOUT_MS;
+	d.title = o->title;
+	d.tolerance = o->tolerance;
+	d.base_label = o->baseline;
+	if (o->notes != NULL) {
+		notes = slurp(o->notes, err);
+		if (notes == NULL)
+			return -1;
+	}
+	d.notes_md = notes;
+	r = lt_report_load(o->input, err);
+	if (r == NULL)
+		goto out;
+	if (o->baseline != NULL) {
+		base = lt_report_load(o->baseline, err);
+		if (base == NULL)
+			goto out;
+		d.base = base;
+	}
+	if (o->dir != NULL &&
+	    lt_report_write_dir(o->dir, r, &d, &ho, warn, sizeof(warn), err))
+		goto out;
+	if (o->csv != NULL && lt_report_write_csv(o->csv, r, err) != 0)
+		goto out;
+	/* Charts were already tried for the directory: warn only once. */
+	if (o->dir != NULL && warn[0] != '\0')
+		ho.gnuplot = NULL;
+	if (o->format != NULL &&
+	    to_stdout(o->format, r, &d, &ho, warn2, sizeof(warn2), err) != 0)
+		goto out;
+	rc = 0;
+	if (warn[0] != '\0' || warn2[0] != '\0')
+		fprintf(stderr, PROG ": warning: %s\n", warn[0] ? warn : warn2);
+	if (base != NULL) {
+		struct lt_cmp c;
+
+		if (lt_compare(&c, base, r, o->tolerance) != 0) {
+			rc = lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
+			goto out;
+		}
+		if (c.regressions > 0) {
+			fprintf(stderr,
+			    PROG ": %d regression%s beyond %.0f%% "
+			         "against %s\n",
+			    c.regressions, c.regressions > 1 ? "s" : "",
+			    100 * o->tolerance, o->baseline);
+			rc = 1;
+		}
+		lt_compare_fini(&c);
+	}
+out:
+	lt_report_free(r);
+	lt_report_free(base);
+	free(notes);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct lt_err err;
+	struct opts o;
+	int rc;
+
+	lt_err_clear(&err);
+	/* gnuplot may quit before reading its whole script (plot.h). */
+	signal(SIGPIPE, SIG_IGN);
+	rc = parse(argc, argv, &o);
+	if (rc != 0)
+		return rc < 0 ? (lt_stdout_close(&err) == 0 ? LT_EXIT_OK
+		                                            : LT_EXIT_RUNTIME)
+		              : rc;
+	rc = run(&o, &err);
+	if (rc < 0) {
+		fprintf(stderr, PROG ": %s\n", err.msg);
+		lt_stdout_close(&err);
+		return err.code ? err.code : LT_EXIT_RUNTIME;
+	}
+	if (lt_stdout_close(&err) != 0) {
+		fprintf(stderr, PROG ": %s\n", err.msg);
+		return LT_EXIT_RUNTIME;
+	}
+	return rc == 1 ? LT_EXIT_CHECK : LT_EXIT_OK;
+}

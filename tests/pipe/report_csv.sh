@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# report_csv.sh - lt-report's CSV files against Locust's own (golden files
+# written by Locust 2.12.1, tests/data/locust/): same header bytes, CRLF,
+# field counts, value forms column by column, Aggregated row, sorting;
+# for a normal run, a CO run, an empty run and a run with only failures.
+. "$(dirname "$0")/../lib.sh"
+
+data=$LT_TOP/tests/data/report
+gold=$LT_TOP/tests/data/locust
+cmp_py=$LT_TOP/tests/pipe/csvcompare.py
+
+for run in normal co empty failonly; do
+	lt-report --csv "$TMP/$run" "$data/$run.json" 2>"$TMP/err"
+	check_eq "$run: --csv exits 0" "$?" 0
+	for f in stats stats_history failures exceptions; do
+		kind=$f
+		[ "$f" = stats_history ] && kind=history
+		if out=$(python3 "$cmp_py" "$kind" "$TMP/${run}_$f.csv" \
+		    "$gold/locust_$f.csv" 2>&1); then
+			ok "$run: ${f}.csv matches Locust's format"
+		else
+			not_ok "$run: ${f}.csv matches Locust's format"
+			echo "$out" | sed 's/^/#   /'
+		fi
+	done
+done
+
+# The values, not only their form.
+row=$(grep '^,Aggregated,' "$TMP/normal_stats.csv" | tr -d '\r')
+check_eq "Aggregated row of the normal run" "$row" \
+    ",Aggregated,491,11,4,6.32,0.487,48.714,1994.42,24.55,0.55,4,6,9,10,14,20,24,33,49,49,49"
+row=$(grep '^,Aggregated,' "$TMP/empty_stats.csv" | tr -d '\r')
+check_eq "empty run: zeros and N/A like Locust" "$row" \
+    ",Aggregated,0,0,0,0.0,0,0,0,0.0,0.0,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A"
+check_eq "empty run: history has only its header" \
+    "$(wc -l <"$TMP/empty_stats_history.csv")" 1
+check_eq "history: one row per second of the normal run" \
+    "$(($(wc -l <"$TMP/normal_stats_history.csv") - 1))" 20
+last=$(tail -1 "$TMP/normal_stats_history.csv" | cut -d, -f18,19)
+check_eq "history: last row's totals are the run's totals" "$last" "491,11"
+check_eq "failures: the failing endpoint" \
+    "$(sed -n 2p "$TMP/normal_failures.csv" | tr -d '\r')" "POST,/cart,http: 500,11"
+n=$(grep '^,Aggregated,' "$TMP/failonly_stats.csv" | cut -d, -f3)
+check_eq "failonly: every request is a failure" \
+    "$(grep '^,Aggregated,' "$TMP/failonly_stats.csv" | cut -d, -f3,4)" "$n,$n"
+
+# --format csv writes the stats file to stdout; -o DIR writes lt_*.csv.
+lt-report --format csv "$data/normal.json" >"$TMP/stdout.csv"
+check "--format csv on stdout is the stats file" \
+    cmp -s "$TMP/stdout.csv" "$TMP/normal_stats.csv"
+lt-report -o "$TMP/dir" --no-charts "$data/normal.json"
+for f in stats stats_history failures exceptions; do
+	check "-o DIR writes lt_$f.csv" cmp -s "$TMP/dir/lt_$f.csv" \
+	    "$TMP/normal_$f.csv"
+done
+
+# A name needing quotes is quoted the way Python's csv module does.
+python3 - "$data/normal.json" >"$TMP/quoted.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["endpoints"][0]["name"] = 'a,"b"'
+json.dump(d, sys.stdout)
+PY
+lt-report --format csv "$TMP/quoted.json" >"$TMP/quoted.csv"
+check "a name with a comma and quotes is quoted" \
+    grep -q '^GET,"a,""b""",274,' "$TMP/quoted.csv"
+done_testing

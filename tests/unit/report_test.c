@@ -1,0 +1,233 @@
+/*
+ * report_test.c - unit tests of lt-report's building blocks: Python-style
+ * float formatting and CSV quoting (Locust compatibility), histogram
+ * quantiles, SVG splicing, the Markdown/HTML document, and comparison
+ * verdicts.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chart.h"
+#include "compare.h"
+#include "hist.h"
+#include "csv.h"
+#include "md.h"
+#include "plot.h"
+#include "report.h"
+#include "../tap.h"
+
+static void
+pyfloat(double v, const char *want)
+{
+	struct lt_buf b;
+	char what[64];
+
+	lt_buf_init(&b, 0);
+	lt_csv_pyfloat(&b, v);
+	snprintf(what, sizeof(what), "repr(%.17g) is %s", v, want);
+	TAP_EQ_STR(lt_buf_cstr(&b), want, what);
+	lt_buf_fini(&b);
+}
+
+static void
+field(const char *s, const char *want)
+{
+	struct lt_buf b;
+
+	lt_buf_init(&b, 0);
+	lt_csv_field(&b, s);
+	TAP_EQ_STR(
+	    lt_buf_cstr(&b), want, "csv field quoting like QUOTE_MINIMAL");
+	lt_buf_fini(&b);
+}
+
+static void
+test_csv_format(void)
+{
+	/* Values seen in Locust's own CSVs (tests/data/locust/). */
+	pyfloat(8.0, "8.0");
+	pyfloat(2.7950892399985605, "2.7950892399985605");
+	pyfloat(74.73818181818181, "74.73818181818181");
+	pyfloat(0.0, "0.0");
+	pyfloat(83.3, "83.3");
+	pyfloat(1200, "1200.0");
+	pyfloat(0.487, "0.487");
+	pyfloat(1e16, "1e+16");
+	pyfloat(1.5e-05, "1.5e-05");
+	pyfloat(0.0001, "0.0001");
+	pyfloat(123456789012345.0, "123456789012345.0");
+	pyfloat(-2.5, "-2.5");
+	field("plain", "plain");
+	field("a,b", "\"a,b\"");
+	field("say \"hi\"", "\"say \"\"hi\"\"\"");
+	field("two\nlines", "\"two\nlines\"");
+	field("", "");
+}
+
+static void
+test_pct(void)
+{
+	struct lt_hist h;
+	int i;
+
+	TAP_EQ_INT(lt_rep_pct_ms(NULL, 50), 0, "no histogram: 0");
+	lt_hist_init(&h, 3);
+	TAP_EQ_INT(lt_rep_pct_ms(&h, 50), 0, "empty histogram: 0");
+	for (i = 1; i <= 100; i++)
+		lt_hist_record(&h, i * 1000); /* 1..100 ms */
+	TAP_OK(lt_rep_pct_ms(&h, 50) > 49.9 && lt_rep_pct_ms(&h, 50) < 50.1,
+	    "p50 of 1..100 ms is 50 ms (+-0.1%%)");
+	TAP_OK(lt_rep_pct_ms(&h, 100) == 100.0, "p100 is the exact max");
+	lt_hist_fini(&h);
+}
+
+static void
+test_splice(void)
+{
+	static const char svg[] =
+	    "<?xml version=\"1.0\"?>\n<svg \n viewBox=\"0 "
+	    "0 10 10\"\n xmlns=\"http://www.w3.org/2000/svg\"\n "
+	    "xmlns:xlink=\"http://www.w3.org/1999/xlink\"\n>\n\n<title>Gnuplot"
+	    "</title>\n<defs><path id='gpPt0'/><use xlink:href='#gpPt0' "
+	    "id='gpPt1'/><filter id=\"textbox\"/></defs>\n<g "
+	    "filter=\"url(#textbox)\"></g>\n</svg>\n";
+	struct lt_buf b;
+	const char *s;
+
+	lt_buf_init(&b, 0);
+	TAP_EQ_INT(lt_plot_splice(&b, svg, sizeof(svg) - 1, "c1", "A & B"), 0,
+	    "splice succeeds");
+	s = lt_buf_cstr(&b);
+	TAP_OK(
+	    strncmp(s, "<svg role=\"img\" aria-label=\"A &amp; B\"", 38) == 0,
+	    "svg gets role and an escaped aria-label");
+	TAP_OK(strstr(s, "http") == NULL, "xmlns attributes dropped");
+	TAP_OK(strstr(s, "<?xml") == NULL, "XML prolog dropped");
+	TAP_OK(strstr(s, "<title>A &amp; B</title>") != NULL,
+	    "gnuplot's title replaced");
+	TAP_OK(strstr(s, "id='c1-gpPt0'") && strstr(s, "href='#c1-gpPt0'") &&
+	        strstr(s, "id=\"c1-textbox\"") && strstr(s, "url(#c1-textbox)"),
+	    "ids and references prefixed");
+	TAP_OK(strstr(s, "viewBox=\"0 0 10 10\"") != NULL, "viewBox kept");
+	b.len = 0;
+	TAP_EQ_INT(lt_plot_splice(&b, "no svg", 6, "c", "t"), -1,
+	    "splice refuses a non-SVG");
+	lt_buf_fini(&b);
+}
+
+static void
+test_doc(void)
+{
+	static const char *const heads[] = { "Name", ">Count" };
+	struct lt_md d;
+
+	lt_md_init(&d, 0);
+	lt_md_text(&d, "# T\n");
+	lt_md_esc(&d, "a|b_c*<x>");
+	lt_md_table(&d, "t+", "cap", 2, heads);
+	lt_md_cell(&d, LT_MD_ROWHEAD, "%s", "/x|y");
+	lt_md_cell(&d, LT_MD_NUM | LT_MD_WORSE, "%d", 7);
+	lt_md_row_end(&d);
+	lt_md_table_end(&d);
+	TAP_OK(strstr(lt_buf_cstr(&d.md), "a\\|b\\_c\\*\\<x\\>") != NULL,
+	    "markdown escaping");
+	TAP_OK(strstr(lt_buf_cstr(&d.md),
+	           "| Name | Count |\n|---|---:|\n"
+	           "| /x\\|y | **7** (worse) |\n") != NULL,
+	    "markdown pipe table");
+	lt_md_fini(&d);
+
+	lt_md_init(&d, 1);
+	lt_md_table(&d, "t+", "c<ap", 2, heads);
+	lt_md_cell(&d, LT_MD_ROWHEAD, "%s", "<b>");
+	lt_md_cell(&d, LT_MD_NUM | LT_MD_BETTER, "%d", 7);
+	lt_md_row_end(&d);
+	lt_md_table_end(&d);
+	TAP_EQ_INT(d.n_blocks, 1, "html table is one block");
+	TAP_OK(d.n_blocks == 1 &&
+	        strstr(d.blocks[0],
+	            "<table id=\"t\" "
+	            "class=\"tot\">") &&
+	        strstr(d.blocks[0],
+	            "<caption>c&lt;ap"
+	            "</caption>") &&
+	        strstr(d.blocks[0],
+	            "<th scope=\"col\" "
+	            "class=\"n\">Count</th>") &&
+	        strstr(d.blocks[0],
+	            "<th scope=\"row\">"
+	            "&lt;b&gt;</th><td class=\"n "
+	            "better\">7</td></tr>\n</tbody>"),
+	    "html table: caption, scopes, classes, escaping");
+	TAP_OK(strstr(lt_buf_cstr(&d.md), "@@lt-block-0@@") != NULL,
+	    "placeholder paragraph in the markdown");
+	lt_md_fini(&d);
+}
+
+static void
+test_compare(void)
+{
+	struct lt_report a = { 0 }, b = { 0 };
+	struct lt_rep_ep ea = { 0 }, eb = { 0 };
+	struct lt_cmp c;
+
+	ea.method = eb.method = "GET";
+	ea.name = eb.name = "/x";
+	ea.requests = eb.requests = 100;
+	ea.pct_ms[0] = 10;
+	eb.pct_ms[0] = 10.5; /* +5%: within 10% */
+	ea.pct_ms[5] = 20;
+	eb.pct_ms[5] = 30; /* +50%: worse */
+	ea.pct_ms[7] = 40;
+	eb.pct_ms[7] = 20; /* -50%: better */
+	ea.rps = 100;
+	eb.rps = 80; /* -20%: worse */
+	ea.fail_ratio = 0;
+	eb.fail_ratio = 0.0005; /* under the 0.1 point floor */
+	a.n_eps = b.n_eps = 1;
+	a.eps = &ea;
+	b.eps = &eb;
+	a.total = ea;
+	b.total = eb;
+	a.total.name = b.total.name = "Aggregated";
+	a.total.method = b.total.method = "";
+	TAP_EQ_INT(lt_compare(&c, &a, &b, 0.10), 0, "compare");
+	TAP_EQ_INT(c.n_rows, 2, "one endpoint row and the total");
+	TAP_EQ_INT(c.rows[0].verdict[LT_CMP_P50], 0, "+5% p50 is within 10%");
+	TAP_EQ_INT(c.rows[0].verdict[LT_CMP_P95], 1, "+50% p95 is worse");
+	TAP_EQ_INT(c.rows[0].verdict[LT_CMP_P99], -1, "-50% p99 is better");
+	TAP_EQ_INT(c.rows[0].verdict[LT_CMP_RPS], 1, "-20% rps is worse");
+	TAP_EQ_INT(c.rows[0].verdict[LT_CMP_FAIL], 0,
+	    "0 -> 0.05% failures is under the floor");
+	TAP_EQ_INT(c.regressions, 4, "regressions counted over rows");
+	lt_compare_fini(&c);
+	eb.fail_ratio = 0.05;
+	b.total = eb;
+	TAP_EQ_INT(lt_compare(&c, &a, &b, 0.10), 0, "compare again");
+	TAP_EQ_INT(
+	    c.rows[0].verdict[LT_CMP_FAIL], 1, "0 -> 5% failures is worse");
+	lt_compare_fini(&c);
+}
+
+static void
+test_charts(void)
+{
+	int k, named = 1;
+
+	for (k = 0; k < LT_CHART_N; k++)
+		named &= lt_chart_id[k] != NULL && lt_chart_title[k] != NULL;
+	TAP_OK(named, "every chart kind has an id and a title");
+}
+
+int
+main(void)
+{
+	test_charts();
+	test_csv_format();
+	test_pct();
+	test_splice();
+	test_doc();
+	test_compare();
+	return tap_done();
+}
