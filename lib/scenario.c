@@ -1546,7 +1546,7 @@ parse_request(struct parser *p, const struct word *m, struct pstep *ps)
 	        (u.n > 8 && memcmp(u.s, "https://", 8) == 0) ||
 	        (u.n > 2 && memcmp(u.s, "${", 2) == 0)))
 		return expected(p, &u, "a URL path (/x) or http:// URL");
-	if (compile(p, &u, LT_ENC_NONE, &ps->url))
+	if (compile(p, &u, LT_ENC_URI, &ps->url))
 		return -1;
 	ps->st.name = ps->url->src;
 	for (;;) {
