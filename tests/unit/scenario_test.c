@@ -138,6 +138,12 @@ static const struct err_case err_cases[] = {
 	    "block" },
 	{ "GET /\n\t  tag x\n",
 	    "t.lt:2:4: indentation mixes tabs and spaces on one line" },
+	/* QA F31: TLS files are checked at load */
+	{ "GET /\n  tls cafile /nonexistent/ca.pem\n",
+	    "t.lt:2:14: /nonexistent/ca.pem: No such file or directory" },
+	{ "tls cert /nonexistent/c.pem\nGET /\n",
+	    "t.lt:1:10: /nonexistent/c.pem: No such file or directory" },
+	{ "GET /\n  tls key /tmp\n", "t.lt:2:11: /tmp: not a regular file" },
 	{ "data d /nonexistent.csv\n",
 	    "t.lt:1:8: /nonexistent.csv: No such file or directory" },
 	{ "set 9 x\n",
