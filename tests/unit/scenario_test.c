@@ -613,6 +613,75 @@ count_names(
 	}
 }
 
+/* Locust waits after every task of a SequentialTaskSet: "wait ... each" */
+static void
+test_wait_each(void)
+{
+	static const char text[] = "user E\n"
+	                           "  wait constant 2 each\n"
+	                           "  on_start GET /s1\n"
+	                           "  on_start GET /s2\n"
+	                           "  sequence\n"
+	                           "    GET /a\n"
+	                           "    set v 1\n"
+	                           "    task 2 GET /b\n"
+	                           "    sleep 1\n"
+	                           "    exec true\n"
+	                           "user P\n"
+	                           "  wait between 1 3\n"
+	                           "  sequence\n"
+	                           "    GET /a\n"
+	                           "    GET /b\n";
+	struct lt_scenario *s = parse(text);
+	struct lt_cursor cur;
+	struct lt_rng rng;
+	const struct lt_step *st;
+	char seq[512] = "", one[64];
+	int r, i;
+
+	TAP_OK(s != NULL, "wait each parses");
+	if (s == NULL)
+		return;
+	TAP_OK(s->classes[0].wait.each == 1 && s->classes[1].wait.each == 0,
+	    "each is a class option");
+	lt_rng_seed(&rng, 1, 1);
+	lt_cursor_init(&cur, &s->classes[0]);
+	for (i = 0; i < 16; i++) {
+		r = lt_cursor_next(&cur, &rng, &st);
+		if (r == LT_CUR_ITERATION_END) {
+			strcat(seq, "| ");
+			continue;
+		}
+		if (st->kind == LT_STEP_SLEEP)
+			snprintf(one, sizeof(one), "%s(%g) ", st->name,
+			    st->sleep_s);
+		else
+			snprintf(one, sizeof(one), "%s ",
+			    st->kind == LT_STEP_SET ? "set" : st->name);
+		strcat(seq, one);
+	}
+	TAP_EQ_STR(seq,
+	    "/s1 /s2 /a set wait(2) /b wait(2) /b sleep(1) wait(2) true | "
+	    "/a set wait(2) /b ",
+	    "a pause before every request or command but the first of an "
+	    "iteration; none in on_start");
+	lt_cursor_stop(&cur);
+	TAP_EQ_INT(lt_cursor_next(&cur, &rng, &st), LT_CUR_DONE,
+	    "stop drops a held step");
+	lt_cursor_init(&cur, &s->classes[1]);
+	seq[0] = '\0';
+	for (i = 0; i < 4; i++) {
+		r = lt_cursor_next(&cur, &rng, &st);
+		strcat(seq, r == LT_CUR_ITERATION_END ? "| " : st->name);
+	}
+	TAP_EQ_STR(seq, "/a/b| /a", "without each: no pause in a sequence");
+	lt_scenario_free(s);
+	TAP_OK(parse("wait pacing 2 each\nGET /\n") == NULL,
+	    "each is for between and constant only");
+	TAP_OK(parse("wait between 1 2 eech\nGET /\n") == NULL,
+	    "a typo after wait is an error");
+}
+
 static void
 test_cursor(void)
 {
@@ -1148,6 +1217,7 @@ main(void)
 	test_steps();
 	test_implicit();
 	test_cursor();
+	test_wait_each();
 	test_wait();
 	test_durations();
 	test_urls();
