@@ -191,12 +191,18 @@ int
 lt_http_url(const struct lt_http *r, const char *host, struct lt_tmpl_ctx *ctx,
     struct lt_buf *out)
 {
-	size_t start = out->len, path_at, i;
+	size_t start = out->len, path_at, i, hq = 0, hql = 0;
 	int rc = 0;
 
 	if (!r->url_absolute && host != NULL) {
-		size_t hl = strlen(host);
+		/* "http://h:1?x=1": the path goes before the host's query
+		   (which then joins the URL's), a fragment is dropped */
+		size_t hl = strcspn(host, "?#");
 
+		if (host[hl] == '?') {
+			hq = hl + 1;
+			hql = strcspn(host + hq, "#");
+		}
 		while (hl > 0 && host[hl - 1] == '/')
 			hl--;
 		if (lt_buf_add(out, host, hl))
@@ -218,6 +224,16 @@ lt_http_url(const struct lt_http *r, const char *host, struct lt_tmpl_ctx *ctx,
 		memmove(out->data + path_at + 1, out->data + path_at,
 		    out->len - path_at - 1);
 		out->data[path_at] = '/';
+	}
+	if (hql > 0) {
+		char *h = memchr(out->data + start, '#', out->len - start);
+		char sep =
+		    memchr(out->data + start, '?', out->len - start) ? '&' : '?';
+
+		if (h != NULL) /* a fragment in the path: the query first */
+			out->len = (size_t)(h - out->data);
+		if (lt_buf_addc(out, sep) || lt_buf_add(out, host + hq, hql))
+			return -1;
 	}
 	for (i = 0; i < r->nquery; i++) {
 		char sep = '&';

@@ -848,6 +848,12 @@ test_urls(void)
 	TAP_EQ_INT(rc, -1, "a relative URL without a host fails");
 	TAP_EQ_STR(url(s, 3, "http://h:8", &rc), "http://h:8/",
 	    "an empty path still gets a slash");
+	/* QA F16: a host with a query keeps the path before it */
+	TAP_EQ_STR(url(s, 0, "http://h:8/?x=1#f", &rc),
+	    "http://h:8/items/4?x=1&a=b%20c&n=4",
+	    "the host's query joins the URL's, its fragment is dropped");
+	TAP_EQ_STR(url(s, 1, "http://h:8?x=1", &rc),
+	    "http://h:8/x?k=1&x=1&y=2", "after the URL's own query");
 	lt_scenario_free(s);
 	/* QA F23 and F4: values in the URL are encoded by context, raw
 	   UTF-8 in the literal text too */
