@@ -32,7 +32,7 @@ static const char usage_text[] =
     "      --timeline-endpoints  per-endpoint series in the timeline\n"
     "  -m, --merge             inputs are aggregates to merge\n"
     "  -o, --output file       write to file instead of stdout\n"
-    "  -q, --quiet             no threshold or baseline lines on stderr\n"
+    "  -q, --quiet             no threshold, baseline or reject lines on stderr\n"
     "  -s, --strict            a rejected input line is an error\n"
     "  -h, --help              this help\n"
     "      --version           print the version\n";

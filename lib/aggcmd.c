@@ -177,12 +177,29 @@ live_wait(struct lt_agg *agg, struct lt_lines *lr, struct live *lv)
 	}
 }
 
+/* The first rejected line of a file, for the warning at its end. */
+struct first_reject {
+	int64_t n, line;
+	char reason[192];
+};
+
+static void
+note_reject(struct first_reject *fr, int64_t line, const char *reason)
+{
+	if (fr->n++ == 0) {
+		fr->line = line;
+		snprintf(fr->reason, sizeof(fr->reason), "%.*s",
+		    (int)sizeof(fr->reason) - 1, reason);
+	}
+}
+
 /* Reads one event stream into agg. */
 static int
 read_events(struct lt_agg *agg, struct lt_evscan *sc, int fd, const char *name,
     const struct lt_aggcmd *cmd, struct live *lv, struct lt_err *err)
 {
 	struct lt_lines lr;
+	struct first_reject fr = { 0 };
 	const char *line;
 	size_t len;
 	int trunc, rc;
@@ -203,6 +220,8 @@ read_events(struct lt_agg *agg, struct lt_evscan *sc, int fd, const char *name,
 			agg->lines++;
 			lt_agg_reject(agg, name, (int64_t)lr.lineno,
 			    "line longer than the cap (1 MiB)");
+			note_reject(&fr, (int64_t)lr.lineno,
+			    "line longer than the cap (1 MiB)");
 			if (cmd->strict) {
 				lt_err_set(err, LT_EXIT_USAGE,
 				    "%s:%llu: line longer than the cap (1 MiB)",
@@ -215,10 +234,26 @@ read_events(struct lt_agg *agg, struct lt_evscan *sc, int fd, const char *name,
 		    agg, sc, line, len, name, (int64_t)lr.lineno, err);
 		if (rc == -1 || (rc == 1 && cmd->strict))
 			goto fail;
+		if (rc == 1) {
+			/* err->msg is "name:lineno: reason" */
+			int pre = snprintf(NULL, 0, "%s:%llu: ", name,
+			    (unsigned long long)lr.lineno);
+
+			note_reject(&fr, (int64_t)lr.lineno,
+			    pre > 0 && (size_t)pre <= strlen(err->msg)
+			        ? err->msg + pre
+			        : err->msg);
+		}
 		if (lv && live_tick(agg, lv, 0) == -1)
 			goto nomem;
 	}
 	lt_lines_fini(&lr);
+	if (fr.n && !cmd->quiet)
+		fprintf(cmd->diag,
+		    "lt-agg: %s: %lld line%s rejected, first at line %lld: "
+		    "%s\n",
+		    name, (long long)fr.n, fr.n == 1 ? "" : "s",
+		    (long long)fr.line, fr.reason);
 	return 0;
 nomem:
 	lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
@@ -398,6 +433,21 @@ done:
 	return rc;
 }
 
+/* Input had lines but not one usable event: an error, not an empty run. */
+static int
+no_events(const struct lt_agg *agg, struct lt_err *err)
+{
+	char unk[48] = "";
+
+	if (agg->unknown)
+		snprintf(unk, sizeof(unk), ", %lld of unknown type",
+		    (long long)agg->unknown);
+	return lt_err_set(err, LT_EXIT_USAGE,
+	    "no usable event in %lld line%s (%lld rejected%s)",
+	    (long long)agg->lines, agg->lines == 1 ? "" : "s",
+	    (long long)agg->rejected, unk);
+}
+
 int
 lt_aggcmd_run(const struct lt_aggcmd *cmd, struct lt_err *err)
 {
@@ -426,6 +476,9 @@ lt_aggcmd_run(const struct lt_aggcmd *cmd, struct lt_err *err)
 		rc = lt_agg_merge_files(agg, cmd->files, cmd->n_files, err);
 	else
 		rc = read_all(agg, cmd, lvp, err);
+	if (rc == 0 && !cmd->merge && agg->events == 0 &&
+	    (agg->rejected > 0 || agg->unknown > 0))
+		rc = no_events(agg, err);
 	if (rc == 0 && lvp && live_tick(agg, lvp, 1) == -1)
 		rc = lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
 	if (rc == 0)

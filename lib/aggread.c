@@ -543,6 +543,7 @@ read_thresholds(struct rd *r, const json_t *root, struct lt_aggdoc *d)
 		    get_str(r, v, "op", &t->op, 0) ||
 		    get_str(r, v, "unit", &t->unit, 0) ||
 		    get_str(r, v, "endpoint", &t->endpoint, 0) ||
+		    get_str(r, v, "reason", &t->reason, 0) ||
 		    get_dbl(r, v, "limit", &t->limit) ||
 		    get_dbl(r, v, "value", &t->value))
 			return -1;
@@ -684,6 +685,7 @@ lt_aggdoc_fini(struct lt_aggdoc *d)
 		free(d->thresholds[i].op);
 		free(d->thresholds[i].unit);
 		free(d->thresholds[i].endpoint);
+		free(d->thresholds[i].reason);
 	}
 	free(d->thresholds);
 	memset(d, 0, sizeof(*d));

@@ -82,6 +82,7 @@ struct lt_doc_failure {
 struct lt_doc_thresh {
 	char *expr, *metric, *op, *unit; /* owned; op/unit may be NULL */
 	char *endpoint;                  /* owned; NULL: the total */
+	char *reason; /* owned; NULL: evaluated ("no requests", ...) */
 	int ok;
 	int has_value;
 	double value, limit;
