@@ -508,6 +508,7 @@ read_failures(struct rd *r, const json_t *root, struct lt_aggdoc *d)
 		if (get_str(r, v, "method", &f->method, 1) ||
 		    get_str(r, v, "name", &f->name, 1) ||
 		    get_str(r, v, "error", &f->error, 1) ||
+		    get_str(r, v, "example", &f->example, 0) ||
 		    get_count(r, v, "occurrences", &f->occurrences, 1))
 			return -1;
 	}
@@ -677,6 +678,7 @@ lt_aggdoc_fini(struct lt_aggdoc *d)
 		free(d->failures[i].method);
 		free(d->failures[i].name);
 		free(d->failures[i].error);
+		free(d->failures[i].example);
 	}
 	free(d->failures);
 	for (size_t i = 0; i < d->n_thresholds; i++) {

@@ -76,6 +76,7 @@ struct lt_doc_sec {
 
 struct lt_doc_failure {
 	char *method, *name, *error; /* owned */
+	char *example;               /* owned, or NULL */
 	int64_t occurrences;
 };
 
