@@ -11,8 +11,10 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -77,6 +79,7 @@ spawn_gunzip(int in_fd, struct input *in, const char *name, struct lt_err *err)
 static int
 open_input(const char *path, struct input *in, struct lt_err *err)
 {
+	struct stat st;
 	int fd, rc;
 
 	in->child = -1;
@@ -88,6 +91,10 @@ open_input(const char *path, struct input *in, struct lt_err *err)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd == -1)
 		return lt_err_sys(err, LT_EXIT_USAGE, errno, "%s", path);
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		return lt_err_set(err, LT_EXIT_USAGE, "%s: is a directory", path);
+	}
 	if (!is_gzip(fd)) {
 		in->fd = fd;
 		return 0;
@@ -310,9 +317,16 @@ write_out(
 	    (cmd->output && fclose(f) != 0)) {
 		int e = errno;
 
-		if (e == EPIPE && !cmd->output)
-			return lt_err_set(err, LT_EXIT_RUNTIME,
-			    "stdout closed early (broken pipe)");
+		if (e == EPIPE && !cmd->output) {
+			/*
+			 * The reader took what it wanted (| head): not an
+			 * error for a filter.  Drop what stdio still holds so
+			 * that the close at exit has nothing to report.
+			 */
+			__fpurge(stdout);
+			clearerr(stdout);
+			return 0;
+		}
 		return lt_err_sys(err, LT_EXIT_RUNTIME, e, "%s",
 		    cmd->output ? cmd->output : "stdout");
 	}
