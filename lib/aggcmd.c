@@ -29,11 +29,18 @@
 
 extern char **environ;
 
-/* An opened input: fd to read, and the gzip child if any. */
+/* An opened input: fd to read, the gzip child if any, peeked bytes. */
 struct input {
 	int fd;
 	pid_t child;
+	char peek[2]; /* read from a pipe to sniff gzip; to be read first */
+	size_t npeek;
 };
+
+/* gzip -dc of the magic bytes already read from a pipe, then the rest. */
+static char *const gunzip_rest[] = { "sh", "-c",
+	"{ printf '\\037\\213' && exec cat; } | exec gzip -dc", NULL };
+static char *const gunzip[] = { "gzip", "-dc", NULL };
 
 static int
 is_gzip(int fd)
@@ -44,12 +51,12 @@ is_gzip(int fd)
 }
 
 static int
-spawn_gunzip(int in_fd, struct input *in, const char *name, struct lt_err *err)
+spawn_gunzip(int in_fd, struct input *in, const char *name,
+    char *const argv[], struct lt_err *err)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t dfl;
-	char *argv[] = { "gzip", "-dc", NULL };
 	int p[2], rc;
 
 	if (pipe2(p, O_CLOEXEC) == -1)
@@ -63,7 +70,7 @@ spawn_gunzip(int in_fd, struct input *in, const char *name, struct lt_err *err)
 	sigaddset(&dfl, SIGPIPE);
 	posix_spawnattr_setsigdefault(&attr, &dfl);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
-	rc = posix_spawnp(&in->child, "gzip", &fa, &attr, argv, environ);
+	rc = posix_spawnp(&in->child, argv[0], &fa, &attr, argv, environ);
 	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	close(p[1]);
@@ -83,10 +90,32 @@ open_input(const char *path, struct input *in, struct lt_err *err)
 	int fd, rc;
 
 	in->child = -1;
+	in->npeek = 0;
 	if (strcmp(path, "-") == 0) {
 		in->fd = 0;
-		/* a redirected gzip file; pread fails harmlessly on a pipe */
-		return is_gzip(0) ? spawn_gunzip(0, in, path, err) : 0;
+		/* a redirected file: pread looks without consuming */
+		if (is_gzip(0))
+			return spawn_gunzip(0, in, path, gunzip, err);
+		if (lseek(0, 0, SEEK_CUR) != -1)
+			return 0;
+		/* a pipe: read two bytes, handed on to whoever reads next */
+		while (in->npeek < 2) {
+			ssize_t r = read(0, in->peek + in->npeek, 2 - in->npeek);
+
+			if (r == 0)
+				break;
+			if (r < 0 && errno != EINTR)
+				return lt_err_sys(
+				    err, LT_EXIT_RUNTIME, errno, "-: read");
+			if (r > 0)
+				in->npeek += (size_t)r;
+		}
+		if (in->npeek == 2 && (unsigned char)in->peek[0] == 0x1f &&
+		    (unsigned char)in->peek[1] == 0x8b) {
+			in->npeek = 0;
+			return spawn_gunzip(0, in, path, gunzip_rest, err);
+		}
+		return 0;
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd == -1)
@@ -99,7 +128,7 @@ open_input(const char *path, struct input *in, struct lt_err *err)
 		in->fd = fd;
 		return 0;
 	}
-	rc = spawn_gunzip(fd, in, path, err);
+	rc = spawn_gunzip(fd, in, path, gunzip, err);
 	close(fd);
 	return rc;
 }
@@ -202,8 +231,9 @@ note_reject(struct first_reject *fr, int64_t line, const char *reason)
 
 /* Reads one event stream into agg. */
 static int
-read_events(struct lt_agg *agg, struct lt_evscan *sc, int fd, const char *name,
-    const struct lt_aggcmd *cmd, struct live *lv, struct lt_err *err)
+read_events(struct lt_agg *agg, struct lt_evscan *sc, const struct input *in,
+    const char *name, const struct lt_aggcmd *cmd, struct live *lv,
+    struct lt_err *err)
 {
 	struct lt_lines lr;
 	struct first_reject fr = { 0 };
@@ -211,8 +241,10 @@ read_events(struct lt_agg *agg, struct lt_evscan *sc, int fd, const char *name,
 	size_t len;
 	int trunc, rc;
 
-	if (lt_lines_init(&lr, fd, 0, err) == -1)
+	if (lt_lines_init(&lr, in->fd, 0, err) == -1)
 		return -1;
+	memcpy(lr.buf, in->peek, in->npeek); /* the buffer holds far more */
+	lr.end = in->npeek;
 	for (;;) {
 		if (lv && live_wait(agg, &lr, lv) == -1)
 			goto nomem;
@@ -286,7 +318,7 @@ read_all(struct lt_agg *agg, const struct lt_aggcmd *cmd, struct live *lv,
 			rc = -1;
 			break;
 		}
-		rc = read_events(agg, sc, in.fd, path, cmd, lv, err);
+		rc = read_events(agg, sc, &in, path, cmd, lv, err);
 		if (in.fd == 0)
 			in.fd = -1;
 		if (rc == 0) {
@@ -309,9 +341,9 @@ write_out(
 
 	if (cmd->output) {
 		f = fopen(cmd->output, "w");
-		if (f == NULL)
+		if (f == NULL) /* an output failure, as a write error */
 			return lt_err_sys(
-			    err, LT_EXIT_USAGE, errno, "%s", cmd->output);
+			    err, LT_EXIT_RUNTIME, errno, "%s", cmd->output);
 	}
 	if (fwrite(b->data, 1, b->len, f) != b->len ||
 	    (cmd->output && fclose(f) != 0)) {
