@@ -38,7 +38,7 @@ lt-agg -o out.json ev.ndjson >stdout.txt
 check "-o writes the file" jqe '.total.requests == 3000' out.json
 check "-o leaves stdout empty" [ ! -s stdout.txt ]
 lt-agg -o /nonexistent/dir/x.json ev.ndjson 2>o.err
-check_eq "-o into a missing directory: exit 2" "$?" 2
+check_eq "-o into a missing directory: exit 3 (an output failure)" "$?" 3
 
 lt-agg --format text ev.ndjson >sum.txt
 check "text: stats table" grep -q '^Type  *Name  *# reqs  *# fails' sum.txt
