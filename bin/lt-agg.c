@@ -28,7 +28,7 @@ static const char usage_text[] =
     "      --exit-code-on-error  exit 1 when any request failed\n"
     "      --baseline old.json compare with an older aggregate\n"
     "      --tolerance pct     regression tolerance (default 10%)\n"
-    "      --live              table of the last interval on stderr (2 s)\n"
+    "      --live              totals and current rates on stderr (2 s)\n"
     "      --every interval    the same, every interval (2s, 500ms, 1m)\n"
     "      --format json|text  aggregate JSON (default) or a text summary\n"
     "      --timeline-endpoints  per-endpoint series in the timeline\n"
