@@ -18,6 +18,7 @@
 static const char OTHER_NAME[] = "(other)";
 static const char OTHER_ERROR[] = "(other errors)";
 static const char UNKNOWN_ERROR[] = "unknown";
+static const char INTERRUPTED[] = "interrupted:";
 
 struct lt_agg *
 lt_agg_new(const struct lt_agg_opts *opts)
@@ -283,7 +284,15 @@ add_req(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 	if (status < 0 || status >= LT_STATUS_N)
 		return lt_err_set(err, LT_EXIT_USAGE,
 		    "status %lld out of range 0..999", (long long)status);
-	if (lat == LT_EV_ABSENT)
+	/*
+	 * No latency when absent, and none for a request the end of the run
+	 * cut off ("interrupted:", lt-events(5)): that is the time until the
+	 * cut, not a response time (Locust drops such requests altogether).
+	 */
+	if (lat == LT_EV_ABSENT ||
+	    (failed && ev->error.len >= sizeof(INTERRUPTED) - 1 &&
+	        memcmp(ev->error.ptr, INTERRUPTED, sizeof(INTERRUPTED) - 1) ==
+	            0))
 		lat = -1;
 	ep = lt_agg_ep(
 	    agg, ev->method.ptr, ev->method.len, ev->name.ptr, ev->name.len);

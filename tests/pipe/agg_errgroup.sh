@@ -44,4 +44,18 @@ check "merge: example from the first member" \
 lt-agg --merge m.json >m3.json
 check "merge of a merged aggregate keeps the example" \
     jqe '.failures[0].example == "timeout: Operation timed out after 1004 milliseconds with 0 bytes received" and .failures[0].occurrences == 6' m3.json
+# QA F26: a request cut off by the end of the run has no response time:
+# counted as a request and a failure, its latency (the time until the cut)
+# left out of the latency statistics, as a req without latency_ms
+{
+	printf '{"type":"req","ts":1764400000.1,"name":"/x","method":"GET","status":200,"ok":true,"error":null,"latency_ms":3}\n'
+	printf '{"type":"req","ts":1764400000.2,"name":"/x","method":"GET","status":200,"ok":true,"error":null,"latency_ms":5}\n'
+	printf '{"type":"req","ts":1764400000.3,"name":"/x","method":"GET","status":0,"ok":false,"error":"interrupted: run time over","latency_ms":7983}\n'
+} >int.nd
+lt-agg int.nd >int.json
+check_eq "interrupted: counted, latency left out" \
+    "$(jq -c '.total | [.requests, .failures, .max_ms, .hist.count]' int.json)" \
+    "[3,1,5,2]"
+check "interrupted: in the failures table" \
+    jqe '.failures[0].error == "interrupted: run time over"' int.json
 done_testing
