@@ -650,7 +650,9 @@ skip_value(const char *p, size_t i, size_t n)
 			if (depth == 0)
 				return i + 1;
 		} else if (c == '[' || c == '{') {
-			depth++;
+			/* deep nesting: let the whole parse apply its limit */
+			if (++depth > 1000)
+				return 0;
 		} else if (c == ']' || c == '}') {
 			if (depth == 0)
 				return 0;
@@ -824,13 +826,23 @@ lt_aggdoc_parse(struct lt_aggdoc *d, const char *text, size_t len,
     const char *name, struct lt_err *err)
 {
 	struct rd r = { name, err, "" };
+
+	memset(d, 0, sizeof(*d));
+	if (parse_streamed(&r, text, len, d) == 0)
+		return 0;
+	return lt_aggdoc_parse_whole(d, text, len, name, err);
+}
+
+int
+lt_aggdoc_parse_whole(struct lt_aggdoc *d, const char *text, size_t len,
+    const char *name, struct lt_err *err)
+{
+	struct rd r = { name, err, "" };
 	json_error_t je;
 	json_t *root;
 	int rc;
 
 	memset(d, 0, sizeof(*d));
-	if (parse_streamed(&r, text, len, d) == 0)
-		return 0;
 	/*
 	 * Duplicate keys are allowed (the last wins): two endpoint names
 	 * that differ only in invalid UTF-8 are written with the same
