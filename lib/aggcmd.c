@@ -314,6 +314,16 @@ read_all(struct lt_agg *agg, const struct lt_aggcmd *cmd, struct live *lv,
 		const char *path = cmd->n_files ? cmd->files[i] : "-";
 		struct input in;
 
+		/* tables on time while a silent pipe is sniffed for gzip */
+		if (lv && strcmp(path, "-") == 0) {
+			struct lt_lines idle = { .fd = 0 };
+
+			if (live_wait(agg, &idle, lv) == -1) {
+				rc = lt_err_set(
+				    err, LT_EXIT_RUNTIME, "out of memory");
+				break;
+			}
+		}
 		if (open_input(path, &in, err) == -1) {
 			rc = -1;
 			break;

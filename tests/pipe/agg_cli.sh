@@ -68,6 +68,9 @@ check_eq "--every: same aggregate on stdout" \
 { head -n 10 ev.ndjson; sleep 1; } | lt-agg --every 200ms >/dev/null 2>idle.err
 check "--every: tables while the input is idle" \
     [ "$(grep -c '^lt-agg: 10 events' idle.err)" -ge 3 ]
+{ sleep 1.2; head -n 10 ev.ndjson; } | lt-agg --every 200ms >/dev/null 2>start.err
+check "--every: tables while a pipe is silent from the start (gzip sniff)" \
+    [ "$(grep -c '^lt-agg: 0 events' start.err)" -ge 2 ]
 lt-agg --live <ev.ndjson >/dev/null 2>live2.err
 check "--live: final table" grep -q 'Aggregated' live2.err
 
