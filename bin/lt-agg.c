@@ -34,7 +34,8 @@ static const char usage_text[] =
     "      --timeline-endpoints  per-endpoint series in the timeline\n"
     "  -m, --merge             inputs are aggregates to merge\n"
     "  -o, --output file       write to file instead of stdout\n"
-    "  -q, --quiet             no threshold, baseline or reject lines on stderr\n"
+    "  -q, --quiet             no threshold, baseline or reject lines on "
+    "stderr\n"
     "  -s, --strict            a rejected input line is an error\n"
     "  -h, --help              this help\n"
     "      --version           print the version\n";
@@ -72,8 +73,8 @@ static int
 usage_error(const char *what, const char *arg)
 {
 	if (*arg)
-		fprintf(stderr, "lt-agg: %s '%s' (see lt-agg --help)\n", what,
-		    arg);
+		fprintf(
+		    stderr, "lt-agg: %s '%s' (see lt-agg --help)\n", what, arg);
 	else
 		fprintf(stderr, "lt-agg: %s (see lt-agg --help)\n", what);
 	return LT_EXIT_USAGE;

@@ -208,8 +208,8 @@ lt_agg_fail(struct lt_agg *agg, const char *method, size_t method_len,
 	f = calloc(1, sizeof(*f));
 	if (f == NULL)
 		return -1;
-	if (example && (k.n[2] != example_len ||
-	                   memcmp(example, k.p[2], k.n[2]) != 0)) {
+	if (example &&
+	    (k.n[2] != example_len || memcmp(example, k.p[2], k.n[2]) != 0)) {
 		f->example = strndup(example, example_len);
 		if (f->example == NULL) {
 			free(f);

@@ -51,8 +51,8 @@ is_gzip(int fd)
 }
 
 static int
-spawn_gunzip(int in_fd, struct input *in, const char *name,
-    char *const argv[], struct lt_err *err)
+spawn_gunzip(int in_fd, struct input *in, const char *name, char *const argv[],
+    struct lt_err *err)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
@@ -100,7 +100,8 @@ open_input(const char *path, struct input *in, struct lt_err *err)
 			return 0;
 		/* a pipe: read two bytes, handed on to whoever reads next */
 		while (in->npeek < 2) {
-			ssize_t r = read(0, in->peek + in->npeek, 2 - in->npeek);
+			ssize_t r =
+			    read(0, in->peek + in->npeek, 2 - in->npeek);
 
 			if (r == 0)
 				break;
@@ -122,7 +123,8 @@ open_input(const char *path, struct input *in, struct lt_err *err)
 		return lt_err_sys(err, LT_EXIT_USAGE, errno, "%s", path);
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 		close(fd);
-		return lt_err_set(err, LT_EXIT_USAGE, "%s: is a directory", path);
+		return lt_err_set(
+		    err, LT_EXIT_USAGE, "%s: is a directory", path);
 	}
 	if (!is_gzip(fd)) {
 		in->fd = fd;

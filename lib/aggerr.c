@@ -58,8 +58,8 @@ number_at(const char *s, size_t i, size_t n)
 			j++;
 	}
 	/* 1.2.3, 127.0.0.1, 10x: not a measurement */
-	if (j < n && (s[j] == '.' && j + 1 < n &&
-	                     isdigit((unsigned char)s[j + 1])))
+	if (j < n &&
+	    (s[j] == '.' && j + 1 < n && isdigit((unsigned char)s[j + 1])))
 		return 0;
 	return j - i;
 }
@@ -96,8 +96,8 @@ lt_aggerr_key(const char *s, size_t n, struct lt_buf *out)
 		}
 		len = number_at(s, i, n);
 		if (len == 0) {
-			while (i < n && (isdigit((unsigned char)s[i]) ||
-			                    s[i] == '.'))
+			while (i < n &&
+			    (isdigit((unsigned char)s[i]) || s[i] == '.'))
 				i++;
 			continue;
 		}

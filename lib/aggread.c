@@ -626,8 +626,8 @@ read_thresholds(struct rd *r, const json_t *root, struct lt_aggdoc *d)
 static size_t
 ws(const char *p, size_t i, size_t n)
 {
-	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' ||
-	                    p[i] == '\r'))
+	while (i < n &&
+	    (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r'))
 		i++;
 	return i;
 }
@@ -706,8 +706,8 @@ split_array(const char *p, size_t i, size_t n, struct elems *e)
 
 /* Splits text into root (all members but eps and tl) and spans: 0 or -1. */
 static int
-split_doc(const char *p, size_t n, json_t *root, struct elems *eps,
-    struct elems *tl)
+split_doc(
+    const char *p, size_t n, json_t *root, struct elems *eps, struct elems *tl)
 {
 	size_t i = ws(p, 0, n);
 
@@ -742,8 +742,9 @@ split_doc(const char *p, size_t n, json_t *root, struct elems *eps,
 			e = eps;
 		else if (strcmp(k, "timeline") == 0)
 			e = tl;
-		if (e && (e->present || json_object_get(root, k) ||
-		             i >= n || p[i] != '[')) {
+		if (e &&
+		    (e->present || json_object_get(root, k) || i >= n ||
+		        p[i] != '[')) {
 			json_decref(key); /* repeated, or not an array */
 			return -1;
 		}

@@ -138,8 +138,8 @@ int lt_aggdoc_parse(struct lt_aggdoc *doc, const char *text, size_t len,
  * (lt_aggdoc_parse streams "endpoints" and "timeline"); for tests, which
  * check that both give the same document and the same messages.
  */
-int lt_aggdoc_parse_whole(struct lt_aggdoc *doc, const char *text,
-    size_t len, const char *name, struct lt_err *err);
+int lt_aggdoc_parse_whole(struct lt_aggdoc *doc, const char *text, size_t len,
+    const char *name, struct lt_err *err);
 
 /* Reads and parses a file ("-": stdin).  Returns 0 or -1 with err. */
 int lt_aggdoc_load(struct lt_aggdoc *doc, const char *path, struct lt_err *err);

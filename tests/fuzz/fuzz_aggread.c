@@ -40,8 +40,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc = lt_aggdoc_parse(&doc, (const char *)data, size, "fuzz", &err);
 
 	/* the streamed reader and the whole-tree one agree */
-	if (lt_aggdoc_parse_whole(&again, (const char *)data, size, "fuzz",
-	        &err2) != rc ||
+	if (lt_aggdoc_parse_whole(
+	        &again, (const char *)data, size, "fuzz", &err2) != rc ||
 	    (rc == -1 && strcmp(err.msg, err2.msg) != 0))
 		abort();
 	lt_buf_init(&one, 0);

@@ -15,8 +15,8 @@ key(const char *in, const char *want)
 	rc = lt_aggerr_key(in, strlen(in), &b);
 	if (want == NULL)
 		TAP_OK(rc == 0, "kept as is: %s", in);
-	else if (!TAP_OK(rc == 1 && strcmp(lt_buf_cstr(&b), want) == 0,
-	             "%s", in))
+	else if (!TAP_OK(
+	             rc == 1 && strcmp(lt_buf_cstr(&b), want) == 0, "%s", in))
 		printf("#   got %d '%s'\n#   want '%s'\n", rc,
 		    rc == 1 ? lt_buf_cstr(&b) : "", want);
 	lt_buf_fini(&b);
@@ -39,7 +39,8 @@ main(void)
 	    "Couldn't connect to server");
 	key("timeout: Connection timed out after 10001 milliseconds",
 	    "timeout: Connection timed out after N milliseconds");
-	key("timeout: no response within 1.5s", "timeout: no response within Ns");
+	key("timeout: no response within 1.5s",
+	    "timeout: no response within Ns");
 	key("timeout: Operation too slow. Less than 1 bytes/sec transferred "
 	    "the last 5 seconds",
 	    "timeout: Operation too slow. Less than N bytes/sec transferred "
@@ -50,10 +51,10 @@ main(void)
 	key("http: status 500", NULL);
 	key("connect: Failed to connect to 127.0.0.1 port 8080: refused", NULL);
 	key("dns: Could not resolve host: h2.example", NULL);
-	key("http: 10 msgs", NULL);  /* "msgs" is not "ms" */
-	key("http: x10 ms", NULL);   /* a number inside a word */
-	key("tls: v1.2 s", NULL);    /* ditto */
-	key("http: 1.2.3 s", NULL);  /* not a number */
+	key("http: 10 msgs", NULL); /* "msgs" is not "ms" */
+	key("http: x10 ms", NULL);  /* a number inside a word */
+	key("tls: v1.2 s", NULL);   /* ditto */
+	key("http: 1.2.3 s", NULL); /* not a number */
 	key("", NULL);
 	key("no digits at all", NULL);
 	key("5ms", "Nms");
