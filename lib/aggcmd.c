@@ -377,16 +377,20 @@ write_out(
 	return 0;
 }
 
-/* Longest endpoint name, for the text table (between 20 and 80). */
+/* Longest endpoint name in characters, for the text table (20 to 80). */
 static int
 name_width(const struct lt_agg *agg)
 {
 	int w = 20;
 
-	for (size_t i = 0; i < agg->n_eps; i++)
-		if ((int)agg->eps[i]->key.n[1] > w)
-			w = (int)agg->eps[i]->key.n[1];
-	return w > 80 ? 80 : w;
+	for (size_t i = 0; i < agg->n_eps; i++) {
+		size_t c = lt_agg_text_cols(
+		    agg->eps[i]->key.p[1], agg->eps[i]->key.n[1]);
+
+		if (c > (size_t)w)
+			w = c > 80 ? 80 : (int)c;
+	}
+	return w;
 }
 
 /* Parses, evaluates and reports the thresholds; *failed set when any fails. */

@@ -95,6 +95,23 @@ lt-agg "$TMP" 2>dir.err
 check_eq "a directory: exit 2 (an input error)" "$?" 2
 check_eq "a directory: named" "$(cat dir.err)" "lt-agg: $TMP: is a directory"
 
+# QA F36: text columns padded by characters, not bytes (UTF-8 names)
+{
+	printf '{"type":"req","ts":1795945276,"name":"/\303\274n\303\257c\303\266d\303\251/\303\237\303\237/\342\202\254\342\202\254\342\202\254","method":"GET","latency_ms":1}\n'
+	printf '{"type":"req","ts":1795945276,"name":"/plain","method":"GET","latency_ms":2}\n'
+	printf '{"type":"req","ts":1795945276,"name":"/%s","method":"GET","latency_ms":2}\n' \
+	    "$(printf '\303\251%.0s' $(seq 1 90))"
+} | lt-agg --format text >u8.txt
+cols=$(grep -E '^(GET|  ) .*[|]' u8.txt | cut -d'|' -f1 | while IFS= read -r l; do
+	printf '%s' "$l" | LC_ALL=C.UTF-8 wc -m; done | sort -u)
+check_eq "UTF-8 names: every row's first '|' in the same column" \
+    "$(echo "$cols" | wc -l)" 1
+check_eq "UTF-8 names: percentile rows as wide as each other" \
+    "$(grep -E '^(GET|  ) ' u8.txt | grep -v '[|]' | while IFS= read -r l; do
+	printf '%s' "$l" | LC_ALL=C.UTF-8 wc -m; done | sort -u | wc -l)" 1
+check "UTF-8 names: a long name cut on a character boundary" \
+    sh -c 'iconv -f UTF-8 -t UTF-8 u8.txt >/dev/null'
+
 # the examples of the man pages
 lt-agg ev.ndjson >run.json
 gzip -c ev.ndjson >ev.ndjson.gz
