@@ -210,11 +210,14 @@ lt_agg_fail(struct lt_agg *agg, const char *method, size_t method_len,
 		return -1;
 	if (example &&
 	    (k.n[2] != example_len || memcmp(example, k.p[2], k.n[2]) != 0)) {
-		f->example = strndup(example, example_len);
+		f->example = malloc(example_len + 1);
 		if (f->example == NULL) {
 			free(f);
 			return -1;
 		}
+		memcpy(f->example, example, example_len); /* may hold NULs */
+		f->example[example_len] = '\0';
+		f->example_len = example_len;
 	}
 	if (lt_keytab_put(&agg->fail_tab, &f->key, &k, h) == -1) {
 		free(f->example);

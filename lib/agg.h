@@ -51,6 +51,7 @@ struct lt_failgroup {
 	int64_t occurrences;
 	char *example; /* owned; the first message seen when it differs
 	                  from the key (aggerr.h), else NULL */
+	size_t example_len;
 };
 
 struct lt_reject {

@@ -298,8 +298,8 @@ w_failures(const struct lt_agg *agg, struct lt_buf *b)
 		rc |= ADD(",\"error\":") |
 		    lt_jsonw_str(b, f->key.p[2], f->key.n[2]);
 		if (f->example)
-			rc |=
-			    ADD(",\"example\":") | lt_jsonw_cstr(b, f->example);
+			rc |= ADD(",\"example\":") |
+			    lt_jsonw_str(b, f->example, f->example_len);
 		rc |= ADD(",") | w_kv_i64(b, "occurrences", f->occurrences);
 		rc |= ADD("}");
 	}

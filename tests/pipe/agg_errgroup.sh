@@ -44,6 +44,11 @@ check "merge: example from the first member" \
 lt-agg --merge m.json >m3.json
 check "merge of a merged aggregate keeps the example" \
     jqe '.failures[0].example == "timeout: Operation timed out after 1004 milliseconds with 0 bytes received" and .failures[0].occurrences == 6' m3.json
+printf '{"type":"req","ts":1764400000.1,"name":"/x","method":"GET","status":0,"ok":false,"error":"a\\u0000b 5 ms","latency_ms":1}\n' |
+    lt-agg >nul.json
+check "an example with a NUL is kept whole" \
+    jqe '.failures[0].example == "a\u0000b 5 ms"' nul.json
+
 # QA F26: a request cut off by the end of the run has no response time:
 # counted as a request and a failure, its latency (the time until the cut)
 # left out of the latency statistics, as a req without latency_ms
