@@ -3,7 +3,9 @@
  *
  * Option parsing only; the work is lt_aggcmd_run (lib/aggcmd.c).
  */
+#include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,13 +28,14 @@ static const char usage_text[] =
     "      --exit-code-on-error  exit 1 when any request failed\n"
     "      --baseline old.json compare with an older aggregate\n"
     "      --tolerance pct     regression tolerance (default 10%)\n"
-    "      --live              table of the last interval on stderr (2 s)\n"
+    "      --live              totals and current rates on stderr (2 s)\n"
     "      --every interval    the same, every interval (2s, 500ms, 1m)\n"
     "      --format json|text  aggregate JSON (default) or a text summary\n"
     "      --timeline-endpoints  per-endpoint series in the timeline\n"
     "  -m, --merge             inputs are aggregates to merge\n"
     "  -o, --output file       write to file instead of stdout\n"
-    "  -q, --quiet             no threshold or baseline lines on stderr\n"
+    "  -q, --quiet             no threshold, baseline or reject lines on "
+    "stderr\n"
     "  -s, --strict            a rejected input line is an error\n"
     "  -h, --help              this help\n"
     "      --version           print the version\n";
@@ -69,7 +72,11 @@ static const struct option longopts[] = {
 static int
 usage_error(const char *what, const char *arg)
 {
-	fprintf(stderr, "lt-agg: %s '%s'\n%s", what, arg, usage_text);
+	if (*arg)
+		fprintf(
+		    stderr, "lt-agg: %s '%s' (see lt-agg --help)\n", what, arg);
+	else
+		fprintf(stderr, "lt-agg: %s (see lt-agg --help)\n", what);
 	return LT_EXIT_USAGE;
 }
 
@@ -91,14 +98,20 @@ parse_interval(const char *s)
 	return -1;
 }
 
-/* "10%" or "10" (percent) -> 0.1; -1 when bad. */
+/*
+ * "10%", "10" (percent) or "0.1%": any finite percentage >= 0, as
+ * lt-report takes it -> 0.1; -1 when bad.
+ */
 static double
 parse_tolerance(const char *s)
 {
 	char *end;
-	double v = strtod(s, &end);
+	double v;
 
-	if (end == s || v < 0 || (*end && strcmp(end, "%") != 0))
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno || !isfinite(v) || !(v >= 0) ||
+	    (*end && strcmp(end, "%") != 0))
 		return -1;
 	return v / 100.0;
 }

@@ -40,11 +40,11 @@ from_agg(const struct lt_agg *agg, const struct lt_ep *ep, struct figures *f)
 static int
 worse(int m, double old, double new, double t)
 {
-	if (m == M_RPS)
-		return new < old *(1 - t);
+	if (m == M_RPS) /* old was written with 3 decimals: compare alike */
+		return round(new * 1000) / 1000 < old * (1 - t);
 	if (m == M_FAIL)
 		return new - old > t *fmax(old, 0.01);
-	return new > old *(1 + t);
+	return new > old *(1 + t) && new - old >= LT_BASELINE_FLOOR_MS;
 }
 
 /* Writes one comparison; returns whether anything regressed. */
