@@ -173,14 +173,62 @@ slurp(const char *path, struct lt_err *err)
 			lt_buf_fini(&b);
 			return NULL;
 		}
+	/* fopen(3) opens a directory; reading it fails (EISDIR). */
+	if (ferror(f)) {
+		lt_err_sys(err, LT_EXIT_USAGE, errno ? errno : EIO, "%s", path);
+		fclose(f);
+		lt_buf_fini(&b);
+		return NULL;
+	}
 	fclose(f);
 	return lt_buf_take(&b);
+}
+
+/*
+ * Writes b to stdout.  A reader that went away (EPIPE: `| head`) ends a
+ * filter's job normally, as for lt-run: *gone is set and 0 returned, and
+ * nothing more is written.  Other errors: -1 with err set.
+ */
+static int
+put_stdout(const struct lt_buf *b, int *gone, struct lt_err *err)
+{
+	if (*gone || b->len == 0)
+		return 0;
+	errno = 0;
+	if (fwrite(b->data, 1, b->len, stdout) == b->len)
+		return 0;
+	if (errno == EPIPE) {
+		*gone = 1;
+		return 0;
+	}
+	return lt_err_sys(
+	    err, LT_EXIT_RUNTIME, errno ? errno : EIO, "cannot write stdout");
+}
+
+/*
+ * Flushes and closes stdout at exit (lt_stdout_close's job, with EPIPE
+ * counted as a normal end and the first errno kept).  0 or -1.
+ */
+static int
+close_stdout(int gone, struct lt_err *err)
+{
+	int e = 0;
+
+	errno = 0;
+	if (!gone && (fflush(stdout) != 0 || ferror(stdout)))
+		e = errno ? errno : EIO;
+	errno = 0;
+	if (fclose(stdout) != 0 && e == 0 && !gone)
+		e = errno ? errno : EIO;
+	if (e == 0 || e == EPIPE)
+		return 0;
+	return lt_err_sys(err, LT_EXIT_RUNTIME, e, "cannot write stdout");
 }
 
 /* --format: the report on stdout. */
 static int
 to_stdout(const char *format, const struct lt_report *r, struct lt_md_opts *d,
-    const struct lt_html_opts *ho, char *warn, size_t warn_cap,
+    const struct lt_html_opts *ho, char *warn, size_t warn_cap, int *gone,
     struct lt_err *err)
 {
 	struct lt_buf b;
@@ -195,14 +243,14 @@ to_stdout(const char *format, const struct lt_report *r, struct lt_md_opts *d,
 		rc = lt_md_render(&b, r, d);
 	if (rc != 0 && err->code == 0)
 		lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
-	if (rc == 0 && b.len > 0 && fwrite(b.data, 1, b.len, stdout) != b.len)
-		rc = lt_err_set(err, LT_EXIT_RUNTIME, "cannot write stdout");
+	if (rc == 0)
+		rc = put_stdout(&b, gone, err);
 	lt_buf_fini(&b);
 	return rc;
 }
 
 static int
-run(const struct opts *o, struct lt_err *err)
+run(const struct opts *o, int *gone, struct lt_err *err)
 {
 	struct lt_report *r = NULL, *base = NULL;
 	struct lt_md_opts d = { 0 };
@@ -241,7 +289,8 @@ run(const struct opts *o, struct lt_err *err)
 	if (o->dir != NULL && warn[0] != '\0')
 		ho.gnuplot = NULL;
 	if (o->format != NULL &&
-	    to_stdout(o->format, r, &d, &ho, warn2, sizeof(warn2), err) != 0)
+	    to_stdout(o->format, r, &d, &ho, warn2, sizeof(warn2), gone,
+	        err) != 0)
 		goto out;
 	rc = 0;
 	if (warn[0] != '\0' || warn2[0] != '\0')
@@ -275,23 +324,26 @@ main(int argc, char **argv)
 {
 	struct lt_err err;
 	struct opts o;
-	int rc;
+	int rc, gone = 0;
 
 	lt_err_clear(&err);
-	/* gnuplot may quit before reading its whole script (plot.h). */
+	/* gnuplot may quit before reading its whole script (plot.h); a
+	 * closed stdout shows as EPIPE (put_stdout). */
 	signal(SIGPIPE, SIG_IGN);
 	rc = parse(argc, argv, &o);
-	if (rc != 0)
-		return rc < 0 ? (lt_stdout_close(&err) == 0 ? LT_EXIT_OK
-		                                            : LT_EXIT_RUNTIME)
-		              : rc;
-	rc = run(&o, &err);
+	if (rc > 0)
+		return rc;
+	/* rc < 0: -h or --version printed; only stdout is left to check. */
+	if (rc == 0)
+		rc = run(&o, &gone, &err);
+	else
+		rc = 0;
 	if (rc < 0) {
 		fprintf(stderr, PROG ": %s\n", err.msg);
-		lt_stdout_close(&err);
+		close_stdout(1, &err);
 		return err.code ? err.code : LT_EXIT_RUNTIME;
 	}
-	if (lt_stdout_close(&err) != 0) {
+	if (close_stdout(gone, &err) != 0) {
 		fprintf(stderr, PROG ": %s\n", err.msg);
 		return LT_EXIT_RUNTIME;
 	}
