@@ -28,7 +28,7 @@ done
 # The values, not only their form.
 row=$(grep '^,Aggregated,' "$TMP/normal_stats.csv" | tr -d '\r')
 check_eq "Aggregated row of the normal run" "$row" \
-    ",Aggregated,491,11,4,6.32,0.487,48.714,1994.42,24.55,0.55,4,6,9,10,14,20,24,33,49,49,49"
+    ",Aggregated,491,11,4,6.3196476578411405,0.487,48.714,1994.4195519348268,24.55,0.55,4,6,9,10,14,20,24,33,49,49,49"
 row=$(grep '^,Aggregated,' "$TMP/empty_stats.csv" | tr -d '\r')
 check_eq "empty run: zeros and N/A like Locust" "$row" \
     ",Aggregated,0,0,0,0.0,0,0,0,0.0,0.0,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A"
@@ -43,6 +43,42 @@ check_eq "failures: the failing endpoint" \
 n=$(grep '^,Aggregated,' "$TMP/failonly_stats.csv" | cut -d, -f3)
 check_eq "failonly: every request is a failure" \
     "$(grep '^,Aggregated,' "$TMP/failonly_stats.csv" | cut -d, -f3,4)" "$n,$n"
+
+# QA F12: the float columns are computed from the exact sums the aggregate
+# carries (hist sum_us/count, bytes/requests, requests/duration_s, min_us,
+# max_us), printed like Python's repr(float), not the aggregate's 3-decimal
+# roundings.  A duration that is not a round number makes the rates odd.
+python3 - "$data/normal.json" >"$TMP/odd.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["run"]["duration_s"] = 20.123457
+json.dump(d, sys.stdout)
+PY
+exact_rows() {
+	python3 - "$1" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+dur = d["run"]["duration_s"]
+for e in sorted(d["endpoints"], key=lambda e: (e["name"], e["method"])) + [d["total"]]:
+    h = e["hist"]
+    if e["requests"] == 0:
+        print("%s,%s,0.0,0,0,0" % (e["method"], e["name"]))
+        continue
+    print(",".join([e["method"], e["name"],
+        repr(h["sum_us"] / (1000 * h["count"])), repr(h["min_us"] / 1000),
+        repr(h["max_us"] / 1000), repr(e["bytes"] / e["requests"]),
+        repr(e["requests"] / dur if dur > 0 else 0.0),
+        repr(e["failures"] / dur if dur > 0 else 0.0)]))
+PY
+}
+for run in normal co failonly odd; do
+	src=$data/$run.json
+	[ "$run" = odd ] && src=$TMP/odd.json
+	lt-report --format csv "$src" >"$TMP/exact.csv"
+	check_eq "$run: float columns exact, as Python writes them" \
+	    "$(tail -n +2 "$TMP/exact.csv" | tr -d '\r' | cut -d, -f1,2,6-11)" \
+	    "$(exact_rows "$src")"
+done
 
 # --format csv writes the stats file to stdout; -o DIR writes lt_*.csv.
 lt-report --format csv "$data/normal.json" >"$TMP/stdout.csv"
