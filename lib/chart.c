@@ -49,6 +49,34 @@ preamble(struct lt_buf *b, int kind, int width, int height)
 	return rc;
 }
 
+/*
+ * Latencies spanning two decades or more (p50 0.14 ms, p99 50 ms) get a
+ * log y axis: on a linear one the fast part is a flat line at zero.
+ * lo is the smallest positive value drawn, hi the largest.
+ */
+static int
+want_log(double lo, double hi)
+{
+	return lo > 0 && hi / lo >= 100;
+}
+
+/* "set logscale y" with the axis starting at the decade below lo. */
+static int
+log_y(struct lt_buf *b, double lo)
+{
+	return lt_buf_printf(b, "set logscale y\nset yrange [%g:*]\n",
+	    pow(10, floor(log10(lo))));
+}
+
+/* A latency column: "?" (missing) where a log axis cannot show it. */
+static int
+ms_col(struct lt_buf *b, double ms, int logy)
+{
+	if (logy && ms <= 0)
+		return lt_buf_adds(b, "? ");
+	return lt_buf_printf(b, "%.3f ", ms);
+}
+
 /* One point of a timeline series, averaged over `step` seconds. */
 struct tl {
 	double x, req, fail, users, p50, p95, p99, co99, drop;
@@ -60,7 +88,8 @@ struct tl {
  * "x req fail users p50 p95 p99 co99 dropped" rows to b.
  */
 static int
-timeline_block(struct lt_buf *b, const char *name, const struct lt_report *r)
+timeline_block(
+    struct lt_buf *b, const char *name, const struct lt_report *r, int logy)
 {
 	int64_t t0 = r->secs[0].t, t1 = r->secs[r->n_secs - 1].t, t, step;
 	size_t i = 0;
@@ -99,13 +128,15 @@ timeline_block(struct lt_buf *b, const char *name, const struct lt_report *r)
 		}
 		rc |= lt_buf_printf(b, "%lld %.3f %.3f %.0f ",
 		    (long long)(t - t0), p.req / n, p.fail / n, users);
-		if (nl > 0)
-			rc |= lt_buf_printf(b, "%.3f %.3f %.3f ", p.p50 / nl,
-			    p.p95 / nl, p.p99 / nl);
-		else
+		if (nl > 0) {
+			rc |= ms_col(b, p.p50 / nl, logy);
+			rc |= ms_col(b, p.p95 / nl, logy);
+			rc |= ms_col(b, p.p99 / nl, logy);
+		} else {
 			rc |= lt_buf_adds(b, "? ? ? ");
+		}
 		if (nc > 0)
-			rc |= lt_buf_printf(b, "%.3f ", p.co99 / nc);
+			rc |= ms_col(b, p.co99 / nc, logy);
 		else
 			rc |= lt_buf_adds(b, "? ");
 		rc |= lt_buf_printf(b, "%.3f\n", p.drop / n);
@@ -113,21 +144,54 @@ timeline_block(struct lt_buf *b, const char *name, const struct lt_report *r)
 	return rc | lt_buf_adds(b, "EOD\n");
 }
 
+/* Widens [*lo, *hi] by the per-second latencies of r's timeline. */
+static void
+latency_span(const struct lt_report *r, double *lo, double *hi)
+{
+	size_t i;
+
+	for (i = 0; r != NULL && i < r->n_secs; i++) {
+		const struct lt_rep_sec *s = &r->secs[i];
+
+		if (s->requests == 0)
+			continue;
+		if (s->p50_ms > 0 && (*lo == 0 || s->p50_ms < *lo))
+			*lo = s->p50_ms;
+		if (s->p99_ms > *hi)
+			*hi = s->p99_ms;
+		if (s->has_co && s->co_p99_ms > *hi)
+			*hi = s->co_p99_ms;
+	}
+}
+
 static int
 timeline_chart(struct lt_buf *b, int kind, const struct lt_report *r,
     const struct lt_report *base)
 {
-	int rc = 0;
+	int rc = 0, logy = 0;
 	int has_base = base != NULL && base->n_secs > 0;
+	double lo = 0, hi = 0;
+	int64_t span;
 
-	rc |= preamble(b, kind, 640, 300);
-	rc |= timeline_block(b, "new", r);
 	has_base = has_base && lt_report_timeline_ok(base);
+	if (kind == LT_CHART_LATENCY) {
+		latency_span(r, &lo, &hi);
+		if (has_base)
+			latency_span(base, &lo, &hi);
+		logy = want_log(lo, hi);
+	}
+	rc |= preamble(b, kind, 640, 300);
+	rc |= timeline_block(b, "new", r, logy);
 	if (has_base)
-		rc |= timeline_block(b, "old", base);
-	rc |= lt_buf_adds(b,
-	    "set xlabel \"seconds since start\"\n"
-	    "set yrange [0:*]\n");
+		rc |= timeline_block(b, "old", base, logy);
+	/* The same x span in the three charts, empty last seconds included. */
+	span = r->secs[r->n_secs - 1].t - r->secs[0].t;
+	if (has_base && base->secs[base->n_secs - 1].t - base->secs[0].t > span)
+		span = base->secs[base->n_secs - 1].t - base->secs[0].t;
+	if (span > 0)
+		rc |= lt_buf_printf(b, "set xrange [0:%lld]\n", (long long)span);
+	rc |= lt_buf_adds(b, "set xlabel \"seconds since start\"\n");
+	rc |= logy ? log_y(b, lo) : lt_buf_adds(b, "set yrange [0:*]\n");
 	switch (kind) {
 	case LT_CHART_RPS:
 		rc |= lt_buf_adds(b,
@@ -158,7 +222,9 @@ timeline_chart(struct lt_buf *b, int kind, const struct lt_report *r,
 		break;
 	default:
 		rc |= lt_buf_adds(b,
-		    "set ylabel \"ms\"\n"
+		    logy ? "set ylabel \"ms (log scale)\"\n"
+		         : "set ylabel \"ms\"\n");
+		rc |= lt_buf_adds(b,
 		    "plot $new using 1:5 with lines lw 2 lc rgb \"" C_BLUE
 		    "\" title \"p50\", $new using 1:6 with lines lw 2 lc rgb "
 		    "\"" C_ORANGE
@@ -182,11 +248,14 @@ timeline_chart(struct lt_buf *b, int kind, const struct lt_report *r,
 /*
  * A percentile distribution as "x ms" rows, x = 1/(1-q) on a log scale
  * (HdrHistogram's percentile plot), 20 points per decade up to the sample
- * count; from the 11 percentiles when the histogram is absent.
+ * count, then the maximum at x = count (the rank past which no percentile
+ * is resolved), so that the curve ends where the summary's "max" does;
+ * from the 11 percentiles when the histogram is absent.  Values <= 0 are
+ * left out ("?") on a log axis.
  */
 static int
 dist_block(struct lt_buf *b, const char *name, const struct lt_hist *h,
-    const double *pct, int64_t count)
+    const double *pct, int64_t count, int logy)
 {
 	int rc = lt_buf_printf(b, "$%s << EOD\n", name);
 	double x, lim = count < 2 ? 2 : (double)count;
@@ -195,23 +264,54 @@ dist_block(struct lt_buf *b, const char *name, const struct lt_hist *h,
 	if (lim > 1e7)
 		lim = 1e7;
 	if (h != NULL && h->count > 0) {
-		rc |= lt_buf_printf(b, "1 %.3f\n", (double)h->min / 1000.0);
+		rc |= lt_buf_adds(b, "1 ");
+		rc |= ms_col(b, (double)h->min / 1000.0, logy);
 		for (i = 1;; i++) {
 			x = pow(10.0, i / 20.0);
-			if (x > lim)
+			if (x >= lim)
 				break;
-			rc |= lt_buf_printf(b, "%.6g %.3f\n", x,
-			    lt_rep_pct_ms(h, 100.0 * (1.0 - 1.0 / x)));
+			rc |= lt_buf_printf(b, "\n%.6g ", x);
+			rc |= ms_col(b,
+			    lt_rep_pct_ms(h, 100.0 * (1.0 - 1.0 / x)), logy);
 		}
+		rc |= lt_buf_printf(b, "\n%.6g ", lim);
+		rc |= ms_col(b, (double)h->max / 1000.0, logy);
+		rc |= lt_buf_adds(b, "\n");
 	} else {
-		for (i = 0; i < LT_REP_NPCT - 1; i++) {
-			x = 1.0 / (1.0 - lt_pct_list[i] / 100.0);
-			if (x <= lim)
-				rc |=
-				    lt_buf_printf(b, "%.6g %.3f\n", x, pct[i]);
+		for (i = 0; i < LT_REP_NPCT; i++) {
+			x = i < LT_REP_NPCT - 1
+			    ? 1.0 / (1.0 - lt_pct_list[i] / 100.0)
+			    : lim;
+			if (x > lim)
+				continue;
+			rc |= lt_buf_printf(b, "%.6g ", x);
+			rc |= ms_col(b, pct[i], logy);
+			rc |= lt_buf_adds(b, "\n");
 		}
 	}
 	return rc | lt_buf_adds(b, "EOD\n");
+}
+
+/* Widens [*lo, *hi] by the distribution of e (hist or percentiles). */
+static void
+dist_span(const struct lt_rep_ep *e, const struct lt_hist *h,
+    const double *pct, double *lo, double *hi)
+{
+	double mn = pct[0], mx = pct[LT_REP_NPCT - 1];
+
+	if (e->requests == 0)
+		return;
+	if (h != NULL && h->count > 0) {
+		mn = (double)h->min / 1000.0;
+		mx = (double)h->max / 1000.0;
+	}
+	/* The curve's first positive point: min, else the median. */
+	if (mn <= 0)
+		mn = pct[0];
+	if (mn > 0 && (*lo == 0 || mn < *lo))
+		*lo = mn;
+	if (mx > *hi)
+		*hi = mx;
 }
 
 static int
@@ -220,23 +320,45 @@ dist_chart(
 {
 	const struct lt_rep_ep *t = &r->total;
 	int has_base = base != NULL && base->total.requests > 0;
-	int rc = preamble(b, LT_CHART_DIST, 640, 300);
+	int rc = preamble(b, LT_CHART_DIST, 640, 300), logy;
+	double lo = 0, hi = 0;
+	char mx[32];
 
-	rc |= dist_block(b, "raw", t->hist, t->pct_ms, t->requests);
+	dist_span(t, t->hist, t->pct_ms, &lo, &hi);
 	if (t->has_co)
-		rc |=
-		    dist_block(b, "co", t->co_hist, t->co_pct_ms, t->requests);
+		dist_span(t, t->co_hist, t->co_pct_ms, &lo, &hi);
+	if (has_base)
+		dist_span(&base->total, base->total.hist, base->total.pct_ms,
+		    &lo, &hi);
+	logy = want_log(lo, hi);
+	rc |= dist_block(b, "raw", t->hist, t->pct_ms, t->requests, logy);
+	if (t->has_co)
+		rc |= dist_block(
+		    b, "co", t->co_hist, t->co_pct_ms, t->requests, logy);
 	if (has_base)
 		rc |= dist_block(b, "old", base->total.hist, base->total.pct_ms,
-		    base->total.requests);
+		    base->total.requests, logy);
+	rc |= logy ? log_y(b, lo) : lt_buf_adds(b, "set yrange [0:*]\n");
+	/* The maximum, marked and labelled as in the summary. */
+	if (t->max_ms > 0)
+		rc |= lt_buf_printf(b,
+		    "set label 1 \"max %s ms\" at %.6g,%.3f right "
+		    "offset -0.8,0 point pt 7 ps 0.6 lc rgb \"" C_BLUE "\"\n",
+		    lt_md_ms(mx, sizeof(mx), t->max_ms),
+		    t->requests < 2 ? 2.0
+		    : t->requests > 1e7 ? 1e7
+		                        : (double)t->requests,
+		    t->max_ms);
 	rc |= lt_buf_adds(b,
 	    "set logscale x\nset xrange [1:*]\n"
 	    "set key outside top center horizontal\n"
-	    "set yrange [0:*]\n"
 	    "set xtics (\"0%%\" 1, \"50%%\" 2, \"90%%\" 10, \"99%%\" 100, "
 	    "\"99.9%%\" 1000, \"99.99%%\" 10000, \"99.999%%\" 100000, "
 	    "\"99.9999%%\" 1000000)\n"
-	    "set xlabel \"percentile\"\nset ylabel \"ms\"\n"
+	    "set xlabel \"percentile\"\n");
+	rc |= lt_buf_adds(b,
+	    logy ? "set ylabel \"ms (log scale)\"\n" : "set ylabel \"ms\"\n");
+	rc |= lt_buf_adds(b,
 	    "plot $raw using 1:2 with lines lw 2 lc rgb \"" C_BLUE
 	    "\" title \"response time\"");
 	if (t->has_co)

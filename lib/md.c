@@ -261,9 +261,8 @@ lt_md_table_end(struct lt_md *d)
 
 /* ---- formatting helpers ---- */
 
-/* Milliseconds with about four significant digits. */
-static const char *
-fms(char *s, size_t cap, double ms)
+const char *
+lt_md_ms(char *s, size_t cap, double ms)
 {
 	if (ms < 1)
 		snprintf(s, cap, "%.3f", ms);
@@ -404,10 +403,10 @@ sec_summary(struct lt_md *d, const struct lt_report *r)
 		    "max %s ms.\n\n",
 		    (long long)t->requests, (long long)t->failures,
 		    100.0 * t->fail_ratio, t->rps,
-		    fms(a, sizeof(a), t->pct_ms[0]),
-		    fms(b, sizeof(b), t->pct_ms[5]),
-		    fms(c, sizeof(c), t->pct_ms[7]),
-		    fms(m, sizeof(m), t->max_ms));
+		    lt_md_ms(a, sizeof(a), t->pct_ms[0]),
+		    lt_md_ms(b, sizeof(b), t->pct_ms[5]),
+		    lt_md_ms(c, sizeof(c), t->pct_ms[7]),
+		    lt_md_ms(m, sizeof(m), t->max_ms));
 	}
 	for (i = 0; i < r->n_thrs; i++)
 		failed += !r->thrs[i].ok;
@@ -466,13 +465,13 @@ ep_stats_row(struct lt_md *d, const struct lt_rep_ep *e)
 	lt_md_cell(d, LT_MD_NUM | (e->failures ? LT_MD_FAIL : 0), "%lld",
 	    (long long)e->failures);
 	lt_md_cell(
-	    d, LT_MD_NUM, "%s", have ? fms(a, sizeof(a), e->median_ms) : "");
+	    d, LT_MD_NUM, "%s", have ? lt_md_ms(a, sizeof(a), e->median_ms) : "");
 	lt_md_cell(
-	    d, LT_MD_NUM, "%s", have ? fms(a, sizeof(a), e->mean_ms) : "");
+	    d, LT_MD_NUM, "%s", have ? lt_md_ms(a, sizeof(a), e->mean_ms) : "");
 	lt_md_cell(
-	    d, LT_MD_NUM, "%s", have ? fms(a, sizeof(a), e->min_ms) : "");
+	    d, LT_MD_NUM, "%s", have ? lt_md_ms(a, sizeof(a), e->min_ms) : "");
 	lt_md_cell(
-	    d, LT_MD_NUM, "%s", have ? fms(a, sizeof(a), e->max_ms) : "");
+	    d, LT_MD_NUM, "%s", have ? lt_md_ms(a, sizeof(a), e->max_ms) : "");
 	lt_md_cell(d, LT_MD_NUM, "%.0f", e->avg_bytes);
 	lt_md_cell(d, LT_MD_NUM, "%.2f", e->rps);
 	lt_md_cell(d, LT_MD_NUM, "%.2f", e->fps);
@@ -514,7 +513,7 @@ sec_endpoints(struct lt_md *d, const struct lt_report *r)
 		lt_md_cell(d, LT_MD_ROWHEAD, "%s", e->name);
 		for (k = 0; k < LT_REP_NPCT; k++)
 			lt_md_cell(d, LT_MD_NUM, "%s",
-			    e->requests > 0 ? fms(a, sizeof(a), e->pct_ms[k])
+			    e->requests > 0 ? lt_md_ms(a, sizeof(a), e->pct_ms[k])
 			                    : "N/A");
 		lt_md_row_end(d);
 	}
@@ -553,12 +552,12 @@ sec_co(struct lt_md *d, const struct lt_report *r)
 		lt_md_cell(d, LT_MD_ROWHEAD, "%s", e->name);
 		for (k = 0; k < 3; k++) {
 			lt_md_cell(d, LT_MD_NUM, "%s",
-			    fms(a, sizeof(a), e->pct_ms[ks[k]]));
+			    lt_md_ms(a, sizeof(a), e->pct_ms[ks[k]]));
 			lt_md_cell(d, LT_MD_NUM, "%s",
-			    fms(a, sizeof(a), e->co_pct_ms[ks[k]]));
+			    lt_md_ms(a, sizeof(a), e->co_pct_ms[ks[k]]));
 		}
-		lt_md_cell(d, LT_MD_NUM, "%s", fms(a, sizeof(a), e->max_ms));
-		lt_md_cell(d, LT_MD_NUM, "%s", fms(a, sizeof(a), e->co_max_ms));
+		lt_md_cell(d, LT_MD_NUM, "%s", lt_md_ms(a, sizeof(a), e->max_ms));
+		lt_md_cell(d, LT_MD_NUM, "%s", lt_md_ms(a, sizeof(a), e->co_max_ms));
 		lt_md_row_end(d);
 	}
 	lt_md_table_end(d);
@@ -585,8 +584,8 @@ delta_cell(struct lt_md *d, const struct lt_cmp_row *row, int m)
 	else if (m == LT_CMP_RPS)
 		lt_md_cell(d, flags, "%.2f → %.2f%s", o, n, pct);
 	else
-		lt_md_cell(d, flags, "%s → %s%s", fms(a, sizeof(a), o),
-		    fms(b, sizeof(b), n), pct);
+		lt_md_cell(d, flags, "%s → %s%s", lt_md_ms(a, sizeof(a), o),
+		    lt_md_ms(b, sizeof(b), n), pct);
 }
 
 static int
