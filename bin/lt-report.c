@@ -5,7 +5,9 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,23 +53,38 @@ struct opts {
 	int no_charts;
 };
 
-/* Prints "lt-report: what: arg" and the usage; returns the exit status. */
+/*
+ * Prints one line, "lt-report: MESSAGE (see lt-report --help)", as lt-run
+ * does, not the whole usage; returns the exit status.
+ */
+static int usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
 static int
-usage_error(const char *what, const char *arg)
+usage_error(const char *fmt, ...)
 {
-	fprintf(stderr, PROG ": %s: %s\n%s", what, arg, usage_text);
+	va_list ap;
+
+	fputs(PROG ": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (see " PROG " --help)\n", stderr);
 	return LT_EXIT_USAGE;
 }
 
-/* "10%", "10" (percent) or "0.1%"; returns 0 or -1. */
+/*
+ * "10%", "10" (percent) or "0.1%": any finite percentage >= 0, as lt-agg
+ * takes it.  Returns 0 or -1.
+ */
 static int
 parse_tolerance(const char *s, double *out)
 {
 	char *end;
 	double v = strtod(s, &end);
 
-	if (end == s || (*end != '\0' && strcmp(end, "%") != 0) || v < 0 ||
-	    v > 1000)
+	if (end == s || (*end != '\0' && strcmp(end, "%") != 0) ||
+	    !isfinite(v) || v < 0)
 		return -1;
 	*out = v / 100.0;
 	return 0;
@@ -112,8 +129,13 @@ parse(int argc, char **argv, struct opts *o)
 			o->baseline = optarg;
 			break;
 		case 't':
-			if (parse_tolerance(optarg, &o->tolerance) != 0)
-				return usage_error("bad tolerance", optarg);
+			if (parse_tolerance(optarg, &o->tolerance) != 0) {
+				fprintf(stderr,
+				    PROG ": bad tolerance '%s' (a percentage "
+				         ">= 0, e.g. 10%%)\n",
+				    optarg);
+				return LT_EXIT_USAGE;
+			}
 			break;
 		case OPT_TITLE:
 			o->title = optarg;
@@ -132,21 +154,21 @@ parse(int argc, char **argv, struct opts *o)
 			return -1;
 		case ':':
 			return usage_error(
-			    "option needs an argument", argv[optind - 1]);
+			    "option %s needs an argument", argv[optind - 1]);
 		default:
-			return usage_error("unknown option", argv[optind - 1]);
+			return usage_error("unknown option %s", argv[optind - 1]);
 		}
 	}
 	if (argc - optind > 1)
 		return usage_error(
-		    "one aggregate file at most, extra", argv[optind + 1]);
+		    "one aggregate file at most, extra %s", argv[optind + 1]);
 	o->input = optind < argc ? argv[optind] : "-";
 	if (o->format == NULL && o->dir == NULL && o->csv == NULL)
 		o->format = "md";
 	if (o->format != NULL && strcmp(o->format, "md") != 0 &&
 	    strcmp(o->format, "html") != 0 && strcmp(o->format, "csv") != 0)
 		return usage_error(
-		    "unknown format (md, html or csv)", o->format);
+		    "unknown format %s (md, html or csv)", o->format);
 	return 0;
 }
 

@@ -79,4 +79,24 @@ lt-report --no-charts --format md --notes <(printf 'From a *pipe*.\n') \
 check_eq "--notes FIFO: exit 0" "$?" 0
 check "--notes FIFO: the notes are in" grep -q 'From a \*pipe\*' \
     "$TMP/fifo.md"
+
+# QA F18: --tolerance takes what lt-agg takes (any percentage >= 0), and
+# a bad value is one line on stderr, not the whole usage.
+lt-report --baseline "$data/normal.json" --tolerance 10000 --format md \
+    "$data/slower.json" >/dev/null 2>"$TMP/err"
+check_eq "--tolerance 10000 (as lt-agg): accepted, nothing worse" "$?" 0
+for bad in x -5 nan inf 5%% ""; do
+	lt-report --tolerance "$bad" "$data/normal.json" >/dev/null 2>"$TMP/err"
+	check_eq "--tolerance '$bad': exit 2" "$?" 2
+	check_eq "--tolerance '$bad': one line naming the value" \
+	    "$(cat "$TMP/err")" \
+	    "lt-report: bad tolerance '$bad' (a percentage >= 0, e.g. 10%)"
+done
+lt-report --nosuch "$data/normal.json" >/dev/null 2>"$TMP/err"
+check_eq "unknown option: exit 2" "$?" 2
+check_eq "unknown option: one line pointing to --help" \
+    "$(cat "$TMP/err")" "lt-report: unknown option --nosuch (see lt-report --help)"
+lt-report "$data/normal.json" --title >/dev/null 2>"$TMP/err"
+check_eq "missing argument: one line" "$(cat "$TMP/err")" \
+    "lt-report: option --title needs an argument (see lt-report --help)"
 done_testing
