@@ -156,7 +156,8 @@ parse(int argc, char **argv, struct opts *o)
 			return usage_error(
 			    "option %s needs an argument", argv[optind - 1]);
 		default:
-			return usage_error("unknown option %s", argv[optind - 1]);
+			return usage_error(
+			    "unknown option %s", argv[optind - 1]);
 		}
 	}
 	if (argc - optind > 1)
@@ -311,8 +312,8 @@ run(const struct opts *o, int *gone, struct lt_err *err)
 	if (o->dir != NULL && warn[0] != '\0')
 		ho.gnuplot = NULL;
 	if (o->format != NULL &&
-	    to_stdout(o->format, r, &d, &ho, warn2, sizeof(warn2), gone,
-	        err) != 0)
+	    to_stdout(o->format, r, &d, &ho, warn2, sizeof(warn2), gone, err) !=
+	        0)
 		goto out;
 	rc = 0;
 	if (warn[0] != '\0' || warn2[0] != '\0')

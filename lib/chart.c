@@ -189,7 +189,8 @@ timeline_chart(struct lt_buf *b, int kind, const struct lt_report *r,
 	if (has_base && base->secs[base->n_secs - 1].t - base->secs[0].t > span)
 		span = base->secs[base->n_secs - 1].t - base->secs[0].t;
 	if (span > 0)
-		rc |= lt_buf_printf(b, "set xrange [0:%lld]\n", (long long)span);
+		rc |=
+		    lt_buf_printf(b, "set xrange [0:%lld]\n", (long long)span);
 	rc |= lt_buf_adds(b, "set xlabel \"seconds since start\"\n");
 	rc |= logy ? log_y(b, lo) : lt_buf_adds(b, "set yrange [0:*]\n");
 	switch (kind) {
@@ -271,8 +272,8 @@ dist_block(struct lt_buf *b, const char *name, const struct lt_hist *h,
 			if (x >= lim)
 				break;
 			rc |= lt_buf_printf(b, "\n%.6g ", x);
-			rc |= ms_col(b,
-			    lt_rep_pct_ms(h, 100.0 * (1.0 - 1.0 / x)), logy);
+			rc |= ms_col(
+			    b, lt_rep_pct_ms(h, 100.0 * (1.0 - 1.0 / x)), logy);
 		}
 		rc |= lt_buf_printf(b, "\n%.6g ", lim);
 		rc |= ms_col(b, (double)h->max / 1000.0, logy);
@@ -294,8 +295,8 @@ dist_block(struct lt_buf *b, const char *name, const struct lt_hist *h,
 
 /* Widens [*lo, *hi] by the distribution of e (hist or percentiles). */
 static void
-dist_span(const struct lt_rep_ep *e, const struct lt_hist *h,
-    const double *pct, double *lo, double *hi)
+dist_span(const struct lt_rep_ep *e, const struct lt_hist *h, const double *pct,
+    double *lo, double *hi)
 {
 	double mn = pct[0], mx = pct[LT_REP_NPCT - 1];
 
@@ -345,9 +346,9 @@ dist_chart(
 		    "set label 1 \"max %s ms\" at %.6g,%.3f right "
 		    "offset -0.8,0 point pt 7 ps 0.6 lc rgb \"" C_BLUE "\"\n",
 		    lt_md_ms(mx, sizeof(mx), t->max_ms),
-		    t->requests < 2 ? 2.0
-		    : t->requests > 1e7 ? 1e7
-		                        : (double)t->requests,
+		    t->requests < 2         ? 2.0
+		        : t->requests > 1e7 ? 1e7
+		                            : (double)t->requests,
 		    t->max_ms);
 	rc |= lt_buf_adds(b,
 	    "set logscale x\nset xrange [1:*]\n"

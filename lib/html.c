@@ -199,7 +199,8 @@ image_to_link(cmark_node *img)
 	cmark_node *link = cmark_node_new(CMARK_NODE_LINK), *child;
 	const char *title = cmark_node_get_title(img);
 
-	if (link == NULL || cmark_node_set_url(link, cmark_node_get_url(img)) == 0 ||
+	if (link == NULL ||
+	    cmark_node_set_url(link, cmark_node_get_url(img)) == 0 ||
 	    (title != NULL && *title != '\0' &&
 	        cmark_node_set_title(link, title) == 0)) {
 		cmark_node_free(link);

@@ -464,8 +464,8 @@ ep_stats_row(struct lt_md *d, const struct lt_rep_ep *e)
 	lt_md_cell(d, LT_MD_NUM, "%lld", (long long)e->requests);
 	lt_md_cell(d, LT_MD_NUM | (e->failures ? LT_MD_FAIL : 0), "%lld",
 	    (long long)e->failures);
-	lt_md_cell(
-	    d, LT_MD_NUM, "%s", have ? lt_md_ms(a, sizeof(a), e->median_ms) : "");
+	lt_md_cell(d, LT_MD_NUM, "%s",
+	    have ? lt_md_ms(a, sizeof(a), e->median_ms) : "");
 	lt_md_cell(
 	    d, LT_MD_NUM, "%s", have ? lt_md_ms(a, sizeof(a), e->mean_ms) : "");
 	lt_md_cell(
@@ -513,8 +513,9 @@ sec_endpoints(struct lt_md *d, const struct lt_report *r)
 		lt_md_cell(d, LT_MD_ROWHEAD, "%s", e->name);
 		for (k = 0; k < LT_REP_NPCT; k++)
 			lt_md_cell(d, LT_MD_NUM, "%s",
-			    e->requests > 0 ? lt_md_ms(a, sizeof(a), e->pct_ms[k])
-			                    : "N/A");
+			    e->requests > 0
+			        ? lt_md_ms(a, sizeof(a), e->pct_ms[k])
+			        : "N/A");
 		lt_md_row_end(d);
 	}
 	lt_md_table_end(d);
@@ -556,8 +557,10 @@ sec_co(struct lt_md *d, const struct lt_report *r)
 			lt_md_cell(d, LT_MD_NUM, "%s",
 			    lt_md_ms(a, sizeof(a), e->co_pct_ms[ks[k]]));
 		}
-		lt_md_cell(d, LT_MD_NUM, "%s", lt_md_ms(a, sizeof(a), e->max_ms));
-		lt_md_cell(d, LT_MD_NUM, "%s", lt_md_ms(a, sizeof(a), e->co_max_ms));
+		lt_md_cell(
+		    d, LT_MD_NUM, "%s", lt_md_ms(a, sizeof(a), e->max_ms));
+		lt_md_cell(
+		    d, LT_MD_NUM, "%s", lt_md_ms(a, sizeof(a), e->co_max_ms));
 		lt_md_row_end(d);
 	}
 	lt_md_table_end(d);

@@ -243,8 +243,10 @@ fake_run(struct lt_report *r, struct lt_hist *h, struct lt_rep_sec *secs,
 	memset(r, 0, sizeof(*r));
 	lt_hist_init(h, 3);
 	for (i = 0; i < 1000; i++)
-		lt_hist_record(h, i < 900 ? fast_us : i < 999 ? slow_us
-		                                               : 2 * slow_us);
+		lt_hist_record(h,
+		    i < 900       ? fast_us
+		        : i < 999 ? slow_us
+		                  : 2 * slow_us);
 	r->total.method = "";
 	r->total.name = "Aggregated";
 	r->total.requests = 1000;
