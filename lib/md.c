@@ -607,7 +607,10 @@ sec_compare(
 		return -1;
 	lt_md_text(d, "\n## Comparison with the baseline\n\nBaseline: ");
 	lt_md_esc(d, o->base_label ? o->base_label : "baseline");
-	lt_md_text(d, ". Tolerance %.0f%%: ", 100 * o->tolerance);
+	lt_md_text(d,
+	    ". Tolerance %g%% (latencies also by 1 ms or more, the failure "
+	    "ratio by 0.1 point or more): ",
+	    100 * o->tolerance);
 	if (c.regressions > 0)
 		lt_md_text(d, "**%d regression%s beyond the tolerance.**\n\n",
 		    c.regressions, c.regressions > 1 ? "s" : "");

@@ -208,6 +208,23 @@ test_compare(void)
 	TAP_EQ_INT(
 	    c.rows[0].verdict[LT_CMP_FAIL], 1, "0 -> 5% failures is worse");
 	lt_compare_fini(&c);
+	/* QA F19: sub-millisecond noise is no regression (1 ms floor). */
+	ea.pct_ms[0] = 0.402;
+	eb.pct_ms[0] = 0.713; /* +77%, but +0.3 ms */
+	ea.pct_ms[5] = 2.0;
+	eb.pct_ms[5] = 3.5; /* +75%, +1.5 ms */
+	ea.pct_ms[7] = 1.5;
+	eb.pct_ms[7] = 0.6; /* -60%, -0.9 ms */
+	b.total = eb;
+	a.total = ea;
+	TAP_EQ_INT(lt_compare(&c, &a, &b, 0.10), 0, "compare sub-ms");
+	TAP_EQ_INT(c.rows[0].verdict[LT_CMP_P50], 0,
+	    "0.402 -> 0.713 ms p50: under the 1 ms floor, no change");
+	TAP_EQ_INT(c.rows[0].verdict[LT_CMP_P95], 1,
+	    "2.0 -> 3.5 ms p95: worse (+75%, +1.5 ms)");
+	TAP_EQ_INT(c.rows[0].verdict[LT_CMP_P99], 0,
+	    "1.5 -> 0.6 ms p99: under the floor, not better either");
+	lt_compare_fini(&c);
 }
 
 static void
