@@ -459,15 +459,15 @@ endpoints_chart(struct lt_buf *b, const struct lt_report *r)
 	 * axis keeps the fast ones visible.  Bars start at the axis floor.
 	 */
 	if (lo > 0 && hi / lo >= 20)
-		rc |= lt_buf_printf(b, "set logscale y\nset yrange [%g:*]\n",
-		    pow(10, floor(log10(lo))));
+		rc |= log_y(b, lo) |
+		    lt_buf_adds(b, "set ylabel \"ms (log scale)\"\n");
 	else
-		rc |= lt_buf_adds(b, "set yrange [0:*]\n");
+		rc |= lt_buf_adds(b, "set yrange [0:*]\nset ylabel \"ms\"\n");
 	rc |= lt_buf_adds(b,
 	    "set style data histograms\n"
 	    "set style histogram clustered gap 1\n"
 	    "set style fill solid 0.85 border -1\n"
-	    "set boxwidth 0.9\nset ylabel \"ms\"\n"
+	    "set boxwidth 0.9\n"
 	    "set xtics rotate by -25 left\nset grid noxtics\n"
 	    "set bmargin 7\nset rmargin 10\n"
 	    "set key outside top center horizontal\n"
@@ -546,7 +546,7 @@ eptime_chart(struct lt_buf *b, const struct lt_report *r)
 		rc |= eptime_block(b, k, r, shown[k], step);
 	rc |= lt_buf_adds(b,
 	    "set xlabel \"seconds since start\"\n"
-	    "set ylabel \"ms\"\nset logscale y\n"
+	    "set ylabel \"ms (log scale)\"\nset logscale y\n"
 	    "set key outside right top vertical\nplot ");
 	for (k = 0; k < n; k++) {
 		char label[300];
