@@ -272,6 +272,24 @@ to_stdout(const char *format, const struct lt_report *r, struct lt_md_opts *d,
 	return rc;
 }
 
+/* The history CSV leaves out gaps over an hour: say so, once. */
+static void
+warn_gaps(const struct lt_report *r)
+{
+	int64_t from = 0, to = 0;
+	size_t n = lt_report_gaps(r, LT_REP_GAP_FILL_MAX, &from, &to);
+
+	if (n == 0)
+		return;
+	fprintf(stderr,
+	    PROG ": warning: no events for %lld s (from %lld to %lld): the "
+	         "history leaves that gap out",
+	    (long long)(to - from - 1), (long long)from, (long long)to);
+	if (n > 1)
+		fprintf(stderr, ", and %zu more over an hour", n - 1);
+	fputc('\n', stderr);
+}
+
 static int
 run(const struct opts *o, int *gone, struct lt_err *err)
 {
@@ -318,6 +336,8 @@ run(const struct opts *o, int *gone, struct lt_err *err)
 	rc = 0;
 	if (warn[0] != '\0' || warn2[0] != '\0')
 		fprintf(stderr, PROG ": warning: %s\n", warn[0] ? warn : warn2);
+	if (o->dir != NULL || o->csv != NULL)
+		warn_gaps(r);
 	if (base != NULL) {
 		struct lt_cmp c;
 

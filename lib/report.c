@@ -302,6 +302,30 @@ lt_report_timeline_ok(const struct lt_report *r)
 	return r->secs[r->n_secs - 1].t - r->secs[0].t <= LT_REP_MAX_SPAN;
 }
 
+size_t
+lt_report_gaps(
+    const struct lt_report *r, int64_t max, int64_t *from, int64_t *to)
+{
+	size_t i, n = 0;
+	int64_t widest = 0;
+
+	if (!lt_report_timeline_ok(r))
+		return 0;
+	for (i = 1; i < r->n_secs; i++) {
+		int64_t empty = r->secs[i].t - r->secs[i - 1].t - 1;
+
+		if (empty <= max)
+			continue;
+		n++;
+		if (empty > widest) {
+			widest = empty;
+			*from = r->secs[i - 1].t;
+			*to = r->secs[i].t;
+		}
+	}
+	return n;
+}
+
 void
 lt_report_free(struct lt_report *r)
 {

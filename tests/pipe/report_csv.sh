@@ -80,6 +80,32 @@ for run in normal co failonly odd; do
 	    "$(exact_rows "$src")"
 done
 
+# QA F30: a stray event weeks away must not fill the history with a
+# million empty rows (nor cut it): gaps of more than an hour are left
+# out, with one warning; every second that has events is written.
+gap_run() {
+	printf '{"type":"req","ts":%s,"name":"a","latency_ms":1}\n' "$@" |
+	    lt-agg >"$TMP/gap.json"
+	lt-report --csv "$TMP/gap" "$TMP/gap.json" 2>"$TMP/err"
+}
+gap_run 1764400000 1764400001 1769400000
+check_eq "58-day gap: exit 0" "$?" 0
+check_eq "58-day gap: only the seconds with events" \
+    "$(tail -n +2 "$TMP/gap_stats_history.csv" | head -4 | cut -d, -f1,18 |
+    tr -d '\r' | tr '\n' ' ')" "1764400000,1 1764400001,2 1769400000,3 "
+check_eq "58-day gap: one warning naming it" "$(cat "$TMP/err")" \
+    "lt-report: warning: no events for 4999998 s (from 1764400001 to 1769400000): the history leaves that gap out"
+gap_run 1764400000 1764400100
+check_eq "100 s gap: filled like Locust, one row per second" \
+    "$(($(wc -l <"$TMP/gap_stats_history.csv") - 1))" 101
+check_eq "100 s gap: no warning" "$(cat "$TMP/err")" ""
+gap_run 1764400000 1764403601
+check_eq "1 h gap: filled" "$(($(wc -l <"$TMP/gap_stats_history.csv") - 1))" \
+    3602
+gap_run 1764400000 1764403602
+check_eq "1 h 1 s gap: left out" \
+    "$(($(wc -l <"$TMP/gap_stats_history.csv") - 1))" 2
+
 # --format csv writes the stats file to stdout; -o DIR writes lt_*.csv.
 lt-report --format csv "$data/normal.json" >"$TMP/stdout.csv"
 check "--format csv on stdout is the stats file" \
