@@ -83,6 +83,24 @@ struct tl {
 };
 
 /*
+ * The part of second t within the run's span, 0..1; 1 when the span is
+ * unknown.  The first and last seconds of a run are partial.
+ */
+static double
+coverage(const struct lt_report *r, int64_t t)
+{
+	double lo = (double)t, hi = lo + 1;
+
+	if (r->end <= r->start)
+		return 1;
+	if (r->start > lo)
+		lo = r->start;
+	if (r->end < hi)
+		hi = r->end;
+	return hi > lo ? hi - lo : 0;
+}
+
+/*
  * Walks r's timeline second by second (gaps count as zero requests and
  * unknown latency) into at most MAX_POINTS averaged points, appending
  * "x req fail users p50 p95 p99 co99 dropped" rows to b.
@@ -105,7 +123,7 @@ timeline_block(
 		int64_t u;
 
 		for (u = t; u < t + step && u <= t1; u++) {
-			n++;
+			n += coverage(r, u);
 			if (i >= r->n_secs || r->secs[i].t != u)
 				continue;
 			const struct lt_rep_sec *s = &r->secs[i++];
@@ -126,8 +144,17 @@ timeline_block(
 				p.co99 += s->co_p99_ms;
 			}
 		}
-		rc |= lt_buf_printf(b, "%lld %.3f %.3f %.0f ",
-		    (long long)(t - t0), p.req / n, p.fail / n, users);
+		/*
+		 * Rates over the covered part of the window: a last half
+		 * second is no dip (QA F32b); under half a second is too
+		 * little to tell a rate.
+		 */
+		if (n >= 0.5)
+			rc |= lt_buf_printf(b, "%lld %.3f %.3f %.0f ",
+			    (long long)(t - t0), p.req / n, p.fail / n, users);
+		else
+			rc |= lt_buf_printf(
+			    b, "%lld ? ? %.0f ", (long long)(t - t0), users);
 		if (nl > 0) {
 			rc |= ms_col(b, p.p50 / nl, logy);
 			rc |= ms_col(b, p.p95 / nl, logy);
@@ -139,7 +166,10 @@ timeline_block(
 			rc |= ms_col(b, p.co99 / nc, logy);
 		else
 			rc |= lt_buf_adds(b, "? ");
-		rc |= lt_buf_printf(b, "%.3f\n", p.drop / n);
+		if (n >= 0.5)
+			rc |= lt_buf_printf(b, "%.3f\n", p.drop / n);
+		else
+			rc |= lt_buf_adds(b, "?\n");
 	}
 	return rc | lt_buf_adds(b, "EOD\n");
 }
@@ -191,7 +221,9 @@ timeline_chart(struct lt_buf *b, int kind, const struct lt_report *r,
 	if (span > 0)
 		rc |=
 		    lt_buf_printf(b, "set xrange [0:%lld]\n", (long long)span);
-	rc |= lt_buf_adds(b, "set xlabel \"seconds since start\"\n");
+	rc |= lt_buf_adds(b,
+	    "set xlabel \"seconds since start\"\n"
+	    "set key outside top center horizontal\n");
 	rc |= logy ? log_y(b, lo) : lt_buf_adds(b, "set yrange [0:*]\n");
 	switch (kind) {
 	case LT_CHART_RPS:
@@ -422,13 +454,37 @@ top_floor_n(const struct lt_report *r, size_t max)
 	return f;
 }
 
+/* Characters (not bytes) of a UTF-8 string. */
+static int
+utf8_len(const char *s)
+{
+	int n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/*
+ * The right margin, in characters, that shows the last x label whole: it
+ * is slanted 25 degrees down to the right from its bar, so it reaches
+ * about 0.9 of its length right of there (QA F32e).
+ */
+static int
+label_margin(int len)
+{
+	int m = (int)ceil(0.9 * len) - 4;
+
+	return m < 10 ? 10 : m > 45 ? 45 : m;
+}
+
 static int
 endpoints_chart(struct lt_buf *b, const struct lt_report *r)
 {
 	size_t i;
 	int rc = preamble(b, LT_CHART_ENDPOINTS, 1000, 360);
 	int64_t floor_req = top_floor_n(r, MAX_BARS);
-	int shown = 0;
+	int shown = 0, last_len = 0;
 	double lo = 0, hi = 0;
 
 	rc |= lt_buf_adds(b, "$ep << EOD\n");
@@ -447,6 +503,7 @@ endpoints_chart(struct lt_buf *b, const struct lt_report *r)
 				*q = '\'';
 		rc |= lt_buf_printf(b, "\"%s\" %.3f %.3f %.3f\n", label,
 		    e->pct_ms[0], e->pct_ms[5], e->pct_ms[7]);
+		last_len = utf8_len(label);
 		if (e->requests > 0 && e->pct_ms[0] > 0 &&
 		    (lo == 0 || e->pct_ms[0] < lo))
 			lo = e->pct_ms[0];
@@ -454,6 +511,7 @@ endpoints_chart(struct lt_buf *b, const struct lt_report *r)
 			hi = e->pct_ms[7];
 	}
 	rc |= lt_buf_adds(b, "EOD\n");
+	rc |= lt_buf_printf(b, "set rmargin %d\n", label_margin(last_len));
 	/*
 	 * Latencies of endpoints often differ by orders of magnitude: a log
 	 * axis keeps the fast ones visible.  Bars start at the axis floor.
@@ -469,7 +527,7 @@ endpoints_chart(struct lt_buf *b, const struct lt_report *r)
 	    "set style fill solid 0.85 border -1\n"
 	    "set boxwidth 0.9\n"
 	    "set xtics rotate by -25 left\nset grid noxtics\n"
-	    "set bmargin 7\nset rmargin 10\n"
+	    "set bmargin 7\n"
 	    "set key outside top center horizontal\n"
 	    "plot $ep using 2:xtic(1) lc rgb \"" C_BLUE "\" title \"p50\", "
 	    "'' using 3 lc rgb \"" C_ORANGE "\" title \"p95\", "

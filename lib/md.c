@@ -385,14 +385,49 @@ sec_rejects(struct lt_md *d, const struct lt_report *r)
 	lt_md_table_end(d);
 }
 
+/* The baseline verdict, for the summary at the top (QA F32c). */
 static void
-sec_summary(struct lt_md *d, const struct lt_report *r)
+summary_verdict(
+    struct lt_md *d, const struct lt_report *r, const struct lt_md_opts *o)
+{
+	struct lt_cmp c;
+
+	if (o->base == NULL)
+		return;
+	if (lt_compare(&c, o->base, r, o->tolerance) != 0) {
+		d->failed = 1;
+		return;
+	}
+	if (c.regressions > 0)
+		lt_md_text(d,
+		    "**%d regression%s against the baseline** (tolerance "
+		    "%g%%): see Comparison with the baseline.\n\n",
+		    c.regressions, c.regressions > 1 ? "s" : "",
+		    100 * o->tolerance);
+	else
+		lt_md_text(d,
+		    "No regression against the baseline (tolerance "
+		    "%g%%).\n\n",
+		    100 * o->tolerance);
+	lt_compare_fini(&c);
+}
+
+static void
+sec_summary(
+    struct lt_md *d, const struct lt_report *r, const struct lt_md_opts *o)
 {
 	const struct lt_rep_ep *t = &r->total;
 	size_t i, failed = 0;
 	char a[32], b[32], c[32], m[32];
 
 	lt_md_text(d, "## Summary\n\n");
+	/* A run where nothing succeeded must not read like a normal one. */
+	if (t->requests > 0 && t->failures >= t->requests)
+		lt_md_text(d,
+		    "**Every request failed** (%lld of %lld); see "
+		    "Failures.\n\n",
+		    (long long)t->failures, (long long)t->requests);
+	summary_verdict(d, r, o);
 	if (t->requests == 0) {
 		lt_md_text(d, "No requests were recorded.\n\n");
 	} else {
@@ -756,7 +791,7 @@ lt_md_build(
     struct lt_md *d, const struct lt_report *r, const struct lt_md_opts *o)
 {
 	sec_header(d, r, o);
-	sec_summary(d, r);
+	sec_summary(d, r, o);
 	if (o->notes_md != NULL)
 		lt_md_text(d, "## Notes\n\n%s\n\n", o->notes_md);
 	sec_charts(d, o);

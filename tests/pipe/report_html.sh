@@ -82,6 +82,16 @@ check "failures-only run: the error is listed" grep -q \
     'connect: Connection refused' "$TMP/failonly/index.html"
 check "failures-only run: 100% failed" grep -q '(100.00%)' \
     "$TMP/failonly/report.md"
+# QA F32d: a run where everything failed says so first.
+check_eq "failures-only run: the summary starts with it" \
+    "$(sed -n '/^## Summary/{n;n;p;}' "$TMP/failonly/report.md")" \
+    "**Every request failed** (496 of 496); see Failures."
+check "normal run: no such line" sh -c \
+    "! grep -q 'Every request failed' '$TMP/normal/report.md'"
+# QA F32a: table headings wrap, so the Requests table fits a desktop
+# column instead of hiding Failures/s behind a scrollbar.
+check "table headings may wrap" grep -q 'thead th{[^}]*white-space:normal' \
+    "$TMP/normal/index.html"
 
 # Hostile names: escaped in HTML and Markdown, charts still drawn.
 python3 - "$data/normal.json" >"$TMP/evil.json" <<'PY'

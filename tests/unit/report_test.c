@@ -322,6 +322,18 @@ test_chart_scripts(void)
 	TAP_OK(strstr(s, "set yrange [0:*]") != NULL &&
 	        strstr(s, "logscale y") == NULL,
 	    "requests per second: linear from 0");
+	TAP_OK(strstr(s, "set key outside top center horizontal\n") != NULL,
+	    "requests per second: the key above the plot, not on the lines");
+	/* QA F32b: partial first and last seconds are rates, not dips. */
+	r.start = 1764400000.75; /* a quarter of the first second */
+	r.end = 1764400002.5;    /* half of the last */
+	s = script(&b, LT_CHART_RPS, &r);
+	TAP_OK(strstr(s, "\n0 ? ? 10 ") != NULL,
+	    "a quarter second: too little to draw a rate");
+	TAP_OK(strstr(s, "\n1 0.000 0.000 10 ") != NULL,
+	    "a whole second: as counted");
+	TAP_OK(strstr(s, "\n2 1000.000 0.000 10 ") != NULL,
+	    "half a second: its count doubled");
 	lt_hist_fini(&h);
 
 	fake_run(&r, &h, secs, 1000, 3000);
@@ -338,9 +350,43 @@ test_chart_scripts(void)
 	lt_buf_fini(&b);
 }
 
+/*
+ * QA F32e: the last endpoint's label, slanted to the right, gets a right
+ * margin wide enough to show it whole.
+ */
+static void
+test_chart_margin(void)
+{
+	struct lt_report r;
+	struct lt_rep_ep e[2];
+	struct lt_buf b;
+	const char *s;
+
+	memset(&r, 0, sizeof(r));
+	memset(e, 0, sizeof(e));
+	e[0].method = e[1].method = "GET";
+	e[0].name = "/a";
+	e[1].name = "/a/rather/long/endpoint/name/x";
+	e[0].requests = e[1].requests = 10;
+	e[0].pct_ms[0] = e[1].pct_ms[0] = 1;
+	r.eps = e;
+	r.n_eps = 2;
+	r.total.requests = 20;
+	lt_buf_init(&b, 0);
+	s = script(&b, LT_CHART_ENDPOINTS, &r);
+	TAP_OK(strstr(s, "set rmargin 27\n") != NULL,
+	    "a 34-character last label: right margin 27");
+	e[1].name = "/b";
+	s = script(&b, LT_CHART_ENDPOINTS, &r);
+	TAP_OK(strstr(s, "set rmargin 10\n") != NULL,
+	    "short labels: right margin 10");
+	lt_buf_fini(&b);
+}
+
 int
 main(void)
 {
+	test_chart_margin();
 	test_charts();
 	test_chart_scripts();
 	test_csv_format();
