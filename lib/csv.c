@@ -247,9 +247,10 @@ lt_csv_history(struct lt_buf *b, const struct lt_report *r)
 	gaps = lt_report_timeline_ok(r);
 	for (i = 0; i < r->n_secs && rc == 0; i++) {
 		const struct lt_rep_sec *s = &r->secs[i];
-		int64_t empty = i > 0 ? s->t - r->secs[i - 1].t - 1 : 0;
+		/* Only a sane timeline's seconds can be subtracted. */
+		int64_t empty = gaps && i > 0 ? s->t - r->secs[i - 1].t - 1 : 0;
 
-		if (gaps && empty > 0 && empty <= LT_REP_GAP_FILL_MAX &&
+		if (empty > 0 && empty <= LT_REP_GAP_FILL_MAX &&
 		    empty <= fill_left) {
 			for (t = r->secs[i - 1].t + 1; t < s->t && rc == 0; t++)
 				rc |= history_row(b, &c, t, NULL, r);
