@@ -173,40 +173,6 @@ parse(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
-/* Reads a whole text file (the --notes Markdown); NULL with err set. */
-static char *
-slurp(const char *path, struct lt_err *err)
-{
-	struct lt_buf b;
-	char chunk[8192];
-	size_t n;
-	FILE *f = fopen(path, "r");
-
-	if (f == NULL) {
-		lt_err_sys(err, LT_EXIT_USAGE, errno, "%s", path);
-		return NULL;
-	}
-	lt_buf_init(&b, 1 << 20);
-	for (n = fread(chunk, 1, sizeof(chunk), f); n > 0;
-	     n = fread(chunk, 1, sizeof(chunk), f))
-		if (lt_buf_add(&b, chunk, n) != 0) {
-			lt_err_set(
-			    err, LT_EXIT_USAGE, "%s: larger than 1 MiB", path);
-			fclose(f);
-			lt_buf_fini(&b);
-			return NULL;
-		}
-	/* fopen(3) opens a directory; reading it fails (EISDIR). */
-	if (ferror(f)) {
-		lt_err_sys(err, LT_EXIT_USAGE, errno ? errno : EIO, "%s", path);
-		fclose(f);
-		lt_buf_fini(&b);
-		return NULL;
-	}
-	fclose(f);
-	return lt_buf_take(&b);
-}
-
 /*
  * Writes b to stdout.  A reader that went away (EPIPE: `| head`) ends a
  * filter's job normally, as for lt-run: *gone is set and 0 returned, and
@@ -272,24 +238,6 @@ to_stdout(const char *format, const struct lt_report *r, struct lt_md_opts *d,
 	return rc;
 }
 
-/* The history CSV leaves out gaps over an hour: say so, once. */
-static void
-warn_gaps(const struct lt_report *r)
-{
-	int64_t from = 0, to = 0;
-	size_t n = lt_report_gaps(r, LT_REP_GAP_FILL_MAX, &from, &to);
-
-	if (n == 0)
-		return;
-	fprintf(stderr,
-	    PROG ": warning: no events for %lld s (from %lld to %lld): the "
-	         "history leaves that gap out",
-	    (long long)(to - from - 1), (long long)from, (long long)to);
-	if (n > 1)
-		fprintf(stderr, ", and %zu more over an hour", n - 1);
-	fputc('\n', stderr);
-}
-
 static int
 run(const struct opts *o, int *gone, struct lt_err *err)
 {
@@ -307,7 +255,7 @@ run(const struct opts *o, int *gone, struct lt_err *err)
 	d.tolerance = o->tolerance;
 	d.base_label = o->baseline;
 	if (o->notes != NULL) {
-		notes = slurp(o->notes, err);
+		notes = lt_report_read_text(o->notes, 1 << 20, err);
 		if (notes == NULL)
 			return -1;
 	}
@@ -336,8 +284,10 @@ run(const struct opts *o, int *gone, struct lt_err *err)
 	rc = 0;
 	if (warn[0] != '\0' || warn2[0] != '\0')
 		fprintf(stderr, PROG ": warning: %s\n", warn[0] ? warn : warn2);
-	if (o->dir != NULL || o->csv != NULL)
-		warn_gaps(r);
+	/* The history CSV leaves out gaps over an hour: say so, once. */
+	if ((o->dir != NULL || o->csv != NULL) &&
+	    lt_report_gap_note(r, warn, sizeof(warn)))
+		fprintf(stderr, PROG ": warning: %s\n", warn);
 	if (base != NULL) {
 		struct lt_cmp c;
 

@@ -326,6 +326,25 @@ lt_report_gaps(
 	return n;
 }
 
+int
+lt_report_gap_note(const struct lt_report *r, char *msg, size_t cap)
+{
+	int64_t from = 0, to = 0;
+	size_t n = lt_report_gaps(r, LT_REP_GAP_FILL_MAX, &from, &to);
+	int k;
+
+	if (n == 0)
+		return 0;
+	k = snprintf(msg, cap,
+	    "no events for %lld s (from %lld to %lld): the history leaves "
+	    "that gap out",
+	    (long long)(to - from - 1), (long long)from, (long long)to);
+	if (n > 1 && k > 0 && (size_t)k < cap)
+		snprintf(msg + k, cap - (size_t)k,
+		    ", and %zu more over an hour", n - 1);
+	return 1;
+}
+
 void
 lt_report_free(struct lt_report *r)
 {

@@ -143,6 +143,13 @@ int lt_report_timeline_ok(const struct lt_report *r);
 size_t lt_report_gaps(
     const struct lt_report *r, int64_t max, int64_t *from, int64_t *to);
 
+/*
+ * When the history leaves gaps out, writes a one-line note saying so into
+ * msg ("no events for 4999998 s (from A to B): the history leaves that
+ * gap out") and returns 1; else 0.
+ */
+int lt_report_gap_note(const struct lt_report *r, char *msg, size_t cap);
+
 /* Frees a report and everything it owns; NULL is a no-op. */
 void lt_report_free(struct lt_report *r);
 

@@ -73,6 +73,11 @@ check_eq "--notes missing: one line naming it" "$(cat "$TMP/err")" \
 lt-report -o "$TMP/nd" --notes "$TMP/notes.d" "$data/normal.json" \
     2>/dev/null
 check "--notes DIR: no report written" test ! -e "$TMP/nd"
+head -c 1100000 /dev/zero | tr '\0' a >"$TMP/big.md"
+lt-report --notes "$TMP/big.md" "$data/normal.json" >/dev/null 2>"$TMP/err"
+check_eq "--notes over 1 MiB: exit 2" "$?" 2
+check_eq "--notes over 1 MiB: one line naming it" "$(cat "$TMP/err")" \
+    "lt-report: $TMP/big.md: larger than 1048576 bytes"
 # A notes FIFO (process substitution) is fine.
 lt-report --no-charts --format md --notes <(printf 'From a *pipe*.\n') \
     "$data/normal.json" >"$TMP/fifo.md" 2>"$TMP/err"
