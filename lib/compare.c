@@ -10,6 +10,13 @@ const char *const lt_cmp_metric_name[LT_CMP_N] = { "p50", "p95", "p99",
 
 /* The smallest failure-ratio increase that can count as a regression. */
 #define FAIL_RATIO_FLOOR 0.001
+/*
+ * The smallest latency change that can count (QA F19): below a
+ * millisecond, two runs of the same build differ by more than any
+ * sensible tolerance (0.4 -> 0.7 ms on a shared machine), so a nightly
+ * comparison would flap.
+ */
+#define LATENCY_FLOOR_MS 1.0
 
 static void
 values(const struct lt_rep_ep *e, double *v)
@@ -34,9 +41,9 @@ verdict(int m, double o, double n, double tol)
 			return 1;
 		return o - n > FAIL_RATIO_FLOOR && n < o * (1 - tol) ? -1 : 0;
 	default:
-		if (n > o * (1 + tol))
+		if (n - o >= LATENCY_FLOOR_MS && n > o * (1 + tol))
 			return 1;
-		return n < o * (1 - tol) ? -1 : 0;
+		return o - n >= LATENCY_FLOOR_MS && n < o * (1 - tol) ? -1 : 0;
 	}
 }
 

@@ -83,6 +83,12 @@ struct lt_md_opts {
 	const char *charts_note; /* why charts are missing, or NULL */
 };
 
+/*
+ * Formats ms the way every table and the summary show it (about four
+ * significant digits: 0.148, 1.70, 18.4, 184.0) into s; returns s.
+ */
+const char *lt_md_ms(char *s, size_t cap, double ms);
+
 /* Writes the whole report into d.  Returns 0, or -1 when memory ran out. */
 int lt_md_build(
     struct lt_md *d, const struct lt_report *r, const struct lt_md_opts *o);
