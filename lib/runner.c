@@ -31,6 +31,8 @@
 
 #define PROGRESS_S    2.0
 #define USERS_EVENT_S 0.1
+/* Connections per loop at most: see lt_http_opts.max_total. */
+#define LT_MAX_CONNS 1024
 
 struct run {
 	const struct lt_run_opts *o;
@@ -869,6 +871,8 @@ shard_init(struct run *r, int i, struct lt_err *err)
 	ho.http2 = r->o->http2;
 	ho.insecure = r->o->insecure;
 	ho.max_connects = share(r->budget, r->jobs, i) + 16;
+	ho.max_total =
+	    share(r->users, r->jobs, i) > LT_MAX_CONNS ? LT_MAX_CONNS : 0;
 	if (lt_http_init(&sh->http, sh->loop, &ho, err) != 0)
 		return -1;
 	lt_evout_init(&sh->out, r->o->out_fd, sh->loop, r->jobs > 1);
