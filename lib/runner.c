@@ -383,6 +383,11 @@ remove_user(struct lt_shard *sh)
 			return;
 		}
 	}
+	/* Only users that ended on their own are left: forget one. */
+	if (sh->ended > 0) {
+		sh->ended--;
+		sh->active--;
+	}
 }
 
 /* The -i budget is spent: the run ends once in-flight work is done. */
@@ -417,7 +422,11 @@ lt_shard_user_dead(struct lt_shard *sh, struct lt_user *u)
 		u->next_idle = NULL;
 		u->idle_linked = 0;
 	}
-	if (!u->counted_out)
+	/* A user that ended on its own (its flow is over) still counts
+	 * toward the target: users are not revived (Locust). */
+	if (!u->counted_out && !sh->stopping)
+		sh->ended++;
+	else if (!u->counted_out)
 		sh->active--;
 	u->counted_out = 1;
 	sh->running--;
