@@ -252,11 +252,15 @@ steady=$(grep -o '"type":"req","ts":[0-9.]*' "$tmp/many.ndjson" \
 			if (t[i] >= t0 + 3 && t[i] < t0 + d - 1) n++
 		printf "%.0f", n / (d - 4)
 	}')
-printf '%-8s %8s %10s %12s %12s %10s %10s\n' tool users peak_rss_kb \
-    kb_per_user offered_rps steady_rps failures
-awk -v u="$many" -v a="$rss10" -v b="$rssN" -v s="$steady" -v f="$m_fail" 'BEGIN {
-	printf "%-8s %8d %10d %12.1f %12.0f %10d %10d\n", "lt-run", u, b, \
-	    (b - a) / (u - 10), u / 1.5, s, f
+m_mean=$(grep -o '"latency_ms":[0-9.]*' "$tmp/many.ndjson" | cut -d: -f2 \
+    | awk '{ s += $1 } END { printf "%.1f", NR ? s / NR : 0 }')
+m_cpu=$(cpu "$tmp/timeN")
+printf '%-8s %8s %10s %12s %12s %10s %10s %8s %8s\n' tool users peak_rss_kb \
+    kb_per_user offered_rps steady_rps failures mean_ms cpu_s
+awk -v u="$many" -v a="$rss10" -v b="$rssN" -v s="$steady" -v f="$m_fail" \
+    -v m="$m_mean" -v c="$m_cpu" 'BEGIN {
+	printf "%-8s %8d %10d %12.1f %12.0f %10d %10d %8s %8s\n", "lt-run", \
+	    u, b, (b - a) / (u - 10), u / 1.5, s, f, m, c
 }'
 if [ "$have_locust" = 1 ] && [ "$lusers" -gt 0 ]; then
 	(cd "$tmp" && LT_BENCH_WAIT=1 /usr/bin/time -f '%U %S %M' \

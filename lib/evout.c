@@ -14,8 +14,8 @@
 #include "evout.h"
 
 #define EVOUT_BATCH (64 << 10)
-#define EVOUT_CAP (16 << 20)
-#define EVOUT_TICK 0.2
+#define EVOUT_CAP   (16 << 20)
+#define EVOUT_TICK  0.2
 
 static void
 tick(struct ev_loop *loop, ev_timer *w, int revents)
@@ -107,9 +107,10 @@ put_atomic(struct lt_evout *o, const char *p, size_t n)
 			k = PIPE_BUF;
 			while (k > 0 && p[k - 1] != '\n')
 				k--;
-			if (k == 0)	/* one line longer than PIPE_BUF */
-				k = (size_t)((const char *)memchr(p, '\n', n)
-				    - p) + 1;
+			if (k == 0) /* one line longer than PIPE_BUF */
+				k = (size_t)((const char *)memchr(p, '\n', n) -
+				        p) +
+				    1;
 		}
 		if (put(o, p, k) != 0)
 			return -1;

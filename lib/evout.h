@@ -19,14 +19,14 @@
 
 struct lt_evout {
 	int fd;
-	int atomic;		/* cut writes at PIPE_BUF line boundaries */
-	int broken;		/* the reader went away (EPIPE) */
-	int error;		/* errno of the first failed write, 0 if none */
-	size_t batch;		/* flush threshold */
+	int atomic;   /* cut writes at PIPE_BUF line boundaries */
+	int broken;   /* the reader went away (EPIPE) */
+	int error;    /* errno of the first failed write, 0 if none */
+	size_t batch; /* flush threshold */
 	struct lt_buf buf;
 	struct ev_loop *loop;
 	ev_timer timer;
-	size_t mark;		/* buf.len when the current event began */
+	size_t mark; /* buf.len when the current event began */
 	unsigned long long lines;
 };
 
@@ -34,8 +34,8 @@ struct lt_evout {
  * Sets up a writer on fd (not owned).  With a loop, a 200 ms timer
  * flushes pending lines; loop may be NULL.  atomic: see above.
  */
-void lt_evout_init(struct lt_evout *o, int fd, struct ev_loop *loop,
-    int atomic);
+void lt_evout_init(
+    struct lt_evout *o, int fd, struct ev_loop *loop, int atomic);
 
 /*
  * Starts an event: returns the buffer to append one JSON object to (no

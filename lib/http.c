@@ -19,7 +19,6 @@
 #include <arpa/inet.h>
 
 #include "http.h"
-#include "version.h"
 
 struct sock {
 	ev_io io;
@@ -94,10 +93,14 @@ finish(struct lt_http_xfer *x, CURLcode code)
 	curl_easy_getinfo(x->easy, CURLINFO_PRETRANSFER_TIME_T, &pre);
 	curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &nconn);
 	r->code = code;
-	r->latency_us = total > 0 ? (int64_t)total
-				  : lt_http_mono_us() - x->t0_us;
+	r->latency_us =
+	    total > 0 ? (int64_t)total : lt_http_mono_us() - x->t0_us;
 	r->ttfb_us = start;
 	r->new_conn = nconn > 0;
+	r->http_version = 0;
+	if (x->http->opts.http2 || x->http2)
+		curl_easy_getinfo(
+		    x->easy, CURLINFO_HTTP_VERSION, &r->http_version);
 	/* CURLINFO_CONNECT_TIME_T(3) is 0 when the connection was reused. */
 	r->connect_us = nconn > 0 ? conn : 0;
 	r->bytes = x->bytes;
@@ -106,7 +109,8 @@ finish(struct lt_http_xfer *x, CURLcode code)
 	r->category = category(code);
 	r->message = NULL;
 	if (code != CURLE_OK)
-		r->message = x->errbuf[0] ? x->errbuf : curl_easy_strerror(code);
+		r->message =
+		    x->errbuf[0] ? x->errbuf : curl_easy_strerror(code);
 }
 
 static void
@@ -137,10 +141,12 @@ drain(struct lt_http_multi *h)
 }
 
 /*
- * Transfers started by done callbacks (a user going straight on to its
- * next request) are run now, while the loop is awake, instead of on the
- * next loop turn through the 0 ms timer libcurl asks for: that turn costs
- * an epoll_wait and, with libev's 1 ms minimum block time, latency.
+ * Transfers started since the last socket action (users going straight on
+ * to their next request) are run from an ev_prepare watcher, once per loop
+ * turn, after every ready socket was served and just before the loop
+ * blocks: the requests of one turn leave together (the server sees
+ * batches, as with wrk), without waiting for the 0 ms timer libcurl asks
+ * for, which would cost one more epoll_wait per turn.
  */
 static void
 kick(struct lt_http_multi *h)
@@ -149,10 +155,18 @@ kick(struct lt_http_multi *h)
 
 	while (h->kick && rounds++ < 64) {
 		h->kick = 0;
-		curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0,
-		    &h->running);
+		curl_multi_socket_action(
+		    h->multi, CURL_SOCKET_TIMEOUT, 0, &h->running);
 		drain(h);
 	}
+}
+
+static void
+prepare_fire(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	kick(w->data);
 }
 
 static void
@@ -164,7 +178,6 @@ timer_fire(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)revents;
 	curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &h->running);
 	drain(h);
-	kick(h);
 }
 
 /* CURLMOPT_TIMERFUNCTION(3): one non-repeating timer; -1 deletes it. */
@@ -196,7 +209,6 @@ io_fire(struct ev_loop *loop, ev_io *w, int revents)
 		mask |= CURL_CSELECT_OUT;
 	curl_multi_socket_action(h->multi, w->fd, mask, &h->running);
 	drain(h);
-	kick(h);
 }
 
 /* CURLMOPT_SOCKETFUNCTION(3) */
@@ -215,8 +227,8 @@ sock_cb(CURL *e, curl_socket_t fd, int what, void *arg, void *sockp)
 		}
 		return 0;
 	}
-	kind = (what & CURL_POLL_IN ? EV_READ : 0)
-	    | (what & CURL_POLL_OUT ? EV_WRITE : 0);
+	kind = (what & CURL_POLL_IN ? EV_READ : 0) |
+	    (what & CURL_POLL_OUT ? EV_WRITE : 0);
 	if (s == NULL) {
 		s = calloc(1, sizeof(*s));
 		if (s == NULL)
@@ -244,10 +256,10 @@ pin_dns(struct lt_http_multi *h, const char *url, struct lt_err *err)
 	u = curl_url();
 	if (u == NULL)
 		return lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
-	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK
-	    || curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK
-	    || curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT)
-		!= CURLUE_OK) {
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) !=
+	        CURLUE_OK) {
 		lt_err_set(err, LT_EXIT_USAGE, "bad host URL '%s'", url);
 		goto out;
 	}
@@ -297,16 +309,21 @@ lt_http_init(struct lt_http_multi *h, struct ev_loop *loop,
 	memset(h, 0, sizeof(*h));
 	h->loop = loop;
 	h->opts = *o;
-	if (o->host != NULL && o->host[0] != '\0'
-	    && pin_dns(h, o->host, err) != 0)
+	if (o->host != NULL && o->host[0] != '\0' &&
+	    pin_dns(h, o->host, err) != 0)
 		return -1;
 	h->multi = curl_multi_init();
 	if (h->multi == NULL) {
 		curl_slist_free_all(h->resolve);
-		return lt_err_set(err, LT_EXIT_RUNTIME, "curl_multi_init failed");
+		return lt_err_set(
+		    err, LT_EXIT_RUNTIME, "curl_multi_init failed");
 	}
 	ev_init(&h->timer, timer_fire);
 	h->timer.data = h;
+	ev_prepare_init(&h->prepare, prepare_fire);
+	h->prepare.data = h;
+	ev_prepare_start(loop, &h->prepare);
+	ev_unref(loop);
 	curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, sock_cb);
 	curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
 	curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
@@ -314,9 +331,20 @@ lt_http_init(struct lt_http_multi *h, struct ev_loop *loop,
 	/* One connection per in-flight request unless --http2 (apis 1.4). */
 	/* CURLMOPT_MAXCONNECTS(3): by default 4 x the transfers in flight,
 	 * far fewer than users who think; a full cache closes connections. */
+	/*
+	 * libcurl 7.88 looks for an idle connection by walking every
+	 * connection to the host (ConnectionExists), so a burst of slow
+	 * answers that opens thousands of connections makes each new
+	 * request cost thousands of steps, which stalls the loop, which
+	 * opens more connections.  A cap keeps the walk short; transfers
+	 * beyond it wait in libcurl's queue, and the wait is in latency_ms.
+	 */
+	if (o->max_total > 0)
+		curl_multi_setopt(
+		    h->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, o->max_total);
 	if (o->max_connects > 0)
-		curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS,
-		    o->max_connects);
+		curl_multi_setopt(
+		    h->multi, CURLMOPT_MAXCONNECTS, o->max_connects);
 	curl_multi_setopt(h->multi, CURLMOPT_PIPELINING,
 	    o->http2 ? (long)CURLPIPE_MULTIPLEX : (long)CURLPIPE_NOTHING);
 	return 0;
@@ -328,6 +356,8 @@ lt_http_fini(struct lt_http_multi *h)
 	if (h->multi == NULL)
 		return;
 	ev_timer_stop(h->loop, &h->timer);
+	ev_ref(h->loop);
+	ev_prepare_stop(h->loop, &h->prepare);
 	curl_multi_cleanup(h->multi);
 	h->multi = NULL;
 	curl_slist_free_all(h->resolve);
@@ -375,8 +405,8 @@ header_cb(char *p, size_t size, size_t n, void *arg)
 static void setup(struct lt_http_xfer *x);
 
 int
-lt_http_xfer_init(struct lt_http_multi *h, struct lt_http_xfer *x, size_t body_cap,
-    lt_http_done_fn *done, void *arg, struct lt_err *err)
+lt_http_xfer_init(struct lt_http_multi *h, struct lt_http_xfer *x,
+    size_t body_cap, lt_http_done_fn *done, void *arg, struct lt_err *err)
 {
 	CURL *e;
 
@@ -388,7 +418,8 @@ lt_http_xfer_init(struct lt_http_multi *h, struct lt_http_xfer *x, size_t body_c
 	lt_buf_init(&x->headers, 64 << 10);
 	e = curl_easy_init();
 	if (e == NULL)
-		return lt_err_set(err, LT_EXIT_RUNTIME, "curl_easy_init failed");
+		return lt_err_set(
+		    err, LT_EXIT_RUNTIME, "curl_easy_init failed");
 	x->easy = e;
 	setup(x);
 	return 0;
@@ -408,12 +439,12 @@ setup(struct lt_http_xfer *x)
 	curl_easy_setopt(e, CURLOPT_COOKIEFILE, "");
 	/* No proxy: also spares the per-transfer *_proxy getenv(3) calls. */
 	curl_easy_setopt(e, CURLOPT_PROXY, "");
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "lt-run/" LT_VERSION);
+	/* No User-Agent (like wrk): scenarios add one with "header". */
 	if (h->resolve != NULL)
 		curl_easy_setopt(e, CURLOPT_RESOLVE, h->resolve);
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
 	    h->opts.http2 ? (long)CURL_HTTP_VERSION_2TLS
-			  : (long)CURL_HTTP_VERSION_1_1);
+	                  : (long)CURL_HTTP_VERSION_1_1);
 	if (h->opts.http2)
 		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
 	if (h->opts.insecure) {
@@ -423,8 +454,8 @@ setup(struct lt_http_xfer *x)
 	if (h->opts.timeout_ms > 0)
 		curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->opts.timeout_ms);
 	if (h->opts.connect_timeout_ms > 0)
-		curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
-		    h->opts.connect_timeout_ms);
+		curl_easy_setopt(
+		    e, CURLOPT_CONNECTTIMEOUT_MS, h->opts.connect_timeout_ms);
 }
 
 void
@@ -463,8 +494,8 @@ lt_http_start(struct lt_http_xfer *x)
 	 * headers would go to the write callback; set both or neither. */
 	curl_easy_setopt(x->easy, CURLOPT_HEADERFUNCTION,
 	    x->want_headers ? header_cb : NULL);
-	curl_easy_setopt(x->easy, CURLOPT_HEADERDATA,
-	    x->want_headers ? x : NULL);
+	curl_easy_setopt(
+	    x->easy, CURLOPT_HEADERDATA, x->want_headers ? x : NULL);
 	x->t0_us = lt_http_mono_us();
 	if (curl_multi_add_handle(x->http->multi, x->easy) != CURLM_OK)
 		return -1;

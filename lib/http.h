@@ -22,38 +22,41 @@
 #include "err.h"
 
 struct lt_http_opts {
-	const char *host;	/* base URL; its host name is resolved once */
-	int http2;		/* allow HTTP/2 and multiplex streams */
-	int insecure;		/* do not verify TLS peers */
-	long timeout_ms;	/* default per-request timeout, 0: none */
+	const char *host; /* base URL; its host name is resolved once */
+	int http2;        /* allow HTTP/2 and multiplex streams */
+	int insecure;     /* do not verify TLS peers */
+	long timeout_ms;  /* default per-request timeout, 0: none */
 	long connect_timeout_ms;
-	long max_connects;	/* idle connections kept: one per user */
+	long max_connects; /* idle connections kept: one per user */
+	long max_total;    /* open connections at most, 0: no limit */
 };
 
 struct lt_http_multi {
 	struct ev_loop *loop;
 	CURLM *multi;
 	ev_timer timer;
+	ev_prepare prepare; /* runs transfers started this turn */
 	int running;
-	int active;			/* transfers added and not finished */
-	int kick;			/* transfers added since the last action */
-	struct curl_slist *resolve;	/* pinned DNS for the host */
+	int active;                 /* transfers added and not finished */
+	int kick;                   /* transfers added since the last action */
+	struct curl_slist *resolve; /* pinned DNS for the host */
 	struct lt_http_opts opts;
 };
 
 /* Result of one transfer, filled before the done callback. */
 struct lt_http_result {
-	int code;		/* CURLcode */
-	long status;		/* HTTP status, 0 without a response */
-	int64_t latency_us;	/* whole request, body included */
+	int code;           /* CURLcode */
+	long status;        /* HTTP status, 0 without a response */
+	int64_t latency_us; /* whole request, body included */
 	int64_t ttfb_us;
-	int64_t connect_us;	/* 0 on a reused connection */
-	int64_t bytes;		/* response body bytes */
+	int64_t connect_us; /* 0 on a reused connection */
+	int64_t bytes;      /* response body bytes */
 	int new_conn;
-	int64_t first_chunk_us;	/* streaming: -1 when no chunk came */
-	long events;		/* streaming: SSE events seen */
-	const char *category;	/* NULL when the transport succeeded */
-	const char *message;	/* curl's error text, NULL on success */
+	long http_version;      /* CURL_HTTP_VERSION_*, read with HTTP/2 on */
+	int64_t first_chunk_us; /* streaming: -1 when no chunk came */
+	long events;            /* streaming: SSE events seen */
+	const char *category;   /* NULL when the transport succeeded */
+	const char *message;    /* curl's error text, NULL on success */
 };
 
 struct lt_http_xfer;
@@ -62,14 +65,15 @@ typedef void lt_http_done_fn(struct lt_http_xfer *x, void *arg);
 struct lt_http_xfer {
 	struct lt_http_multi *http;
 	CURL *easy;
-	int busy;		/* added to the multi handle */
-	int want_body;		/* collect the body into body (up to its cap) */
-	int want_headers;	/* collect header lines into headers */
-	int streaming;		/* time the first chunk, count SSE events */
-	int64_t t0_us;		/* CLOCK_MONOTONIC at start */
-	int64_t first_us;	/* monotonic time of the first body chunk */
+	int busy;         /* added to the multi handle */
+	int want_body;    /* collect the body into body (up to its cap) */
+	int want_headers; /* collect header lines into headers */
+	int streaming;    /* time the first chunk, count SSE events */
+	int http2;        /* this request allows HTTP/2 */
+	int64_t t0_us;    /* CLOCK_MONOTONIC at start */
+	int64_t first_us; /* monotonic time of the first body chunk */
 	long events;
-	char last;		/* last body byte seen, for SSE framing */
+	char last; /* last body byte seen, for SSE framing */
 	int64_t bytes;
 	struct lt_buf body;
 	struct lt_buf headers;

@@ -59,6 +59,10 @@ lt_lathist_quantile(const struct lt_lathist *h, double q)
 
 	if (h->count == 0)
 		return 0;
+	if (q <= 0)
+		return h->min_us;
+	if (q >= 1)
+		return h->max_us;
 	want = (uint64_t)(q * (double)h->count + 0.5);
 	if (want < 1)
 		want = 1;

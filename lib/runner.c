@@ -29,23 +29,25 @@
 #include "user.h"
 #include "version.h"
 
-#define PROGRESS_S 2.0
+#define PROGRESS_S    2.0
 #define USERS_EVENT_S 0.1
+/* Connections per loop at most: see lt_http_opts.max_total. */
+#define LT_MAX_CONNS 1024
 
 struct run {
 	const struct lt_run_opts *o;
 	const struct lt_scenario *sc;
 	struct lt_shared shared;
-	struct lt_shard *sh;	/* jobs shards */
+	struct lt_shard *sh; /* jobs shards */
 	int jobs;
-	long users;		/* after the open-file cap */
-	long budget;		/* users the open-file limit allows */
+	long users;  /* after the open-file cap */
+	long budget; /* users the open-file limit allows */
 	const char *reason;
-	const char *why;	/* for "interrupted: ..." */
+	const char *why; /* for "interrupted: ..." */
 	int64_t mono0_us, real0_us;
 	/* control, on shard 0's loop */
 	ev_signal sigint, sigterm;
-	ev_timer runtime, progress, stage_timer, users_timer;
+	ev_timer runtime, progress, stage_timer;
 	ev_io shape_io;
 	struct lt_shape *shape;
 	struct lt_stage pending;
@@ -75,8 +77,8 @@ lt_shard_record(struct lt_shard *sh, const char *method, const char *name,
 	int i;
 
 	for (i = 0; i < st->nep; i++)
-		if (strcmp(st->ep[i].name, name) == 0
-		    && strcmp(st->ep[i].method, method) == 0) {
+		if (strcmp(st->ep[i].name, name) == 0 &&
+		    strcmp(st->ep[i].method, method) == 0) {
 			ep = &st->ep[i];
 			break;
 		}
@@ -92,8 +94,8 @@ lt_shard_record(struct lt_shard *sh, const char *method, const char *name,
 	lt_lathist_add(&st->total, latency_us);
 	st->requests++;
 	st->failures += failed != 0;
-	atomic_fetch_add_explicit(&sh->shared->requests, 1,
-	    memory_order_relaxed);
+	atomic_fetch_add_explicit(
+	    &sh->shared->requests, 1, memory_order_relaxed);
 	pthread_mutex_lock(&st->lock);
 	st->i_requests++;
 	st->i_failures += failed != 0;
@@ -159,8 +161,8 @@ run_event_start(struct run *r)
 
 	lt_buf_adds(b, "{\"type\":\"run\",\"ts\":");
 	lt_jsonw_fixed(b, r->real0_us, 6);
-	lt_buf_adds(b, ",\"phase\":\"start\",\"lt_version\":\"" LT_VERSION
-		       "\",\"host\":");
+	lt_buf_adds(b,
+	    ",\"phase\":\"start\",\"lt_version\":\"" LT_VERSION "\",\"host\":");
 	lt_jsonw_cstr(b, sh->host);
 	lt_buf_adds(b, ",\"scenario\":");
 	lt_jsonw_cstr(b, o->scenario_path);
@@ -173,8 +175,8 @@ run_event_start(struct run *r)
 	lt_buf_adds(b, ",\"rate\":");
 	lt_jsonw_double(b, o->rate, 3);
 	lt_buf_adds(b, ",\"arrival\":");
-	lt_jsonw_cstr(b, o->arrival == LT_ARRIVAL_POISSON ? "poisson"
-							   : "constant");
+	lt_jsonw_cstr(
+	    b, o->arrival == LT_ARRIVAL_POISSON ? "poisson" : "constant");
 	lt_buf_adds(b, ",\"iterations\":");
 	lt_jsonw_i64(b, o->iterations);
 	lt_buf_adds(b, ",\"stop_timeout_s\":");
@@ -214,8 +216,8 @@ run_event_end(struct run *r, uint64_t requests)
 /* --- stopping ------------------------------------------------------ */
 
 static void shard_check_done(struct lt_shard *sh);
-static void request_stop(struct run *r, const char *reason, const char *why,
-    int now);
+static void request_stop(
+    struct run *r, const char *reason, const char *why, int now);
 
 static void
 shard_stop_users(struct lt_shard *sh, int now)
@@ -254,8 +256,8 @@ shard_stop(struct lt_shard *sh, int now)
 		ev_timer_stop(sh->loop, &sh->sched_timer);
 		shard_stop_users(sh, 0);
 		if (!now) {
-			ev_timer_set(&sh->grace_timer, sh->opts->stop_timeout_s,
-			    0.);
+			ev_timer_set(
+			    &sh->grace_timer, sh->opts->stop_timeout_s, 0.);
 			ev_timer_start(sh->loop, &sh->grace_timer);
 		}
 	}
@@ -272,7 +274,10 @@ lt_shard_output_broken(struct lt_shard *sh)
 	struct run *r = run_of(sh);
 
 	if (sh->index == 0) {
-		request_stop(r, "stdout", "stdout closed", 1);
+		if (sh->out.error != 0)
+			request_stop(r, "error", "event output failed", 1);
+		else
+			request_stop(r, "stdout", "stdout closed", 1);
 		return;
 	}
 	/* Tell shard 0, which steers the stop of every shard. */
@@ -285,15 +290,10 @@ lt_shard_output_broken(struct lt_shard *sh)
 static void
 users_changed(struct lt_shard *sh)
 {
-	struct run *r = run_of(sh);
-
-	if (sh->index == 0) {
-		if (!ev_is_active(&r->users_timer)) {
-			ev_timer_set(&r->users_timer, USERS_EVENT_S, 0.);
-			ev_timer_start(sh->loop, &r->users_timer);
-		}
-	} else {
-		lt_shard_users_event(sh);
+	/* Coalesced: one users event per 100 ms at most, per shard. */
+	if (!ev_is_active(&sh->users_timer)) {
+		ev_timer_set(&sh->users_timer, USERS_EVENT_S, 0.);
+		ev_timer_start(sh->loop, &sh->users_timer);
 	}
 }
 
@@ -301,8 +301,8 @@ static int
 pick_class(struct lt_shard *sh)
 {
 	const struct lt_scenario *sc = sh->sc;
-	size_t i, n = sc->nclasses < LT_MAX_CLASSES ? sc->nclasses
-						     : LT_MAX_CLASSES;
+	size_t i,
+	    n = sc->nclasses < LT_MAX_CLASSES ? sc->nclasses : LT_MAX_CLASSES;
 	long want;
 	double total = 0;
 	int best = -1;
@@ -311,16 +311,16 @@ pick_class(struct lt_shard *sh)
 	for (i = 0; i < n; i++) {
 		if (sc->classes[i].fixed_count == 0)
 			continue;
-		want = (long)(sc->classes[i].fixed_count / sh->opts->jobs)
-		    + ((long)(sc->classes[i].fixed_count % sh->opts->jobs)
-			> sh->index);
+		want = (long)(sc->classes[i].fixed_count / sh->opts->jobs) +
+		    ((long)(sc->classes[i].fixed_count % sh->opts->jobs) >
+		        sh->index);
 		if (sh->fixed_spawned[i] < want)
 			return (int)i;
 	}
 	/* Then smooth weighted round robin over weighted classes. */
 	for (i = 0; i < n; i++) {
-		if (sc->classes[i].fixed_count != 0
-		    || sc->classes[i].weight <= 0)
+		if (sc->classes[i].fixed_count != 0 ||
+		    sc->classes[i].weight <= 0)
 			continue;
 		sh->swrr[i] += sc->classes[i].weight;
 		total += sc->classes[i].weight;
@@ -342,8 +342,8 @@ add_user(struct lt_shard *sh)
 	if (k < 0)
 		return -1;
 	if (sh->nusers == sh->users_cap) {
-		nu = realloc(sh->users,
-		    sizeof(*nu) * (size_t)(sh->users_cap * 2 + 16));
+		nu = realloc(
+		    sh->users, sizeof(*nu) * (size_t)(sh->users_cap * 2 + 16));
 		if (nu == NULL)
 			return -1;
 		sh->users = nu;
@@ -383,6 +383,11 @@ remove_user(struct lt_shard *sh)
 			return;
 		}
 	}
+	/* Only users that ended on their own are left: forget one. */
+	if (sh->ended > 0) {
+		sh->ended--;
+		sh->active--;
+	}
 }
 
 /* The -i budget is spent: the run ends once in-flight work is done. */
@@ -417,15 +422,19 @@ lt_shard_user_dead(struct lt_shard *sh, struct lt_user *u)
 		u->next_idle = NULL;
 		u->idle_linked = 0;
 	}
-	if (!u->counted_out)
+	/* A user that ended on its own (its flow is over) still counts
+	 * toward the target: users are not revived (Locust). */
+	if (!u->counted_out && !sh->stopping)
+		sh->ended++;
+	else if (!u->counted_out)
 		sh->active--;
 	u->counted_out = 1;
 	sh->running--;
 	atomic_fetch_sub(&sh->shared->users[u->c->index], 1);
 	atomic_fetch_sub(&sh->shared->users_total, 1);
 	users_changed(sh);
-	if (lim > 0 && atomic_load(&sh->shared->iterations) >= lim
-	    && sh->running == 0)
+	if (lim > 0 && atomic_load(&sh->shared->iterations) >= lim &&
+	    sh->running == 0)
 		iterations_done(sh);
 	shard_check_done(sh);
 }
@@ -467,13 +476,16 @@ spawn_fire(struct ev_loop *loop, ev_timer *w, int revents)
 		return;
 	}
 	n = rate <= 0 ? labs(diff)
-		      : (rate >= 100 ? (long)(rate * 0.01 + 0.5) : 1);
+	              : (rate >= 100 ? (long)(rate * 0.01 + 0.5) : 1);
 	if (n < 1)
 		n = 1;
 	for (k = 0; k < n && k < labs(diff); k++) {
 		if (diff > 0) {
-			if (add_user(sh) != 0)
+			if (add_user(sh) != 0) {
+				/* no class to draw from, or no memory */
+				ev_timer_stop(loop, w);
 				break;
+			}
 		} else {
 			remove_user(sh);
 		}
@@ -492,8 +504,8 @@ shard_retarget(struct lt_shard *sh)
 	if (sh->stopping)
 		return;
 	ev_timer_stop(sh->loop, &sh->spawn_timer);
-	ev_timer_set(&sh->spawn_timer, 0.,
-	    rate > 0 ? tick_interval(rate) : 0.01);
+	ev_timer_set(
+	    &sh->spawn_timer, 0., rate > 0 ? tick_interval(rate) : 0.01);
 	ev_timer_start(sh->loop, &sh->spawn_timer);
 }
 
@@ -564,8 +576,8 @@ shard_set_rate(struct lt_shard *sh, double rate)
 	ev_timer_stop(sh->loop, &sh->sched_timer);
 	if (rate <= 0)
 		return;
-	sh->next_sched_us = lt_http_mono_us()
-	    + (int64_t)(1e6 / rate * sh->index / sh->opts->jobs);
+	sh->next_sched_us = lt_http_mono_us() +
+	    (int64_t)(1e6 / rate * sh->index / sh->opts->jobs);
 	ev_timer_set(&sh->sched_timer, 0., 0.);
 	ev_timer_start(sh->loop, &sh->sched_timer);
 }
@@ -584,6 +596,7 @@ shard_check_done(struct lt_shard *sh)
 	sh->done = 1;
 	ev_timer_stop(sh->loop, &sh->grace_timer);
 	ev_timer_stop(sh->loop, &sh->drop_timer);
+	ev_timer_stop(sh->loop, &sh->users_timer);
 	drop_event(sh);
 	if (sh->index != 0) {
 		atomic_fetch_add(&sh->shared->shards_done, 1);
@@ -611,8 +624,8 @@ wake_fire(struct ev_loop *loop, ev_async *w, int revents)
 			request_stop(r, "stdout", "stdout closed", 1);
 		else if (kind == 3)
 			request_stop(r, "iterations", "iterations done", 0);
-		if (atomic_load(&sh->shared->shards_done) >= r->jobs - 1
-		    && sh->done)
+		if (atomic_load(&sh->shared->shards_done) >= r->jobs - 1 &&
+		    sh->done)
 			ev_break(sh->loop, EVBREAK_ALL);
 		shard_check_done(sh);
 		return;
@@ -679,8 +692,8 @@ request_stop(struct run *r, const char *reason, const char *why, int now)
 		ev_io_stop(r->sh[0].loop, &r->shape_io);
 	for (i = 0; i < r->jobs; i++) {
 		r->sh[i].stop_why = r->why;
-		atomic_store(&r->sh[i].stop_kind,
-		    now ? LT_STOP_NOW : LT_STOP_GRACEFUL);
+		atomic_store(
+		    &r->sh[i].stop_kind, now ? LT_STOP_NOW : LT_STOP_GRACEFUL);
 		if (i > 0)
 			ev_async_send(r->sh[i].loop, &r->sh[i].wake);
 	}
@@ -712,11 +725,9 @@ runtime_fire(struct ev_loop *loop, ev_timer *w, int revents)
 static void
 users_fire(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	struct run *r = w->data;
-
 	(void)loop;
 	(void)revents;
-	lt_shard_users_event(&r->sh[0]);
+	lt_shard_users_event(w->data);
 }
 
 static void
@@ -776,11 +787,11 @@ apply_stage(struct run *r, const struct lt_stage *st)
 			set_rate(r, st->rate_rps);
 		break;
 	case LT_STAGE_USERS:
-		set_targets(r, (long)st->users > r->budget ? r->budget
-							    : (long)st->users,
-		    st->spawn_rate > 0 ? st->spawn_rate
-				       : (r->o->spawn_rate > 0
-					       ? r->o->spawn_rate : 1));
+		set_targets(r,
+		    (long)st->users > r->budget ? r->budget : (long)st->users,
+		    st->spawn_rate > 0
+		        ? st->spawn_rate
+		        : (r->o->spawn_rate > 0 ? r->o->spawn_rate : 1));
 		break;
 	}
 }
@@ -806,8 +817,8 @@ shape_drain(struct run *r)
 	struct lt_stage st;
 	double now;
 
-	while (!r->has_pending && r->reason == NULL
-	    && lt_shape_next(r->shape, &st) == 1) {
+	while (!r->has_pending && r->reason == NULL &&
+	    lt_shape_next(r->shape, &st) == 1) {
 		now = (double)(lt_http_mono_us() - r->mono0_us) / 1e6;
 		if (st.at_s >= 0 && st.at_s > now) {
 			r->pending = st;
@@ -820,19 +831,53 @@ shape_drain(struct run *r)
 	}
 }
 
+/* Hands the shape's warnings, line by line, to the caller. */
+static void
+shape_warnings(struct run *r)
+{
+	const char *w = lt_shape_warnings(r->shape), *nl;
+	char line[512];
+
+	while (w != NULL && *w != '\0' && r->o->warn != NULL) {
+		nl = strchr(w, '\n');
+		if (nl == NULL)
+			nl = w + strlen(w);
+		snprintf(line, sizeof(line), "%.*s", (int)(nl - w), w);
+		r->o->warn(line, r->o->warn_arg);
+		w = *nl ? nl + 1 : nl;
+	}
+}
+
+/* A mid-run shape failure: the run stops, lt-run exits 3. */
+static void
+shape_failed(struct run *r)
+{
+	r->failed = 1;
+	r->err.code = LT_EXIT_RUNTIME;
+	request_stop(r, "error", "shape error", 0);
+}
+
 static void
 shape_fire(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct run *r = w->data;
-	int rc;
+	int rc, status;
 
 	(void)revents;
 	rc = lt_shape_read(r->shape, &r->err);
+	shape_warnings(r);
 	if (rc != 0)
 		ev_io_stop(loop, w);
 	if (rc < 0) {
-		r->failed = 1;
-		request_stop(r, "error", "shape error", 0);
+		shape_failed(r);
+		return;
+	}
+	status = rc == 1 ? lt_shape_status(r->shape) : -1;
+	if (status > 0) {
+		lt_err_set(&r->err, LT_EXIT_RUNTIME,
+		    "%s: shape command exited with status %d", r->o->shape,
+		    status);
+		shape_failed(r);
 		return;
 	}
 	shape_drain(r);
@@ -869,6 +914,8 @@ shard_init(struct run *r, int i, struct lt_err *err)
 	ho.http2 = r->o->http2;
 	ho.insecure = r->o->insecure;
 	ho.max_connects = share(r->budget, r->jobs, i) + 16;
+	ho.max_total =
+	    share(r->users, r->jobs, i) > LT_MAX_CONNS ? LT_MAX_CONNS : 0;
 	if (lt_http_init(&sh->http, sh->loop, &ho, err) != 0)
 		return -1;
 	lt_evout_init(&sh->out, r->o->out_fd, sh->loop, r->jobs > 1);
@@ -882,6 +929,8 @@ shard_init(struct run *r, int i, struct lt_err *err)
 	sh->sched_timer.data = sh;
 	ev_init(&sh->grace_timer, grace_fire);
 	sh->grace_timer.data = sh;
+	ev_init(&sh->users_timer, users_fire);
+	sh->users_timer.data = sh;
 	ev_timer_init(&sh->drop_timer, drop_fire, 1., 1.);
 	sh->drop_timer.data = sh;
 	if (sh->open_model) {
@@ -987,8 +1036,6 @@ control_init(struct run *r)
 		ev_timer_set(&r->runtime, r->o->run_time_s, 0.);
 		ev_timer_start(loop, &r->runtime);
 	}
-	ev_timer_init(&r->users_timer, users_fire, USERS_EVENT_S, 0.);
-	r->users_timer.data = r;
 	ev_init(&r->stage_timer, stage_fire);
 	r->stage_timer.data = r;
 	ev_init(&r->shape_io, shape_fire);
@@ -1011,7 +1058,6 @@ control_fini(struct run *r)
 	ev_ref(loop);
 	ev_signal_stop(loop, &r->sigterm);
 	ev_timer_stop(loop, &r->runtime);
-	ev_timer_stop(loop, &r->users_timer);
 	ev_timer_stop(loop, &r->stage_timer);
 	ev_io_stop(loop, &r->shape_io);
 	if (r->progress_fn != NULL) {
@@ -1029,6 +1075,13 @@ shape_start(struct run *r, struct lt_err *err)
 		return 0;
 	if (lt_shape_open(r->o->shape, &r->shape, err) != 0)
 		return -1;
+	shape_warnings(r);
+	if (lt_shape_kind(r->shape) == LT_SHAPE_FILE &&
+	    !lt_shape_ends(r->shape) && r->o->run_time_s <= 0 &&
+	    r->o->warn != NULL)
+		r->o->warn("the shape file has no end line: its last stage "
+		           "holds until -t or a signal",
+		    r->o->warn_arg);
 	fd = lt_shape_fd(r->shape);
 	if (fd >= 0) {
 		ev_io_set(&r->shape_io, fd, EV_READ);
@@ -1053,8 +1106,8 @@ merge_stats(struct run *r, struct lt_run_stats *st)
 		for (k = 0; k < LT_STATS_BUCKETS; k++)
 			st->total.b[k] += s->total.b[k];
 		if (s->total.count > 0) {
-			if (st->total.count == 0
-			    || s->total.min_us < st->total.min_us)
+			if (st->total.count == 0 ||
+			    s->total.min_us < st->total.min_us)
 				st->total.min_us = s->total.min_us;
 			if (s->total.max_us > st->total.max_us)
 				st->total.max_us = s->total.max_us;
@@ -1065,9 +1118,9 @@ merge_stats(struct run *r, struct lt_run_stats *st)
 			ep = NULL;
 			for (e = 0; e < st->n_endpoints; e++)
 				if (strcmp(st->endpoints[e].name,
-					s->ep[j].name) == 0
-				    && strcmp(st->endpoints[e].method,
-					s->ep[j].method) == 0)
+				        s->ep[j].name) == 0 &&
+				    strcmp(st->endpoints[e].method,
+				        s->ep[j].method) == 0)
 					ep = &st->endpoints[e];
 			if (ep == NULL) {
 				ep = &st->endpoints[st->n_endpoints++];
@@ -1137,8 +1190,8 @@ lt_run(const struct lt_scenario *sc, const struct lt_run_opts *o,
 	run_event_start(r);
 	lt_evout_flush(&r->sh[0].out);
 	for (i = 1; i < r->jobs; i++)
-		if (pthread_create(&r->sh[i].thread, NULL, shard_thread,
-			&r->sh[i]) != 0) {
+		if (pthread_create(
+		        &r->sh[i].thread, NULL, shard_thread, &r->sh[i]) != 0) {
 			lt_err_set(err, LT_EXIT_RUNTIME, "cannot start thread");
 			r->jobs = i;
 			request_stop(r, "error", "thread failure", 1);

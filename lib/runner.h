@@ -14,6 +14,7 @@
 
 #include <stdint.h>
 
+#include "buf.h"
 #include "err.h"
 
 struct lt_scenario;
@@ -21,24 +22,28 @@ struct lt_scenario;
 enum lt_arrival { LT_ARRIVAL_CONSTANT, LT_ARRIVAL_POISSON };
 
 struct lt_run_opts {
-	const char *scenario_path;	/* for events and messages */
-	const char *host;		/* NULL: the scenario's host */
-	long users;			/* -u; 0: 1 */
-	double spawn_rate;		/* -r; 0: 1 */
-	double run_time_s;		/* -t; 0: until stopped */
-	double rate;			/* --rate; 0: closed model */
+	const char *scenario_path; /* for events and messages */
+	const char *host;          /* NULL: the scenario's host */
+	long users;                /* -u; 0: 1 */
+	double spawn_rate;         /* -r; 0: 1 */
+	double run_time_s;         /* -t; 0: until stopped */
+	double rate;               /* --rate; 0: closed model */
 	enum lt_arrival arrival;
-	const char *shape;		/* --shape FILE|CMD, NULL: none */
+	const char *shape; /* --shape FILE|CMD, NULL: none */
 	double stop_timeout_s;
-	long iterations;		/* -i; 0: unlimited */
+	long iterations; /* -i; 0: unlimited */
 	uint64_t seed;
-	int jobs;			/* -j: event loops, one per thread */
+	int jobs; /* -j: event loops, one per thread */
 	int http2;
 	int insecure;
-	double timeout_s;		/* default per-request timeout */
-	int out_fd;			/* events go here */
-	const char *tags;		/* comma-separated, NULL: all */
+	double timeout_s; /* default per-request timeout */
+	int out_fd;       /* events go here */
+	const char *tags; /* comma-separated, NULL: all */
 	const char *exclude_tags;
+	/* Called on the main thread with one warning line (no newline, no
+	 * program name), e.g. a shape line ignored; may be NULL. */
+	void (*warn)(const char *msg, void *arg);
+	void *warn_arg;
 };
 
 #define LT_STATS_BUCKETS 1024
@@ -60,14 +65,14 @@ struct lt_run_endpoint {
 
 struct lt_run_stats {
 	double elapsed_s;
-	const char *reason;	/* time, iterations, shape, signal, stdout */
+	const char *reason; /* time, iterations, shape, signal, stdout */
 	uint64_t requests, failures, drops;
 	long users_max;
-	long users_capped;	/* users refused because of RLIMIT_NOFILE */
+	long users_capped; /* users refused because of RLIMIT_NOFILE */
 	int n_endpoints;
-	struct lt_run_endpoint *endpoints;	/* owned; lt_run_stats_fini */
+	struct lt_run_endpoint *endpoints; /* owned; lt_run_stats_fini */
 	struct lt_lathist total;
-	char out_error[128];	/* write error on the event output, or "" */
+	char out_error[128]; /* write error on the event output, or "" */
 };
 
 /* One live line's worth of numbers (the last interval). */
@@ -93,6 +98,15 @@ int lt_run(const struct lt_scenario *sc, const struct lt_run_opts *o,
     struct lt_err *err);
 
 void lt_run_stats_fini(struct lt_run_stats *st);
+
+/* Appends the live line for t to out (runsum.c).  Returns 0 or -1. */
+int lt_run_tick_format(const struct lt_run_tick *t, struct lt_buf *out);
+
+/*
+ * Appends the final summary (a table per endpoint, then the totals and
+ * drops) to out.  Returns 0 or -1.
+ */
+int lt_run_stats_format(const struct lt_run_stats *st, struct lt_buf *out);
 
 /* Value of the q-quantile (0..1) of h in microseconds; 0 when empty. */
 int64_t lt_lathist_quantile(const struct lt_lathist *h, double q);

@@ -636,6 +636,23 @@ slurp(struct parser *p, const struct word *w, const char *path,
 	return 0;
 }
 
+/* A file libcurl reads later (tls cafile/cert/key): readable now? */
+static int
+check_readable(struct parser *p, const struct word *w, const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0)
+		return perr(p, w->col, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return perr(p, w->col, "%s: not a regular file", path);
+	}
+	close(fd);
+	return 0;
+}
+
 /* --- scopes and frames -------------------------------------------------- */
 
 static struct scope *
@@ -786,6 +803,8 @@ parse_tls(struct parser *p, struct scope *s)
 	*dst = resolve(p, &f);
 	if (*dst == NULL)
 		return oom(p);
+	if (check_readable(p, &f, *dst))
+		return -1;
 	return need_eol(p);
 }
 
@@ -1546,7 +1565,7 @@ parse_request(struct parser *p, const struct word *m, struct pstep *ps)
 	        (u.n > 8 && memcmp(u.s, "https://", 8) == 0) ||
 	        (u.n > 2 && memcmp(u.s, "${", 2) == 0)))
 		return expected(p, &u, "a URL path (/x) or http:// URL");
-	if (compile(p, &u, LT_ENC_NONE, &ps->url))
+	if (compile(p, &u, LT_ENC_URI, &ps->url))
 		return -1;
 	ps->st.name = ps->url->src;
 	for (;;) {

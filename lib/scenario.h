@@ -100,7 +100,7 @@ struct lt_tls {
 /* An HTTP request step, with every inherited setting resolved. */
 struct lt_http {
 	const char *method;  /* "GET", "POST"... (upper case) */
-	struct lt_tmpl *url; /* a path ("/x") or absolute URL; LT_ENC_NONE */
+	struct lt_tmpl *url; /* a path ("/x") or absolute URL; LT_ENC_URI */
 	int url_absolute;    /* the template starts with http:// or https:// */
 	struct lt_tmpl **query; /* "k=v" pairs, values %-encoded; joined with
 				   '&' after '?' (or '&' when the URL has a

@@ -41,6 +41,10 @@ struct lt_shape {
 	int eof;   /* no more bytes will come */
 	int ended; /* an END stage was queued */
 	int done;  /* END handed out, or EOF with nothing left */
+	int stages;         /* stage lines taken so far */
+	int status;         /* command: exit status once reaped, or -1 */
+	struct lt_buf warn; /* pending warnings, one per line */
+	struct lt_buf warn_out; /* the text last handed out */
 };
 
 /* --- one line ----------------------------------------------------------- */
@@ -189,7 +193,10 @@ shape_alloc(enum lt_shape_kind kind, const char *name)
 	sh->fd = -1;
 	sh->dummy_fd = -1;
 	sh->last_at = -1;
+	sh->status = -1;
 	lt_buf_init(&sh->part, LT_SHAPE_LINE_CAP);
+	lt_buf_init(&sh->warn, 64 * 1024);
+	lt_buf_init(&sh->warn_out, 64 * 1024);
 	return sh;
 }
 
@@ -248,7 +255,23 @@ take_line(struct lt_shape *sh, const char *p, size_t n, struct lt_err *err)
 	if (r == 0)
 		return 0;
 	st.line = sh->line;
+	if (st.at_s < 0 && sh->kind == LT_SHAPE_FILE && sh->stages > 0)
+		/* "0 10 2" then "60 20": in a file every line arrives at
+		   the start, so a second untimed line is a slip */
+		return lt_err_set(err, LT_EXIT_USAGE,
+		    "%s:%d:1: expected a time first (in a file only the "
+		    "first stage may omit it: 'SECONDS USERS SPAWN_RATE')",
+		    sh->name, sh->line);
 	if (st.at_s >= 0) {
+		if (st.at_s < sh->last_at && (sh->kind == LT_SHAPE_CMD ||
+		                                 sh->kind == LT_SHAPE_FIFO)) {
+			/* a live source cannot be rejected as a whole */
+			lt_buf_printf(&sh->warn,
+			    "%s:%d:1: line ignored: time %g is before the "
+			    "previous stage's %g\n",
+			    sh->name, sh->line, st.at_s, sh->last_at);
+			return 0;
+		}
 		if (st.at_s < sh->last_at)
 			return lt_err_set(err, LT_EXIT_USAGE,
 			    "%s:%d:1: expected a time >= %g (the previous "
@@ -256,6 +279,7 @@ take_line(struct lt_shape *sh, const char *p, size_t n, struct lt_err *err)
 			    sh->name, sh->line, sh->last_at, st.at_s);
 		sh->last_at = st.at_s;
 	}
+	sh->stages++;
 	if (st.kind == LT_STAGE_END)
 		sh->ended = 1;
 	if (enqueue(sh, &st))
@@ -335,6 +359,32 @@ lt_shape_done(const struct lt_shape *sh)
 	return sh->done || (sh->eof && sh->head == sh->n && !sh->ended);
 }
 
+int
+lt_shape_ends(const struct lt_shape *sh)
+{
+	return sh->kind == LT_SHAPE_CMD || sh->ended;
+}
+
+int
+lt_shape_status(const struct lt_shape *sh)
+{
+	return sh->kind == LT_SHAPE_CMD ? sh->status : -1;
+}
+
+const char *
+lt_shape_warnings(struct lt_shape *sh)
+{
+	struct lt_buf t;
+
+	if (sh->warn.len == 0)
+		return NULL;
+	t = sh->warn_out; /* swap: the text handed out stays valid */
+	sh->warn_out = sh->warn;
+	sh->warn = t;
+	lt_buf_reset(&sh->warn);
+	return lt_buf_cstr(&sh->warn_out);
+}
+
 static void
 reap(struct lt_shape *sh, int sig)
 {
@@ -344,8 +394,16 @@ reap(struct lt_shape *sh, int sig)
 		return;
 	if (sig != 0)
 		kill(-sh->pid, sig); /* its process group: see above */
-	while (waitpid(sh->pid, &status, 0) < 0 && errno == EINTR)
-		;
+	while (waitpid(sh->pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			status = -1;
+			break;
+		}
+	}
+	if (status != -1 && sig == 0)
+		sh->status = WIFEXITED(status) ? WEXITSTATUS(status)
+		    : WIFSIGNALED(status)      ? 128 + WTERMSIG(status)
+		                               : -1;
 	sh->pid = 0;
 }
 
@@ -498,6 +556,8 @@ lt_shape_close(struct lt_shape *sh)
 		close(sh->dummy_fd);
 	reap(sh, SIGTERM);
 	lt_buf_fini(&sh->part);
+	lt_buf_fini(&sh->warn);
+	lt_buf_fini(&sh->warn_out);
 	free(sh->q);
 	free(sh->name);
 	free(sh);

@@ -10,7 +10,10 @@
  *   [SECONDS] end | stop         the run ends (at SECONDS, or now)
  *   # comment, blank lines
  * SECONDS may carry a unit (90s, 2m, 1h30m).  Timed lines must not go
- * back in time.
+ * back in time: in a file (or a fed buffer) that is an error; from a
+ * command or a FIFO the line is ignored with a warning
+ * (lt_shape_warnings).  In a file only the first stage may omit the time
+ * (every line of a file arrives at the start).
  *
  * A shape source yields stages.  It reads lines from a file (all read at
  * open), from a command (started with posix_spawn "sh -c CMD", its stdout
@@ -106,6 +109,30 @@ int lt_shape_next(struct lt_shape *sh, struct lt_stage *st);
 
 /* Returns 1 once the source can yield nothing more. */
 int lt_shape_done(const struct lt_shape *sh);
+
+/*
+ * Returns 1 when the source ends the run by itself (a command, which
+ * ends it when it exits, or a source that sent an end line), 0 when the
+ * last stage would hold until -t or a signal (a file without an end
+ * line, a FIFO so far).  For a file the answer is final at open.
+ */
+int lt_shape_ends(const struct lt_shape *sh);
+
+/*
+ * A command's exit status once lt_shape_read() has returned 1 (EOF, the
+ * command reaped): 0..255, or 128 + N when killed by signal N.  -1 while
+ * it runs, for other kinds, or when closed by lt_shape_close().  The
+ * engine treats a non-zero status as a runtime failure (exit 3).
+ */
+int lt_shape_status(const struct lt_shape *sh);
+
+/*
+ * Returns the warnings met since the last call (each line
+ * "name:line:col: ...\n", NUL-terminated; valid until the next call or
+ * lt_shape_close), or NULL when there are none.  The engine prints each
+ * line after lt_shape_open() and lt_shape_read().
+ */
+const char *lt_shape_warnings(struct lt_shape *sh);
 
 /*
  * Closes the source: a command still running gets SIGTERM and is reaped.

@@ -24,27 +24,27 @@
 
 struct lt_user;
 
-#define LT_MAX_CLASSES 64
+#define LT_MAX_CLASSES   64
 #define LT_MAX_ENDPOINTS 512
 
 /* State every shard reads and updates with atomics. */
 struct lt_shared {
-	atomic_long users[LT_MAX_CLASSES];	/* running, per class */
+	atomic_long users[LT_MAX_CLASSES]; /* running, per class */
 	atomic_long users_total;
-	atomic_long iterations;		/* started (for -i) */
+	atomic_long iterations; /* started (for -i) */
 	atomic_ullong requests;
-	atomic_int stop;		/* a stop was requested */
+	atomic_int stop; /* a stop was requested */
 	atomic_int shards_done;
 };
 
 /* What a shard records per request, under its stats lock. */
 struct lt_shard_stats {
-	pthread_mutex_t lock;	/* guards the interval fields (live line) */
+	pthread_mutex_t lock; /* guards the interval fields (live line) */
 	uint64_t requests, failures, drops;
 	struct lt_lathist total;
 	struct lt_run_endpoint ep[LT_MAX_ENDPOINTS];
 	int nep;
-	uint64_t i_requests, i_failures;	/* since the last tick */
+	uint64_t i_requests, i_failures; /* since the last tick */
 	struct lt_lathist i_hist;
 };
 
@@ -58,15 +58,16 @@ struct lt_shard {
 	const struct lt_scenario *sc;
 	const struct lt_run_opts *opts;
 	struct lt_shared *shared;
-	const char *host;		/* --host, else scenario host */
+	const char *host; /* --host, else scenario host */
 	int open_model;
 
-	struct lt_user **users;		/* all created users, by slot */
+	struct lt_user **users; /* all created users, by slot */
 	long nusers, users_cap;
-	long running;			/* users not dead */
-	long busy;			/* open model: users in an iteration */
-	long active;			/* users alive and not stopping */
-	struct lt_user *idle;		/* open model: idle users (a stack) */
+	long running;         /* users not dead */
+	long busy;            /* open model: users in an iteration */
+	long active;          /* users alive and not stopping */
+	long ended;           /* users whose flow ended (not revived) */
+	struct lt_user *idle; /* open model: idle users (a stack) */
 
 	/* Targets, set by the runner (maybe from another thread). */
 	atomic_long target_users;
@@ -74,19 +75,20 @@ struct lt_shard {
 	_Atomic double rate;
 	double rate_applied;
 	atomic_int stop_kind;
-	const char *stop_why;		/* "run stopped (signal)"... */
+	const char *stop_why; /* "run stopped (signal)"... */
 	ev_async wake;
 
 	ev_timer spawn_timer;
 	ev_timer sched_timer;
 	ev_timer drop_timer;
 	ev_timer grace_timer;
-	int64_t next_sched_us;		/* monotonic */
-	int64_t mono0_us, real0_us;	/* run start, for open-model ts */
+	ev_timer users_timer;       /* coalesces users events */
+	int64_t next_sched_us;      /* monotonic */
+	int64_t mono0_us, real0_us; /* run start, for open-model ts */
 	uint64_t drops_pending;
-	long next_id;			/* next user id (global: index + k*N) */
+	long next_id; /* next user id (global: index + k*N) */
 	long fixed_spawned[LT_MAX_CLASSES];
-	double swrr[LT_MAX_CLASSES];	/* smooth weighted round robin */
+	double swrr[LT_MAX_CLASSES]; /* smooth weighted round robin */
 	int stopping, done, grace_started;
 	struct lt_rng rng;
 
@@ -97,12 +99,12 @@ struct lt_shard {
 	struct lt_shard_stats st;
 	pthread_t thread;
 	struct lt_err err;
-	void (*on_done)(struct lt_shard *sh);	/* runner: shard finished */
+	void (*on_done)(struct lt_shard *sh); /* runner: shard finished */
 };
 
 /* user.c: called by the runner */
-struct lt_user *lt_user_new(struct lt_shard *sh, const struct lt_class *c,
-    long id);
+struct lt_user *lt_user_new(
+    struct lt_shard *sh, const struct lt_class *c, long id);
 void lt_user_free(struct lt_user *u);
 void lt_user_start(struct lt_user *u);
 /* Open model: runs one iteration scheduled at sched_mono_us. */
@@ -119,8 +121,8 @@ const struct lt_class *lt_user_class(const struct lt_user *u);
 void lt_shard_user_idle(struct lt_shard *sh, struct lt_user *u);
 void lt_shard_user_dead(struct lt_shard *sh, struct lt_user *u);
 /* Records a finished request in the shard's statistics. */
-void lt_shard_record(struct lt_shard *sh, const char *method,
-    const char *name, int64_t latency_us, int failed);
+void lt_shard_record(struct lt_shard *sh, const char *method, const char *name,
+    int64_t latency_us, int failed);
 /* Writes a users event with the global per-class counts. */
 void lt_shard_users_event(struct lt_shard *sh);
 /* Called when the event output broke (stdout closed). */

@@ -346,6 +346,7 @@ add_lit(struct compiler *c, const char *s, size_t n)
 			return -1;
 		memcpy(t, q->text, q->len);
 		memcpy(t + q->len, s, n);
+		t[q->len + n] = '\0';
 		q->text = t;
 		q->len += n;
 		return 0;
@@ -679,12 +680,88 @@ split_words(const char *src, size_t from, size_t to, struct word *w, size_t cap)
 	return nw;
 }
 
+/* A byte that is never valid as is in a URL (RFC 3986). */
+static int
+url_bad(unsigned char ch)
+{
+	return ch <= 0x20 || ch >= 0x7f || strchr("\"<>\\^`{|}", ch) != NULL;
+}
+
+/* Literal URL text: bytes never valid in a URL percent-encoded. */
+static int
+uri_literal(struct compiler *c, struct lt_tmpl_part *p)
+{
+	size_t i, bad = 0, o = 0;
+	char *t;
+
+	for (i = 0; i < p->len; i++)
+		bad += url_bad((unsigned char)p->text[i]);
+	if (bad == 0)
+		return 0;
+	t = lt_arena_alloc(c->env->arena, p->len + 2 * bad + 1);
+	if (t == NULL)
+		return -1;
+	for (i = 0; i < p->len; i++) {
+		unsigned char ch = (unsigned char)p->text[i];
+
+		if (url_bad(ch)) {
+			t[o++] = '%';
+			t[o++] = "0123456789ABCDEF"[ch >> 4];
+			t[o++] = "0123456789ABCDEF"[ch & 15];
+		} else {
+			t[o++] = (char)ch;
+		}
+	}
+	t[o] = '\0';
+	p->text = t;
+	p->len = o;
+	return 0;
+}
+
+/* Chooses each part's encoding from its context in the literal text. */
+static int
+part_encodings(struct compiler *c, enum lt_tmpl_enc enc)
+{
+	size_t i, k;
+	int in_query = 0, in_str = 0, esc = 0;
+
+	for (i = 0; i < c->nparts; i++) {
+		struct lt_tmpl_part *p = &c->parts[i];
+
+		p->enc = enc;
+		if (enc == LT_ENC_URI && p->kind == LT_TP_LIT) {
+			if (uri_literal(c, p))
+				return -1;
+			in_query |= memchr(p->text, '?', p->len) != NULL ||
+			    memchr(p->text, '#', p->len) != NULL;
+		} else if (enc == LT_ENC_URI) {
+			p->enc = i == 0 ? LT_ENC_URL_RAW
+			    : in_query  ? LT_ENC_URL
+			                : LT_ENC_URL_SEG;
+		} else if (enc == LT_ENC_JSON && p->kind == LT_TP_LIT) {
+			for (k = 0; k < p->len; k++) {
+				if (esc)
+					esc = 0;
+				else if (in_str && p->text[k] == '\\')
+					esc = 1;
+				else if (p->text[k] == '"')
+					in_str = !in_str;
+			}
+		} else if (enc == LT_ENC_JSON) {
+			p->enc = in_str ? LT_ENC_JSON : LT_ENC_JSON_VALUE;
+		}
+	}
+	return 0;
+}
+
 static int
 finish(struct compiler *c, enum lt_tmpl_enc enc, struct lt_tmpl **out)
 {
 	struct lt_tmpl *t = lt_arena_alloc(c->env->arena, sizeof(*t));
 
 	if (t == NULL)
+		return nomem(c);
+	if (part_encodings(c, enc))
 		return nomem(c);
 	t->src = lt_arena_strndup(c->env->arena, c->src, c->n);
 	if (t->src == NULL)
@@ -854,10 +931,215 @@ lt_vars_clear(struct lt_vars *v)
 
 static const char hexd[] = "0123456789ABCDEF";
 
+static int url_bad(unsigned char ch);
+
 static int
 is_unreserved(unsigned char ch)
 {
 	return isalnum(ch) || ch == '-' || ch == '.' || ch == '_' || ch == '~';
+}
+
+/* Percent-encodes the bytes of p for which keep() is false. */
+static int
+pct_encode(struct lt_buf *out, const char *p, size_t n, int seg, int raw)
+{
+	size_t i;
+
+	if (lt_buf_reserve(out, n * 3))
+		return -1;
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)p[i];
+		int keep = raw ? !url_bad(ch)
+		               : is_unreserved(ch) ||
+		        (seg && strchr(":@!$'()*,;", ch) != NULL && ch != 0);
+
+		if (keep) {
+			out->data[out->len++] = (char)ch;
+		} else {
+			out->data[out->len++] = '%';
+			out->data[out->len++] = hexd[ch >> 4];
+			out->data[out->len++] = hexd[ch & 15];
+		}
+	}
+	return 0;
+}
+
+static int
+json_escape(struct lt_buf *out, const char *p, size_t n)
+{
+	size_t i;
+
+	if (lt_buf_reserve(out, n * 6))
+		return -1;
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)p[i];
+		char *d = out->data + out->len;
+
+		if (ch == '"' || ch == '\\') {
+			d[0] = '\\';
+			d[1] = (char)ch;
+			out->len += 2;
+		} else if (ch == '\n' || ch == '\t' || ch == '\r') {
+			d[0] = '\\';
+			d[1] = ch == '\n' ? 'n'
+			    : ch == '\t'  ? 't'
+			                  : 'r';
+			out->len += 2;
+		} else if (ch < 0x20) {
+			memcpy(d, "\\u00", 4);
+			d[4] = hexd[ch >> 4];
+			d[5] = hexd[ch & 15];
+			out->len += 6;
+		} else {
+			d[0] = (char)ch;
+			out->len++;
+		}
+	}
+	return 0;
+}
+
+/* --- a small JSON text validator (no allocation) --- */
+
+struct jscan {
+	const char *p, *e;
+};
+
+static void
+js_ws(struct jscan *j)
+{
+	while (j->p < j->e && (*j->p == ' ' || *j->p == '\t' ||
+	                          *j->p == '\n' || *j->p == '\r'))
+		j->p++;
+}
+
+static int
+js_word(struct jscan *j, const char *w)
+{
+	size_t n = strlen(w);
+
+	if ((size_t)(j->e - j->p) < n || memcmp(j->p, w, n) != 0)
+		return -1;
+	j->p += n;
+	return 0;
+}
+
+static int
+js_digits(struct jscan *j)
+{
+	const char *s = j->p;
+
+	while (j->p < j->e && isdigit((unsigned char)*j->p))
+		j->p++;
+	return j->p > s ? 0 : -1;
+}
+
+static int
+js_number(struct jscan *j)
+{
+	if (j->p < j->e && *j->p == '-')
+		j->p++;
+	if (j->p < j->e && *j->p == '0')
+		j->p++;
+	else if (js_digits(j))
+		return -1;
+	if (j->p < j->e && *j->p == '.') {
+		j->p++;
+		if (js_digits(j))
+			return -1;
+	}
+	if (j->p < j->e && (*j->p == 'e' || *j->p == 'E')) {
+		j->p++;
+		if (j->p < j->e && (*j->p == '+' || *j->p == '-'))
+			j->p++;
+		if (js_digits(j))
+			return -1;
+	}
+	return 0;
+}
+
+static int
+js_string(struct jscan *j)
+{
+	j->p++; /* '"' */
+	while (j->p < j->e) {
+		unsigned char ch = (unsigned char)*j->p++;
+
+		if (ch == '"')
+			return 0;
+		if (ch < 0x20)
+			return -1;
+		if (ch == '\\') {
+			if (j->p >= j->e || strchr("\"\\/bfnrtu", *j->p) == NULL)
+				return -1;
+			j->p++;
+		}
+	}
+	return -1;
+}
+
+static int
+js_value(struct jscan *j, int depth)
+{
+	char close;
+
+	js_ws(j);
+	if (j->p >= j->e || depth > 64)
+		return -1;
+	switch (*j->p) {
+	case '"':
+		return js_string(j);
+	case 't':
+		return js_word(j, "true");
+	case 'f':
+		return js_word(j, "false");
+	case 'n':
+		return js_word(j, "null");
+	case '{':
+	case '[':
+		close = *j->p == '{' ? '}' : ']';
+		j->p++;
+		js_ws(j);
+		if (j->p < j->e && *j->p == close) {
+			j->p++;
+			return 0;
+		}
+		for (;;) {
+			if (close == '}') {
+				js_ws(j);
+				if (j->p >= j->e || *j->p != '"' ||
+				    js_string(j))
+					return -1;
+				js_ws(j);
+				if (j->p >= j->e || *j->p++ != ':')
+					return -1;
+			}
+			if (js_value(j, depth + 1))
+				return -1;
+			js_ws(j);
+			if (j->p >= j->e)
+				return -1;
+			if (*j->p == close) {
+				j->p++;
+				return 0;
+			}
+			if (*j->p++ != ',')
+				return -1;
+		}
+	default:
+		return js_number(j);
+	}
+}
+
+/* 1 when the n bytes at p are one JSON value (blanks around allowed). */
+static int
+is_json_text(const char *p, size_t n)
+{
+	struct jscan j = { p, p + n };
+
+	if (js_value(&j, 0))
+		return 0;
+	js_ws(&j);
+	return j.p == j.e;
 }
 
 int
@@ -879,48 +1161,20 @@ lt_tmpl_encode(
 		}
 		return lt_buf_add(out, p + run, n - run);
 	case LT_ENC_URL:
-		if (lt_buf_reserve(out, n * 3))
-			return -1;
-		for (i = 0; i < n; i++) {
-			unsigned char ch = (unsigned char)p[i];
-
-			if (is_unreserved(ch)) {
-				out->data[out->len++] = (char)ch;
-			} else {
-				out->data[out->len++] = '%';
-				out->data[out->len++] = hexd[ch >> 4];
-				out->data[out->len++] = hexd[ch & 15];
-			}
-		}
-		return 0;
+		return pct_encode(out, p, n, 0, 0);
+	case LT_ENC_URL_SEG:
+		return pct_encode(out, p, n, 1, 0);
+	case LT_ENC_URI:
+	case LT_ENC_URL_RAW:
+		return pct_encode(out, p, n, 0, 1);
 	case LT_ENC_JSON:
-		if (lt_buf_reserve(out, n * 6))
+		return json_escape(out, p, n);
+	case LT_ENC_JSON_VALUE:
+		if (is_json_text(p, n))
+			return lt_buf_add(out, p, n);
+		if (lt_buf_addc(out, '"') || json_escape(out, p, n))
 			return -1;
-		for (i = 0; i < n; i++) {
-			unsigned char ch = (unsigned char)p[i];
-			char *d = out->data + out->len;
-
-			if (ch == '"' || ch == '\\') {
-				d[0] = '\\';
-				d[1] = (char)ch;
-				out->len += 2;
-			} else if (ch == '\n' || ch == '\t' || ch == '\r') {
-				d[0] = '\\';
-				d[1] = ch == '\n' ? 'n'
-				    : ch == '\t'  ? 't'
-				                  : 'r';
-				out->len += 2;
-			} else if (ch < 0x20) {
-				memcpy(d, "\\u00", 4);
-				d[4] = hexd[ch >> 4];
-				d[5] = hexd[ch & 15];
-				out->len += 6;
-			} else {
-				d[0] = (char)ch;
-				out->len++;
-			}
-		}
-		return 0;
+		return lt_buf_addc(out, '"');
 	}
 	return -1;
 }
@@ -1032,8 +1286,8 @@ expand_part(const struct lt_tmpl_part *p, struct lt_tmpl_ctx *ctx,
 	case LT_TP_CHOICE:
 		n = (size_t)lt_rng_below(ctx->rng, p->nwords);
 		return lt_tmpl_encode(out, p->words[n], p->word_len[n], enc);
-	case LT_TP_UUID:
-		return lt_buf_add(out, tmp, fmt_uuid(tmp, ctx->rng));
+	case LT_TP_UUID: /* quoted outside a JSON string */
+		return lt_tmpl_encode(out, tmp, fmt_uuid(tmp, ctx->rng), enc);
 	case LT_TP_DATA:
 		return expand_data(p, ctx, out, enc);
 	case LT_TP_TIME:
@@ -1054,7 +1308,7 @@ lt_tmpl_expand(
 	if (t->literal)
 		return lt_buf_add(out, t->lit, t->lit_len);
 	for (i = 0; i < t->nparts; i++)
-		if (expand_part(&t->parts[i], ctx, out, t->enc) != 0)
+		if (expand_part(&t->parts[i], ctx, out, t->parts[i].enc) != 0)
 			return -1;
 	return 0;
 }

@@ -44,11 +44,31 @@
 
 /* How substituted (non-literal) text is encoded into the output. */
 enum lt_tmpl_enc {
-	LT_ENC_NONE = 0, /* as is (URL paths, inline bodies) */
+	LT_ENC_NONE = 0, /* as is (inline bodies) */
 	LT_ENC_URL,      /* percent-encoded (query values, form bodies) */
-	LT_ENC_JSON,     /* JSON string escaped (json bodies) */
+	LT_ENC_JSON,     /* JSON, by context (json bodies): see below */
 	LT_ENC_HEADER,   /* CR and LF removed (header values) */
+	LT_ENC_URI,      /* a request URL, by context: see below */
+	/* Per-part encodings chosen at compile time (lt_tmpl_part.enc): */
+	LT_ENC_URL_SEG,    /* a path segment: all but unreserved and
+			      ":@!$'()*,;" percent-encoded */
+	LT_ENC_URL_RAW,    /* URL text: only bytes never valid in a URL
+			      (controls, blank, non-ASCII, "<>\\^`{|})
+			      percent-encoded */
+	LT_ENC_JSON_VALUE, /* outside a JSON string: JSON text (a number,
+			      true, false, null, an object or array) as is,
+			      anything else as a quoted JSON string */
 };
+
+/*
+ * LT_ENC_URI: literal text is kept as written except bytes never valid in
+ * a URL (LT_ENC_URL_RAW, so raw UTF-8 is sent as %C3%BC); a template at
+ * the very start (a saved URL or path) is LT_ENC_URL_RAW too; other
+ * templates are LT_ENC_URL_SEG before the first literal '?' or '#' and
+ * LT_ENC_URL after it.  LT_ENC_JSON: templates inside a JSON string of
+ * the literal text are JSON-escaped, outside one LT_ENC_JSON_VALUE, so
+ * the body stays valid JSON whatever the variables hold.
+ */
 
 enum lt_tmpl_part_kind {
 	LT_TP_LIT, /* text, len */
@@ -87,6 +107,7 @@ struct lt_data {
 
 struct lt_tmpl_part {
 	enum lt_tmpl_part_kind kind;
+	enum lt_tmpl_enc enc; /* how this part's value is encoded */
 	const char *text; /* LT_TP_LIT */
 	size_t len;
 	size_t var;         /* LT_TP_VAR */

@@ -34,8 +34,8 @@
 #include "user.h"
 
 #define USER_BODY_CAP (1 << 20)
-#define MAX_HEADERS 64
-#define MAX_ARGV 64
+#define MAX_HEADERS   64
+#define MAX_ARGV      64
 
 extern char **environ;
 
@@ -60,6 +60,9 @@ die(struct lt_user *u)
 
 /* --- events -------------------------------------------------------- */
 
+/* Appends ,"k": for a literal key k (no escaping needed). */
+#define PUT_KEY(b, k) lt_buf_add((b), ",\"" k "\":", sizeof(k) + 3)
+
 static void
 put_key(struct lt_buf *b, const char *k)
 {
@@ -74,15 +77,15 @@ event_head(struct lt_user *u, struct lt_buf *b, const char *method,
 {
 	lt_buf_adds(b, "{\"type\":\"req\",\"ts\":");
 	lt_jsonw_fixed(b, u->ts_us, 6);
-	put_key(b, "name");
+	PUT_KEY(b, "name");
 	lt_jsonw_cstr(b, u->step->name);
-	put_key(b, "method");
+	PUT_KEY(b, "method");
 	lt_jsonw_cstr(b, method);
-	put_key(b, "url");
+	PUT_KEY(b, "url");
 	lt_jsonw_str(b, url, url_len);
-	put_key(b, "status");
+	PUT_KEY(b, "status");
 	lt_jsonw_i64(b, status);
-	put_key(b, "ok");
+	PUT_KEY(b, "ok");
 	lt_jsonw_bool(b, ok);
 }
 
@@ -91,16 +94,16 @@ event_tail(struct lt_user *u, struct lt_buf *b)
 {
 	size_t i;
 
-	put_key(b, "user");
+	PUT_KEY(b, "user");
 	lt_jsonw_i64(b, u->id);
-	put_key(b, "class");
+	PUT_KEY(b, "class");
 	lt_jsonw_cstr(b, u->c->name);
 	if (u->wait_us >= 0) {
-		put_key(b, "wait_ms");
+		PUT_KEY(b, "wait_ms");
 		lt_jsonw_fixed(b, u->wait_us, 3);
 	}
 	if (u->step->ntags > 0) {
-		put_key(b, "tags");
+		PUT_KEY(b, "tags");
 		lt_buf_addc(b, '[');
 		for (i = 0; i < u->step->ntags; i++) {
 			if (i > 0)
@@ -139,9 +142,9 @@ needs_body(const struct lt_checks *cs)
 			break;
 		}
 	for (i = 0; i < cs->ncap; i++)
-		if (cs->cap[i].kind == LT_CAP_REGEX
-		    || cs->cap[i].kind == LT_CAP_BODY
-		    || cs->cap[i].kind == LT_CAP_JSON)
+		if (cs->cap[i].kind == LT_CAP_REGEX ||
+		    cs->cap[i].kind == LT_CAP_BODY ||
+		    cs->cap[i].kind == LT_CAP_JSON)
 			return 1;
 	return 0;
 }
@@ -152,9 +155,9 @@ needs_headers(const struct lt_checks *cs)
 	size_t i;
 
 	for (i = 0; i < cs->n; i++)
-		if (cs->v[i].kind == LT_CHK_HEADER_EXISTS
-		    || cs->v[i].kind == LT_CHK_HEADER_EQ
-		    || cs->v[i].kind == LT_CHK_HEADER_MATCH)
+		if (cs->v[i].kind == LT_CHK_HEADER_EXISTS ||
+		    cs->v[i].kind == LT_CHK_HEADER_EQ ||
+		    cs->v[i].kind == LT_CHK_HEADER_MATCH)
 			return 1;
 	for (i = 0; i < cs->ncap; i++)
 		if (cs->cap[i].kind == LT_CAP_HEADER)
@@ -178,8 +181,8 @@ judge(struct lt_user *u, const struct lt_checks *cs, long status,
 	lt_buf_reset(&sh->reason);
 	if (cs->n == 0 && cs->ncap == 0) {
 		if (exec && status != 0) {
-			lt_buf_printf(&sh->reason, "exec: exit status %ld",
-			    status);
+			lt_buf_printf(
+			    &sh->reason, "exec: exit status %ld", status);
 			return 1;
 		}
 		if (!exec && status >= 400) {
@@ -201,8 +204,8 @@ judge(struct lt_user *u, const struct lt_checks *cs, long status,
 	if (rc == LT_CHECK_OK) {
 		if (exec && status != 0 && !cs->has_status) {
 			lt_buf_reset(&sh->reason);
-			lt_buf_printf(&sh->reason, "exec: exit status %ld",
-			    status);
+			lt_buf_printf(
+			    &sh->reason, "exec: exit status %ld", status);
 			return 1;
 		}
 		return 0;
@@ -235,8 +238,8 @@ http_done(struct lt_http_xfer *x, void *arg)
 	if (r->category != NULL) {
 		failed = 1;
 		/* connect/dns: see CAVEATS in lt-run(1) */
-		if (r->code == CURLE_COULDNT_CONNECT
-		    || r->code == CURLE_COULDNT_RESOLVE_HOST)
+		if (r->code == CURLE_COULDNT_CONNECT ||
+		    r->code == CURLE_COULDNT_RESOLVE_HOST)
 			u->backoff = 1;
 		err_cat = r->category;
 		err_msg = r->message;
@@ -247,9 +250,9 @@ http_done(struct lt_http_xfer *x, void *arg)
 			lt_buf_cstr(&x->body);
 		if (x->headers.data != NULL)
 			lt_buf_cstr(&x->headers);
-		failed = judge(u, &s->checks, r->status, x->body.data,
-		    x->body.len, x->headers.data, x->headers.len,
-		    r->latency_us, 0);
+		failed =
+		    judge(u, &s->checks, r->status, x->body.data, x->body.len,
+		        x->headers.data, x->headers.len, r->latency_us, 0);
 		if (failed) {
 			err_msg = lt_buf_cstr(&sh->reason);
 			err_len = sh->reason.len;
@@ -257,9 +260,9 @@ http_done(struct lt_http_xfer *x, void *arg)
 	}
 	curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &url);
 	b = lt_evout_begin(&sh->out);
-	event_head(u, b, s->http->method, url ? url : "",
-	    url ? strlen(url) : 0, r->status, !failed);
-	put_key(b, "error");
+	event_head(u, b, s->http->method, url ? url : "", url ? strlen(url) : 0,
+	    r->status, !failed);
+	PUT_KEY(b, "error");
 	if (!failed) {
 		lt_jsonw_null(b);
 	} else if (err_cat != NULL) {
@@ -272,24 +275,29 @@ http_done(struct lt_http_xfer *x, void *arg)
 	} else {
 		lt_jsonw_str(b, err_msg, err_len);
 	}
-	put_key(b, "latency_ms");
+	PUT_KEY(b, "latency_ms");
 	lt_jsonw_fixed(b, r->latency_us, 3);
-	put_key(b, "ttfb_ms");
+	PUT_KEY(b, "ttfb_ms");
 	lt_jsonw_fixed(b, r->ttfb_us, 3);
-	put_key(b, "connect_ms");
+	PUT_KEY(b, "connect_ms");
 	lt_jsonw_fixed(b, r->connect_us, 3);
-	put_key(b, "bytes");
+	PUT_KEY(b, "bytes");
 	lt_jsonw_i64(b, r->bytes);
 	event_tail(u, b);
-	put_key(b, "new_conn");
+	PUT_KEY(b, "new_conn");
 	lt_jsonw_bool(b, r->new_conn);
+	if (r->http_version == CURL_HTTP_VERSION_2_0) {
+		/* optional: only when HTTP/2 was negotiated */
+		PUT_KEY(b, "http");
+		lt_buf_addc(b, '2');
+	}
 	if (x->streaming) {
-		put_key(b, "first_event_ms");
+		PUT_KEY(b, "first_event_ms");
 		if (r->first_chunk_us >= 0)
 			lt_jsonw_fixed(b, r->first_chunk_us, 3);
 		else
 			lt_jsonw_null(b);
-		put_key(b, "events");
+		PUT_KEY(b, "events");
 		lt_jsonw_i64(b, r->events);
 	}
 	lt_buf_addc(b, '}');
@@ -319,8 +327,8 @@ build_headers(struct lt_user *u, const struct lt_http *h)
 	lt_buf_reset(&u->hdrs);
 	for (i = 0; i < n; i++) {
 		off[i] = u->hdrs.len;
-		lt_buf_add(&u->hdrs, h->headers[i].name,
-		    h->headers[i].name_len);
+		lt_buf_add(
+		    &u->hdrs, h->headers[i].name, h->headers[i].name_len);
 		lt_buf_add(&u->hdrs, ": ", 2);
 		lt_tmpl_expand(h->headers[i].value, &u->ctx, &u->hdrs);
 		lt_buf_addc(&u->hdrs, '\0');
@@ -383,8 +391,8 @@ set_auth_tls(struct lt_user *u, CURL *e, const struct lt_http *h)
 		curl_easy_setopt(e, CURLOPT_PASSWORD, NULL);
 		u->auth_set = 0;
 	}
-	if (h->tls.insecure || sh->opts->insecure || h->tls.cafile
-	    || h->tls.cert || h->tls.key || u->tls_set) {
+	if (h->tls.insecure || sh->opts->insecure || h->tls.cafile ||
+	    h->tls.cert || h->tls.key || u->tls_set) {
 		int verify = !(h->tls.insecure || sh->opts->insecure);
 
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, (long)verify);
@@ -404,10 +412,11 @@ http_fail_now(struct lt_user *u, const char *url, const char *why)
 	struct lt_buf *b = lt_evout_begin(&sh->out);
 
 	event_head(u, b, u->step->http->method, url, strlen(url), 0, 0);
-	put_key(b, "error");
+	PUT_KEY(b, "error");
 	lt_jsonw_cstr(b, why);
-	lt_buf_adds(b, ",\"latency_ms\":0.000,\"ttfb_ms\":0.000,"
-		       "\"connect_ms\":0.000,\"bytes\":0");
+	lt_buf_adds(b,
+	    ",\"latency_ms\":0.000,\"ttfb_ms\":0.000,"
+	    "\"connect_ms\":0.000,\"bytes\":0");
 	event_tail(u, b);
 	lt_buf_addc(b, '}');
 	emit_end(u);
@@ -446,8 +455,8 @@ http_start(struct lt_user *u)
 	CURL *e = u->x.easy;
 	/* --host, else the class's host, else the scenario's */
 	const char *host = sh->opts->host != NULL ? sh->opts->host
-	    : u->c->host != NULL		    ? u->c->host
-						    : sh->sc->host;
+	    : u->c->host != NULL                  ? u->c->host
+	                                          : sh->sc->host;
 	uint64_t h64;
 
 	lt_buf_reset(&sh->url);
@@ -470,17 +479,20 @@ http_start(struct lt_user *u)
 		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
 	else {
 		set_body(u, e, h);
-		if (strcmp(h->method, "GET") != 0
-		    && strcmp(h->method, "POST") != 0)
+		if (strcmp(h->method, "GET") != 0 &&
+		    strcmp(h->method, "POST") != 0)
 			curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, h->method);
 	}
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, build_headers(u, h));
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms(u, h));
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, (long)h->follow_redirects);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, h->gzip ? "" : NULL);
-	if (h->http2 && !sh->opts->http2)
+	/* the step's "http2" setting; back to 1.1 for the next step */
+	if (!sh->opts->http2 && (h->http2 || u->x.http2))
 		curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
-		    (long)CURL_HTTP_VERSION_2TLS);
+		    h->http2 ? (long)CURL_HTTP_VERSION_2TLS
+		             : (long)CURL_HTTP_VERSION_1_1);
+	u->x.http2 = h->http2;
 	set_auth_tls(u, e, h);
 	u->x.want_body = needs_body(&u->step->checks);
 	u->x.want_headers = needs_headers(&u->step->checks);
@@ -600,7 +612,7 @@ exec_event(struct lt_user *u, long status, int64_t lat_us, const char *cat,
 	}
 	b = lt_evout_begin(&sh->out);
 	event_head(u, b, "EXEC", cmd, strlen(cmd), status, !failed);
-	put_key(b, "error");
+	PUT_KEY(b, "error");
 	if (failed)
 		lt_jsonw_str(b, sh->reason.data, sh->reason.len);
 	else
@@ -609,20 +621,20 @@ exec_event(struct lt_user *u, long status, int64_t lat_us, const char *cat,
 	put_num_or(b, j, "ttfb_ms", lat_us);
 	put_num_or(b, j, "connect_ms", 0);
 	if (j == NULL || json_object_get(j, "bytes") == NULL) {
-		put_key(b, "bytes");
+		PUT_KEY(b, "bytes");
 		lt_jsonw_i64(b, (int64_t)u->x.body.len);
 	}
 	event_tail(u, b);
-	put_key(b, "exit");
+	PUT_KEY(b, "exit");
 	lt_jsonw_i64(b, status);
 	json_object_foreach(j, k, v)
 	{
-		if (strcmp(k, "type") == 0 || strcmp(k, "ts") == 0
-		    || strcmp(k, "ok") == 0 || strcmp(k, "error") == 0
-		    || strcmp(k, "status") == 0 || strcmp(k, "name") == 0
-		    || strcmp(k, "user") == 0 || strcmp(k, "class") == 0
-		    || strcmp(k, "exit") == 0 || strcmp(k, "method") == 0
-		    || strcmp(k, "url") == 0)
+		if (strcmp(k, "type") == 0 || strcmp(k, "ts") == 0 ||
+		    strcmp(k, "ok") == 0 || strcmp(k, "error") == 0 ||
+		    strcmp(k, "status") == 0 || strcmp(k, "name") == 0 ||
+		    strcmp(k, "user") == 0 || strcmp(k, "class") == 0 ||
+		    strcmp(k, "exit") == 0 || strcmp(k, "method") == 0 ||
+		    strcmp(k, "url") == 0)
 			continue;
 		s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
 		if (s == NULL)
@@ -651,7 +663,7 @@ exec_finish(struct lt_user *u, const char *interrupted)
 	if (interrupted != NULL)
 		kill(u->pid, SIGKILL);
 	if (waitpid(u->pid, &st, interrupted ? 0 : WNOHANG) == 0)
-		return;		/* spurious: still running */
+		return; /* spurious: still running */
 	ev_io_stop(loop, &u->pid_io);
 	ev_timer_stop(loop, &u->exec_timer);
 	close(u->pidfd);
@@ -746,18 +758,18 @@ exec_start(struct lt_user *u)
 	u->pid_io.data = u;
 	ev_io_start(sh->loop, &u->pid_io);
 	if (ex->timeout_ms > 0) {
-		ev_timer_init(&u->exec_timer, exec_timeout,
-		    ex->timeout_ms / 1000.0, 0.);
+		ev_timer_init(
+		    &u->exec_timer, exec_timeout, ex->timeout_ms / 1000.0, 0.);
 		u->exec_timer.data = u;
 		ev_timer_start(sh->loop, &u->exec_timer);
 	}
 	u->state = LT_U_BUSY;
 	return 0;
 fail:
-	snprintf(sh->errline, sizeof(sh->errline), "cannot run %s: %s",
-	    argv[0], strerror(errno));
-	exec_event(u, -1, lt_http_mono_us() - u->exec_t0_us, "exec",
-	    sh->errline);
+	snprintf(sh->errline, sizeof(sh->errline), "cannot run %s: %s", argv[0],
+	    strerror(errno));
+	exec_event(
+	    u, -1, lt_http_mono_us() - u->exec_t0_us, "exec", sh->errline);
 	return -1;
 }
 
@@ -829,8 +841,8 @@ run_step(struct lt_user *u)
 		lt_buf_reset(&u->sh->tmp);
 		u->ctx.now_us = lt_http_real_us();
 		lt_tmpl_expand(s->set_value, &u->ctx, &u->sh->tmp);
-		lt_vars_set(&u->vars, s->set_var, u->sh->tmp.data,
-		    u->sh->tmp.len);
+		lt_vars_set(
+		    &u->vars, s->set_var, u->sh->tmp.data, u->sh->tmp.len);
 		break;
 	}
 	/* The step finished at once: continue on the next loop turn so a
@@ -848,7 +860,7 @@ iteration_end(struct lt_user *u)
 	u->in_iter = 0;
 	u->ctx.seq++;
 	if (sh->open_model)
-		return 1;	/* the next step is held until scheduled */
+		return 1; /* the next step is held until scheduled */
 	w = lt_wait_next(&u->c->wait, &u->rng, u->iter_start_s, mono_s());
 	if (u->backoff && w < 0.1)
 		w = 0.1;
@@ -915,16 +927,16 @@ advance(struct lt_user *u)
 					return;
 				continue;
 			}
-			if (u->cur.phase == LT_PHASE_TASKS && !u->in_iter
-			    && sh->open_model && !u->stopping) {
+			if (u->cur.phase == LT_PHASE_TASKS && !u->in_iter &&
+			    sh->open_model && !u->stopping) {
 				u->held = u->step;
 				u->state = LT_U_IDLE;
 				lt_shard_user_idle(sh, u);
 				return;
 			}
 		}
-		if (u->cur.phase == LT_PHASE_TASKS && !u->in_iter
-		    && !iteration_begin(u))
+		if (u->cur.phase == LT_PHASE_TASKS && !u->in_iter &&
+		    !iteration_begin(u))
 			continue;
 		run_step(u);
 		return;
@@ -956,8 +968,8 @@ lt_user_new(struct lt_shard *sh, const struct lt_class *c, long id)
 	u->timer.data = u;
 	ev_init(&u->exec_timer, exec_timeout);
 	u->exec_timer.data = u;
-	if (lt_http_xfer_init(&sh->http, &u->x, USER_BODY_CAP, http_done, u,
-		&err) != 0) {
+	if (lt_http_xfer_init(
+	        &sh->http, &u->x, USER_BODY_CAP, http_done, u, &err) != 0) {
 		lt_buf_fini(&u->reqbody);
 		lt_buf_fini(&u->hdrs);
 		free(u);

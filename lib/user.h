@@ -17,10 +17,10 @@
 #include "shard.h"
 
 enum lt_user_state {
-	LT_U_NEW,	/* created, not started */
-	LT_U_BUSY,	/* a request or command in flight */
-	LT_U_TIMER,	/* thinking or sleeping (or a deferred step) */
-	LT_U_IDLE,	/* open model: waiting for a scheduled iteration */
+	LT_U_NEW,   /* created, not started */
+	LT_U_BUSY,  /* a request or command in flight */
+	LT_U_TIMER, /* thinking or sleeping (or a deferred step) */
+	LT_U_IDLE,  /* open model: waiting for a scheduled iteration */
 	LT_U_DEAD,
 };
 
@@ -29,35 +29,36 @@ struct lt_user {
 	const struct lt_class *c;
 	long id;
 	enum lt_user_state state;
-	unsigned stopping : 1;	/* stop requested */
-	unsigned stop_now : 1;	/* ... without on_stop */
-	unsigned stop_done : 1;	/* lt_cursor_stop applied */
-	unsigned in_iter : 1;	/* inside a task iteration */
-	unsigned sched_first : 1;	/* open model: next request is the
+	unsigned stopping : 1;    /* stop requested */
+	unsigned stop_now : 1;    /* ... without on_stop */
+	unsigned stop_done : 1;   /* lt_cursor_stop applied */
+	unsigned in_iter : 1;     /* inside a task iteration */
+	unsigned sched_first : 1; /* open model: next request is the
 					   iteration's first */
-	unsigned auth_set : 1;	/* basic auth options are set on the easy */
-	unsigned tls_set : 1;	/* TLS file options are set on the easy */
-	unsigned http_on : 1;	/* x is initialised */
+	unsigned auth_set : 1;    /* basic auth options are set on the easy */
+	unsigned tls_set : 1;     /* TLS file options are set on the easy */
+	unsigned http_on : 1;     /* x is initialised */
 	unsigned counted_out : 1;
 	unsigned backoff : 1;
-	unsigned idle_linked : 1;	/* runner: on the shard's idle stack */	/* a connection failed: pause a little */	/* runner: no longer counted active */
-	int iter_reqs;		/* requests started in this iteration */
+	unsigned idle_linked : 1; /* runner: on the shard's idle stack */
+	/* a connection failed: pause a little */ /* runner: no longer counted active */
+	int iter_reqs; /* requests started in this iteration */
 	struct lt_cursor cur;
 	struct lt_rng rng;
 	struct lt_vars vars;
 	struct lt_tmpl_ctx ctx;
-	double iter_start_s;	/* monotonic seconds */
-	int64_t sched_us;	/* open model: scheduled start, monotonic */
+	double iter_start_s; /* monotonic seconds */
+	int64_t sched_us;    /* open model: scheduled start, monotonic */
 	ev_timer timer;
-	const struct lt_step *step;	/* in flight */
-	const struct lt_step *held;	/* open model: next iteration's first */
-	int64_t ts_us;		/* event ts of the step in flight */
-	int64_t wait_us;	/* open model: lateness, -1 when closed */
+	const struct lt_step *step; /* in flight */
+	const struct lt_step *held; /* open model: next iteration's first */
+	int64_t ts_us;              /* event ts of the step in flight */
+	int64_t wait_us;            /* open model: lateness, -1 when closed */
 	struct lt_http_xfer x;
-	uint64_t url_hash;	/* of the URL set on the easy handle */
-	struct lt_buf reqbody;	/* expanded request body */
-	struct lt_buf hdrs;	/* expanded header lines, NUL-separated */
-	struct curl_slist *hn;	/* header nodes pointing into hdrs */
+	uint64_t url_hash;     /* of the URL set on the easy handle */
+	struct lt_buf reqbody; /* expanded request body */
+	struct lt_buf hdrs;    /* expanded header lines, NUL-separated */
+	struct curl_slist *hn; /* header nodes pointing into hdrs */
 	size_t hn_cap;
 	/* exec */
 	pid_t pid;

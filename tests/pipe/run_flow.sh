@@ -97,6 +97,25 @@ true null
 false check: body lacks
 true null"
 
+# Transport failures have their category; a closed connection is
+# replaced by a new one.
+cat >"$TMP/r.lt" <<'LT'
+user A
+  sequence
+    GET /reset
+    GET /close
+    GET /ok
+    GET /delay?ms=2000
+      timeout 100ms
+LT
+lt-run -q -f "$TMP/r.lt" -H "$H" -i 1 >"$TMP/r.ev"
+check_eq "reset, close, timeout" \
+    "$(req "$TMP/r.ev" | jq -r '"\(.ok) \(.error | tostring | split(":")[0]) \(.new_conn)"')" \
+    "false reset true
+true null true
+true null true
+false timeout false"
+
 # Tags: --tags keeps tagged tasks, --exclude-tags drops them.
 cat >"$TMP/t.lt" <<'LT'
 user A

@@ -89,6 +89,17 @@ check_eq "| head: lt-run exits 0" "$(cat "$TMP/head.rc")" 0
 check_eq "| head: three lines" "$(wc -l <"$TMP/head.out")" 3
 check "| head: the summary says stdout" grep -q "ended by stdout" "$TMP/head.err"
 
+# A full disk: status 3 and the reason.
+if [ -w /dev/full ]; then
+	lt-run -q -f "$TMP/s.lt" -H "$TARGET_URL" -u 2 -t 2s -o /dev/full \
+	    2>"$TMP/full.err"
+	check_eq "output on a full disk: status 3" "$?" 3
+	check "output on a full disk: message" \
+	    grep -q "/dev/full: No space left on device" "$TMP/full.err"
+else
+	skip "full disk" "no /dev/full"
+fi
+
 # -j 2: two loops, one stream of whole lines, counts match the target.
 target_count / >/dev/null
 start_target || exit 1

@@ -138,6 +138,12 @@ static const struct err_case err_cases[] = {
 	    "block" },
 	{ "GET /\n\t  tag x\n",
 	    "t.lt:2:4: indentation mixes tabs and spaces on one line" },
+	/* QA F31: TLS files are checked at load */
+	{ "GET /\n  tls cafile /nonexistent/ca.pem\n",
+	    "t.lt:2:14: /nonexistent/ca.pem: No such file or directory" },
+	{ "tls cert /nonexistent/c.pem\nGET /\n",
+	    "t.lt:1:10: /nonexistent/c.pem: No such file or directory" },
+	{ "GET /\n  tls key /tmp\n", "t.lt:2:11: /tmp: not a regular file" },
 	{ "data d /nonexistent.csv\n",
 	    "t.lt:1:8: /nonexistent.csv: No such file or directory" },
 	{ "set 9 x\n",
@@ -405,6 +411,9 @@ test_settings(void)
 	const struct lt_http *a, *b;
 
 	write_file("body.bin", "BIN\001DATA", 0644);
+	write_file("ca.pem", "not checked beyond being readable\n", 0644);
+	write_file("c.pem", "cert\n", 0644);
+	write_file("k.pem", "key\n", 0644);
 	s = parse(text);
 	TAP_OK(s != NULL, "settings scenario parses");
 	if (s == NULL)
@@ -770,6 +779,34 @@ test_urls(void)
 	TAP_EQ_INT(rc, -1, "a relative URL without a host fails");
 	TAP_EQ_STR(url(s, 3, "http://h:8", &rc), "http://h:8/",
 	    "an empty path still gets a slash");
+	lt_scenario_free(s);
+	/* QA F23 and F4: values in the URL are encoded by context, raw
+	   UTF-8 in the literal text too */
+	s = parse("set v a&b=c d\nGET /u/${v}?q=${v}\nGET /index.html?c=\xc3\xbc\n");
+	TAP_OK(s != NULL, "url template scenario parses");
+	if (s == NULL)
+		return;
+	{
+		struct lt_vars v;
+		struct lt_tmpl_ctx ctx = { 0 };
+		struct lt_buf b;
+
+		lt_buf_init(&b, 0);
+		TAP_OK(lt_scenario_user_init(s, &s->classes[0], &v, &ctx) == 0,
+		    "user init");
+		rc = lt_http_url(s->classes[0].tasks.tasks[0].step->http,
+		    "http://h", &ctx, &b);
+		TAP_EQ_STR(lt_buf_cstr(&b),
+		    "http://h/u/a%26b%3Dc%20d?q=a%26b%3Dc%20d",
+		    "template values percent-encoded in path and query");
+		lt_buf_reset(&b);
+		rc = lt_http_url(s->classes[0].tasks.tasks[1].step->http,
+		    "http://h", &ctx, &b);
+		TAP_EQ_STR(lt_buf_cstr(&b), "http://h/index.html?c=%C3%BC",
+		    "raw UTF-8 in the URL is percent-encoded");
+		lt_buf_fini(&b);
+		lt_vars_fini(&v);
+	}
 	lt_scenario_free(s);
 	s = parse("GET /q\n  query k=a&b %41 ${user}=\n");
 	TAP_OK(s != NULL, "query scenario parses");

@@ -340,6 +340,69 @@ test_examples(void)
 	lt_shape_close(sh);
 }
 
+/* QA F10 / F9: going back in time, untimed lines in files, the end,
+   and a command's exit status. */
+static void
+test_back_in_time(void)
+{
+	struct lt_shape *sh;
+	struct lt_err err;
+	char path[256];
+	const char *w;
+
+	write_file("back.shape", "0 10 5\n5 10 1\n2 3 1\n", 0644);
+	snprintf(path, sizeof(path), "%s/back.shape", dir);
+	TAP_OK(lt_shape_open(path, &sh, &err) != 0 &&
+	        strstr(err.msg, "back.shape:3:1: expected a time >= 5") !=
+	            NULL,
+	    "a file going back in time is an error at file:line:col: %s",
+	    err.msg);
+	write_file("untimed.shape", "5 10\n2 3\n", 0644);
+	snprintf(path, sizeof(path), "%s/untimed.shape", dir);
+	TAP_OK(lt_shape_open(path, &sh, &err) != 0 &&
+	        strstr(err.msg, "untimed.shape:2:1: expected a time first") !=
+	            NULL,
+	    "a second untimed line in a file is an error: %s", err.msg);
+	write_file("noend.shape", "5 10\n", 0644);
+	snprintf(path, sizeof(path), "%s/noend.shape", dir);
+	TAP_OK(lt_shape_open(path, &sh, &err) == 0, "one untimed line is fine");
+	TAP_EQ_INT(lt_shape_ends(sh), 0, "a file without end does not end");
+	TAP_OK(lt_shape_warnings(sh) == NULL, "no warnings");
+	lt_shape_close(sh);
+	write_file("end.shape", "0 10 5\n9 end\n", 0644);
+	snprintf(path, sizeof(path), "%s/end.shape", dir);
+	TAP_OK(lt_shape_open(path, &sh, &err) == 0 && lt_shape_ends(sh) == 1,
+	    "a file with an end line ends");
+	TAP_EQ_INT(lt_shape_status(sh), -1, "a file has no exit status");
+	lt_shape_close(sh);
+
+	TAP_OK(lt_shape_open("printf '5 10 1\\n2 3 1\\n7 4 1\\n'", &sh,
+	           &err) == 0,
+	    "a command going back in time");
+	TAP_EQ_INT(lt_shape_ends(sh), 1, "a command ends the run");
+	TAP_EQ_INT(read_until_eof(sh, &err), 1, "is read to EOF");
+	TAP_EQ_STR(drain(sh), "5:10@1;7:4@1;7:end;", "the bad line is dropped");
+	w = lt_shape_warnings(sh);
+	TAP_EQ_STR(w ? w : "(null)",
+	    "printf '5 10 1\\n2 3 1\\n7 4 1\\n':2:1: line ignored: time 2 "
+	    "is before the previous stage's 5\n",
+	    "and a warning says so");
+	TAP_OK(lt_shape_warnings(sh) == NULL, "warnings are handed out once");
+	TAP_EQ_INT(lt_shape_status(sh), 0, "exit status 0");
+	lt_shape_close(sh);
+
+	TAP_OK(lt_shape_open("echo '0 2 1'; exit 3", &sh, &err) == 0,
+	    "a failing command");
+	TAP_EQ_INT(read_until_eof(sh, &err), 1, "is read to EOF");
+	TAP_EQ_INT(lt_shape_status(sh), 3, "its exit status is 3");
+	lt_shape_close(sh);
+	TAP_OK(lt_shape_open("/nonexistent/cmd 2>/dev/null", &sh, &err) == 0,
+	    "a command that is not found");
+	TAP_EQ_INT(read_until_eof(sh, &err), 1, "is read to EOF");
+	TAP_EQ_INT(lt_shape_status(sh), 127, "exit status 127");
+	lt_shape_close(sh);
+}
+
 int
 main(void)
 {
@@ -353,6 +416,7 @@ main(void)
 	test_cmd();
 	test_fifo();
 	test_examples();
+	test_back_in_time();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		return 1;

@@ -185,6 +185,33 @@ test_basic(void)
 	lt_vars_set(&v, (size_t)id, "a b&c/é", strlen("a b&c/é"));
 	TAP_EQ_STR(expand("q=${token}&x=1", LT_ENC_URL, &ctx),
 	    "q=a%20b%26c%2F%C3%A9&x=1", "url encoding of values");
+	/* QA F23/F4: URL templates encode per context */
+	lt_vars_set(&v, (size_t)id, "a&b=c d/e#f:@", strlen("a&b=c d/e#f:@"));
+	TAP_EQ_STR(expand("/u/${token}/x?q=${token}&r=1", LT_ENC_URI, &ctx),
+	    "/u/a%26b%3Dc%20d%2Fe%23f:@/x?q=a%26b%3Dc%20d%2Fe%23f%3A%40&r=1",
+	    "url: a path segment, then a query value");
+	TAP_EQ_STR(expand("${token}/z", LT_ENC_URI, &ctx),
+	    "a&b=c%20d/e#f:@/z", "url: a leading template is URL text");
+	TAP_EQ_STR(expand("/p?c=\xc3\xbc&d=a%20b{}", LT_ENC_URI, &ctx),
+	    "/p?c=%C3%BC&d=a%20b%7B%7D",
+	    "url: literal raw UTF-8 encoded, %XX and the rest kept");
+	/* QA F24: JSON bodies stay valid whatever the variables hold */
+	TAP_EQ_STR(expand("{\"k\": \"${token}\", \"n\": ${token}}",
+	               LT_ENC_JSON, &ctx),
+	    "{\"k\": \"a&b=c d/e#f:@\", \"n\": \"a&b=c d/e#f:@\"}",
+	    "json: a bare template with text becomes a JSON string");
+	lt_vars_set(&v, (size_t)id, "-12.5e3", 7);
+	TAP_EQ_STR(expand("{\"n\": ${token}, \"s\": \"x\\\"${token}\"}",
+	               LT_ENC_JSON, &ctx),
+	    "{\"n\": -12.5e3, \"s\": \"x\\\"-12.5e3\"}",
+	    "json: a number stays a number; escaped quotes keep the context");
+	lt_vars_set(&v, (size_t)id, "{\"a\": [1, true, null]}", 22);
+	TAP_EQ_STR(expand("[${token}]", LT_ENC_JSON, &ctx),
+	    "[{\"a\": [1, true, null]}]", "json: JSON text is inserted as is");
+	lt_vars_set(&v, (size_t)id, "012", 3);
+	TAP_OK(strncmp(expand("[${token},${uuid}]", LT_ENC_JSON, &ctx),
+	           "[\"012\",\"", 8) == 0,
+	    "json: not a JSON number: quoted; uuid quoted");
 	lt_vars_set(&v, (size_t)id, "x\r\nEvil: 1", 11);
 	TAP_EQ_STR(expand("${token}", LT_ENC_HEADER, &ctx), "xEvil: 1",
 	    "header encoding drops CR and LF");

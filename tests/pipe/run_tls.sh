@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# run_tls.sh - HTTPS against nginx with a self-signed certificate: a
+# verification failure is a "tls" error, --insecure passes, --http2
+# negotiates HTTP/2 (the event's "http":2).  Skipped without nginx or
+# openssl.
+. "$(dirname "$0")/../lib.sh"
+
+for tool in nginx openssl python3; do
+	if ! command -v "$tool" >/dev/null 2>&1; then
+		skip "TLS tests" "$tool not installed"
+		done_testing
+		exit 0
+	fi
+done
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMP/key.pem" \
+    -out "$TMP/cert.pem" -days 1 -subj /CN=localhost >/dev/null 2>&1
+mkdir -p "$TMP/www"
+echo hello >"$TMP/www/index.html"
+chmod 755 "$TMP" "$TMP/www"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat >"$TMP/nginx.conf" <<CONF
+daemon off;
+worker_processes 1;
+pid $TMP/nginx.pid;
+error_log $TMP/error.log;
+events { worker_connections 256; }
+http {
+	access_log off;
+	client_body_temp_path $TMP/body;
+	proxy_temp_path $TMP/proxy;
+	fastcgi_temp_path $TMP/fastcgi;
+	uwsgi_temp_path $TMP/uwsgi;
+	scgi_temp_path $TMP/scgi;
+	server {
+		listen 127.0.0.1:$port ssl http2;
+		ssl_certificate $TMP/cert.pem;
+		ssl_certificate_key $TMP/key.pem;
+		root $TMP/www;
+	}
+}
+CONF
+nginx -e "$TMP/error.log" -p "$TMP" -c "$TMP/nginx.conf" &
+track_pid $!
+for i in $(seq 1 100); do
+	curl -ks -o /dev/null "https://127.0.0.1:$port/" && break
+	sleep 0.05
+done
+printf 'user A\n  task GET /\n' >"$TMP/s.lt"
+url="https://127.0.0.1:$port"
+
+lt-run -q -f "$TMP/s.lt" -H "$url" -u 2 -r 100 -i 4 >"$TMP/v.ev"
+check_eq "self-signed: tls errors" \
+    "$(jq -r 'select(.type == "req") | .error | split(":")[0]' "$TMP/v.ev" | sort -u)" tls
+
+lt-run -q -f "$TMP/s.lt" -H "$url" -u 2 -r 100 -i 20 --insecure >"$TMP/i.ev"
+check_eq "--insecure: 20 ok over HTTP/1.1" \
+    "$(jq -r 'select(.type == "req") | "\(.ok) \(.http)"' "$TMP/i.ev" | sort | uniq -c | awk '{ print $1, $2, $3 }')" \
+    "20 true null"
+
+lt-run -q -f "$TMP/s.lt" -H "$url" -u 4 -r 100 -i 40 --insecure --http2 \
+    >"$TMP/h.ev"
+check_eq "--http2: 40 ok over HTTP/2" \
+    "$(jq -r 'select(.type == "req") | "\(.ok) \(.http)"' "$TMP/h.ev" | sort | uniq -c | awk '{ print $1, $2, $3 }')" \
+    "40 true 2"
+check "--http2: users share one multiplexed connection" \
+    test "$(grep -c '"new_conn":true' "$TMP/h.ev")" -le 2
+
+done_testing
