@@ -6,7 +6,7 @@
 # 0 all good, 1 a threshold failed or the run regressed, 2/3 errors, so
 # cron's MAILTO (or a CI job) hears about failures only.
 #
-#   15 3 * * * LT_HOST=http://127.0.0.1:8080 /usr/local/share/lt/contrib/nightly.sh
+#   15 3 * * * LT_HOST=http://127.0.0.1:8080 /usr/local/share/lt/contrib/cron/nightly.sh
 set -u
 dir=${LT_NIGHTLY_DIR:-/var/lib/lt-nightly}
 scenario=${LT_SCENARIO:-/usr/local/share/lt/scenarios/shop.lt}
