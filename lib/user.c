@@ -723,8 +723,15 @@ exec_start(struct lt_user *u)
 	lt_buf_reset(&u->x.body);
 	u->exec_t0_us = lt_http_mono_us();
 	u->exec_timed_out = 0;
-	if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0)
+	/* Only our end is non-blocking: the command's stdout must block,
+	 * as any shell gives it, or writes past the pipe's 64 KB fail. */
+	if (pipe2(fds, O_CLOEXEC) != 0)
 		goto fail;
+	if (fcntl(fds[0], F_SETFL, O_NONBLOCK) != 0) {
+		close(fds[0]);
+		close(fds[1]);
+		goto fail;
+	}
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
