@@ -611,7 +611,9 @@ exec_event(struct lt_user *u, long status, int64_t lat_us, const char *cat,
 		    u->x.body.len, NULL, 0, lat_us, 1);
 	}
 	b = lt_evout_begin(&sh->out);
-	event_head(u, b, "EXEC", cmd, strlen(cmd), status, !failed);
+	/* status 0: a command has no protocol status code (lt-events(5));
+	 * its exit status goes in "exit" alone */
+	event_head(u, b, "EXEC", cmd, strlen(cmd), 0, !failed);
 	PUT_KEY(b, "error");
 	if (failed)
 		lt_jsonw_str(b, sh->reason.data, sh->reason.len);
@@ -625,8 +627,10 @@ exec_event(struct lt_user *u, long status, int64_t lat_us, const char *cat,
 		lt_jsonw_i64(b, (int64_t)u->x.body.len);
 	}
 	event_tail(u, b);
-	PUT_KEY(b, "exit");
-	lt_jsonw_i64(b, status);
+	if (status >= 0) { /* none when the command did not start */
+		PUT_KEY(b, "exit");
+		lt_jsonw_i64(b, status);
+	}
 	json_object_foreach(j, k, v)
 	{
 		if (strcmp(k, "type") == 0 || strcmp(k, "ts") == 0 ||

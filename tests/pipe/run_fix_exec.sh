@@ -23,4 +23,30 @@ check_eq "large outputs: all ok, full size (body capped at 1 MiB)" \
 check_eq "large outputs: no write error on stderr" \
     "$(grep -c 'temporarily unavailable' "$TMP/big.err")" 0
 
+# F14: "status" is 0 for a command (no protocol status code), the exit
+# status goes in "exit" only, and a command that cannot start is a
+# failure lt-agg counts (it used to write "status":-1, which lt-agg
+# rejected, so the failure vanished).
+cat >"$TMP/st.lt" <<'LT'
+user A
+  sequence
+    exec /nonexistent/prog name nostart
+    exec sh -c "exit 4" name exit4
+    exec sleep 5
+      timeout 100ms
+      name slow
+    exec true name fine
+LT
+lt-run -q -f "$TMP/st.lt" -i 2 >"$TMP/st.ev"
+check_eq "statuses: lt-run exit 0" "$?" 0
+check_eq "statuses: status 0, exit status in exit (none when not started)" \
+    "$(jq -c 'select(.type=="req" and .user==0)|[.name,.status,.exit,.ok]' "$TMP/st.ev" | sort -u | tr '\n' ' ')" \
+    '["exit4",0,4,false] ["fine",0,0,true] ["nostart",0,null,false] ["slow",0,137,false] '
+check "statuses: a command that cannot start fails with exec: cannot run" \
+    grep -q '"name":"nostart".*"error":"exec: cannot run /nonexistent/prog: ' "$TMP/st.ev"
+lt-agg <"$TMP/st.ev" >"$TMP/st.agg"
+check_eq "statuses: lt-agg accepts every event" \
+    "$(jq -c '[.input.rejected, .total.requests, .total.failures, .total.status]' "$TMP/st.agg")" \
+    '[0,8,6,{"0":8}]'
+
 done_testing
