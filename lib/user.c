@@ -556,7 +556,8 @@ exec_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)loop;
 	(void)revents;
 	u->exec_timed_out = 1;
-	kill(u->pid, SIGKILL);
+	/* the command's whole process group: sh -c's children too */
+	kill(-u->pid, SIGKILL);
 }
 
 /* Writes the JSON object line's members, skipping ours it overrides. */
@@ -654,6 +655,36 @@ exec_event(struct lt_user *u, long status, int64_t lat_us, const char *cat,
 	lt_shard_record(sh, "EXEC", cmd, lat_us, failed);
 }
 
+/*
+ * When the command (its group's leader) has exited, kills what is left
+ * of its process group (background children it did not wait for), then
+ * reaps it into *st and returns 1; returns 0 when it still runs and
+ * nohang is set.  The group is killed before the leader is reaped: the
+ * unreaped leader keeps its PID, so the group ID cannot have been
+ * reused by then.
+ */
+static int
+exec_reap(pid_t pid, int *st, int nohang)
+{
+	siginfo_t si;
+
+	for (;;) {
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PID, (id_t)pid, &si,
+		        WEXITED | WNOWAIT | (nohang ? WNOHANG : 0)) == 0)
+			break;
+		if (errno != EINTR)
+			goto reap; /* cannot happen: it is our child */
+	}
+	if (si.si_pid == 0)
+		return 0;
+	kill(-pid, SIGKILL);
+reap:
+	while (waitpid(pid, st, 0) < 0 && errno == EINTR)
+		;
+	return 1;
+}
+
 static void
 exec_finish(struct lt_user *u, const char *interrupted)
 {
@@ -665,8 +696,8 @@ exec_finish(struct lt_user *u, const char *interrupted)
 	char sigmsg[64];
 
 	if (interrupted != NULL)
-		kill(u->pid, SIGKILL);
-	if (waitpid(u->pid, &st, interrupted ? 0 : WNOHANG) == 0)
+		kill(-u->pid, SIGKILL);
+	if (!exec_reap(u->pid, &st, interrupted == NULL))
 		return; /* spurious: still running */
 	ev_io_stop(loop, &u->pid_io);
 	ev_timer_stop(loop, &u->exec_timer);
@@ -744,20 +775,26 @@ exec_start(struct lt_user *u)
 	sigemptyset(&dflt);
 	sigaddset(&dflt, SIGPIPE);
 	posix_spawnattr_setsigdefault(&sa, &dflt);
-	posix_spawnattr_setflags(&sa, POSIX_SPAWN_SETSIGDEF);
+	/* its own process group, so that a timeout or a stop kills all
+	 * it started (see exec_reap) */
+	posix_spawnattr_setpgroup(&sa, 0);
+	posix_spawnattr_setflags(
+	    &sa, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
 	rc = posix_spawnp(&u->pid, argv[0], &fa, &sa, argv, environ);
 	posix_spawnattr_destroy(&sa);
 	posix_spawn_file_actions_destroy(&fa);
 	close(fds[1]);
 	if (rc != 0) {
+		u->pid = 0;
 		close(fds[0]);
 		errno = rc;
 		goto fail;
 	}
 	u->pidfd = pidfd_open(u->pid, 0);
 	if (u->pidfd < 0) {
-		kill(u->pid, SIGKILL);
-		waitpid(u->pid, NULL, 0);
+		kill(-u->pid, SIGKILL);
+		exec_reap(u->pid, &rc, 0);
+		u->pid = 0;
 		close(fds[0]);
 		goto fail;
 	}
@@ -1008,7 +1045,21 @@ lt_user_free(struct lt_user *u)
 	if (u->sh->loop != NULL) {
 		ev_timer_stop(u->sh->loop, &u->timer);
 		ev_timer_stop(u->sh->loop, &u->exec_timer);
+		if (u->pidfd >= 0)
+			ev_io_stop(u->sh->loop, &u->pid_io);
+		if (u->outfd >= 0)
+			ev_io_stop(u->sh->loop, &u->out_io);
 	}
+	if (u->pid > 0) { /* a command still running: no orphans */
+		int st;
+
+		kill(-u->pid, SIGKILL);
+		exec_reap(u->pid, &st, 0);
+	}
+	if (u->pidfd >= 0)
+		close(u->pidfd);
+	if (u->outfd >= 0)
+		close(u->outfd);
 	if (u->http_on)
 		lt_http_xfer_fini(&u->x);
 	lt_vars_fini(&u->vars);

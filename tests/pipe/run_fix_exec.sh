@@ -49,4 +49,53 @@ check_eq "statuses: lt-agg accepts every event" \
     "$(jq -c '[.input.rejected, .total.requests, .total.failures, .total.status]' "$TMP/st.agg")" \
     '[0,8,6,{"0":8}]'
 
+# F34: each command runs in its own process group, and the whole group
+# is killed when the command times out, when the run stops it, and when
+# the command ends (leftover background processes).  The commands write
+# their children's PIDs; afterwards none of them may be alive.
+PIDS=$TMP/pids
+alive() { # PIDs in $PIDS still running (zombies do not count)
+	local p st
+	for p in $(cat "$PIDS" 2>/dev/null); do
+		st=$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null) || continue
+		[ -n "$st" ] && [ "$st" != Z ] && echo "$p"
+	done
+}
+reap() { # kill what a failed check left behind (our own grandchildren)
+	local p
+	for p in $(alive); do kill "$p" 2>/dev/null; done
+}
+cat >"$TMP/pg.lt" <<LT
+user A
+  sequence
+    exec sh -c "sleep 71 & echo \$! >>$PIDS; sleep 72 & echo \$! >>$PIDS; wait"
+      timeout 500ms
+      name timedout
+    exec sh -c "sleep 73 & echo \$! >>$PIDS"
+      name leftover
+LT
+lt-run -q -f "$TMP/pg.lt" -i 2 >"$TMP/pg.ev"
+check_eq "groups: lt-run exit 0" "$?" 0
+check_eq "groups: events" \
+    "$(jq -r 'select(.type=="req")|"\(.name) \(.ok) \(.error)"' "$TMP/pg.ev" | sort | uniq -c | awk '{$1=$1};1')" \
+    "2 leftover true null
+2 timedout false timeout: command timed out"
+# (a slow machine may kill a sh before it wrote both PIDs)
+check "groups: children were started" test "$(wc -l <"$PIDS")" -ge 4
+check_eq "groups: no child of a timed-out or finished command survives" \
+    "$(alive | wc -l)" 0
+reap
+: >"$PIDS"
+cat >"$TMP/pgs.lt" <<LT
+user A
+  task exec sh -c "sleep 74 & echo \$! >>$PIDS; sleep 75 & echo \$! >>$PIDS; wait"
+LT
+lt-run -q -f "$TMP/pgs.lt" -u 2 -r 100 -t 0.7s --stop-timeout 0.2 >"$TMP/pgs.ev"
+check_eq "groups: 2 commands interrupted at run end" \
+    "$(grep -c '"error":"interrupted: run time over"' "$TMP/pgs.ev")" 2
+check "groups: children were started" test "$(wc -l <"$PIDS")" -ge 2
+check_eq "groups: no child of an interrupted command survives" \
+    "$(alive | wc -l)" 0
+reap
+
 done_testing
