@@ -522,6 +522,7 @@ exec_out(struct ev_loop *loop, ev_io *w, int revents)
 	for (;;) {
 		n = read(u->outfd, buf, sizeof(buf));
 		if (n > 0) {
+			u->exec_bytes += n;
 			room = u->x.body.cap - u->x.body.len;
 			lt_buf_add(&u->x.body, buf,
 			    (size_t)n < room ? (size_t)n : room);
@@ -560,7 +561,7 @@ exec_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 	kill(-u->pid, SIGKILL);
 }
 
-/* Writes the JSON object line's members, skipping ours it overrides. */
+/* The first output line as a JSON object, or NULL. */
 static json_t *
 exec_json(struct lt_user *u)
 {
@@ -568,7 +569,7 @@ exec_json(struct lt_user *u)
 	size_t n = u->x.body.len;
 	json_t *j;
 
-	if (p == NULL || !u->step->exec->output_json)
+	if (p == NULL)
 		return NULL;
 	nl = memchr(p, '\n', n);
 	if (nl != NULL)
@@ -581,26 +582,107 @@ exec_json(struct lt_user *u)
 	return j;
 }
 
-static void
-put_num_or(struct lt_buf *b, json_t *j, const char *k, int64_t us)
+/*
+ * Members of lt-events(5) (any event type: readers check their types)
+ * that a command's "output json" cannot set.  The measurements
+ * latency_ms, ttfb_ms, connect_ms and bytes are not among them: a
+ * command may report its own, checked (see exec_meas).
+ */
+static const char *const exec_reserved[] = { "type", "ts", "name", "method",
+	"url", "status", "ok", "error", "user", "class", "wait_ms", "exit",
+	"tags", "new_conn", "http", "first_event_ms", "events", "count",
+	"classes", "phase", "host", "reason", "scenario", "options", "worker",
+	"state", "requests", "lt_version" };
+
+static int
+exec_member_kept(const char *k)
 {
-	if (j == NULL || json_object_get(j, k) == NULL) {
-		put_key(b, k);
-		lt_jsonw_fixed(b, us, 3);
-	}
+	size_t i;
+
+	if (strcmp(k, "latency_ms") == 0 || strcmp(k, "ttfb_ms") == 0 ||
+	    strcmp(k, "connect_ms") == 0 || strcmp(k, "bytes") == 0)
+		return 0; /* written by exec_event, from exec_meas */
+	for (i = 0; i < sizeof(exec_reserved) / sizeof(exec_reserved[0]); i++)
+		if (strcmp(k, exec_reserved[i]) == 0)
+			return 0;
+	return 1;
 }
 
+/*
+ * Reads the duration member k of j (milliseconds) into *us; 0 when it
+ * is absent or valid, -1 when it is not a number in 0 .. 1e12 ms.
+ */
+static int
+meas_ms(json_t *j, const char *k, int64_t *us)
+{
+	json_t *v = json_object_get(j, k);
+	double d;
+
+	if (v == NULL)
+		return 0;
+	if (!json_is_number(v))
+		return -1;
+	d = json_number_value(v);
+	if (!(d >= 0 && d <= 1e12))
+		return -1;
+	*us = (int64_t)(d * 1000 + 0.5); /* half away from zero, d >= 0 */
+	return 0;
+}
+
+/*
+ * Takes the measurements a command reported in its output json; returns
+ * NULL, or the reason the request fails (its reported value is unusable).
+ */
+static const char *
+exec_meas(json_t *j, int64_t *lat, int64_t *ttfb, int64_t *conn, int64_t *bytes)
+{
+	json_t *v;
+
+	if (meas_ms(j, "latency_ms", lat) != 0)
+		return "exec: output json: latency_ms is not a number >= 0";
+	/* a reported latency is the time to the first byte too, unless
+	 * the command reports that */
+	if (json_object_get(j, "latency_ms") != NULL)
+		*ttfb = *lat;
+	if (meas_ms(j, "ttfb_ms", ttfb) != 0)
+		return "exec: output json: ttfb_ms is not a number >= 0";
+	if (meas_ms(j, "connect_ms", conn) != 0)
+		return "exec: output json: connect_ms is not a number >= 0";
+	v = json_object_get(j, "bytes");
+	if (v != NULL) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0)
+			return "exec: output json: bytes is not an integer "
+			       ">= 0";
+		*bytes = json_integer_value(v);
+	}
+	return NULL;
+}
+
+/*
+ * Writes the command's req event; cat and msg are the failure found so
+ * far (timeout, interrupted, cannot start), or NULL.  status is the
+ * exit status, -1 when the command did not start.
+ */
 static void
 exec_event(struct lt_user *u, long status, int64_t lat_us, const char *cat,
     const char *msg)
 {
 	struct lt_shard *sh = u->sh;
 	struct lt_buf *b;
-	json_t *j = exec_json(u), *v;
-	const char *k, *cmd = u->step->name;
+	json_t *j = NULL, *v;
+	const char *k, *cmd = u->step->name, *bad = NULL;
+	int64_t ttfb_us = lat_us, conn_us = 0, bytes = u->exec_bytes;
 	int failed = 0;
 	char *s;
 
+	/* output json: only from a command that ran to its end */
+	if (cat == NULL && u->step->exec->output_json) {
+		j = exec_json(u);
+		if (j == NULL)
+			bad = "exec: output is not a JSON object";
+		else
+			bad = exec_meas(j, &lat_us, &ttfb_us, &conn_us, &bytes);
+	}
 	if (cat != NULL) {
 		failed = 1;
 		lt_buf_reset(&sh->reason);
@@ -610,6 +692,11 @@ exec_event(struct lt_user *u, long status, int64_t lat_us, const char *cat,
 			lt_buf_cstr(&u->x.body);
 		failed = judge(u, &u->step->checks, status, u->x.body.data,
 		    u->x.body.len, NULL, 0, lat_us, 1);
+		if (!failed && bad != NULL) {
+			failed = 1;
+			lt_buf_reset(&sh->reason);
+			lt_buf_adds(&sh->reason, bad);
+		}
 	}
 	b = lt_evout_begin(&sh->out);
 	/* status 0: a command has no protocol status code (lt-events(5));
@@ -620,13 +707,14 @@ exec_event(struct lt_user *u, long status, int64_t lat_us, const char *cat,
 		lt_jsonw_str(b, sh->reason.data, sh->reason.len);
 	else
 		lt_jsonw_null(b);
-	put_num_or(b, j, "latency_ms", lat_us);
-	put_num_or(b, j, "ttfb_ms", lat_us);
-	put_num_or(b, j, "connect_ms", 0);
-	if (j == NULL || json_object_get(j, "bytes") == NULL) {
-		PUT_KEY(b, "bytes");
-		lt_jsonw_i64(b, (int64_t)u->x.body.len);
-	}
+	PUT_KEY(b, "latency_ms");
+	lt_jsonw_fixed(b, lat_us, 3);
+	PUT_KEY(b, "ttfb_ms");
+	lt_jsonw_fixed(b, ttfb_us, 3);
+	PUT_KEY(b, "connect_ms");
+	lt_jsonw_fixed(b, conn_us, 3);
+	PUT_KEY(b, "bytes");
+	lt_jsonw_i64(b, bytes);
 	event_tail(u, b);
 	if (status >= 0) { /* none when the command did not start */
 		PUT_KEY(b, "exit");
@@ -634,12 +722,7 @@ exec_event(struct lt_user *u, long status, int64_t lat_us, const char *cat,
 	}
 	json_object_foreach(j, k, v)
 	{
-		if (strcmp(k, "type") == 0 || strcmp(k, "ts") == 0 ||
-		    strcmp(k, "ok") == 0 || strcmp(k, "error") == 0 ||
-		    strcmp(k, "status") == 0 || strcmp(k, "name") == 0 ||
-		    strcmp(k, "user") == 0 || strcmp(k, "class") == 0 ||
-		    strcmp(k, "exit") == 0 || strcmp(k, "method") == 0 ||
-		    strcmp(k, "url") == 0)
+		if (!exec_member_kept(k))
 			continue;
 		s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
 		if (s == NULL)
@@ -756,6 +839,7 @@ exec_start(struct lt_user *u)
 		argv[i] = sh->tmp.data + off[i];
 	argv[n] = NULL;
 	lt_buf_reset(&u->x.body);
+	u->exec_bytes = 0;
 	u->exec_t0_us = lt_http_mono_us();
 	u->exec_timed_out = 0;
 	/* Only our end is non-blocking: the command's stdout must block,

@@ -94,8 +94,78 @@ lt-run -q -f "$TMP/pgs.lt" -u 2 -r 100 -t 0.7s --stop-timeout 0.2 >"$TMP/pgs.ev"
 check_eq "groups: 2 commands interrupted at run end" \
     "$(grep -c '"error":"interrupted: run time over"' "$TMP/pgs.ev")" 2
 check "groups: children were started" test "$(wc -l <"$PIDS")" -ge 2
+# F26: an interrupted request keeps its latency_ms (the time to the cut,
+# lt-run(1)); lt-agg leaves "interrupted:" requests out of its latency
+# statistics by that error prefix.
+check_eq "interrupted events: latency_ms kept, error prefix interrupted:" \
+    "$(jq -c 'select(.type=="req")|[(.latency_ms >= 0), (.error|startswith("interrupted: "))]' "$TMP/pgs.ev" | sort -u)" \
+    '[true,true]' 
 check_eq "groups: no child of an interrupted command survives" \
     "$(alive | wc -l)" 0
 reap
+
+# F15: "output json" cannot replace lt-run's members (those of
+# lt-events(5)); it may report latency_ms, ttfb_ms, connect_ms and bytes,
+# but only valid ones; a first line that is not a JSON object fails.
+O=$TMP/out
+mkdir "$O"
+printf '%s\nnext line\n' '{"type":"x","ts":"y","name":"n","method":"M","url":5,"status":500,"ok":false,"error":"e","exit":9,"user":"u","class":1,"host":5,"wait_ms":"w","tags":3,"proto":"mqtt","qos":[1,2],"latency_ms":2.25}' >"$O/reserved"
+echo '{"latency_ms":"bad"}' >"$O/badlat"
+echo '{"bytes":1.5}' >"$O/badbytes"
+echo 'not json' >"$O/notjson"
+echo '[1,2]' >"$O/array"
+: >"$O/empty"
+cat >"$TMP/oj.lt" <<LT
+user A
+  sequence
+    exec cat $O/reserved
+      output json
+      name reserved
+    exec cat $O/badlat
+      output json
+      name badlat
+    exec cat $O/badbytes
+      output json
+      name badbytes
+    exec cat $O/notjson
+      output json
+      name notjson
+    exec cat $O/array
+      output json
+      name array
+    exec cat $O/empty
+      output json
+      name empty
+    exec sh -c "echo '{\\"latency_ms\\":1}'; exit 2"
+      output json
+      name exit2
+LT
+lt-run -q -f "$TMP/oj.lt" -i 1 >"$TMP/oj.ev"
+check_eq "output json: lt-run exit 0" "$?" 0
+ojev() { grep "\"name\":\"$1\"" "$TMP/oj.ev"; }
+check_eq "output json: reserved members are lt-run's, others merged" \
+    "$(ojev reserved | jq -c '[.type,(.ts|type),.name,.method,.url,.status,.ok,.error,.exit,.user,.class,.host,.wait_ms,.tags,.proto,.qos,.latency_ms,.ttfb_ms]')" \
+    '["req","number","reserved","EXEC","reserved",0,true,null,0,0,"A",null,null,null,"mqtt",[1,2],2.25,2.25]'
+check_eq "output json: no member twice" \
+    "$(ojev reserved | python3 -c 'import json,sys
+pairs=json.loads(sys.stdin.read(), object_pairs_hook=lambda p: p)
+ks=[k for k,_ in pairs]; print(len(ks)-len(set(ks)))')" 0
+check_eq "output json: a bad latency fails, lt-run's latency kept" \
+    "$(ojev badlat | jq -c '[.ok, .error, (.latency_ms|type)]')" \
+    '[false,"exec: output json: latency_ms is not a number >= 0","number"]'
+check_eq "output json: fractional bytes fail" \
+    "$(ojev badbytes | jq -c '[.ok, .error, .bytes]')" \
+    '[false,"exec: output json: bytes is not an integer >= 0",14]'
+for n in notjson array empty; do
+	check_eq "output json: $n fails" "$(ojev $n | jq -c '[.ok, .error]')" \
+	    '[false,"exec: output is not a JSON object"]'
+done
+check_eq "output json: the exit status comes first" \
+    "$(ojev exit2 | jq -c '[.ok, .error, .latency_ms, .exit]')" \
+    '[false,"exec: exit status 2",1,2]'
+lt-agg <"$TMP/oj.ev" >"$TMP/oj.agg"
+check_eq "output json: lt-agg accepts every event" \
+    "$(jq -c '[.input.rejected, .total.requests, .total.failures]' "$TMP/oj.agg")" \
+    '[0,7,6]'
 
 done_testing
