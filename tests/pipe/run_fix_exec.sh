@@ -10,16 +10,18 @@ cat >"$TMP/big.lt" <<LT
 user A
   sequence
     exec sh -c "head -c 1000000 /dev/zero" name z1m
+    exec sh -c "head -c 3000000 /dev/zero" name z3m
     exec cat $TMP/big.bin name cat300k
     exec python3 -c "import sys; sys.stdout.buffer.write(b'x' * 200000)" name py200k
 LT
 lt-run -q -f "$TMP/big.lt" -i 3 >"$TMP/big.ev" 2>"$TMP/big.err"
 check_eq "large outputs: exit 0" "$?" 0
-check_eq "large outputs: all ok, full size (body capped at 1 MiB)" \
+check_eq "large outputs: all ok, full size (bytes counts past the 1 MiB body)" \
     "$(jq -r 'select(.type=="req")|"\(.name) \(.ok) \(.bytes)"' "$TMP/big.ev" | sort | uniq -c | awk '{$1=$1};1')" \
     "3 cat300k true 300000
 3 py200k true 200000
-3 z1m true 1000000"
+3 z1m true 1000000
+3 z3m true 3000000"
 check_eq "large outputs: no write error on stderr" \
     "$(grep -c 'temporarily unavailable' "$TMP/big.err")" 0
 
