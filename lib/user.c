@@ -876,10 +876,13 @@ exec_start(struct lt_user *u)
 	}
 	u->pidfd = pidfd_open(u->pid, 0);
 	if (u->pidfd < 0) {
+		int e = errno;
+
 		kill(-u->pid, SIGKILL);
 		exec_reap(u->pid, &rc, 0);
 		u->pid = 0;
 		close(fds[0]);
+		errno = e;
 		goto fail;
 	}
 	u->outfd = fds[0];
