@@ -3,15 +3,14 @@
  *
  * Option parsing only; the work is lt_aggcmd_run (lib/aggcmd.c).
  */
-#include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "aggcmd.h"
+#include "baseline.h"
 #include "err.h"
 #include "outclose.h"
 #include "version.h"
@@ -98,24 +97,6 @@ parse_interval(const char *s)
 	return -1;
 }
 
-/*
- * "10%", "10" (percent) or "0.1%": any finite percentage >= 0, as
- * lt-report takes it -> 0.1; -1 when bad.
- */
-static double
-parse_tolerance(const char *s)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || errno || !isfinite(v) || !(v >= 0) ||
-	    (*end && strcmp(end, "%") != 0))
-		return -1;
-	return v / 100.0;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -139,8 +120,7 @@ main(int argc, char **argv)
 			cmd.baseline = optarg;
 			break;
 		case OPT_TOLERANCE:
-			cmd.tolerance = parse_tolerance(optarg);
-			if (cmd.tolerance < 0) {
+			if (lt_baseline_tolerance(optarg, &cmd.tolerance)) {
 				rc = usage_error("bad tolerance", optarg);
 				goto out;
 			}
