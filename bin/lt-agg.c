@@ -104,6 +104,7 @@ main(int argc, char **argv)
 	struct lt_err err;
 	int c, rc;
 
+	signal(SIGPIPE, SIG_IGN); /* a closed stdout is seen at exit */
 	cmd.checks = calloc((size_t)argc, sizeof(*cmd.checks));
 	if (cmd.checks == NULL)
 		return LT_EXIT_RUNTIME;
@@ -163,14 +164,12 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
-			rc = lt_stdout_close(&err) ? LT_EXIT_RUNTIME
-			                           : LT_EXIT_OK;
-			goto out;
+			rc = LT_EXIT_OK;
+			goto close_out;
 		case OPT_VERSION:
 			puts("lt-agg " LT_VERSION);
-			rc = lt_stdout_close(&err) ? LT_EXIT_RUNTIME
-			                           : LT_EXIT_OK;
-			goto out;
+			rc = LT_EXIT_OK;
+			goto close_out;
 		default:
 			fputs(usage_text, stderr);
 			rc = LT_EXIT_USAGE;
@@ -183,11 +182,14 @@ main(int argc, char **argv)
 		rc = usage_error("--merge needs aggregate files", "");
 		goto out;
 	}
-	signal(SIGPIPE, SIG_IGN); /* a closed stdout is reported at exit */
 	rc = lt_aggcmd_run(&cmd, &err);
 	if (rc == LT_EXIT_USAGE || rc == LT_EXIT_RUNTIME)
 		fprintf(stderr, "lt-agg: %s\n", err.msg);
-	/* one message per run: a failed write was reported just above */
+	/*
+	 * One message per run: a failed write was reported just above.  A
+	 * reader that went away (LT_STDOUT_GONE) took what it wanted.
+	 */
+close_out:
 	if (lt_stdout_close(&err) == -1 && rc != LT_EXIT_RUNTIME) {
 		fprintf(stderr, "lt-agg: %s\n", err.msg);
 		rc = LT_EXIT_RUNTIME;

@@ -178,23 +178,17 @@ put_stdout(const struct lt_buf *b, int *gone, struct lt_err *err)
 }
 
 /*
- * Flushes and closes stdout at exit (lt_stdout_close's job, with EPIPE
- * counted as a normal end and the first errno kept).  0 or -1.
+ * Flushes and closes stdout at exit; a reader that went away (EPIPE,
+ * now or during the run) is a normal end.  0 or -1.
  */
 static int
 close_stdout(int gone, struct lt_err *err)
 {
-	int e = 0;
-
-	errno = 0;
-	if (!gone && (fflush(stdout) != 0 || ferror(stdout)))
-		e = errno ? errno : EIO;
-	errno = 0;
-	if (fclose(stdout) != 0 && e == 0 && !gone)
-		e = errno ? errno : EIO;
-	if (e == 0 || e == EPIPE)
+	if (gone) {
+		fclose(stdout); /* what stdio still holds has no reader */
 		return 0;
-	return lt_err_sys(err, LT_EXIT_RUNTIME, e, "cannot write stdout");
+	}
+	return lt_stdout_close(err) == -1 ? -1 : 0;
 }
 
 /* --format: the report on stdout. */
