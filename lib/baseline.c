@@ -7,12 +7,12 @@
 #include "baseline.h"
 #include "jsonw.h"
 
-static const char *const m_key[LT_BL_N] = { "p50_ms", "p95_ms", "p99_ms",
-	"rps", "fail_ratio" };
+static const char *const m_key[LT_BL_N] = { "p50_ms", "p95_ms", "p99_ms", "rps",
+	"fail_ratio" };
 
 void
-lt_baseline_figures(struct lt_bl_figures *f, int64_t requests,
-    int64_t failures, double rps, const double pct_ms[LT_PCT_N])
+lt_baseline_figures(struct lt_bl_figures *f, int64_t requests, int64_t failures,
+    double rps, const double pct_ms[LT_PCT_N])
 {
 	f->requests = requests;
 	f->v[LT_BL_P50] = pct_ms[0]; /* lt_pct_list: 50, ..., 95, 98, 99 */
@@ -34,18 +34,18 @@ lt_baseline_verdict(enum lt_bl_metric m, double o, double n, double t)
 		if (n - o > LT_BASELINE_FLOOR_RATIO && n > o * (1 + t))
 			return 1;
 		return o - n > LT_BASELINE_FLOOR_RATIO && n < o * (1 - t) ? -1
-		                                                           : 0;
+		                                                          : 0;
 	default:
 		if (n - o >= LT_BASELINE_FLOOR_MS && n > o * (1 + t))
 			return 1;
 		return o - n >= LT_BASELINE_FLOOR_MS && n < o * (1 - t) ? -1
-		                                                         : 0;
+		                                                        : 0;
 	}
 }
 
 int
-lt_baseline_judge(const struct lt_bl_figures *o,
-    const struct lt_bl_figures *n, double t, int verdict[LT_BL_N])
+lt_baseline_judge(const struct lt_bl_figures *o, const struct lt_bl_figures *n,
+    double t, int verdict[LT_BL_N])
 {
 	int worse = 0;
 
@@ -90,8 +90,8 @@ from_doc(const struct lt_doc_ep *e, double duration_s, struct lt_bl_figures *f)
 }
 
 static void
-from_agg(const struct lt_agg *agg, const struct lt_ep *ep,
-    struct lt_bl_figures *f)
+from_agg(
+    const struct lt_agg *agg, const struct lt_ep *ep, struct lt_bl_figures *f)
 {
 	struct lt_ep_stats st;
 	double ms[LT_PCT_N];

@@ -32,7 +32,7 @@
 #include "err.h"
 #include "hist.h"
 
-#define LT_BASELINE_FLOOR_MS 1.0      /* smallest latency change, ms */
+#define LT_BASELINE_FLOOR_MS    1.0   /* smallest latency change, ms */
 #define LT_BASELINE_FLOOR_RATIO 0.001 /* smallest failure-ratio change */
 
 enum lt_bl_metric {
@@ -59,8 +59,8 @@ void lt_baseline_figures(struct lt_bl_figures *f, int64_t requests,
     int64_t failures, double rps, const double pct_ms[LT_PCT_N]);
 
 /* The verdict on one metric: 1 worse, -1 better, 0 within tolerance. */
-int lt_baseline_verdict(enum lt_bl_metric m, double old, double new,
-    double tolerance);
+int lt_baseline_verdict(
+    enum lt_bl_metric m, double old, double new, double tolerance);
 
 /*
  * Fills verdict[] for every metric (all 0 when either side has no

@@ -33,7 +33,8 @@ fill(struct lt_cmp *c, const struct lt_rep_ep *o, const struct lt_rep_ep *n,
 	if (n != NULL)
 		figures(n, &fn, row->new_v);
 	if (o != NULL && n != NULL)
-		c->regressions += lt_baseline_judge(&fo, &fn, tol, row->verdict);
+		c->regressions +=
+		    lt_baseline_judge(&fo, &fn, tol, row->verdict);
 }
 
 int

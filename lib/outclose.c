@@ -22,8 +22,8 @@ lt_stdout_close(struct lt_err *err)
 	if (e == 0)
 		return 0;
 	if (e == EPIPE) {
-		lt_err_set(err, LT_EXIT_RUNTIME,
-		    "stdout closed early (broken pipe)");
+		lt_err_set(
+		    err, LT_EXIT_RUNTIME, "stdout closed early (broken pipe)");
 		return LT_STDOUT_GONE;
 	}
 	return lt_err_sys(err, LT_EXIT_RUNTIME, e, "cannot write stdout");
