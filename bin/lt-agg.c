@@ -3,15 +3,14 @@
  *
  * Option parsing only; the work is lt_aggcmd_run (lib/aggcmd.c).
  */
-#include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "aggcmd.h"
+#include "baseline.h"
 #include "err.h"
 #include "outclose.h"
 #include "version.h"
@@ -98,24 +97,6 @@ parse_interval(const char *s)
 	return -1;
 }
 
-/*
- * "10%", "10" (percent) or "0.1%": any finite percentage >= 0, as
- * lt-report takes it -> 0.1; -1 when bad.
- */
-static double
-parse_tolerance(const char *s)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || errno || !isfinite(v) || !(v >= 0) ||
-	    (*end && strcmp(end, "%") != 0))
-		return -1;
-	return v / 100.0;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -123,6 +104,7 @@ main(int argc, char **argv)
 	struct lt_err err;
 	int c, rc;
 
+	signal(SIGPIPE, SIG_IGN); /* a closed stdout is seen at exit */
 	cmd.checks = calloc((size_t)argc, sizeof(*cmd.checks));
 	if (cmd.checks == NULL)
 		return LT_EXIT_RUNTIME;
@@ -139,8 +121,7 @@ main(int argc, char **argv)
 			cmd.baseline = optarg;
 			break;
 		case OPT_TOLERANCE:
-			cmd.tolerance = parse_tolerance(optarg);
-			if (cmd.tolerance < 0) {
+			if (lt_baseline_tolerance(optarg, &cmd.tolerance)) {
 				rc = usage_error("bad tolerance", optarg);
 				goto out;
 			}
@@ -183,14 +164,12 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
-			rc = lt_stdout_close(&err) ? LT_EXIT_RUNTIME
-			                           : LT_EXIT_OK;
-			goto out;
+			rc = LT_EXIT_OK;
+			goto close_out;
 		case OPT_VERSION:
 			puts("lt-agg " LT_VERSION);
-			rc = lt_stdout_close(&err) ? LT_EXIT_RUNTIME
-			                           : LT_EXIT_OK;
-			goto out;
+			rc = LT_EXIT_OK;
+			goto close_out;
 		default:
 			fputs(usage_text, stderr);
 			rc = LT_EXIT_USAGE;
@@ -203,11 +182,14 @@ main(int argc, char **argv)
 		rc = usage_error("--merge needs aggregate files", "");
 		goto out;
 	}
-	signal(SIGPIPE, SIG_IGN); /* a closed stdout is reported at exit */
 	rc = lt_aggcmd_run(&cmd, &err);
 	if (rc == LT_EXIT_USAGE || rc == LT_EXIT_RUNTIME)
 		fprintf(stderr, "lt-agg: %s\n", err.msg);
-	/* one message per run: a failed write was reported just above */
+	/*
+	 * One message per run: a failed write was reported just above.  A
+	 * reader that went away (LT_STDOUT_GONE) took what it wanted.
+	 */
+close_out:
 	if (lt_stdout_close(&err) == -1 && rc != LT_EXIT_RUNTIME) {
 		fprintf(stderr, "lt-agg: %s\n", err.msg);
 		rc = LT_EXIT_RUNTIME;

@@ -5,13 +5,13 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "baseline.h"
 #include "csv.h"
 #include "err.h"
 #include "html.h"
@@ -73,23 +73,6 @@ usage_error(const char *fmt, ...)
 	return LT_EXIT_USAGE;
 }
 
-/*
- * "10%", "10" (percent) or "0.1%": any finite percentage >= 0, as lt-agg
- * takes it.  Returns 0 or -1.
- */
-static int
-parse_tolerance(const char *s, double *out)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s || (*end != '\0' && strcmp(end, "%") != 0) ||
-	    !isfinite(v) || v < 0)
-		return -1;
-	*out = v / 100.0;
-	return 0;
-}
-
 static int
 parse(int argc, char **argv, struct opts *o)
 {
@@ -129,7 +112,7 @@ parse(int argc, char **argv, struct opts *o)
 			o->baseline = optarg;
 			break;
 		case 't':
-			if (parse_tolerance(optarg, &o->tolerance) != 0) {
+			if (lt_baseline_tolerance(optarg, &o->tolerance) != 0) {
 				fprintf(stderr,
 				    PROG ": bad tolerance '%s' (a percentage "
 				         ">= 0, e.g. 10%%)\n",
@@ -195,23 +178,17 @@ put_stdout(const struct lt_buf *b, int *gone, struct lt_err *err)
 }
 
 /*
- * Flushes and closes stdout at exit (lt_stdout_close's job, with EPIPE
- * counted as a normal end and the first errno kept).  0 or -1.
+ * Flushes and closes stdout at exit; a reader that went away (EPIPE,
+ * now or during the run) is a normal end.  0 or -1.
  */
 static int
 close_stdout(int gone, struct lt_err *err)
 {
-	int e = 0;
-
-	errno = 0;
-	if (!gone && (fflush(stdout) != 0 || ferror(stdout)))
-		e = errno ? errno : EIO;
-	errno = 0;
-	if (fclose(stdout) != 0 && e == 0 && !gone)
-		e = errno ? errno : EIO;
-	if (e == 0 || e == EPIPE)
+	if (gone) {
+		fclose(stdout); /* what stdio still holds has no reader */
 		return 0;
-	return lt_err_sys(err, LT_EXIT_RUNTIME, e, "cannot write stdout");
+	}
+	return lt_stdout_close(err) == -1 ? -1 : 0;
 }
 
 /* --format: the report on stdout. */

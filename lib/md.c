@@ -22,6 +22,7 @@ lt_md_init(struct lt_md *d, int html)
 	d->html = html;
 	lt_buf_init(&d->md, 0);
 	lt_buf_init(&d->tbl, 0);
+	lt_buf_init(&d->cell, 0);
 }
 
 void
@@ -34,34 +35,17 @@ lt_md_fini(struct lt_md *d)
 	free(d->blocks);
 	lt_buf_fini(&d->md);
 	lt_buf_fini(&d->tbl);
+	lt_buf_fini(&d->cell);
 }
 
 void
 lt_md_text(struct lt_md *d, const char *fmt, ...)
 {
-	char small[512];
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(small, sizeof(small), fmt, ap);
+	d->failed |= lt_buf_vprintf(&d->md, fmt, ap) != 0;
 	va_end(ap);
-	if (n < 0) {
-		d->failed = 1;
-		return;
-	}
-	if ((size_t)n < sizeof(small)) {
-		d->failed |= lt_buf_add(&d->md, small, (size_t)n) != 0;
-		return;
-	}
-	if (lt_buf_reserve(&d->md, (size_t)n + 1) != 0) {
-		d->failed = 1;
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(d->md.data + d->md.len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	d->md.len += (size_t)n;
 }
 
 /* Markdown escaping of text into b: the characters that start markup. */
@@ -172,30 +156,20 @@ lt_md_cell(struct lt_md *d, int flags, const char *fmt, ...)
 	    : flags & LT_MD_PASS              ? "pass"
 	    : flags & LT_MD_FAIL              ? "fail"
 	                                      : NULL;
-	char small[256], *big = NULL;
-	const char *text = small;
 	const char *tag = flags & LT_MD_ROWHEAD ? "th" : "td";
+	const char *text;
 	va_list ap;
-	int n, rc = 0;
+	int rc;
 
+	lt_buf_reset(&d->cell);
 	va_start(ap, fmt);
-	n = vsnprintf(small, sizeof(small), fmt, ap);
+	rc = lt_buf_vprintf(&d->cell, fmt, ap);
 	va_end(ap);
-	if (n < 0) {
+	if (rc != 0) {
 		d->failed = 1;
 		return;
 	}
-	if ((size_t)n >= sizeof(small)) {
-		big = malloc((size_t)n + 1);
-		if (big == NULL) {
-			d->failed = 1;
-			return;
-		}
-		va_start(ap, fmt);
-		vsnprintf(big, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-		text = big;
-	}
+	text = lt_buf_cstr(&d->cell);
 	if (d->html) {
 		rc |= lt_buf_printf(t, "<%s%s", tag,
 		    flags & LT_MD_ROWHEAD ? " scope=\"row\"" : "");
@@ -220,7 +194,6 @@ lt_md_cell(struct lt_md *d, int flags, const char *fmt, ...)
 			rc |= lt_buf_adds(t, " (better)");
 		rc |= lt_buf_adds(t, " |");
 	}
-	free(big);
 	d->col++;
 	d->failed |= rc != 0;
 }

@@ -30,7 +30,8 @@ struct lt_md {
 	struct lt_buf md; /* Markdown text (placeholders in html mode) */
 	char **blocks;    /* html mode: HTML for placeholder i */
 	size_t n_blocks, cap_blocks;
-	struct lt_buf tbl; /* the table being built */
+	struct lt_buf tbl;  /* the table being built */
+	struct lt_buf cell; /* scratch: one cell's text */
 	int ncols, col;
 	int failed; /* out of memory somewhere: the result is void */
 };

@@ -174,7 +174,8 @@ test_compare(void)
 
 	ea.method = eb.method = "GET";
 	ea.name = eb.name = "/x";
-	ea.requests = eb.requests = 100;
+	/* the verdicts judge failures / requests (baseline.h) */
+	ea.requests = eb.requests = 10000;
 	ea.pct_ms[0] = 10;
 	eb.pct_ms[0] = 10.5; /* +5%: within 10% */
 	ea.pct_ms[5] = 20;
@@ -183,8 +184,8 @@ test_compare(void)
 	eb.pct_ms[7] = 20; /* -50%: better */
 	ea.rps = 100;
 	eb.rps = 80; /* -20%: worse */
-	ea.fail_ratio = 0;
-	eb.fail_ratio = 0.0005; /* under the 0.1 point floor */
+	ea.failures = 0;
+	eb.failures = 5; /* 0.05%: under the 0.1 point floor */
 	a.n_eps = b.n_eps = 1;
 	a.eps = &ea;
 	b.eps = &eb;
@@ -202,7 +203,7 @@ test_compare(void)
 	    "0 -> 0.05% failures is under the floor");
 	TAP_EQ_INT(c.regressions, 4, "regressions counted over rows");
 	lt_compare_fini(&c);
-	eb.fail_ratio = 0.05;
+	eb.failures = 500; /* 5% */
 	b.total = eb;
 	TAP_EQ_INT(lt_compare(&c, &a, &b, 0.10), 0, "compare again");
 	TAP_EQ_INT(
