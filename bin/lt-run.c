@@ -4,9 +4,9 @@
  *
  * Options come from ./lt.conf, then --config FILE, then LT_* environment
  * variables, then the command line; a later source wins (Locust's order).
- * Every source goes through set_opt(), so they cannot disagree.
+ * Every source goes through set_opt(), so they cannot disagree; files and
+ * the environment are read by lib/cliconf.c.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -14,12 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
 
+#include "cliconf.h"
 #include "err.h"
 #include "outclose.h"
 #include "runner.h"
@@ -113,48 +113,40 @@ struct cli {
 	const char *scenario;
 	const char *out;
 	int quiet;
-	char *owned[256]; /* config file values, freed at exit */
-	int nowned;
+	struct lt_cliconf conf; /* values read from files */
 	struct lt_err err;
 };
 
-static void
-cli_fini(struct cli *c)
-{
-	while (c->nowned > 0)
-		free(c->owned[--c->nowned]);
-}
+/* Options that only the command line may give. */
+static const int cli_only[] = { O_HELP, O_VERSION, O_CONFIG, 0 };
 
 static int
-num(const char *v, double lo, double *out)
+num(const char *v, double lo, double hi, double *out)
 {
 	char *end;
 	double d;
 
 	errno = 0;
 	d = strtod(v, &end);
-	if (errno != 0 || end == v || *end != '\0' || d < lo)
+	if (errno != 0 || end == v || *end != '\0' || d < lo || d > hi)
 		return -1;
 	*out = d;
 	return 0;
 }
 
 static int
-boolean(const char *v)
+span(const char *v, double *out)
 {
-	if (v == NULL || strcmp(v, "") == 0 || strcmp(v, "1") == 0 ||
-	    strcasecmp(v, "true") == 0 || strcasecmp(v, "yes") == 0 ||
-	    strcasecmp(v, "on") == 0)
-		return 1;
-	return 0;
+	return lt_duration_parse(v, strlen(v), out) != 0 || *out < 0 ? -1 : 0;
 }
 
-/* Applies one option; returns 0 or -1 with c->err set (usage). */
+/* Applies one option from any source; returns 0 or -1 (a bad value). */
 static int
-set_opt(struct cli *c, int id, const char *v)
+set_opt(int id, const char *v, void *arg)
 {
-	double d;
+	struct cli *c = arg;
 	struct lt_run_opts *r = &c->run;
+	double d = 0;
 
 	switch (id) {
 	case O_SCENARIO:
@@ -176,13 +168,13 @@ set_opt(struct cli *c, int id, const char *v)
 		r->exclude_tags = v;
 		return 0;
 	case O_QUIET:
-		c->quiet = boolean(v);
+		c->quiet = lt_cliconf_bool(v);
 		return 0;
 	case O_HTTP2:
-		r->http2 = boolean(v);
+		r->http2 = lt_cliconf_bool(v);
 		return 0;
 	case O_INSECURE:
-		r->insecure = boolean(v);
+		r->insecure = lt_cliconf_bool(v);
 		return 0;
 	case O_CONFIG:
 		return 0;
@@ -192,62 +184,41 @@ set_opt(struct cli *c, int id, const char *v)
 		else if (strcmp(v, "poisson") == 0)
 			r->arrival = LT_ARRIVAL_POISSON;
 		else
-			goto bad;
+			return -1;
 		return 0;
 	case O_TIME:
-		if (lt_duration_parse(v, strlen(v), &d) != 0 || d < 0)
-			goto bad;
-		r->run_time_s = d;
-		return 0;
+		return span(v, &r->run_time_s);
 	case O_STOPTO:
+		return span(v, &r->stop_timeout_s);
 	case O_TIMEOUT:
-		if (lt_duration_parse(v, strlen(v), &d) != 0 || d < 0)
-			goto bad;
-		*(id == O_STOPTO ? &r->stop_timeout_s : &r->timeout_s) = d;
+		return span(v, &r->timeout_s);
+	case O_USERS:
+		if (num(v, 0, 1e8, &d) != 0)
+			return -1;
+		r->users = (long)d;
+		return 0;
+	case O_SPAWN:
+		return num(v, 0, 1e9, &r->spawn_rate);
+	case O_RATE:
+		return num(v, 0, 1e9, &r->rate);
+	case O_ITER:
+		if (num(v, 0, 1e15, &d) != 0)
+			return -1;
+		r->iterations = (long)d;
+		return 0;
+	case O_SEED:
+		if (num(v, 0, 1.8e19, &d) != 0)
+			return -1;
+		r->seed = (uint64_t)d;
+		return 0;
+	case O_JOBS:
+		if (num(v, 1, 64, &d) != 0)
+			return -1;
+		r->jobs = (int)d;
 		return 0;
 	default:
-		break;
+		return -1;
 	}
-	if (num(v, 0, &d) != 0)
-		goto bad;
-	switch (id) {
-	case O_USERS:
-		r->users = (long)d;
-		break;
-	case O_SPAWN:
-		r->spawn_rate = d;
-		break;
-	case O_RATE:
-		r->rate = d;
-		break;
-	case O_ITER:
-		r->iterations = (long)d;
-		break;
-	case O_SEED:
-		r->seed = (uint64_t)d;
-		break;
-	case O_JOBS:
-		if (d < 1 || d > 64)
-			goto bad;
-		r->jobs = (int)d;
-		break;
-	default:
-		goto bad;
-	}
-	return 0;
-bad:
-	return -1;
-}
-
-static const struct option *
-by_name(const char *name)
-{
-	const struct option *o;
-
-	for (o = longopts; o->name != NULL; o++)
-		if (strcmp(o->name, name) == 0)
-			return o;
-	return NULL;
 }
 
 static const char *
@@ -260,107 +231,6 @@ opt_name(int id)
 			return o->name;
 	return "?";
 }
-
-static int
-set_named(struct cli *c, const struct option *o, const char *v)
-{
-	if (set_opt(c, o->val, v) == 0)
-		return 0;
-	return lt_err_set(
-	    &c->err, LT_EXIT_USAGE, "bad value '%s' for --%s", v, o->name);
-}
-
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s &&
-	    (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
-		*--e = '\0';
-	return s;
-}
-
-/*
- * Reads `key = value` lines (long option names, # comments).  The values
- * live in c->owned until cli_fini: options point into them.  missing_ok:
- * a file that does not exist is fine.
- */
-static int
-read_config(struct cli *c, const char *path, int missing_ok)
-{
-	FILE *f;
-	char line[4096], *k, *v, *eq;
-	const struct option *o;
-	int n = 0;
-
-	f = fopen(path, "r");
-	if (f == NULL) {
-		if (missing_ok && errno == ENOENT)
-			return 0;
-		return lt_err_sys(&c->err, LT_EXIT_USAGE, errno, "%s", path);
-	}
-	while (fgets(line, sizeof(line), f) != NULL) {
-		n++;
-		k = trim(line);
-		if (*k == '#' || *k == '\0')
-			continue;
-		eq = strchr(k, '=');
-		v = (char *)"true";
-		if (eq != NULL) {
-			*eq = '\0';
-			v = trim(eq + 1);
-		}
-		k = trim(k);
-		o = by_name(k);
-		if (o == NULL || o->val == O_CONFIG || o->val == O_HELP ||
-		    o->val == O_VERSION) {
-			lt_err_set(&c->err, LT_EXIT_USAGE,
-			    "%s:%d: unknown option '%s'", path, n, k);
-			fclose(f);
-			return -1;
-		}
-		v = c->nowned < 256 ? strdup(v) : NULL;
-		if (v != NULL)
-			c->owned[c->nowned++] = v;
-		if (v == NULL || set_named(c, o, v) != 0) {
-			lt_err_prefix(&c->err, "%s:%d: ", path, n);
-			fclose(f);
-			return -1;
-		}
-	}
-	fclose(f);
-	return 0;
-}
-
-static int
-read_env(struct cli *c)
-{
-	const struct option *o;
-	char name[64], *p;
-	const char *v;
-
-	for (o = longopts; o->name != NULL; o++) {
-		if (o->val == O_HELP || o->val == O_VERSION)
-			continue;
-		snprintf(name, sizeof(name), "LT_%s", o->name);
-		for (p = name; *p != '\0'; p++)
-			*p = *p == '-' ? '_' : (char)toupper((unsigned char)*p);
-		v = getenv(name);
-		if (v == NULL)
-			continue;
-		if (set_named(c, o, v) != 0) {
-			lt_err_prefix(&c->err, "%s: ", name);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static const char shortopts[] = "f:H:u:r:t:i:o:qj:h";
 
 /* Finds --config FILE (or LT_CONFIG) before the real parse. */
 static const char *
@@ -380,39 +250,44 @@ find_config(int argc, char **argv)
 	return cfg;
 }
 
+/* Prints s and exits (--help, --version): stdout is checked. */
+static void
+print_exit(struct cli *c, const char *s)
+{
+	fputs(s, stdout);
+	lt_cliconf_fini(&c->conf);
+	exit(lt_stdout_close(&c->err) == 0 ? 0 : LT_EXIT_RUNTIME);
+}
+
 static int
 parse(struct cli *c, int argc, char **argv)
 {
 	const char *cfg = find_config(argc, argv);
 	int ch, idx;
 
-	if (read_config(c, "lt.conf", 1) != 0)
-		return -1;
-	if (cfg != NULL && read_config(c, cfg, 0) != 0)
-		return -1;
-	if (read_env(c) != 0)
+	if (lt_cliconf_file(&c->conf, "lt.conf", 1, longopts, cli_only, set_opt,
+	        c, &c->err) != 0 ||
+	    (cfg != NULL &&
+	        lt_cliconf_file(&c->conf, cfg, 0, longopts, cli_only, set_opt,
+	            c, &c->err) != 0) ||
+	    lt_cliconf_env("LT_", longopts, cli_only, set_opt, c, &c->err) != 0)
 		return -1;
 	opterr = 0;
 	for (;;) {
-		ch = getopt_long(argc, argv, shortopts, longopts, &idx);
+		ch = getopt_long(
+		    argc, argv, "f:H:u:r:t:i:o:qj:h", longopts, &idx);
 		if (ch == -1)
 			break;
-		if (ch == O_HELP) {
-			fputs(usage_text, stdout);
-			exit(lt_stdout_close(&c->err) == 0 ? 0
-			                                   : LT_EXIT_RUNTIME);
-		}
-		if (ch == O_VERSION) {
-			printf("lt-run %s\n", LT_VERSION);
-			exit(lt_stdout_close(&c->err) == 0 ? 0
-			                                   : LT_EXIT_RUNTIME);
-		}
+		if (ch == O_HELP)
+			print_exit(c, usage_text);
+		if (ch == O_VERSION)
+			print_exit(c, "lt-run " LT_VERSION "\n");
 		if (ch == '?' || ch == ':')
 			return lt_err_set(&c->err, LT_EXIT_USAGE,
 			    "bad option or missing value: '%s' (see lt-run "
 			    "--help)",
 			    argv[optind - 1]);
-		if (set_opt(c, ch, optarg) != 0)
+		if (set_opt(ch, optarg, c) != 0)
 			return lt_err_set(&c->err, LT_EXIT_USAGE,
 			    "bad value '%s' for --%s", optarg, opt_name(ch));
 	}
@@ -426,61 +301,75 @@ parse(struct cli *c, int argc, char **argv)
 }
 
 static void
-progress(const struct lt_run_tick *t, void *arg)
+warn(const char *msg, void *arg)
 {
 	(void)arg;
-	fprintf(stderr,
-	    "lt-run: %6.0fs users %-6ld %8.1f req/s %6.1f fail/s  "
-	    "p50 %.2f ms  p95 %.2f ms  total %llu (%llu failed)\n",
-	    t->elapsed_s, t->users, t->rps, t->fails_per_s, t->p50_ms,
-	    t->p95_ms, (unsigned long long)t->requests,
-	    (unsigned long long)t->failures);
+	fprintf(stderr, "lt-run: %s\n", msg);
 }
 
 static void
-ms_col(int64_t us)
+progress(const struct lt_run_tick *t, void *arg)
 {
-	fprintf(stderr, " %9.2f", (double)us / 1000.0);
+	struct lt_buf *b = arg;
+
+	lt_buf_reset(b);
+	if (lt_run_tick_format(t, b) == 0)
+		fwrite(b->data, 1, b->len, stderr);
 }
 
-static void
-summary_row(const char *method, const char *name, const struct lt_lathist *h,
-    uint64_t fails, double secs)
+/* Loads the scenario and opens the output; returns 0 or an exit status. */
+static int
+setup(struct cli *c, struct lt_scenario **sc, int *fd)
 {
-	fprintf(stderr, "%-7s %-30.30s %9llu %7llu", method, name,
-	    (unsigned long long)h->count, (unsigned long long)fails);
-	ms_col(h->count ? (int64_t)(h->sum_us / h->count) : 0);
-	ms_col(h->count ? h->min_us : 0);
-	ms_col(h->max_us);
-	ms_col(lt_lathist_quantile(h, 0.5));
-	ms_col(lt_lathist_quantile(h, 0.95));
-	ms_col(lt_lathist_quantile(h, 0.99));
-	fprintf(stderr, " %8.1f\n", secs > 0 ? (double)h->count / secs : 0.);
+	if (lt_scenario_load(c->scenario, sc, &c->err) != 0 ||
+	    lt_scenario_filter_tags(
+	        *sc, c->run.tags, c->run.exclude_tags, &c->err) != 0) {
+		fprintf(stderr, "lt-run: %s\n", c->err.msg);
+		return c->err.code ? c->err.code : LT_EXIT_USAGE;
+	}
+	*fd = STDOUT_FILENO;
+	if (c->out != NULL && strcmp(c->out, "-") != 0) {
+		*fd = open(
+		    c->out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		if (*fd < 0) {
+			fprintf(stderr, "lt-run: %s: %s\n", c->out,
+			    strerror(errno));
+			return LT_EXIT_RUNTIME;
+		}
+	}
+	return 0;
 }
 
-static void
-summary(const struct lt_run_stats *st)
+/* Runs, prints the summary; returns the exit status. */
+static int
+run(struct cli *c, const struct lt_scenario *sc, struct lt_run_stats *st)
 {
-	int i;
+	struct lt_buf b;
+	int rc = 0;
 
-	fprintf(stderr, "%-7s %-30s %9s %7s %9s %9s %9s %9s %9s %9s %8s\n",
-	    "Type", "Name", "# reqs", "# fails", "Avg ms", "Min ms", "Max ms",
-	    "Med ms", "95% ms", "99% ms", "req/s");
-	for (i = 0; i < st->n_endpoints; i++)
-		summary_row(st->endpoints[i].method, st->endpoints[i].name,
-		    &st->endpoints[i].h, st->endpoints[i].fails, st->elapsed_s);
-	summary_row("", "Aggregated", &st->total, st->failures, st->elapsed_s);
-	fprintf(stderr,
-	    "lt-run: %.1f s, ended by %s, %llu requests, "
-	    "%llu failed (%.2f%%)",
-	    st->elapsed_s, st->reason, (unsigned long long)st->requests,
-	    (unsigned long long)st->failures,
-	    st->requests ? 100.0 * (double)st->failures / (double)st->requests
-	                 : 0.);
-	if (st->drops > 0)
-		fprintf(stderr, ", %llu iterations dropped (all users busy)",
-		    (unsigned long long)st->drops);
-	fputc('\n', stderr);
+	lt_buf_init(&b, 1 << 20);
+	if (lt_run(sc, &c->run,
+	        c->quiet || !isatty(STDERR_FILENO) ? NULL : progress, &b, st,
+	        &c->err) != 0) {
+		fprintf(stderr, "lt-run: %s\n", c->err.msg);
+		rc = c->err.code ? c->err.code : LT_EXIT_RUNTIME;
+	} else {
+		if (st->users_capped > 0)
+			fprintf(stderr,
+			    "lt-run: open-file limit capped the run at %ld "
+			    "users (%ld refused); raise ulimit -n\n",
+			    st->users_max, st->users_capped);
+		lt_buf_reset(&b);
+		if (!c->quiet && lt_run_stats_format(st, &b) == 0)
+			fwrite(b.data, 1, b.len, stderr);
+		if (st->out_error[0] != '\0') {
+			fprintf(stderr, "lt-run: %s: %s\n",
+			    c->out ? c->out : "stdout", st->out_error);
+			rc = LT_EXIT_RUNTIME;
+		}
+	}
+	lt_buf_fini(&b);
+	return rc;
 }
 
 int
@@ -497,69 +386,36 @@ main(int argc, char **argv)
 	c.run.jobs = 1;
 	if (parse(&c, argc, argv) != 0) {
 		fprintf(stderr, "lt-run: %s\n", c.err.msg);
-		cli_fini(&c);
+		lt_cliconf_fini(&c.conf);
 		return LT_EXIT_USAGE;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	if (lt_scenario_load(c.scenario, &sc, &c.err) != 0 ||
-	    lt_scenario_filter_tags(
-	        sc, c.run.tags, c.run.exclude_tags, &c.err) != 0) {
-		fprintf(stderr, "lt-run: %s\n", c.err.msg);
-		lt_scenario_free(sc);
-		cli_fini(&c);
-		return c.err.code ? c.err.code : LT_EXIT_USAGE;
+	rc = setup(&c, &sc, &fd);
+	if (rc == 0) {
+		if (c.run.seed == 0)
+			c.run.seed =
+			    (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+		c.run.scenario_path = c.scenario;
+		c.run.out_fd = fd;
+		c.run.warn = warn;
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		rc = run(&c, sc, &st);
+		curl_global_cleanup();
 	}
-	if (c.run.seed == 0)
-		c.run.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (c.out != NULL && strcmp(c.out, "-") != 0) {
-		fd =
-		    open(c.out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-		if (fd < 0) {
-			fprintf(
-			    stderr, "lt-run: %s: %s\n", c.out, strerror(errno));
-			lt_scenario_free(sc);
-			cli_fini(&c);
-			return LT_EXIT_RUNTIME;
-		}
-	}
-	c.run.scenario_path = c.scenario;
-	c.run.out_fd = fd;
-	rc = lt_run(sc, &c.run,
-	    c.quiet || !isatty(STDERR_FILENO) ? NULL : progress, NULL, &st,
-	    &c.err);
-	if (rc != 0) {
-		fprintf(stderr, "lt-run: %s\n", c.err.msg);
-		rc = c.err.code ? c.err.code : LT_EXIT_RUNTIME;
-	} else {
-		if (st.users_capped > 0)
-			fprintf(stderr,
-			    "lt-run: open-file limit capped the "
-			    "run at %ld users (%ld refused); raise ulimit -n\n",
-			    st.users_max, st.users_capped);
-		if (!c.quiet)
-			summary(&st);
-		if (st.out_error[0] != '\0') {
-			fprintf(stderr, "lt-run: %s: %s\n",
-			    c.out ? c.out : "stdout", st.out_error);
-			rc = LT_EXIT_RUNTIME;
-		}
-	}
-	lt_run_stats_fini(&st);
-	lt_scenario_free(sc);
-	curl_global_cleanup();
 	if (fd != STDOUT_FILENO && close(fd) != 0 && rc == 0) {
 		fprintf(stderr, "lt-run: %s: %s\n", c.out, strerror(errno));
 		rc = LT_EXIT_RUNTIME;
 	}
-	/* Events are written with write(2); a closed pipe already ended the
-	 * run (reason "stdout") and is not an error. */
+	/* Events go out with write(2); a closed pipe already ended the run
+	 * (reason "stdout") and is not an error. */
 	if (fd == STDOUT_FILENO &&
 	    strcmp(st.reason ? st.reason : "", "stdout") != 0 &&
 	    lt_stdout_close(&c.err) != 0 && rc == 0) {
 		fprintf(stderr, "lt-run: %s\n", c.err.msg);
 		rc = LT_EXIT_RUNTIME;
 	}
-	cli_fini(&c);
+	lt_run_stats_fini(&st);
+	lt_scenario_free(sc);
+	lt_cliconf_fini(&c.conf);
 	return rc;
 }

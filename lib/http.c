@@ -331,6 +331,17 @@ lt_http_init(struct lt_http_multi *h, struct ev_loop *loop,
 	/* One connection per in-flight request unless --http2 (apis 1.4). */
 	/* CURLMOPT_MAXCONNECTS(3): by default 4 x the transfers in flight,
 	 * far fewer than users who think; a full cache closes connections. */
+	/*
+	 * libcurl 7.88 looks for an idle connection by walking every
+	 * connection to the host (ConnectionExists), so a burst of slow
+	 * answers that opens thousands of connections makes each new
+	 * request cost thousands of steps, which stalls the loop, which
+	 * opens more connections.  A cap keeps the walk short; transfers
+	 * beyond it wait in libcurl's queue, and the wait is in latency_ms.
+	 */
+	if (o->max_total > 0)
+		curl_multi_setopt(
+		    h->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, o->max_total);
 	if (o->max_connects > 0)
 		curl_multi_setopt(
 		    h->multi, CURLMOPT_MAXCONNECTS, o->max_connects);

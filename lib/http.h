@@ -28,6 +28,7 @@ struct lt_http_opts {
 	long timeout_ms;  /* default per-request timeout, 0: none */
 	long connect_timeout_ms;
 	long max_connects; /* idle connections kept: one per user */
+	long max_total;    /* open connections at most, 0: no limit */
 };
 
 struct lt_http_multi {

@@ -31,6 +31,8 @@
 
 #define PROGRESS_S    2.0
 #define USERS_EVENT_S 0.1
+/* Connections per loop at most: see lt_http_opts.max_total. */
+#define LT_MAX_CONNS 1024
 
 struct run {
 	const struct lt_run_opts *o;
@@ -381,6 +383,11 @@ remove_user(struct lt_shard *sh)
 			return;
 		}
 	}
+	/* Only users that ended on their own are left: forget one. */
+	if (sh->ended > 0) {
+		sh->ended--;
+		sh->active--;
+	}
 }
 
 /* The -i budget is spent: the run ends once in-flight work is done. */
@@ -415,7 +422,11 @@ lt_shard_user_dead(struct lt_shard *sh, struct lt_user *u)
 		u->next_idle = NULL;
 		u->idle_linked = 0;
 	}
-	if (!u->counted_out)
+	/* A user that ended on its own (its flow is over) still counts
+	 * toward the target: users are not revived (Locust). */
+	if (!u->counted_out && !sh->stopping)
+		sh->ended++;
+	else if (!u->counted_out)
 		sh->active--;
 	u->counted_out = 1;
 	sh->running--;
@@ -820,19 +831,53 @@ shape_drain(struct run *r)
 	}
 }
 
+/* Hands the shape's warnings, line by line, to the caller. */
+static void
+shape_warnings(struct run *r)
+{
+	const char *w = lt_shape_warnings(r->shape), *nl;
+	char line[512];
+
+	while (w != NULL && *w != '\0' && r->o->warn != NULL) {
+		nl = strchr(w, '\n');
+		if (nl == NULL)
+			nl = w + strlen(w);
+		snprintf(line, sizeof(line), "%.*s", (int)(nl - w), w);
+		r->o->warn(line, r->o->warn_arg);
+		w = *nl ? nl + 1 : nl;
+	}
+}
+
+/* A mid-run shape failure: the run stops, lt-run exits 3. */
+static void
+shape_failed(struct run *r)
+{
+	r->failed = 1;
+	r->err.code = LT_EXIT_RUNTIME;
+	request_stop(r, "error", "shape error", 0);
+}
+
 static void
 shape_fire(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct run *r = w->data;
-	int rc;
+	int rc, status;
 
 	(void)revents;
 	rc = lt_shape_read(r->shape, &r->err);
+	shape_warnings(r);
 	if (rc != 0)
 		ev_io_stop(loop, w);
 	if (rc < 0) {
-		r->failed = 1;
-		request_stop(r, "error", "shape error", 0);
+		shape_failed(r);
+		return;
+	}
+	status = rc == 1 ? lt_shape_status(r->shape) : -1;
+	if (status > 0) {
+		lt_err_set(&r->err, LT_EXIT_RUNTIME,
+		    "%s: shape command exited with status %d", r->o->shape,
+		    status);
+		shape_failed(r);
 		return;
 	}
 	shape_drain(r);
@@ -869,6 +914,8 @@ shard_init(struct run *r, int i, struct lt_err *err)
 	ho.http2 = r->o->http2;
 	ho.insecure = r->o->insecure;
 	ho.max_connects = share(r->budget, r->jobs, i) + 16;
+	ho.max_total =
+	    share(r->users, r->jobs, i) > LT_MAX_CONNS ? LT_MAX_CONNS : 0;
 	if (lt_http_init(&sh->http, sh->loop, &ho, err) != 0)
 		return -1;
 	lt_evout_init(&sh->out, r->o->out_fd, sh->loop, r->jobs > 1);
@@ -1028,6 +1075,13 @@ shape_start(struct run *r, struct lt_err *err)
 		return 0;
 	if (lt_shape_open(r->o->shape, &r->shape, err) != 0)
 		return -1;
+	shape_warnings(r);
+	if (lt_shape_kind(r->shape) == LT_SHAPE_FILE &&
+	    !lt_shape_ends(r->shape) && r->o->run_time_s <= 0 &&
+	    r->o->warn != NULL)
+		r->o->warn("the shape file has no end line: its last stage "
+		           "holds until -t or a signal",
+		    r->o->warn_arg);
 	fd = lt_shape_fd(r->shape);
 	if (fd >= 0) {
 		ev_io_set(&r->shape_io, fd, EV_READ);

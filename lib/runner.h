@@ -14,6 +14,7 @@
 
 #include <stdint.h>
 
+#include "buf.h"
 #include "err.h"
 
 struct lt_scenario;
@@ -39,6 +40,10 @@ struct lt_run_opts {
 	int out_fd;       /* events go here */
 	const char *tags; /* comma-separated, NULL: all */
 	const char *exclude_tags;
+	/* Called on the main thread with one warning line (no newline, no
+	 * program name), e.g. a shape line ignored; may be NULL. */
+	void (*warn)(const char *msg, void *arg);
+	void *warn_arg;
 };
 
 #define LT_STATS_BUCKETS 1024
@@ -93,6 +98,15 @@ int lt_run(const struct lt_scenario *sc, const struct lt_run_opts *o,
     struct lt_err *err);
 
 void lt_run_stats_fini(struct lt_run_stats *st);
+
+/* Appends the live line for t to out (runsum.c).  Returns 0 or -1. */
+int lt_run_tick_format(const struct lt_run_tick *t, struct lt_buf *out);
+
+/*
+ * Appends the final summary (a table per endpoint, then the totals and
+ * drops) to out.  Returns 0 or -1.
+ */
+int lt_run_stats_format(const struct lt_run_stats *st, struct lt_buf *out);
 
 /* Value of the q-quantile (0..1) of h in microseconds; 0 when empty. */
 int64_t lt_lathist_quantile(const struct lt_lathist *h, double q);

@@ -66,6 +66,7 @@ struct lt_shard {
 	long running;         /* users not dead */
 	long busy;            /* open model: users in an iteration */
 	long active;          /* users alive and not stopping */
+	long ended;           /* users whose flow ended (not revived) */
 	struct lt_user *idle; /* open model: idle users (a stack) */
 
 	/* Targets, set by the runner (maybe from another thread). */

@@ -16,6 +16,7 @@
 #include "scenario.h"
 #include "shape.h"
 #include "../tap.h"
+#include "../testfile.h"
 
 static char dir[] = "/tmp/lt-scen-test.XXXXXX";
 
@@ -217,16 +218,7 @@ parse(const char *text)
 static void
 write_file(const char *name, const char *text, int mode)
 {
-	char path[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (f == NULL)
-		return;
-	fputs(text, f);
-	fclose(f);
-	chmod(path, (mode_t)mode);
+	test_write_file(dir, name, text, mode);
 }
 
 static void
