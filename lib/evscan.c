@@ -30,6 +30,45 @@
 
 #define MAX_DEPTH 64
 
+/*
+ * Word-at-a-time (SWAR) scanning of plain string bytes and digits, eight
+ * bytes per step, on little-endian machines (the first byte of the line
+ * is the low byte of a loaded word); others take the byte loops only.
+ * Loads never pass the end of the line: each is guarded by len - p >= 8.
+ */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define EV_SWAR 1
+#else
+#define EV_SWAR 0
+#endif
+
+#define ONES  0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+static inline uint64_t
+load64(const unsigned char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
+/*
+ * The high bit of each byte of w that is '"', '\\' or below 0x20.  Bytes
+ * after the first such byte may be flagged wrongly (borrows), so only the
+ * lowest flag counts.
+ */
+static inline uint64_t
+stop_bytes(uint64_t w)
+{
+	uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
+
+	return (((q - ONES) & ~q) | ((b - ONES) & ~b) |
+	           ((w - ONES * 0x20) & ~w)) &
+	    HIGHS;
+}
+
 struct lt_evscan {
 	char *scratch; /* decoded strings of the current line */
 	size_t scratch_alloc;
@@ -160,11 +199,8 @@ fail(struct scan *c, size_t at, const char *why)
 }
 
 static void
-skip_ws(struct scan *c)
+skip_ws_slow(struct scan *c)
 {
-	/* Most tokens are not preceded by whitespace: one test. */
-	if (c->p < c->len && c->s[c->p] > ' ')
-		return;
 	while (c->p < c->len) {
 		unsigned char ch = c->s[c->p];
 
@@ -172,6 +208,14 @@ skip_ws(struct scan *c)
 			return;
 		c->p++;
 	}
+}
+
+/* Most tokens are not preceded by whitespace: one test, inlined. */
+static inline void
+skip_ws(struct scan *c)
+{
+	if (!(c->p < c->len && c->s[c->p] > ' '))
+		skip_ws_slow(c);
 }
 
 /* The byte at the position, or 0 at the end of the line. */
@@ -380,14 +424,14 @@ static const unsigned char stop[256] = {
 };
 
 /*
- * Scans a string (position at its opening quote) into *out: a view into
- * the line, or into scratch when it has escapes.  Ends after the quote.
+ * The rest of scan_string: classifies bytes from the position on, in a
+ * string whose body starts at `from`.
  */
 static int
-scan_string(struct scan *c, struct lt_sv *out)
+scan_string_slow(struct scan *c, size_t from, struct lt_sv *out)
 {
 	const unsigned char *s = c->s;
-	size_t from = ++c->p, p = from, len = c->len;
+	size_t p = c->p, len = c->len;
 
 	/* Plain bytes four at a time; the loop below classifies the rest. */
 	while (len - p >= 4 && !stop[s[p]] && !stop[s[p + 1]] &&
@@ -411,6 +455,41 @@ scan_string(struct scan *c, struct lt_sv *out)
 		p++;
 	}
 	return fail(c, from - 1, "unterminated string");
+}
+
+/*
+ * Scans a string (position at its opening quote) into *out: a view into
+ * the line, or into scratch when it has escapes.  Ends after the quote.
+ * Inlined: the plain string closed within the line's words is the case
+ * that matters.
+ */
+static inline __attribute__((always_inline)) int
+scan_string(struct scan *c, struct lt_sv *out)
+{
+	size_t from = ++c->p;
+#if EV_SWAR
+	const unsigned char *s = c->s;
+	size_t p = from, len = c->len;
+
+	/* Plain bytes eight at a time, up to the first byte to classify. */
+	while (len - p >= 8) {
+		uint64_t m = stop_bytes(load64(s + p));
+
+		if (m != 0) {
+			p += (size_t)__builtin_ctzll(m) >> 3;
+			if (s[p] == '"') {
+				out->ptr = (const char *)s + from;
+				out->len = p - from;
+				c->p = p + 1;
+				return 0;
+			}
+			break;
+		}
+		p += 8;
+	}
+	c->p = p;
+#endif
+	return scan_string_slow(c, from, out);
 }
 
 /* Skips a string without decoding it (for unknown values). */
@@ -460,7 +539,7 @@ struct num {
 	int neg;
 };
 
-static int
+static inline int
 is_digit(int ch)
 {
 	return ch >= '0' && ch <= '9';
@@ -592,7 +671,7 @@ take_null(struct scan *c)
  * Consumes a key string, the ':' and the whitespace around it; *key gets
  * the decoded key.
  */
-static int
+static inline int
 scan_key(struct scan *c, struct lt_sv *key)
 {
 	if (peek(c) != '"')
@@ -702,18 +781,41 @@ fail_key(struct scan *c, size_t at, const struct lt_sv *key, const char *why)
 }
 
 /*
+ * Appends the digits at s[*pp..len) to *v (v * 10 + digit each) and moves
+ * *pp past them.  Returns their count; stops at 19 (the caller then gives
+ * up: *v may have wrapped, harmlessly, as unsigned).  One bound covers
+ * both the end of the line and the count.
+ */
+static inline int
+read_digits(const unsigned char *s, size_t *pp, size_t len, uint64_t *v)
+{
+	size_t p = *pp, from = *pp;
+	size_t lim = len - p > 19 ? p + 19 : len;
+	uint64_t acc = *v;
+	unsigned int d;
+
+	while (p < lim && (d = (unsigned int)s[p] - '0') < 10) {
+		acc = acc * 10 + d;
+		p++;
+	}
+	*pp = p;
+	*v = acc;
+	return (int)(p - from);
+}
+
+/*
  * The common case in one pass: -?digits(.digits)? with at most dec
  * decimals and at most 18 digits once scaled, so it cannot overflow.
  * Returns 1 with *out set and the position moved, or 0 (nothing consumed)
  * when the general path must decide: exponents, more decimals, leading
  * zeros, malformed text.
  */
-static int
+static inline int
 fast_scaled(struct scan *c, int dec, int64_t *out)
 {
 	const unsigned char *s = c->s;
 	size_t p = c->p, len = c->len;
-	int neg = 0, nd = 0, fd = 0;
+	int neg = 0, nd, fd = 0;
 	uint64_t v = 0;
 
 	if (p < len && s[p] == '-') {
@@ -723,20 +825,13 @@ fast_scaled(struct scan *c, int dec, int64_t *out)
 	if (p >= len || !is_digit(s[p]) ||
 	    (s[p] == '0' && p + 1 < len && is_digit(s[p + 1])))
 		return 0;
-	while (p < len && is_digit(s[p])) {
-		v = v * 10 + (uint64_t)(s[p++] - '0');
-		if (++nd > 18)
-			return 0;
-	}
+	nd = read_digits(s, &p, len, &v);
+	if (nd > 18)
+		return 0;
 	if (p < len && s[p] == '.') {
 		p++;
-		while (p < len && is_digit(s[p])) {
-			if (fd == dec)
-				return 0;
-			v = v * 10 + (uint64_t)(s[p++] - '0');
-			fd++;
-		}
-		if (fd == 0)
+		fd = read_digits(s, &p, len, &v);
+		if (fd == 0 || fd > dec)
 			return 0;
 	}
 	if (p < len && (s[p] == 'e' || s[p] == 'E'))
