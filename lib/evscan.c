@@ -69,10 +69,31 @@ stop_bytes(uint64_t w)
 	    HIGHS;
 }
 
+#define N_KNOWN 24 /* known keys (fields) */
+#define NO_GUESS N_KNOWN
+#define AT_START (N_KNOWN + 1)
+
+/* A known key's text, `"key":`, as two words and their masks. */
+struct keypat {
+	uint64_t w[2], m[2];
+	size_t n;
+};
+
 struct lt_evscan {
 	char *scratch; /* decoded strings of the current line */
 	size_t scratch_alloc;
 	size_t scratch_used;
+	/*
+	 * Key order prediction: next[i] is the field that followed field i
+	 * (AT_START: the first key) in the last line that had it, NO_GUESS
+	 * when none.  Producers write keys in a fixed order, so most keys are
+	 * confirmed by comparing two words against pat[next[i]] instead of
+	 * being scanned and looked up.  A confirmed key is byte for byte
+	 * what the general path would have accepted; anything else takes
+	 * the general path.
+	 */
+	unsigned char next[N_KNOWN + 2];
+	struct keypat pat[N_KNOWN];
 };
 
 /* A parse in progress: the line, the position, the error sink. */
@@ -98,38 +119,70 @@ struct field {
 	enum kind kind;
 	int dec;
 	size_t off; /* into struct lt_event */
+	int id;     /* index in known[], or N_KNOWN for unknown keys */
 };
 
-#define F(k, d, m)                                                             \
+#define F(k, d, m, i)                                                          \
 	{                                                                      \
-		k, d, offsetof(struct lt_event, m)                             \
+		k, d, offsetof(struct lt_event, m), i                          \
 	}
 
-static const struct field f_type = F(K_TYPE, 0, type_name);
-static const struct field f_ts = F(K_TS, 6, ts_us);
-static const struct field f_name = F(K_STR, 0, name);
-static const struct field f_method = F(K_STR, 0, method);
-static const struct field f_url = F(K_STR, 0, url);
-static const struct field f_error = F(K_STR, 0, error);
-static const struct field f_class = F(K_STR, 0, class_name);
-static const struct field f_status = F(K_INT, 0, status);
-static const struct field f_ok = F(K_BOOL, 0, ok);
-static const struct field f_latency = F(K_FIXED, 3, latency_us);
-static const struct field f_ttfb = F(K_FIXED, 3, ttfb_us);
-static const struct field f_connect = F(K_FIXED, 3, connect_us);
-static const struct field f_wait = F(K_FIXED, 3, wait_us);
-static const struct field f_bytes = F(K_INT, 0, bytes);
-static const struct field f_user = F(K_INT, 0, user);
-static const struct field f_count = F(K_INT, 0, count);
-static const struct field f_classes = F(K_OBJ, 0, classes);
-static const struct field f_phase = F(K_STR, 0, phase);
-static const struct field f_host = F(K_STR, 0, host);
-static const struct field f_reason = F(K_STR, 0, reason);
-static const struct field f_scenario = F(K_STR, 0, scenario);
-static const struct field f_options = F(K_OBJ, 0, options);
-static const struct field f_worker = F(K_STR, 0, worker);
-static const struct field f_state = F(K_STR, 0, state);
-static const struct field f_skip = { K_SKIP, 0, 0 };
+static const struct field f_type = F(K_TYPE, 0, type_name, 0);
+static const struct field f_ts = F(K_TS, 6, ts_us, 1);
+static const struct field f_name = F(K_STR, 0, name, 2);
+static const struct field f_method = F(K_STR, 0, method, 3);
+static const struct field f_url = F(K_STR, 0, url, 4);
+static const struct field f_error = F(K_STR, 0, error, 5);
+static const struct field f_class = F(K_STR, 0, class_name, 6);
+static const struct field f_status = F(K_INT, 0, status, 7);
+static const struct field f_ok = F(K_BOOL, 0, ok, 8);
+static const struct field f_latency = F(K_FIXED, 3, latency_us, 9);
+static const struct field f_ttfb = F(K_FIXED, 3, ttfb_us, 10);
+static const struct field f_connect = F(K_FIXED, 3, connect_us, 11);
+static const struct field f_wait = F(K_FIXED, 3, wait_us, 12);
+static const struct field f_bytes = F(K_INT, 0, bytes, 13);
+static const struct field f_user = F(K_INT, 0, user, 14);
+static const struct field f_count = F(K_INT, 0, count, 15);
+static const struct field f_classes = F(K_OBJ, 0, classes, 16);
+static const struct field f_phase = F(K_STR, 0, phase, 17);
+static const struct field f_host = F(K_STR, 0, host, 18);
+static const struct field f_reason = F(K_STR, 0, reason, 19);
+static const struct field f_scenario = F(K_STR, 0, scenario, 20);
+static const struct field f_options = F(K_OBJ, 0, options, 21);
+static const struct field f_worker = F(K_STR, 0, worker, 22);
+static const struct field f_state = F(K_STR, 0, state, 23);
+static const struct field f_skip = { K_SKIP, 0, 0, N_KNOWN };
+
+/* Each known key as written by lt-run: quoted, with its ':'. */
+static const struct {
+	const char *text;
+	const struct field *f;
+} known[N_KNOWN] = {
+	{ "\"type\":", &f_type },
+	{ "\"ts\":", &f_ts },
+	{ "\"name\":", &f_name },
+	{ "\"method\":", &f_method },
+	{ "\"url\":", &f_url },
+	{ "\"error\":", &f_error },
+	{ "\"class\":", &f_class },
+	{ "\"status\":", &f_status },
+	{ "\"ok\":", &f_ok },
+	{ "\"latency_ms\":", &f_latency },
+	{ "\"ttfb_ms\":", &f_ttfb },
+	{ "\"connect_ms\":", &f_connect },
+	{ "\"wait_ms\":", &f_wait },
+	{ "\"bytes\":", &f_bytes },
+	{ "\"user\":", &f_user },
+	{ "\"count\":", &f_count },
+	{ "\"classes\":", &f_classes },
+	{ "\"phase\":", &f_phase },
+	{ "\"host\":", &f_host },
+	{ "\"reason\":", &f_reason },
+	{ "\"scenario\":", &f_scenario },
+	{ "\"options\":", &f_options },
+	{ "\"worker\":", &f_worker },
+	{ "\"state\":", &f_state },
+};
 
 #define IS(lit) (memcmp(k, lit, sizeof(lit) - 1) == 0)
 
@@ -974,12 +1027,22 @@ finish(struct scan *c, struct lt_event *ev)
 	return 0;
 }
 
+/* Whether the line at the position starts with pattern k (16 bytes left). */
+static inline int
+key_is(const unsigned char *s, const struct keypat *k)
+{
+	return (((load64(s) ^ k->w[0]) & k->m[0]) |
+	           ((load64(s + 8) ^ k->w[1]) & k->m[1])) == 0;
+}
+
 /* Walks the top-level object's pairs. */
 static int
 scan_object(struct scan *c, struct lt_event *ev)
 {
+	struct lt_evscan *sc = c->sc;
 	struct lt_sv key;
 	const struct field *f;
+	unsigned int prev = AT_START, g;
 
 	skip_ws(c);
 	if (c->p >= c->len)
@@ -993,9 +1056,21 @@ scan_object(struct scan *c, struct lt_event *ev)
 		return 0;
 	}
 	for (;;) {
-		if (scan_key(c, &key) != 0)
-			return -1;
-		f = lookup(key.ptr, key.len);
+		g = sc->next[prev];
+		if (g != NO_GUESS && c->len - c->p >= 16 &&
+		    key_is(c->s + c->p, &sc->pat[g])) {
+			f = known[g].f;
+			key.ptr = (const char *)c->s + c->p + 1;
+			key.len = sc->pat[g].n - 3;
+			c->p += sc->pat[g].n;
+			skip_ws(c);
+		} else {
+			if (scan_key(c, &key) != 0)
+				return -1;
+			f = lookup(key.ptr, key.len);
+			sc->next[prev] = (unsigned char)f->id;
+		}
+		prev = (unsigned int)f->id;
 		if (scan_field(c, f, &key, ev) != 0)
 			return -1;
 		skip_ws(c);
@@ -1018,7 +1093,24 @@ scan_object(struct scan *c, struct lt_event *ev)
 struct lt_evscan *
 lt_evscan_new(void)
 {
-	return calloc(1, sizeof(struct lt_evscan));
+	struct lt_evscan *sc = calloc(1, sizeof(*sc));
+	unsigned char b[16];
+
+	if (sc == NULL)
+		return NULL;
+	memset(sc->next, NO_GUESS, sizeof(sc->next));
+	for (int i = 0; i < N_KNOWN; i++) {
+		struct keypat *k = &sc->pat[i];
+
+		k->n = strlen(known[i].text);
+		memset(b, 0, sizeof(b));
+		memcpy(b, known[i].text, k->n);
+		memcpy(k->w, b, sizeof(b));
+		memset(b, 0, sizeof(b));
+		memset(b, 0xff, k->n);
+		memcpy(k->m, b, sizeof(b));
+	}
+	return sc;
 }
 
 void
