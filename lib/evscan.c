@@ -699,7 +699,7 @@ to_scaled(const struct num *n, int dec, int want_int, int64_t *out)
 	return 0;
 }
 
-static int
+static inline int
 match_word(struct scan *c, const char *w, size_t n)
 {
 	if (c->len - c->p < n || memcmp(c->s + c->p, w, n) != 0)
