@@ -930,7 +930,6 @@ scan_field(struct scan *c, const struct field *f, const struct lt_sv *key,
 	struct lt_sv *sv = (struct lt_sv *)(void *)(base + f->off);
 	int64_t *num = (int64_t *)(void *)(base + f->off);
 	size_t at = c->p;
-
 	if (f->kind == K_SKIP)
 		return skip_value(c);
 	if (take_null(c)) {
@@ -1065,6 +1064,7 @@ scan_object(struct scan *c, struct lt_event *ev)
 			c->p += sc->pat[g].n;
 			skip_ws(c);
 		} else {
+			skip_ws(c);
 			if (scan_key(c, &key) != 0)
 				return -1;
 			f = lookup(key.ptr, key.len);
@@ -1073,10 +1073,15 @@ scan_object(struct scan *c, struct lt_event *ev)
 		prev = (unsigned int)f->id;
 		if (scan_field(c, f, &key, ev) != 0)
 			return -1;
+		/* a ',' right after the value; whitespace before the next key
+		   is skipped above, when its prediction fails */
+		if (c->p < c->len && c->s[c->p] == ',') {
+			c->p++;
+			continue;
+		}
 		skip_ws(c);
 		if (c->p < c->len && peek(c) == ',') {
 			c->p++;
-			skip_ws(c);
 			continue;
 		}
 		if (c->p < c->len && peek(c) == '}') {
