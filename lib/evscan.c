@@ -30,10 +30,70 @@
 
 #define MAX_DEPTH 64
 
+/*
+ * Word-at-a-time (SWAR) scanning of plain string bytes and digits, eight
+ * bytes per step, on little-endian machines (the first byte of the line
+ * is the low byte of a loaded word); others take the byte loops only.
+ * Loads never pass the end of the line: each is guarded by len - p >= 8.
+ */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define EV_SWAR 1
+#else
+#define EV_SWAR 0
+#endif
+
+#define ONES  0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+static inline uint64_t
+load64(const unsigned char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
+/*
+ * The high bit of each byte of w that is '"', '\\' or below 0x20.  Bytes
+ * after the first such byte may be flagged wrongly (borrows), so only the
+ * lowest flag counts.
+ */
+static inline uint64_t
+stop_bytes(uint64_t w)
+{
+	uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
+
+	return (((q - ONES) & ~q) | ((b - ONES) & ~b) |
+	           ((w - ONES * 0x20) & ~w)) &
+	    HIGHS;
+}
+
+#define N_KNOWN 24 /* known keys (fields) */
+#define NO_GUESS N_KNOWN
+#define AT_START (N_KNOWN + 1)
+
+/* A known key's text, `"key":`, as two words and their masks. */
+struct keypat {
+	uint64_t w[2], m[2];
+	size_t n;
+};
+
 struct lt_evscan {
 	char *scratch; /* decoded strings of the current line */
 	size_t scratch_alloc;
 	size_t scratch_used;
+	/*
+	 * Key order prediction: next[i] is the field that followed field i
+	 * (AT_START: the first key) in the last line that had it, NO_GUESS
+	 * when none.  Producers write keys in a fixed order, so most keys are
+	 * confirmed by comparing two words against pat[next[i]] instead of
+	 * being scanned and looked up.  A confirmed key is byte for byte
+	 * what the general path would have accepted; anything else takes
+	 * the general path.
+	 */
+	unsigned char next[N_KNOWN + 2];
+	struct keypat pat[N_KNOWN];
 };
 
 /* A parse in progress: the line, the position, the error sink. */
@@ -59,38 +119,70 @@ struct field {
 	enum kind kind;
 	int dec;
 	size_t off; /* into struct lt_event */
+	int id;     /* index in known[], or N_KNOWN for unknown keys */
 };
 
-#define F(k, d, m)                                                             \
+#define F(k, d, m, i)                                                          \
 	{                                                                      \
-		k, d, offsetof(struct lt_event, m)                             \
+		k, d, offsetof(struct lt_event, m), i                          \
 	}
 
-static const struct field f_type = F(K_TYPE, 0, type_name);
-static const struct field f_ts = F(K_TS, 6, ts_us);
-static const struct field f_name = F(K_STR, 0, name);
-static const struct field f_method = F(K_STR, 0, method);
-static const struct field f_url = F(K_STR, 0, url);
-static const struct field f_error = F(K_STR, 0, error);
-static const struct field f_class = F(K_STR, 0, class_name);
-static const struct field f_status = F(K_INT, 0, status);
-static const struct field f_ok = F(K_BOOL, 0, ok);
-static const struct field f_latency = F(K_FIXED, 3, latency_us);
-static const struct field f_ttfb = F(K_FIXED, 3, ttfb_us);
-static const struct field f_connect = F(K_FIXED, 3, connect_us);
-static const struct field f_wait = F(K_FIXED, 3, wait_us);
-static const struct field f_bytes = F(K_INT, 0, bytes);
-static const struct field f_user = F(K_INT, 0, user);
-static const struct field f_count = F(K_INT, 0, count);
-static const struct field f_classes = F(K_OBJ, 0, classes);
-static const struct field f_phase = F(K_STR, 0, phase);
-static const struct field f_host = F(K_STR, 0, host);
-static const struct field f_reason = F(K_STR, 0, reason);
-static const struct field f_scenario = F(K_STR, 0, scenario);
-static const struct field f_options = F(K_OBJ, 0, options);
-static const struct field f_worker = F(K_STR, 0, worker);
-static const struct field f_state = F(K_STR, 0, state);
-static const struct field f_skip = { K_SKIP, 0, 0 };
+static const struct field f_type = F(K_TYPE, 0, type_name, 0);
+static const struct field f_ts = F(K_TS, 6, ts_us, 1);
+static const struct field f_name = F(K_STR, 0, name, 2);
+static const struct field f_method = F(K_STR, 0, method, 3);
+static const struct field f_url = F(K_STR, 0, url, 4);
+static const struct field f_error = F(K_STR, 0, error, 5);
+static const struct field f_class = F(K_STR, 0, class_name, 6);
+static const struct field f_status = F(K_INT, 0, status, 7);
+static const struct field f_ok = F(K_BOOL, 0, ok, 8);
+static const struct field f_latency = F(K_FIXED, 3, latency_us, 9);
+static const struct field f_ttfb = F(K_FIXED, 3, ttfb_us, 10);
+static const struct field f_connect = F(K_FIXED, 3, connect_us, 11);
+static const struct field f_wait = F(K_FIXED, 3, wait_us, 12);
+static const struct field f_bytes = F(K_INT, 0, bytes, 13);
+static const struct field f_user = F(K_INT, 0, user, 14);
+static const struct field f_count = F(K_INT, 0, count, 15);
+static const struct field f_classes = F(K_OBJ, 0, classes, 16);
+static const struct field f_phase = F(K_STR, 0, phase, 17);
+static const struct field f_host = F(K_STR, 0, host, 18);
+static const struct field f_reason = F(K_STR, 0, reason, 19);
+static const struct field f_scenario = F(K_STR, 0, scenario, 20);
+static const struct field f_options = F(K_OBJ, 0, options, 21);
+static const struct field f_worker = F(K_STR, 0, worker, 22);
+static const struct field f_state = F(K_STR, 0, state, 23);
+static const struct field f_skip = { K_SKIP, 0, 0, N_KNOWN };
+
+/* Each known key as written by lt-run: quoted, with its ':'. */
+static const struct {
+	const char *text;
+	const struct field *f;
+} known[N_KNOWN] = {
+	{ "\"type\":", &f_type },
+	{ "\"ts\":", &f_ts },
+	{ "\"name\":", &f_name },
+	{ "\"method\":", &f_method },
+	{ "\"url\":", &f_url },
+	{ "\"error\":", &f_error },
+	{ "\"class\":", &f_class },
+	{ "\"status\":", &f_status },
+	{ "\"ok\":", &f_ok },
+	{ "\"latency_ms\":", &f_latency },
+	{ "\"ttfb_ms\":", &f_ttfb },
+	{ "\"connect_ms\":", &f_connect },
+	{ "\"wait_ms\":", &f_wait },
+	{ "\"bytes\":", &f_bytes },
+	{ "\"user\":", &f_user },
+	{ "\"count\":", &f_count },
+	{ "\"classes\":", &f_classes },
+	{ "\"phase\":", &f_phase },
+	{ "\"host\":", &f_host },
+	{ "\"reason\":", &f_reason },
+	{ "\"scenario\":", &f_scenario },
+	{ "\"options\":", &f_options },
+	{ "\"worker\":", &f_worker },
+	{ "\"state\":", &f_state },
+};
 
 #define IS(lit) (memcmp(k, lit, sizeof(lit) - 1) == 0)
 
@@ -160,11 +252,8 @@ fail(struct scan *c, size_t at, const char *why)
 }
 
 static void
-skip_ws(struct scan *c)
+skip_ws_slow(struct scan *c)
 {
-	/* Most tokens are not preceded by whitespace: one test. */
-	if (c->p < c->len && c->s[c->p] > ' ')
-		return;
 	while (c->p < c->len) {
 		unsigned char ch = c->s[c->p];
 
@@ -172,6 +261,14 @@ skip_ws(struct scan *c)
 			return;
 		c->p++;
 	}
+}
+
+/* Most tokens are not preceded by whitespace: one test, inlined. */
+static inline void
+skip_ws(struct scan *c)
+{
+	if (!(c->p < c->len && c->s[c->p] > ' '))
+		skip_ws_slow(c);
 }
 
 /* The byte at the position, or 0 at the end of the line. */
@@ -380,14 +477,14 @@ static const unsigned char stop[256] = {
 };
 
 /*
- * Scans a string (position at its opening quote) into *out: a view into
- * the line, or into scratch when it has escapes.  Ends after the quote.
+ * The rest of scan_string: classifies bytes from the position on, in a
+ * string whose body starts at `from`.
  */
 static int
-scan_string(struct scan *c, struct lt_sv *out)
+scan_string_slow(struct scan *c, size_t from, struct lt_sv *out)
 {
 	const unsigned char *s = c->s;
-	size_t from = ++c->p, p = from, len = c->len;
+	size_t p = c->p, len = c->len;
 
 	/* Plain bytes four at a time; the loop below classifies the rest. */
 	while (len - p >= 4 && !stop[s[p]] && !stop[s[p + 1]] &&
@@ -411,6 +508,41 @@ scan_string(struct scan *c, struct lt_sv *out)
 		p++;
 	}
 	return fail(c, from - 1, "unterminated string");
+}
+
+/*
+ * Scans a string (position at its opening quote) into *out: a view into
+ * the line, or into scratch when it has escapes.  Ends after the quote.
+ * Inlined: the plain string closed within the line's words is the case
+ * that matters.
+ */
+static inline __attribute__((always_inline)) int
+scan_string(struct scan *c, struct lt_sv *out)
+{
+	size_t from = ++c->p;
+#if EV_SWAR
+	const unsigned char *s = c->s;
+	size_t p = from, len = c->len;
+
+	/* Plain bytes eight at a time, up to the first byte to classify. */
+	while (len - p >= 8) {
+		uint64_t m = stop_bytes(load64(s + p));
+
+		if (m != 0) {
+			p += (size_t)__builtin_ctzll(m) >> 3;
+			if (s[p] == '"') {
+				out->ptr = (const char *)s + from;
+				out->len = p - from;
+				c->p = p + 1;
+				return 0;
+			}
+			break;
+		}
+		p += 8;
+	}
+	c->p = p;
+#endif
+	return scan_string_slow(c, from, out);
 }
 
 /* Skips a string without decoding it (for unknown values). */
@@ -460,7 +592,7 @@ struct num {
 	int neg;
 };
 
-static int
+static inline int
 is_digit(int ch)
 {
 	return ch >= '0' && ch <= '9';
@@ -567,7 +699,7 @@ to_scaled(const struct num *n, int dec, int want_int, int64_t *out)
 	return 0;
 }
 
-static int
+static inline int
 match_word(struct scan *c, const char *w, size_t n)
 {
 	if (c->len - c->p < n || memcmp(c->s + c->p, w, n) != 0)
@@ -592,7 +724,7 @@ take_null(struct scan *c)
  * Consumes a key string, the ':' and the whitespace around it; *key gets
  * the decoded key.
  */
-static int
+static inline int
 scan_key(struct scan *c, struct lt_sv *key)
 {
 	if (peek(c) != '"')
@@ -702,18 +834,41 @@ fail_key(struct scan *c, size_t at, const struct lt_sv *key, const char *why)
 }
 
 /*
+ * Appends the digits at s[*pp..len) to *v (v * 10 + digit each) and moves
+ * *pp past them.  Returns their count; stops at 19 (the caller then gives
+ * up: *v may have wrapped, harmlessly, as unsigned).  One bound covers
+ * both the end of the line and the count.
+ */
+static inline int
+read_digits(const unsigned char *s, size_t *pp, size_t len, uint64_t *v)
+{
+	size_t p = *pp, from = *pp;
+	size_t lim = len - p > 19 ? p + 19 : len;
+	uint64_t acc = *v;
+	unsigned int d;
+
+	while (p < lim && (d = (unsigned int)s[p] - '0') < 10) {
+		acc = acc * 10 + d;
+		p++;
+	}
+	*pp = p;
+	*v = acc;
+	return (int)(p - from);
+}
+
+/*
  * The common case in one pass: -?digits(.digits)? with at most dec
  * decimals and at most 18 digits once scaled, so it cannot overflow.
  * Returns 1 with *out set and the position moved, or 0 (nothing consumed)
  * when the general path must decide: exponents, more decimals, leading
  * zeros, malformed text.
  */
-static int
+static inline int
 fast_scaled(struct scan *c, int dec, int64_t *out)
 {
 	const unsigned char *s = c->s;
 	size_t p = c->p, len = c->len;
-	int neg = 0, nd = 0, fd = 0;
+	int neg = 0, nd, fd = 0;
 	uint64_t v = 0;
 
 	if (p < len && s[p] == '-') {
@@ -723,20 +878,13 @@ fast_scaled(struct scan *c, int dec, int64_t *out)
 	if (p >= len || !is_digit(s[p]) ||
 	    (s[p] == '0' && p + 1 < len && is_digit(s[p + 1])))
 		return 0;
-	while (p < len && is_digit(s[p])) {
-		v = v * 10 + (uint64_t)(s[p++] - '0');
-		if (++nd > 18)
-			return 0;
-	}
+	nd = read_digits(s, &p, len, &v);
+	if (nd > 18)
+		return 0;
 	if (p < len && s[p] == '.') {
 		p++;
-		while (p < len && is_digit(s[p])) {
-			if (fd == dec)
-				return 0;
-			v = v * 10 + (uint64_t)(s[p++] - '0');
-			fd++;
-		}
-		if (fd == 0)
+		fd = read_digits(s, &p, len, &v);
+		if (fd == 0 || fd > dec)
 			return 0;
 	}
 	if (p < len && (s[p] == 'e' || s[p] == 'E'))
@@ -782,7 +930,6 @@ scan_field(struct scan *c, const struct field *f, const struct lt_sv *key,
 	struct lt_sv *sv = (struct lt_sv *)(void *)(base + f->off);
 	int64_t *num = (int64_t *)(void *)(base + f->off);
 	size_t at = c->p;
-
 	if (f->kind == K_SKIP)
 		return skip_value(c);
 	if (take_null(c)) {
@@ -879,12 +1026,22 @@ finish(struct scan *c, struct lt_event *ev)
 	return 0;
 }
 
+/* Whether the line at the position starts with pattern k (16 bytes left). */
+static inline int
+key_is(const unsigned char *s, const struct keypat *k)
+{
+	return (((load64(s) ^ k->w[0]) & k->m[0]) |
+	           ((load64(s + 8) ^ k->w[1]) & k->m[1])) == 0;
+}
+
 /* Walks the top-level object's pairs. */
 static int
 scan_object(struct scan *c, struct lt_event *ev)
 {
+	struct lt_evscan *sc = c->sc;
 	struct lt_sv key;
 	const struct field *f;
+	unsigned int prev = AT_START, g;
 
 	skip_ws(c);
 	if (c->p >= c->len)
@@ -898,15 +1055,33 @@ scan_object(struct scan *c, struct lt_event *ev)
 		return 0;
 	}
 	for (;;) {
-		if (scan_key(c, &key) != 0)
-			return -1;
-		f = lookup(key.ptr, key.len);
+		g = sc->next[prev];
+		if (g != NO_GUESS && c->len - c->p >= 16 &&
+		    key_is(c->s + c->p, &sc->pat[g])) {
+			f = known[g].f;
+			key.ptr = (const char *)c->s + c->p + 1;
+			key.len = sc->pat[g].n - 3;
+			c->p += sc->pat[g].n;
+			skip_ws(c);
+		} else {
+			skip_ws(c);
+			if (scan_key(c, &key) != 0)
+				return -1;
+			f = lookup(key.ptr, key.len);
+			sc->next[prev] = (unsigned char)f->id;
+		}
+		prev = (unsigned int)f->id;
 		if (scan_field(c, f, &key, ev) != 0)
 			return -1;
+		/* a ',' right after the value; whitespace before the next key
+		   is skipped above, when its prediction fails */
+		if (c->p < c->len && c->s[c->p] == ',') {
+			c->p++;
+			continue;
+		}
 		skip_ws(c);
 		if (c->p < c->len && peek(c) == ',') {
 			c->p++;
-			skip_ws(c);
 			continue;
 		}
 		if (c->p < c->len && peek(c) == '}') {
@@ -923,7 +1098,24 @@ scan_object(struct scan *c, struct lt_event *ev)
 struct lt_evscan *
 lt_evscan_new(void)
 {
-	return calloc(1, sizeof(struct lt_evscan));
+	struct lt_evscan *sc = calloc(1, sizeof(*sc));
+	unsigned char b[16];
+
+	if (sc == NULL)
+		return NULL;
+	memset(sc->next, NO_GUESS, sizeof(sc->next));
+	for (int i = 0; i < N_KNOWN; i++) {
+		struct keypat *k = &sc->pat[i];
+
+		k->n = strlen(known[i].text);
+		memset(b, 0, sizeof(b));
+		memcpy(b, known[i].text, k->n);
+		memcpy(k->w, b, sizeof(b));
+		memset(b, 0, sizeof(b));
+		memset(b, 0xff, k->n);
+		memcpy(k->m, b, sizeof(b));
+	}
+	return sc;
 }
 
 void
