@@ -40,6 +40,8 @@ struct lt_run_opts {
 	int out_fd;       /* events go here */
 	const char *tags; /* comma-separated, NULL: all */
 	const char *exclude_tags;
+	const char *username; /* HTTP auth taken out of the host URL */
+	const char *password;
 };
 
 #define LT_STATS_BUCKETS 1024
