@@ -353,7 +353,7 @@ parse(struct cli *c, int argc, char **argv)
 	 * was asked for no load has nothing to do.  A shape may start at 0. */
 	if (c->users_set && c->run.users == 0 && c->run.shape == NULL)
 		return lt_err_set(&c->err, LT_EXIT_USAGE,
-		    "bad value '0' for --users: 0 users send nothing "
+		    "bad value '0' for --users: no load: 0 users send nothing "
 		    "(a --shape may start at 0)");
 	if (optind < argc)
 		return lt_err_set(&c->err, LT_EXIT_USAGE,
