@@ -42,6 +42,10 @@ struct lt_run_opts {
 	const char *exclude_tags;
 	const char *username; /* HTTP auth taken out of the host URL */
 	const char *password;
+	/* Called on the main thread with one warning line (no newline, no
+	 * program name), e.g. a shape line ignored; may be NULL. */
+	void (*warn)(const char *msg, void *arg);
+	void *warn_arg;
 };
 
 #define LT_STATS_BUCKETS 1024

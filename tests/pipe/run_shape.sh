@@ -49,6 +49,19 @@ n=$(grep -c '"type":"req"' "$TMP/r.ev")
 check "rate stages: ~100 + ~300 iterations ($n)" \
     awk -v n="$n" 'BEGIN { exit !(n >= 370 && n <= 430) }'
 
+lt-run -q -f "$TMP/w.lt" -H "$TARGET_URL" --shape 'echo 2 100; sleep 0.3; exit 4' \
+    >"$TMP/x.ev" 2>"$TMP/err"
+check_eq "failing shape command: status 3" "$?" 3
+check "failing shape command: message" \
+    grep -q "shape command exited with status 4" "$TMP/err"
+check_eq "failing shape command: run end reason error" \
+    "$(tail -n 1 "$TMP/x.ev" | jq -r .reason)" error
+
+printf '0 2 100\n' >"$TMP/noend"
+lt-run -q -f "$TMP/w.lt" -H "$TARGET_URL" --shape "$TMP/noend" -i 20 \
+    >/dev/null 2>"$TMP/err"
+check "a shape file without end: a warning" grep -q "no end line" "$TMP/err"
+
 printf '0 2\n1 bogus\n' >"$TMP/bad"
 lt-run -q -f "$TMP/w.lt" -H "$TARGET_URL" --shape "$TMP/bad" >/dev/null \
     2>"$TMP/err"
