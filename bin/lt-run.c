@@ -238,11 +238,20 @@ set_opt(int id, const char *v, void *arg)
 			return bad(c, "expected constant or poisson");
 		return 0;
 	case O_TIME:
-		return span(c, v, &r->run_time_s);
+		if (span(c, v, &r->run_time_s) != 0)
+			return -1;
+		if (r->run_time_s <= 0)
+			return bad(c, "must be greater than 0 (without -t the "
+			              "run goes on until stopped)");
+		return 0;
 	case O_STOPTO:
 		return span(c, v, &r->stop_timeout_s);
 	case O_TIMEOUT:
-		return span(c, v, &r->timeout_s);
+		if (span(c, v, &r->timeout_s) != 0)
+			return -1;
+		if (r->timeout_s < 0.001)
+			return bad(c, "must be 1ms or more");
+		return 0;
 	case O_USERS:
 		if (whole(c, v, 0, 100000000, &u) != 0)
 			return -1;

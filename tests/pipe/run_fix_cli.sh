@@ -11,7 +11,7 @@ start_target || exit 1
 
 # F2: every bad value is a usage error with a reason, and nothing is sent.
 bad_value() { # OPTION VALUE NAME
-	lt-run -q -f "$TMP/ok.lt" -H "$TARGET_URL" -t 1s "$1" "$2" \
+	timeout 10 lt-run -q -f "$TMP/ok.lt" -H "$TARGET_URL" -t 1s "$1" "$2" \
 	    >"$TMP/out" 2>"$TMP/err"
 	check_eq "$1 $2: status 2" "$?" 2
 	check "$1 $2: 'bad value '$2' for --$3: reason'" \
@@ -37,6 +37,8 @@ bad_value --seed 99999999999999999999999 seed
 bad_value --seed -1 seed
 bad_value -t 1x run-time
 bad_value --arrival often arrival
+bad_value -t 0 run-time
+bad_value --timeout 0 timeout
 LT_USERS=1.5 lt-run -q -f "$TMP/ok.lt" -H "$TARGET_URL" -t 1s \
     >"$TMP/out" 2>"$TMP/err"
 check_eq "LT_USERS=1.5: status 2" "$?" 2
