@@ -49,7 +49,8 @@ check "LT_USERS=1.5: reason" \
 # F3, F16: the base URL: http(s) only, no query, no fragment.
 for h in ftp://127.0.0.1 gopher://127.0.0.1 "scp://127.0.0.1/x" \
     "$TARGET_URL?x=1" "$TARGET_URL#f" notaurl; do
-	lt-run -q -f "$TMP/ok.lt" -H "$h" -i 1 >"$TMP/out" 2>"$TMP/err"
+	timeout 10 lt-run -q -f "$TMP/ok.lt" -H "$h" -i 1 >"$TMP/out" \
+	    2>"$TMP/err"
 	check_eq "-H $h: status 2" "$?" 2
 	check "-H $h: bad host URL" grep -q "^lt-run: bad host URL" "$TMP/err"
 done
@@ -82,7 +83,7 @@ printf 'GOT /x\n' >"$TMP/bad.lt"
 keep_case() { # DESC ARGS...
 	local d=$1
 	shift
-	lt-run -q "$@" -o "$TMP/keep.ndjson" 2>"$TMP/err"
+	timeout 10 lt-run -q -i 1 "$@" -o "$TMP/keep.ndjson" 2>"$TMP/err"
 	check_eq "$d: status 2" "$?" 2
 	check "$d: -o file untouched" cmp -s "$TMP/keep.ndjson" "$TMP/keep.orig"
 }
