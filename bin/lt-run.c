@@ -10,10 +10,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <math.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,9 +24,11 @@
 
 #include "cliconf.h"
 #include "err.h"
+#include "http.h"
 #include "outclose.h"
 #include "runner.h"
 #include "scenario.h"
+#include "shape.h"
 #include "version.h"
 
 enum {
@@ -113,6 +118,9 @@ struct cli {
 	const char *scenario;
 	const char *out;
 	int quiet;
+	int users_set;   /* -u given, even as 0 */
+	const char *why; /* reason of the last bad value */
+	char *base, *user, *password; /* host URL split by base_url() */
 	struct lt_cliconf conf; /* values read from files */
 	struct lt_err err;
 };
@@ -120,24 +128,67 @@ struct cli {
 /* Options that only the command line may give. */
 static const int cli_only[] = { O_HELP, O_VERSION, O_CONFIG, 0 };
 
+/*
+ * Option values are read strictly: a value that does not say exactly what
+ * it means (overflow, nan, inf, a fraction for a count, hex) is a usage
+ * error with a reason, never silently replaced by a default.
+ */
 static int
-num(const char *v, double lo, double hi, double *out)
+bad(struct cli *c, const char *why)
+{
+	c->why = why;
+	return -1;
+}
+
+/* A whole number in lo..hi: decimal digits only. */
+static int
+whole(struct cli *c, const char *v, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	const char *p;
+	unsigned long long u;
+	char *end;
+
+	for (p = v; *p >= '0' && *p <= '9'; p++)
+		;
+	if (p == v || *p != '\0')
+		return bad(c, "expected a whole number");
+	errno = 0;
+	u = strtoull(v, &end, 10);
+	if (errno == ERANGE || u > hi)
+		return bad(c, "too large");
+	if (u < lo)
+		return bad(c, lo == 1 ? "must be at least 1" : "too small");
+	*out = (uint64_t)u;
+	return 0;
+}
+
+/* A finite decimal number > 0 (or >= 0 with zero_ok) and <= hi. */
+static int
+real(struct cli *c, const char *v, int zero_ok, double hi, double *out)
 {
 	char *end;
 	double d;
 
+	if (v[strspn(v, "0123456789.eE+-")] != '\0')
+		return bad(c, "expected a decimal number");
 	errno = 0;
 	d = strtod(v, &end);
-	if (errno != 0 || end == v || *end != '\0' || d < lo || d > hi)
-		return -1;
+	if (end == v || *end != '\0')
+		return bad(c, "expected a decimal number");
+	if (!isfinite(d) || errno == ERANGE || d > hi)
+		return bad(c, "too large");
+	if (d < 0 || (d == 0 && !zero_ok))
+		return bad(c, "must be greater than 0");
 	*out = d;
 	return 0;
 }
 
 static int
-span(const char *v, double *out)
+span(struct cli *c, const char *v, double *out)
 {
-	return lt_duration_parse(v, strlen(v), out) != 0 || *out < 0 ? -1 : 0;
+	if (lt_duration_parse(v, strlen(v), out) != 0 || *out < 0)
+		return bad(c, "expected a duration such as 90, 90s, 5m, 1h30m");
+	return 0;
 }
 
 /* Applies one option from any source; returns 0 or -1 (a bad value). */
@@ -146,7 +197,7 @@ set_opt(int id, const char *v, void *arg)
 {
 	struct cli *c = arg;
 	struct lt_run_opts *r = &c->run;
-	double d = 0;
+	uint64_t u = 0;
 
 	switch (id) {
 	case O_SCENARIO:
@@ -184,37 +235,44 @@ set_opt(int id, const char *v, void *arg)
 		else if (strcmp(v, "poisson") == 0)
 			r->arrival = LT_ARRIVAL_POISSON;
 		else
-			return -1;
+			return bad(c, "expected constant or poisson");
 		return 0;
 	case O_TIME:
-		return span(v, &r->run_time_s);
-	case O_STOPTO:
-		return span(v, &r->stop_timeout_s);
-	case O_TIMEOUT:
-		return span(v, &r->timeout_s);
-	case O_USERS:
-		if (num(v, 0, 1e8, &d) != 0)
+		if (span(c, v, &r->run_time_s) != 0)
 			return -1;
-		r->users = (long)d;
+		if (r->run_time_s <= 0)
+			return bad(c, "must be greater than 0 (without -t the "
+			              "run goes on until stopped)");
+		return 0;
+	case O_STOPTO:
+		return span(c, v, &r->stop_timeout_s);
+	case O_TIMEOUT:
+		if (span(c, v, &r->timeout_s) != 0)
+			return -1;
+		if (r->timeout_s < 0.001)
+			return bad(c, "must be 1ms or more");
+		return 0;
+	case O_USERS:
+		if (whole(c, v, 0, 100000000, &u) != 0)
+			return -1;
+		r->users = (long)u;
+		c->users_set = 1;
 		return 0;
 	case O_SPAWN:
-		return num(v, 0, 1e9, &r->spawn_rate);
+		return real(c, v, 0, 1e9, &r->spawn_rate);
 	case O_RATE:
-		return num(v, 0, 1e9, &r->rate);
+		return real(c, v, 0, 1e9, &r->rate);
 	case O_ITER:
-		if (num(v, 0, 1e15, &d) != 0)
+		if (whole(c, v, 1, 1000000000000000ull, &u) != 0)
 			return -1;
-		r->iterations = (long)d;
+		r->iterations = (long)u;
 		return 0;
 	case O_SEED:
-		if (num(v, 0, 1.8e19, &d) != 0)
-			return -1;
-		r->seed = (uint64_t)d;
-		return 0;
+		return whole(c, v, 0, UINT64_MAX, &r->seed);
 	case O_JOBS:
-		if (num(v, 1, 64, &d) != 0)
+		if (whole(c, v, 1, 64, &u) != 0)
 			return -1;
-		r->jobs = (int)d;
+		r->jobs = (int)u;
 		return 0;
 	default:
 		return -1;
@@ -270,8 +328,16 @@ parse(struct cli *c, int argc, char **argv)
 	    (cfg != NULL &&
 	        lt_cliconf_file(&c->conf, cfg, 0, longopts, cli_only, set_opt,
 	            c, &c->err) != 0) ||
-	    lt_cliconf_env("LT_", longopts, cli_only, set_opt, c, &c->err) != 0)
+	    lt_cliconf_env("LT_", longopts, cli_only, set_opt, c, &c->err) != 0) {
+		/* cliconf says "bad value 'X' for --NAME"; add the reason */
+		if (c->why != NULL && c->err.code == LT_EXIT_USAGE) {
+			size_t n = strlen(c->err.msg);
+
+			snprintf(c->err.msg + n, sizeof(c->err.msg) - n, ": %s",
+			    c->why);
+		}
 		return -1;
+	}
 	opterr = 0;
 	for (;;) {
 		ch = getopt_long(
@@ -289,8 +355,15 @@ parse(struct cli *c, int argc, char **argv)
 			    argv[optind - 1]);
 		if (set_opt(ch, optarg, c) != 0)
 			return lt_err_set(&c->err, LT_EXIT_USAGE,
-			    "bad value '%s' for --%s", optarg, opt_name(ch));
+			    "bad value '%s' for --%s: %s", optarg, opt_name(ch),
+			    c->why != NULL ? c->why : "not allowed");
 	}
+	/* Locust runs 0 users headless and sends nothing; a load tool that
+	 * was asked for no load has nothing to do.  A shape may start at 0. */
+	if (c->users_set && c->run.users == 0 && c->run.shape == NULL)
+		return lt_err_set(&c->err, LT_EXIT_USAGE,
+		    "bad value '0' for --users: no load: 0 users send nothing "
+		    "(a --shape may start at 0)");
 	if (optind < argc)
 		return lt_err_set(&c->err, LT_EXIT_USAGE,
 		    "unexpected argument '%s'", argv[optind]);
@@ -317,13 +390,76 @@ progress(const struct lt_run_tick *t, void *arg)
 		fwrite(b->data, 1, b->len, stderr);
 }
 
-/* Loads the scenario and opens the output; returns 0 or an exit status. */
+/*
+ * Takes the credentials out of the base URL (used for HTTP auth, never
+ * recorded) and checks it.  Returns 0 or -1 with c->err set.
+ */
+static int
+base_url(struct cli *c, const char *url)
+{
+	if (lt_http_base_url(
+	        url, &c->base, &c->user, &c->password, &c->err) != 0)
+		return -1;
+	c->run.host = c->base;
+	c->run.username = c->user;
+	c->run.password = c->password;
+	return 0;
+}
+
+/*
+ * Returns 1 when the scenario's host carries "user:password@" and every
+ * class uses that host: it is then taken out of the URL as for -H.
+ */
+static int
+scenario_creds(const struct lt_scenario *sc)
+{
+	const char *a;
+	size_t i;
+
+	if (sc->host == NULL)
+		return 0;
+	a = strstr(sc->host, "://");
+	a = a != NULL ? a + 3 : sc->host;
+	if (memchr(a, '@', strcspn(a, "/?#")) == NULL)
+		return 0;
+	for (i = 0; i < sc->nclasses; i++)
+		if (sc->classes[i].host != NULL &&
+		    strcmp(sc->classes[i].host, sc->host) != 0)
+			return 0;
+	return 1;
+}
+
+/* A shape file is read whole at open: read it now to catch its errors
+ * before -o is touched.  FIFOs and commands are met when the run starts. */
+static int
+check_shape(struct cli *c)
+{
+	struct lt_shape *sh;
+	struct stat st;
+
+	if (c->run.shape == NULL || stat(c->run.shape, &st) != 0 ||
+	    !S_ISREG(st.st_mode) || access(c->run.shape, X_OK) == 0)
+		return 0;
+	if (lt_shape_open(c->run.shape, &sh, &c->err) != 0)
+		return -1;
+	lt_shape_close(sh);
+	return 0;
+}
+
+/*
+ * Checks everything that can be checked (scenario, tags, host, shape
+ * file), and only then opens the output: a usage error (exit 2) leaves
+ * an existing -o file alone.  Returns 0 or an exit status.
+ */
 static int
 setup(struct cli *c, struct lt_scenario **sc, int *fd)
 {
 	if (lt_scenario_load(c->scenario, sc, &c->err) != 0 ||
 	    lt_scenario_filter_tags(
-	        *sc, c->run.tags, c->run.exclude_tags, &c->err) != 0) {
+	        *sc, c->run.tags, c->run.exclude_tags, &c->err) != 0 ||
+	    (c->run.host == NULL && scenario_creds(*sc) &&
+	        base_url(c, (*sc)->host) != 0) ||
+	    check_shape(c) != 0) {
 		fprintf(stderr, "lt-run: %s\n", c->err.msg);
 		return c->err.code ? c->err.code : LT_EXIT_USAGE;
 	}
@@ -338,6 +474,22 @@ setup(struct cli *c, struct lt_scenario **sc, int *fd)
 		}
 	}
 	return 0;
+}
+
+/*
+ * Makes sure fds 0, 1 and 2 are open (on /dev/null when closed), so no
+ * file opened later gets one of them: with stderr closed, -o FILE would
+ * be fd 2 and the summary would land in the event file.
+ */
+static void
+std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) < 0)
+			exit(LT_EXIT_RUNTIME);
 }
 
 /* Runs, prints the summary; returns the exit status. */
@@ -380,11 +532,13 @@ main(int argc, char **argv)
 	struct lt_run_stats st;
 	int rc, fd = STDOUT_FILENO;
 
+	std_fds();
 	memset(&c, 0, sizeof(c));
 	memset(&st, 0, sizeof(st));
 	c.run.stop_timeout_s = 5;
 	c.run.jobs = 1;
-	if (parse(&c, argc, argv) != 0) {
+	if (parse(&c, argc, argv) != 0 ||
+	    (c.run.host != NULL && base_url(&c, c.run.host) != 0)) {
 		fprintf(stderr, "lt-run: %s\n", c.err.msg);
 		lt_cliconf_fini(&c.conf);
 		return LT_EXIT_USAGE;
@@ -417,5 +571,6 @@ main(int argc, char **argv)
 	lt_run_stats_fini(&st);
 	lt_scenario_free(sc);
 	lt_cliconf_fini(&c.conf);
+	lt_http_base_url_free(c.base, c.user, c.password);
 	return rc;
 }

@@ -73,10 +73,69 @@ category(CURLcode c)
 	case CURLE_SEND_ERROR:
 	case CURLE_GOT_NOTHING:
 	case CURLE_PARTIAL_FILE:
+	case CURLE_HTTP2_STREAM:
 		return "reset";
-	default:
+	case CURLE_TOO_MANY_REDIRECTS:
+		return "redirect";
+	case CURLE_WEIRD_SERVER_REPLY:
+	case CURLE_BAD_CONTENT_ENCODING:
+	case CURLE_HTTP2:
+	case CURLE_FILESIZE_EXCEEDED:
 		return "http";
+	default:
+		/* The request could not be made: a malformed URL, a refused
+		 * protocol, a local failure. */
+		return "request";
 	}
+}
+
+/*
+ * The message of a failed transfer.  Texts that would embed measured
+ * numbers (libcurl's "after 1001 milliseconds") are replaced by stable
+ * ones, so identical failures group together downstream (lt-agg groups
+ * by error text).
+ */
+static const char *
+message(struct lt_http_xfer *x, CURLcode code)
+{
+	long oserr = 0, redirects = 0, limit;
+	char *p;
+
+	curl_easy_getinfo(x->easy, CURLINFO_OS_ERRNO, &oserr);
+	curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_COUNT, &redirects);
+	switch (code) {
+	case CURLE_OPERATION_TIMEDOUT:
+		limit = x->timeout_ms > 0 ? x->timeout_ms : x->http->opts.timeout_ms;
+		if (limit > 0)
+			snprintf(x->errbuf, sizeof(x->errbuf),
+			    "no response within %ld ms", limit);
+		else
+			snprintf(x->errbuf, sizeof(x->errbuf),
+			    "no response in time");
+		return x->errbuf;
+	case CURLE_COULDNT_CONNECT:
+		snprintf(x->errbuf, sizeof(x->errbuf), "%s",
+		    oserr > 0 ? strerror((int)oserr) : "cannot connect");
+		/* "connection refused", as the category is a prefix */
+		for (p = x->errbuf; *p != '\0' && *p != ' '; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+		return x->errbuf;
+	case CURLE_TOO_MANY_REDIRECTS:
+		snprintf(x->errbuf, sizeof(x->errbuf),
+		    "too many redirects (%d)", LT_HTTP_MAX_REDIRS);
+		return x->errbuf;
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		if (redirects > 0) {
+			snprintf(x->errbuf, sizeof(x->errbuf),
+			    "to a protocol other than http or https");
+			return x->errbuf;
+		}
+		break;
+	default:
+		break;
+	}
+	return x->errbuf[0] ? x->errbuf : curl_easy_strerror(code);
 }
 
 static void
@@ -108,9 +167,15 @@ finish(struct lt_http_xfer *x, CURLcode code)
 	r->events = x->events;
 	r->category = category(code);
 	r->message = NULL;
-	if (code != CURLE_OK)
-		r->message =
-		    x->errbuf[0] ? x->errbuf : curl_easy_strerror(code);
+	if (code == CURLE_UNSUPPORTED_PROTOCOL) {
+		long n = 0;
+
+		curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_COUNT, &n);
+		if (n > 0)
+			r->category = "redirect";
+	}
+	if (code != CURLE_OK && code != CURLE_ABORTED_BY_CALLBACK)
+		r->message = message(x, code);
 }
 
 static void
@@ -303,6 +368,95 @@ out:
 }
 
 int
+lt_http_base_url(const char *url, char **base, char **user, char **password,
+    struct lt_err *err)
+{
+	CURLU *u;
+	CURLUcode rc;
+	char *scheme = NULL, *part = NULL;
+	const char *a, *end, *at;
+	int ret = -1;
+
+	*base = *user = *password = NULL;
+	u = curl_url();
+	if (u == NULL)
+		return lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
+	if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) !=
+	        CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK) {
+		lt_err_set(err, LT_EXIT_USAGE,
+		    "bad host URL '%s': expected http[s]://HOST[:PORT][/PATH]",
+		    url);
+		goto out;
+	}
+	if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
+		lt_err_set(err, LT_EXIT_USAGE,
+		    "bad host URL '%s': the scheme must be http or https", url);
+		goto out;
+	}
+	rc = curl_url_get(u, CURLUPART_QUERY, &part, 0);
+	if (rc == CURLUE_OK) {
+		lt_err_set(err, LT_EXIT_USAGE,
+		    "bad host URL '%s': a base URL has no query (?...); put "
+		    "it in the scenario's paths",
+		    url);
+		goto out;
+	}
+	rc = curl_url_get(u, CURLUPART_FRAGMENT, &part, 0);
+	if (rc == CURLUE_OK) {
+		lt_err_set(err, LT_EXIT_USAGE,
+		    "bad host URL '%s': a base URL has no fragment (#...)", url);
+		goto out;
+	}
+	if (curl_url_get(u, CURLUPART_USER, user, CURLU_URLDECODE) !=
+	    CURLUE_OK)
+		*user = NULL;
+	if (curl_url_get(u, CURLUPART_PASSWORD, password, CURLU_URLDECODE) !=
+	    CURLUE_OK)
+		*password = NULL;
+	/* The text as given, without "user:password@": recorded URLs and
+	 * the run event carry no credentials. */
+	a = strstr(url, "://");
+	a = a != NULL ? a + 3 : url;
+	end = a + strcspn(a, "/?#");
+	at = NULL;
+	for (const char *p = a; p < end; p++)
+		if (*p == '@')
+			at = p;
+	*base = malloc(strlen(url) + 1);
+	if (*base == NULL) {
+		lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
+		goto out;
+	}
+	if (at != NULL) {
+		memcpy(*base, url, (size_t)(a - url));
+		strcpy(*base + (a - url), at + 1);
+	} else {
+		strcpy(*base, url);
+	}
+	ret = 0;
+out:
+	if (ret != 0) {
+		lt_http_base_url_free(*base, *user, *password);
+		*base = *user = *password = NULL;
+	}
+	curl_free(part);
+	curl_free(scheme);
+	curl_url_cleanup(u);
+	return ret;
+}
+
+void
+lt_http_base_url_free(char *base, char *user, char *password)
+{
+	free(base);
+	curl_free(user);
+	if (password != NULL)
+		memset(password, 0, strlen(password));
+	curl_free(password);
+}
+
+int
 lt_http_init(struct lt_http_multi *h, struct ev_loop *loop,
     const struct lt_http_opts *o, struct lt_err *err)
 {
@@ -447,10 +601,21 @@ setup(struct lt_http_xfer *x)
 	                  : (long)CURL_HTTP_VERSION_1_1);
 	if (h->opts.http2)
 		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+	if (h->opts.username != NULL) {
+		curl_easy_setopt(e, CURLOPT_USERNAME, h->opts.username);
+		curl_easy_setopt(e, CURLOPT_PASSWORD,
+		    h->opts.password != NULL ? h->opts.password : "");
+	}
 	if (h->opts.insecure) {
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
 	}
+	/* Only HTTP, also after a redirect (no file://, ftp://, ...), and
+	 * a redirect loop stops at 50 like curl(1); libcurl's default is
+	 * unlimited, so a loop would be one "request" of 1000s. */
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)LT_HTTP_MAX_REDIRS);
 	if (h->opts.timeout_ms > 0)
 		curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->opts.timeout_ms);
 	if (h->opts.connect_timeout_ms > 0)

@@ -21,6 +21,9 @@
 #include "buf.h"
 #include "err.h"
 
+/* Redirects followed at most per request (curl(1) uses 50 too). */
+#define LT_HTTP_MAX_REDIRS 50
+
 struct lt_http_opts {
 	const char *host; /* base URL; its host name is resolved once */
 	int http2;        /* allow HTTP/2 and multiplex streams */
@@ -29,6 +32,8 @@ struct lt_http_opts {
 	long connect_timeout_ms;
 	long max_connects; /* idle connections kept: one per user */
 	long max_total;    /* open connections at most, 0: no limit */
+	const char *username; /* HTTP auth from the base URL, NULL: none */
+	const char *password;
 };
 
 struct lt_http_multi {
@@ -70,6 +75,8 @@ struct lt_http_xfer {
 	int want_headers; /* collect header lines into headers */
 	int streaming;    /* time the first chunk, count SSE events */
 	int http2;        /* this request allows HTTP/2 */
+	long timeout_ms;  /* this request's CURLOPT_TIMEOUT_MS, for messages;
+	                     0: the multi handle's default */
 	int64_t t0_us;    /* CLOCK_MONOTONIC at start */
 	int64_t first_us; /* monotonic time of the first body chunk */
 	long events;
@@ -82,6 +89,18 @@ struct lt_http_xfer {
 	void *arg;
 	char errbuf[CURL_ERROR_SIZE];
 };
+
+/*
+ * Checks a base URL (-H, a scenario's host): scheme http or https, a
+ * host, no query, no fragment.  On success *base is a copy of url
+ * without "user:password@", *user and *password the decoded credentials
+ * or NULL; free them with lt_http_base_url_free.  Returns 0, or -1 with
+ * err set (LT_EXIT_USAGE: "bad host URL 'url'...").
+ */
+int lt_http_base_url(const char *url, char **base, char **user,
+    char **password, struct lt_err *err);
+
+void lt_http_base_url_free(char *base, char *user, char *password);
 
 /*
  * Sets up h on loop with options o (copied; strings borrowed and must

@@ -913,6 +913,8 @@ shard_init(struct run *r, int i, struct lt_err *err)
 	ho.host = sh->host;
 	ho.http2 = r->o->http2;
 	ho.insecure = r->o->insecure;
+	ho.username = r->o->username;
+	ho.password = r->o->password;
 	ho.max_connects = share(r->budget, r->jobs, i) + 16;
 	ho.max_total =
 	    share(r->users, r->jobs, i) > LT_MAX_CONNS ? LT_MAX_CONNS : 0;

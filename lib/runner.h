@@ -40,6 +40,8 @@ struct lt_run_opts {
 	int out_fd;       /* events go here */
 	const char *tags; /* comma-separated, NULL: all */
 	const char *exclude_tags;
+	const char *username; /* HTTP auth taken out of the host URL */
+	const char *password;
 	/* Called on the main thread with one warning line (no newline, no
 	 * program name), e.g. a shape line ignored; may be NULL. */
 	void (*warn)(const char *msg, void *arg);

@@ -484,7 +484,8 @@ http_start(struct lt_user *u)
 			curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, h->method);
 	}
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, build_headers(u, h));
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms(u, h));
+	u->x.timeout_ms = timeout_ms(u, h); /* for lt-http's message */
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, u->x.timeout_ms);
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, (long)h->follow_redirects);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, h->gzip ? "" : NULL);
 	/* the step's "http2" setting; back to 1.1 for the next step */
