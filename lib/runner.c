@@ -1049,6 +1049,10 @@ shard_thread(void *arg)
 	shard_begin(r, sh);
 	if (atomic_load(&sh->stop_kind) != LT_STOP_NONE)
 		shard_stop(sh, atomic_load(&sh->stop_kind) == LT_STOP_NOW);
+	/* Stopped before its loop ran (a stop right at the start): its
+	 * ev_break is lost, as ev_run resets it, so do not run at all. */
+	if (sh->done)
+		return NULL;
 	/* Keeps running while it has users or until told to stop. */
 	ev_ref(sh->loop);
 	ev_run(sh->loop, 0);

@@ -80,6 +80,15 @@ t1=$(date +%s.%N)
 check "long think time | head -c 1: ends at once (< 10 s)" \
     awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 10) }'
 
+# -j 2 stopped at once (before a shard's loop ran): no hang at exit.
+bad=0
+for i in 1 2 3 4 5; do
+	timeout 20 lt-run -q -f "$TMP/s.lt" -H "$TARGET_URL" -u 10 -r 100 -j 2 \
+	    | head -c 1 >/dev/null
+	[ "${PIPESTATUS[0]}" -eq 0 ] || bad=$((bad + 1))
+done
+check_eq "-j 2 | head -c 1, 5 times: every run ends, exit 0" "$bad" 0
+
 # F9: a shape command that fails is a runtime failure, exit 3.
 lt-run -q -f "$TMP/s.lt" -H "$TARGET_URL" --shape '/nonexistent/cmd' \
     >"$TMP/f1.ev" 2>"$TMP/f1.err"
