@@ -301,6 +301,13 @@ parse(struct cli *c, int argc, char **argv)
 }
 
 static void
+warn(const char *msg, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "lt-run: %s\n", msg);
+}
+
+static void
 progress(const struct lt_run_tick *t, void *arg)
 {
 	struct lt_buf *b = arg;
@@ -390,6 +397,7 @@ main(int argc, char **argv)
 			    (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 		c.run.scenario_path = c.scenario;
 		c.run.out_fd = fd;
+		c.run.warn = warn;
 		curl_global_init(CURL_GLOBAL_DEFAULT);
 		rc = run(&c, sc, &st);
 		curl_global_cleanup();

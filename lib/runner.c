@@ -492,17 +492,19 @@ tick_interval(double rate)
 }
 
 /*
- * Users the ramp should have moved by now: one at once, then rate per
- * second since the ramp began, capped at total.  Counted from the
- * elapsed time, not from ticks: libev does not replay the ticks of a
- * repeating timer that a busy loop missed, so adding a fixed number per
- * tick ramps slower than -r exactly when the target is slow.
+ * Users the ramp should have moved by now: one tick's worth at once (1,
+ * or rate x 10 ms from 100/s up), then rate per second since the ramp
+ * began, capped at total.  Counted from the elapsed time, not from
+ * ticks: libev does not replay the ticks of a repeating timer that a
+ * busy loop missed, so adding a fixed number per tick ramps slower than
+ * -r exactly when the target is slow.
  */
 static long
 ramp_want(double rate, int64_t t0_us, long total)
 {
 	double e = (double)(lt_http_mono_us() - t0_us) / 1e6,
-	       w = rate * (e > 0 ? e : 0) + 1 + 1e-6;
+	       burst = rate >= 100 ? floor(rate * 0.01 + 0.5) : 1,
+	       w = floor(rate * (e > 0 ? e : 0) + 1e-6) + burst;
 
 	return w >= (double)total ? total : (long)w;
 }
@@ -911,33 +913,53 @@ shape_drain(struct run *r)
 	}
 }
 
+/* Hands the shape's warnings, line by line, to the caller. */
+static void
+shape_warnings(struct run *r)
+{
+	const char *w = lt_shape_warnings(r->shape), *nl;
+	char line[512];
+
+	while (w != NULL && *w != '\0' && r->o->warn != NULL) {
+		nl = strchr(w, '\n');
+		if (nl == NULL)
+			nl = w + strlen(w);
+		snprintf(line, sizeof(line), "%.*s", (int)(nl - w), w);
+		r->o->warn(line, r->o->warn_arg);
+		w = *nl ? nl + 1 : nl;
+	}
+}
+
+/* A mid-run shape failure: the run stops, lt-run exits 3. */
+static void
+shape_failed(struct run *r)
+{
+	r->failed = 1;
+	r->err.code = LT_EXIT_RUNTIME;
+	request_stop(r, "error", "shape error", 0);
+}
+
 static void
 shape_fire(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct run *r = w->data;
-	int rc;
+	int rc, status;
 
 	(void)revents;
 	rc = lt_shape_read(r->shape, &r->err);
+	shape_warnings(r);
 	if (rc != 0)
 		ev_io_stop(loop, w);
 	if (rc < 0) {
-		/* Exit status 2 says nothing was sent: once load has begun,
-		 * a bad shape line is a runtime failure. */
-		if (atomic_load(&r->shared.requests) > 0 ||
-		    atomic_load(&r->shared.iterations) > 0 ||
-		    atomic_load(&r->shared.users_total) > 0)
-			r->err.code = LT_EXIT_RUNTIME;
-		r->failed = 1;
-		request_stop(r, "error", "shape error", 0);
+		shape_failed(r);
 		return;
 	}
-	if (rc == 1 && lt_shape_status(r->shape) > 0) {
+	status = rc == 1 ? lt_shape_status(r->shape) : -1;
+	if (status > 0) {
 		lt_err_set(&r->err, LT_EXIT_RUNTIME,
-		    "shape command '%s' exited with status %d", r->o->shape,
-		    lt_shape_status(r->shape));
-		r->failed = 1;
-		request_stop(r, "error", "shape command failed", 0);
+		    "%s: shape command exited with status %d", r->o->shape,
+		    status);
+		shape_failed(r);
 		return;
 	}
 	shape_drain(r);
@@ -1165,6 +1187,13 @@ shape_start(struct run *r, struct lt_err *err)
 		return 0;
 	if (lt_shape_open(r->o->shape, &r->shape, err) != 0)
 		return -1;
+	shape_warnings(r);
+	if (lt_shape_kind(r->shape) == LT_SHAPE_FILE &&
+	    !lt_shape_ends(r->shape) && r->o->run_time_s <= 0 &&
+	    r->o->warn != NULL)
+		r->o->warn("the shape file has no end line: its last stage "
+		           "holds until -t or a signal",
+		    r->o->warn_arg);
 	fd = lt_shape_fd(r->shape);
 	if (fd >= 0) {
 		ev_io_set(&r->shape_io, fd, EV_READ);

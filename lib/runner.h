@@ -40,6 +40,10 @@ struct lt_run_opts {
 	int out_fd;       /* events go here */
 	const char *tags; /* comma-separated, NULL: all */
 	const char *exclude_tags;
+	/* Called on the main thread with one warning line (no newline, no
+	 * program name), e.g. a shape line ignored; may be NULL. */
+	void (*warn)(const char *msg, void *arg);
+	void *warn_arg;
 };
 
 #define LT_STATS_BUCKETS 1024

@@ -41,7 +41,7 @@ struct lt_user {
 	unsigned counted_out : 1;
 	unsigned backoff : 1;
 	unsigned idle_linked : 1; /* runner: on the shard's idle stack */
-	    /* a connection failed: pause a little */ /* runner: no longer counted active */
+	/* a connection failed: pause a little */ /* runner: no longer counted active */
 	int iter_reqs; /* requests started in this iteration */
 	struct lt_cursor cur;
 	struct lt_rng rng;

@@ -94,7 +94,7 @@ lt-run -q -f "$TMP/s.lt" -H "$TARGET_URL" --shape '/nonexistent/cmd' \
     >"$TMP/f1.ev" 2>"$TMP/f1.err"
 check_eq "shape command not found: exit 3" "$?" 3
 check "shape command not found: says so with status 127" \
-    grep -q "^lt-run: shape command '/nonexistent/cmd' exited with status 127$" \
+    grep -q '^lt-run: /nonexistent/cmd: shape command exited with status 127$' \
     "$TMP/f1.err"
 check_eq "shape command not found: run end reason error" \
     "$(tail -n 1 "$TMP/f1.ev" | jq -r .reason)" error

@@ -411,6 +411,9 @@ test_settings(void)
 	const struct lt_http *a, *b;
 
 	write_file("body.bin", "BIN\001DATA", 0644);
+	write_file("ca.pem", "not checked beyond being readable\n", 0644);
+	write_file("c.pem", "cert\n", 0644);
+	write_file("k.pem", "key\n", 0644);
 	s = parse(text);
 	TAP_OK(s != NULL, "settings scenario parses");
 	if (s == NULL)
