@@ -26,7 +26,7 @@ check_eq "-u 300 -r 100: users never ahead of 100/s" "$(jq -rs '(.[0].ts) as $t0
     | [.[] | select(.type == "users" and .count > 100 * (.ts - $t0) + 2)] | length' \
     "$TMP/r.ev")" 0
 # Ramp-down follows the rate too: a shape 40 users at 1000/s, then 0 at 20/s.
-lt-run -q -f "$TMP/s.lt" -H "$TARGET_URL" -t 3s \
+lt-run -q -f "$TMP/s.lt" -H "$TARGET_URL" -t 2s \
     --shape 'echo "40 1000"; sleep 0.5; echo "0 20"; sleep 5' >"$TMP/d.ev"
 check "ramp-down at 20/s: users still above 0 1 s after it began" \
     jq_true '(.[0].ts) as $t0 | [.[] | select(.type == "users" and
@@ -127,5 +127,17 @@ check_eq "SIGHUP: run end reason signal" \
 check_eq "SIGHUP: the end event counts every request event" \
     "$(tail -n 1 "$TMP/hup.ev" | jq .requests)" \
     "$(grep -c '"type":"req"' "$TMP/hup.ev")"
+
+# Under nohup (SIGHUP ignored) a hangup changes nothing.
+(trap '' HUP; exec lt-run -q -f "$TMP/s.lt" -H "$TARGET_URL" -u 2 -r 100 \
+    -t 1.5s -o "$TMP/nohup.ev") &
+pid=$!
+track_pid "$pid"
+sleep 0.5
+kill -HUP "$pid"
+wait "$pid"
+check_eq "SIGHUP ignored (nohup): exit 0" "$?" 0
+check_eq "SIGHUP ignored (nohup): the run ends by time" \
+    "$(tail -n 1 "$TMP/nohup.ev" | jq -r .reason)" time
 
 done_testing
