@@ -115,12 +115,13 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/lt
 	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(TARGET_BIN) $(DESTDIR)$(PREFIX)/bin/lt-target
 	[ -z "$(MAN1)" ] || install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/
 	[ -z "$(MAN5)" ] || install -m 644 $(MAN5) $(DESTDIR)$(PREFIX)/share/man/man5/
 	cp -R share/lt/. $(DESTDIR)$(PREFIX)/share/lt/ 2>/dev/null || true
-	cp -R scenarios $(DESTDIR)$(PREFIX)/share/lt/
+	cp -R scenarios contrib $(DESTDIR)$(PREFIX)/share/lt/
 uninstall:
-	rm -f $(PROGS:$(OUTBIN)/%=$(DESTDIR)$(PREFIX)/bin/%)
+	rm -f $(PROGS:$(OUTBIN)/%=$(DESTDIR)$(PREFIX)/bin/%) $(DESTDIR)$(PREFIX)/bin/lt-target
 	rm -f $(MAN1:share/man/%=$(DESTDIR)$(PREFIX)/share/man/%)
 	rm -f $(MAN5:share/man/%=$(DESTDIR)$(PREFIX)/share/man/%)
 	rm -rf $(DESTDIR)$(PREFIX)/share/lt

@@ -89,3 +89,21 @@ awk -v n="$lines" -v m="$sub" -v c="$t_cat" -v a="$t_agg" -v j="$t_jq" \
 	printf "lt-agg max RSS: %d KB at %d lines, %d KB at %d lines (piped)\n", \
 	    r1, n, r10, n * 10
 }'
+
+# reading aggregates: --merge of two copies of a one-hour aggregate
+# (20 endpoints, 200 requests/s); N/1000000 of an hour, at least 6 minutes
+secs=$((n * 3600 / 1000000))
+[ "$secs" -ge 360 ] || secs=360
+awk -v n=$((secs * 200)) -v seed=2 -v eps=20 -v rate=200 \
+    -f tests/pipe/agg_gen.awk | "$agg" >"$tmp/hour.json"
+t_merge=$(best_of "$agg" --merge "$tmp/hour.json" "$tmp/hour.json")
+rssm=0
+if [ -x /usr/bin/time ]; then
+	rssm=$(/usr/bin/time -f %M "$agg" --merge "$tmp/hour.json" \
+	    "$tmp/hour.json" 2>&1 >/dev/null | tail -1)
+fi
+awk -v s="$secs" -v b="$(wc -c <"$tmp/hour.json")" -v t="$t_merge" \
+    -v r="$rssm" 'BEGIN {
+	printf "--merge of two %d-second aggregates (%.1f MB each): %.3f cpu s, %.1f MB/s, max RSS %d KB (%.1fx one file)\n", \
+	    s, b / 1e6, t, 2 * b / 1e6 / t, r, r * 1024 / b
+}'

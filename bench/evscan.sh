@@ -7,14 +7,11 @@
 # Prints a table of lines/s and MB/s with ratios to the scanner; the
 # numbers depend on the machine, the ratios are the result.
 set -eu
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib.sh"
+bench_init evscan
+cd "$top"
 n=${1:-1000000}
-[ -f build/liblt.a ] || make -s build/liblt.a
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/lt-bench-evscan.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-cc -std=c11 -D_GNU_SOURCE -O2 -Ilib $(pkg-config --cflags jansson) \
-    -o "$tmp/evscan_bench" bench/evscan_bench.c build/liblt.a \
-    $(pkg-config --libs jansson)
+bench_cc evscan
 "$tmp/evscan_bench" gen "$n" "$tmp/events.ndjson"
 bytes=$(wc -c <"$tmp/events.ndjson")
 awk -v n="$n" -v b="$bytes" \

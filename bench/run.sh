@@ -1,8 +1,8 @@
 #!/bin/sh
 # bench/run.sh - runs every benchmark script in bench/ (make bench).
 #
-# Each bench/*.sh prints its own table with ratios against its peers
-# (wrk, hey, nginx, jq, Locust).  Absolute numbers on a shared machine are
+# Each bench/*.sh (but lib.sh, their shared helpers) prints its own table
+# with ratios against its peers (wrk, hey, nginx, jq, Locust).  Absolute numbers on a shared machine are
 # noise; the ratios, measured side by side in one run, are the result.
 # BENCH=name limits the run to scripts whose name contains it.
 set -u
@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 sh contrib/install-deps.sh --test || exit 3
 rc=0
 for b in bench/*.sh; do
-	[ "$b" = bench/run.sh ] && continue
+	case $b in bench/run.sh | bench/lib.sh) continue ;; esac
 	case $b in *"${BENCH:-}"*) ;; *) continue ;; esac
 	echo "== $b"
 	bash "$b" || { echo "bench: $b failed" >&2; rc=1; }

@@ -6,14 +6,11 @@
 #
 # Usage: bench/scenario.sh [N]   (default 1000000; needs build/liblt.a)
 set -eu
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib.sh"
+bench_init scenario
+cd "$top"
 n=${1:-1000000}
-[ -f build/liblt.a ] || make -s build/liblt.a
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/lt-bench-scenario.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-cc -std=c11 -D_GNU_SOURCE -O2 -Ilib $(pkg-config --cflags jansson) \
-    -o "$tmp/scenario_bench" bench/scenario_bench.c build/liblt.a \
-    $(pkg-config --libs jansson) -lm
+bench_cc scenario -lm
 
 # best of three runs per mode, to dampen the noise of a shared machine
 best() {

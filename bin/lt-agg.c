@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "aggcmd.h"
+#include "baseline.h"
 #include "err.h"
 #include "outclose.h"
 #include "version.h"
@@ -26,13 +27,14 @@ static const char usage_text[] =
     "      --exit-code-on-error  exit 1 when any request failed\n"
     "      --baseline old.json compare with an older aggregate\n"
     "      --tolerance pct     regression tolerance (default 10%)\n"
-    "      --live              table of the last interval on stderr (2 s)\n"
+    "      --live              totals and current rates on stderr (2 s)\n"
     "      --every interval    the same, every interval (2s, 500ms, 1m)\n"
     "      --format json|text  aggregate JSON (default) or a text summary\n"
     "      --timeline-endpoints  per-endpoint series in the timeline\n"
     "  -m, --merge             inputs are aggregates to merge\n"
     "  -o, --output file       write to file instead of stdout\n"
-    "  -q, --quiet             no threshold or baseline lines on stderr\n"
+    "  -q, --quiet             no threshold, baseline or reject lines on "
+    "stderr\n"
     "  -s, --strict            a rejected input line is an error\n"
     "  -h, --help              this help\n"
     "      --version           print the version\n";
@@ -69,7 +71,11 @@ static const struct option longopts[] = {
 static int
 usage_error(const char *what, const char *arg)
 {
-	fprintf(stderr, "lt-agg: %s '%s'\n%s", what, arg, usage_text);
+	if (*arg)
+		fprintf(
+		    stderr, "lt-agg: %s '%s' (see lt-agg --help)\n", what, arg);
+	else
+		fprintf(stderr, "lt-agg: %s (see lt-agg --help)\n", what);
 	return LT_EXIT_USAGE;
 }
 
@@ -91,18 +97,6 @@ parse_interval(const char *s)
 	return -1;
 }
 
-/* "10%" or "10" (percent) -> 0.1; -1 when bad. */
-static double
-parse_tolerance(const char *s)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s || v < 0 || (*end && strcmp(end, "%") != 0))
-		return -1;
-	return v / 100.0;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -110,6 +104,7 @@ main(int argc, char **argv)
 	struct lt_err err;
 	int c, rc;
 
+	signal(SIGPIPE, SIG_IGN); /* a closed stdout is seen at exit */
 	cmd.checks = calloc((size_t)argc, sizeof(*cmd.checks));
 	if (cmd.checks == NULL)
 		return LT_EXIT_RUNTIME;
@@ -126,8 +121,7 @@ main(int argc, char **argv)
 			cmd.baseline = optarg;
 			break;
 		case OPT_TOLERANCE:
-			cmd.tolerance = parse_tolerance(optarg);
-			if (cmd.tolerance < 0) {
+			if (lt_baseline_tolerance(optarg, &cmd.tolerance)) {
 				rc = usage_error("bad tolerance", optarg);
 				goto out;
 			}
@@ -170,14 +164,12 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
-			rc = lt_stdout_close(&err) ? LT_EXIT_RUNTIME
-			                           : LT_EXIT_OK;
-			goto out;
+			rc = LT_EXIT_OK;
+			goto close_out;
 		case OPT_VERSION:
 			puts("lt-agg " LT_VERSION);
-			rc = lt_stdout_close(&err) ? LT_EXIT_RUNTIME
-			                           : LT_EXIT_OK;
-			goto out;
+			rc = LT_EXIT_OK;
+			goto close_out;
 		default:
 			fputs(usage_text, stderr);
 			rc = LT_EXIT_USAGE;
@@ -190,11 +182,14 @@ main(int argc, char **argv)
 		rc = usage_error("--merge needs aggregate files", "");
 		goto out;
 	}
-	signal(SIGPIPE, SIG_IGN); /* a closed stdout is reported at exit */
 	rc = lt_aggcmd_run(&cmd, &err);
 	if (rc == LT_EXIT_USAGE || rc == LT_EXIT_RUNTIME)
 		fprintf(stderr, "lt-agg: %s\n", err.msg);
-	/* one message per run: a failed write was reported just above */
+	/*
+	 * One message per run: a failed write was reported just above.  A
+	 * reader that went away (LT_STDOUT_GONE) took what it wanted.
+	 */
+close_out:
 	if (lt_stdout_close(&err) == -1 && rc != LT_EXIT_RUNTIME) {
 		fprintf(stderr, "lt-agg: %s\n", err.msg);
 		rc = LT_EXIT_RUNTIME;

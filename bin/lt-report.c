@@ -6,10 +6,12 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "baseline.h"
 #include "csv.h"
 #include "err.h"
 #include "html.h"
@@ -51,26 +53,24 @@ struct opts {
 	int no_charts;
 };
 
-/* Prints "lt-report: what: arg" and the usage; returns the exit status. */
+/*
+ * Prints one line, "lt-report: MESSAGE (see lt-report --help)", as lt-run
+ * does, not the whole usage; returns the exit status.
+ */
+static int usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
 static int
-usage_error(const char *what, const char *arg)
+usage_error(const char *fmt, ...)
 {
-	fprintf(stderr, PROG ": %s: %s\n%s", what, arg, usage_text);
+	va_list ap;
+
+	fputs(PROG ": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (see " PROG " --help)\n", stderr);
 	return LT_EXIT_USAGE;
-}
-
-/* "10%", "10" (percent) or "0.1%"; returns 0 or -1. */
-static int
-parse_tolerance(const char *s, double *out)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s || (*end != '\0' && strcmp(end, "%") != 0) || v < 0 ||
-	    v > 1000)
-		return -1;
-	*out = v / 100.0;
-	return 0;
 }
 
 static int
@@ -112,8 +112,13 @@ parse(int argc, char **argv, struct opts *o)
 			o->baseline = optarg;
 			break;
 		case 't':
-			if (parse_tolerance(optarg, &o->tolerance) != 0)
-				return usage_error("bad tolerance", optarg);
+			if (lt_baseline_tolerance(optarg, &o->tolerance) != 0) {
+				fprintf(stderr,
+				    PROG ": bad tolerance '%s' (a percentage "
+				         ">= 0, e.g. 10%%)\n",
+				    optarg);
+				return LT_EXIT_USAGE;
+			}
 			break;
 		case OPT_TITLE:
 			o->title = optarg;
@@ -132,55 +137,64 @@ parse(int argc, char **argv, struct opts *o)
 			return -1;
 		case ':':
 			return usage_error(
-			    "option needs an argument", argv[optind - 1]);
+			    "option %s needs an argument", argv[optind - 1]);
 		default:
-			return usage_error("unknown option", argv[optind - 1]);
+			return usage_error(
+			    "unknown option %s", argv[optind - 1]);
 		}
 	}
 	if (argc - optind > 1)
 		return usage_error(
-		    "one aggregate file at most, extra", argv[optind + 1]);
+		    "one aggregate file at most, extra %s", argv[optind + 1]);
 	o->input = optind < argc ? argv[optind] : "-";
 	if (o->format == NULL && o->dir == NULL && o->csv == NULL)
 		o->format = "md";
 	if (o->format != NULL && strcmp(o->format, "md") != 0 &&
 	    strcmp(o->format, "html") != 0 && strcmp(o->format, "csv") != 0)
 		return usage_error(
-		    "unknown format (md, html or csv)", o->format);
+		    "unknown format %s (md, html or csv)", o->format);
 	return 0;
 }
 
-/* Reads a whole text file (the --notes Markdown); NULL with err set. */
-static char *
-slurp(const char *path, struct lt_err *err)
+/*
+ * Writes b to stdout.  A reader that went away (EPIPE: `| head`) ends a
+ * filter's job normally, as for lt-run: *gone is set and 0 returned, and
+ * nothing more is written.  Other errors: -1 with err set.
+ */
+static int
+put_stdout(const struct lt_buf *b, int *gone, struct lt_err *err)
 {
-	struct lt_buf b;
-	char chunk[8192];
-	size_t n;
-	FILE *f = fopen(path, "r");
-
-	if (f == NULL) {
-		lt_err_sys(err, LT_EXIT_USAGE, errno, "%s", path);
-		return NULL;
+	if (*gone || b->len == 0)
+		return 0;
+	errno = 0;
+	if (fwrite(b->data, 1, b->len, stdout) == b->len)
+		return 0;
+	if (errno == EPIPE) {
+		*gone = 1;
+		return 0;
 	}
-	lt_buf_init(&b, 1 << 20);
-	for (n = fread(chunk, 1, sizeof(chunk), f); n > 0;
-	     n = fread(chunk, 1, sizeof(chunk), f))
-		if (lt_buf_add(&b, chunk, n) != 0) {
-			lt_err_set(
-			    err, LT_EXIT_USAGE, "%s: larger than 1 MiB", path);
-			fclose(f);
-			lt_buf_fini(&b);
-			return NULL;
-		}
-	fclose(f);
-	return lt_buf_take(&b);
+	return lt_err_sys(
+	    err, LT_EXIT_RUNTIME, errno ? errno : EIO, "cannot write stdout");
+}
+
+/*
+ * Flushes and closes stdout at exit; a reader that went away (EPIPE,
+ * now or during the run) is a normal end.  0 or -1.
+ */
+static int
+close_stdout(int gone, struct lt_err *err)
+{
+	if (gone) {
+		fclose(stdout); /* what stdio still holds has no reader */
+		return 0;
+	}
+	return lt_stdout_close(err) == -1 ? -1 : 0;
 }
 
 /* --format: the report on stdout. */
 static int
 to_stdout(const char *format, const struct lt_report *r, struct lt_md_opts *d,
-    const struct lt_html_opts *ho, char *warn, size_t warn_cap,
+    const struct lt_html_opts *ho, char *warn, size_t warn_cap, int *gone,
     struct lt_err *err)
 {
 	struct lt_buf b;
@@ -195,14 +209,14 @@ to_stdout(const char *format, const struct lt_report *r, struct lt_md_opts *d,
 		rc = lt_md_render(&b, r, d);
 	if (rc != 0 && err->code == 0)
 		lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
-	if (rc == 0 && b.len > 0 && fwrite(b.data, 1, b.len, stdout) != b.len)
-		rc = lt_err_set(err, LT_EXIT_RUNTIME, "cannot write stdout");
+	if (rc == 0)
+		rc = put_stdout(&b, gone, err);
 	lt_buf_fini(&b);
 	return rc;
 }
 
 static int
-run(const struct opts *o, struct lt_err *err)
+run(const struct opts *o, int *gone, struct lt_err *err)
 {
 	struct lt_report *r = NULL, *base = NULL;
 	struct lt_md_opts d = { 0 };
@@ -218,7 +232,7 @@ run(const struct opts *o, struct lt_err *err)
 	d.tolerance = o->tolerance;
 	d.base_label = o->baseline;
 	if (o->notes != NULL) {
-		notes = slurp(o->notes, err);
+		notes = lt_report_read_text(o->notes, 1 << 20, err);
 		if (notes == NULL)
 			return -1;
 	}
@@ -241,11 +255,16 @@ run(const struct opts *o, struct lt_err *err)
 	if (o->dir != NULL && warn[0] != '\0')
 		ho.gnuplot = NULL;
 	if (o->format != NULL &&
-	    to_stdout(o->format, r, &d, &ho, warn2, sizeof(warn2), err) != 0)
+	    to_stdout(o->format, r, &d, &ho, warn2, sizeof(warn2), gone, err) !=
+	        0)
 		goto out;
 	rc = 0;
 	if (warn[0] != '\0' || warn2[0] != '\0')
 		fprintf(stderr, PROG ": warning: %s\n", warn[0] ? warn : warn2);
+	/* The history CSV leaves out gaps over an hour: say so, once. */
+	if ((o->dir != NULL || o->csv != NULL) &&
+	    lt_report_gap_note(r, warn, sizeof(warn)))
+		fprintf(stderr, PROG ": warning: %s\n", warn);
 	if (base != NULL) {
 		struct lt_cmp c;
 
@@ -275,23 +294,26 @@ main(int argc, char **argv)
 {
 	struct lt_err err;
 	struct opts o;
-	int rc;
+	int rc, gone = 0;
 
 	lt_err_clear(&err);
-	/* gnuplot may quit before reading its whole script (plot.h). */
+	/* gnuplot may quit before reading its whole script (plot.h); a
+	 * closed stdout shows as EPIPE (put_stdout). */
 	signal(SIGPIPE, SIG_IGN);
 	rc = parse(argc, argv, &o);
-	if (rc != 0)
-		return rc < 0 ? (lt_stdout_close(&err) == 0 ? LT_EXIT_OK
-		                                            : LT_EXIT_RUNTIME)
-		              : rc;
-	rc = run(&o, &err);
+	if (rc > 0)
+		return rc;
+	/* rc < 0: -h or --version printed; only stdout is left to check. */
+	if (rc == 0)
+		rc = run(&o, &gone, &err);
+	else
+		rc = 0;
 	if (rc < 0) {
 		fprintf(stderr, PROG ": %s\n", err.msg);
-		lt_stdout_close(&err);
+		close_stdout(1, &err);
 		return err.code ? err.code : LT_EXIT_RUNTIME;
 	}
-	if (lt_stdout_close(&err) != 0) {
+	if (close_stdout(gone, &err) != 0) {
 		fprintf(stderr, PROG ": %s\n", err.msg);
 		return LT_EXIT_RUNTIME;
 	}

@@ -13,10 +13,12 @@
 #include <jansson.h>
 
 #include "agg.h"
+#include "aggerr.h"
 
 static const char OTHER_NAME[] = "(other)";
 static const char OTHER_ERROR[] = "(other errors)";
 static const char UNKNOWN_ERROR[] = "unknown";
+static const char INTERRUPTED[] = "interrupted:";
 
 struct lt_agg *
 lt_agg_new(const struct lt_agg_opts *opts)
@@ -30,6 +32,7 @@ lt_agg_new(const struct lt_agg_opts *opts)
 	agg->run_start_us = agg->run_end_us = LT_TS_NONE;
 	agg->first_us = agg->last_req_us = agg->last_us = LT_TS_NONE;
 	lt_series_init(&agg->tl);
+	lt_buf_init(&agg->errkey, 0);
 	return agg;
 }
 
@@ -86,8 +89,10 @@ lt_agg_free(struct lt_agg *agg)
 	}
 	for (size_t i = 0; i < agg->n_fails; i++) {
 		lt_keyed_fini(&agg->fails[i]->key);
+		free(agg->fails[i]->example);
 		free(agg->fails[i]);
 	}
+	lt_buf_fini(&agg->errkey);
 	free(agg->eps);
 	free(agg->fails);
 	lt_keytab_fini(&agg->ep_tab);
@@ -161,13 +166,27 @@ lt_agg_ep(struct lt_agg *agg, const char *method, size_t method_len,
 int
 lt_agg_fail(struct lt_agg *agg, const char *method, size_t method_len,
     const char *name, size_t name_len, const char *error, size_t error_len,
-    int64_t n)
+    const char *example, size_t example_len, int64_t n)
 {
 	struct lt_key k = { { method, name, error },
 		{ method_len, name_len, error_len } };
-	uint64_t h = lt_key_hash(&k);
-	struct lt_keyed *o = lt_keytab_get(&agg->fail_tab, &k, h);
+	uint64_t h;
+	struct lt_keyed *o;
 	struct lt_failgroup *f;
+	int keyed = lt_aggerr_key(error, error_len, &agg->errkey);
+
+	if (keyed == -1)
+		return -1;
+	if (keyed == 1) {
+		k.p[2] = agg->errkey.data;
+		k.n[2] = agg->errkey.len;
+		if (example == NULL) {
+			example = error;
+			example_len = error_len;
+		}
+	}
+	h = lt_key_hash(&k);
+	o = lt_keytab_get(&agg->fail_tab, &k, h);
 
 	if (o == NULL && agg->n_fails >= LT_AGG_MAX_FAILGROUPS) {
 		/* one group for everything beyond the cap: bounded memory */
@@ -179,6 +198,7 @@ lt_agg_fail(struct lt_agg *agg, const char *method, size_t method_len,
 		k.n[2] = sizeof(OTHER_ERROR) - 1;
 		h = lt_key_hash(&k);
 		o = lt_keytab_get(&agg->fail_tab, &k, h);
+		example = NULL;
 	}
 	if (o) {
 		((struct lt_failgroup *)o)->occurrences =
@@ -188,7 +208,19 @@ lt_agg_fail(struct lt_agg *agg, const char *method, size_t method_len,
 	f = calloc(1, sizeof(*f));
 	if (f == NULL)
 		return -1;
+	if (example &&
+	    (k.n[2] != example_len || memcmp(example, k.p[2], k.n[2]) != 0)) {
+		f->example = malloc(example_len + 1);
+		if (f->example == NULL) {
+			free(f);
+			return -1;
+		}
+		memcpy(f->example, example, example_len); /* may hold NULs */
+		f->example[example_len] = '\0';
+		f->example_len = example_len;
+	}
 	if (lt_keytab_put(&agg->fail_tab, &f->key, &k, h) == -1) {
+		free(f->example);
 		free(f);
 		return -1;
 	}
@@ -255,7 +287,15 @@ add_req(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 	if (status < 0 || status >= LT_STATUS_N)
 		return lt_err_set(err, LT_EXIT_USAGE,
 		    "status %lld out of range 0..999", (long long)status);
-	if (lat == LT_EV_ABSENT)
+	/*
+	 * No latency when absent, and none for a request the end of the run
+	 * cut off ("interrupted:", lt-events(5)): that is the time until the
+	 * cut, not a response time (Locust drops such requests altogether).
+	 */
+	if (lat == LT_EV_ABSENT ||
+	    (failed && ev->error.len >= sizeof(INTERRUPTED) - 1 &&
+	        memcmp(ev->error.ptr, INTERRUPTED, sizeof(INTERRUPTED) - 1) ==
+	            0))
 		lat = -1;
 	ep = lt_agg_ep(
 	    agg, ev->method.ptr, ev->method.len, ev->name.ptr, ev->name.len);
@@ -313,7 +353,7 @@ add_req(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 		    ev->error.ptr ? ev->error.len : sizeof(UNKNOWN_ERROR) - 1;
 
 		if (lt_agg_fail(agg, ev->method.ptr, ev->method.len,
-		        ev->name.ptr, ev->name.len, e, elen, 1) == -1)
+		        ev->name.ptr, ev->name.len, e, elen, NULL, 0, 1) == -1)
 			return nomem(err);
 	}
 	return 0;

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "err.h"
 #include "evscan.h"
 #include "hist.h"
@@ -46,8 +47,11 @@ struct lt_ep {
 };
 
 struct lt_failgroup {
-	struct lt_keyed key; /* p[0] method, p[1] name, p[2] error */
+	struct lt_keyed key; /* p[0] method, p[1] name, p[2] error key */
 	int64_t occurrences;
+	char *example; /* owned; the first message seen when it differs
+	                  from the key (aggerr.h), else NULL */
+	size_t example_len;
 };
 
 struct lt_reject {
@@ -86,6 +90,7 @@ struct lt_agg {
 	struct lt_keytab fail_tab;
 	struct lt_failgroup **fails;
 	size_t n_fails, fails_alloc;
+	struct lt_buf errkey; /* scratch for lt_aggerr_key */
 
 	int64_t live_requests,
 	    live_failures; /* totals at the last live table */
@@ -141,10 +146,15 @@ int lt_agg_event(
 struct lt_ep *lt_agg_ep(struct lt_agg *agg, const char *method,
     size_t method_len, const char *name, size_t name_len);
 
-/* Adds a failure group's occurrences.  Returns 0 or -1 (ENOMEM). */
+/*
+ * Adds n occurrences of error to the failure group of (method, name, the
+ * error's grouping key: aggerr.h).  example is the message to keep as the
+ * group's example (a merged document's), or NULL: error itself when it
+ * differs from its key.  Returns 0 or -1 (ENOMEM).
+ */
 int lt_agg_fail(struct lt_agg *agg, const char *method, size_t method_len,
     const char *name, size_t name_len, const char *error, size_t error_len,
-    int64_t n);
+    const char *example, size_t example_len, int64_t n);
 
 /* Allocates ep's optional histogram h (ttfb or co) if needed: 0 or -1. */
 int lt_agg_ep_hist(struct lt_hist *h);

@@ -11,8 +11,10 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,11 +29,18 @@
 
 extern char **environ;
 
-/* An opened input: fd to read, and the gzip child if any. */
+/* An opened input: fd to read, the gzip child if any, peeked bytes. */
 struct input {
 	int fd;
 	pid_t child;
+	char peek[2]; /* read from a pipe to sniff gzip; to be read first */
+	size_t npeek;
 };
+
+/* gzip -dc of the magic bytes already read from a pipe, then the rest. */
+static char *const gunzip_rest[] = { "sh", "-c",
+	"{ printf '\\037\\213' && exec cat; } | exec gzip -dc", NULL };
+static char *const gunzip[] = { "gzip", "-dc", NULL };
 
 static int
 is_gzip(int fd)
@@ -42,12 +51,12 @@ is_gzip(int fd)
 }
 
 static int
-spawn_gunzip(int in_fd, struct input *in, const char *name, struct lt_err *err)
+spawn_gunzip(int in_fd, struct input *in, const char *name, char *const argv[],
+    struct lt_err *err)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t dfl;
-	char *argv[] = { "gzip", "-dc", NULL };
 	int p[2], rc;
 
 	if (pipe2(p, O_CLOEXEC) == -1)
@@ -61,7 +70,7 @@ spawn_gunzip(int in_fd, struct input *in, const char *name, struct lt_err *err)
 	sigaddset(&dfl, SIGPIPE);
 	posix_spawnattr_setsigdefault(&attr, &dfl);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
-	rc = posix_spawnp(&in->child, "gzip", &fa, &attr, argv, environ);
+	rc = posix_spawnp(&in->child, argv[0], &fa, &attr, argv, environ);
 	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	close(p[1]);
@@ -77,22 +86,51 @@ spawn_gunzip(int in_fd, struct input *in, const char *name, struct lt_err *err)
 static int
 open_input(const char *path, struct input *in, struct lt_err *err)
 {
+	struct stat st;
 	int fd, rc;
 
 	in->child = -1;
+	in->npeek = 0;
 	if (strcmp(path, "-") == 0) {
 		in->fd = 0;
-		/* a redirected gzip file; pread fails harmlessly on a pipe */
-		return is_gzip(0) ? spawn_gunzip(0, in, path, err) : 0;
+		/* a redirected file: pread looks without consuming */
+		if (is_gzip(0))
+			return spawn_gunzip(0, in, path, gunzip, err);
+		if (lseek(0, 0, SEEK_CUR) != -1)
+			return 0;
+		/* a pipe: read two bytes, handed on to whoever reads next */
+		while (in->npeek < 2) {
+			ssize_t r =
+			    read(0, in->peek + in->npeek, 2 - in->npeek);
+
+			if (r == 0)
+				break;
+			if (r < 0 && errno != EINTR)
+				return lt_err_sys(
+				    err, LT_EXIT_RUNTIME, errno, "-: read");
+			if (r > 0)
+				in->npeek += (size_t)r;
+		}
+		if (in->npeek == 2 && (unsigned char)in->peek[0] == 0x1f &&
+		    (unsigned char)in->peek[1] == 0x8b) {
+			in->npeek = 0;
+			return spawn_gunzip(0, in, path, gunzip_rest, err);
+		}
+		return 0;
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd == -1)
 		return lt_err_sys(err, LT_EXIT_USAGE, errno, "%s", path);
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		return lt_err_set(
+		    err, LT_EXIT_USAGE, "%s: is a directory", path);
+	}
 	if (!is_gzip(fd)) {
 		in->fd = fd;
 		return 0;
 	}
-	rc = spawn_gunzip(fd, in, path, err);
+	rc = spawn_gunzip(fd, in, path, gunzip, err);
 	close(fd);
 	return rc;
 }
@@ -177,18 +215,38 @@ live_wait(struct lt_agg *agg, struct lt_lines *lr, struct live *lv)
 	}
 }
 
+/* The first rejected line of a file, for the warning at its end. */
+struct first_reject {
+	int64_t n, line;
+	char reason[192];
+};
+
+static void
+note_reject(struct first_reject *fr, int64_t line, const char *reason)
+{
+	if (fr->n++ == 0) {
+		fr->line = line;
+		snprintf(fr->reason, sizeof(fr->reason), "%.*s",
+		    (int)sizeof(fr->reason) - 1, reason);
+	}
+}
+
 /* Reads one event stream into agg. */
 static int
-read_events(struct lt_agg *agg, struct lt_evscan *sc, int fd, const char *name,
-    const struct lt_aggcmd *cmd, struct live *lv, struct lt_err *err)
+read_events(struct lt_agg *agg, struct lt_evscan *sc, const struct input *in,
+    const char *name, const struct lt_aggcmd *cmd, struct live *lv,
+    struct lt_err *err)
 {
 	struct lt_lines lr;
+	struct first_reject fr = { 0 };
 	const char *line;
 	size_t len;
 	int trunc, rc;
 
-	if (lt_lines_init(&lr, fd, 0, err) == -1)
+	if (lt_lines_init(&lr, in->fd, 0, err) == -1)
 		return -1;
+	memcpy(lr.buf, in->peek, in->npeek); /* the buffer holds far more */
+	lr.end = in->npeek;
 	for (;;) {
 		if (lv && live_wait(agg, &lr, lv) == -1)
 			goto nomem;
@@ -203,6 +261,8 @@ read_events(struct lt_agg *agg, struct lt_evscan *sc, int fd, const char *name,
 			agg->lines++;
 			lt_agg_reject(agg, name, (int64_t)lr.lineno,
 			    "line longer than the cap (1 MiB)");
+			note_reject(&fr, (int64_t)lr.lineno,
+			    "line longer than the cap (1 MiB)");
 			if (cmd->strict) {
 				lt_err_set(err, LT_EXIT_USAGE,
 				    "%s:%llu: line longer than the cap (1 MiB)",
@@ -215,10 +275,26 @@ read_events(struct lt_agg *agg, struct lt_evscan *sc, int fd, const char *name,
 		    agg, sc, line, len, name, (int64_t)lr.lineno, err);
 		if (rc == -1 || (rc == 1 && cmd->strict))
 			goto fail;
+		if (rc == 1) {
+			/* err->msg is "name:lineno: reason" */
+			int pre = snprintf(NULL, 0, "%s:%llu: ", name,
+			    (unsigned long long)lr.lineno);
+
+			note_reject(&fr, (int64_t)lr.lineno,
+			    pre > 0 && (size_t)pre <= strlen(err->msg)
+			        ? err->msg + pre
+			        : err->msg);
+		}
 		if (lv && live_tick(agg, lv, 0) == -1)
 			goto nomem;
 	}
 	lt_lines_fini(&lr);
+	if (fr.n && !cmd->quiet)
+		fprintf(cmd->diag,
+		    "lt-agg: %s: %lld line%s rejected, first at line %lld: "
+		    "%s\n",
+		    name, (long long)fr.n, fr.n == 1 ? "" : "s",
+		    (long long)fr.line, fr.reason);
 	return 0;
 nomem:
 	lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
@@ -240,11 +316,21 @@ read_all(struct lt_agg *agg, const struct lt_aggcmd *cmd, struct live *lv,
 		const char *path = cmd->n_files ? cmd->files[i] : "-";
 		struct input in;
 
+		/* tables on time while a silent pipe is sniffed for gzip */
+		if (lv && strcmp(path, "-") == 0) {
+			struct lt_lines idle = { .fd = 0 };
+
+			if (live_wait(agg, &idle, lv) == -1) {
+				rc = lt_err_set(
+				    err, LT_EXIT_RUNTIME, "out of memory");
+				break;
+			}
+		}
 		if (open_input(path, &in, err) == -1) {
 			rc = -1;
 			break;
 		}
-		rc = read_events(agg, sc, in.fd, path, cmd, lv, err);
+		rc = read_events(agg, sc, &in, path, cmd, lv, err);
 		if (in.fd == 0)
 			in.fd = -1;
 		if (rc == 0) {
@@ -267,33 +353,44 @@ write_out(
 
 	if (cmd->output) {
 		f = fopen(cmd->output, "w");
-		if (f == NULL)
+		if (f == NULL) /* an output failure, as a write error */
 			return lt_err_sys(
-			    err, LT_EXIT_USAGE, errno, "%s", cmd->output);
+			    err, LT_EXIT_RUNTIME, errno, "%s", cmd->output);
 	}
 	if (fwrite(b->data, 1, b->len, f) != b->len ||
 	    (cmd->output && fclose(f) != 0)) {
 		int e = errno;
 
-		if (e == EPIPE && !cmd->output)
-			return lt_err_set(err, LT_EXIT_RUNTIME,
-			    "stdout closed early (broken pipe)");
+		if (e == EPIPE && !cmd->output) {
+			/*
+			 * The reader took what it wanted (| head): not an
+			 * error for a filter.  Drop what stdio still holds so
+			 * that the close at exit has nothing to report.
+			 */
+			__fpurge(stdout);
+			clearerr(stdout);
+			return 0;
+		}
 		return lt_err_sys(err, LT_EXIT_RUNTIME, e, "%s",
 		    cmd->output ? cmd->output : "stdout");
 	}
 	return 0;
 }
 
-/* Longest endpoint name, for the text table (between 20 and 80). */
+/* Longest endpoint name in characters, for the text table (20 to 80). */
 static int
 name_width(const struct lt_agg *agg)
 {
 	int w = 20;
 
-	for (size_t i = 0; i < agg->n_eps; i++)
-		if ((int)agg->eps[i]->key.n[1] > w)
-			w = (int)agg->eps[i]->key.n[1];
-	return w > 80 ? 80 : w;
+	for (size_t i = 0; i < agg->n_eps; i++) {
+		size_t c = lt_agg_text_cols(
+		    agg->eps[i]->key.p[1], agg->eps[i]->key.n[1]);
+
+		if (c > (size_t)w)
+			w = c > 80 ? 80 : (int)c;
+	}
+	return w;
 }
 
 /* Parses, evaluates and reports the thresholds; *failed set when any fails. */
@@ -398,6 +495,21 @@ done:
 	return rc;
 }
 
+/* Input had lines but not one usable event: an error, not an empty run. */
+static int
+no_events(const struct lt_agg *agg, struct lt_err *err)
+{
+	char unk[48] = "";
+
+	if (agg->unknown)
+		snprintf(unk, sizeof(unk), ", %lld of unknown type",
+		    (long long)agg->unknown);
+	return lt_err_set(err, LT_EXIT_USAGE,
+	    "no usable event in %lld line%s (%lld rejected%s)",
+	    (long long)agg->lines, agg->lines == 1 ? "" : "s",
+	    (long long)agg->rejected, unk);
+}
+
 int
 lt_aggcmd_run(const struct lt_aggcmd *cmd, struct lt_err *err)
 {
@@ -426,6 +538,9 @@ lt_aggcmd_run(const struct lt_aggcmd *cmd, struct lt_err *err)
 		rc = lt_agg_merge_files(agg, cmd->files, cmd->n_files, err);
 	else
 		rc = read_all(agg, cmd, lvp, err);
+	if (rc == 0 && !cmd->merge && agg->events == 0 &&
+	    (agg->rejected > 0 || agg->unknown > 0))
+		rc = no_events(agg, err);
 	if (rc == 0 && lvp && live_tick(agg, lvp, 1) == -1)
 		rc = lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
 	if (rc == 0)

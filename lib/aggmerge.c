@@ -189,7 +189,8 @@ lt_agg_add_doc(
 		const struct lt_doc_failure *f = &d->failures[i];
 
 		if (lt_agg_fail(agg, f->method, strlen(f->method), f->name,
-		        strlen(f->name), f->error, strlen(f->error),
+		        strlen(f->name), f->error, strlen(f->error), f->example,
+		        f->example ? strlen(f->example) : 0,
 		        f->occurrences) == -1)
 			return nomem(err);
 	}

@@ -286,6 +286,50 @@ get_array(struct rd *r, const json_t *o, const char *k, int required)
 	return a;
 }
 
+/*
+ * The elements of "endpoints" or "timeline": a parsed array (the whole
+ * document was parsed), or spans of the text to parse one at a time (the
+ * streamed path of lt_aggdoc_parse), so that only one element's DOM lives
+ * at a time.
+ */
+struct elems {
+	const json_t *arr; /* or NULL: spans */
+	const char *text;
+	size_t *span; /* 2 per element: start, end */
+	size_t n;
+	int present; /* the member was seen (streamed path) */
+};
+
+static size_t
+elems_n(const struct elems *e)
+{
+	return e->arr ? json_array_size(e->arr) : e->n;
+}
+
+/* Element i, a new reference (json_decref it); NULL: syntax (streamed). */
+static json_t *
+elems_get(const struct elems *e, size_t i)
+{
+	if (e->arr)
+		return json_incref(json_array_get(e->arr, i));
+	return json_loadb(e->text + e->span[2 * i],
+	    e->span[2 * i + 1] - e->span[2 * i], JSON_ALLOW_NUL, NULL);
+}
+
+/* The array member k of root, or of the streamed spans when s is set. */
+static int
+get_elems(struct rd *r, const json_t *root, const char *k,
+    const struct elems *s, struct elems *e)
+{
+	if (s && s->present) {
+		*e = *s;
+		return 0;
+	}
+	memset(e, 0, sizeof(*e));
+	e->arr = get_array(r, root, k, 1);
+	return e->arr ? 0 : -1;
+}
+
 static int
 read_sec_eps(struct rd *r, const json_t *o, struct lt_doc_sec *s,
     struct lt_hist *scratch)
@@ -431,23 +475,31 @@ read_input(struct rd *r, const json_t *root, struct lt_aggdoc *d)
 }
 
 static int
-read_eps(struct rd *r, const json_t *root, struct lt_aggdoc *d)
+read_eps(struct rd *r, const json_t *root, const struct elems *s,
+    struct lt_aggdoc *d)
 {
-	const json_t *a, *v;
-	size_t i;
+	struct elems e;
+	const json_t *v;
+	size_t i, n;
 
 	snprintf(r->where, sizeof(r->where), "%s", "");
-	a = get_array(r, root, "endpoints", 1);
-	if (a == NULL)
+	if (get_elems(r, root, "endpoints", s, &e) == -1)
 		return -1;
-	d->eps = calloc(json_array_size(a) + 1, sizeof(*d->eps));
+	n = elems_n(&e);
+	d->eps = calloc(n + 1, sizeof(*d->eps));
 	if (d->eps == NULL)
 		return lt_err_set(r->err, LT_EXIT_RUNTIME, "out of memory");
-	json_array_foreach(a, i, v)
-	{
+	for (i = 0; i < n; i++) {
+		json_t *ev = elems_get(&e, i);
+		int rc;
+
+		if (ev == NULL)
+			return 1; /* streamed syntax error: parse it whole */
 		d->n_eps = i + 1;
 		snprintf(r->where, sizeof(r->where), "endpoints[%zu]", i);
-		if (read_ep(r, v, &d->eps[i]) == -1)
+		rc = read_ep(r, ev, &d->eps[i]);
+		json_decref(ev);
+		if (rc == -1)
 			return -1;
 	}
 	snprintf(r->where, sizeof(r->where), "total");
@@ -458,27 +510,32 @@ read_eps(struct rd *r, const json_t *root, struct lt_aggdoc *d)
 }
 
 static int
-read_timeline(struct rd *r, const json_t *root, struct lt_aggdoc *d)
+read_timeline(struct rd *r, const json_t *root, const struct elems *s,
+    struct lt_aggdoc *d)
 {
 	struct lt_hist scratch;
-	const json_t *a, *v;
-	size_t i;
+	struct elems e;
+	size_t i, n;
 	int rc = 0;
 
 	snprintf(r->where, sizeof(r->where), "%s", "");
-	a = get_array(r, root, "timeline", 1);
-	if (a == NULL)
+	if (get_elems(r, root, "timeline", s, &e) == -1)
 		return -1;
-	d->timeline = calloc(json_array_size(a) + 1, sizeof(*d->timeline));
+	n = elems_n(&e);
+	d->timeline = calloc(n + 1, sizeof(*d->timeline));
 	if (d->timeline == NULL || lt_hist_init(&scratch, LT_TL_SIG) == -1)
 		return lt_err_set(r->err, LT_EXIT_RUNTIME, "out of memory");
-	json_array_foreach(a, i, v)
-	{
+	for (i = 0; i < n && rc == 0; i++) {
+		json_t *v = elems_get(&e, i);
+
+		if (v == NULL) {
+			rc = 1; /* streamed syntax error: parse it whole */
+			break;
+		}
 		d->n_timeline = i + 1;
 		snprintf(r->where, sizeof(r->where), "timeline[%zu]", i);
 		rc = read_sec(r, v, &d->timeline[i], &scratch);
-		if (rc)
-			break;
+		json_decref(v);
 	}
 	lt_hist_fini(&scratch);
 	return rc;
@@ -508,6 +565,7 @@ read_failures(struct rd *r, const json_t *root, struct lt_aggdoc *d)
 		if (get_str(r, v, "method", &f->method, 1) ||
 		    get_str(r, v, "name", &f->name, 1) ||
 		    get_str(r, v, "error", &f->error, 1) ||
+		    get_str(r, v, "example", &f->example, 0) ||
 		    get_count(r, v, "occurrences", &f->occurrences, 1))
 			return -1;
 	}
@@ -543,6 +601,7 @@ read_thresholds(struct rd *r, const json_t *root, struct lt_aggdoc *d)
 		    get_str(r, v, "op", &t->op, 0) ||
 		    get_str(r, v, "unit", &t->unit, 0) ||
 		    get_str(r, v, "endpoint", &t->endpoint, 0) ||
+		    get_str(r, v, "reason", &t->reason, 0) ||
 		    get_dbl(r, v, "limit", &t->limit) ||
 		    get_dbl(r, v, "value", &t->value))
 			return -1;
@@ -552,14 +611,236 @@ read_thresholds(struct rd *r, const json_t *root, struct lt_aggdoc *d)
 	return 0;
 }
 
+/*
+ * The streamed path.  A 1-hour aggregate is ~10 MB of JSON, most of it
+ * [index,count] pairs; as one jansson DOM that is ~20 bytes of heap per
+ * byte of text (190 MB), and building and freeing it is most of the time.
+ * Here a small scanner splits the top-level object into members without
+ * parsing them; "endpoints" and "timeline" are kept as spans of their
+ * elements, parsed one at a time later, and every other member is parsed
+ * into a small root.  The scanner only finds boundaries: jansson still
+ * validates every byte (each span must parse exactly).  Anything unusual
+ * (a syntax error, a repeated streamed member) makes the caller parse the
+ * whole document instead, so messages and results are the same.
+ */
+static size_t
+ws(const char *p, size_t i, size_t n)
+{
+	while (i < n &&
+	    (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r'))
+		i++;
+	return i;
+}
+
+/* End of the JSON value starting at p[i] (not validated), or 0. */
+static size_t
+skip_value(const char *p, size_t i, size_t n)
+{
+	size_t depth = 0;
+
+	for (; i < n; i++) {
+		char c = p[i];
+
+		if (c == '"') {
+			for (i++; i < n && p[i] != '"'; i++)
+				if (p[i] == '\\')
+					i++;
+			if (i >= n)
+				return 0;
+			if (depth == 0)
+				return i + 1;
+		} else if (c == '[' || c == '{') {
+			/* deep nesting: let the whole parse apply its limit */
+			if (++depth > 1000)
+				return 0;
+		} else if (c == ']' || c == '}') {
+			if (depth == 0)
+				return 0;
+			if (--depth == 0)
+				return i + 1;
+		} else if (depth == 0) {
+			while (i < n && p[i] != ',' && p[i] != ']' &&
+			    p[i] != '}' && p[i] != ' ' && p[i] != '\t' &&
+			    p[i] != '\n' && p[i] != '\r')
+				i++;
+			return i;
+		}
+	}
+	return 0;
+}
+
+/* Spans of the elements of the array at p[i]; the end, or 0. */
+static size_t
+split_array(const char *p, size_t i, size_t n, struct elems *e)
+{
+	size_t alloc = 0;
+
+	i = ws(p, i + 1, n);
+	if (i < n && p[i] == ']')
+		return i + 1;
+	for (;;) {
+		size_t end = skip_value(p, i, n);
+
+		if (end == 0)
+			return 0;
+		if (e->n * 2 + 2 > alloc) {
+			size_t *t;
+
+			alloc = alloc ? alloc * 2 : 256;
+			t = realloc(e->span, alloc * sizeof(*t));
+			if (t == NULL)
+				return 0;
+			e->span = t;
+		}
+		e->span[e->n * 2] = i;
+		e->span[e->n * 2 + 1] = end;
+		e->n++;
+		i = ws(p, end, n);
+		if (i < n && p[i] == ']')
+			return i + 1;
+		if (i >= n || p[i] != ',')
+			return 0;
+		i = ws(p, i + 1, n);
+	}
+}
+
+/* Splits text into root (all members but eps and tl) and spans: 0 or -1. */
+static int
+split_doc(
+    const char *p, size_t n, json_t *root, struct elems *eps, struct elems *tl)
+{
+	size_t i = ws(p, 0, n);
+
+	if (i >= n || p[i] != '{')
+		return -1;
+	i = ws(p, i + 1, n);
+	if (i < n && p[i] == '}')
+		return ws(p, i + 1, n) == n ? 0 : -1;
+	for (;;) {
+		size_t kend, vend;
+		json_t *key, *v;
+		const char *k;
+		struct elems *e = NULL;
+		int rc;
+
+		if (i >= n || p[i] != '"' || (kend = skip_value(p, i, n)) == 0)
+			return -1;
+		key = json_loadb(p + i, kend - i, JSON_DECODE_ANY, NULL);
+		if (key == NULL || !json_is_string(key) ||
+		    strlen(json_string_value(key)) != json_string_length(key)) {
+			json_decref(key);
+			return -1;
+		}
+		k = json_string_value(key);
+		i = ws(p, kend, n);
+		if (i >= n || p[i] != ':') {
+			json_decref(key);
+			return -1;
+		}
+		i = ws(p, i + 1, n);
+		if (strcmp(k, "endpoints") == 0)
+			e = eps;
+		else if (strcmp(k, "timeline") == 0)
+			e = tl;
+		if (e &&
+		    (e->present || json_object_get(root, k) || i >= n ||
+		        p[i] != '[')) {
+			json_decref(key); /* repeated, or not an array */
+			return -1;
+		}
+		if (e) {
+			e->present = 1;
+			e->text = p;
+			vend = split_array(p, i, n, e);
+			rc = vend ? 0 : -1;
+		} else {
+			vend = skip_value(p, i, n);
+			v = vend ? json_loadb(p + i, vend - i,
+			               JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL)
+			         : NULL;
+			rc = v ? json_object_set_new(root, k, v) : -1;
+		}
+		json_decref(key);
+		if (rc == -1)
+			return -1;
+		i = ws(p, vend, n);
+		if (i < n && p[i] == '}')
+			return ws(p, i + 1, n) == n ? 0 : -1;
+		if (i >= n || p[i] != ',')
+			return -1;
+		i = ws(p, i + 1, n);
+	}
+}
+
+/*
+ * Decodes root (and the streamed spans eps/tl when present) into d.
+ * 0, -1 with err, or 1: a streamed element did not parse.
+ */
+static int
+decode(struct rd *r, const json_t *root, const struct elems *eps,
+    const struct elems *tl, struct lt_aggdoc *d)
+{
+	int64_t ver;
+	int rc;
+
+	if (get_i64(r, root, "lt_aggregate", &ver, 1, 0) == -1 || ver != 1)
+		return lt_err_set(r->err, LT_EXIT_USAGE,
+		    "%s: not an lt aggregate of version 1", r->name);
+	d->version = 1;
+	rc = get_str(r, root, "lt_version", &d->lt_version, 0);
+	rc = rc ? rc : read_run(r, root, d);
+	rc = rc ? rc : read_input(r, root, d);
+	rc = rc ? rc : read_eps(r, root, eps, d);
+	rc = rc ? rc : read_timeline(r, root, tl, d);
+	rc = rc ? rc : read_failures(r, root, d);
+	rc = rc ? rc : read_thresholds(r, root, d);
+	if (rc == 0)
+		d->baseline_json = dump(json_object_get(root, "baseline"));
+	return rc;
+}
+
+/*
+ * The streamed path: 0, or 1 to parse the text whole, which also makes
+ * every error message the one the whole-document parse gives.
+ */
+static int
+parse_streamed(struct rd *r, const char *text, size_t len, struct lt_aggdoc *d)
+{
+	struct elems eps = { 0 }, tl = { 0 };
+	json_t *root = json_object();
+	int rc = 1;
+
+	if (root && split_doc(text, len, root, &eps, &tl) == 0)
+		rc = decode(r, root, &eps, &tl, d) ? 1 : 0;
+	json_decref(root);
+	free(eps.span);
+	free(tl.span);
+	if (rc) {
+		lt_aggdoc_fini(d);
+		lt_err_clear(r->err);
+	}
+	return rc;
+}
+
 int
 lt_aggdoc_parse(struct lt_aggdoc *d, const char *text, size_t len,
     const char *name, struct lt_err *err)
 {
 	struct rd r = { name, err, "" };
+
+	memset(d, 0, sizeof(*d));
+	if (parse_streamed(&r, text, len, d) == 0)
+		return 0;
+	return lt_aggdoc_parse_whole(d, text, len, name, err);
+}
+
+int
+lt_aggdoc_parse_whole(struct lt_aggdoc *d, const char *text, size_t len,
+    const char *name, struct lt_err *err)
+{
+	struct rd r = { name, err, "" };
 	json_error_t je;
 	json_t *root;
-	int64_t ver;
 	int rc;
 
 	memset(d, 0, sizeof(*d));
@@ -577,21 +858,7 @@ lt_aggdoc_parse(struct lt_aggdoc *d, const char *text, size_t len,
 		return lt_err_set(err, LT_EXIT_USAGE,
 		    "%s: not an aggregate (expected an object)", name);
 	}
-	if (get_i64(&r, root, "lt_aggregate", &ver, 1, 0) == -1 || ver != 1) {
-		json_decref(root);
-		return lt_err_set(err, LT_EXIT_USAGE,
-		    "%s: not an lt aggregate of version 1", name);
-	}
-	d->version = 1;
-	rc = get_str(&r, root, "lt_version", &d->lt_version, 0);
-	rc = rc ? rc : read_run(&r, root, d);
-	rc = rc ? rc : read_input(&r, root, d);
-	rc = rc ? rc : read_eps(&r, root, d);
-	rc = rc ? rc : read_timeline(&r, root, d);
-	rc = rc ? rc : read_failures(&r, root, d);
-	rc = rc ? rc : read_thresholds(&r, root, d);
-	if (rc == 0)
-		d->baseline_json = dump(json_object_get(root, "baseline"));
+	rc = decode(&r, root, NULL, NULL, d);
 	json_decref(root);
 	if (rc) {
 		lt_aggdoc_fini(d);
@@ -676,6 +943,7 @@ lt_aggdoc_fini(struct lt_aggdoc *d)
 		free(d->failures[i].method);
 		free(d->failures[i].name);
 		free(d->failures[i].error);
+		free(d->failures[i].example);
 	}
 	free(d->failures);
 	for (size_t i = 0; i < d->n_thresholds; i++) {
@@ -684,6 +952,7 @@ lt_aggdoc_fini(struct lt_aggdoc *d)
 		free(d->thresholds[i].op);
 		free(d->thresholds[i].unit);
 		free(d->thresholds[i].endpoint);
+		free(d->thresholds[i].reason);
 	}
 	free(d->thresholds);
 	memset(d, 0, sizeof(*d));

@@ -76,12 +76,14 @@ struct lt_doc_sec {
 
 struct lt_doc_failure {
 	char *method, *name, *error; /* owned */
+	char *example;               /* owned, or NULL */
 	int64_t occurrences;
 };
 
 struct lt_doc_thresh {
 	char *expr, *metric, *op, *unit; /* owned; op/unit may be NULL */
 	char *endpoint;                  /* owned; NULL: the total */
+	char *reason; /* owned; NULL: evaluated ("no requests", ...) */
 	int ok;
 	int has_value;
 	double value, limit;
@@ -129,6 +131,14 @@ struct lt_aggdoc {
  * doc empty (safe to lt_aggdoc_fini).
  */
 int lt_aggdoc_parse(struct lt_aggdoc *doc, const char *text, size_t len,
+    const char *name, struct lt_err *err);
+
+/*
+ * As lt_aggdoc_parse, always through one jansson tree of the whole text
+ * (lt_aggdoc_parse streams "endpoints" and "timeline"); for tests, which
+ * check that both give the same document and the same messages.
+ */
+int lt_aggdoc_parse_whole(struct lt_aggdoc *doc, const char *text, size_t len,
     const char *name, struct lt_err *err);
 
 /* Reads and parses a file ("-": stdin).  Returns 0 or -1 with err. */

@@ -36,21 +36,54 @@ dashes(struct lt_buf *b, const int *w, int n)
 	return rc;
 }
 
-/* Name of an endpoint, cut to width (bytes; names are mostly ASCII). */
+size_t
+lt_agg_text_cols(const char *s, size_t n)
+{
+	size_t c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
+/* Bytes of the first cols characters of s[0..n). */
+static size_t
+cut_cols(const char *s, size_t n, size_t cols)
+{
+	size_t i = 0;
+
+	for (size_t c = 0; i < n; i++) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && c++ == cols)
+			break;
+	}
+	return i;
+}
+
+/*
+ * Name of an endpoint, cut to width characters (UTF-8: padding and cuts
+ * count characters, as Locust's table does, not bytes).  *pad is the
+ * printf width that pads name to width characters.
+ */
 static void
 ep_names(const struct lt_ep *ep, int total, int width, char *method, char *name,
-    size_t cap)
+    size_t cap, int *pad)
 {
+	size_t n;
+
 	if (total) {
 		method[0] = '\0';
 		snprintf(name, cap, "Aggregated");
+		*pad = width;
 		return;
 	}
 	snprintf(method, 16, "%.*s", (int)(ep->key.n[0] > 8 ? 8 : ep->key.n[0]),
 	    ep->key.p[0]);
-	snprintf(name, cap, "%.*s",
-	    (int)(ep->key.n[1] > (size_t)width ? (size_t)width : ep->key.n[1]),
-	    ep->key.p[1]);
+	n = cut_cols(ep->key.p[1], ep->key.n[1], (size_t)width);
+	if (n >= cap)
+		n = cut_cols(
+		    ep->key.p[1], n, lt_agg_text_cols(ep->key.p[1], cap - 4));
+	snprintf(name, cap, "%.*s", (int)n, ep->key.p[1]);
+	*pad = width + (int)(n - lt_agg_text_cols(name, n));
 }
 
 static int
@@ -58,11 +91,12 @@ stats_row(const struct lt_agg *agg, const struct lt_ep *ep, int total,
     int width, double interval_s, struct lt_buf *b)
 {
 	struct lt_ep_stats st;
-	char method[16], name[256], fails[40], a[16], mi[16], ma[16], me[16];
+	char method[16], name[400], fails[40], a[16], mi[16], ma[16], me[16];
 	double rps, fps;
+	int pad;
 
 	lt_agg_stats(agg, ep, &st);
-	ep_names(ep, total, width, method, name, sizeof(name));
+	ep_names(ep, total, width, method, name, sizeof(name), &pad);
 	snprintf(fails, sizeof(fails), "%lld(%.2f%%)", (long long)st.failures,
 	    st.fail_ratio * 100.0);
 	rps = st.rps;
@@ -76,7 +110,7 @@ stats_row(const struct lt_agg *agg, const struct lt_ep *ep, int total,
 	}
 	return lt_buf_printf(b,
 	    "%-8s %-*s %7lld %12s | %7s %7s %7s %7s | %7.2f %11.2f\n", method,
-	    width, name, (long long)st.requests, fails, ms(a, st.mean_us),
+	    pad, name, (long long)st.requests, fails, ms(a, st.mean_us),
 	    ms(mi, (double)st.min_us), ms(ma, (double)st.max_us),
 	    ms(me, (double)st.median_us), rps, fps);
 }
@@ -104,11 +138,11 @@ static int
 pct_row(const struct lt_ep *ep, int total, int width, const int64_t *pct,
     int64_t n, struct lt_buf *b)
 {
-	char method[16], name[256], v[16];
-	int rc = 0;
+	char method[16], name[400], v[16];
+	int rc = 0, pad;
 
-	ep_names(ep, total, width, method, name, sizeof(name));
-	rc |= lt_buf_printf(b, "%-8s %-*s", method, width, name);
+	ep_names(ep, total, width, method, name, sizeof(name), &pad);
+	rc |= lt_buf_printf(b, "%-8s %-*s", method, pad, name);
 	for (int i = 0; i < LT_PCT_N; i++)
 		rc |= lt_buf_printf(b, " %7s", ms(v, (double)pct[i]));
 	return rc | lt_buf_printf(b, " %7lld\n", (long long)n);
@@ -199,9 +233,13 @@ lt_agg_write_live(struct lt_agg *agg, double interval_s, struct lt_buf *b)
 {
 	int rc = 0, width = 10;
 
-	for (size_t i = 0; i < agg->n_eps; i++)
-		if ((int)agg->eps[i]->key.n[1] > width)
-			width = (int)agg->eps[i]->key.n[1];
+	for (size_t i = 0; i < agg->n_eps; i++) {
+		int c = (int)lt_agg_text_cols(
+		    agg->eps[i]->key.p[1], agg->eps[i]->key.n[1]);
+
+		if (c > width)
+			width = c;
+	}
 	if (width > 50)
 		width = 50;
 	rc |= lt_buf_printf(b, "lt-agg: %lld events, %lld rejected\n",

@@ -297,6 +297,9 @@ w_failures(const struct lt_agg *agg, struct lt_buf *b)
 		    lt_jsonw_str(b, f->key.p[1], f->key.n[1]);
 		rc |= ADD(",\"error\":") |
 		    lt_jsonw_str(b, f->key.p[2], f->key.n[2]);
+		if (f->example)
+			rc |= ADD(",\"example\":") |
+			    lt_jsonw_str(b, f->example, f->example_len);
 		rc |= ADD(",") | w_kv_i64(b, "occurrences", f->occurrences);
 		rc |= ADD("}");
 	}

@@ -36,4 +36,7 @@ int lt_agg_write_text(
  */
 int lt_agg_write_live(struct lt_agg *agg, double interval_s, struct lt_buf *b);
 
+/* Characters (UTF-8 code points) in s[0..n): the text tables' widths. */
+size_t lt_agg_text_cols(const char *s, size_t n);
+
 #endif

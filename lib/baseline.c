@@ -1,67 +1,121 @@
 /* baseline.c - regression check against an older aggregate; see baseline.h. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "aggread.h"
 #include "baseline.h"
 #include "jsonw.h"
 
-enum { M_P50, M_P95, M_P99, M_RPS, M_FAIL, M_N };
-static const char *const m_key[M_N] = { "p50_ms", "p95_ms", "p99_ms", "rps",
+static const char *const m_key[LT_BL_N] = { "p50_ms", "p95_ms", "p99_ms", "rps",
 	"fail_ratio" };
 
-struct figures {
-	double v[M_N];
-};
-
-static void
-from_doc(const struct lt_doc_ep *e, struct figures *f)
+void
+lt_baseline_figures(struct lt_bl_figures *f, int64_t requests, int64_t failures,
+    double rps, const double pct_ms[LT_PCT_N])
 {
-	f->v[M_P50] = (double)lt_hist_percentile(&e->hist, 50) / 1000.0;
-	f->v[M_P95] = (double)lt_hist_percentile(&e->hist, 95) / 1000.0;
-	f->v[M_P99] = (double)lt_hist_percentile(&e->hist, 99) / 1000.0;
-	f->v[M_RPS] = e->rps;
-	f->v[M_FAIL] = e->requests ? (double)e->failures / e->requests : 0;
+	f->requests = requests;
+	f->v[LT_BL_P50] = pct_ms[0]; /* lt_pct_list: 50, ..., 95, 98, 99 */
+	f->v[LT_BL_P95] = pct_ms[5];
+	f->v[LT_BL_P99] = pct_ms[7];
+	f->v[LT_BL_RPS] = rps;
+	f->v[LT_BL_FAIL] = requests > 0 ? (double)failures / requests : 0;
+}
+
+int
+lt_baseline_verdict(enum lt_bl_metric m, double o, double n, double t)
+{
+	switch (m) {
+	case LT_BL_RPS:
+		if (n < o * (1 - t))
+			return 1;
+		return n > o * (1 + t) ? -1 : 0;
+	case LT_BL_FAIL:
+		if (n - o > LT_BASELINE_FLOOR_RATIO && n > o * (1 + t))
+			return 1;
+		return o - n > LT_BASELINE_FLOOR_RATIO && n < o * (1 - t) ? -1
+		                                                          : 0;
+	default:
+		if (n - o >= LT_BASELINE_FLOOR_MS && n > o * (1 + t))
+			return 1;
+		return o - n >= LT_BASELINE_FLOOR_MS && n < o * (1 - t) ? -1
+		                                                        : 0;
+	}
+}
+
+int
+lt_baseline_judge(const struct lt_bl_figures *o, const struct lt_bl_figures *n,
+    double t, int verdict[LT_BL_N])
+{
+	int worse = 0;
+
+	for (int m = 0; m < LT_BL_N; m++) {
+		verdict[m] = o->requests > 0 && n->requests > 0
+		    ? lt_baseline_verdict(m, o->v[m], n->v[m], t)
+		    : 0;
+		worse += verdict[m] > 0;
+	}
+	return worse;
+}
+
+int
+lt_baseline_tolerance(const char *s, double *ratio)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || (*end != '\0' && strcmp(end, "%") != 0) ||
+	    !isfinite(v) || !(v >= 0))
+		return -1;
+	*ratio = v / 100.0;
+	return 0;
 }
 
 static void
-from_agg(const struct lt_agg *agg, const struct lt_ep *ep, struct figures *f)
+ms_of(const int64_t *us, double *ms)
+{
+	for (int i = 0; i < LT_PCT_N; i++)
+		ms[i] = (double)us[i] / 1000.0;
+}
+
+/* rps from the duration written to the microsecond, as lt-report does. */
+static void
+from_doc(const struct lt_doc_ep *e, double duration_s, struct lt_bl_figures *f)
+{
+	double ms[LT_PCT_N];
+
+	ms_of(e->pct_us, ms);
+	lt_baseline_figures(f, e->requests, e->failures,
+	    duration_s > 0 ? (double)e->requests / duration_s : e->rps, ms);
+}
+
+static void
+from_agg(
+    const struct lt_agg *agg, const struct lt_ep *ep, struct lt_bl_figures *f)
 {
 	struct lt_ep_stats st;
+	double ms[LT_PCT_N];
 
 	lt_agg_stats(agg, ep, &st);
-	f->v[M_P50] = (double)lt_hist_percentile(&ep->hist, 50) / 1000.0;
-	f->v[M_P95] = (double)lt_hist_percentile(&ep->hist, 95) / 1000.0;
-	f->v[M_P99] = (double)lt_hist_percentile(&ep->hist, 99) / 1000.0;
-	f->v[M_RPS] = st.rps;
-	f->v[M_FAIL] = st.fail_ratio;
-}
-
-static int
-worse(int m, double old, double new, double t)
-{
-	if (m == M_RPS)
-		return new < old *(1 - t);
-	if (m == M_FAIL)
-		return new - old > t *fmax(old, 0.01);
-	return new > old *(1 + t);
+	ms_of(st.pct_us, ms);
+	lt_baseline_figures(f, st.requests, st.failures, st.rps, ms);
 }
 
 /* Writes one comparison; returns whether anything regressed. */
 static int
 compare(struct lt_buf *b, const char *method, const char *name,
-    const struct figures *o, const struct figures *n, double t, FILE *diag,
-    int *rc)
+    const struct lt_bl_figures *o, const struct lt_bl_figures *n, double t,
+    FILE *diag, int *rc)
 {
-	int any = 0;
+	int verdict[LT_BL_N];
+	int any = lt_baseline_judge(o, n, t, verdict) > 0;
 
 	*rc |= lt_buf_adds(b, "{\"method\":") | lt_jsonw_cstr(b, method);
 	*rc |= lt_buf_adds(b, ",\"name\":") | lt_jsonw_cstr(b, name);
 	*rc |= lt_buf_adds(b, ",\"status\":\"compared\",\"metrics\":{");
-	for (int m = 0; m < M_N; m++) {
-		int r = worse(m, o->v[m], n->v[m], t);
+	for (int m = 0; m < LT_BL_N; m++) {
+		int r = verdict[m] > 0;
 
-		any |= r;
 		*rc |=
 		    lt_buf_adds(b, m ? ",\"" : "\"") | lt_buf_adds(b, m_key[m]);
 		*rc |= lt_buf_adds(b, "\":{\"old\":") |
@@ -102,7 +156,7 @@ lt_baseline_compare(const struct lt_agg *agg, const char *old_path,
     struct lt_err *err)
 {
 	struct lt_aggdoc d;
-	struct figures o, n;
+	struct lt_bl_figures o, n;
 	int rc = 0, any = 0, first = 1;
 
 	*regressed = 0;
@@ -112,7 +166,7 @@ lt_baseline_compare(const struct lt_agg *agg, const char *old_path,
 	rc |= lt_buf_adds(json, ",\"tolerance\":") |
 	    lt_jsonw_double(json, tolerance, 6);
 	rc |= lt_buf_adds(json, ",\"total\":");
-	from_doc(&d.total, &o);
+	from_doc(&d.total, d.duration_s, &o);
 	from_agg(agg, &agg->total, &n);
 	any |= compare(json, "", "Aggregated", &o, &n, tolerance, diag, &rc);
 	rc |= lt_buf_adds(json, ",\"endpoints\":[");
@@ -127,7 +181,7 @@ lt_baseline_compare(const struct lt_agg *agg, const char *old_path,
 			one_side(json, ep->key.p[0], ep->key.p[1], "new", &rc);
 			continue;
 		}
-		from_doc(old, &o);
+		from_doc(old, d.duration_s, &o);
 		from_agg(agg, ep, &n);
 		any |= compare(json, ep->key.p[0], ep->key.p[1], &o, &n,
 		    tolerance, diag, &rc);

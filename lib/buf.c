@@ -79,21 +79,33 @@ lt_buf_addc(struct lt_buf *b, char c)
 }
 
 int
+lt_buf_vprintf(struct lt_buf *b, const char *fmt, va_list ap)
+{
+	va_list again;
+	int n;
+
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, again);
+	va_end(again);
+	if (n < 0 || lt_buf_reserve(b, (size_t)n) != 0)
+		return -1;
+	va_copy(again, ap);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, again);
+	va_end(again);
+	b->len += (size_t)n;
+	return 0;
+}
+
+int
 lt_buf_printf(struct lt_buf *b, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
+	int rc;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	rc = lt_buf_vprintf(b, fmt, ap);
 	va_end(ap);
-	if (n < 0 || lt_buf_reserve(b, (size_t)n) != 0)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-	return 0;
+	return rc;
 }
 
 void

@@ -8,6 +8,7 @@
 #ifndef LT_BUF_H
 #define LT_BUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct lt_buf {
@@ -38,6 +39,10 @@ int lt_buf_addc(struct lt_buf *b, char c);
 /* Appends printf-formatted text.  Returns 0 or -1.  Not for hot paths. */
 int lt_buf_printf(struct lt_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* lt_buf_printf with a va_list (left as the caller passed it). */
+int lt_buf_vprintf(struct lt_buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 /* Empties the buffer, keeping its storage. */
 void lt_buf_reset(struct lt_buf *b);

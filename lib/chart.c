@@ -49,10 +49,56 @@ preamble(struct lt_buf *b, int kind, int width, int height)
 	return rc;
 }
 
+/*
+ * Latencies spanning two decades or more (p50 0.14 ms, p99 50 ms) get a
+ * log y axis: on a linear one the fast part is a flat line at zero.
+ * lo is the smallest positive value drawn, hi the largest.
+ */
+static int
+want_log(double lo, double hi)
+{
+	return lo > 0 && hi / lo >= 100;
+}
+
+/* "set logscale y" with the axis starting at the decade below lo. */
+static int
+log_y(struct lt_buf *b, double lo)
+{
+	return lt_buf_printf(b, "set logscale y\nset yrange [%g:*]\n",
+	    pow(10, floor(log10(lo))));
+}
+
+/* A latency column: "?" (missing) where a log axis cannot show it. */
+static int
+ms_col(struct lt_buf *b, double ms, int logy)
+{
+	if (logy && ms <= 0)
+		return lt_buf_adds(b, "? ");
+	return lt_buf_printf(b, "%.3f ", ms);
+}
+
 /* One point of a timeline series, averaged over `step` seconds. */
 struct tl {
 	double x, req, fail, users, p50, p95, p99, co99, drop;
 };
+
+/*
+ * The part of second t within the run's span, 0..1; 1 when the span is
+ * unknown.  The first and last seconds of a run are partial.
+ */
+static double
+coverage(const struct lt_report *r, int64_t t)
+{
+	double lo = (double)t, hi = lo + 1;
+
+	if (r->end <= r->start)
+		return 1;
+	if (r->start > lo)
+		lo = r->start;
+	if (r->end < hi)
+		hi = r->end;
+	return hi > lo ? hi - lo : 0;
+}
 
 /*
  * Walks r's timeline second by second (gaps count as zero requests and
@@ -60,7 +106,8 @@ struct tl {
  * "x req fail users p50 p95 p99 co99 dropped" rows to b.
  */
 static int
-timeline_block(struct lt_buf *b, const char *name, const struct lt_report *r)
+timeline_block(
+    struct lt_buf *b, const char *name, const struct lt_report *r, int logy)
 {
 	int64_t t0 = r->secs[0].t, t1 = r->secs[r->n_secs - 1].t, t, step;
 	size_t i = 0;
@@ -76,7 +123,7 @@ timeline_block(struct lt_buf *b, const char *name, const struct lt_report *r)
 		int64_t u;
 
 		for (u = t; u < t + step && u <= t1; u++) {
-			n++;
+			n += coverage(r, u);
 			if (i >= r->n_secs || r->secs[i].t != u)
 				continue;
 			const struct lt_rep_sec *s = &r->secs[i++];
@@ -97,37 +144,87 @@ timeline_block(struct lt_buf *b, const char *name, const struct lt_report *r)
 				p.co99 += s->co_p99_ms;
 			}
 		}
-		rc |= lt_buf_printf(b, "%lld %.3f %.3f %.0f ",
-		    (long long)(t - t0), p.req / n, p.fail / n, users);
-		if (nl > 0)
-			rc |= lt_buf_printf(b, "%.3f %.3f %.3f ", p.p50 / nl,
-			    p.p95 / nl, p.p99 / nl);
+		/*
+		 * Rates over the covered part of the window: a last half
+		 * second is no dip (QA F32b); under half a second is too
+		 * little to tell a rate.
+		 */
+		if (n >= 0.5)
+			rc |= lt_buf_printf(b, "%lld %.3f %.3f %.0f ",
+			    (long long)(t - t0), p.req / n, p.fail / n, users);
 		else
+			rc |= lt_buf_printf(
+			    b, "%lld ? ? %.0f ", (long long)(t - t0), users);
+		if (nl > 0) {
+			rc |= ms_col(b, p.p50 / nl, logy);
+			rc |= ms_col(b, p.p95 / nl, logy);
+			rc |= ms_col(b, p.p99 / nl, logy);
+		} else {
 			rc |= lt_buf_adds(b, "? ? ? ");
+		}
 		if (nc > 0)
-			rc |= lt_buf_printf(b, "%.3f ", p.co99 / nc);
+			rc |= ms_col(b, p.co99 / nc, logy);
 		else
 			rc |= lt_buf_adds(b, "? ");
-		rc |= lt_buf_printf(b, "%.3f\n", p.drop / n);
+		if (n >= 0.5)
+			rc |= lt_buf_printf(b, "%.3f\n", p.drop / n);
+		else
+			rc |= lt_buf_adds(b, "?\n");
 	}
 	return rc | lt_buf_adds(b, "EOD\n");
+}
+
+/* Widens [*lo, *hi] by the per-second latencies of r's timeline. */
+static void
+latency_span(const struct lt_report *r, double *lo, double *hi)
+{
+	size_t i;
+
+	for (i = 0; r != NULL && i < r->n_secs; i++) {
+		const struct lt_rep_sec *s = &r->secs[i];
+
+		if (s->requests == 0)
+			continue;
+		if (s->p50_ms > 0 && (*lo == 0 || s->p50_ms < *lo))
+			*lo = s->p50_ms;
+		if (s->p99_ms > *hi)
+			*hi = s->p99_ms;
+		if (s->has_co && s->co_p99_ms > *hi)
+			*hi = s->co_p99_ms;
+	}
 }
 
 static int
 timeline_chart(struct lt_buf *b, int kind, const struct lt_report *r,
     const struct lt_report *base)
 {
-	int rc = 0;
+	int rc = 0, logy = 0;
 	int has_base = base != NULL && base->n_secs > 0;
+	double lo = 0, hi = 0;
+	int64_t span;
 
-	rc |= preamble(b, kind, 640, 300);
-	rc |= timeline_block(b, "new", r);
 	has_base = has_base && lt_report_timeline_ok(base);
+	if (kind == LT_CHART_LATENCY) {
+		latency_span(r, &lo, &hi);
+		if (has_base)
+			latency_span(base, &lo, &hi);
+		logy = want_log(lo, hi);
+	}
+	rc |= preamble(b, kind, 640, 300);
+	rc |= timeline_block(b, "new", r, logy);
 	if (has_base)
-		rc |= timeline_block(b, "old", base);
+		rc |= timeline_block(b, "old", base, logy);
+	/* The same x span in the three charts, empty last seconds included. */
+	span = r->secs[r->n_secs - 1].t - r->secs[0].t;
+	if (has_base && base->secs[base->n_secs - 1].t - base->secs[0].t > span)
+		span = base->secs[base->n_secs - 1].t - base->secs[0].t;
+	if (span > 0)
+		rc |=
+		    lt_buf_printf(b, "set xrange [0:%lld]\n", (long long)span);
 	rc |= lt_buf_adds(b,
 	    "set xlabel \"seconds since start\"\n"
-	    "set yrange [0:*]\n");
+	    "set key outside top center horizontal\n");
+	rc |= logy ? log_y(b, lo) : lt_buf_adds(b, "set yrange [0:*]\n");
 	switch (kind) {
 	case LT_CHART_RPS:
 		rc |= lt_buf_adds(b,
@@ -158,7 +255,9 @@ timeline_chart(struct lt_buf *b, int kind, const struct lt_report *r,
 		break;
 	default:
 		rc |= lt_buf_adds(b,
-		    "set ylabel \"ms\"\n"
+		    logy ? "set ylabel \"ms (log scale)\"\n"
+		         : "set ylabel \"ms\"\n");
+		rc |= lt_buf_adds(b,
 		    "plot $new using 1:5 with lines lw 2 lc rgb \"" C_BLUE
 		    "\" title \"p50\", $new using 1:6 with lines lw 2 lc rgb "
 		    "\"" C_ORANGE
@@ -182,11 +281,14 @@ timeline_chart(struct lt_buf *b, int kind, const struct lt_report *r,
 /*
  * A percentile distribution as "x ms" rows, x = 1/(1-q) on a log scale
  * (HdrHistogram's percentile plot), 20 points per decade up to the sample
- * count; from the 11 percentiles when the histogram is absent.
+ * count, then the maximum at x = count (the rank past which no percentile
+ * is resolved), so that the curve ends where the summary's "max" does;
+ * from the 11 percentiles when the histogram is absent.  Values <= 0 are
+ * left out ("?") on a log axis.
  */
 static int
 dist_block(struct lt_buf *b, const char *name, const struct lt_hist *h,
-    const double *pct, int64_t count)
+    const double *pct, int64_t count, int logy)
 {
 	int rc = lt_buf_printf(b, "$%s << EOD\n", name);
 	double x, lim = count < 2 ? 2 : (double)count;
@@ -195,23 +297,54 @@ dist_block(struct lt_buf *b, const char *name, const struct lt_hist *h,
 	if (lim > 1e7)
 		lim = 1e7;
 	if (h != NULL && h->count > 0) {
-		rc |= lt_buf_printf(b, "1 %.3f\n", (double)h->min / 1000.0);
+		rc |= lt_buf_adds(b, "1 ");
+		rc |= ms_col(b, (double)h->min / 1000.0, logy);
 		for (i = 1;; i++) {
 			x = pow(10.0, i / 20.0);
-			if (x > lim)
+			if (x >= lim)
 				break;
-			rc |= lt_buf_printf(b, "%.6g %.3f\n", x,
-			    lt_rep_pct_ms(h, 100.0 * (1.0 - 1.0 / x)));
+			rc |= lt_buf_printf(b, "\n%.6g ", x);
+			rc |= ms_col(
+			    b, lt_rep_pct_ms(h, 100.0 * (1.0 - 1.0 / x)), logy);
 		}
+		rc |= lt_buf_printf(b, "\n%.6g ", lim);
+		rc |= ms_col(b, (double)h->max / 1000.0, logy);
+		rc |= lt_buf_adds(b, "\n");
 	} else {
-		for (i = 0; i < LT_REP_NPCT - 1; i++) {
-			x = 1.0 / (1.0 - lt_pct_list[i] / 100.0);
-			if (x <= lim)
-				rc |=
-				    lt_buf_printf(b, "%.6g %.3f\n", x, pct[i]);
+		for (i = 0; i < LT_REP_NPCT; i++) {
+			x = i < LT_REP_NPCT - 1
+			    ? 1.0 / (1.0 - lt_pct_list[i] / 100.0)
+			    : lim;
+			if (x > lim)
+				continue;
+			rc |= lt_buf_printf(b, "%.6g ", x);
+			rc |= ms_col(b, pct[i], logy);
+			rc |= lt_buf_adds(b, "\n");
 		}
 	}
 	return rc | lt_buf_adds(b, "EOD\n");
+}
+
+/* Widens [*lo, *hi] by the distribution of e (hist or percentiles). */
+static void
+dist_span(const struct lt_rep_ep *e, const struct lt_hist *h, const double *pct,
+    double *lo, double *hi)
+{
+	double mn = pct[0], mx = pct[LT_REP_NPCT - 1];
+
+	if (e->requests == 0)
+		return;
+	if (h != NULL && h->count > 0) {
+		mn = (double)h->min / 1000.0;
+		mx = (double)h->max / 1000.0;
+	}
+	/* The curve's first positive point: min, else the median. */
+	if (mn <= 0)
+		mn = pct[0];
+	if (mn > 0 && (*lo == 0 || mn < *lo))
+		*lo = mn;
+	if (mx > *hi)
+		*hi = mx;
 }
 
 static int
@@ -220,23 +353,45 @@ dist_chart(
 {
 	const struct lt_rep_ep *t = &r->total;
 	int has_base = base != NULL && base->total.requests > 0;
-	int rc = preamble(b, LT_CHART_DIST, 640, 300);
+	int rc = preamble(b, LT_CHART_DIST, 640, 300), logy;
+	double lo = 0, hi = 0;
+	char mx[32];
 
-	rc |= dist_block(b, "raw", t->hist, t->pct_ms, t->requests);
+	dist_span(t, t->hist, t->pct_ms, &lo, &hi);
 	if (t->has_co)
-		rc |=
-		    dist_block(b, "co", t->co_hist, t->co_pct_ms, t->requests);
+		dist_span(t, t->co_hist, t->co_pct_ms, &lo, &hi);
+	if (has_base)
+		dist_span(&base->total, base->total.hist, base->total.pct_ms,
+		    &lo, &hi);
+	logy = want_log(lo, hi);
+	rc |= dist_block(b, "raw", t->hist, t->pct_ms, t->requests, logy);
+	if (t->has_co)
+		rc |= dist_block(
+		    b, "co", t->co_hist, t->co_pct_ms, t->requests, logy);
 	if (has_base)
 		rc |= dist_block(b, "old", base->total.hist, base->total.pct_ms,
-		    base->total.requests);
+		    base->total.requests, logy);
+	rc |= logy ? log_y(b, lo) : lt_buf_adds(b, "set yrange [0:*]\n");
+	/* The maximum, marked and labelled as in the summary. */
+	if (t->max_ms > 0)
+		rc |= lt_buf_printf(b,
+		    "set label 1 \"max %s ms\" at %.6g,%.3f right "
+		    "offset -0.8,0 point pt 7 ps 0.6 lc rgb \"" C_BLUE "\"\n",
+		    lt_md_ms(mx, sizeof(mx), t->max_ms),
+		    t->requests < 2         ? 2.0
+		        : t->requests > 1e7 ? 1e7
+		                            : (double)t->requests,
+		    t->max_ms);
 	rc |= lt_buf_adds(b,
 	    "set logscale x\nset xrange [1:*]\n"
 	    "set key outside top center horizontal\n"
-	    "set yrange [0:*]\n"
 	    "set xtics (\"0%%\" 1, \"50%%\" 2, \"90%%\" 10, \"99%%\" 100, "
 	    "\"99.9%%\" 1000, \"99.99%%\" 10000, \"99.999%%\" 100000, "
 	    "\"99.9999%%\" 1000000)\n"
-	    "set xlabel \"percentile\"\nset ylabel \"ms\"\n"
+	    "set xlabel \"percentile\"\n");
+	rc |= lt_buf_adds(b,
+	    logy ? "set ylabel \"ms (log scale)\"\n" : "set ylabel \"ms\"\n");
+	rc |= lt_buf_adds(b,
 	    "plot $raw using 1:2 with lines lw 2 lc rgb \"" C_BLUE
 	    "\" title \"response time\"");
 	if (t->has_co)
@@ -299,13 +454,37 @@ top_floor_n(const struct lt_report *r, size_t max)
 	return f;
 }
 
+/* Characters (not bytes) of a UTF-8 string. */
+static int
+utf8_len(const char *s)
+{
+	int n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/*
+ * The right margin, in characters, that shows the last x label whole: it
+ * is slanted 25 degrees down to the right from its bar, so it reaches
+ * about 0.9 of its length right of there (QA F32e).
+ */
+static int
+label_margin(int len)
+{
+	int m = (int)ceil(0.9 * len) - 4;
+
+	return m < 10 ? 10 : m > 45 ? 45 : m;
+}
+
 static int
 endpoints_chart(struct lt_buf *b, const struct lt_report *r)
 {
 	size_t i;
 	int rc = preamble(b, LT_CHART_ENDPOINTS, 1000, 360);
 	int64_t floor_req = top_floor_n(r, MAX_BARS);
-	int shown = 0;
+	int shown = 0, last_len = 0;
 	double lo = 0, hi = 0;
 
 	rc |= lt_buf_adds(b, "$ep << EOD\n");
@@ -324,6 +503,7 @@ endpoints_chart(struct lt_buf *b, const struct lt_report *r)
 				*q = '\'';
 		rc |= lt_buf_printf(b, "\"%s\" %.3f %.3f %.3f\n", label,
 		    e->pct_ms[0], e->pct_ms[5], e->pct_ms[7]);
+		last_len = utf8_len(label);
 		if (e->requests > 0 && e->pct_ms[0] > 0 &&
 		    (lo == 0 || e->pct_ms[0] < lo))
 			lo = e->pct_ms[0];
@@ -331,22 +511,23 @@ endpoints_chart(struct lt_buf *b, const struct lt_report *r)
 			hi = e->pct_ms[7];
 	}
 	rc |= lt_buf_adds(b, "EOD\n");
+	rc |= lt_buf_printf(b, "set rmargin %d\n", label_margin(last_len));
 	/*
 	 * Latencies of endpoints often differ by orders of magnitude: a log
 	 * axis keeps the fast ones visible.  Bars start at the axis floor.
 	 */
 	if (lo > 0 && hi / lo >= 20)
-		rc |= lt_buf_printf(b, "set logscale y\nset yrange [%g:*]\n",
-		    pow(10, floor(log10(lo))));
+		rc |= log_y(b, lo) |
+		    lt_buf_adds(b, "set ylabel \"ms (log scale)\"\n");
 	else
-		rc |= lt_buf_adds(b, "set yrange [0:*]\n");
+		rc |= lt_buf_adds(b, "set yrange [0:*]\nset ylabel \"ms\"\n");
 	rc |= lt_buf_adds(b,
 	    "set style data histograms\n"
 	    "set style histogram clustered gap 1\n"
 	    "set style fill solid 0.85 border -1\n"
-	    "set boxwidth 0.9\nset ylabel \"ms\"\n"
+	    "set boxwidth 0.9\n"
 	    "set xtics rotate by -25 left\nset grid noxtics\n"
-	    "set bmargin 7\nset rmargin 10\n"
+	    "set bmargin 7\n"
 	    "set key outside top center horizontal\n"
 	    "plot $ep using 2:xtic(1) lc rgb \"" C_BLUE "\" title \"p50\", "
 	    "'' using 3 lc rgb \"" C_ORANGE "\" title \"p95\", "
@@ -423,7 +604,7 @@ eptime_chart(struct lt_buf *b, const struct lt_report *r)
 		rc |= eptime_block(b, k, r, shown[k], step);
 	rc |= lt_buf_adds(b,
 	    "set xlabel \"seconds since start\"\n"
-	    "set ylabel \"ms\"\nset logscale y\n"
+	    "set ylabel \"ms (log scale)\"\nset logscale y\n"
 	    "set key outside right top vertical\nplot ");
 	for (k = 0; k < n; k++) {
 		char label[300];

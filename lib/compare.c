@@ -1,5 +1,7 @@
-/* compare.c - baseline deltas and their verdicts; see compare.h. */
-#include <math.h>
+/*
+ * compare.c - baseline deltas for lt-report; the verdicts are
+ * baseline.c's, the rules lt-agg --baseline applies.  See compare.h.
+ */
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,36 +10,12 @@
 const char *const lt_cmp_metric_name[LT_CMP_N] = { "p50", "p95", "p99",
 	"requests/s", "failure ratio" };
 
-/* The smallest failure-ratio increase that can count as a regression. */
-#define FAIL_RATIO_FLOOR 0.001
-
+/* e->rps is already requests over the exact duration (report.c). */
 static void
-values(const struct lt_rep_ep *e, double *v)
+figures(const struct lt_rep_ep *e, struct lt_bl_figures *f, double *v)
 {
-	v[LT_CMP_P50] = e->pct_ms[0];
-	v[LT_CMP_P95] = e->pct_ms[5];
-	v[LT_CMP_P99] = e->pct_ms[7];
-	v[LT_CMP_RPS] = e->rps;
-	v[LT_CMP_FAIL] = e->fail_ratio;
-}
-
-static int
-verdict(int m, double o, double n, double tol)
-{
-	switch (m) {
-	case LT_CMP_RPS:
-		if (n < o * (1 - tol))
-			return 1;
-		return n > o * (1 + tol) ? -1 : 0;
-	case LT_CMP_FAIL:
-		if (n - o > FAIL_RATIO_FLOOR && n > o * (1 + tol))
-			return 1;
-		return o - n > FAIL_RATIO_FLOOR && n < o * (1 - tol) ? -1 : 0;
-	default:
-		if (n > o * (1 + tol))
-			return 1;
-		return n < o * (1 - tol) ? -1 : 0;
-	}
+	lt_baseline_figures(f, e->requests, e->failures, e->rps, e->pct_ms);
+	memcpy(v, f->v, sizeof(f->v));
 }
 
 static void
@@ -45,22 +23,18 @@ fill(struct lt_cmp *c, const struct lt_rep_ep *o, const struct lt_rep_ep *n,
     double tol)
 {
 	struct lt_cmp_row *row = &c->rows[c->n_rows++];
-	int m;
+	struct lt_bl_figures fo, fn;
 
 	memset(row, 0, sizeof(*row));
 	row->old_ep = o;
 	row->new_ep = n;
 	if (o != NULL)
-		values(o, row->old_v);
+		figures(o, &fo, row->old_v);
 	if (n != NULL)
-		values(n, row->new_v);
-	if (o == NULL || n == NULL || o->requests == 0 || n->requests == 0)
-		return;
-	for (m = 0; m < LT_CMP_N; m++) {
-		row->verdict[m] = verdict(m, row->old_v[m], row->new_v[m], tol);
-		if (row->verdict[m] > 0)
-			c->regressions++;
-	}
+		figures(n, &fn, row->new_v);
+	if (o != NULL && n != NULL)
+		c->regressions +=
+		    lt_baseline_judge(&fo, &fn, tol, row->verdict);
 }
 
 int

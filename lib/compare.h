@@ -1,27 +1,25 @@
 /*
  * compare.h - deltas between a baseline aggregate and a new one.
  *
- * Endpoints are matched by method and name.  Each metric gets a verdict
- * against a relative tolerance: latency percentiles are worse when they
- * grew by more than the tolerance, requests/s when it fell by more than
- * it; the failure ratio is worse when it grew by more than the tolerance
- * relative to the old ratio and by at least 0.1 percentage point (so that
- * 0 -> 0.0001 is not a regression, and 0 -> 5% is).
+ * Endpoints are matched by method and name.  Each metric gets the verdict
+ * of lt_baseline_judge() (baseline.h), the rules lt-agg --baseline gates
+ * on, so the report and a CI gate agree about the same two runs.
  */
 #ifndef LT_COMPARE_H
 #define LT_COMPARE_H
 
 #include <stddef.h>
 
+#include "baseline.h"
 #include "report.h"
 
 enum lt_cmp_metric {
-	LT_CMP_P50,
-	LT_CMP_P95,
-	LT_CMP_P99,
-	LT_CMP_RPS,
-	LT_CMP_FAIL,
-	LT_CMP_N
+	LT_CMP_P50 = LT_BL_P50,
+	LT_CMP_P95 = LT_BL_P95,
+	LT_CMP_P99 = LT_BL_P99,
+	LT_CMP_RPS = LT_BL_RPS,
+	LT_CMP_FAIL = LT_BL_FAIL,
+	LT_CMP_N = LT_BL_N
 };
 
 extern const char *const lt_cmp_metric_name[LT_CMP_N];

@@ -27,8 +27,8 @@ static const char history_header[] =
 static const char failures_header[] = "Method,Name,Error,Occurrences" CRLF;
 static const char exceptions_header[] = "Count,Message,Traceback,Nodes" CRLF;
 
-/* A gap-filled history never grows past this many rows (about 11 days). */
-#define HISTORY_MAX_ROWS 1000000
+/* Rows filled into gaps, at most (about 11 days of empty seconds). */
+#define HISTORY_MAX_FILL 1000000
 
 int
 lt_csv_field(struct lt_buf *b, const char *s)
@@ -214,12 +214,23 @@ history_row(struct lt_buf *b, const struct cum *c, int64_t t,
 	return rc ? -1 : 0;
 }
 
+/* Adds second s of the timeline to the running totals. */
+static void
+cum_add(struct cum *c, const struct lt_rep_sec *s)
+{
+	lt_shist_add_to(s->hist, &c->h);
+	c->requests += s->requests;
+	c->failures += s->failures;
+	if (s->users >= 0)
+		c->users = s->users;
+}
+
 int
 lt_csv_history(struct lt_buf *b, const struct lt_report *r)
 {
 	struct cum c;
-	size_t i = 0;
-	int64_t t, last;
+	size_t i;
+	int64_t t, fill_left = HISTORY_MAX_FILL;
 	int gaps, rc = lt_buf_adds(b, history_header);
 
 	if (r->n_secs == 0)
@@ -228,34 +239,25 @@ lt_csv_history(struct lt_buf *b, const struct lt_report *r)
 	if (lt_hist_init(&c.h, 2) != 0)
 		return -1;
 	/*
-	 * Locust writes a row every second: gaps in the timeline are filled,
-	 * up to HISTORY_MAX_ROWS, when the timeline is sane; otherwise only
-	 * the seconds it has are written.
+	 * Locust writes a row every second: every second of the timeline is
+	 * written, and, when the timeline is sane, the empty seconds between
+	 * them too, for gaps of at most LT_REP_GAP_FILL_MAX seconds and
+	 * HISTORY_MAX_FILL rows in all (lt-report warns about wider gaps).
 	 */
 	gaps = lt_report_timeline_ok(r);
-	t = r->secs[0].t;
-	last = r->secs[r->n_secs - 1].t;
-	if (gaps && last - t > HISTORY_MAX_ROWS)
-		last = t + HISTORY_MAX_ROWS;
-	for (; rc == 0; t++) {
-		const struct lt_rep_sec *s = NULL;
+	for (i = 0; i < r->n_secs && rc == 0; i++) {
+		const struct lt_rep_sec *s = &r->secs[i];
+		/* Only a sane timeline's seconds can be subtracted. */
+		int64_t empty = gaps && i > 0 ? s->t - r->secs[i - 1].t - 1 : 0;
 
-		if (!gaps) {
-			if (i == r->n_secs)
-				break;
-			t = r->secs[i].t;
-		} else if (t > last) {
-			break;
+		if (empty > 0 && empty <= LT_REP_GAP_FILL_MAX &&
+		    empty <= fill_left) {
+			for (t = r->secs[i - 1].t + 1; t < s->t && rc == 0; t++)
+				rc |= history_row(b, &c, t, NULL, r);
+			fill_left -= empty;
 		}
-		if (i < r->n_secs && r->secs[i].t == t) {
-			s = &r->secs[i++];
-			lt_shist_add_to(s->hist, &c.h);
-			c.requests += s->requests;
-			c.failures += s->failures;
-			if (s->users >= 0)
-				c.users = s->users;
-		}
-		rc |= history_row(b, &c, t, s, r);
+		cum_add(&c, s);
+		rc |= history_row(b, &c, s->t, s, r);
 	}
 	lt_hist_fini(&c.h);
 	return rc ? -1 : 0;

@@ -19,6 +19,13 @@ lt_err_clear(struct lt_err *err)
 	err->msg[0] = '\0';
 }
 
+static void
+vset(struct lt_err *err, int code, const char *fmt, va_list ap)
+{
+	err->code = code;
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+}
+
 int
 lt_err_set(struct lt_err *err, int code, const char *fmt, ...)
 {
@@ -26,9 +33,8 @@ lt_err_set(struct lt_err *err, int code, const char *fmt, ...)
 
 	if (err == NULL)
 		return -1;
-	err->code = code;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	vset(err, code, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -41,9 +47,8 @@ lt_err_sys(struct lt_err *err, int code, int errno_val, const char *fmt, ...)
 
 	if (err == NULL)
 		return -1;
-	err->code = code;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	vset(err, code, fmt, ap);
 	va_end(ap);
 	len = strlen(err->msg);
 	snprintf(err->msg + len, sizeof(err->msg) - len, ": %s",

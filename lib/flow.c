@@ -18,6 +18,8 @@ lt_cursor_init(struct lt_cursor *c, const struct lt_class *k)
 	memset(c, 0, sizeof(*c));
 	c->c = k;
 	c->phase = LT_PHASE_START;
+	c->pause.kind = LT_STEP_SLEEP;
+	c->pause.name = "wait";
 }
 
 void
@@ -28,6 +30,8 @@ lt_cursor_stop(struct lt_cursor *c)
 	c->phase = LT_PHASE_STOP;
 	c->pos = 0;
 	c->depth = 0;
+	c->held = NULL;
+	c->iter_tasks = 0;
 }
 
 /* Picks a child of a weighted group: cum_weight is increasing. */
@@ -46,6 +50,27 @@ pick(const struct lt_group *g, struct lt_rng *rng)
 			lo = mid + 1;
 	}
 	return lo;
+}
+
+/*
+ * "wait ... each": before a request or command that is not the first of
+ * its iteration, yields a pause (the class's think time) and holds the
+ * step for the next call.
+ */
+static int
+each_pause(struct lt_cursor *c, struct lt_rng *rng, const struct lt_step **step)
+{
+	const struct lt_wait *w = &c->c->wait;
+	enum lt_step_kind k = (*step)->kind;
+
+	if (!w->each || (k != LT_STEP_HTTP && k != LT_STEP_EXEC))
+		return LT_CUR_STEP;
+	if (c->iter_tasks++ == 0)
+		return LT_CUR_STEP;
+	c->held = *step;
+	c->pause.sleep_s = lt_wait_next(w, rng, 0, 0);
+	*step = &c->pause;
+	return LT_CUR_STEP;
 }
 
 /*
@@ -82,7 +107,7 @@ tasks_next(struct lt_cursor *c, struct lt_rng *rng, const struct lt_step **step)
 		}
 		if (t->step != NULL) {
 			*step = t->step;
-			return LT_CUR_STEP;
+			return each_pause(c, rng, step);
 		}
 		if (c->depth > LT_SCENARIO_MAX_DEPTH)
 			goto pop; /* the parser prevents it */
@@ -92,8 +117,10 @@ tasks_next(struct lt_cursor *c, struct lt_rng *rng, const struct lt_step **step)
 		f->rep = 0;
 		continue;
 	pop:
-		if (--c->depth == 0)
+		if (--c->depth == 0) {
+			c->iter_tasks = 0;
 			return LT_CUR_ITERATION_END;
+		}
 	}
 }
 
@@ -116,6 +143,11 @@ lt_cursor_next(
 			                               : LT_PHASE_STOP;
 			continue;
 		case LT_PHASE_TASKS:
+			if (c->held != NULL) {
+				*step = c->held;
+				c->held = NULL;
+				return LT_CUR_STEP;
+			}
 			return tasks_next(c, rng, step);
 		case LT_PHASE_STOP:
 			if (c->pos < k->non_stop) {
@@ -159,12 +191,18 @@ int
 lt_http_url(const struct lt_http *r, const char *host, struct lt_tmpl_ctx *ctx,
     struct lt_buf *out)
 {
-	size_t start = out->len, path_at, i;
+	size_t start = out->len, path_at, i, hq = 0, hql = 0;
 	int rc = 0;
 
 	if (!r->url_absolute && host != NULL) {
-		size_t hl = strlen(host);
+		/* "http://h:1?x=1": the path goes before the host's query
+		   (which then joins the URL's), a fragment is dropped */
+		size_t hl = strcspn(host, "?#");
 
+		if (host[hl] == '?') {
+			hq = hl + 1;
+			hql = strcspn(host + hq, "#");
+		}
 		while (hl > 0 && host[hl - 1] == '/')
 			hl--;
 		if (lt_buf_add(out, host, hl))
@@ -186,6 +224,16 @@ lt_http_url(const struct lt_http *r, const char *host, struct lt_tmpl_ctx *ctx,
 		memmove(out->data + path_at + 1, out->data + path_at,
 		    out->len - path_at - 1);
 		out->data[path_at] = '/';
+	}
+	if (hql > 0) {
+		char *h = memchr(out->data + start, '#', out->len - start);
+		char sep =
+		    memchr(out->data + start, '?', out->len - start) ? '&' : '?';
+
+		if (h != NULL) /* a fragment in the path: the query first */
+			out->len = (size_t)(h - out->data);
+		if (lt_buf_addc(out, sep) || lt_buf_add(out, host + hq, hql))
+			return -1;
 	}
 	for (i = 0; i < r->nquery; i++) {
 		char sep = '&';

@@ -279,8 +279,7 @@ lt_hist_add_json(struct lt_hist *h, const void *obj_v, struct lt_err *err)
 		return lt_err_set(
 		    err, LT_EXIT_USAGE, "min_us/max_us out of range");
 	if (overflow > count)
-		return lt_err_set(
-		    err, LT_EXIT_USAGE, "overflow exceeds count");
+		return lt_err_set(err, LT_EXIT_USAGE, "overflow exceeds count");
 	lo_ok = count > 0 ? (int64_t)lt_hist_index(h, min) : 0;
 	hi_ok = count > 0 ? (int64_t)lt_hist_index(h, max) : -1;
 	json_array_foreach(counts, i, pair)
@@ -301,15 +300,15 @@ lt_hist_add_json(struct lt_hist *h, const void *obj_v, struct lt_err *err)
 			    "outside min_us..max_us",
 			    i, (long long)idx);
 		if (n <= 0 || n > INT64_MAX - total)
-			return lt_err_set(err, LT_EXIT_USAGE,
-			    "counts[%zu]: bad count", i);
+			return lt_err_set(
+			    err, LT_EXIT_USAGE, "counts[%zu]: bad count", i);
 		total += n;
 		prev = idx;
 	}
 	if (total != count)
 		return lt_err_set(err, LT_EXIT_USAGE,
-		    "counts add up to %lld, not count %lld",
-		    (long long)total, (long long)count);
+		    "counts add up to %lld, not count %lld", (long long)total,
+		    (long long)count);
 	if (count > 0 &&
 	    (lt_hist_index(h, min) !=
 	            (size_t)json_integer_value(

@@ -37,7 +37,8 @@ static const char css[] =
     "padding:.2rem 0}\n"
     "th,td{border:1px solid var(--bd);padding:.25rem .5rem;"
     "text-align:left;white-space:nowrap}\n"
-    "thead th{background:var(--bg2)}\n"
+    "thead th{background:var(--bg2);white-space:normal;"
+    "vertical-align:bottom}\n"
     "tbody th{font-weight:normal;font-family:ui-monospace,monospace}\n"
     "table.tot tbody tr:last-child>*{font-weight:600}\n"
     ".n{text-align:right}\n"
@@ -188,11 +189,81 @@ splice_blocks(struct lt_buf *out, const char *h, const struct lt_md *d)
 	return rc | lt_buf_adds(out, h);
 }
 
+/*
+ * Replaces the image img by a link to the same URL holding its alt text
+ * (its children).  Returns the link, or NULL when memory ran out.
+ */
+static cmark_node *
+image_to_link(cmark_node *img)
+{
+	cmark_node *link = cmark_node_new(CMARK_NODE_LINK), *child;
+	const char *title = cmark_node_get_title(img);
+
+	if (link == NULL ||
+	    cmark_node_set_url(link, cmark_node_get_url(img)) == 0 ||
+	    (title != NULL && *title != '\0' &&
+	        cmark_node_set_title(link, title) == 0)) {
+		cmark_node_free(link);
+		return NULL;
+	}
+	for (child = cmark_node_first_child(img); child != NULL;
+	     child = cmark_node_first_child(img))
+		cmark_node_append_child(link, child);
+	cmark_node_replace(img, link);
+	cmark_node_free(img);
+	return link;
+}
+
+/*
+ * The page loads nothing from elsewhere (lt-report(1)), so an image in
+ * the user's notes becomes a link to it (QA F25).  cmark_iter_reset puts
+ * the walk back on the new node, since the old one is gone.
+ */
+static int
+images_to_links(cmark_node *doc)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	int rc = 0;
+
+	if (it == NULL)
+		return -1;
+	for (ev = cmark_iter_next(it); ev != CMARK_EVENT_DONE;
+	     ev = cmark_iter_next(it)) {
+		cmark_node *n = cmark_iter_get_node(it), *link;
+
+		if (ev != CMARK_EVENT_EXIT ||
+		    cmark_node_get_type(n) != CMARK_NODE_IMAGE)
+			continue;
+		link = image_to_link(n);
+		if (link == NULL) {
+			rc = -1;
+			break;
+		}
+		cmark_iter_reset(it, link, CMARK_EVENT_EXIT);
+	}
+	cmark_iter_free(it);
+	return rc;
+}
+
+/* The report's Markdown as HTML (cmark's safe default: no raw HTML). */
+static char *
+md_to_html(const struct lt_md *d)
+{
+	cmark_node *doc =
+	    cmark_parse_document(d->md.data, d->md.len, CMARK_OPT_DEFAULT);
+	char *html = NULL;
+
+	if (doc != NULL && images_to_links(doc) == 0)
+		html = cmark_render_html(doc, CMARK_OPT_DEFAULT);
+	cmark_node_free(doc);
+	return html;
+}
+
 static int
 page(struct lt_buf *out, const struct lt_md *d, const char *title)
 {
-	char *body =
-	    cmark_markdown_to_html(d->md.data, d->md.len, CMARK_OPT_DEFAULT);
+	char *body = md_to_html(d);
 	int rc = 0;
 
 	if (body == NULL)

@@ -22,6 +22,7 @@ lt_md_init(struct lt_md *d, int html)
 	d->html = html;
 	lt_buf_init(&d->md, 0);
 	lt_buf_init(&d->tbl, 0);
+	lt_buf_init(&d->cell, 0);
 }
 
 void
@@ -34,34 +35,17 @@ lt_md_fini(struct lt_md *d)
 	free(d->blocks);
 	lt_buf_fini(&d->md);
 	lt_buf_fini(&d->tbl);
+	lt_buf_fini(&d->cell);
 }
 
 void
 lt_md_text(struct lt_md *d, const char *fmt, ...)
 {
-	char small[512];
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(small, sizeof(small), fmt, ap);
+	d->failed |= lt_buf_vprintf(&d->md, fmt, ap) != 0;
 	va_end(ap);
-	if (n < 0) {
-		d->failed = 1;
-		return;
-	}
-	if ((size_t)n < sizeof(small)) {
-		d->failed |= lt_buf_add(&d->md, small, (size_t)n) != 0;
-		return;
-	}
-	if (lt_buf_reserve(&d->md, (size_t)n + 1) != 0) {
-		d->failed = 1;
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(d->md.data + d->md.len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	d->md.len += (size_t)n;
 }
 
 /* Markdown escaping of text into b: the characters that start markup. */
@@ -172,30 +156,20 @@ lt_md_cell(struct lt_md *d, int flags, const char *fmt, ...)
 	    : flags & LT_MD_PASS              ? "pass"
 	    : flags & LT_MD_FAIL              ? "fail"
 	                                      : NULL;
-	char small[256], *big = NULL;
-	const char *text = small;
 	const char *tag = flags & LT_MD_ROWHEAD ? "th" : "td";
+	const char *text;
 	va_list ap;
-	int n, rc = 0;
+	int rc;
 
+	lt_buf_reset(&d->cell);
 	va_start(ap, fmt);
-	n = vsnprintf(small, sizeof(small), fmt, ap);
+	rc = lt_buf_vprintf(&d->cell, fmt, ap);
 	va_end(ap);
-	if (n < 0) {
+	if (rc != 0) {
 		d->failed = 1;
 		return;
 	}
-	if ((size_t)n >= sizeof(small)) {
-		big = malloc((size_t)n + 1);
-		if (big == NULL) {
-			d->failed = 1;
-			return;
-		}
-		va_start(ap, fmt);
-		vsnprintf(big, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-		text = big;
-	}
+	text = lt_buf_cstr(&d->cell);
 	if (d->html) {
 		rc |= lt_buf_printf(t, "<%s%s", tag,
 		    flags & LT_MD_ROWHEAD ? " scope=\"row\"" : "");
@@ -220,7 +194,6 @@ lt_md_cell(struct lt_md *d, int flags, const char *fmt, ...)
 			rc |= lt_buf_adds(t, " (better)");
 		rc |= lt_buf_adds(t, " |");
 	}
-	free(big);
 	d->col++;
 	d->failed |= rc != 0;
 }
@@ -261,9 +234,8 @@ lt_md_table_end(struct lt_md *d)
 
 /* ---- formatting helpers ---- */
 
-/* Milliseconds with about four significant digits. */
-static const char *
-fms(char *s, size_t cap, double ms)
+const char *
+lt_md_ms(char *s, size_t cap, double ms)
 {
 	if (ms < 1)
 		snprintf(s, cap, "%.3f", ms);
@@ -386,14 +358,49 @@ sec_rejects(struct lt_md *d, const struct lt_report *r)
 	lt_md_table_end(d);
 }
 
+/* The baseline verdict, for the summary at the top (QA F32c). */
 static void
-sec_summary(struct lt_md *d, const struct lt_report *r)
+summary_verdict(
+    struct lt_md *d, const struct lt_report *r, const struct lt_md_opts *o)
+{
+	struct lt_cmp c;
+
+	if (o->base == NULL)
+		return;
+	if (lt_compare(&c, o->base, r, o->tolerance) != 0) {
+		d->failed = 1;
+		return;
+	}
+	if (c.regressions > 0)
+		lt_md_text(d,
+		    "**%d regression%s against the baseline** (tolerance "
+		    "%g%%): see Comparison with the baseline.\n\n",
+		    c.regressions, c.regressions > 1 ? "s" : "",
+		    100 * o->tolerance);
+	else
+		lt_md_text(d,
+		    "No regression against the baseline (tolerance "
+		    "%g%%).\n\n",
+		    100 * o->tolerance);
+	lt_compare_fini(&c);
+}
+
+static void
+sec_summary(
+    struct lt_md *d, const struct lt_report *r, const struct lt_md_opts *o)
 {
 	const struct lt_rep_ep *t = &r->total;
 	size_t i, failed = 0;
 	char a[32], b[32], c[32], m[32];
 
 	lt_md_text(d, "## Summary\n\n");
+	/* A run where nothing succeeded must not read like a normal one. */
+	if (t->requests > 0 && t->failures >= t->requests)
+		lt_md_text(d,
+		    "**Every request failed** (%lld of %lld); see "
+		    "Failures.\n\n",
+		    (long long)t->failures, (long long)t->requests);
+	summary_verdict(d, r, o);
 	if (t->requests == 0) {
 		lt_md_text(d, "No requests were recorded.\n\n");
 	} else {
@@ -404,10 +411,10 @@ sec_summary(struct lt_md *d, const struct lt_report *r)
 		    "max %s ms.\n\n",
 		    (long long)t->requests, (long long)t->failures,
 		    100.0 * t->fail_ratio, t->rps,
-		    fms(a, sizeof(a), t->pct_ms[0]),
-		    fms(b, sizeof(b), t->pct_ms[5]),
-		    fms(c, sizeof(c), t->pct_ms[7]),
-		    fms(m, sizeof(m), t->max_ms));
+		    lt_md_ms(a, sizeof(a), t->pct_ms[0]),
+		    lt_md_ms(b, sizeof(b), t->pct_ms[5]),
+		    lt_md_ms(c, sizeof(c), t->pct_ms[7]),
+		    lt_md_ms(m, sizeof(m), t->max_ms));
 	}
 	for (i = 0; i < r->n_thrs; i++)
 		failed += !r->thrs[i].ok;
@@ -465,14 +472,14 @@ ep_stats_row(struct lt_md *d, const struct lt_rep_ep *e)
 	lt_md_cell(d, LT_MD_NUM, "%lld", (long long)e->requests);
 	lt_md_cell(d, LT_MD_NUM | (e->failures ? LT_MD_FAIL : 0), "%lld",
 	    (long long)e->failures);
+	lt_md_cell(d, LT_MD_NUM, "%s",
+	    have ? lt_md_ms(a, sizeof(a), e->median_ms) : "");
 	lt_md_cell(
-	    d, LT_MD_NUM, "%s", have ? fms(a, sizeof(a), e->median_ms) : "");
+	    d, LT_MD_NUM, "%s", have ? lt_md_ms(a, sizeof(a), e->mean_ms) : "");
 	lt_md_cell(
-	    d, LT_MD_NUM, "%s", have ? fms(a, sizeof(a), e->mean_ms) : "");
+	    d, LT_MD_NUM, "%s", have ? lt_md_ms(a, sizeof(a), e->min_ms) : "");
 	lt_md_cell(
-	    d, LT_MD_NUM, "%s", have ? fms(a, sizeof(a), e->min_ms) : "");
-	lt_md_cell(
-	    d, LT_MD_NUM, "%s", have ? fms(a, sizeof(a), e->max_ms) : "");
+	    d, LT_MD_NUM, "%s", have ? lt_md_ms(a, sizeof(a), e->max_ms) : "");
 	lt_md_cell(d, LT_MD_NUM, "%.0f", e->avg_bytes);
 	lt_md_cell(d, LT_MD_NUM, "%.2f", e->rps);
 	lt_md_cell(d, LT_MD_NUM, "%.2f", e->fps);
@@ -514,8 +521,9 @@ sec_endpoints(struct lt_md *d, const struct lt_report *r)
 		lt_md_cell(d, LT_MD_ROWHEAD, "%s", e->name);
 		for (k = 0; k < LT_REP_NPCT; k++)
 			lt_md_cell(d, LT_MD_NUM, "%s",
-			    e->requests > 0 ? fms(a, sizeof(a), e->pct_ms[k])
-			                    : "N/A");
+			    e->requests > 0
+			        ? lt_md_ms(a, sizeof(a), e->pct_ms[k])
+			        : "N/A");
 		lt_md_row_end(d);
 	}
 	lt_md_table_end(d);
@@ -553,12 +561,14 @@ sec_co(struct lt_md *d, const struct lt_report *r)
 		lt_md_cell(d, LT_MD_ROWHEAD, "%s", e->name);
 		for (k = 0; k < 3; k++) {
 			lt_md_cell(d, LT_MD_NUM, "%s",
-			    fms(a, sizeof(a), e->pct_ms[ks[k]]));
+			    lt_md_ms(a, sizeof(a), e->pct_ms[ks[k]]));
 			lt_md_cell(d, LT_MD_NUM, "%s",
-			    fms(a, sizeof(a), e->co_pct_ms[ks[k]]));
+			    lt_md_ms(a, sizeof(a), e->co_pct_ms[ks[k]]));
 		}
-		lt_md_cell(d, LT_MD_NUM, "%s", fms(a, sizeof(a), e->max_ms));
-		lt_md_cell(d, LT_MD_NUM, "%s", fms(a, sizeof(a), e->co_max_ms));
+		lt_md_cell(
+		    d, LT_MD_NUM, "%s", lt_md_ms(a, sizeof(a), e->max_ms));
+		lt_md_cell(
+		    d, LT_MD_NUM, "%s", lt_md_ms(a, sizeof(a), e->co_max_ms));
 		lt_md_row_end(d);
 	}
 	lt_md_table_end(d);
@@ -585,8 +595,8 @@ delta_cell(struct lt_md *d, const struct lt_cmp_row *row, int m)
 	else if (m == LT_CMP_RPS)
 		lt_md_cell(d, flags, "%.2f → %.2f%s", o, n, pct);
 	else
-		lt_md_cell(d, flags, "%s → %s%s", fms(a, sizeof(a), o),
-		    fms(b, sizeof(b), n), pct);
+		lt_md_cell(d, flags, "%s → %s%s", lt_md_ms(a, sizeof(a), o),
+		    lt_md_ms(b, sizeof(b), n), pct);
 }
 
 static int
@@ -605,7 +615,10 @@ sec_compare(
 		return -1;
 	lt_md_text(d, "\n## Comparison with the baseline\n\nBaseline: ");
 	lt_md_esc(d, o->base_label ? o->base_label : "baseline");
-	lt_md_text(d, ". Tolerance %.0f%%: ", 100 * o->tolerance);
+	lt_md_text(d,
+	    ". Tolerance %g%% (latencies also by 1 ms or more, the failure "
+	    "ratio by 0.1 point or more): ",
+	    100 * o->tolerance);
 	if (c.regressions > 0)
 		lt_md_text(d, "**%d regression%s beyond the tolerance.**\n\n",
 		    c.regressions, c.regressions > 1 ? "s" : "");
@@ -751,7 +764,7 @@ lt_md_build(
     struct lt_md *d, const struct lt_report *r, const struct lt_md_opts *o)
 {
 	sec_header(d, r, o);
-	sec_summary(d, r);
+	sec_summary(d, r, o);
 	if (o->notes_md != NULL)
 		lt_md_text(d, "## Notes\n\n%s\n\n", o->notes_md);
 	sec_charts(d, o);

@@ -30,7 +30,8 @@ struct lt_md {
 	struct lt_buf md; /* Markdown text (placeholders in html mode) */
 	char **blocks;    /* html mode: HTML for placeholder i */
 	size_t n_blocks, cap_blocks;
-	struct lt_buf tbl; /* the table being built */
+	struct lt_buf tbl;  /* the table being built */
+	struct lt_buf cell; /* scratch: one cell's text */
 	int ncols, col;
 	int failed; /* out of memory somewhere: the result is void */
 };
@@ -82,6 +83,12 @@ struct lt_md_opts {
 	const char *chart_html[LT_CHART_N]; /* spliced SVG figures, or NULL */
 	const char *charts_note; /* why charts are missing, or NULL */
 };
+
+/*
+ * Formats ms the way every table and the summary show it (about four
+ * significant digits: 0.148, 1.70, 18.4, 184.0) into s; returns s.
+ */
+const char *lt_md_ms(char *s, size_t cap, double ms);
 
 /* Writes the whole report into d.  Returns 0, or -1 when memory ran out. */
 int lt_md_build(

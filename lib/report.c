@@ -29,8 +29,47 @@ ms(int64_t us)
 	return (double)us / 1000.0;
 }
 
+/*
+ * The mean of h in ms from its exact sum, one rounding (sum and 1000 *
+ * count are exact doubles below 2^53): what Python's sum_us / (1000 *
+ * count) gives.  fallback_us (the aggregate's 3-decimal mean) when empty.
+ */
+static double
+mean_ms(const struct lt_hist *h, double fallback_us)
+{
+	if (h == NULL || h->count <= 0 || h->sum < 0)
+		return fallback_us / 1000.0;
+	return (double)h->sum / (1000.0 * (double)h->count);
+}
+
+/* a / b, or fallback when b is not positive. */
+static double
+quot(double a, double b, double fallback)
+{
+	return b > 0 ? a / b : fallback;
+}
+
+/*
+ * The aggregate writes means and rates rounded to 3 decimals; the CSV
+ * writes them as Locust does, in full (QA F12).  So they are recomputed
+ * here from what the aggregate carries exactly: the histograms' sums,
+ * bytes, and the duration (written to the microsecond, so it reads back
+ * as the very double lt-agg divided by).
+ */
+static void
+exact_ep(struct lt_rep_ep *e, const struct lt_doc_ep *d, double duration_s)
+{
+	e->mean_ms = mean_ms(&d->hist, d->mean_us);
+	if (d->has_co && d->co_hist.counts != NULL)
+		e->co_mean_ms = mean_ms(&d->co_hist, d->co_mean_us);
+	if (d->requests > 0 && (d->bytes > 0 || d->avg_bytes == 0))
+		e->avg_bytes = (double)d->bytes / (double)d->requests;
+	e->rps = quot((double)d->requests, duration_s, d->rps);
+	e->fps = quot((double)d->failures, duration_s, d->fps);
+}
+
 static int
-conv_ep(struct lt_rep_ep *e, const struct lt_doc_ep *d)
+conv_ep(struct lt_rep_ep *e, const struct lt_doc_ep *d, double duration_s)
 {
 	size_t i;
 
@@ -57,6 +96,7 @@ conv_ep(struct lt_rep_ep *e, const struct lt_doc_ep *d)
 	e->hist = &d->hist;
 	e->co_hist =
 	    d->has_co && d->co_hist.counts != NULL ? &d->co_hist : NULL;
+	exact_ep(e, d, duration_s);
 	if (d->n_status == 0)
 		return 0;
 	e->status = calloc(d->n_status, sizeof(*e->status));
@@ -173,8 +213,8 @@ convert(struct lt_report *r)
 	oom |= conv_opts(r, d->options_json) != 0;
 	r->eps = arr(d->n_eps, sizeof(*r->eps), &oom);
 	for (i = 0; r->eps != NULL && i < d->n_eps; i++, r->n_eps++)
-		oom |= conv_ep(&r->eps[i], &d->eps[i]) != 0;
-	oom |= conv_ep(&r->total, &d->total) != 0;
+		oom |= conv_ep(&r->eps[i], &d->eps[i], d->duration_s) != 0;
+	oom |= conv_ep(&r->total, &d->total, d->duration_s) != 0;
 	r->has_co = r->total.has_co;
 	r->secs = arr(d->n_timeline, sizeof(*r->secs), &oom);
 	for (i = 0; r->secs != NULL && i < d->n_timeline; i++, r->n_secs++) {
@@ -260,6 +300,49 @@ lt_report_timeline_ok(const struct lt_report *r)
 		if (r->secs[i].t <= r->secs[i - 1].t)
 			return 0;
 	return r->secs[r->n_secs - 1].t - r->secs[0].t <= LT_REP_MAX_SPAN;
+}
+
+size_t
+lt_report_gaps(
+    const struct lt_report *r, int64_t max, int64_t *from, int64_t *to)
+{
+	size_t i, n = 0;
+	int64_t widest = 0;
+
+	if (!lt_report_timeline_ok(r))
+		return 0;
+	for (i = 1; i < r->n_secs; i++) {
+		int64_t empty = r->secs[i].t - r->secs[i - 1].t - 1;
+
+		if (empty <= max)
+			continue;
+		n++;
+		if (empty > widest) {
+			widest = empty;
+			*from = r->secs[i - 1].t;
+			*to = r->secs[i].t;
+		}
+	}
+	return n;
+}
+
+int
+lt_report_gap_note(const struct lt_report *r, char *msg, size_t cap)
+{
+	int64_t from = 0, to = 0;
+	size_t n = lt_report_gaps(r, LT_REP_GAP_FILL_MAX, &from, &to);
+	int k;
+
+	if (n == 0)
+		return 0;
+	k = snprintf(msg, cap,
+	    "no events for %lld s (from %lld to %lld): the history leaves "
+	    "that gap out",
+	    (long long)(to - from - 1), (long long)from, (long long)to);
+	if (n > 1 && k > 0 && (size_t)k < cap)
+		snprintf(msg + k, cap - (size_t)k,
+		    ", and %zu more over an hour", n - 1);
+	return 1;
 }
 
 void

@@ -127,6 +127,29 @@ struct lt_report *lt_report_parse(
  */
 int lt_report_timeline_ok(const struct lt_report *r);
 
+/*
+ * The history CSV fills a gap in the timeline with a row per second, as
+ * Locust writes one every second, when the gap holds at most this many
+ * seconds without events (an idle hour); a wider one (a stray event with
+ * a wrong clock, weeks away) is left out (QA F30).
+ */
+#define LT_REP_GAP_FILL_MAX 3600
+
+/*
+ * Counts the gaps of r's timeline with more than max seconds without
+ * events between two entries; *from and *to get the entries around the
+ * widest.  0 when the timeline is not sane (lt_report_timeline_ok).
+ */
+size_t lt_report_gaps(
+    const struct lt_report *r, int64_t max, int64_t *from, int64_t *to);
+
+/*
+ * When the history leaves gaps out, writes a one-line note saying so into
+ * msg ("no events for 4999998 s (from A to B): the history leaves that
+ * gap out") and returns 1; else 0.
+ */
+int lt_report_gap_note(const struct lt_report *r, char *msg, size_t cap);
+
 /* Frees a report and everything it owns; NULL is a no-op. */
 void lt_report_free(struct lt_report *r);
 

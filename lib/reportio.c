@@ -10,6 +10,38 @@
 #include "csv.h"
 #include "reportio.h"
 
+char *
+lt_report_read_text(const char *path, size_t cap, struct lt_err *err)
+{
+	struct lt_buf b;
+	char chunk[8192];
+	size_t n;
+	int bad = 0;
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL) {
+		lt_err_sys(err, LT_EXIT_USAGE, errno, "%s", path);
+		return NULL;
+	}
+	lt_buf_init(&b, cap);
+	for (n = fread(chunk, 1, sizeof(chunk), f); n > 0 && !bad;
+	     n = fread(chunk, 1, sizeof(chunk), f))
+		bad = lt_buf_add(&b, chunk, n) != 0;
+	if (bad)
+		lt_err_set(
+		    err, LT_EXIT_USAGE, "%s: larger than %zu bytes", path, cap);
+	/* fopen(3) opens a directory; reading it fails (EISDIR). */
+	else if (ferror(f))
+		bad = lt_err_sys(
+		    err, LT_EXIT_USAGE, errno ? errno : EIO, "%s", path);
+	fclose(f);
+	if (bad) {
+		lt_buf_fini(&b);
+		return NULL;
+	}
+	return lt_buf_take(&b);
+}
+
 int
 lt_report_write_file(
     const char *path, const struct lt_buf *b, struct lt_err *err)

@@ -21,6 +21,13 @@
 #define LT_REPORT_MD         "report.md"
 #define LT_REPORT_CSV_PREFIX "lt" /* lt_stats.csv, lt_failures.csv... */
 
+/*
+ * Reads the whole text file at path (the --notes Markdown), at most cap
+ * bytes.  Returns it NUL-terminated (free it), or NULL with err set, code
+ * LT_EXIT_USAGE: the file is missing, unreadable, a directory or larger.
+ */
+char *lt_report_read_text(const char *path, size_t cap, struct lt_err *err);
+
 /* Writes b to path (created or truncated, mode 0666 & ~umask). 0 or -1. */
 int lt_report_write_file(
     const char *path, const struct lt_buf *b, struct lt_err *err);

@@ -1863,6 +1863,21 @@ class_new(struct parser *p, const char *name)
 	return c->scope ? c : NULL;
 }
 
+/* The optional "each" after "wait between A B" / "wait constant T". */
+static int
+wait_each(struct parser *p, struct lt_wait *w)
+{
+	struct word e;
+	int r = scan_word(p, &e);
+
+	if (r <= 0)
+		return r;
+	if (!word_is(&e, "each"))
+		return expected(p, &e, "end of line or 'each'");
+	w->each = 1;
+	return need_eol(p);
+}
+
 static int
 parse_wait(struct parser *p, struct lt_wait *w)
 {
@@ -1892,7 +1907,7 @@ parse_wait(struct parser *p, struct lt_wait *w)
 		if (w->b_s < w->a_s)
 			return perr(
 			    p, b.col, "expected a maximum >= the minimum");
-		return need_eol(p);
+		return wait_each(p, w);
 	}
 	if (r > 0 && (word_is(&k, "constant") || word_is(&k, "pacing"))) {
 		w->kind =
@@ -1903,7 +1918,8 @@ parse_wait(struct parser *p, struct lt_wait *w)
 		if (word_duration(p, &a, &w->a_s, "a duration"))
 			return -1;
 		w->b_s = w->a_s;
-		return need_eol(p);
+		return w->kind == LT_WAIT_CONSTANT ? wait_each(p, w)
+		                                   : need_eol(p);
 	}
 	if (r > 0 && word_is(&k, "throughput")) {
 		w->kind = LT_WAIT_THROUGHPUT;

@@ -60,6 +60,10 @@ struct lt_wait {
 	enum lt_wait_kind kind;
 	double a_s, b_s; /* seconds */
 	double per_s;    /* LT_WAIT_THROUGHPUT: as written */
+	int each;        /* "each" (between, constant): also between the
+			    requests and commands of one iteration, as
+			    Locust waits after every task of a
+			    SequentialTaskSet; the cursor yields a pause */
 };
 
 enum lt_body_kind {
@@ -305,6 +309,12 @@ struct lt_cursor {
 	uint32_t pos; /* on_start / on_stop index */
 	int depth;    /* frames in use; 0 between iterations */
 	struct lt_cursor_frame f[LT_SCENARIO_MAX_DEPTH + 1];
+	/* "wait ... each": requests/commands yielded this iteration, the
+	   step held behind a pause, and the pause (an LT_STEP_SLEEP step
+	   named "wait" whose sleep_s is drawn from the class's wait) */
+	uint32_t iter_tasks;
+	const struct lt_step *held;
+	struct lt_step pause;
 };
 
 enum lt_cursor_next {

@@ -239,20 +239,30 @@ lt_thresh_fini(struct lt_thresh *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/* ep's value of t's metric, or NULL and *reason when it has no samples. */
 static double
-value_of(
-    const struct lt_thresh *t, const struct lt_agg *agg, const struct lt_ep *ep)
+value_of(const struct lt_thresh *t, const struct lt_agg *agg,
+    const struct lt_ep *ep, const char **reason)
 {
 	struct lt_ep_stats st;
 
+	*reason = NULL;
+	if (t->metric != LT_TM_REQUESTS && ep->requests == 0) {
+		*reason = "no requests";
+		return 0;
+	}
+	if (t->metric == LT_TM_CO_PCT &&
+	    (ep->co.counts == NULL || ep->co.count == 0)) {
+		*reason = "no corrected latency (no wait_ms: not an "
+		          "open-model run)";
+		return 0;
+	}
 	lt_agg_stats(agg, ep, &st);
 	switch (t->metric) {
 	case LT_TM_PCT:
 		return (double)lt_hist_percentile(&ep->hist, t->pct) / 1000.0;
 	case LT_TM_CO_PCT:
-		return ep->co.counts
-		    ? (double)lt_hist_percentile(&ep->co, t->pct) / 1000.0
-		    : 0.0;
+		return (double)lt_hist_percentile(&ep->co, t->pct) / 1000.0;
 	case LT_TM_MEAN:
 		return st.mean_us / 1000.0;
 	case LT_TM_MIN:
@@ -312,6 +322,7 @@ lt_thresh_eval(struct lt_thresh *t, const struct lt_agg *agg)
 	int n = 0, rc = 0;
 
 	t->found = 0;
+	t->reason = NULL;
 	t->ok = 0;
 	t->value = 0;
 	if (t->name == NULL) {
@@ -328,7 +339,7 @@ lt_thresh_eval(struct lt_thresh *t, const struct lt_agg *agg)
 		return 0;
 	t->found = 1;
 	if (n == 1) {
-		t->value = value_of(t, agg, one);
+		t->value = value_of(t, agg, one, &t->reason);
 	} else {
 		if (lt_ep_init(&sum, 0) == -1)
 			return -1;
@@ -336,12 +347,12 @@ lt_thresh_eval(struct lt_thresh *t, const struct lt_agg *agg)
 			if (matches(t, agg->eps[i]))
 				rc = lt_ep_add(&sum, agg->eps[i]);
 		if (rc == 0)
-			t->value = value_of(t, agg, &sum);
+			t->value = value_of(t, agg, &sum, &t->reason);
 		lt_ep_fini(&sum);
 		if (rc)
 			return -1;
 	}
-	t->ok = compare(t->value, t->op, t->limit);
+	t->ok = t->reason == NULL && compare(t->value, t->op, t->limit);
 	return 0;
 }
 
@@ -385,8 +396,9 @@ lt_thresh_write_json(const struct lt_thresh *t, size_t n, struct lt_buf *b)
 		rc |= lt_jsonw_cstr(b, t[i].expr);
 		rc |= lt_buf_adds(b, ",\"ok\":") | lt_jsonw_bool(b, t[i].ok);
 		rc |= lt_buf_adds(b, ",\"value\":");
-		rc |= t[i].found ? lt_jsonw_double(b, t[i].value, 6)
-		                 : lt_jsonw_null(b);
+		rc |= t[i].found && !t[i].reason
+		    ? lt_jsonw_double(b, t[i].value, 6)
+		    : lt_jsonw_null(b);
 		rc |= lt_buf_adds(b, ",\"limit\":") |
 		    lt_jsonw_double(b, t[i].limit, 6);
 		rc |= lt_buf_adds(b, ",\"op\":") |
@@ -396,6 +408,10 @@ lt_thresh_write_json(const struct lt_thresh *t, size_t n, struct lt_buf *b)
 		rc |= lt_buf_adds(b, ",\"metric\":") |
 		    lt_jsonw_cstr(b, t[i].metric_name);
 		rc |= lt_buf_adds(b, ",\"endpoint\":") | w_endpoint(&t[i], b);
+		rc |= lt_buf_adds(b, ",\"reason\":");
+		rc |= !t[i].found ? lt_jsonw_cstr(b, "no endpoint")
+		    : t[i].reason ? lt_jsonw_cstr(b, t[i].reason)
+		                  : lt_jsonw_null(b);
 		rc |= lt_buf_adds(b, "}");
 	}
 	return rc | lt_buf_adds(b, n ? "\n]" : "]");
@@ -411,6 +427,8 @@ lt_thresh_describe(const struct lt_thresh *t, struct lt_buf *b)
 		return lt_buf_printf(b, "FAIL %s: no endpoint %s%s%s\n",
 		    t->expr, t->method ? t->method : "", t->method ? " " : "",
 		    t->name);
+	if (t->reason)
+		return lt_buf_printf(b, "FAIL %s: %s\n", t->expr, t->reason);
 	return lt_buf_printf(b, "%s %s: %s = %.6g%s%s (limit %s %.6g%s%s)\n",
 	    t->ok ? "PASS" : "FAIL", t->expr, t->metric_name, t->value, sp, u,
 	    op_text[t->op], t->limit, sp, u);

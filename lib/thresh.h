@@ -54,7 +54,8 @@ struct lt_thresh {
 	double limit; /* in the metric's unit: ms, ratio, 1/s, count */
 
 	/* result of lt_thresh_eval */
-	int found; /* the endpoint exists */
+	int found;          /* the endpoint exists */
+	const char *reason; /* static; non-NULL: no value (no samples) */
 	int ok;
 	double value;
 };
@@ -70,8 +71,11 @@ int lt_thresh_parse(const char *expr, struct lt_thresh *t, struct lt_err *err);
 void lt_thresh_fini(struct lt_thresh *t);
 
 /*
- * Evaluates t against a finished aggregate, setting found, value and ok
- * (a missing endpoint fails).  Returns 0 or -1 (ENOMEM).
+ * Evaluates t against a finished aggregate, setting found, reason, value
+ * and ok.  A missing endpoint fails; so does every metric but "requests"
+ * when the selection has no requests (reason "no requests": a CI gate must
+ * not pass on a run that produced nothing), and co_pNN without corrected
+ * samples (a closed-model run).  Returns 0 or -1 (ENOMEM).
  */
 int lt_thresh_eval(struct lt_thresh *t, const struct lt_agg *agg);
 

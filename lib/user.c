@@ -522,6 +522,7 @@ exec_out(struct ev_loop *loop, ev_io *w, int revents)
 	for (;;) {
 		n = read(u->outfd, buf, sizeof(buf));
 		if (n > 0) {
+			u->exec_bytes += n;
 			room = u->x.body.cap - u->x.body.len;
 			lt_buf_add(&u->x.body, buf,
 			    (size_t)n < room ? (size_t)n : room);
@@ -556,10 +557,11 @@ exec_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)loop;
 	(void)revents;
 	u->exec_timed_out = 1;
-	kill(u->pid, SIGKILL);
+	/* the command's whole process group: sh -c's children too */
+	kill(-u->pid, SIGKILL);
 }
 
-/* Writes the JSON object line's members, skipping ours it overrides. */
+/* The first output line as a JSON object, or NULL. */
 static json_t *
 exec_json(struct lt_user *u)
 {
@@ -567,7 +569,7 @@ exec_json(struct lt_user *u)
 	size_t n = u->x.body.len;
 	json_t *j;
 
-	if (p == NULL || !u->step->exec->output_json)
+	if (p == NULL)
 		return NULL;
 	nl = memchr(p, '\n', n);
 	if (nl != NULL)
@@ -580,26 +582,107 @@ exec_json(struct lt_user *u)
 	return j;
 }
 
-static void
-put_num_or(struct lt_buf *b, json_t *j, const char *k, int64_t us)
+/*
+ * Members of lt-events(5) (any event type: readers check their types)
+ * that a command's "output json" cannot set.  The measurements
+ * latency_ms, ttfb_ms, connect_ms and bytes are not among them: a
+ * command may report its own, checked (see exec_meas).
+ */
+static const char *const exec_reserved[] = { "type", "ts", "name", "method",
+	"url", "status", "ok", "error", "user", "class", "wait_ms", "exit",
+	"tags", "new_conn", "http", "first_event_ms", "events", "count",
+	"classes", "phase", "host", "reason", "scenario", "options", "worker",
+	"state", "requests", "lt_version" };
+
+static int
+exec_member_kept(const char *k)
 {
-	if (j == NULL || json_object_get(j, k) == NULL) {
-		put_key(b, k);
-		lt_jsonw_fixed(b, us, 3);
-	}
+	size_t i;
+
+	if (strcmp(k, "latency_ms") == 0 || strcmp(k, "ttfb_ms") == 0 ||
+	    strcmp(k, "connect_ms") == 0 || strcmp(k, "bytes") == 0)
+		return 0; /* written by exec_event, from exec_meas */
+	for (i = 0; i < sizeof(exec_reserved) / sizeof(exec_reserved[0]); i++)
+		if (strcmp(k, exec_reserved[i]) == 0)
+			return 0;
+	return 1;
 }
 
+/*
+ * Reads the duration member k of j (milliseconds) into *us; 0 when it
+ * is absent or valid, -1 when it is not a number in 0 .. 1e12 ms.
+ */
+static int
+meas_ms(json_t *j, const char *k, int64_t *us)
+{
+	json_t *v = json_object_get(j, k);
+	double d;
+
+	if (v == NULL)
+		return 0;
+	if (!json_is_number(v))
+		return -1;
+	d = json_number_value(v);
+	if (!(d >= 0 && d <= 1e12))
+		return -1;
+	*us = (int64_t)(d * 1000 + 0.5); /* half away from zero, d >= 0 */
+	return 0;
+}
+
+/*
+ * Takes the measurements a command reported in its output json; returns
+ * NULL, or the reason the request fails (its reported value is unusable).
+ */
+static const char *
+exec_meas(json_t *j, int64_t *lat, int64_t *ttfb, int64_t *conn, int64_t *bytes)
+{
+	json_t *v;
+
+	if (meas_ms(j, "latency_ms", lat) != 0)
+		return "exec: output json: latency_ms is not a number >= 0";
+	/* a reported latency is the time to the first byte too, unless
+	 * the command reports that */
+	if (json_object_get(j, "latency_ms") != NULL)
+		*ttfb = *lat;
+	if (meas_ms(j, "ttfb_ms", ttfb) != 0)
+		return "exec: output json: ttfb_ms is not a number >= 0";
+	if (meas_ms(j, "connect_ms", conn) != 0)
+		return "exec: output json: connect_ms is not a number >= 0";
+	v = json_object_get(j, "bytes");
+	if (v != NULL) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0)
+			return "exec: output json: bytes is not an integer "
+			       ">= 0";
+		*bytes = json_integer_value(v);
+	}
+	return NULL;
+}
+
+/*
+ * Writes the command's req event; cat and msg are the failure found so
+ * far (timeout, interrupted, cannot start), or NULL.  status is the
+ * exit status, -1 when the command did not start.
+ */
 static void
 exec_event(struct lt_user *u, long status, int64_t lat_us, const char *cat,
     const char *msg)
 {
 	struct lt_shard *sh = u->sh;
 	struct lt_buf *b;
-	json_t *j = exec_json(u), *v;
-	const char *k, *cmd = u->step->name;
+	json_t *j = NULL, *v;
+	const char *k, *cmd = u->step->name, *bad = NULL;
+	int64_t ttfb_us = lat_us, conn_us = 0, bytes = u->exec_bytes;
 	int failed = 0;
 	char *s;
 
+	/* output json: only from a command that ran to its end */
+	if (cat == NULL && u->step->exec->output_json) {
+		j = exec_json(u);
+		if (j == NULL)
+			bad = "exec: output is not a JSON object";
+		else
+			bad = exec_meas(j, &lat_us, &ttfb_us, &conn_us, &bytes);
+	}
 	if (cat != NULL) {
 		failed = 1;
 		lt_buf_reset(&sh->reason);
@@ -609,32 +692,37 @@ exec_event(struct lt_user *u, long status, int64_t lat_us, const char *cat,
 			lt_buf_cstr(&u->x.body);
 		failed = judge(u, &u->step->checks, status, u->x.body.data,
 		    u->x.body.len, NULL, 0, lat_us, 1);
+		if (!failed && bad != NULL) {
+			failed = 1;
+			lt_buf_reset(&sh->reason);
+			lt_buf_adds(&sh->reason, bad);
+		}
 	}
 	b = lt_evout_begin(&sh->out);
-	event_head(u, b, "EXEC", cmd, strlen(cmd), status, !failed);
+	/* status 0: a command has no protocol status code (lt-events(5));
+	 * its exit status goes in "exit" alone */
+	event_head(u, b, "EXEC", cmd, strlen(cmd), 0, !failed);
 	PUT_KEY(b, "error");
 	if (failed)
 		lt_jsonw_str(b, sh->reason.data, sh->reason.len);
 	else
 		lt_jsonw_null(b);
-	put_num_or(b, j, "latency_ms", lat_us);
-	put_num_or(b, j, "ttfb_ms", lat_us);
-	put_num_or(b, j, "connect_ms", 0);
-	if (j == NULL || json_object_get(j, "bytes") == NULL) {
-		PUT_KEY(b, "bytes");
-		lt_jsonw_i64(b, (int64_t)u->x.body.len);
-	}
+	PUT_KEY(b, "latency_ms");
+	lt_jsonw_fixed(b, lat_us, 3);
+	PUT_KEY(b, "ttfb_ms");
+	lt_jsonw_fixed(b, ttfb_us, 3);
+	PUT_KEY(b, "connect_ms");
+	lt_jsonw_fixed(b, conn_us, 3);
+	PUT_KEY(b, "bytes");
+	lt_jsonw_i64(b, bytes);
 	event_tail(u, b);
-	PUT_KEY(b, "exit");
-	lt_jsonw_i64(b, status);
+	if (status >= 0) { /* none when the command did not start */
+		PUT_KEY(b, "exit");
+		lt_jsonw_i64(b, status);
+	}
 	json_object_foreach(j, k, v)
 	{
-		if (strcmp(k, "type") == 0 || strcmp(k, "ts") == 0 ||
-		    strcmp(k, "ok") == 0 || strcmp(k, "error") == 0 ||
-		    strcmp(k, "status") == 0 || strcmp(k, "name") == 0 ||
-		    strcmp(k, "user") == 0 || strcmp(k, "class") == 0 ||
-		    strcmp(k, "exit") == 0 || strcmp(k, "method") == 0 ||
-		    strcmp(k, "url") == 0)
+		if (!exec_member_kept(k))
 			continue;
 		s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
 		if (s == NULL)
@@ -650,6 +738,36 @@ exec_event(struct lt_user *u, long status, int64_t lat_us, const char *cat,
 	lt_shard_record(sh, "EXEC", cmd, lat_us, failed);
 }
 
+/*
+ * When the command (its group's leader) has exited, kills what is left
+ * of its process group (background children it did not wait for), then
+ * reaps it into *st and returns 1; returns 0 when it still runs and
+ * nohang is set.  The group is killed before the leader is reaped: the
+ * unreaped leader keeps its PID, so the group ID cannot have been
+ * reused by then.
+ */
+static int
+exec_reap(pid_t pid, int *st, int nohang)
+{
+	siginfo_t si;
+
+	for (;;) {
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PID, (id_t)pid, &si,
+		        WEXITED | WNOWAIT | (nohang ? WNOHANG : 0)) == 0)
+			break;
+		if (errno != EINTR)
+			goto reap; /* cannot happen: it is our child */
+	}
+	if (si.si_pid == 0)
+		return 0;
+	kill(-pid, SIGKILL);
+reap:
+	while (waitpid(pid, st, 0) < 0 && errno == EINTR)
+		;
+	return 1;
+}
+
 static void
 exec_finish(struct lt_user *u, const char *interrupted)
 {
@@ -661,8 +779,8 @@ exec_finish(struct lt_user *u, const char *interrupted)
 	char sigmsg[64];
 
 	if (interrupted != NULL)
-		kill(u->pid, SIGKILL);
-	if (waitpid(u->pid, &st, interrupted ? 0 : WNOHANG) == 0)
+		kill(-u->pid, SIGKILL);
+	if (!exec_reap(u->pid, &st, interrupted == NULL))
 		return; /* spurious: still running */
 	ev_io_stop(loop, &u->pid_io);
 	ev_timer_stop(loop, &u->exec_timer);
@@ -721,10 +839,18 @@ exec_start(struct lt_user *u)
 		argv[i] = sh->tmp.data + off[i];
 	argv[n] = NULL;
 	lt_buf_reset(&u->x.body);
+	u->exec_bytes = 0;
 	u->exec_t0_us = lt_http_mono_us();
 	u->exec_timed_out = 0;
-	if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0)
+	/* Only our end is non-blocking: the command's stdout must block,
+	 * as any shell gives it, or writes past the pipe's 64 KB fail. */
+	if (pipe2(fds, O_CLOEXEC) != 0)
 		goto fail;
+	if (fcntl(fds[0], F_SETFL, O_NONBLOCK) != 0) {
+		close(fds[0]);
+		close(fds[1]);
+		goto fail;
+	}
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
@@ -733,21 +859,30 @@ exec_start(struct lt_user *u)
 	sigemptyset(&dflt);
 	sigaddset(&dflt, SIGPIPE);
 	posix_spawnattr_setsigdefault(&sa, &dflt);
-	posix_spawnattr_setflags(&sa, POSIX_SPAWN_SETSIGDEF);
+	/* its own process group, so that a timeout or a stop kills all
+	 * it started (see exec_reap) */
+	posix_spawnattr_setpgroup(&sa, 0);
+	posix_spawnattr_setflags(
+	    &sa, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
 	rc = posix_spawnp(&u->pid, argv[0], &fa, &sa, argv, environ);
 	posix_spawnattr_destroy(&sa);
 	posix_spawn_file_actions_destroy(&fa);
 	close(fds[1]);
 	if (rc != 0) {
+		u->pid = 0;
 		close(fds[0]);
 		errno = rc;
 		goto fail;
 	}
 	u->pidfd = pidfd_open(u->pid, 0);
 	if (u->pidfd < 0) {
-		kill(u->pid, SIGKILL);
-		waitpid(u->pid, NULL, 0);
+		int e = errno;
+
+		kill(-u->pid, SIGKILL);
+		exec_reap(u->pid, &rc, 0);
+		u->pid = 0;
 		close(fds[0]);
+		errno = e;
 		goto fail;
 	}
 	u->outfd = fds[0];
@@ -997,7 +1132,21 @@ lt_user_free(struct lt_user *u)
 	if (u->sh->loop != NULL) {
 		ev_timer_stop(u->sh->loop, &u->timer);
 		ev_timer_stop(u->sh->loop, &u->exec_timer);
+		if (u->pidfd >= 0)
+			ev_io_stop(u->sh->loop, &u->pid_io);
+		if (u->outfd >= 0)
+			ev_io_stop(u->sh->loop, &u->out_io);
 	}
+	if (u->pid > 0) { /* a command still running: no orphans */
+		int st;
+
+		kill(-u->pid, SIGKILL);
+		exec_reap(u->pid, &st, 0);
+	}
+	if (u->pidfd >= 0)
+		close(u->pidfd);
+	if (u->outfd >= 0)
+		close(u->outfd);
 	if (u->http_on)
 		lt_http_xfer_fini(&u->x);
 	lt_vars_fini(&u->vars);

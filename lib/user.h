@@ -67,6 +67,7 @@ struct lt_user {
 	ev_timer exec_timer;
 	int exec_timed_out;
 	int64_t exec_t0_us;
+	int64_t exec_bytes; /* output bytes read (the body keeps 1 MiB) */
 	struct lt_user *next_idle;
 };
 

@@ -24,6 +24,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct lt_buf b;
 	struct lt_md d;
 	struct lt_err err;
+	int64_t from, to;
 	int k;
 
 	r = lt_report_parse((const char *)data, size, "fuzz", &err);
@@ -37,6 +38,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lt_csv_history(&b, r);
 	lt_csv_failures(&b, r);
 	lt_csv_exceptions(&b, r);
+	lt_report_gaps(r, LT_REP_GAP_FILL_MAX, &from, &to);
 	memset(&o, 0, sizeof(o));
 	o.base = r;
 	o.base_label = "self";

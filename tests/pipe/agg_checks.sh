@@ -78,8 +78,34 @@ lt-agg --baseline agg.json --tolerance 60% slow.nd >/dev/null 2>&1
 check_eq "within a 60% tolerance: exit 0" "$?" 0
 lt-agg --baseline ev.nd ev.nd >/dev/null 2>bl.err
 check_eq "baseline not an aggregate: exit 2" "$?" 2
-lt-agg --tolerance abc ev.nd >/dev/null 2>&1
+lt-agg --tolerance abc ev.nd >/dev/null 2>tol.err
 check_eq "bad tolerance: exit 2" "$?" 2
+# QA F18: one line, not the whole usage; the same range as lt-report
+check_eq "bad tolerance: one line" "$(cat tol.err)" \
+    "lt-agg: bad tolerance 'abc' (see lt-agg --help)"
+for t in nan inf -1 10x 1e999; do
+	lt-agg --baseline agg.json --tolerance "$t" ev.nd >/dev/null 2>&1
+	check_eq "tolerance $t: exit 2" "$?" 2
+done
+# QA F19: sub-millisecond noise is not a latency regression (floor 1 ms)
+lat() { # latency_ms -> 100 events of /fast
+	awk -v l="$1" 'BEGIN { for (i = 0; i < 100; i++)
+		printf "{\"type\":\"req\",\"ts\":%.3f,\"name\":\"/fast\",\"method\":\"GET\",\"status\":200,\"ok\":true,\"error\":null,\"latency_ms\":%s}\n", 1764400000 + i / 100, l }'
+}
+lat 0.4 | lt-agg >fast-old.json
+lat 0.7 | lt-agg -q --baseline fast-old.json >fast-new.json
+check_eq "0.4 -> 0.7 ms: no regression (exit 0)" "$?" 0
+check "0.4 -> 0.7 ms: p95 not flagged" \
+    jqe '.baseline.total.metrics.p95_ms | .old == 0.4 and .new == 0.7 and .regressed == false' fast-new.json
+lat 10 | lt-agg >slow-old.json
+lat 12 | lt-agg -q --baseline slow-old.json >/dev/null
+check_eq "10 -> 12 ms: a regression (exit 1)" "$?" 1
+lat 1.9 | lt-agg -q --baseline fast-old.json >/dev/null
+check_eq "0.4 -> 1.9 ms: a regression (exit 1)" "$?" 1
+for t in 10000 0 0.5% 10%; do
+	lt-agg -q --baseline agg.json --tolerance "$t" ev.nd >/dev/null 2>&1
+	check_eq "tolerance $t accepted (any finite percentage >= 0)" "$?" 0
+done
 
 # coordinated omission: an open-model stream that stalls for 2 s.  Every
 # 10 ms a request is scheduled; during the stall sends are late by up to

@@ -38,7 +38,7 @@ lt-agg -o out.json ev.ndjson >stdout.txt
 check "-o writes the file" jqe '.total.requests == 3000' out.json
 check "-o leaves stdout empty" [ ! -s stdout.txt ]
 lt-agg -o /nonexistent/dir/x.json ev.ndjson 2>o.err
-check_eq "-o into a missing directory: exit 2" "$?" 2
+check_eq "-o into a missing directory: exit 3 (an output failure)" "$?" 3
 
 lt-agg --format text ev.ndjson >sum.txt
 check "text: stats table" grep -q '^Type  *Name  *# reqs  *# fails' sum.txt
@@ -68,16 +68,49 @@ check_eq "--every: same aggregate on stdout" \
 { head -n 10 ev.ndjson; sleep 1; } | lt-agg --every 200ms >/dev/null 2>idle.err
 check "--every: tables while the input is idle" \
     [ "$(grep -c '^lt-agg: 10 events' idle.err)" -ge 3 ]
+{ sleep 1.2; head -n 10 ev.ndjson; } | lt-agg --every 200ms >/dev/null 2>start.err
+check "--every: tables while a pipe is silent from the start (gzip sniff)" \
+    [ "$(grep -c '^lt-agg: 0 events' start.err)" -ge 2 ]
 lt-agg --live <ev.ndjson >/dev/null 2>live2.err
 check "--live: final table" grep -q 'Aggregated' live2.err
 
-# a reader that goes away: reported once, exit 3, no crash by SIGPIPE
+# a reader that goes away has taken what it wanted (QA F11): no message,
+# no death by SIGPIPE, the status as if the output had been read whole
 lt-agg --timeline-endpoints ev.ndjson >big.json
 check "big enough to fill a pipe" [ "$(wc -c <big.json)" -gt 100000 ]
 lt-agg --timeline-endpoints ev.ndjson 2>epipe.err | head -c 10 >/dev/null
-check_eq "closed stdout: exit 3" "${PIPESTATUS[0]}" 3
-check_eq "closed stdout: one message" "$(cat epipe.err)" \
-    "lt-agg: stdout closed early (broken pipe)"
+check_eq "closed stdout: exit 0" "${PIPESTATUS[0]}" 0
+check "closed stdout: no message" [ ! -s epipe.err ]
+lt-agg -q -c 'p99<1us' --timeline-endpoints ev.ndjson 2>epipe.err |
+    head -c 10 >/dev/null
+check_eq "closed stdout: a failed threshold still exits 1" "${PIPESTATUS[0]}" 1
+lt-agg --timeline-endpoints ev.ndjson 2>full.err >/dev/full
+check_eq "write error: exit 3" "$?" 3
+check_eq "write error: one message" "$(cat full.err)" \
+    "lt-agg: stdout: No space left on device"
+lt-agg -o /dev/full ev.ndjson 2>full.err
+check_eq "write error on -o: exit 3, one message" "$?:$(cat full.err)" \
+    "3:lt-agg: /dev/full: No space left on device"
+lt-agg "$TMP" 2>dir.err
+check_eq "a directory: exit 2 (an input error)" "$?" 2
+check_eq "a directory: named" "$(cat dir.err)" "lt-agg: $TMP: is a directory"
+
+# QA F36: text columns padded by characters, not bytes (UTF-8 names)
+{
+	printf '{"type":"req","ts":1795945276,"name":"/\303\274n\303\257c\303\266d\303\251/\303\237\303\237/\342\202\254\342\202\254\342\202\254","method":"GET","latency_ms":1}\n'
+	printf '{"type":"req","ts":1795945276,"name":"/plain","method":"GET","latency_ms":2}\n'
+	printf '{"type":"req","ts":1795945276,"name":"/%s","method":"GET","latency_ms":2}\n' \
+	    "$(printf '\303\251%.0s' $(seq 1 90))"
+} | lt-agg --format text >u8.txt
+cols=$(grep -E '^(GET|  ) .*[|]' u8.txt | cut -d'|' -f1 | while IFS= read -r l; do
+	printf '%s' "$l" | LC_ALL=C.UTF-8 wc -m; done | sort -u)
+check_eq "UTF-8 names: every row's first '|' in the same column" \
+    "$(echo "$cols" | wc -l)" 1
+check_eq "UTF-8 names: percentile rows as wide as each other" \
+    "$(grep -E '^(GET|  ) ' u8.txt | grep -v '[|]' | while IFS= read -r l; do
+	printf '%s' "$l" | LC_ALL=C.UTF-8 wc -m; done | sort -u | wc -l)" 1
+check "UTF-8 names: a long name cut on a character boundary" \
+    sh -c 'iconv -f UTF-8 -t UTF-8 u8.txt >/dev/null'
 
 # the examples of the man pages
 lt-agg ev.ndjson >run.json

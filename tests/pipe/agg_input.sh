@@ -89,6 +89,24 @@ lt-agg ev.data >gz2.json
 check "gzip detected without the suffix" jqe '.total.requests == 500' gz2.json
 lt-agg <ev.nd.gz >gz3.json
 check "gzip on redirected stdin" jqe '.total.requests == 500' gz3.json
+# QA F21: a piped stdin too (ssh box cat run.ndjson.gz | lt-agg)
+cat ev.nd.gz | lt-agg >gz4.json
+check_eq "gzip on piped stdin" "$(jq -c '[.total.requests, .input.rejected]' gz4.json)" "[500,0]"
+cat ev.nd | lt-agg >pipe.json
+check_eq "plain piped stdin: the peeked bytes are not lost" \
+    "$(jq -S 'del(.input.rejects)' pipe.json | md5sum)" \
+    "$(lt-agg ev.nd | jq -S 'del(.input.rejects)' | md5sum)"
+{ printf '{'; sleep 0.2; tail -c +2 ev.nd; } | lt-agg >slow.json
+check_eq "a pipe that delivers one byte first" "$(jq .total.requests slow.json)" 500
+head -c 100 ev.nd.gz | lt-agg >/dev/null 2>trunc.err
+check_eq "truncated gzip on a pipe: exit 2" "$?" 2
+printf 'x' | lt-agg >/dev/null 2>x.err
+check_eq "one-byte pipe: exit 2 (no usable event)" "$?" 2
+: | lt-agg >/dev/null
+check_eq "empty pipe: exit 0" "$?" 0
+# QA F11 addendum: an output that cannot be opened is an output failure (3)
+lt-agg -o "$TMP/nonexist/o.json" ev.nd 2>o.err
+check_eq "-o in a missing directory: exit 3" "$?" 3
 head -c 3000 ev.nd.gz >cut.gz
 lt-agg cut.gz >cut.json 2>cut.err
 check_eq "truncated .gz: exit 2" "$?" 2

@@ -29,6 +29,12 @@ check "requests/s drop flagged on the total" \
     grep -q '^|  | Aggregated |.*(-[0-9.]*%)\*\* (worse) |' "$TMP/slow.md"
 check "fast endpoint / is not flagged on p50" \
     sh -c "grep '^| GET | / |' '$TMP/slow.md' | head -1 | grep -qv '^| GET | / | \*\*'"
+# QA F32c: the verdict is in the Summary, at the top of the page.
+check "the summary states the verdict" sh -c "sed -n '/^## Summary/,/^## /p' \
+    '$TMP/slow.md' | grep -q '^\*\*[0-9]* regressions\? against the baseline\*\* (tolerance 10%): see'"
+check "same run: the summary says no regression" sh -c "sed -n \
+    '/^## Summary/,/^## /p' '$TMP/same/report.md' | grep -q \
+    '^No regression against the baseline (tolerance 10%).'"
 check "HTML marks regressions" grep -q '<td class="n worse">' \
     "$TMP/slow/index.html"
 check "HTML states the count" grep -q 'regressions\? beyond the tolerance' \

@@ -28,7 +28,7 @@ done
 # The values, not only their form.
 row=$(grep '^,Aggregated,' "$TMP/normal_stats.csv" | tr -d '\r')
 check_eq "Aggregated row of the normal run" "$row" \
-    ",Aggregated,491,11,4,6.32,0.487,48.714,1994.42,24.55,0.55,4,6,9,10,14,20,24,33,49,49,49"
+    ",Aggregated,491,11,4,6.3196476578411405,0.487,48.714,1994.4195519348268,24.55,0.55,4,6,9,10,14,20,24,33,49,49,49"
 row=$(grep '^,Aggregated,' "$TMP/empty_stats.csv" | tr -d '\r')
 check_eq "empty run: zeros and N/A like Locust" "$row" \
     ",Aggregated,0,0,0,0.0,0,0,0,0.0,0.0,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A"
@@ -43,6 +43,68 @@ check_eq "failures: the failing endpoint" \
 n=$(grep '^,Aggregated,' "$TMP/failonly_stats.csv" | cut -d, -f3)
 check_eq "failonly: every request is a failure" \
     "$(grep '^,Aggregated,' "$TMP/failonly_stats.csv" | cut -d, -f3,4)" "$n,$n"
+
+# QA F12: the float columns are computed from the exact sums the aggregate
+# carries (hist sum_us/count, bytes/requests, requests/duration_s, min_us,
+# max_us), printed like Python's repr(float), not the aggregate's 3-decimal
+# roundings.  A duration that is not a round number makes the rates odd.
+python3 - "$data/normal.json" >"$TMP/odd.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["run"]["duration_s"] = 20.123457
+json.dump(d, sys.stdout)
+PY
+exact_rows() {
+	python3 - "$1" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+dur = d["run"]["duration_s"]
+for e in sorted(d["endpoints"], key=lambda e: (e["name"], e["method"])) + [d["total"]]:
+    h = e["hist"]
+    if e["requests"] == 0:
+        print("%s,%s,0.0,0,0,0" % (e["method"], e["name"]))
+        continue
+    print(",".join([e["method"], e["name"],
+        repr(h["sum_us"] / (1000 * h["count"])), repr(h["min_us"] / 1000),
+        repr(h["max_us"] / 1000), repr(e["bytes"] / e["requests"]),
+        repr(e["requests"] / dur if dur > 0 else 0.0),
+        repr(e["failures"] / dur if dur > 0 else 0.0)]))
+PY
+}
+for run in normal co failonly odd; do
+	src=$data/$run.json
+	[ "$run" = odd ] && src=$TMP/odd.json
+	lt-report --format csv "$src" >"$TMP/exact.csv"
+	check_eq "$run: float columns exact, as Python writes them" \
+	    "$(tail -n +2 "$TMP/exact.csv" | tr -d '\r' | cut -d, -f1,2,6-11)" \
+	    "$(exact_rows "$src")"
+done
+
+# QA F30: a stray event weeks away must not fill the history with a
+# million empty rows (nor cut it): gaps of more than an hour are left
+# out, with one warning; every second that has events is written.
+gap_run() {
+	printf '{"type":"req","ts":%s,"name":"a","latency_ms":1}\n' "$@" |
+	    lt-agg >"$TMP/gap.json"
+	lt-report --csv "$TMP/gap" "$TMP/gap.json" 2>"$TMP/err"
+}
+gap_run 1764400000 1764400001 1769400000
+check_eq "58-day gap: exit 0" "$?" 0
+check_eq "58-day gap: only the seconds with events" \
+    "$(tail -n +2 "$TMP/gap_stats_history.csv" | head -4 | cut -d, -f1,18 |
+    tr -d '\r' | tr '\n' ' ')" "1764400000,1 1764400001,2 1769400000,3 "
+check_eq "58-day gap: one warning naming it" "$(cat "$TMP/err")" \
+    "lt-report: warning: no events for 4999998 s (from 1764400001 to 1769400000): the history leaves that gap out"
+gap_run 1764400000 1764400100
+check_eq "100 s gap: filled like Locust, one row per second" \
+    "$(($(wc -l <"$TMP/gap_stats_history.csv") - 1))" 101
+check_eq "100 s gap: no warning" "$(cat "$TMP/err")" ""
+gap_run 1764400000 1764403601
+check_eq "1 h gap: filled" "$(($(wc -l <"$TMP/gap_stats_history.csv") - 1))" \
+    3602
+gap_run 1764400000 1764403602
+check_eq "1 h 1 s gap: left out" \
+    "$(($(wc -l <"$TMP/gap_stats_history.csv") - 1))" 2
 
 # --format csv writes the stats file to stdout; -o DIR writes lt_*.csv.
 lt-report --format csv "$data/normal.json" >"$TMP/stdout.csv"

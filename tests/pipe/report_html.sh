@@ -82,6 +82,16 @@ check "failures-only run: the error is listed" grep -q \
     'connect: Connection refused' "$TMP/failonly/index.html"
 check "failures-only run: 100% failed" grep -q '(100.00%)' \
     "$TMP/failonly/report.md"
+# QA F32d: a run where everything failed says so first.
+check_eq "failures-only run: the summary starts with it" \
+    "$(sed -n '/^## Summary/{n;n;p;}' "$TMP/failonly/report.md")" \
+    "**Every request failed** (496 of 496); see Failures."
+check "normal run: no such line" sh -c \
+    "! grep -q 'Every request failed' '$TMP/normal/report.md'"
+# QA F32a: table headings wrap, so the Requests table fits a desktop
+# column instead of hiding Failures/s behind a scrollbar.
+check "table headings may wrap" grep -q 'thead th{[^}]*white-space:normal' \
+    "$TMP/normal/index.html"
 
 # Hostile names: escaped in HTML and Markdown, charts still drawn.
 python3 - "$data/normal.json" >"$TMP/evil.json" <<'PY'
@@ -117,6 +127,18 @@ printf '### Why\n\nA *nightly* run.\n\n<script>x()</script>\n' >"$TMP/notes.md"
 lt-report -o "$TMP/notes" --notes "$TMP/notes.md" "$data/normal.json"
 check "notes rendered" grep -q '<em>nightly</em>' "$TMP/notes/index.html"
 checkhtml "notes: raw HTML dropped" "$TMP/notes/index.html" --charts 5
+# QA F25: an image in the notes would be fetched from elsewhere; it
+# becomes a link to it, its alt text the link's text.
+printf '![the graph](http://192.0.2.1/x.png "T")\n\n![local *one*](y.png)\n' \
+    >"$TMP/img.md"
+lt-report -o "$TMP/img" --no-charts --notes "$TMP/img.md" "$data/normal.json"
+check_eq "notes images: no <img> in the page" \
+    "$(grep -c '<img' "$TMP/img/index.html")" 0
+check "notes images: a link to the remote one, alt text kept" grep -q \
+    '<a href="http://192.0.2.1/x.png" title="T">the graph</a>' \
+    "$TMP/img/index.html"
+check "notes images: a link to the local one, emphasis kept" grep -q \
+    '<a href="y.png">local <em>one</em></a>' "$TMP/img/index.html"
 
 # gnuplot missing: report still written, no charts, exactly one warning.
 PATH=/nonexistent "$report" -o "$TMP/nogp" --format md "$data/normal.json" \

@@ -24,7 +24,7 @@ check_eq "six events" "$(grep -c '"type":"req"' "$TMP/e.ev")" 6
 check_eq "exit 0 is ok" "$(ev 1 | jq -c '[.ok, .exit, .method, .error]')" \
     '[true,0,"EXEC",null]'
 check_eq "exit 3 fails" "$(ev 2 | jq -c '[.ok, .exit, .status, .error]')" \
-    '[false,3,3,"exec: exit status 3"]'
+    '[false,3,0,"exec: exit status 3"]'
 check_eq "output json merged, its latency and bytes win" \
     "$(ev 3 | jq -c '[.ok, .name, .proto, .latency_ms, .bytes]')" \
     '[true,"publish","mqtt",1.5,7]'

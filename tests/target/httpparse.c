@@ -344,8 +344,8 @@ tg_parse_head(const char *p, size_t len, size_t *scanned, struct tg_req *r,
 	return TG_PARSE_OK;
 }
 
-static int
-hexval(int c)
+int
+tg_hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -369,7 +369,7 @@ chunk_size_line(const char *p, size_t len, size_t *at, uint64_t *size)
 
 	*size = 0;
 	for (; i < len; i++) {
-		v = hexval((unsigned char)p[i]);
+		v = tg_hexval((unsigned char)p[i]);
 		if (v < 0)
 			break;
 		if (++digits > 15)

@@ -10,18 +10,6 @@
 
 #include "target.h"
 
-static int
-hexdig(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decodes s into out (cap bytes with the NUL); -2 when too long. */
 static long
 decode(const char *s, size_t n, char *out, size_t cap)
@@ -34,8 +22,8 @@ decode(const char *s, size_t n, char *out, size_t cap)
 		if (ch == '+') {
 			ch = ' ';
 		} else if (ch == '%' && i + 2 < n) {
-			hi = hexdig((unsigned char)s[i + 1]);
-			lo = hexdig((unsigned char)s[i + 2]);
+			hi = tg_hexval((unsigned char)s[i + 1]);
+			lo = tg_hexval((unsigned char)s[i + 2]);
 			if (hi >= 0 && lo >= 0) {
 				ch = (char)(hi * 16 + lo);
 				i += 2;

@@ -135,6 +135,9 @@ int tg_str_ieq(struct tg_str s, const char *lit);
 /* Exact comparison of a view with a NUL-terminated string. */
 int tg_str_eq(struct tg_str s, const char *lit);
 
+/* The value of hex digit c, or -1 when c is none. */
+int tg_hexval(int c);
+
 /* Returns the value of header name (case-insensitive), or an empty view. */
 struct tg_str tg_req_header(const struct tg_req *r, const char *name);
 

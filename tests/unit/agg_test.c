@@ -19,8 +19,8 @@ sv(const char *s)
 }
 
 static struct lt_event
-req(const char *method, const char *name, int64_t ts_us, int64_t lat_us,
-    int ok, const char *error)
+req(const char *method, const char *name, int64_t ts_us, int64_t lat_us, int ok,
+    const char *error)
 {
 	struct lt_event ev;
 
@@ -59,7 +59,8 @@ semantics(void)
 	add(agg, req("GET", "/a", 11000000, LT_EV_ABSENT, -1, "timeout: 5s"));
 	add(agg, req("GET", "/a", 11000000, 2000, -1, NULL));
 	ev = req("GET", "/a", 11000000, -5, 1, NULL);
-	TAP_EQ_INT(lt_agg_event(agg, &ev, &err), 1, "negative latency rejected");
+	TAP_EQ_INT(
+	    lt_agg_event(agg, &ev, &err), 1, "negative latency rejected");
 	ev = req("GET", "/a", 11000000, 5, 1, NULL);
 	ev.status = 1000;
 	TAP_EQ_INT(lt_agg_event(agg, &ev, &err), 1, "status 1000 rejected");
@@ -72,7 +73,8 @@ semantics(void)
 	TAP_EQ_INT(st.failures, 2, "ok false, or no ok with an error, fails");
 	TAP_OK(st.fail_ratio == 0.5, "fail_ratio = failures / requests");
 	TAP_OK(st.mean_us == 2000.0, "mean over requests with a latency");
-	TAP_EQ_INT(agg->eps[0]->hist.count, 3, "no-latency request not recorded");
+	TAP_EQ_INT(
+	    agg->eps[0]->hist.count, 3, "no-latency request not recorded");
 	TAP_EQ_INT(agg->start_us, 10000000, "run starts at the first event");
 	TAP_EQ_INT(agg->end_us, 11002000, "and ends at the last completion");
 	TAP_OK(st.rps == 4 / 1.002, "rps over the run duration");
@@ -119,8 +121,9 @@ out_of_order(void)
 		for (int k = 0; k < 40; k++) {
 			int64_t t = (k * 17) % 40;
 
-			add(agg, req("GET", "/o", (1000 + t) * 1000000 + round,
-			    100 + t * 10 + round % 7, 1, NULL));
+			add(agg,
+			    req("GET", "/o", (1000 + t) * 1000000 + round,
+			        100 + t * 10 + round % 7, 1, NULL));
 		}
 	lt_agg_finish(agg);
 	TAP_EQ_INT(agg->tl.n, 40, "40 seconds");

@@ -174,7 +174,8 @@ test_compare(void)
 
 	ea.method = eb.method = "GET";
 	ea.name = eb.name = "/x";
-	ea.requests = eb.requests = 100;
+	/* the verdicts judge failures / requests (baseline.h) */
+	ea.requests = eb.requests = 10000;
 	ea.pct_ms[0] = 10;
 	eb.pct_ms[0] = 10.5; /* +5%: within 10% */
 	ea.pct_ms[5] = 20;
@@ -183,8 +184,8 @@ test_compare(void)
 	eb.pct_ms[7] = 20; /* -50%: better */
 	ea.rps = 100;
 	eb.rps = 80; /* -20%: worse */
-	ea.fail_ratio = 0;
-	eb.fail_ratio = 0.0005; /* under the 0.1 point floor */
+	ea.failures = 0;
+	eb.failures = 5; /* 0.05%: under the 0.1 point floor */
 	a.n_eps = b.n_eps = 1;
 	a.eps = &ea;
 	b.eps = &eb;
@@ -202,11 +203,28 @@ test_compare(void)
 	    "0 -> 0.05% failures is under the floor");
 	TAP_EQ_INT(c.regressions, 4, "regressions counted over rows");
 	lt_compare_fini(&c);
-	eb.fail_ratio = 0.05;
+	eb.failures = 500; /* 5% */
 	b.total = eb;
 	TAP_EQ_INT(lt_compare(&c, &a, &b, 0.10), 0, "compare again");
 	TAP_EQ_INT(
 	    c.rows[0].verdict[LT_CMP_FAIL], 1, "0 -> 5% failures is worse");
+	lt_compare_fini(&c);
+	/* QA F19: sub-millisecond noise is no regression (1 ms floor). */
+	ea.pct_ms[0] = 0.402;
+	eb.pct_ms[0] = 0.713; /* +77%, but +0.3 ms */
+	ea.pct_ms[5] = 2.0;
+	eb.pct_ms[5] = 3.5; /* +75%, +1.5 ms */
+	ea.pct_ms[7] = 1.5;
+	eb.pct_ms[7] = 0.6; /* -60%, -0.9 ms */
+	b.total = eb;
+	a.total = ea;
+	TAP_EQ_INT(lt_compare(&c, &a, &b, 0.10), 0, "compare sub-ms");
+	TAP_EQ_INT(c.rows[0].verdict[LT_CMP_P50], 0,
+	    "0.402 -> 0.713 ms p50: under the 1 ms floor, no change");
+	TAP_EQ_INT(c.rows[0].verdict[LT_CMP_P95], 1,
+	    "2.0 -> 3.5 ms p95: worse (+75%, +1.5 ms)");
+	TAP_EQ_INT(c.rows[0].verdict[LT_CMP_P99], 0,
+	    "1.5 -> 0.6 ms p99: under the floor, not better either");
 	lt_compare_fini(&c);
 }
 
@@ -220,10 +238,158 @@ test_charts(void)
 	TAP_OK(named, "every chart kind has an id and a title");
 }
 
+/* The gnuplot script of chart kind for r, in b (reset first). */
+static const char *
+script(struct lt_buf *b, int kind, const struct lt_report *r)
+{
+	lt_buf_reset(b);
+	if (lt_chart_script(b, kind, r, NULL) != 0)
+		return "";
+	return lt_buf_cstr(b);
+}
+
+/*
+ * A run of 1000 requests: 900 x fast_us, 99 x slow_us and one of
+ * 2 * slow_us (the max), over three seconds, the middle one empty.  Everything the chart code reads is filled.
+ */
+static void
+fake_run(struct lt_report *r, struct lt_hist *h, struct lt_rep_sec *secs,
+    int64_t fast_us, int64_t slow_us)
+{
+	int i;
+
+	memset(r, 0, sizeof(*r));
+	lt_hist_init(h, 3);
+	for (i = 0; i < 1000; i++)
+		lt_hist_record(h,
+		    i < 900       ? fast_us
+		        : i < 999 ? slow_us
+		                  : 2 * slow_us);
+	r->total.method = "";
+	r->total.name = "Aggregated";
+	r->total.requests = 1000;
+	r->total.hist = h;
+	r->total.max_ms = (double)h->max / 1000.0;
+	for (i = 0; i < LT_REP_NPCT; i++)
+		r->total.pct_ms[i] = lt_rep_pct_ms(h, lt_pct_list[i]);
+	memset(secs, 0, 3 * sizeof(*secs));
+	for (i = 0; i < 3; i++) {
+		secs[i].t = 1764400000 + i;
+		secs[i].users = 10;
+		secs[i].requests = i == 1 ? 0 : 500;
+		secs[i].p50_ms = (double)fast_us / 1000.0;
+		secs[i].p95_ms = secs[i].p99_ms = (double)slow_us / 1000.0;
+	}
+	secs[2].p50_ms = 0; /* sub-microsecond: nothing to draw on a log axis */
+	r->secs = secs;
+	r->n_secs = 3;
+}
+
+/*
+ * Latencies spanning decades (p50 0.14 ms, p99 50 ms) are drawn on a log
+ * y axis; close ones on a linear axis from 0.  The distribution ends at
+ * the maximum the summary gives, marked with its value.
+ */
+static void
+test_chart_scripts(void)
+{
+	struct lt_report r;
+	struct lt_hist h;
+	struct lt_rep_sec secs[3];
+	struct lt_buf b;
+	const char *s;
+
+	lt_buf_init(&b, 0);
+	fake_run(&r, &h, secs, 140, 50000);
+	s = script(&b, LT_CHART_DIST, &r);
+	TAP_OK(strstr(s, "set logscale y\nset yrange [0.1:*]\n") != NULL,
+	    "distribution 0.14..100 ms: log y from 0.1 ms");
+	TAP_OK(strstr(s, "ms (log scale)") != NULL,
+	    "distribution: the axis says log scale");
+	TAP_OK(strstr(s, "\n1000 100.000 \nEOD\n") != NULL,
+	    "distribution: the curve ends at the max, x = count");
+	TAP_OK(strstr(s, "\"max 100.0 ms\" at 1000,100.000") != NULL,
+	    "distribution: the max is labelled as in the summary");
+	s = script(&b, LT_CHART_LATENCY, &r);
+	TAP_OK(strstr(s, "set logscale y\nset yrange [0.1:*]\n") != NULL,
+	    "percentiles over time 0.14..50 ms: log y");
+	TAP_OK(strstr(s, "\n1 0.000 0.000 10 ? ? ? ") != NULL,
+	    "percentiles over time: an empty second is a gap");
+	TAP_OK(strstr(s, "\n2 500.000 0.000 10 ? 50.000 50.000 ") != NULL,
+	    "percentiles over time: 0 ms left out on a log axis");
+	TAP_OK(strstr(s, "set xrange [0:2]\n") != NULL,
+	    "percentiles over time: x spans the whole timeline");
+	s = script(&b, LT_CHART_RPS, &r);
+	TAP_OK(strstr(s, "set yrange [0:*]") != NULL &&
+	        strstr(s, "logscale y") == NULL,
+	    "requests per second: linear from 0");
+	TAP_OK(strstr(s, "set key outside top center horizontal\n") != NULL,
+	    "requests per second: the key above the plot, not on the lines");
+	/* QA F32b: partial first and last seconds are rates, not dips. */
+	r.start = 1764400000.75; /* a quarter of the first second */
+	r.end = 1764400002.5;    /* half of the last */
+	s = script(&b, LT_CHART_RPS, &r);
+	TAP_OK(strstr(s, "\n0 ? ? 10 ") != NULL,
+	    "a quarter second: too little to draw a rate");
+	TAP_OK(strstr(s, "\n1 0.000 0.000 10 ") != NULL,
+	    "a whole second: as counted");
+	TAP_OK(strstr(s, "\n2 1000.000 0.000 10 ") != NULL,
+	    "half a second: its count doubled");
+	lt_hist_fini(&h);
+
+	fake_run(&r, &h, secs, 1000, 3000);
+	s = script(&b, LT_CHART_DIST, &r);
+	TAP_OK(strstr(s, "set yrange [0:*]") != NULL &&
+	        strstr(s, "logscale y") == NULL,
+	    "distribution 1..6 ms: linear from 0");
+	s = script(&b, LT_CHART_LATENCY, &r);
+	TAP_OK(strstr(s, "set yrange [0:*]") != NULL &&
+	        strstr(s, "logscale y") == NULL &&
+	        strstr(s, "\n2 500.000 0.000 10 0.000 3.000 3.000 ") != NULL,
+	    "percentiles over time 1..3 ms: linear, 0 drawn");
+	lt_hist_fini(&h);
+	lt_buf_fini(&b);
+}
+
+/*
+ * QA F32e: the last endpoint's label, slanted to the right, gets a right
+ * margin wide enough to show it whole.
+ */
+static void
+test_chart_margin(void)
+{
+	struct lt_report r;
+	struct lt_rep_ep e[2];
+	struct lt_buf b;
+	const char *s;
+
+	memset(&r, 0, sizeof(r));
+	memset(e, 0, sizeof(e));
+	e[0].method = e[1].method = "GET";
+	e[0].name = "/a";
+	e[1].name = "/a/rather/long/endpoint/name/x";
+	e[0].requests = e[1].requests = 10;
+	e[0].pct_ms[0] = e[1].pct_ms[0] = 1;
+	r.eps = e;
+	r.n_eps = 2;
+	r.total.requests = 20;
+	lt_buf_init(&b, 0);
+	s = script(&b, LT_CHART_ENDPOINTS, &r);
+	TAP_OK(strstr(s, "set rmargin 27\n") != NULL,
+	    "a 34-character last label: right margin 27");
+	e[1].name = "/b";
+	s = script(&b, LT_CHART_ENDPOINTS, &r);
+	TAP_OK(strstr(s, "set rmargin 10\n") != NULL,
+	    "short labels: right margin 10");
+	lt_buf_fini(&b);
+}
+
 int
 main(void)
 {
+	test_chart_margin();
 	test_charts();
+	test_chart_scripts();
 	test_csv_format();
 	test_pct();
 	test_splice();

@@ -16,6 +16,7 @@
 #include "scenario.h"
 #include "shape.h"
 #include "../tap.h"
+#include "../testfile.h"
 
 static char dir[] = "/tmp/lt-scen-test.XXXXXX";
 
@@ -217,16 +218,7 @@ parse(const char *text)
 static void
 write_file(const char *name, const char *text, int mode)
 {
-	char path[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (f == NULL)
-		return;
-	fputs(text, f);
-	fclose(f);
-	chmod(path, (mode_t)mode);
+	test_write_file(dir, name, text, mode);
 }
 
 static void
@@ -613,6 +605,75 @@ count_names(
 	}
 }
 
+/* Locust waits after every task of a SequentialTaskSet: "wait ... each" */
+static void
+test_wait_each(void)
+{
+	static const char text[] = "user E\n"
+	                           "  wait constant 2 each\n"
+	                           "  on_start GET /s1\n"
+	                           "  on_start GET /s2\n"
+	                           "  sequence\n"
+	                           "    GET /a\n"
+	                           "    set v 1\n"
+	                           "    task 2 GET /b\n"
+	                           "    sleep 1\n"
+	                           "    exec true\n"
+	                           "user P\n"
+	                           "  wait between 1 3\n"
+	                           "  sequence\n"
+	                           "    GET /a\n"
+	                           "    GET /b\n";
+	struct lt_scenario *s = parse(text);
+	struct lt_cursor cur;
+	struct lt_rng rng;
+	const struct lt_step *st;
+	char seq[512] = "", one[64];
+	int r, i;
+
+	TAP_OK(s != NULL, "wait each parses");
+	if (s == NULL)
+		return;
+	TAP_OK(s->classes[0].wait.each == 1 && s->classes[1].wait.each == 0,
+	    "each is a class option");
+	lt_rng_seed(&rng, 1, 1);
+	lt_cursor_init(&cur, &s->classes[0]);
+	for (i = 0; i < 16; i++) {
+		r = lt_cursor_next(&cur, &rng, &st);
+		if (r == LT_CUR_ITERATION_END) {
+			strcat(seq, "| ");
+			continue;
+		}
+		if (st->kind == LT_STEP_SLEEP)
+			snprintf(one, sizeof(one), "%s(%g) ", st->name,
+			    st->sleep_s);
+		else
+			snprintf(one, sizeof(one), "%s ",
+			    st->kind == LT_STEP_SET ? "set" : st->name);
+		strcat(seq, one);
+	}
+	TAP_EQ_STR(seq,
+	    "/s1 /s2 /a set wait(2) /b wait(2) /b sleep(1) wait(2) true | "
+	    "/a set wait(2) /b ",
+	    "a pause before every request or command but the first of an "
+	    "iteration; none in on_start");
+	lt_cursor_stop(&cur);
+	TAP_EQ_INT(lt_cursor_next(&cur, &rng, &st), LT_CUR_DONE,
+	    "stop drops a held step");
+	lt_cursor_init(&cur, &s->classes[1]);
+	seq[0] = '\0';
+	for (i = 0; i < 4; i++) {
+		r = lt_cursor_next(&cur, &rng, &st);
+		strcat(seq, r == LT_CUR_ITERATION_END ? "| " : st->name);
+	}
+	TAP_EQ_STR(seq, "/a/b| /a", "without each: no pause in a sequence");
+	lt_scenario_free(s);
+	TAP_OK(parse("wait pacing 2 each\nGET /\n") == NULL,
+	    "each is for between and constant only");
+	TAP_OK(parse("wait between 1 2 eech\nGET /\n") == NULL,
+	    "a typo after wait is an error");
+}
+
 static void
 test_cursor(void)
 {
@@ -779,6 +840,12 @@ test_urls(void)
 	TAP_EQ_INT(rc, -1, "a relative URL without a host fails");
 	TAP_EQ_STR(url(s, 3, "http://h:8", &rc), "http://h:8/",
 	    "an empty path still gets a slash");
+	/* QA F16: a host with a query keeps the path before it */
+	TAP_EQ_STR(url(s, 0, "http://h:8/?x=1#f", &rc),
+	    "http://h:8/items/4?x=1&a=b%20c&n=4",
+	    "the host's query joins the URL's, its fragment is dropped");
+	TAP_EQ_STR(url(s, 1, "http://h:8?x=1", &rc),
+	    "http://h:8/x?k=1&x=1&y=2", "after the URL's own query");
 	lt_scenario_free(s);
 	/* QA F23 and F4: values in the URL are encoded by context, raw
 	   UTF-8 in the literal text too */
@@ -1148,6 +1215,7 @@ main(void)
 	test_steps();
 	test_implicit();
 	test_cursor();
+	test_wait_each();
 	test_wait();
 	test_durations();
 	test_urls();

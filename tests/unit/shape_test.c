@@ -13,6 +13,7 @@
 
 #include "shape.h"
 #include "../tap.h"
+#include "../testfile.h"
 
 static char dir[] = "/tmp/lt-shape-test.XXXXXX";
 
@@ -108,16 +109,7 @@ drain(struct lt_shape *sh)
 static void
 write_file(const char *name, const char *text, int mode)
 {
-	char path[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (f == NULL)
-		return;
-	fputs(text, f);
-	fclose(f);
-	chmod(path, (mode_t)mode);
+	test_write_file(dir, name, text, mode);
 }
 
 static void

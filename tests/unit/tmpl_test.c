@@ -12,6 +12,7 @@
 #include "rng.h"
 #include "tmpl.h"
 #include "../tap.h"
+#include "../testfile.h"
 
 static struct lt_arena arena;
 static struct lt_tmpl_env env;
@@ -63,15 +64,7 @@ compile_err(const char *src)
 static void
 write_file(const char *name, const char *text)
 {
-	char path[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (f == NULL)
-		return;
-	fputs(text, f);
-	fclose(f);
+	test_write_file(dir, name, text, -1);
 }
 
 static void

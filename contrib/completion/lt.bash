@@ -1,0 +1,32 @@
+# contrib/completion/lt.bash - bash completion for the lt programs.
+# Source it from ~/.bashrc, or install it as
+# /usr/share/bash-completion/completions/lt-run (and links for the others).
+# Options are read from each program's --help, so they never go stale.
+
+_lt_complete()
+{
+	local cur prev opts
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD-1]}
+	case $prev in
+	-f|--scenario|--shape|-o|--output|--config|--baseline|--notes|--csv)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return
+		;;
+	--arrival)
+		COMPREPLY=($(compgen -W "constant poisson" -- "$cur"))
+		return
+		;;
+	--format)
+		COMPREPLY=($(compgen -W "json text md html csv" -- "$cur"))
+		return
+		;;
+	esac
+	if [[ $cur == -* ]]; then
+		opts=$("${COMP_WORDS[0]}" --help 2>&1 | grep -o -- '--[a-z][a-z0-9-]*' | sort -u)
+		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+		return
+	fi
+	COMPREPLY=($(compgen -f -- "$cur"))
+}
+complete -F _lt_complete lt-run lt-agg lt-report lt-target
