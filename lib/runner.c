@@ -17,11 +17,13 @@
  * own SIGCHLD handler, which would steal exec tasks' exit statuses.
  */
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "jsonw.h"
 #include "shape.h"
@@ -34,11 +36,18 @@
 /* Connections per loop at most: see lt_http_opts.max_total. */
 #define LT_MAX_CONNS 1024
 
+/* A shard's current ramp toward its target (that shard's thread only). */
+struct ramp {
+	int64_t t0_us; /* when it began, monotonic */
+	long from;     /* the shard's active users then */
+};
+
 struct run {
 	const struct lt_run_opts *o;
 	const struct lt_scenario *sc;
 	struct lt_shared shared;
 	struct lt_shard *sh; /* jobs shards */
+	struct ramp *ramp;   /* jobs ramps */
 	int jobs;
 	long users;  /* after the open-file cap */
 	long budget; /* users the open-file limit allows */
@@ -46,7 +55,9 @@ struct run {
 	const char *why; /* for "interrupted: ..." */
 	int64_t mono0_us, real0_us;
 	/* control, on shard 0's loop */
-	ev_signal sigint, sigterm;
+	ev_signal sigint, sigterm, sighup;
+	int hup; /* SIGHUP watched (not ignored, as under nohup) */
+	ev_io out_io; /* the event pipe: its reader going away */
 	ev_timer runtime, progress, stage_timer;
 	ev_io shape_io;
 	struct lt_shape *shape;
@@ -332,6 +343,11 @@ pick_class(struct lt_shard *sh)
 	return best;
 }
 
+/*
+ * Creates one user and counts it, without starting it: a batch of users
+ * is counted and announced by a users event before any of them sends a
+ * request (see spawn_batch).
+ */
 static int
 add_user(struct lt_shard *sh)
 {
@@ -361,8 +377,28 @@ add_user(struct lt_shard *sh)
 	sh->active++;
 	atomic_fetch_add(&sh->shared->users[k], 1);
 	atomic_fetch_add(&sh->shared->users_total, 1);
-	lt_user_start(u);
 	return 0;
+}
+
+/*
+ * Adds up to n users: creates and counts them, writes the users event
+ * (the process-wide count, every shard's users included), then starts
+ * them, so the event precedes their first requests.  Returns how many
+ * were added (fewer than n: no class to draw from, or no memory).
+ */
+static long
+spawn_batch(struct lt_shard *sh, long n)
+{
+	long first = sh->nusers, k;
+
+	for (k = 0; k < n; k++)
+		if (add_user(sh) != 0)
+			break;
+	if (k > 0)
+		lt_shard_users_event(sh);
+	for (; first < sh->nusers; first++)
+		lt_user_start(sh->users[first]);
+	return k;
 }
 
 /* Gracefully stops the most recent active user (LIFO, like Locust). */
@@ -455,11 +491,30 @@ tick_interval(double rate)
 	return rate >= 100 ? 0.01 : 1.0 / rate;
 }
 
+/*
+ * Users the ramp should have moved by now: one tick's worth at once (1,
+ * or rate x 10 ms from 100/s up), then rate per second since the ramp
+ * began, capped at total.  Counted from the elapsed time, not from
+ * ticks: libev does not replay the ticks of a repeating timer that a
+ * busy loop missed, so adding a fixed number per tick ramps slower than
+ * -r exactly when the target is slow.
+ */
+static long
+ramp_want(double rate, int64_t t0_us, long total)
+{
+	double e = (double)(lt_http_mono_us() - t0_us) / 1e6,
+	       burst = rate >= 100 ? floor(rate * 0.01 + 0.5) : 1,
+	       w = floor(rate * (e > 0 ? e : 0) + 1e-6) + burst;
+
+	return w >= (double)total ? total : (long)w;
+}
+
 static void
 spawn_fire(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct lt_shard *sh = w->data;
-	long target = atomic_load(&sh->target_users), diff, n, k;
+	struct ramp *rp = &run_of(sh)->ramp[sh->index];
+	long target = atomic_load(&sh->target_users), diff, n, k, moved;
 	double rate = atomic_load(&sh->spawn_rate);
 	long lim = sh->opts->iterations;
 
@@ -475,22 +530,27 @@ spawn_fire(struct ev_loop *loop, ev_timer *w, int revents)
 		ev_timer_stop(loop, w);
 		return;
 	}
-	n = rate <= 0 ? labs(diff)
-	              : (rate >= 100 ? (long)(rate * 0.01 + 0.5) : 1);
-	if (n < 1)
-		n = 1;
-	for (k = 0; k < n && k < labs(diff); k++) {
-		if (diff > 0) {
-			if (add_user(sh) != 0) {
-				/* no class to draw from, or no memory */
-				ev_timer_stop(loop, w);
-				break;
-			}
-		} else {
-			remove_user(sh);
-		}
+	n = labs(diff);
+	if (rate > 0) {
+		moved = diff > 0 ? sh->active - rp->from : rp->from - sh->active;
+		n = ramp_want(rate, rp->t0_us, labs(target - rp->from)) -
+		    (moved > 0 ? moved : 0);
+		if (n <= 0)
+			return; /* ahead of the ramp: wait for the next tick */
+		if (n > labs(diff))
+			n = labs(diff);
 	}
-	users_changed(sh);
+	if (diff > 0) {
+		if (spawn_batch(sh, n) < n) {
+			/* no class to draw from, or no memory */
+			ev_timer_stop(loop, w);
+			return;
+		}
+	} else {
+		for (k = 0; k < n; k++)
+			remove_user(sh);
+		users_changed(sh);
+	}
 	if (labs(diff) <= n)
 		ev_timer_stop(loop, w);
 }
@@ -500,9 +560,12 @@ static void
 shard_retarget(struct lt_shard *sh)
 {
 	double rate = atomic_load(&sh->spawn_rate);
+	struct ramp *rp = &run_of(sh)->ramp[sh->index];
 
 	if (sh->stopping)
 		return;
+	rp->t0_us = lt_http_mono_us();
+	rp->from = sh->active;
 	ev_timer_stop(sh->loop, &sh->spawn_timer);
 	ev_timer_set(
 	    &sh->spawn_timer, 0., rate > 0 ? tick_interval(rate) : 0.01);
@@ -685,13 +748,16 @@ request_stop(struct run *r, const char *reason, const char *why, int now)
 	if (r->reason == NULL) {
 		r->reason = reason;
 		r->why = why;
+		/* Written once, before the stop_kind store that publishes it:
+		 * shards read it after seeing stop_kind (no data race). */
+		for (i = 0; i < r->jobs; i++)
+			r->sh[i].stop_why = r->why;
 	}
 	ev_timer_stop(r->sh[0].loop, &r->runtime);
 	ev_timer_stop(r->sh[0].loop, &r->stage_timer);
 	if (ev_is_active(&r->shape_io))
 		ev_io_stop(r->sh[0].loop, &r->shape_io);
 	for (i = 0; i < r->jobs; i++) {
-		r->sh[i].stop_why = r->why;
 		atomic_store(
 		    &r->sh[i].stop_kind, now ? LT_STOP_NOW : LT_STOP_GRACEFUL);
 		if (i > 0)
@@ -712,6 +778,22 @@ sig_fire(struct ev_loop *loop, ev_signal *w, int revents)
 	r->signals++;
 	/* A second signal skips the grace period. */
 	request_stop(r, "signal", "run stopped by signal", r->signals > 1);
+}
+
+static void
+out_fire(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct run *r = w->data;
+	struct pollfd p = { w->fd, 0, 0 };
+
+	(void)revents;
+	ev_ref(loop);
+	ev_io_stop(loop, w);
+	if (poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)) != 0) {
+		r->sh[0].out.broken = 1;
+		lt_shard_output_broken(&r->sh[0]);
+	}
+	/* else a FIFO someone wrote into: stop watching, never spin */
 }
 
 static void
@@ -971,14 +1053,11 @@ shard_fini(struct lt_shard *sh)
 static void
 shard_begin(struct run *r, struct lt_shard *sh)
 {
-	long n = share(r->users, r->jobs, sh->index), k;
+	long n = share(r->users, r->jobs, sh->index);
 
 	if (sh->open_model) {
-		for (k = 0; k < n; k++)
-			if (add_user(sh) != 0)
-				break;
+		spawn_batch(sh, n);
 		atomic_store(&sh->target_users, n);
-		users_changed(sh);
 		shard_set_rate(sh, atomic_load(&sh->rate));
 	} else if (r->shape == NULL) {
 		shard_retarget(sh);
@@ -994,6 +1073,10 @@ shard_thread(void *arg)
 	shard_begin(r, sh);
 	if (atomic_load(&sh->stop_kind) != LT_STOP_NONE)
 		shard_stop(sh, atomic_load(&sh->stop_kind) == LT_STOP_NOW);
+	/* Stopped before its loop ran (a stop right at the start): its
+	 * ev_break is lost, as ev_run resets it, so do not run at all. */
+	if (sh->done)
+		return NULL;
 	/* Keeps running while it has users or until told to stop. */
 	ev_ref(sh->loop);
 	ev_run(sh->loop, 0);
@@ -1023,6 +1106,8 @@ static void
 control_init(struct run *r)
 {
 	struct ev_loop *loop = r->sh[0].loop;
+	struct sigaction sa;
+	struct stat sb;
 
 	ev_signal_init(&r->sigint, sig_fire, SIGINT);
 	r->sigint.data = r;
@@ -1032,6 +1117,25 @@ control_init(struct run *r)
 	r->sigterm.data = r;
 	ev_signal_start(loop, &r->sigterm);
 	ev_unref(loop);
+	/* A hangup (the ssh session dropped) stops like SIGTERM, so the
+	 * run end event is written; under nohup it stays ignored. */
+	ev_signal_init(&r->sighup, sig_fire, SIGHUP);
+	r->sighup.data = r;
+	if (sigaction(SIGHUP, NULL, &sa) == 0 && sa.sa_handler != SIG_IGN) {
+		r->hup = 1;
+		ev_signal_start(loop, &r->sighup);
+		ev_unref(loop);
+	}
+	/* On a pipe, the write end polls as an error once the reader is
+	 * gone: watch for it, so a run whose requests stall or whose users
+	 * think for long still stops at once (`| head`). */
+	ev_init(&r->out_io, out_fire);
+	r->out_io.data = r;
+	if (fstat(r->o->out_fd, &sb) == 0 && S_ISFIFO(sb.st_mode)) {
+		ev_io_set(&r->out_io, r->o->out_fd, EV_READ);
+		ev_io_start(loop, &r->out_io);
+		ev_unref(loop);
+	}
 	ev_init(&r->runtime, runtime_fire);
 	r->runtime.data = r;
 	if (r->o->run_time_s > 0) {
@@ -1059,6 +1163,14 @@ control_fini(struct run *r)
 	ev_signal_stop(loop, &r->sigint);
 	ev_ref(loop);
 	ev_signal_stop(loop, &r->sigterm);
+	if (r->hup) {
+		ev_ref(loop);
+		ev_signal_stop(loop, &r->sighup);
+	}
+	if (ev_is_active(&r->out_io)) {
+		ev_ref(loop);
+		ev_io_stop(loop, &r->out_io);
+	}
 	ev_timer_stop(loop, &r->runtime);
 	ev_timer_stop(loop, &r->stage_timer);
 	ev_io_stop(loop, &r->shape_io);
@@ -1171,7 +1283,10 @@ lt_run(const struct lt_scenario *sc, const struct lt_run_opts *o,
 	r->mono0_us = lt_http_mono_us();
 	r->real0_us = lt_http_real_us();
 	r->sh = calloc((size_t)r->jobs, sizeof(*r->sh));
-	if (r->sh == NULL) {
+	r->ramp = calloc((size_t)r->jobs, sizeof(*r->ramp));
+	if (r->sh == NULL || r->ramp == NULL) {
+		free(r->sh);
+		free(r->ramp);
 		free(r);
 		return lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
 	}
@@ -1235,6 +1350,7 @@ out:
 	for (i = 0; i < r->jobs; i++)
 		shard_fini(&r->sh[i]);
 	free(r->sh);
+	free(r->ramp);
 	free(r);
 	return rc;
 }

@@ -27,13 +27,21 @@ check_eq "the run event says rate 200" \
 lt-run -q -f "$TMP/s.lt" -H "$TARGET_URL" --rate 500 --arrival poisson \
     --seed 42 -u 20 -t 2s >"$TMP/p.ev"
 n=$(grep -c '"type":"req"' "$TMP/p.ev")
-check "poisson 500/s for 2 s: $n events, within 8% of 1000" \
-    awk -v n="$n" 'BEGIN { exit !(n >= 920 && n <= 1080) }'
-cv=$(jq -r 'select(.type == "req") | .ts' "$TMP/p.ev" | sort -n | awk '
-    NR > 1 { d = $1 - p; s += d; q += d * d; k++ } { p = $1 }
-    END { m = s / k; printf "%.2f", sqrt(q / k - m * m) / m }')
-check "poisson gaps vary like an exponential (cv $cv near 1)" \
-    awk -v c="$cv" 'BEGIN { exit !(c > 0.8 && c < 1.2) }'
+d=$(jq -s '[.[] | select(.type == "drop") | .count] | add // 0' "$TMP/p.ev")
+check "poisson 500/s for 2 s: $n events + $d dropped, within 8% of 1000" \
+    awk -v n="$((n + d))" 'BEGIN { exit !(n >= 920 && n <= 1080) }'
+# Exponential gaps: P(gap < mean / 2) = 1 - e^-0.5 = 0.393, where mean is
+# the configured 2 ms (not measured, so holes do not move it).  With ~1000
+# gaps its standard error is 0.015; the band [0.25, 0.55] is > 9 of them
+# wide on each side and still holds when a third of the iterations are
+# dropped (1 - e^(-0.5 x 2/3) = 0.28: drops while a loaded machine stalls
+# the loop made a cv test flake).  A constant schedule has no gap below
+# the mean: 0.
+short=$(jq -r 'select(.type == "req") | .ts' "$TMP/p.ev" | sort -n | awk '
+    NR > 1 { k++; if ($1 - p < 0.001) s++ } { p = $1 }
+    END { printf "%.3f", s / k }')
+check "poisson gaps are exponential ($short of them < mean/2, near 0.393)" \
+    awk -v f="$short" 'BEGIN { exit !(f >= 0.25 && f <= 0.55) }'
 
 # 2 users, 300 ms requests, 20 arrivals/s: most arrivals find no user.
 lt-run -q -f - -H "$TARGET_URL" --rate 20 -u 2 -t 1s >"$TMP/d.ev" <<'LT'
