@@ -118,10 +118,10 @@ struct cli {
 	const char *scenario;
 	const char *out;
 	int quiet;
-	int users_set;   /* -u given, even as 0 */
-	const char *why; /* reason of the last bad value */
+	int users_set;                /* -u given, even as 0 */
+	const char *why;              /* reason of the last bad value */
 	char *base, *user, *password; /* host URL split by base_url() */
-	struct lt_cliconf conf; /* values read from files */
+	struct lt_cliconf conf;       /* values read from files */
 	struct lt_err err;
 };
 
@@ -241,8 +241,9 @@ set_opt(int id, const char *v, void *arg)
 		if (span(c, v, &r->run_time_s) != 0)
 			return -1;
 		if (r->run_time_s <= 0)
-			return bad(c, "must be greater than 0 (without -t the "
-			              "run goes on until stopped)");
+			return bad(c,
+			    "must be greater than 0 (without -t the "
+			    "run goes on until stopped)");
 		return 0;
 	case O_STOPTO:
 		return span(c, v, &r->stop_timeout_s);
@@ -328,7 +329,8 @@ parse(struct cli *c, int argc, char **argv)
 	    (cfg != NULL &&
 	        lt_cliconf_file(&c->conf, cfg, 0, longopts, cli_only, set_opt,
 	            c, &c->err) != 0) ||
-	    lt_cliconf_env("LT_", longopts, cli_only, set_opt, c, &c->err) != 0) {
+	    lt_cliconf_env("LT_", longopts, cli_only, set_opt, c, &c->err) !=
+	        0) {
 		/* cliconf says "bad value 'X' for --NAME"; add the reason */
 		if (c->why != NULL && c->err.code == LT_EXIT_USAGE) {
 			size_t n = strlen(c->err.msg);
@@ -397,8 +399,8 @@ progress(const struct lt_run_tick *t, void *arg)
 static int
 base_url(struct cli *c, const char *url)
 {
-	if (lt_http_base_url(
-	        url, &c->base, &c->user, &c->password, &c->err) != 0)
+	if (lt_http_base_url(url, &c->base, &c->user, &c->password, &c->err) !=
+	    0)
 		return -1;
 	c->run.host = c->base;
 	c->run.username = c->user;

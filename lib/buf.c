@@ -34,7 +34,7 @@ lt_buf_reserve(struct lt_buf *b, size_t n)
 
 	if (n > b->cap || b->len > b->cap - n)
 		return -1;
-	want = b->len + n + 1;	/* room for a terminating NUL */
+	want = b->len + n + 1; /* room for a terminating NUL */
 	if (want <= b->alloc)
 		return 0;
 	na = b->alloc ? b->alloc : 256;

@@ -12,10 +12,10 @@
 #include <stddef.h>
 
 struct lt_buf {
-	char *data;	/* owned; NUL-terminated when len < cap_alloc */
-	size_t len;	/* bytes in use */
-	size_t alloc;	/* bytes allocated */
-	size_t cap;	/* growth limit; 0 means 1 GiB */
+	char *data;   /* owned; NUL-terminated when len < cap_alloc */
+	size_t len;   /* bytes in use */
+	size_t alloc; /* bytes allocated */
+	size_t cap;   /* growth limit; 0 means 1 GiB */
 };
 
 /* Initialises an empty buffer that may grow to cap bytes (0: 1 GiB). */

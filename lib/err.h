@@ -13,16 +13,16 @@
 
 /* Exit statuses of all lt programs (DESIGN.md "Exit statuses"). */
 enum lt_exit {
-	LT_EXIT_OK = 0,		/* success */
-	LT_EXIT_CHECK = 1,	/* ran, but failed a check or threshold */
-	LT_EXIT_USAGE = 2,	/* usage or input error */
-	LT_EXIT_RUNTIME = 3,	/* runtime failure: dependency, resource */
+	LT_EXIT_OK = 0,      /* success */
+	LT_EXIT_CHECK = 1,   /* ran, but failed a check or threshold */
+	LT_EXIT_USAGE = 2,   /* usage or input error */
+	LT_EXIT_RUNTIME = 3, /* runtime failure: dependency, resource */
 };
 
 #define LT_ERR_MSG_CAP 512
 
 struct lt_err {
-	int code;		/* an enum lt_exit value, 0 when no error */
+	int code; /* an enum lt_exit value, 0 when no error */
 	char msg[LT_ERR_MSG_CAP];
 };
 

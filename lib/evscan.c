@@ -69,7 +69,7 @@ stop_bytes(uint64_t w)
 	    HIGHS;
 }
 
-#define N_KNOWN 24 /* known keys (fields) */
+#define N_KNOWN  24 /* known keys (fields) */
 #define NO_GUESS N_KNOWN
 #define AT_START (N_KNOWN + 1)
 

@@ -227,8 +227,9 @@ lt_http_url(const struct lt_http *r, const char *host, struct lt_tmpl_ctx *ctx,
 	}
 	if (hql > 0) {
 		char *h = memchr(out->data + start, '#', out->len - start);
-		char sep =
-		    memchr(out->data + start, '?', out->len - start) ? '&' : '?';
+		char sep = memchr(out->data + start, '?', out->len - start)
+		    ? '&'
+		    : '?';
 
 		if (h != NULL) /* a fragment in the path: the query first */
 			out->len = (size_t)(h - out->data);

@@ -105,7 +105,8 @@ message(struct lt_http_xfer *x, CURLcode code)
 	curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_COUNT, &redirects);
 	switch (code) {
 	case CURLE_OPERATION_TIMEDOUT:
-		limit = x->timeout_ms > 0 ? x->timeout_ms : x->http->opts.timeout_ms;
+		limit = x->timeout_ms > 0 ? x->timeout_ms
+		                          : x->http->opts.timeout_ms;
 		if (limit > 0)
 			snprintf(x->errbuf, sizeof(x->errbuf),
 			    "no response within %ld ms", limit);
@@ -405,11 +406,11 @@ lt_http_base_url(const char *url, char **base, char **user, char **password,
 	rc = curl_url_get(u, CURLUPART_FRAGMENT, &part, 0);
 	if (rc == CURLUE_OK) {
 		lt_err_set(err, LT_EXIT_USAGE,
-		    "bad host URL '%s': a base URL has no fragment (#...)", url);
+		    "bad host URL '%s': a base URL has no fragment (#...)",
+		    url);
 		goto out;
 	}
-	if (curl_url_get(u, CURLUPART_USER, user, CURLU_URLDECODE) !=
-	    CURLUE_OK)
+	if (curl_url_get(u, CURLUPART_USER, user, CURLU_URLDECODE) != CURLUE_OK)
 		*user = NULL;
 	if (curl_url_get(u, CURLUPART_PASSWORD, password, CURLU_URLDECODE) !=
 	    CURLUE_OK)

@@ -30,8 +30,8 @@ struct lt_http_opts {
 	int insecure;     /* do not verify TLS peers */
 	long timeout_ms;  /* default per-request timeout, 0: none */
 	long connect_timeout_ms;
-	long max_connects; /* idle connections kept: one per user */
-	long max_total;    /* open connections at most, 0: no limit */
+	long max_connects;    /* idle connections kept: one per user */
+	long max_total;       /* open connections at most, 0: no limit */
 	const char *username; /* HTTP auth from the base URL, NULL: none */
 	const char *password;
 };
@@ -97,8 +97,8 @@ struct lt_http_xfer {
  * or NULL; free them with lt_http_base_url_free.  Returns 0, or -1 with
  * err set (LT_EXIT_USAGE: "bad host URL 'url'...").
  */
-int lt_http_base_url(const char *url, char **base, char **user,
-    char **password, struct lt_err *err);
+int lt_http_base_url(const char *url, char **base, char **user, char **password,
+    struct lt_err *err);
 
 void lt_http_base_url_free(char *base, char *user, char *password);
 

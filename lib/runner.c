@@ -56,7 +56,7 @@ struct run {
 	int64_t mono0_us, real0_us;
 	/* control, on shard 0's loop */
 	ev_signal sigint, sigterm, sighup;
-	int hup; /* SIGHUP watched (not ignored, as under nohup) */
+	int hup;      /* SIGHUP watched (not ignored, as under nohup) */
 	ev_io out_io; /* the event pipe: its reader going away */
 	ev_timer runtime, progress, stage_timer;
 	ev_io shape_io;
@@ -532,7 +532,8 @@ spawn_fire(struct ev_loop *loop, ev_timer *w, int revents)
 	}
 	n = labs(diff);
 	if (rate > 0) {
-		moved = diff > 0 ? sh->active - rp->from : rp->from - sh->active;
+		moved =
+		    diff > 0 ? sh->active - rp->from : rp->from - sh->active;
 		n = ramp_want(rate, rp->t0_us, labs(target - rp->from)) -
 		    (moved > 0 ? moved : 0);
 		if (n <= 0)

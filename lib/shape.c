@@ -38,12 +38,12 @@ struct lt_shape {
 	double last_at;     /* time of the last timed stage, or -1 */
 	struct lt_stage *q; /* pending stages: q[head..n) */
 	size_t head, n, cap;
-	int eof;   /* no more bytes will come */
-	int ended; /* an END stage was queued */
-	int done;  /* END handed out, or EOF with nothing left */
-	int stages;         /* stage lines taken so far */
-	int status;         /* command: exit status once reaped, or -1 */
-	struct lt_buf warn; /* pending warnings, one per line */
+	int eof;                /* no more bytes will come */
+	int ended;              /* an END stage was queued */
+	int done;               /* END handed out, or EOF with nothing left */
+	int stages;             /* stage lines taken so far */
+	int status;             /* command: exit status once reaped, or -1 */
+	struct lt_buf warn;     /* pending warnings, one per line */
 	struct lt_buf warn_out; /* the text last handed out */
 };
 
@@ -263,8 +263,8 @@ take_line(struct lt_shape *sh, const char *p, size_t n, struct lt_err *err)
 		    "first stage may omit it: 'SECONDS USERS SPAWN_RATE')",
 		    sh->name, sh->line);
 	if (st.at_s >= 0) {
-		if (st.at_s < sh->last_at && (sh->kind == LT_SHAPE_CMD ||
-		                                 sh->kind == LT_SHAPE_FIFO)) {
+		if (st.at_s < sh->last_at &&
+		    (sh->kind == LT_SHAPE_CMD || sh->kind == LT_SHAPE_FIFO)) {
 			/* a live source cannot be rejected as a whole */
 			lt_buf_printf(&sh->warn,
 			    "%s:%d:1: line ignored: time %g is before the "

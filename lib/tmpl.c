@@ -981,9 +981,7 @@ json_escape(struct lt_buf *out, const char *p, size_t n)
 			out->len += 2;
 		} else if (ch == '\n' || ch == '\t' || ch == '\r') {
 			d[0] = '\\';
-			d[1] = ch == '\n' ? 'n'
-			    : ch == '\t'  ? 't'
-			                  : 'r';
+			d[1] = ch == '\n' ? 'n' : ch == '\t' ? 't' : 'r';
 			out->len += 2;
 		} else if (ch < 0x20) {
 			memcpy(d, "\\u00", 4);
@@ -1007,8 +1005,8 @@ struct jscan {
 static void
 js_ws(struct jscan *j)
 {
-	while (j->p < j->e && (*j->p == ' ' || *j->p == '\t' ||
-	                          *j->p == '\n' || *j->p == '\r'))
+	while (j->p < j->e &&
+	    (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
 		j->p++;
 }
 
@@ -1069,7 +1067,8 @@ js_string(struct jscan *j)
 		if (ch < 0x20)
 			return -1;
 		if (ch == '\\') {
-			if (j->p >= j->e || strchr("\"\\/bfnrtu", *j->p) == NULL)
+			if (j->p >= j->e ||
+			    strchr("\"\\/bfnrtu", *j->p) == NULL)
 				return -1;
 			j->p++;
 		}

@@ -108,7 +108,7 @@ struct lt_data {
 struct lt_tmpl_part {
 	enum lt_tmpl_part_kind kind;
 	enum lt_tmpl_enc enc; /* how this part's value is encoded */
-	const char *text; /* LT_TP_LIT */
+	const char *text;     /* LT_TP_LIT */
 	size_t len;
 	size_t var;         /* LT_TP_VAR */
 	int64_t lo, hi;     /* LT_TP_RANDOM */

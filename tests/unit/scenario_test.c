@@ -645,8 +645,8 @@ test_wait_each(void)
 			continue;
 		}
 		if (st->kind == LT_STEP_SLEEP)
-			snprintf(one, sizeof(one), "%s(%g) ", st->name,
-			    st->sleep_s);
+			snprintf(
+			    one, sizeof(one), "%s(%g) ", st->name, st->sleep_s);
 		else
 			snprintf(one, sizeof(one), "%s ",
 			    st->kind == LT_STEP_SET ? "set" : st->name);
@@ -844,12 +844,13 @@ test_urls(void)
 	TAP_EQ_STR(url(s, 0, "http://h:8/?x=1#f", &rc),
 	    "http://h:8/items/4?x=1&a=b%20c&n=4",
 	    "the host's query joins the URL's, its fragment is dropped");
-	TAP_EQ_STR(url(s, 1, "http://h:8?x=1", &rc),
-	    "http://h:8/x?k=1&x=1&y=2", "after the URL's own query");
+	TAP_EQ_STR(url(s, 1, "http://h:8?x=1", &rc), "http://h:8/x?k=1&x=1&y=2",
+	    "after the URL's own query");
 	lt_scenario_free(s);
 	/* QA F23 and F4: values in the URL are encoded by context, raw
 	   UTF-8 in the literal text too */
-	s = parse("set v a&b=c d\nGET /u/${v}?q=${v}\nGET /index.html?c=\xc3\xbc\n");
+	s = parse(
+	    "set v a&b=c d\nGET /u/${v}?q=${v}\nGET /index.html?c=\xc3\xbc\n");
 	TAP_OK(s != NULL, "url template scenario parses");
 	if (s == NULL)
 		return;

@@ -345,8 +345,7 @@ test_back_in_time(void)
 	write_file("back.shape", "0 10 5\n5 10 1\n2 3 1\n", 0644);
 	snprintf(path, sizeof(path), "%s/back.shape", dir);
 	TAP_OK(lt_shape_open(path, &sh, &err) != 0 &&
-	        strstr(err.msg, "back.shape:3:1: expected a time >= 5") !=
-	            NULL,
+	        strstr(err.msg, "back.shape:3:1: expected a time >= 5") != NULL,
 	    "a file going back in time is an error at file:line:col: %s",
 	    err.msg);
 	write_file("untimed.shape", "5 10\n2 3\n", 0644);
@@ -368,8 +367,8 @@ test_back_in_time(void)
 	TAP_EQ_INT(lt_shape_status(sh), -1, "a file has no exit status");
 	lt_shape_close(sh);
 
-	TAP_OK(lt_shape_open("printf '5 10 1\\n2 3 1\\n7 4 1\\n'", &sh,
-	           &err) == 0,
+	TAP_OK(
+	    lt_shape_open("printf '5 10 1\\n2 3 1\\n7 4 1\\n'", &sh, &err) == 0,
 	    "a command going back in time");
 	TAP_EQ_INT(lt_shape_ends(sh), 1, "a command ends the run");
 	TAP_EQ_INT(read_until_eof(sh, &err), 1, "is read to EOF");

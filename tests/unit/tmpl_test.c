@@ -183,14 +183,14 @@ test_basic(void)
 	TAP_EQ_STR(expand("/u/${token}/x?q=${token}&r=1", LT_ENC_URI, &ctx),
 	    "/u/a%26b%3Dc%20d%2Fe%23f:@/x?q=a%26b%3Dc%20d%2Fe%23f%3A%40&r=1",
 	    "url: a path segment, then a query value");
-	TAP_EQ_STR(expand("${token}/z", LT_ENC_URI, &ctx),
-	    "a&b=c%20d/e#f:@/z", "url: a leading template is URL text");
+	TAP_EQ_STR(expand("${token}/z", LT_ENC_URI, &ctx), "a&b=c%20d/e#f:@/z",
+	    "url: a leading template is URL text");
 	TAP_EQ_STR(expand("/p?c=\xc3\xbc&d=a%20b{}", LT_ENC_URI, &ctx),
 	    "/p?c=%C3%BC&d=a%20b%7B%7D",
 	    "url: literal raw UTF-8 encoded, %XX and the rest kept");
 	/* QA F24: JSON bodies stay valid whatever the variables hold */
-	TAP_EQ_STR(expand("{\"k\": \"${token}\", \"n\": ${token}}",
-	               LT_ENC_JSON, &ctx),
+	TAP_EQ_STR(
+	    expand("{\"k\": \"${token}\", \"n\": ${token}}", LT_ENC_JSON, &ctx),
 	    "{\"k\": \"a&b=c d/e#f:@\", \"n\": \"a&b=c d/e#f:@\"}",
 	    "json: a bare template with text becomes a JSON string");
 	lt_vars_set(&v, (size_t)id, "-12.5e3", 7);
