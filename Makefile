@@ -50,6 +50,10 @@ $(DEPS_STAMP): contrib/install-deps.sh
 	@sh contrib/install-deps.sh
 	@mkdir -p $(@D) && touch $@
 deps: $(DEPS_STAMP)
+# What the test suite needs beyond the build (python3, nginx, openssl).
+$(B)/.testdeps-ok: contrib/install-deps.sh
+	@sh contrib/install-deps.sh --test
+	@mkdir -p $(@D) && touch $@
 
 $(B)/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -78,7 +82,7 @@ $(B)/tests/fuzz_%_test: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay.o $(B)/l
 
 units: $(UNITS) $(FUZZ_REPLAY)
 
-check: all units
+check: all units $(B)/.testdeps-ok
 	LT_BIN=$(abspath $(OUTBIN)) LT_TARGET=$(abspath $(TARGET_BIN)) \
 	LT_UNITDIR=$(abspath $(B)/tests) tests/run.sh $(T)
 
@@ -92,6 +96,7 @@ asan:
 # libFuzzer builds of the harnesses (needs clang); FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60
 fuzz: | $(DEPS_STAMP)
+	sh contrib/install-deps.sh --bench
 	sh tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 FMT_SRC = $(wildcard lib/*.[ch] bin/*.c tests/unit/*.c tests/target/*.[ch] tests/fuzz/*.c)

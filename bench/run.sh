@@ -7,7 +7,7 @@
 # BENCH=name limits the run to scripts whose name contains it.
 set -u
 cd "$(dirname "$0")/.."
-sh contrib/install-deps.sh --test || exit 3
+sh contrib/install-deps.sh --test --bench || exit 3
 rc=0
 for b in bench/*.sh; do
 	case $b in bench/run.sh | bench/lib.sh) continue ;; esac

@@ -5,17 +5,23 @@
 # apt-get line to run and exits 3.
 #
 #   --check   only report what is missing (exit 0 if nothing, 3 if some)
-#   --test    also the packages the tests and benchmarks use
-#             (nginx, wrk, hey, python3-locust, chromium, clang)
+#   --test    also what the test suite uses (python3, nginx, openssl)
+#   --browser also chromium, for the report's browser test
+#   --bench   also the benchmarks' peers and tools (wrk, hey, Locust,
+#             /usr/bin/time, valgrind, clang with libFuzzer)
 set -u
 
 check_only=0
 with_test=0
+with_browser=0
+with_bench=0
 for a in "$@"; do
 	case $a in
 	--check) check_only=1 ;;
 	--test) with_test=1 ;;
-	*) echo "usage: install-deps.sh [--check] [--test]" >&2; exit 2 ;;
+	--browser) with_browser=1 ;;
+	--bench) with_bench=1 ;;
+	*) echo "usage: install-deps.sh [--check] [--test] [--browser] [--bench]" >&2; exit 2 ;;
 	esac
 done
 
@@ -46,14 +52,21 @@ need mandoc has_cmd mandoc
 if [ "$with_test" = 1 ]; then
 	need python3 has_cmd python3
 	need nginx-light has_cmd nginx
+	need openssl has_cmd openssl
+fi
+if [ "$with_browser" = 1 ]; then
+	need chromium has_cmd chromium
+fi
+if [ "$with_bench" = 1 ]; then
 	need wrk has_cmd wrk
 	need hey has_cmd hey
 	need python3-locust has_cmd locust
+	need nginx-light has_cmd nginx
+	need time has_cmd /usr/bin/time
+	need util-linux has_cmd taskset
+	need valgrind has_cmd valgrind
 	need clang has_cmd clang
 	need libclang-rt-14-dev has_fuzzer_rt
-	need chromium has_cmd chromium
-	need valgrind has_cmd valgrind
-	need time has_cmd /usr/bin/time
 fi
 
 [ -z "$missing" ] && exit 0
