@@ -470,19 +470,6 @@ word_number(const struct word *w, double *out)
 	return 0;
 }
 
-static int
-is_ident(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
-		return 0;
-	for (i = 1; i < n; i++)
-		if (!(isalnum((unsigned char)s[i]) || s[i] == '_'))
-			return 0;
-	return 1;
-}
-
 /* --- durations ---------------------------------------------------------- */
 
 int
@@ -1256,7 +1243,7 @@ parse_save(struct parser *p, struct pstep *ps)
 		return oom(p);
 	c->line = p->line;
 	r = scan_word(p, &v);
-	if (r <= 0 || !is_ident(v.s, v.n) || v.quoted)
+	if (r <= 0 || !lt_tmpl_is_ident(v.s, v.n) || v.quoted)
 		return r < 0 ? -1
 		             : expected(p, r ? &v : NULL, "a variable name");
 	id = lt_tmpl_env_var(&p->sc->env, v.s, v.n);
@@ -1665,7 +1652,7 @@ parse_set(struct parser *p, struct lt_set *out, struct pstep *ps)
 	long id;
 	int r = scan_word(p, &v);
 
-	if (r <= 0 || v.quoted || !is_ident(v.s, v.n))
+	if (r <= 0 || v.quoted || !lt_tmpl_is_ident(v.s, v.n))
 		return r < 0 ? -1
 		             : expected(p, r ? &v : NULL, "a variable name");
 	id = lt_tmpl_env_var(&p->sc->env, v.s, v.n);

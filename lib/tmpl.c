@@ -386,8 +386,8 @@ struct word {
 	size_t off, len;
 };
 
-static int
-is_ident(const char *s, size_t n)
+int
+lt_tmpl_is_ident(const char *s, size_t n)
 {
 	size_t i;
 
@@ -644,7 +644,7 @@ compile_ref(struct compiler *c, struct word *w, size_t nw, size_t dollar)
 		    "user, "
 		    "class, seq, time, ts_ms), got '%s'",
 		    wtext(c, &w[0]));
-	if (!is_ident(c->src + w[0].off, w[0].len))
+	if (!lt_tmpl_is_ident(c->src + w[0].off, w[0].len))
 		return cerr(c, w[0].off,
 		    "expected a variable name (letters, digits, _), got '%s'",
 		    wtext(c, &w[0]));

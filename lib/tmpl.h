@@ -249,4 +249,11 @@ int lt_tmpl_missing_reason(
 int lt_tmpl_encode(
     struct lt_buf *out, const char *p, size_t n, enum lt_tmpl_enc enc);
 
+/*
+ * Returns 1 when s[0..n) is a variable name (a letter or '_', then
+ * letters, digits or '_'), 0 otherwise.  The scenario parser uses the same
+ * rule for `set` and `save` so that every saved name can be templated.
+ */
+int lt_tmpl_is_ident(const char *s, size_t n);
+
 #endif
