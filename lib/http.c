@@ -153,9 +153,9 @@ finish(struct lt_http_xfer *x, CURLcode code)
 	curl_easy_getinfo(x->easy, CURLINFO_PRETRANSFER_TIME_T, &pre);
 	curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &nconn);
 	r->code = code;
-	r->latency_us =
-	    total > 0 ? (int64_t)total : lt_http_mono_us() - x->t0_us;
-	r->ttfb_us = start;
+	r->latency_us = total > 0 ? (int64_t)total + x->queue_us
+	                          : lt_http_mono_us() - x->t0_us;
+	r->ttfb_us = start > 0 ? (int64_t)start + x->queue_us : 0;
 	r->new_conn = nconn > 0;
 	r->http_version = 0;
 	if (x->http->opts.http2 || x->http2)
@@ -177,6 +177,86 @@ finish(struct lt_http_xfer *x, CURLcode code)
 	}
 	if (code != CURLE_OK && code != CURLE_ABORTED_BY_CALLBACK)
 		r->message = message(x, code);
+}
+
+/*
+ * The queue of transfers over max_total is lt-run's, not libcurl's:
+ * libcurl 7.88 walks its whole pending list in every
+ * curl_multi_remove_handle, so with thousands of users waiting each
+ * finished request cost thousands of steps and the loop fell behind
+ * for good.  Here a finished transfer admits the next in O(1).
+ */
+static void
+unqueue(struct lt_http_multi *h, struct lt_http_xfer *x)
+{
+	if (x->qprev != NULL)
+		x->qprev->qnext = x->qnext;
+	else
+		h->qhead = x->qnext;
+	if (x->qnext != NULL)
+		x->qnext->qprev = x->qprev;
+	else
+		h->qtail = x->qprev;
+	x->qnext = x->qprev = NULL;
+	x->queued = 0;
+}
+
+static void
+enqueue(struct lt_http_multi *h, struct lt_http_xfer *x)
+{
+	x->queued = 1;
+	x->qnext = NULL;
+	x->qprev = h->qtail;
+	if (h->qtail != NULL)
+		h->qtail->qnext = x;
+	else
+		h->qhead = x;
+	h->qtail = x;
+}
+
+static int
+add(struct lt_http_xfer *x)
+{
+	struct lt_http_multi *h = x->http;
+
+	x->queue_us = lt_http_mono_us() - x->t0_us;
+	if (curl_multi_add_handle(h->multi, x->easy) != CURLM_OK)
+		return -1;
+	h->active++;
+	h->kick = 1;
+	return 0;
+}
+
+/* Fails x without it having been added: refused by libcurl or cancelled
+ * while queued.  Nothing of an earlier transfer may leak into res. */
+static void
+fail_unsent(struct lt_http_xfer *x, CURLcode code, const char *category,
+    const char *why)
+{
+	struct lt_http_result *r = &x->res;
+
+	memset(r, 0, sizeof(*r));
+	r->code = code;
+	r->latency_us = lt_http_mono_us() - x->t0_us;
+	r->first_chunk_us = -1;
+	r->category = category;
+	r->message = why;
+	x->busy = 0;
+	x->done(x, x->arg);
+}
+
+static void
+admit(struct lt_http_multi *h)
+{
+	struct lt_http_xfer *x;
+
+	while (h->qhead != NULL && h->active < h->opts.max_total) {
+		x = h->qhead;
+		unqueue(h, x);
+		if (add(x) != 0)
+			fail_unsent(x, CURLE_OUT_OF_MEMORY, "request",
+			    "libcurl refused the transfer");
+	}
 }
 
 static void
@@ -202,6 +282,7 @@ drain(struct lt_http_multi *h)
 		curl_multi_remove_handle(h->multi, e);
 		x->busy = 0;
 		h->active--;
+		admit(h);
 		x->done(x, x->arg);
 	}
 }
@@ -629,10 +710,14 @@ lt_http_xfer_fini(struct lt_http_xfer *x)
 {
 	if (x->easy == NULL)
 		return;
-	if (x->busy) {
+	if (x->queued) {
+		unqueue(x->http, x);
+		x->busy = 0;
+	} else if (x->busy) {
 		curl_multi_remove_handle(x->http->multi, x->easy);
 		x->busy = 0;
 		x->http->active--;
+		admit(x->http);
 	}
 	curl_easy_cleanup(x->easy);
 	x->easy = NULL;
@@ -649,6 +734,8 @@ lt_http_xfer_easy(struct lt_http_xfer *x)
 int
 lt_http_start(struct lt_http_xfer *x)
 {
+	struct lt_http_multi *h = x->http;
+
 	x->errbuf[0] = '\0';
 	x->bytes = 0;
 	x->first_us = 0;
@@ -663,11 +750,13 @@ lt_http_start(struct lt_http_xfer *x)
 	curl_easy_setopt(
 	    x->easy, CURLOPT_HEADERDATA, x->want_headers ? x : NULL);
 	x->t0_us = lt_http_mono_us();
-	if (curl_multi_add_handle(x->http->multi, x->easy) != CURLM_OK)
+	x->queue_us = 0;
+	if (h->opts.max_total > 0 && h->active >= h->opts.max_total) {
+		enqueue(h, x);
+	} else if (add(x) != 0) {
 		return -1;
+	}
 	x->busy = 1;
-	x->http->active++;
-	x->http->kick = 1;
 	return 0;
 }
 
@@ -678,10 +767,16 @@ lt_http_cancel(struct lt_http_xfer *x, const char *why)
 
 	if (!x->busy)
 		return;
+	if (x->queued) {
+		unqueue(x->http, x);
+		fail_unsent(x, CURLE_ABORTED_BY_CALLBACK, "interrupted", why);
+		return;
+	}
 	finish(x, CURLE_ABORTED_BY_CALLBACK);
 	curl_multi_remove_handle(x->http->multi, x->easy);
 	x->busy = 0;
 	x->http->active--;
+	admit(x->http);
 	r->latency_us = lt_http_mono_us() - x->t0_us;
 	r->category = "interrupted";
 	r->message = why;

@@ -31,7 +31,9 @@ struct lt_http_opts {
 	long timeout_ms;  /* default per-request timeout, 0: none */
 	long connect_timeout_ms;
 	long max_connects;    /* idle connections kept: one per user */
-	long max_total;       /* open connections at most, 0: no limit */
+	long max_total;       /* open connections and transfers in flight at
+	                         most, 0: no limit; later ones wait, first in
+	                         first out, and the wait is in their latency */
 	const char *username; /* HTTP auth from the base URL, NULL: none */
 	const char *password;
 };
@@ -44,6 +46,8 @@ struct lt_http_multi {
 	int running;
 	int active;                 /* transfers added and not finished */
 	int kick;                   /* transfers added since the last action */
+	struct lt_http_xfer *qhead; /* started, waiting for a free connection */
+	struct lt_http_xfer *qtail;
 	struct curl_slist *resolve; /* pinned DNS for the host */
 	struct lt_http_opts opts;
 };
@@ -70,7 +74,9 @@ typedef void lt_http_done_fn(struct lt_http_xfer *x, void *arg);
 struct lt_http_xfer {
 	struct lt_http_multi *http;
 	CURL *easy;
-	int busy;         /* added to the multi handle */
+	int busy;         /* started and not finished: queued or added */
+	int queued;       /* waiting in the multi's queue, not yet added */
+	struct lt_http_xfer *qnext, *qprev;
 	int want_body;    /* collect the body into body (up to its cap) */
 	int want_headers; /* collect header lines into headers */
 	int streaming;    /* time the first chunk, count SSE events */
@@ -78,6 +84,7 @@ struct lt_http_xfer {
 	long timeout_ms;  /* this request's CURLOPT_TIMEOUT_MS, for messages;
 	                     0: the multi handle's default */
 	int64_t t0_us;    /* CLOCK_MONOTONIC at start */
+	int64_t queue_us; /* time spent queued before it was added */
 	int64_t first_us; /* monotonic time of the first body chunk */
 	long events;
 	char last; /* last body byte seen, for SSE framing */
