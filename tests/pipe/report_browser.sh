@@ -2,7 +2,8 @@
 # report_browser.sh - the HTML report in a real browser: headless Chromium
 # (Debian's chromium package) loads index.html from a file: URL with the
 # network disabled, and must log no console error and no failed load; the
-# rendered DOM must hold every chart as an inline <svg>; a screenshot is
+# rendered DOM must hold every chart as an inline <svg>, each laid out
+# visible (measured by a probe page that frames the report); a screenshot is
 # taken (kept in $LT_SHOT when that is set, for share/doc/report.png).
 # Prints a SKIP when chromium is not installed.
 . "$(dirname "$0")/../lib.sh"
@@ -49,6 +50,58 @@ for rep in rep co; do
 	    "$(grep -o '<svg ' "$TMP/$rep.dom" | wc -l)" 5
 	check "$rep: no script in the DOM" sh -c "! grep -q '<script' '$TMP/$rep.dom'"
 done
+
+# Every chart visible: a probe page (scripts allowed there, not in the
+# report) loads the report in a frame and measures each chart's <svg>
+# as laid out: on the page, at least 50x50 px, not display:none,
+# visibility:hidden or transparent, and holding drawn shapes.
+# probe DIR: prints "chart-ID visible|hidden WxH" lines for DIR/index.html.
+probe() {
+	cat >"$TMP/probe-$1.html" <<-EOF
+	<!DOCTYPE html>
+	<html><head><meta charset="utf-8"><title>probe</title></head>
+	<body><pre id="out">no load event</pre>
+	<iframe id="f" src="$1/index.html" style="width:1280px;height:2000px"></iframe>
+	<script>
+	document.getElementById('f').addEventListener('load', function () {
+	  var out = [], d = null, w = this.clientWidth;
+	  try { d = this.contentDocument; } catch (e) {}
+	  if (!d) { document.getElementById('out').textContent = 'no access'; return; }
+	  d.querySelectorAll('figure.chart').forEach(function (fig) {
+	    var svg = fig.querySelector('svg');
+	    var r = svg ? svg.getBoundingClientRect() : null;
+	    var st = svg ? d.defaultView.getComputedStyle(svg) : null;
+	    var ok = svg && r.width >= 50 && r.height >= 50 && r.left >= 0 &&
+	      r.right <= w && st.display !== 'none' &&
+	      st.visibility === 'visible' && parseFloat(st.opacity) > 0 &&
+	      svg.querySelectorAll('path,polyline,polygon,rect,line').length > 0;
+	    out.push(fig.id + (ok ? ' visible ' : ' hidden ') +
+	      (r ? Math.round(r.width) + 'x' + Math.round(r.height) : '-'));
+	  });
+	  document.getElementById('out').textContent = out.join('\\n');
+	});
+	</script></body></html>
+	EOF
+	run_chrome "$TMP/probe-$1.dom" "$TMP/probe-$1.log" \
+	    --allow-file-access-from-files --virtual-time-budget=5000 \
+	    --dump-dom "file://$TMP/probe-$1.html"
+	sed -n '/<pre id="out">/,/<\/pre>/p' "$TMP/probe-$1.dom" |
+	    sed 's/<[^>]*>//g' | grep .
+}
+for rep in rep co; do
+	probe "$rep" >"$TMP/$rep.vis"
+	for id in rps users latency dist endpoints; do
+		check "$rep: chart $id is visible ($(grep "chart-$id " "$TMP/$rep.vis"))" \
+		    grep -q "^chart-$id visible " "$TMP/$rep.vis"
+	done
+done
+# The probe itself: a chart hidden by a style sheet must be caught.
+cp -r "$TMP/rep" "$TMP/hid"
+sed -i 's|</head>|<style>#chart-users svg { visibility: hidden }</style></head>|' \
+    "$TMP/hid/index.html"
+probe hid >"$TMP/hid.vis"
+check "a hidden chart is detected ($(grep chart-users "$TMP/hid.vis"))" \
+    grep -q '^chart-users hidden ' "$TMP/hid.vis"
 
 # The detector itself: a page with a script error must be caught.
 printf '<!DOCTYPE html><p>x</p><script>nosuch()</script>\n' >"$TMP/bad.html"
