@@ -76,7 +76,6 @@ struct lt_http_xfer {
 	CURL *easy;
 	int busy;         /* started and not finished: queued or added */
 	int queued;       /* waiting in the multi's queue, not yet added */
-	struct lt_http_xfer *qnext, *qprev;
 	int want_body;    /* collect the body into body (up to its cap) */
 	int want_headers; /* collect header lines into headers */
 	int streaming;    /* time the first chunk, count SSE events */
@@ -94,6 +93,7 @@ struct lt_http_xfer {
 	struct lt_http_result res;
 	lt_http_done_fn *done;
 	void *arg;
+	struct lt_http_xfer *qnext, *qprev; /* in the multi's queue */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
