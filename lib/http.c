@@ -219,7 +219,6 @@ add(struct lt_http_xfer *x)
 {
 	struct lt_http_multi *h = x->http;
 
-	x->queue_us = lt_http_mono_us() - x->t0_us;
 	if (curl_multi_add_handle(h->multi, x->easy) != CURLM_OK)
 		return -1;
 	h->active++;
@@ -245,6 +244,25 @@ fail_unsent(struct lt_http_xfer *x, CURLcode code, const char *category,
 	x->done(x, x->arg);
 }
 
+/* The time queued counts toward the request's timeout: libcurl gets
+ * what is left, and nothing is sent when nothing is. */
+static int
+queue_timed_out(struct lt_http_xfer *x)
+{
+	long limit = x->timeout_ms > 0 ? x->timeout_ms
+	                               : x->http->opts.timeout_ms;
+	long waited;
+
+	x->queue_us = lt_http_mono_us() - x->t0_us;
+	if (limit <= 0)
+		return 0;
+	waited = (long)(x->queue_us / 1000);
+	if (waited >= limit)
+		return 1;
+	curl_easy_setopt(x->easy, CURLOPT_TIMEOUT_MS, limit - waited);
+	return 0;
+}
+
 static void
 admit(struct lt_http_multi *h)
 {
@@ -253,7 +271,10 @@ admit(struct lt_http_multi *h)
 	while (h->qhead != NULL && h->active < h->opts.max_total) {
 		x = h->qhead;
 		unqueue(h, x);
-		if (add(x) != 0)
+		if (queue_timed_out(x))
+			fail_unsent(x, CURLE_OPERATION_TIMEDOUT, "timeout",
+			    message(x, CURLE_OPERATION_TIMEDOUT));
+		else if (add(x) != 0)
 			fail_unsent(x, CURLE_OUT_OF_MEMORY, "request",
 			    "libcurl refused the transfer");
 	}

@@ -33,7 +33,8 @@ struct lt_http_opts {
 	long max_connects;    /* idle connections kept: one per user */
 	long max_total;       /* open connections and transfers in flight at
 	                         most, 0: no limit; later ones wait, first in
-	                         first out, and the wait is in their latency */
+	                         first out; the wait is in their latency and
+	                         counts toward their timeout */
 	const char *username; /* HTTP auth from the base URL, NULL: none */
 	const char *password;
 };

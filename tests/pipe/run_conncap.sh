@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # run_conncap.sh - more users than one loop's 1,024 connections: the
 # transfers over the cap wait in lt-run's queue (first in, first out),
-# every one is still sent and reported, the wait is in latency_ms, and
-# queued transfers are reported as interrupted when the run stops.
+# every one is still sent and reported, the wait is in latency_ms and
+# counts toward the timeout, and queued transfers are reported as
+# interrupted when the run stops.
 . "$(dirname "$0")/../lib.sh"
 
 target_count() {
@@ -27,6 +28,20 @@ check_eq "1100 events, all ok" \
 n=$(jq -r 'select(.type == "req" and .latency_ms >= 590) | .user' "$TMP/q.ev" | wc -l)
 check "queued requests waited a whole delay ($n >= 76)" test "$n" -ge 76 -a "$n" -le 200
 check_eq "the target saw 1100 requests" "$(target_count /delay)" 1100
+
+# The time queued counts toward --timeout: no request takes longer.
+start_target || exit 1
+lt-run -q -f - -H "$TARGET_URL" -u 1100 -r 100000 -i 1100 --timeout 0.3 \
+    >"$TMP/t.ev" 2>"$TMP/t.err" <<'LT'
+user A
+  task GET /stall
+LT
+check_eq "stalled over the cap: 1100 timeouts" \
+    "$(grep -c '"error":"timeout: no response within 300 ms"' "$TMP/t.ev")" 1100
+max=$(jq -s 'map(select(.type == "req") | .latency_ms) | max' "$TMP/t.ev")
+check "stalled over the cap: none beyond the timeout (max $max ms)" \
+    awk -v m="$max" 'BEGIN { exit !(m >= 300 && m < 450) }'
+target_count /stall >/dev/null
 
 # Stopped while transfers are queued: one interrupted event each, sent or not.
 start_target || exit 1
