@@ -249,8 +249,8 @@ fail_unsent(struct lt_http_xfer *x, CURLcode code, const char *category,
 static int
 queue_timed_out(struct lt_http_xfer *x)
 {
-	long limit = x->timeout_ms > 0 ? x->timeout_ms
-	                               : x->http->opts.timeout_ms;
+	long limit =
+	    x->timeout_ms > 0 ? x->timeout_ms : x->http->opts.timeout_ms;
 	long waited;
 
 	x->queue_us = lt_http_mono_us() - x->t0_us;
