@@ -103,6 +103,17 @@ start_target() {
 	return 1
 }
 
+# target_count PATH: stops the target started by start_target and prints
+# how many requests it counted for PATH.
+target_count() {
+	kill "$TARGET_PID"
+	wait "$TARGET_PID" 2>/dev/null
+	jq -r --arg p "$1" '.paths[$p] // 0' "$TMP/target.out"
+}
+
+# nreq FILE: the number of req events in FILE.
+nreq() { grep -c '"type":"req"' "$1"; }
+
 # done_testing: prints the plan; the script's exit status tells failure.
 done_testing() {
 	echo "1..$TAP_N"

@@ -6,13 +6,6 @@
 # interrupted when the run stops.
 . "$(dirname "$0")/../lib.sh"
 
-target_count() {
-	kill "$TARGET_PID"
-	wait "$TARGET_PID" 2>/dev/null
-	jq -r --arg p "$1" '.paths[$p] // 0' "$TMP/target.out"
-}
-nreq() { grep -c '"type":"req"' "$1"; }
-
 # 1,100 users, one 300 ms request each: 1,024 go at once, 76 wait for a
 # connection and take at least two delays.
 start_target || exit 1

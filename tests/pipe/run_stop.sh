@@ -5,14 +5,6 @@
 # stalled target with timeouts, -j 2 (one merged stream).
 . "$(dirname "$0")/../lib.sh"
 
-# target_total: stops the target, prints its request count for a path.
-target_count() {
-	kill "$TARGET_PID"
-	wait "$TARGET_PID" 2>/dev/null
-	jq -r --arg p "$1" '.paths[$p] // 0' "$TMP/target.out"
-}
-nreq() { grep -c '"type":"req"' "$1"; }
-
 # stop_by SIG: 20 users on 50 ms requests, signalled mid-run; in-flight
 # requests finish within the grace period.
 stop_by() {
