@@ -280,6 +280,17 @@ admit(struct lt_http_multi *h)
 	}
 }
 
+/* Takes an added transfer x off the multi handle; its connection goes
+ * to the next transfer waiting, if any. */
+static void
+detach(struct lt_http_xfer *x)
+{
+	curl_multi_remove_handle(x->http->multi, x->easy);
+	x->busy = 0;
+	x->http->active--;
+	admit(x->http);
+}
+
 static void
 drain(struct lt_http_multi *h)
 {
@@ -300,10 +311,7 @@ drain(struct lt_http_multi *h)
 		x = NULL;
 		curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&x);
 		finish(x, code);
-		curl_multi_remove_handle(h->multi, e);
-		x->busy = 0;
-		h->active--;
-		admit(h);
+		detach(x);
 		x->done(x, x->arg);
 	}
 }
@@ -735,10 +743,7 @@ lt_http_xfer_fini(struct lt_http_xfer *x)
 		unqueue(x->http, x);
 		x->busy = 0;
 	} else if (x->busy) {
-		curl_multi_remove_handle(x->http->multi, x->easy);
-		x->busy = 0;
-		x->http->active--;
-		admit(x->http);
+		detach(x);
 	}
 	curl_easy_cleanup(x->easy);
 	x->easy = NULL;
@@ -794,10 +799,7 @@ lt_http_cancel(struct lt_http_xfer *x, const char *why)
 		return;
 	}
 	finish(x, CURLE_ABORTED_BY_CALLBACK);
-	curl_multi_remove_handle(x->http->multi, x->easy);
-	x->busy = 0;
-	x->http->active--;
-	admit(x->http);
+	detach(x);
 	r->latency_us = lt_http_mono_us() - x->t0_us;
 	r->category = "interrupted";
 	r->message = why;
