@@ -20,9 +20,19 @@
 
 #include "http.h"
 
-struct sock {
+/*
+ * One per socket number, kept after libcurl lets go of the socket
+ * (CURL_POLL_REMOVE when a connection goes idle between requests): the
+ * next request on that connection registers the same interest again,
+ * and an ev_io that keeps its fd lets libev see that nothing changed,
+ * where a new one (ev_io_set) costs an epoll_ctl(2) per request.
+ * fresh says the number now names a new socket, whose epoll
+ * registration must be made anew.
+ */
+struct lt_http_sock {
 	ev_io io;
 	struct lt_http_multi *h;
+	int fresh;
 };
 
 int64_t
@@ -374,7 +384,7 @@ timer_cb(CURLM *m, long timeout_ms, void *arg)
 static void
 io_fire(struct ev_loop *loop, ev_io *w, int revents)
 {
-	struct sock *s = (struct sock *)w;
+	struct lt_http_sock *s = (struct lt_http_sock *)w;
 	struct lt_http_multi *h = s->h;
 	int mask = 0;
 
@@ -387,37 +397,84 @@ io_fire(struct ev_loop *loop, ev_io *w, int revents)
 	drain(h);
 }
 
+/* The sock of fd, made on first use; NULL when out of memory. */
+static struct lt_http_sock *
+sock_for(struct lt_http_multi *h, curl_socket_t fd)
+{
+	struct lt_http_sock **t, *s;
+	size_t n;
+
+	if ((size_t)fd >= h->nsocks) {
+		n = h->nsocks ? h->nsocks : 64;
+		while (n <= (size_t)fd)
+			n *= 2;
+		t = realloc(h->socks, n * sizeof(*t));
+		if (t == NULL)
+			return NULL;
+		memset(t + h->nsocks, 0, (n - h->nsocks) * sizeof(*t));
+		h->socks = t;
+		h->nsocks = n;
+	}
+	s = h->socks[fd];
+	if (s == NULL) {
+		s = calloc(1, sizeof(*s));
+		if (s == NULL)
+			return NULL;
+		s->h = h;
+		s->fresh = 1;
+		ev_init(&s->io, io_fire);
+		h->socks[fd] = s;
+	}
+	return s;
+}
+
 /* CURLMOPT_SOCKETFUNCTION(3) */
 static int
 sock_cb(CURL *e, curl_socket_t fd, int what, void *arg, void *sockp)
 {
 	struct lt_http_multi *h = arg;
-	struct sock *s = sockp;
+	struct lt_http_sock *s = sockp;
 	int kind;
 
 	(void)e;
 	if (what == CURL_POLL_REMOVE) {
-		if (s != NULL) {
+		if (s != NULL)
 			ev_io_stop(h->loop, &s->io);
-			free(s);
-		}
 		return 0;
 	}
 	kind = (what & CURL_POLL_IN ? EV_READ : 0) |
 	    (what & CURL_POLL_OUT ? EV_WRITE : 0);
 	if (s == NULL) {
-		s = calloc(1, sizeof(*s));
+		s = sock_for(h, fd);
 		if (s == NULL)
 			return -1;
-		s->h = h;
-		ev_io_init(&s->io, io_fire, fd, kind);
 		curl_multi_assign(h->multi, fd, s);
-	} else {
-		ev_io_stop(h->loop, &s->io);
+	}
+	if (ev_is_active(&s->io) &&
+	    (s->io.events & (EV_READ | EV_WRITE)) == kind)
+		return 0;
+	ev_io_stop(h->loop, &s->io);
+	if (s->fresh) {
 		ev_io_set(&s->io, fd, kind);
+		s->fresh = 0;
+	} else {
+		ev_io_modify(&s->io, kind);
 	}
 	ev_io_start(h->loop, &s->io);
 	return 0;
+}
+
+/* CURLOPT_SOCKOPTFUNCTION(3): called for every socket libcurl opens, so
+ * a number it reuses is known to name a new socket. */
+static int
+sockopt_cb(void *arg, curl_socket_t fd, curlsocktype purpose)
+{
+	struct lt_http_multi *h = arg;
+
+	(void)purpose;
+	if ((size_t)fd < h->nsocks && h->socks[fd] != NULL)
+		h->socks[fd]->fresh = 1;
+	return CURL_SOCKOPT_OK;
 }
 
 /* Resolves the host of url once and pins it with CURLOPT_RESOLVE. */
@@ -625,6 +682,14 @@ lt_http_fini(struct lt_http_multi *h)
 	ev_prepare_stop(h->loop, &h->prepare);
 	curl_multi_cleanup(h->multi);
 	h->multi = NULL;
+	for (size_t i = 0; i < h->nsocks; i++) {
+		if (h->socks[i] != NULL)
+			ev_io_stop(h->loop, &h->socks[i]->io);
+		free(h->socks[i]);
+	}
+	free(h->socks);
+	h->socks = NULL;
+	h->nsocks = 0;
 	curl_slist_free_all(h->resolve);
 	h->resolve = NULL;
 }
@@ -701,9 +766,16 @@ setup(struct lt_http_xfer *x)
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, sockopt_cb);
+	curl_easy_setopt(e, CURLOPT_SOCKOPTDATA, h);
 	curl_easy_setopt(e, CURLOPT_COOKIEFILE, "");
-	/* No proxy: also spares the per-transfer *_proxy getenv(3) calls. */
+	/* No proxy, whatever the environment says: also spares the
+	 * per-transfer *_proxy getenv(3) calls. */
 	curl_easy_setopt(e, CURLOPT_PROXY, "");
+	curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
+	/* Names resolved once per run (see lt-run.1); also spares 7.88's
+	 * walk of its whole DNS cache on every request. */
+	curl_easy_setopt(e, CURLOPT_DNS_CACHE_TIMEOUT, -1L);
 	/* No User-Agent (like wrk): scenarios add one with "header". */
 	if (h->resolve != NULL)
 		curl_easy_setopt(e, CURLOPT_RESOLVE, h->resolve);
@@ -747,6 +819,8 @@ lt_http_xfer_fini(struct lt_http_xfer *x)
 	}
 	curl_easy_cleanup(x->easy);
 	x->easy = NULL;
+	curl_url_cleanup(x->url);
+	x->url = NULL;
 	lt_buf_fini(&x->body);
 	lt_buf_fini(&x->headers);
 }
@@ -755,6 +829,50 @@ CURL *
 lt_http_xfer_easy(struct lt_http_xfer *x)
 {
 	return x->easy;
+}
+
+/* FNV-1a, 64 bits: enough to tell whether a URL changed. */
+static uint64_t
+hash(const char *p, size_t n)
+{
+	uint64_t h = 14695981039346656037ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/*
+ * A URL given as CURLOPT_URL is parsed, and put together again as text,
+ * by libcurl 7.88 for every transfer (a fifth of its instructions per
+ * request on a keep-alive GET); a CURLU handle is parsed here once per
+ * distinct URL.  Flags as libcurl's own parse of CURLOPT_URL.  A URL
+ * this parse refuses goes as text, so libcurl reports it as before.
+ */
+void
+lt_http_set_url(struct lt_http_xfer *x, const char *url, size_t len)
+{
+	uint64_t h = hash(url, len);
+
+	if (h == x->url_hash && x->url_hash != 0)
+		return;
+	x->url_hash = h;
+	if (x->url == NULL)
+		x->url = curl_url();
+	if (x->url != NULL &&
+	    curl_url_set(x->url, CURLUPART_URL, url,
+	        CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK) {
+		/* 7.88 takes the text URL (effective URL, the next parse's
+		 * base) from the CURLU only while no text URL is set. */
+		curl_easy_setopt(x->easy, CURLOPT_URL, NULL);
+		curl_easy_setopt(x->easy, CURLOPT_CURLU, x->url);
+		return;
+	}
+	curl_easy_setopt(x->easy, CURLOPT_CURLU, NULL);
+	curl_easy_setopt(x->easy, CURLOPT_URL, url);
 }
 
 int

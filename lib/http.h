@@ -49,7 +49,9 @@ struct lt_http_multi {
 	int kick;                   /* transfers added since the last action */
 	struct lt_http_xfer *qhead; /* started, waiting for a free connection */
 	struct lt_http_xfer *qtail;
-	struct curl_slist *resolve; /* pinned DNS for the host */
+	struct curl_slist *resolve;  /* pinned DNS for the host */
+	struct lt_http_sock **socks; /* by socket number, see http.c */
+	size_t nsocks;
 	struct lt_http_opts opts;
 };
 
@@ -95,6 +97,8 @@ struct lt_http_xfer {
 	lt_http_done_fn *done;
 	void *arg;
 	struct lt_http_xfer *qnext, *qprev; /* in the multi's queue */
+	CURLU *url;        /* parsed once per distinct URL, see set_url */
+	uint64_t url_hash; /* of the URL set on the easy handle */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -138,6 +142,9 @@ void lt_http_xfer_fini(struct lt_http_xfer *x);
  * body, timeout) before lt_http_start.  Borrowed.
  */
 CURL *lt_http_xfer_easy(struct lt_http_xfer *x);
+
+/* Sets the URL of x's next request (len bytes at url, NUL-terminated). */
+void lt_http_set_url(struct lt_http_xfer *x, const char *url, size_t len);
 
 /*
  * Starts the transfer configured on x.  Must not be called from inside a

@@ -433,20 +433,6 @@ timeout_ms(struct lt_user *u, const struct lt_http *h)
 	return h->timeout_ms;
 }
 
-/* FNV-1a, 64 bits: enough to tell whether a URL changed. */
-static uint64_t
-hash(const char *p, size_t n)
-{
-	uint64_t h = 14695981039346656037ULL;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 static int
 http_start(struct lt_user *u)
 {
@@ -457,7 +443,6 @@ http_start(struct lt_user *u)
 	const char *host = sh->opts->host != NULL ? sh->opts->host
 	    : u->c->host != NULL                  ? u->c->host
 	                                          : sh->sc->host;
-	uint64_t h64;
 
 	lt_buf_reset(&sh->url);
 	u->ctx.now_us = lt_http_real_us();
@@ -466,12 +451,7 @@ http_start(struct lt_user *u)
 		    "http: no host for a relative URL (use -H URL)");
 		return -1;
 	}
-	/* libcurl copies the URL: skip it when this handle has it already. */
-	h64 = hash(sh->url.data, sh->url.len);
-	if (h64 != u->url_hash) {
-		curl_easy_setopt(e, CURLOPT_URL, lt_buf_cstr(&sh->url));
-		u->url_hash = h64;
-	}
+	lt_http_set_url(&u->x, lt_buf_cstr(&sh->url), sh->url.len);
 	curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
 	curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, NULL);
 	curl_easy_setopt(e, CURLOPT_NOBODY, 0L);

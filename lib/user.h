@@ -55,7 +55,6 @@ struct lt_user {
 	int64_t ts_us;              /* event ts of the step in flight */
 	int64_t wait_us;            /* open model: lateness, -1 when closed */
 	struct lt_http_xfer x;
-	uint64_t url_hash;     /* of the URL set on the easy handle */
 	struct lt_buf reqbody; /* expanded request body */
 	struct lt_buf hdrs;    /* expanded header lines, NUL-separated */
 	struct curl_slist *hn; /* header nodes pointing into hdrs */
