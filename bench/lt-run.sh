@@ -15,7 +15,12 @@
 # difference), and the achieved rate against the offered one; Locust's
 # RSS per user at BENCH_LOCUST_USERS (1000) users for comparison.
 #
-# Environment: LT_BIN, LT_TARGET, BENCH_SECONDS (10), BENCH_MANY (10000),
+# Part 1 runs BENCH_ROUNDS times, the three tools in turn each round, so
+# each ratio compares runs made seconds apart, and the table gives medians:
+# one run on this shared VM can be off by a third.
+#
+# Environment: LT_BIN, LT_TARGET, BENCH_SECONDS (10), BENCH_ROUNDS (3),
+# BENCH_MANY (10000),
 # BENCH_LOCUST_USERS (1000; 0 skips Locust in part 2), BENCH_SKIP_LOCUST.
 set -u
 
@@ -24,6 +29,7 @@ bench_init run
 bindir=${LT_BIN:-$top/bin}
 target=${LT_TARGET:-$top/build/lt-target}
 secs=${BENCH_SECONDS:-10}
+rounds=${BENCH_ROUNDS:-3}
 many=${BENCH_MANY:-10000}
 lusers=${BENCH_LOCUST_USERS:-1000}
 need_tools wrk nginx taskset curl python3 /usr/bin/time
@@ -72,7 +78,7 @@ run_wrk() {
 	local reqs med
 	reqs=$(echo "$out" | awk '/requests in/ { print $1 }')
 	med=$(to_ms "$(echo "$out" | awk '$1 == "50%" { print $2 }')")
-	echo "$name wrk $reqs $secs $(cpu "$tmp/time") $med" >>"$tmp/results"
+	echo "$round $name wrk $reqs $secs $(cpu "$tmp/time") $med" >>"$tmp/results"
 }
 
 run_lt() {
@@ -83,7 +89,7 @@ run_lt() {
 	reqs=$(grep -c '"type":"req"' "$tmp/ev.ndjson")
 	med=$(grep -o '"latency_ms":[0-9.]*' "$tmp/ev.ndjson" | cut -d: -f2 \
 	    | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
-	echo "$name lt-run $reqs $secs $(cpu "$tmp/time") $med" >>"$tmp/results"
+	echo "$round $name lt-run $reqs $secs $(cpu "$tmp/time") $med" >>"$tmp/results"
 }
 
 run_locust() {
@@ -100,55 +106,93 @@ for row in csv.DictReader(open(sys.argv[1])):
         print(row["Request Count"], row["Median Response Time"])
 PY
 )
-	echo "$name locust ${reqs:-0} $secs $(cpu "$tmp/time") ${med:-0}" >>"$tmp/results"
+	echo "$round $name locust ${reqs:-0} $secs $(cpu "$tmp/time") ${med:-0}" >>"$tmp/results"
 }
 
 : >"$tmp/results"
-for server in nginx lt-target; do
-	if [ "$server" = nginx ]; then
-		url="http://127.0.0.1:$ng_port/"
-	else
-		url="http://127.0.0.1:$lt_port/"
-	fi
-	run_wrk "$url" "$server"
-	run_lt "${url%/}" "$server"
-	run_locust "${url%/}" "$server"
+for round in $(seq "$rounds"); do
+	for server in nginx lt-target; do
+		if [ "$server" = nginx ]; then
+			url="http://127.0.0.1:$ng_port/"
+		else
+			url="http://127.0.0.1:$lt_port/"
+		fi
+		run_wrk "$url" "$server"
+		run_lt "${url%/}" "$server"
+		run_locust "${url%/}" "$server"
+	done
 done
 
-echo "# GET /, 50 connections or users, no think time, ${secs}s;" \
-    "generator on CPU 0, server on CPU 1"
+# One line per round and run: round server tool reqs secs cpu med.  The
+# table gives each figure's median over the rounds, and each ratio's
+# median over the rounds' side-by-side ratios (range in the notes below).
+echo "# GET /, 50 connections or users, no think time, ${secs}s x $rounds" \
+    "rounds; generator on CPU 0, server on CPU 1; medians"
 awk '
+function median(list,    a, n, i, j, t) {
+	n = split(list, a, " ")
+	for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) {
+			t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+		}
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+function range(list,    a, n, i, lo, hi) {
+	n = split(list, a, " ")
+	lo = hi = a[1]
+	for (i = 2; i <= n; i++) {
+		if (a[i] + 0 < lo + 0) lo = a[i]
+		if (a[i] + 0 > hi + 0) hi = a[i]
+	}
+	return sprintf("%.2f-%.2f", lo, hi)
+}
 {
-	srv = $1; tool = $2; reqs = $3; s = $4; c = $5; med = $6
-	rps = reqs / s
-	us = reqs > 0 ? c * 1e6 / reqs : 0
-	key = srv SUBSEP tool
-	R[key] = rps; U[key] = us; M[key] = med; N[key] = reqs
-	order[++n] = key
+	r = $1; key = $2 SUBSEP $3
+	if (!(key in seen)) { seen[key] = 1; order[++n] = key }
+	rps[r, key] = $5 ? $4 / $5 : 0
+	us[r, key] = $4 > 0 ? $6 * 1e6 / $4 : 0
+	med[r, key] = $7
+	N[key] = N[key] " " $4
+	R[key] = R[key] " " rps[r, key]
+	U[key] = U[key] " " us[r, key]
+	M[key] = M[key] " " $7
+	if ($1 > rounds) rounds = $1
 }
 END {
 	printf "%-10s %-7s %9s %9s %10s %8s %8s %8s %8s\n", "server", "tool", \
 	    "requests", "req/s", "cpu_us/req", "med_ms", "rps/wrk", \
 	    "cpu/wrk", "med/wrk"
 	for (i = 1; i <= n; i++) {
-		split(order[i], k, SUBSEP)
+		key = order[i]
+		split(key, k, SUBSEP)
 		w = k[1] SUBSEP "wrk"
+		qr = qu = qm = ""
+		for (r = 1; r <= rounds; r++) {
+			if (rps[r, w] > 0) qr = qr " " rps[r, key] / rps[r, w]
+			if (us[r, w] > 0) qu = qu " " us[r, key] / us[r, w]
+			if (med[r, w] > 0) qm = qm " " med[r, key] / med[r, w]
+		}
 		printf "%-10s %-7s %9d %9.0f %10.1f %8.3f %8.2f %8.2f %8.2f\n", \
-		    k[1], k[2], N[order[i]], R[order[i]], U[order[i]], \
-		    M[order[i]], R[w] ? R[order[i]] / R[w] : 0, \
-		    U[w] ? U[order[i]] / U[w] : 0, M[w] ? M[order[i]] / M[w] : 0
+		    k[1], k[2], median(N[key]), median(R[key]), median(U[key]), \
+		    median(M[key]), median(qr), median(qu), median(qm)
+		if (k[2] != "wrk")
+			note[i] = sprintf("# %s %s over %d rounds: rps/wrk %s, " \
+			    "cpu/wrk %s, med/wrk %s", k[1], k[2], rounds, \
+			    range(qr), range(qu), range(qm))
+		l = k[1] SUBSEP "lt-run"
+		if (k[2] == "locust") {
+			ql = ""
+			for (r = 1; r <= rounds; r++)
+				if (us[r, l] > 0) ql = ql " " us[r, key] / us[r, l]
+			if (ql != "")
+				loc[i] = sprintf("# %s: Locust uses %.1fx the CPU per " \
+				    "request of lt-run (rounds: %s)", k[1], median(ql), \
+				    range(ql))
+		}
 	}
-}' "$tmp/results"
-awk '
-{ key = $1 SUBSEP $2; U[key] = $4 ? $5 * 1e6 / $3 : 0 }
-END {
-	for (s in srv) ;
-	split("nginx lt-target", S, " ")
-	for (i = 1; i <= 2; i++) {
-		l = S[i] SUBSEP "lt-run"; c = S[i] SUBSEP "locust"
-		if (U[c] > 0 && U[l] > 0)
-			printf "# %s: Locust uses %.1fx the CPU per request of lt-run\n", \
-			    S[i], U[c] / U[l]
+	for (i = 1; i <= n; i++) {
+		if (i in note) print note[i]
+		if (i in loc) print loc[i]
 	}
 }' "$tmp/results"
 
