@@ -146,6 +146,11 @@ function range(list,    a, n, i, lo, hi) {
 	}
 	return sprintf("%.2f-%.2f", lo, hi)
 }
+$4 <= 0 {
+	failed[++nf] = sprintf("# round %d: %s %s completed no request, left out", \
+	    $1, $3, $2)
+	next
+}
 {
 	r = $1; key = $2 SUBSEP $3
 	if (!(key in seen)) { seen[key] = 1; order[++n] = key }
@@ -168,6 +173,8 @@ END {
 		w = k[1] SUBSEP "wrk"
 		qr = qu = qm = ""
 		for (r = 1; r <= rounds; r++) {
+			if (!((r, key) in us) || !((r, w) in us))
+				continue
 			if (rps[r, w] > 0) qr = qr " " rps[r, key] / rps[r, w]
 			if (us[r, w] > 0) qu = qu " " us[r, key] / us[r, w]
 			if (med[r, w] > 0) qm = qm " " med[r, key] / med[r, w]
@@ -177,13 +184,14 @@ END {
 		    median(M[key]), median(qr), median(qu), median(qm)
 		if (k[2] != "wrk")
 			note[i] = sprintf("# %s %s over %d rounds: rps/wrk %s, " \
-			    "cpu/wrk %s, med/wrk %s", k[1], k[2], rounds, \
+			    "cpu/wrk %s, med/wrk %s", k[1], k[2], split(qu, t, " "), \
 			    range(qr), range(qu), range(qm))
 		l = k[1] SUBSEP "lt-run"
 		if (k[2] == "locust") {
 			ql = ""
 			for (r = 1; r <= rounds; r++)
-				if (us[r, l] > 0) ql = ql " " us[r, key] / us[r, l]
+				if ((r, key) in us && us[r, l] > 0)
+					ql = ql " " us[r, key] / us[r, l]
 			if (ql != "")
 				loc[i] = sprintf("# %s: Locust uses %.1fx the CPU per " \
 				    "request of lt-run (rounds: %s)", k[1], median(ql), \
@@ -194,6 +202,8 @@ END {
 		if (i in note) print note[i]
 		if (i in loc) print loc[i]
 	}
+	for (i = 1; i <= nf; i++)
+		print failed[i]
 }' "$tmp/results"
 
 # --- many users -----------------------------------------------------
