@@ -18,6 +18,7 @@
 
 #include <arpa/inet.h>
 
+#include "fnv.h"
 #include "http.h"
 
 /*
@@ -831,20 +832,6 @@ lt_http_xfer_easy(struct lt_http_xfer *x)
 	return x->easy;
 }
 
-/* FNV-1a, 64 bits: enough to tell whether a URL changed. */
-static uint64_t
-hash(const char *p, size_t n)
-{
-	uint64_t h = 14695981039346656037ULL;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 /*
  * A URL given as CURLOPT_URL is parsed, and put together again as text,
  * by libcurl 7.88 for every transfer (a fifth of its instructions per
@@ -855,7 +842,7 @@ hash(const char *p, size_t n)
 void
 lt_http_set_url(struct lt_http_xfer *x, const char *url, size_t len)
 {
-	uint64_t h = hash(url, len);
+	uint64_t h = lt_fnv1a(url, len);
 
 	if (h == x->url_hash && x->url_hash != 0)
 		return;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fnv.h"
 #include "jsonw.h"
 #include "target.h"
 
@@ -35,19 +36,6 @@ tg_counts_fini(struct tg_counts *c)
 		free(c->slots[i].key);
 	free(c->slots);
 	tg_counts_init(c);
-}
-
-static uint64_t
-fnv1a(const char *p, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
 }
 
 static struct tg_count_slot *
@@ -92,7 +80,7 @@ void
 tg_counts_add(struct tg_counts *c, const char *path, size_t len)
 {
 	struct tg_count_slot *s;
-	uint64_t h = fnv1a(path, len);
+	uint64_t h = lt_fnv1a(path, len);
 
 	c->total++;
 	if (c->cap == 0 && grow(c) != 0)
