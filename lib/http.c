@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <arpa/inet.h>
 
@@ -27,13 +28,18 @@
  * next request on that connection registers the same interest again,
  * and an ev_io that keeps its fd lets libev see that nothing changed,
  * where a new one (ev_io_set) costs an epoll_ctl(2) per request.
- * fresh says the number now names a new socket, whose epoll
- * registration must be made anew.
+ * fresh says the number may now name a new socket, whose epoll
+ * registration must be made anew: a connection socket is known from its
+ * opening (CURLOPT_SOCKOPTFUNCTION) to its closing
+ * (CURLOPT_CLOSESOCKETFUNCTION); any other (the threaded resolver's
+ * socketpair, closed without a callback) counts as new after each
+ * CURL_POLL_REMOVE.
  */
 struct lt_http_sock {
 	ev_io io;
 	struct lt_http_multi *h;
 	int fresh;
+	int conn; /* an open connection socket */
 };
 
 int64_t
@@ -439,8 +445,11 @@ sock_cb(CURL *e, curl_socket_t fd, int what, void *arg, void *sockp)
 
 	(void)e;
 	if (what == CURL_POLL_REMOVE) {
-		if (s != NULL)
+		if (s != NULL) {
 			ev_io_stop(h->loop, &s->io);
+			if (!s->conn)
+				s->fresh = 1;
+		}
 		return 0;
 	}
 	kind = (what & CURL_POLL_IN ? EV_READ : 0) |
@@ -465,17 +474,31 @@ sock_cb(CURL *e, curl_socket_t fd, int what, void *arg, void *sockp)
 	return 0;
 }
 
-/* CURLOPT_SOCKOPTFUNCTION(3): called for every socket libcurl opens, so
- * a number it reuses is known to name a new socket. */
+/* CURLOPT_SOCKOPTFUNCTION(3): libcurl opened connection socket fd. */
 static int
 sockopt_cb(void *arg, curl_socket_t fd, curlsocktype purpose)
 {
-	struct lt_http_multi *h = arg;
+	struct lt_http_sock *s = sock_for(arg, fd);
 
 	(void)purpose;
-	if ((size_t)fd < h->nsocks && h->socks[fd] != NULL)
-		h->socks[fd]->fresh = 1;
+	if (s == NULL)
+		return CURL_SOCKOPT_ERROR;
+	s->fresh = 1;
+	s->conn = 1;
 	return CURL_SOCKOPT_OK;
+}
+
+/* CURLOPT_CLOSESOCKETFUNCTION(3): libcurl closes connection socket fd. */
+static int
+closesocket_cb(void *arg, curl_socket_t fd)
+{
+	struct lt_http_multi *h = arg;
+
+	if ((size_t)fd < h->nsocks && h->socks[fd] != NULL) {
+		h->socks[fd]->fresh = 1;
+		h->socks[fd]->conn = 0;
+	}
+	return close(fd);
 }
 
 /* Resolves the host of url once and pins it with CURLOPT_RESOLVE. */
@@ -769,6 +792,8 @@ setup(struct lt_http_xfer *x)
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, sockopt_cb);
 	curl_easy_setopt(e, CURLOPT_SOCKOPTDATA, h);
+	curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, closesocket_cb);
+	curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, h);
 	curl_easy_setopt(e, CURLOPT_COOKIEFILE, "");
 	/* No proxy, whatever the environment says: also spares the
 	 * per-transfer *_proxy getenv(3) calls. */

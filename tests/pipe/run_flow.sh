@@ -116,6 +116,21 @@ true null true
 true null true
 false timeout false"
 
+# Sockets closed and reopened all the time, so new ones come under the
+# numbers of old ones (lt-run keeps one watcher per socket number), mixed
+# with a host resolved at run time: every request gets its answer.
+cat >"$TMP/n.lt" <<LT
+user A
+  task 1 GET /close
+  task 1 GET http://localhost:$TARGET_PORT/ok
+  task 1 GET /ok
+LT
+lt-run -q -f "$TMP/n.lt" -H "$H" -u 20 -r 1000 -i 3000 --timeout 5 \
+    >"$TMP/n.ev"
+check_eq "3000 requests over reopened sockets, all ok" \
+    "$(req "$TMP/n.ev" | jq -r .ok | sort | uniq -c | tr -s ' ')" \
+    " 3000 true"
+
 # Tags: --tags keeps tagged tasks, --exclude-tags drops them.
 cat >"$TMP/t.lt" <<'LT'
 user A
