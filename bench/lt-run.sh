@@ -147,15 +147,15 @@ function range(list,    a, n, i, lo, hi) {
 	return sprintf("%.2f-%.2f", lo, hi)
 }
 $4 <= 0 {
-	failed[++nf] = sprintf("# round %d: %s %s completed no request, left out", \
-	    $1, $3, $2)
+	failed[++nf] = sprintf("# round %d: %s against %s completed no " \
+	    "request, left out", $1, $3, $2)
 	next
 }
 {
 	r = $1; key = $2 SUBSEP $3
 	if (!(key in seen)) { seen[key] = 1; order[++n] = key }
 	rps[r, key] = $5 ? $4 / $5 : 0
-	us[r, key] = $4 > 0 ? $6 * 1e6 / $4 : 0
+	us[r, key] = $6 * 1e6 / $4
 	med[r, key] = $7
 	N[key] = N[key] " " $4
 	R[key] = R[key] " " rps[r, key]
@@ -190,7 +190,7 @@ END {
 		if (k[2] == "locust") {
 			ql = ""
 			for (r = 1; r <= rounds; r++)
-				if ((r, key) in us && us[r, l] > 0)
+				if ((r, key) in us && (r, l) in us)
 					ql = ql " " us[r, key] / us[r, l]
 			if (ql != "")
 				loc[i] = sprintf("# %s: Locust uses %.1fx the CPU per " \

@@ -1,8 +1,9 @@
 /*
  * http.c - libcurl multi driven by libev; see http.h.
  *
- * The socket callback keeps one ev_io per socket (stored with
- * curl_multi_assign), the timer callback one ev_timer per multi handle
+ * The socket callback keeps one ev_io per socket number (a table by
+ * number, see struct lt_http_sock), the timer callback one ev_timer per
+ * multi handle
  * (timeout_ms / 1000.0: the integer division in curl's example is a bug).
  * Finished transfers are drained with curl_multi_info_read after each
  * socket action, outside every libcurl callback, so done callbacks may
@@ -404,6 +405,13 @@ io_fire(struct ev_loop *loop, ev_io *w, int revents)
 	drain(h);
 }
 
+/* The sock of fd, NULL when it has none. */
+static struct lt_http_sock *
+sock_at(struct lt_http_multi *h, curl_socket_t fd)
+{
+	return fd >= 0 && (size_t)fd < h->nsocks ? h->socks[fd] : NULL;
+}
+
 /* The sock of fd, made on first use; NULL when out of memory. */
 static struct lt_http_sock *
 sock_for(struct lt_http_multi *h, curl_socket_t fd)
@@ -411,6 +419,8 @@ sock_for(struct lt_http_multi *h, curl_socket_t fd)
 	struct lt_http_sock **t, *s;
 	size_t n;
 
+	if (fd < 0)
+		return NULL;
 	if ((size_t)fd >= h->nsocks) {
 		n = h->nsocks ? h->nsocks : 64;
 		while (n <= (size_t)fd)
@@ -440,11 +450,13 @@ static int
 sock_cb(CURL *e, curl_socket_t fd, int what, void *arg, void *sockp)
 {
 	struct lt_http_multi *h = arg;
-	struct lt_http_sock *s = sockp;
+	struct lt_http_sock *s;
 	int kind;
 
 	(void)e;
+	(void)sockp; /* the table by socket number serves instead */
 	if (what == CURL_POLL_REMOVE) {
+		s = sock_at(h, fd);
 		if (s != NULL) {
 			ev_io_stop(h->loop, &s->io);
 			if (!s->conn)
@@ -454,12 +466,9 @@ sock_cb(CURL *e, curl_socket_t fd, int what, void *arg, void *sockp)
 	}
 	kind = (what & CURL_POLL_IN ? EV_READ : 0) |
 	    (what & CURL_POLL_OUT ? EV_WRITE : 0);
-	if (s == NULL) {
-		s = sock_for(h, fd);
-		if (s == NULL)
-			return -1;
-		curl_multi_assign(h->multi, fd, s);
-	}
+	s = sock_for(h, fd);
+	if (s == NULL)
+		return -1;
 	if (ev_is_active(&s->io) &&
 	    (s->io.events & (EV_READ | EV_WRITE)) == kind)
 		return 0;
@@ -492,11 +501,11 @@ sockopt_cb(void *arg, curl_socket_t fd, curlsocktype purpose)
 static int
 closesocket_cb(void *arg, curl_socket_t fd)
 {
-	struct lt_http_multi *h = arg;
+	struct lt_http_sock *s = sock_at(arg, fd);
 
-	if ((size_t)fd < h->nsocks && h->socks[fd] != NULL) {
-		h->socks[fd]->fresh = 1;
-		h->socks[fd]->conn = 0;
+	if (s != NULL) {
+		s->fresh = 1;
+		s->conn = 0;
 	}
 	return close(fd);
 }
