@@ -25,7 +25,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(OPT) $(SAN) $(WARN) -Ilib \
 	$(DEP_CFLAGS) $(CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 
-LIB_SRC := $(wildcard lib/*.c)
+LIB_SRC := $(wildcard lib/*/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 PROG_SRC := $(wildcard bin/lt-*.c)
 PROGS := $(PROG_SRC:bin/%.c=$(OUTBIN)/%)
@@ -99,7 +99,7 @@ fuzz: | $(DEPS_STAMP)
 	sh contrib/install-deps.sh --bench
 	sh tests/fuzz/run.sh $(FUZZ_SECONDS)
 
-FMT_SRC = $(wildcard lib/*.[ch] bin/*.c tests/unit/*.c tests/target/*.[ch] tests/fuzz/*.c)
+FMT_SRC = $(wildcard lib/*/*.[ch] bin/*.c tests/unit/*.c tests/target/*.[ch] tests/fuzz/*.c)
 fmt:
 	clang-format -i $(FMT_SRC)
 lint:

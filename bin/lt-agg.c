@@ -1,7 +1,7 @@
 /*
  * lt-agg - aggregate lt event streams into statistics (lt-agg(1)).
  *
- * Option parsing only; the work is lt_aggcmd_run (lib/aggcmd.c).
+ * Option parsing only; the work is lt_aggcmd_run (lib/agg/aggcmd.c).
  */
 #include <getopt.h>
 #include <signal.h>
@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aggcmd.h"
-#include "baseline.h"
-#include "err.h"
-#include "outclose.h"
-#include "version.h"
+#include "agg/aggcmd.h"
+#include "agg/baseline.h"
+#include "core/err.h"
+#include "core/outclose.h"
+#include "core/version.h"
 
 static const char usage_text[] =
     "usage: lt-agg [-qs] [-c expr]... [-o file] [--format json|text]\n"

@@ -11,15 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "baseline.h"
-#include "csv.h"
-#include "err.h"
-#include "html.h"
-#include "md.h"
-#include "outclose.h"
-#include "report.h"
-#include "reportio.h"
-#include "version.h"
+#include "agg/baseline.h"
+#include "report/csv.h"
+#include "core/err.h"
+#include "report/html.h"
+#include "report/md.h"
+#include "core/outclose.h"
+#include "report/report.h"
+#include "report/reportio.h"
+#include "core/version.h"
 
 #define PROG             "lt-report"
 #define CHART_TIMEOUT_MS 30000

@@ -5,7 +5,7 @@
  * Options come from ./lt.conf, then --config FILE, then LT_* environment
  * variables, then the command line; a later source wins (Locust's order).
  * Every source goes through set_opt(), so they cannot disagree; files and
- * the environment are read by lib/cliconf.c.
+ * the environment are read by lib/core/cliconf.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,14 +22,14 @@
 
 #include <curl/curl.h>
 
-#include "cliconf.h"
-#include "err.h"
-#include "http.h"
-#include "outclose.h"
-#include "runner.h"
-#include "scenario.h"
-#include "shape.h"
-#include "version.h"
+#include "core/cliconf.h"
+#include "core/err.h"
+#include "run/http.h"
+#include "core/outclose.h"
+#include "run/runner.h"
+#include "run/scenario.h"
+#include "run/shape.h"
+#include "core/version.h"
 
 enum {
 	O_SCENARIO = 'f',

@@ -1,5 +1,5 @@
 /*
- * fuzz_aggevents.c - fuzzes the event path of lt-agg (lib/agg.c on top of
+ * fuzz_aggevents.c - fuzzes the event path of lt-agg (lib/agg/agg.c on top of
  * evscan): every line of the input goes into an aggregator, which must
  * account for each line (events + rejected + unknown + blank = lines) and
  * write an aggregate that the aggregate reader loads.
@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agg.h"
-#include "aggread.h"
-#include "aggwrite.h"
-#include "evscan.h"
+#include "agg/agg.h"
+#include "agg/aggread.h"
+#include "agg/aggwrite.h"
+#include "core/evscan.h"
 #include "fuzz.h"
 
 int

@@ -1,5 +1,5 @@
 /*
- * fuzz_aggread.c - fuzzes the aggregate reader (lib/aggread.c) and the
+ * fuzz_aggread.c - fuzzes the aggregate reader (lib/agg/aggread.c) and the
  * merge: any input either is refused with a message or loads; a loaded
  * document is merged, written again, and the result must load and merge
  * to the same document (write(merge(read(x))) is a fixed point).  The
@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aggmerge.h"
-#include "aggread.h"
-#include "aggwrite.h"
+#include "agg/aggmerge.h"
+#include "agg/aggread.h"
+#include "agg/aggwrite.h"
 #include "fuzz.h"
 
 /* Merges doc into a fresh aggregator and writes it into b. */

@@ -1,6 +1,6 @@
 /*
- * fuzz_evscan.c - fuzz harness for the event reading path: lib/lines.c
- * and lib/evscan.c.
+ * fuzz_evscan.c - fuzz harness for the event reading path: lib/core/lines.c
+ * and lib/core/evscan.c.
  *
  * The input is split into lines; each is copied into an exact-size heap
  * block (so ASan sees any read past its end) and parsed.  Besides crashes,
@@ -26,10 +26,10 @@
 
 #include <jansson.h>
 
-#include "buf.h"
-#include "evscan.h"
-#include "jsonw.h"
-#include "lines.h"
+#include "core/buf.h"
+#include "core/evscan.h"
+#include "core/jsonw.h"
+#include "core/lines.h"
 #include "fuzz.h"
 
 static struct lt_evscan *sc;

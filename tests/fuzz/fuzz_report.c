@@ -8,12 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "chart.h"
-#include "compare.h"
-#include "csv.h"
+#include "report/chart.h"
+#include "report/compare.h"
+#include "report/csv.h"
 #include "fuzz.h"
-#include "md.h"
-#include "report.h"
+#include "report/md.h"
+#include "report/report.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

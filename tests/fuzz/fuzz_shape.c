@@ -1,5 +1,5 @@
 /*
- * fuzz_shape.c - fuzz harness for load shape lines (lib/shape.c).
+ * fuzz_shape.c - fuzz harness for load shape lines (lib/run/shape.c).
  *
  * The input is fed to a buffer source in two pieces split at a point the
  * input chooses (its first byte), so partial lines are exercised.
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "shape.h"
+#include "run/shape.h"
 #include "fuzz.h"
 
 static void

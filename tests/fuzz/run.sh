@@ -25,8 +25,8 @@ mkdir -p "$out/lib"
 
 # liblt instrumented for coverage (fuzzer-no-link) and the sanitizers
 objs=""
-for c in lib/*.c; do
-	o=$out/lib/$(basename "$c" .c).o
+for c in lib/*/*.c; do
+	o=$out/lib/$(basename "$(dirname "$c")")-$(basename "$c" .c).o
 	if [ ! -f "$o" ] || [ "$c" -nt "$o" ] || [ -n "$(find lib -name '*.h' -newer "$o")" ]; then
 		$CC $CFLAGS $SAN -fsanitize=fuzzer-no-link -c -o "$o" "$c" || exit 3
 	fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # baseline_agree.sh - lt-agg --baseline (a CI gate) and lt-report
 # --baseline (the report) judge the same pair of aggregates alike: one
-# set of rules in lib/baseline.c.  The pair holds a real regression
+# set of rules in lib/agg/baseline.c.  The pair holds a real regression
 # (/slow: +75% latency, -20% requests/s), sub-millisecond noise (/fast:
 # 0.4 -> 0.7 ms), a failure-ratio change (/pay: 0 -> 0.3%) and one under
 # the 0.1 point floor (/flaky: 0 -> 0.05%); at 10% and at 50% tolerance

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# outclose.sh - stdout checked at exit (lib/outclose.c) as the man pages
+# outclose.sh - stdout checked at exit (lib/core/outclose.c) as the man pages
 # of lt-agg and lt-report say: a reader that went away (EPIPE) is a
 # normal end, nothing printed, the status unchanged; a full disk is one
 # line naming the real cause (not EIO) and status 3.  The closed pipe is

@@ -13,7 +13,7 @@
 
 #include <jansson.h>
 
-#include "jsonw.h"
+#include "core/jsonw.h"
 #include "target.h"
 
 #define USER_MAX   64

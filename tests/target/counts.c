@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fnv.h"
-#include "jsonw.h"
+#include "core/fnv.h"
+#include "core/jsonw.h"
 #include "target.h"
 
 #define COUNTS_MAX_PATHS 100000

@@ -17,9 +17,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "err.h"
-#include "outclose.h"
-#include "version.h"
+#include "core/err.h"
+#include "core/outclose.h"
+#include "core/version.h"
 #include "target.h"
 
 #define ACCEPT_BATCH 64

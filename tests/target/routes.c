@@ -12,7 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "jsonw.h"
+#include "core/jsonw.h"
 #include "target.h"
 
 #define DELAY_MAX_MS  600000.0

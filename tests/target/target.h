@@ -23,7 +23,7 @@
 
 #include <ev.h>
 
-#include "buf.h"
+#include "core/buf.h"
 
 /* Limits: a longer request head gets 431, a larger body 413. */
 #define TG_HEAD_CAP    (16 * 1024)

@@ -1,5 +1,5 @@
 /*
- * agg_test.c - the aggregator's semantics (lib/agg.c, aggstats.c): Locust's
+ * agg_test.c - the aggregator's semantics (lib/agg/agg.c, aggstats.c): Locust's
  * definitions of failures and ratios, requests without latency, the
  * endpoint and failure-group caps, the run span and the timeline cache
  * under events far out of order.
@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "agg.h"
+#include "agg/agg.h"
 #include "../tap.h"
 
 static struct lt_sv

@@ -1,8 +1,8 @@
-/* aggerr_test.c - the failure grouping key (lib/aggerr.c): measurements
+/* aggerr_test.c - the failure grouping key (lib/agg/aggerr.c): measurements
  * with a unit become N, identities stay (QA F5/F8). */
 #include <string.h>
 
-#include "aggerr.h"
+#include "agg/aggerr.h"
 #include "../tap.h"
 
 static void

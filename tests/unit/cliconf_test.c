@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "../tap.h"
-#include "cliconf.h"
+#include "core/cliconf.h"
 
 enum { O_USERS = 'u', O_QUIET = 'q', O_SPAWN = 256, O_CONFIG };
 

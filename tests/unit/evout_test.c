@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "../tap.h"
-#include "evout.h"
-#include "runner.h"
+#include "run/evout.h"
+#include "run/runner.h"
 
 /* Reads everything the pipe holds into buf; returns the byte count. */
 static size_t

@@ -1,8 +1,8 @@
 /*
- * evscan_test.c - unit tests of the event scanner (lib/evscan.c): every
+ * evscan_test.c - unit tests of the event scanner (lib/core/evscan.c): every
  * field, key orders, whitespace, escapes and Unicode, the number forms jq
  * writes, nulls, unknown nested values, malformed input with its column
- * message, and a round trip through the JSON writer (lib/jsonw.c).
+ * message, and a round trip through the JSON writer (lib/core/jsonw.c).
  *
  * Lines are copied into exactly-sized heap blocks before parsing, so an
  * ASan build catches any read past the end (lines are not NUL-terminated).
@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "evscan.h"
-#include "jsonw.h"
+#include "core/buf.h"
+#include "core/evscan.h"
+#include "core/jsonw.h"
 #include "../tap.h"
 
 static struct lt_evscan *sc;

@@ -1,11 +1,11 @@
 /*
- * fnv_test.c - lt_fnv1a (lib/fnv.c) against the published FNV-1a 64-bit
+ * fnv_test.c - lt_fnv1a (lib/core/fnv.c) against the published FNV-1a 64-bit
  * test vectors, and that one changed byte changes the hash.
  */
 #include <stdint.h>
 #include <string.h>
 
-#include "fnv.h"
+#include "core/fnv.h"
 #include "../tap.h"
 
 int

@@ -1,5 +1,5 @@
 /*
- * hist_test.c - unit tests of the log-linear histogram (lib/hist.c): the
+ * hist_test.c - unit tests of the log-linear histogram (lib/agg/hist.c): the
  * index maths against the worked numbers of apis.md section 6.2, accuracy
  * against a sorted reference on generated data (seeded PRNG), merging,
  * the sparse form and the JSON encoding with its validation.
@@ -11,8 +11,8 @@
 
 #include <jansson.h>
 
-#include "buf.h"
-#include "hist.h"
+#include "core/buf.h"
+#include "agg/hist.h"
 #include "../tap.h"
 
 #define N_VALUES 200000

@@ -1,10 +1,10 @@
-/* jsonw_test.c - unit tests of the JSON writer (lib/jsonw.c). */
+/* jsonw_test.c - unit tests of the JSON writer (lib/core/jsonw.c). */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "buf.h"
-#include "jsonw.h"
+#include "core/buf.h"
+#include "core/jsonw.h"
 #include "../tap.h"
 
 static const char *

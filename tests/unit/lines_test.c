@@ -1,5 +1,5 @@
 /*
- * lines_test.c - unit tests of the line reader (lib/lines.c) over real
+ * lines_test.c - unit tests of the line reader (lib/core/lines.c) over real
  * pipes (a child process writes in small chunks, so lines span refills)
  * and real files.
  */
@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "lines.h"
+#include "core/lines.h"
 #include "../tap.h"
 
 /*

@@ -8,13 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "chart.h"
-#include "compare.h"
-#include "hist.h"
-#include "csv.h"
-#include "md.h"
-#include "plot.h"
-#include "report.h"
+#include "report/chart.h"
+#include "report/compare.h"
+#include "agg/hist.h"
+#include "report/csv.h"
+#include "report/md.h"
+#include "report/plot.h"
+#include "report/report.h"
 #include "../tap.h"
 
 static void

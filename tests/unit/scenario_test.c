@@ -1,6 +1,6 @@
 /*
- * scenario_test.c - unit tests of the scenario language (lib/scenario.c,
- * lib/flow.c): every construct, inheritance of settings, the cursor over
+ * scenario_test.c - unit tests of the scenario language (lib/run/scenario.c,
+ * lib/run/flow.c): every construct, inheritance of settings, the cursor over
  * weights, sequences and nested groups, think times, URLs, tag filtering,
  * loading from files and generators, every parse error with its
  * file:line:col message, and that the example scenarios parse.
@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "scenario.h"
-#include "shape.h"
+#include "run/scenario.h"
+#include "run/shape.h"
 #include "../tap.h"
 #include "../testfile.h"
 

@@ -1,5 +1,5 @@
 /*
- * shape_test.c - unit tests of load shapes (lib/shape.c): the line
+ * shape_test.c - unit tests of load shapes (lib/run/shape.c): the line
  * grammar and its errors, and the three sources (file, command, FIFO)
  * plus the fed buffer, read through their non-blocking fds.
  */
@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "shape.h"
+#include "run/shape.h"
 #include "../tap.h"
 #include "../testfile.h"
 

@@ -1,8 +1,8 @@
-/* thresh_test.c - the threshold grammar (lib/thresh.c): valid and invalid. */
+/* thresh_test.c - the threshold grammar (lib/agg/thresh.c): valid and invalid. */
 #include <math.h>
 #include <string.h>
 
-#include "thresh.h"
+#include "agg/thresh.h"
 #include "../tap.h"
 
 static void

@@ -1,5 +1,5 @@
 /*
- * tmpl_test.c - unit tests of templates (lib/tmpl.c): every builtin,
+ * tmpl_test.c - unit tests of templates (lib/run/tmpl.c): every builtin,
  * encodings, variables, data files shared round robin, and compile errors
  * with their columns.
  */
@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "rng.h"
-#include "tmpl.h"
+#include "core/arena.h"
+#include "core/rng.h"
+#include "run/tmpl.h"
 #include "../tap.h"
 #include "../testfile.h"
 

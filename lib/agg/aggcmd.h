@@ -1,0 +1,41 @@
+/*
+ * aggcmd.h - what lt-agg does, as a library call: read event streams (or
+ * aggregates with --merge), evaluate thresholds and the baseline, write
+ * the aggregate.  bin/lt-agg.c only turns argv into a struct lt_aggcmd.
+ */
+#ifndef LT_AGGCMD_H
+#define LT_AGGCMD_H
+
+#include <stdio.h>
+
+#include "core/err.h"
+
+enum lt_agg_format { LT_FMT_JSON, LT_FMT_TEXT };
+
+struct lt_aggcmd {
+	char **files; /* borrowed; n_files 0: stdin */
+	int n_files;
+	int merge;     /* files are aggregates to merge */
+	char **checks; /* borrowed threshold expressions */
+	int n_checks;
+	int exit_code_on_error; /* exit 1 when any request failed */
+	const char *baseline;   /* aggregate to compare with, or NULL */
+	double tolerance;       /* for the baseline, a ratio (0.1 = 10 %) */
+	double every_s;         /* live table interval; 0: none */
+	enum lt_agg_format format;
+	int timeline_endpoints;
+	int strict;         /* first rejected line is an error */
+	const char *output; /* -o FILE, or NULL: stdout */
+	int quiet;          /* -q: no threshold lines on stderr */
+	FILE *diag;         /* where live tables and check lines go */
+};
+
+/*
+ * Runs lt-agg.  Returns an enum lt_exit value; on LT_EXIT_USAGE or
+ * LT_EXIT_RUNTIME err holds the message (the caller prints it once).
+ * LT_EXIT_CHECK means the output was written but a threshold failed, the
+ * baseline regressed, or (with exit_code_on_error) a request failed.
+ */
+int lt_aggcmd_run(const struct lt_aggcmd *cmd, struct lt_err *err);
+
+#endif

@@ -1,0 +1,215 @@
+/*
+ * aggmerge.c - exact merging of aggregates; see aggmerge.h.
+ *
+ * The aggregate carries, besides the figures people read, what a merge
+ * needs to reproduce the single-pass result: every histogram, the earliest
+ * run start and latest run end with their timestamps, the timestamp of
+ * the users event that set each second's user count.  Ties resolve as
+ * they would in the concatenated stream (earlier input first).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "agg/aggmerge.h"
+
+static int
+nomem(struct lt_err *err)
+{
+	return lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
+}
+
+static void
+min_ts(int64_t *dst, int64_t v)
+{
+	if (v != LT_DOC_TS_NONE && (*dst == LT_TS_NONE || v < *dst))
+		*dst = v;
+}
+
+static void
+max_ts(int64_t *dst, int64_t v)
+{
+	if (v != LT_DOC_TS_NONE && (*dst == LT_TS_NONE || v > *dst))
+		*dst = v;
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static void
+merge_run(struct lt_agg *agg, const struct lt_aggdoc *d)
+{
+	agg->runs = lt_sat_add(agg->runs, d->runs);
+	agg->dropped = lt_sat_add(agg->dropped, d->dropped);
+	if (d->max_users > agg->max_users)
+		agg->max_users = d->max_users;
+	if (d->run_start_us != LT_DOC_TS_NONE &&
+	    (agg->run_start_us == LT_TS_NONE ||
+	        d->run_start_us < agg->run_start_us)) {
+		agg->run_start_us = d->run_start_us;
+		free(agg->host);
+		free(agg->scenario);
+		free(agg->options);
+		agg->host = dup_or_null(d->host);
+		agg->scenario = dup_or_null(d->scenario);
+		agg->options = dup_or_null(d->options_json);
+	}
+	if (d->run_end_us != LT_DOC_TS_NONE &&
+	    (agg->run_end_us == LT_TS_NONE ||
+	        d->run_end_us >= agg->run_end_us)) {
+		agg->run_end_us = d->run_end_us;
+		free(agg->end_reason);
+		agg->end_reason = dup_or_null(d->end_reason);
+	}
+	min_ts(&agg->first_us, d->first_event_us);
+	max_ts(&agg->last_us, d->last_event_us);
+	max_ts(&agg->last_req_us, d->last_completion_us);
+}
+
+static void
+merge_input(struct lt_agg *agg, const struct lt_aggdoc *d)
+{
+	int64_t rejected = agg->rejected;
+
+	agg->lines = lt_sat_add(agg->lines, d->lines);
+	agg->events = lt_sat_add(agg->events, d->events);
+	agg->unknown = lt_sat_add(agg->unknown, d->unknown);
+	agg->other_endpoint_events =
+	    lt_sat_add(agg->other_endpoint_events, d->other_endpoint_events);
+	for (size_t i = 0; i < d->n_rejects; i++)
+		lt_agg_reject(agg, d->rejects[i].file ? d->rejects[i].file : "",
+		    d->rejects[i].line,
+		    d->rejects[i].reason ? d->rejects[i].reason : "");
+	agg->rejected = lt_sat_add(rejected, d->rejected);
+}
+
+static int
+hist_add(struct lt_hist *dst, const struct lt_hist *src)
+{
+	if (src->counts == NULL || src->count == 0)
+		return 0;
+	if (lt_agg_ep_hist(dst) == -1)
+		return -1;
+	return lt_hist_add(dst, src);
+}
+
+static int
+merge_ep(struct lt_agg *agg, const struct lt_doc_ep *de)
+{
+	struct lt_ep *ep = lt_agg_ep(
+	    agg, de->method, strlen(de->method), de->name, strlen(de->name));
+
+	if (ep == NULL)
+		return -1;
+	ep->requests = lt_sat_add(ep->requests, de->requests);
+	ep->failures = lt_sat_add(ep->failures, de->failures);
+	ep->bytes = lt_sat_add(ep->bytes, de->bytes);
+	min_ts(&ep->first_ts_us, de->first_ts_us);
+	max_ts(&ep->last_ts_us, de->last_ts_us);
+	for (size_t i = 0; i < de->n_status; i++)
+		ep->status[de->status[i].code] =
+		    lt_sat_add(ep->status[de->status[i].code], de->status[i].n);
+	if (lt_hist_add(&ep->hist, &de->hist) == -1 ||
+	    hist_add(&ep->ttfb, &de->ttfb_hist) == -1 ||
+	    hist_add(&ep->co, &de->co_hist) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+merge_sec_eps(struct lt_agg *agg, const struct lt_doc_sec *s)
+{
+	for (size_t i = 0; i < s->n_eps; i++) {
+		const struct lt_doc_sec_ep *e = &s->eps[i];
+		struct lt_ep *ep = lt_agg_ep(agg, e->method, strlen(e->method),
+		    e->name, strlen(e->name));
+		struct lt_hist *h, *co;
+		struct lt_sec *sec;
+
+		if (ep == NULL)
+			return -1;
+		if (ep->tl == NULL) {
+			ep->tl = malloc(sizeof(*ep->tl));
+			if (ep->tl == NULL)
+				return -1;
+			lt_series_init(ep->tl);
+		}
+		sec = lt_series_sec(ep->tl, s->t, &h, &co, 0);
+		if (sec == NULL)
+			return -1;
+		sec->requests = lt_sat_add(sec->requests, e->requests);
+		sec->failures = lt_sat_add(sec->failures, e->failures);
+		lt_shist_add_to(&e->hist, h);
+	}
+	return 0;
+}
+
+static int
+merge_sec(struct lt_agg *agg, const struct lt_doc_sec *s)
+{
+	struct lt_hist *h, *co;
+	struct lt_sec *sec = lt_series_sec(&agg->tl, s->t, &h, &co, s->has_co);
+
+	if (sec == NULL)
+		return -1;
+	sec->requests = lt_sat_add(sec->requests, s->requests);
+	sec->failures = lt_sat_add(sec->failures, s->failures);
+	sec->dropped = lt_sat_add(sec->dropped, s->dropped);
+	if (s->users_ts_us != LT_DOC_TS_NONE && s->users >= 0 &&
+	    (sec->users < 0 || s->users_ts_us >= sec->users_ts_us)) {
+		sec->users = s->users;
+		sec->users_ts_us = s->users_ts_us;
+	}
+	lt_shist_add_to(&s->hist, h);
+	if (s->has_co)
+		lt_shist_add_to(&s->co_hist, co);
+	if (s->has_eps) {
+		agg->opts.timeline_endpoints = 1;
+		return merge_sec_eps(agg, s);
+	}
+	return 0;
+}
+
+int
+lt_agg_add_doc(
+    struct lt_agg *agg, const struct lt_aggdoc *d, struct lt_err *err)
+{
+	agg->finished = 0;
+	merge_run(agg, d);
+	merge_input(agg, d);
+	for (size_t i = 0; i < d->n_eps; i++)
+		if (merge_ep(agg, &d->eps[i]) == -1)
+			return nomem(err);
+	for (size_t i = 0; i < d->n_timeline; i++)
+		if (merge_sec(agg, &d->timeline[i]) == -1)
+			return nomem(err);
+	for (size_t i = 0; i < d->n_failures; i++) {
+		const struct lt_doc_failure *f = &d->failures[i];
+
+		if (lt_agg_fail(agg, f->method, strlen(f->method), f->name,
+		        strlen(f->name), f->error, strlen(f->error), f->example,
+		        f->example ? strlen(f->example) : 0,
+		        f->occurrences) == -1)
+			return nomem(err);
+	}
+	return 0;
+}
+
+int
+lt_agg_merge_files(struct lt_agg *agg, char **files, int n, struct lt_err *err)
+{
+	for (int i = 0; i < n; i++) {
+		struct lt_aggdoc d;
+		int rc;
+
+		if (lt_aggdoc_load(&d, files[i], err) == -1)
+			return -1;
+		rc = lt_agg_add_doc(agg, &d, err);
+		lt_aggdoc_fini(&d);
+		if (rc == -1)
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,119 @@
+/*
+ * runner.h - one lt-run run: users spawned in a closed model, iterations
+ * started on a schedule in an open model, or a shape steering either; the
+ * run's lifecycle (start, -t, iterations, signals, shape end, stdout
+ * closed), the graceful stop that gives every started request exactly one
+ * event, and the statistics behind the live line and the final table.
+ *
+ * lt_run() owns its loops and returns when the run is over.  It never
+ * prints: the caller passes a progress callback for the live line and
+ * reads the final statistics from struct lt_run_stats.
+ */
+#ifndef LT_RUNNER_H
+#define LT_RUNNER_H
+
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+
+struct lt_scenario;
+
+enum lt_arrival { LT_ARRIVAL_CONSTANT, LT_ARRIVAL_POISSON };
+
+struct lt_run_opts {
+	const char *scenario_path; /* for events and messages */
+	const char *host;          /* NULL: the scenario's host */
+	long users;                /* -u; 0: 1 */
+	double spawn_rate;         /* -r; 0: 1 */
+	double run_time_s;         /* -t; 0: until stopped */
+	double rate;               /* --rate; 0: closed model */
+	enum lt_arrival arrival;
+	const char *shape; /* --shape FILE|CMD, NULL: none */
+	double stop_timeout_s;
+	long iterations; /* -i; 0: unlimited */
+	uint64_t seed;
+	int jobs; /* -j: event loops, one per thread */
+	int http2;
+	int insecure;
+	double timeout_s; /* default per-request timeout */
+	int out_fd;       /* events go here */
+	const char *tags; /* comma-separated, NULL: all */
+	const char *exclude_tags;
+	const char *username; /* HTTP auth taken out of the host URL */
+	const char *password;
+	/* Called on the main thread with one warning line (no newline, no
+	 * program name), e.g. a shape line ignored; may be NULL. */
+	void (*warn)(const char *msg, void *arg);
+	void *warn_arg;
+};
+
+#define LT_STATS_BUCKETS 1024
+
+/* Latency histogram: log-linear, about 3% relative error, microseconds. */
+struct lt_lathist {
+	uint64_t count;
+	uint64_t sum_us;
+	int64_t min_us, max_us;
+	uint32_t b[LT_STATS_BUCKETS];
+};
+
+struct lt_run_endpoint {
+	char method[16];
+	char name[112];
+	uint64_t fails;
+	struct lt_lathist h;
+};
+
+struct lt_run_stats {
+	double elapsed_s;
+	const char *reason; /* time, iterations, shape, signal, stdout */
+	uint64_t requests, failures, drops;
+	long users_max;
+	long users_capped; /* users refused because of RLIMIT_NOFILE */
+	int n_endpoints;
+	struct lt_run_endpoint *endpoints; /* owned; lt_run_stats_fini */
+	struct lt_lathist total;
+	char out_error[128]; /* write error on the event output, or "" */
+};
+
+/* One live line's worth of numbers (the last interval). */
+struct lt_run_tick {
+	double elapsed_s;
+	long users;
+	double rps, fails_per_s;
+	uint64_t requests, failures;
+	double p50_ms, p95_ms;
+};
+
+typedef void lt_run_progress_fn(const struct lt_run_tick *t, void *arg);
+
+/*
+ * Runs sc with options o.  progress (may be NULL) is called every 2 s
+ * from the main thread.  Fills st (caller's storage, freed with
+ * lt_run_stats_fini).  Returns 0 when the run happened (whatever the
+ * failures of the target), or -1 with err set (LT_EXIT_USAGE for a bad
+ * option combination before anything was sent, LT_EXIT_RUNTIME).
+ */
+int lt_run(const struct lt_scenario *sc, const struct lt_run_opts *o,
+    lt_run_progress_fn *progress, void *arg, struct lt_run_stats *st,
+    struct lt_err *err);
+
+void lt_run_stats_fini(struct lt_run_stats *st);
+
+/* Appends the live line for t to out (runsum.c).  Returns 0 or -1. */
+int lt_run_tick_format(const struct lt_run_tick *t, struct lt_buf *out);
+
+/*
+ * Appends the final summary (a table per endpoint, then the totals and
+ * drops) to out.  Returns 0 or -1.
+ */
+int lt_run_stats_format(const struct lt_run_stats *st, struct lt_buf *out);
+
+/* Value of the q-quantile (0..1) of h in microseconds; 0 when empty. */
+int64_t lt_lathist_quantile(const struct lt_lathist *h, double q);
+
+/* Adds one latency. */
+void lt_lathist_add(struct lt_lathist *h, int64_t us);
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * runsum.c - lt-run's console text: the live line and the final table
+ * (declared in runner.h).  Formatted into a buffer; the main prints it.
+ * The table follows Locust's console summary (locust.md 5.5).
+ */
+#include <stdio.h>
+
+#include "run/runner.h"
+
+int
+lt_run_tick_format(const struct lt_run_tick *t, struct lt_buf *out)
+{
+	return lt_buf_printf(out,
+	    "lt-run: %6.0fs users %-6ld %8.1f req/s %6.1f fail/s  "
+	    "p50 %.2f ms  p95 %.2f ms  total %llu (%llu failed)\n",
+	    t->elapsed_s, t->users, t->rps, t->fails_per_s, t->p50_ms,
+	    t->p95_ms, (unsigned long long)t->requests,
+	    (unsigned long long)t->failures);
+}
+
+static void
+ms_col(struct lt_buf *out, int64_t us)
+{
+	lt_buf_printf(out, " %9.2f", (double)us / 1000.0);
+}
+
+static void
+row(struct lt_buf *out, const char *method, const char *name,
+    const struct lt_lathist *h, uint64_t fails, double secs)
+{
+	lt_buf_printf(out, "%-7s %-30.30s %9llu %7llu", method, name,
+	    (unsigned long long)h->count, (unsigned long long)fails);
+	ms_col(out, h->count ? (int64_t)(h->sum_us / h->count) : 0);
+	ms_col(out, h->count ? h->min_us : 0);
+	ms_col(out, h->max_us);
+	ms_col(out, lt_lathist_quantile(h, 0.5));
+	ms_col(out, lt_lathist_quantile(h, 0.95));
+	ms_col(out, lt_lathist_quantile(h, 0.99));
+	lt_buf_printf(out, " %8.1f\n", secs > 0 ? (double)h->count / secs : 0.);
+}
+
+int
+lt_run_stats_format(const struct lt_run_stats *st, struct lt_buf *out)
+{
+	int i;
+
+	lt_buf_printf(out, "%-7s %-30s %9s %7s %9s %9s %9s %9s %9s %9s %8s\n",
+	    "Type", "Name", "# reqs", "# fails", "Avg ms", "Min ms", "Max ms",
+	    "Med ms", "95% ms", "99% ms", "req/s");
+	for (i = 0; i < st->n_endpoints; i++)
+		row(out, st->endpoints[i].method, st->endpoints[i].name,
+		    &st->endpoints[i].h, st->endpoints[i].fails, st->elapsed_s);
+	row(out, "", "Aggregated", &st->total, st->failures, st->elapsed_s);
+	lt_buf_printf(out,
+	    "lt-run: %.1f s, ended by %s, %llu requests, %llu failed "
+	    "(%.2f%%)",
+	    st->elapsed_s, st->reason ? st->reason : "error",
+	    (unsigned long long)st->requests, (unsigned long long)st->failures,
+	    st->requests ? 100.0 * (double)st->failures / (double)st->requests
+	                 : 0.);
+	if (st->drops > 0)
+		lt_buf_printf(out, ", %llu iterations dropped (all users busy)",
+		    (unsigned long long)st->drops);
+	return lt_buf_addc(out, '\n');
+}

@@ -1,0 +1,73 @@
+/*
+ * user.h - a simulated user: a small state machine driven by its shard's
+ * loop (scenario position, variables, PRNG, its easy handle with its own
+ * cookie jar, a think timer, an exec child).  The functions are declared
+ * in shard.h, beside the runner's, because the two call each other; this
+ * header only gives the struct to code that embeds or inspects users.
+ */
+#ifndef LT_USER_H
+#define LT_USER_H
+
+#include <sys/types.h>
+
+#include <ev.h>
+
+#include "run/http.h"
+#include "run/scenario.h"
+#include "run/shard.h"
+
+enum lt_user_state {
+	LT_U_NEW,   /* created, not started */
+	LT_U_BUSY,  /* a request or command in flight */
+	LT_U_TIMER, /* thinking or sleeping (or a deferred step) */
+	LT_U_IDLE,  /* open model: waiting for a scheduled iteration */
+	LT_U_DEAD,
+};
+
+struct lt_user {
+	struct lt_shard *sh;
+	const struct lt_class *c;
+	long id;
+	enum lt_user_state state;
+	unsigned stopping : 1;    /* stop requested */
+	unsigned stop_now : 1;    /* ... without on_stop */
+	unsigned stop_done : 1;   /* lt_cursor_stop applied */
+	unsigned in_iter : 1;     /* inside a task iteration */
+	unsigned sched_first : 1; /* open model: next request is the
+					   iteration's first */
+	unsigned auth_set : 1;    /* basic auth options are set on the easy */
+	unsigned tls_set : 1;     /* TLS file options are set on the easy */
+	unsigned http_on : 1;     /* x is initialised */
+	unsigned counted_out : 1;
+	unsigned backoff : 1;
+	unsigned idle_linked : 1; /* runner: on the shard's idle stack */
+	/* a connection failed: pause a little */ /* runner: no longer counted active */
+	int iter_reqs; /* requests started in this iteration */
+	struct lt_cursor cur;
+	struct lt_rng rng;
+	struct lt_vars vars;
+	struct lt_tmpl_ctx ctx;
+	double iter_start_s; /* monotonic seconds */
+	int64_t sched_us;    /* open model: scheduled start, monotonic */
+	ev_timer timer;
+	const struct lt_step *step; /* in flight */
+	const struct lt_step *held; /* open model: next iteration's first */
+	int64_t ts_us;              /* event ts of the step in flight */
+	int64_t wait_us;            /* open model: lateness, -1 when closed */
+	struct lt_http_xfer x;
+	struct lt_buf reqbody; /* expanded request body */
+	struct lt_buf hdrs;    /* expanded header lines, NUL-separated */
+	struct curl_slist *hn; /* header nodes pointing into hdrs */
+	size_t hn_cap;
+	/* exec */
+	pid_t pid;
+	int pidfd, outfd;
+	ev_io pid_io, out_io;
+	ev_timer exec_timer;
+	int exec_timed_out;
+	int64_t exec_t0_us;
+	int64_t exec_bytes; /* output bytes read (the body keeps 1 MiB) */
+	struct lt_user *next_idle;
+};
+
+#endif
