@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "report/chart.h"
+#include "report/esc.h"
 
 #define MAX_POINTS 1500
 
@@ -491,18 +492,15 @@ endpoints_chart(struct lt_buf *b, const struct lt_report *r)
 	for (i = 0; i < r->n_eps && shown < MAX_BARS; i++) {
 		const struct lt_rep_ep *e = &r->eps[i];
 		char label[300];
-		char *q;
 
 		if (e->requests < floor_req || e->requests == 0)
 			continue;
 		shown++;
 		snprintf(label, sizeof(label), "%s %s", e->method, e->name);
 		shorten(label, LABEL_MAX);
-		for (q = label; *q != '\0'; q++)
-			if (*q == '"' || *q == '\\' || *q == '\n')
-				*q = '\'';
-		rc |= lt_buf_printf(b, "\"%s\" %.3f %.3f %.3f\n", label,
-		    e->pct_ms[0], e->pct_ms[5], e->pct_ms[7]);
+		rc |= lt_gp_field(b, label);
+		rc |= lt_buf_printf(b, " %.3f %.3f %.3f\n", e->pct_ms[0],
+		    e->pct_ms[5], e->pct_ms[7]);
 		last_len = utf8_len(label);
 		if (e->requests > 0 && e->pct_ms[0] > 0 &&
 		    (lo == 0 || e->pct_ms[0] < lo))
@@ -566,7 +564,13 @@ eptime_block(struct lt_buf *b, int k, const struct lt_report *r,
 {
 	int64_t t0 = r->secs[0].t;
 	size_t i = 0;
+	char label[300];
 	int rc = lt_buf_printf(b, "$e%d << EOD\n", k);
+
+	/* The series title, read by `title columnheader(1)`: data only. */
+	snprintf(label, sizeof(label), "%s %s", e->method, e->name);
+	shorten(label, LABEL_MAX);
+	rc |= lt_gp_field(b, label) | lt_buf_adds(b, " \"p95\"\n");
 
 	while (i < r->n_secs) {
 		int64_t w = (r->secs[i].t - t0) / step;
@@ -606,21 +610,11 @@ eptime_chart(struct lt_buf *b, const struct lt_report *r)
 	    "set xlabel \"seconds since start\"\n"
 	    "set ylabel \"ms (log scale)\"\nset logscale y\n"
 	    "set key outside right top vertical\nplot ");
-	for (k = 0; k < n; k++) {
-		char label[300];
-		char *q;
-
-		snprintf(label, sizeof(label), "%s %s", shown[k]->method,
-		    shown[k]->name);
-		shorten(label, LABEL_MAX);
-		for (q = label; *q != '\0'; q++)
-			if (*q == '"' || *q == '\\' || *q == '\n')
-				*q = '\'';
+	for (k = 0; k < n; k++)
 		rc |= lt_buf_printf(b,
 		    "%s$e%d using 1:2 with linespoints pt 7 "
-		    "ps 0.4 lw 2 lc rgb \"%s\" title \"%s\"",
-		    k ? ", " : "", k, line_color[k], label);
-	}
+		    "ps 0.4 lw 2 lc rgb \"%s\" title columnheader(1)",
+		    k ? ", " : "", k, line_color[k]);
 	return rc | lt_buf_adds(b, "\n");
 }
 

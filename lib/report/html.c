@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "report/chart.h"
+#include "report/esc.h"
 #include "report/html.h"
 #include "report/plot.h"
 
@@ -54,36 +55,6 @@ static const char css[] =
     "table,figure{break-inside:avoid}h2{break-after:avoid}"
     ".worse,.fail,.better,.pass{-webkit-print-color-adjust:exact;"
     "print-color-adjust:exact}}\n";
-
-int
-lt_html_esc(struct lt_buf *b, const char *s)
-{
-	int rc = 0;
-
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&':
-			rc |= lt_buf_adds(b, "&amp;");
-			break;
-		case '<':
-			rc |= lt_buf_adds(b, "&lt;");
-			break;
-		case '>':
-			rc |= lt_buf_adds(b, "&gt;");
-			break;
-		case '"':
-			rc |= lt_buf_adds(b, "&quot;");
-			break;
-		case '\'':
-			rc |= lt_buf_adds(b, "&#39;");
-			break;
-		default:
-			rc |= lt_buf_addc(b, *s);
-			break;
-		}
-	}
-	return rc ? -1 : 0;
-}
 
 /* Draws one chart into fig; 0, 1 (nothing to draw), or lt_plot_run's. */
 static int
@@ -250,12 +221,13 @@ images_to_links(cmark_node *doc)
 static char *
 md_to_html(const struct lt_md *d)
 {
-	cmark_node *doc =
-	    cmark_parse_document(d->md.data, d->md.len, CMARK_OPT_DEFAULT);
+	cmark_node *doc = cmark_parse_document(
+	    d->md.data, d->md.len, CMARK_OPT_DEFAULT | CMARK_OPT_SAFE);
 	char *html = NULL;
 
 	if (doc != NULL && images_to_links(doc) == 0)
-		html = cmark_render_html(doc, CMARK_OPT_DEFAULT);
+		html =
+		    cmark_render_html(doc, CMARK_OPT_DEFAULT | CMARK_OPT_SAFE);
 	cmark_node_free(doc);
 	return html;
 }

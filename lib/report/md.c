@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "report/html.h"
+#include "report/esc.h"
 #include "report/md.h"
 #include "core/version.h"
 

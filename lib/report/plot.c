@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "report/html.h"
+#include "report/esc.h"
 #include "report/plot.h"
 
 #define SVG_CAP ((size_t)64 << 20)
