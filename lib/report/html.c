@@ -28,8 +28,11 @@ static const char css[] =
     "minmax(min(100%,480px),1fr));gap:1rem}\n"
     "figure.chart{margin:0;border:1px solid var(--bd);border-radius:6px;"
     "padding:.4rem;background:#fff}\n"
-    "figure.chart svg{display:block;width:100%;height:auto}\n"
-    "#chart-endpoints,#chart-eptime{grid-column:1/-1}\n"
+    "figure.chart .cs{overflow-x:auto}\n"
+    "figure.chart svg{display:block;width:100%;height:auto;"
+    "min-width:var(--minw);max-width:640px;margin:0 auto}\n"
+    "figure.chart.full{grid-column:1/-1}\n"
+    "figure.chart.full svg{max-width:none}\n"
     "figcaption{font-size:.85rem;color:var(--mut);text-align:center}\n"
     ".tw{overflow-x:auto;margin:.5rem 0 1rem}\n"
     "table{border-collapse:collapse;font-size:.88rem;"
@@ -43,6 +46,9 @@ static const char css[] =
     "tbody th{font-weight:normal;font-family:ui-monospace,monospace}\n"
     "table.tot tbody tr:last-child>*{font-weight:600}\n"
     ".n{text-align:right}\n"
+    "#t-regressions th,#t-regressions td,#t-compare td,#t-compare th{"
+    "white-space:normal;overflow-wrap:anywhere}\n"
+    "#t-regressions td.n{min-width:8em}\n"
     ".worse,.fail{color:var(--bad);background:var(--badbg);"
     "font-weight:600}\n"
     ".better,.pass{color:var(--good);background:var(--goodbg)}\n"
@@ -62,35 +68,37 @@ draw(struct lt_buf *fig, int kind, const struct lt_report *r,
     const struct lt_report *base, const struct lt_html_opts *ho,
     struct lt_err *err)
 {
-	struct lt_buf gp, svg;
+	struct lt_chart c;
+	struct lt_buf svg;
 	char prefix[32];
 	int rc;
 
-	lt_buf_init(&gp, 0);
+	lt_chart_init(&c);
 	lt_buf_init(&svg, 0);
-	rc = lt_chart_script(&gp, kind, r, base);
+	rc = lt_chart_make(&c, kind, r, base);
 	if (rc < 0)
 		rc = lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
 	if (rc == 0)
-		rc = lt_plot_run(
-		    ho->gnuplot, gp.data, gp.len, &svg, ho->timeout_ms, err);
+		rc = lt_plot_run(ho->gnuplot, c.gp.data, c.gp.len, &svg,
+		    ho->timeout_ms, err);
 	if (rc == 0) {
 		snprintf(prefix, sizeof(prefix), "c-%s", lt_chart_id[kind]);
 		rc |= lt_buf_printf(fig,
-		    "<figure class=\"chart\" id=\"chart-%s"
-		    "\">\n",
-		    lt_chart_id[kind]);
-		rc |= lt_plot_splice(
-		    fig, svg.data, svg.len, prefix, lt_chart_title[kind]);
-		rc |= lt_buf_printf(fig,
-		    "<figcaption>%s</figcaption>"
-		    "</figure>\n",
-		    lt_chart_title[kind]);
+		    "<figure class=\"chart%s\" id=\"chart-%s\">\n"
+		    "<div class=\"cs\" style=\"--minw:%dpx\">",
+		    lt_chart_full[kind] ? " full" : "", lt_chart_id[kind],
+		    LT_CHART_MIN_PX(lt_chart_full[kind] ? LT_CHART_W_FULL
+		                                        : LT_CHART_W_HALF));
+		rc |= lt_plot_splice(fig, svg.data, svg.len, prefix, c.caption,
+		    lt_buf_cstr(&c.series));
+		rc |= lt_buf_adds(fig, "</div><figcaption>");
+		rc |= lt_html_esc(fig, c.caption);
+		rc |= lt_buf_adds(fig, "</figcaption></figure>\n");
 		if (rc != 0)
 			rc = lt_err_set(
 			    err, LT_EXIT_RUNTIME, "gnuplot wrote no SVG");
 	}
-	lt_buf_fini(&gp);
+	lt_chart_fini(&c);
 	lt_buf_fini(&svg);
 	return rc;
 }

@@ -91,13 +91,18 @@ test_splice(void)
 	    "xmlns:xlink=\"http://www.w3.org/1999/xlink\"\n>\n\n<title>Gnuplot"
 	    "</title>\n<defs><path id='gpPt0'/><use xlink:href='#gpPt0' "
 	    "id='gpPt1'/><filter id=\"textbox\"/></defs>\n<g "
-	    "filter=\"url(#textbox)\"></g>\n</svg>\n";
+	    "filter=\"url(#textbox)\"></g>\n"
+	    "<g id=\"gnuplot_plot_1\" ><title>gnuplot_plot_1</title></g>\n"
+	    "<g id=\"gnuplot_plot_2\" ><title>gnuplot_plot_2</title></g>\n"
+	    "<g id=\"gnuplot_plot_3\" ><title>gnuplot_plot_3</title></g>\n"
+	    "</svg>\n";
 	struct lt_buf b;
 	const char *s;
 
 	lt_buf_init(&b, 0);
-	TAP_EQ_INT(lt_plot_splice(&b, svg, sizeof(svg) - 1, "c1", "A & B"), 0,
-	    "splice succeeds");
+	TAP_EQ_INT(lt_plot_splice(&b, svg, sizeof(svg) - 1, "c1", "A & B",
+	               "p50\nGET /<x>\n"),
+	    0, "splice succeeds");
 	s = lt_buf_cstr(&b);
 	TAP_OK(
 	    strncmp(s, "<svg role=\"img\" aria-label=\"A &amp; B\"", 38) == 0,
@@ -110,8 +115,13 @@ test_splice(void)
 	        strstr(s, "id=\"c1-textbox\"") && strstr(s, "url(#c1-textbox)"),
 	    "ids and references prefixed");
 	TAP_OK(strstr(s, "viewBox=\"0 0 10 10\"") != NULL, "viewBox kept");
+	TAP_OK(strstr(s, "<title>p50</title>") != NULL &&
+	        strstr(s, "<title>GET /&lt;x&gt;</title>") != NULL,
+	    "series tooltips named, escaped");
+	TAP_OK(strstr(s, "<title>gnuplot_plot_3</title>") != NULL,
+	    "a series without a name keeps gnuplot's");
 	b.len = 0;
-	TAP_EQ_INT(lt_plot_splice(&b, "no svg", 6, "c", "t"), -1,
+	TAP_EQ_INT(lt_plot_splice(&b, "no svg", 6, "c", "t", NULL), -1,
 	    "splice refuses a non-SVG");
 	lt_buf_fini(&b);
 }
