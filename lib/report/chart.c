@@ -511,12 +511,17 @@ hist_block(
 	return rc | lt_buf_adds(b, "EOD\n");
 }
 
-/* The bin of a value in us (values under 1 us fall in the first). */
+/*
+ * The bin of value us of h: that of its slot's lowest value, as
+ * hist_block counts it (values under 1 us fall in the first bin).
+ */
 static int
-hist_bin(int64_t us)
+hist_bin(const struct lt_hist *h, int64_t us)
 {
-	double ms = (double)(us < 1 ? 1 : us) / 1000.0;
+	double ms;
 
+	us = lt_hist_value_at(h, lt_hist_index(h, us));
+	ms = (double)(us < 1 ? 1 : us) / 1000.0;
 	return (int)floor(10.0 * log10(ms));
 }
 
@@ -531,14 +536,16 @@ hist_chart(
 	if (base != NULL && base->total.hist != NULL &&
 	    base->total.hist->count > 0 && base->total.hist->sig == h->sig)
 		bh = base->total.hist;
-	k0 = hist_bin(h->min);
-	k1 = hist_bin(h->max);
+	k0 = hist_bin(h, h->min);
+	k1 = hist_bin(h, h->max);
 	if (bh != NULL) {
-		if (hist_bin(bh->min) < k0)
-			k0 = hist_bin(bh->min);
-		if (hist_bin(bh->max) > k1)
-			k1 = hist_bin(bh->max);
+		if (hist_bin(bh, bh->min) < k0)
+			k0 = hist_bin(bh, bh->min);
+		if (hist_bin(bh, bh->max) > k1)
+			k1 = hist_bin(bh, bh->max);
 	}
+	if (k1 < k0) /* a document with min > max */
+		k1 = k0;
 	rc = lt_chart_preamble(b, LT_CHART_W_HALF, 380);
 	rc |= hist_block(b, "h", h, k0, k1);
 	if (bh != NULL)

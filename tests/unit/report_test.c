@@ -320,9 +320,20 @@ test_chart_scripts(void)
 	    "distribution: the curve ends at the max, x = count");
 	TAP_OK(strstr(s, "\"max 100.0 ms\" at 1000,100.000") != NULL,
 	    "distribution: the max is labelled as in the summary");
+	s = script(&b, LT_CHART_HIST, &r);
+	TAP_OK(strstr(s, "\n0.125893 0.158489 90.0000\n") != NULL,
+	    "histogram: 900 of 1000 at 0.14 ms in the bin 0.126..0.158 ms");
+	TAP_OK(strstr(s, "\n39.8107 50.1187 9.9000\n") != NULL &&
+	        strstr(s, "\n79.4328 100 0.1000\nEOD\n") != NULL,
+	    "histogram: 99 at 50 ms, the max (100 ms, its slot from 99.9) "
+	    "in the last bin");
+	TAP_OK(strstr(s, "set xrange [0.125893:100]") != NULL,
+	    "histogram: x from the min's bin to the max's");
 	s = script(&b, LT_CHART_LATENCY, &r);
 	TAP_OK(strstr(s, "set logscale y\nset yrange [0.1:*]\n") != NULL,
 	    "percentiles over time 0.14..50 ms: log y");
+	TAP_OK(strstr(s, "using 1:4 axes x1y2 with steps") != NULL,
+	    "percentiles over time: active users on the right axis");
 	TAP_OK(strstr(s, "\n1 0.000 0.000 10 ? ? ? ") != NULL,
 	    "percentiles over time: an empty second is a gap");
 	TAP_OK(strstr(s, "\n2 500.000 0.000 10 ? 50.000 50.000 ") != NULL,
