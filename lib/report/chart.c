@@ -525,17 +525,15 @@ hist_bin(const struct lt_hist *h, int64_t us)
 	return (int)floor(10.0 * log10(ms));
 }
 
-static int
-hist_chart(
-    struct lt_chart *c, const struct lt_report *r, const struct lt_report *base)
+int
+lt_chart_hist(
+    struct lt_chart *c, const struct lt_hist *h, const struct lt_hist *bh)
 {
-	const struct lt_hist *h = r->total.hist, *bh = NULL;
 	struct lt_buf *b = &c->gp;
 	int rc, n = 0, k0, k1;
 
-	if (base != NULL && base->total.hist != NULL &&
-	    base->total.hist->count > 0 && base->total.hist->sig == h->sig)
-		bh = base->total.hist;
+	if (bh != NULL && (bh->count == 0 || bh->sig != h->sig))
+		bh = NULL;
 	k0 = hist_bin(h, h->min);
 	k1 = hist_bin(h, h->max);
 	if (bh != NULL) {
@@ -593,7 +591,8 @@ lt_chart_make(struct lt_chart *c, int kind, const struct lt_report *r,
 	case LT_CHART_HIST:
 		if (r->total.hist == NULL || r->total.hist->count == 0)
 			return 1;
-		rc = hist_chart(c, r, base);
+		rc = lt_chart_hist(
+		    c, r->total.hist, base != NULL ? base->total.hist : NULL);
 		break;
 	case LT_CHART_EPTIME:
 		if (!r->has_sec_eps || !lt_report_timeline_ok(r) ||

@@ -72,6 +72,22 @@ int lt_chart_series(struct lt_chart *c, const char *title);
 /* Cuts s to at most max bytes on a UTF-8 boundary, ending in "...". */
 void lt_chart_shorten(char *s, size_t max);
 
+/*
+ * The response time histogram of h, with bh (NULL: none) as an outline;
+ * h holds at least one value.  0 or -1.
+ */
+int lt_chart_hist(
+    struct lt_chart *c, const struct lt_hist *h, const struct lt_hist *bh);
+
+/*
+ * The charts of one endpoint's own section: its histogram, and its p50,
+ * p95 and p99 with its requests per second over time (needs per-endpoint
+ * timelines).  Reset c first.  0; 1 when there is nothing to draw; -1.
+ */
+int lt_chart_ep_hist(struct lt_chart *c, const struct lt_rep_ep *e);
+int lt_chart_ep_time(
+    struct lt_chart *c, const struct lt_report *r, const struct lt_rep_ep *e);
+
 /* The scripts of the per-endpoint charts (chartep.c). */
 int lt_chart_endpoints(struct lt_chart *c, const struct lt_report *r);
 int lt_chart_eptime(struct lt_chart *c, const struct lt_report *r,

@@ -38,73 +38,38 @@ lt_chart_shorten(char *s, size_t max)
 	memcpy(s + n, "...", 4);
 }
 
-/* Endpoints with failures first, then the busiest, then report order. */
-static int
-cmp_pick(const void *a, const void *b)
-{
-	const struct lt_rep_ep *x = *(const struct lt_rep_ep *const *)a;
-	const struct lt_rep_ep *y = *(const struct lt_rep_ep *const *)b;
-
-	if ((x->failures > 0) != (y->failures > 0))
-		return x->failures > 0 ? -1 : 1;
-	if (x->requests != y->requests)
-		return x->requests > y->requests ? -1 : 1;
-	return (x > y) - (x < y);
-}
-
-static int
-cmp_order(const void *a, const void *b)
-{
-	const struct lt_rep_ep *x = *(const struct lt_rep_ep *const *)a;
-	const struct lt_rep_ep *y = *(const struct lt_rep_ep *const *)b;
-
-	return (x > y) - (x < y);
-}
-
 /*
- * Picks at most max endpoints that had requests into out (report order):
- * those with failures first, then the busiest.  Writes the caption:
- * title alone when every endpoint is shown, else which ones are.
+ * Picks at most max endpoints into out (lt_report_pick) and writes the
+ * caption: title alone when every endpoint is shown, else which ones are.
  * Returns the number picked, or -1 when memory ran out.
  */
 static int
 pick(struct lt_chart *c, const struct lt_report *r, size_t max,
     const struct lt_rep_ep **out, const char *title)
 {
-	const struct lt_rep_ep **all = malloc((r->n_eps + 1) * sizeof(*all));
-	size_t i, n = 0, k, nf = 0, nfail = 0;
+	struct lt_rep_pick p;
+	int k = lt_report_pick(r, max, out, &p);
 
-	if (all == NULL)
+	if (k < 0)
 		return -1;
-	for (i = 0; i < r->n_eps; i++)
-		if (r->eps[i].requests > 0) {
-			all[n++] = &r->eps[i];
-			nfail += r->eps[i].failures > 0;
-		}
-	qsort(all, n, sizeof(*all), cmp_pick);
-	k = n < max ? n : max;
-	for (i = 0; i < k; i++) {
-		out[i] = all[i];
-		nf += all[i]->failures > 0;
-	}
-	free(all);
-	qsort(out, k, sizeof(*out), cmp_order);
-	if (k == n)
+	if (p.picked == p.with_requests)
 		snprintf(c->caption, sizeof(c->caption), "%s", title);
-	else if (nf == 0)
+	else if (p.picked_failing == 0)
 		snprintf(c->caption, sizeof(c->caption),
-		    "%s: the %zu busiest of %zu endpoints", title, k, n);
-	else if (k > nf)
+		    "%s: the %zu busiest of %zu endpoints", title, p.picked,
+		    p.with_requests);
+	else if (p.picked > p.picked_failing)
 		snprintf(c->caption, sizeof(c->caption),
 		    "%s: %zu of %zu endpoints, the %zu with failures and the "
 		    "%zu busiest others",
-		    title, k, n, nf, k - nf);
+		    title, p.picked, p.with_requests, p.picked_failing,
+		    p.picked - p.picked_failing);
 	else
 		snprintf(c->caption, sizeof(c->caption),
 		    "%s: the %zu busiest of the %zu endpoints with failures "
 		    "(%zu endpoints in all)",
-		    title, k, nfail, n);
-	return (int)k;
+		    title, p.picked, p.failing, p.with_requests);
+	return k;
 }
 
 /* Characters (not bytes) of a UTF-8 string. */
@@ -201,22 +166,31 @@ lt_chart_endpoints(struct lt_chart *c, const struct lt_report *r)
 	return rc;
 }
 
-/* The p95 of endpoint e in second s, or -1 when it had no request. */
-static double
-sec_ep_p95(const struct lt_rep_sec *s, const struct lt_rep_ep *e)
+/* Endpoint e within second s, or NULL when it had no request. */
+static const struct lt_doc_sec_ep *
+sec_ep(const struct lt_rep_sec *s, const struct lt_rep_ep *e)
 {
 	size_t i;
 
 	if (s->src == NULL)
-		return -1;
+		return NULL;
 	for (i = 0; i < s->src->n_eps; i++) {
 		const struct lt_doc_sec_ep *x = &s->src->eps[i];
 
 		if (x->requests > 0 && strcmp(x->method, e->method) == 0 &&
 		    strcmp(x->name, e->name) == 0)
-			return (double)x->p95_us / 1000.0;
+			return x;
 	}
-	return -1;
+	return NULL;
+}
+
+/* The p95 of endpoint e in second s, or -1 when it had no request. */
+static double
+sec_ep_p95(const struct lt_rep_sec *s, const struct lt_rep_ep *e)
+{
+	const struct lt_doc_sec_ep *x = sec_ep(s, e);
+
+	return x ? (double)x->p95_us / 1000.0 : -1;
 }
 
 /*
@@ -293,4 +267,99 @@ lt_chart_eptime(
 		    "ps 0.5 lw 2 lc rgb \"%s\" title columnheader(1)",
 		    k ? ", " : "", k, line_color[k]);
 	return rc | lt_buf_adds(b, "\n");
+}
+
+int
+lt_chart_ep_hist(struct lt_chart *c, const struct lt_rep_ep *e)
+{
+	lt_buf_reset(&c->gp);
+	lt_buf_reset(&c->series);
+	snprintf(c->caption, sizeof(c->caption),
+	    "Response time distribution (share of requests)");
+	if (e->hist == NULL || e->hist->count == 0)
+		return 1;
+	return lt_chart_hist(c, e->hist, NULL) ? -1 : 0;
+}
+
+/*
+ * "x p50 p95 p99 rps" rows of endpoint e: each second's percentiles (the
+ * worst of a window of step seconds) and requests per second.
+ */
+static int
+ep_time_block(struct lt_buf *b, const struct lt_report *r,
+    const struct lt_rep_ep *e, int64_t step, double *lo, double *hi)
+{
+	int64_t t0 = r->secs[0].t;
+	size_t i = 0;
+	int rc = lt_buf_adds(b, "$t << EOD\n");
+
+	while (i < r->n_secs) {
+		int64_t w = (r->secs[i].t - t0) / step, n = 0;
+		double p[3] = { -1, -1, -1 };
+		int k;
+
+		for (; i < r->n_secs && (r->secs[i].t - t0) / step == w; i++) {
+			const struct lt_doc_sec_ep *x = sec_ep(&r->secs[i], e);
+			const int64_t us[3] = { x ? x->p50_us : 0,
+				x ? x->p95_us : 0, x ? x->p99_us : 0 };
+
+			if (x == NULL)
+				continue;
+			n += x->requests;
+			for (k = 0; k < 3; k++)
+				if ((double)us[k] / 1000.0 > p[k])
+					p[k] = (double)us[k] / 1000.0;
+		}
+		rc |= lt_buf_printf(b, "%lld", (long long)(w * step));
+		for (k = 0; k < 3; k++) {
+			if (p[k] > 0 && (*lo == 0 || p[k] < *lo))
+				*lo = p[k];
+			if (p[k] > *hi)
+				*hi = p[k];
+			rc |= p[k] > 0 ? lt_buf_printf(b, " %.3f", p[k])
+			               : lt_buf_adds(b, " ?");
+		}
+		rc |= lt_buf_printf(b, " %.3f\n", (double)n / (double)step);
+	}
+	return rc | lt_buf_adds(b, "EOD\n");
+}
+
+int
+lt_chart_ep_time(
+    struct lt_chart *c, const struct lt_report *r, const struct lt_rep_ep *e)
+{
+	struct lt_buf *b = &c->gp;
+	int64_t step;
+	double lo = 0, hi = 0;
+	int rc;
+
+	lt_buf_reset(&c->gp);
+	lt_buf_reset(&c->series);
+	snprintf(c->caption, sizeof(c->caption),
+	    "Response time percentiles and requests per second over time");
+	if (!r->has_sec_eps || !lt_report_timeline_ok(r) || e->requests == 0)
+		return 1;
+	step = (r->secs[r->n_secs - 1].t - r->secs[0].t + 1 + 1500 - 1) / 1500;
+	if (step < 1)
+		step = 1;
+	rc = lt_chart_preamble(b, LT_CHART_W_HALF, 380);
+	rc |= ep_time_block(b, r, e, step, &lo, &hi);
+	rc |= lt_chart_time_axis(b, r, NULL);
+	rc |= lt_buf_adds(b, "set key outside top center horizontal\n");
+	if (lo > 0 && hi / lo >= 100)
+		rc |= lt_chart_log_y(b, lo) |
+		    lt_buf_adds(b, "set ylabel \"ms (log scale)\"\n");
+	else
+		rc |= lt_buf_adds(b, "set yrange [0:*]\nset ylabel \"ms\"\n");
+	rc |= lt_buf_adds(b,
+	    "set y2label \"requests/s\"\nset y2tics\nset y2range [0:*]\n"
+	    "plot $t using 1:2 with lines lw 2 lc rgb \"" C_BLUE
+	    "\" title \"p50\", $t using 1:3 with lines lw 2 lc rgb "
+	    "\"" C_ORANGE "\" title \"p95\", $t using 1:4 with lines lw 2 "
+	    "lc rgb \"" C_RED "\" title \"p99\", $t using 1:5 axes x1y2 "
+	    "with steps lw 1 lc rgb \"#2ca02c\" title \"requests/s "
+	    "(right)\"\n");
+	rc |= lt_chart_series(c, "p50") | lt_chart_series(c, "p95") |
+	    lt_chart_series(c, "p99") | lt_chart_series(c, "requests/s");
+	return rc ? -1 : 0;
 }
