@@ -345,7 +345,8 @@ lt_chart_ep_time(
 	rc = lt_chart_preamble(b, LT_CHART_W_HALF, 380);
 	rc |= ep_time_block(b, r, e, step, &lo, &hi);
 	rc |= lt_chart_time_axis(b, r, NULL);
-	rc |= lt_buf_adds(b, "set key outside top center horizontal\n");
+	rc |=
+	    lt_buf_adds(b, "set key outside top center horizontal maxcols 2\n");
 	if (lo > 0 && hi / lo >= 100)
 		rc |= lt_chart_log_y(b, lo) |
 		    lt_buf_adds(b, "set ylabel \"ms (log scale)\"\n");

@@ -444,6 +444,21 @@ sec_options(struct lt_md *d, const struct lt_report *r)
 	lt_md_table_end(d);
 }
 
+/* A section per picked endpoint (the same pick as html.c's charts). */
+static void
+sec_detail(
+    struct lt_md *d, const struct lt_report *r, const struct lt_md_opts *o)
+{
+	const struct lt_rep_ep *eps[LT_MD_DETAIL_MAX];
+	struct lt_rep_pick p;
+
+	if (lt_report_pick(r, LT_MD_DETAIL_MAX, eps, &p) < 0) {
+		d->failed = 1;
+		return;
+	}
+	lt_mdsec_detail(d, r, eps, &p, d->html ? o->detail_html : NULL);
+}
+
 int
 lt_md_build(
     struct lt_md *d, const struct lt_report *r, const struct lt_md_opts *o)
@@ -461,6 +476,7 @@ lt_md_build(
 	lt_mdsec_ranges(d, r, o->range_ms[0] > 0 ? o->range_ms[0] : 800,
 	    o->range_ms[1] > 0 ? o->range_ms[1] : 1200);
 	sec_co(d, r);
+	sec_detail(d, r, o);
 	sec_failures(d, r);
 	lt_mdsec_checks(d, r);
 	sec_status(d, r);
