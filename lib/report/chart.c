@@ -41,6 +41,7 @@ lt_chart_init(struct lt_chart *c)
 	lt_buf_init(&c->gp, 0);
 	lt_buf_init(&c->series, 0);
 	c->caption[0] = '\0';
+	c->flag = NULL;
 }
 
 void

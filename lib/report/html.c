@@ -100,13 +100,14 @@ figure(struct lt_buf *fig, const struct lt_chart *c, const char *id, int full,
 /* Draws one chart into fig; 0, 1 (nothing to draw), or lt_plot_run's. */
 static int
 draw(struct lt_buf *fig, int kind, const struct lt_report *r,
-    const struct lt_report *base, const struct lt_html_opts *ho,
-    struct lt_err *err)
+    const struct lt_report *base, const unsigned char *flag,
+    const struct lt_html_opts *ho, struct lt_err *err)
 {
 	struct lt_chart c;
 	int rc;
 
 	lt_chart_init(&c);
+	c.flag = flag;
 	rc = lt_chart_make(&c, kind, r, base);
 	if (rc < 0)
 		rc = lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
@@ -196,27 +197,31 @@ charts(const struct lt_report *r, struct lt_md_opts *o,
 	struct lt_rep_pick p = { 0 };
 	struct lt_err cerr;
 	struct lt_buf fig;
+	unsigned char *flag = NULL;
 	size_t i;
-	int k, rc;
+	int k, rc = 0;
 
 	if (ho->gnuplot == NULL)
 		return;
-	for (k = 0; k < LT_CHART_N; k++) {
+	/* Regressed endpoints are shown as those with failures are. */
+	if (o->base != NULL)
+		flag = lt_compare_regressed(o->base, r, o->tolerance);
+	for (k = 0; k < LT_CHART_N && (rc == 0 || rc == 1); k++) {
 		lt_err_clear(&cerr);
 		lt_buf_init(&fig, 0);
-		rc = draw(&fig, k, r, o->base, ho, &cerr);
+		rc = draw(&fig, k, r, o->base, flag, ho, &cerr);
 		if (rc == 0) {
 			o->chart_html[k] = lt_buf_take(&fig);
 			continue;
 		}
 		lt_buf_fini(&fig);
-		if (rc != 1) {
+		if (rc != 1)
 			chart_failed(rc, &cerr, o, ho, warn, warn_cap);
-			return;
-		}
 	}
-	if (lt_report_pick(r, LT_MD_DETAIL_MAX, eps, &p) < 0)
-		return;
+	if ((rc != 0 && rc != 1) ||
+	    lt_report_pick(r, LT_MD_DETAIL_MAX, flag, eps, &p) < 0)
+		p.picked = 0;
+	free(flag);
 	for (i = 0; i < p.picked; i++) {
 		lt_err_clear(&cerr);
 		lt_buf_init(&fig, 0);

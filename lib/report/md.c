@@ -451,8 +451,18 @@ sec_detail(
 {
 	const struct lt_rep_ep *eps[LT_MD_DETAIL_MAX];
 	struct lt_rep_pick p;
+	unsigned char *flag = NULL;
+	int rc;
 
-	if (lt_report_pick(r, LT_MD_DETAIL_MAX, eps, &p) < 0) {
+	/* Regressed endpoints count as those with failures do (html.c). */
+	if (o->base != NULL &&
+	    (flag = lt_compare_regressed(o->base, r, o->tolerance)) == NULL) {
+		d->failed = 1;
+		return;
+	}
+	rc = lt_report_pick(r, LT_MD_DETAIL_MAX, flag, eps, &p);
+	free(flag);
+	if (rc < 0) {
 		d->failed = 1;
 		return;
 	}

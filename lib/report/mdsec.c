@@ -422,8 +422,8 @@ lt_mdsec_detail(struct lt_md *d, const struct lt_report *r,
 	lt_md_text(d, "\n## Endpoints\n\n");
 	if (pick->picked < pick->with_requests)
 		lt_md_text(d,
-		    "%zu of %zu endpoints: those with failures first, then "
-		    "the busiest.\n\n",
+		    "%zu of %zu endpoints: those with failures (or "
+		    "regressions) first, then the busiest.\n\n",
 		    pick->picked, pick->with_requests);
 	for (i = 0; i < pick->picked; i++) {
 		const struct lt_rep_ep *e = eps[i];
