@@ -86,6 +86,7 @@ struct lt_agg {
 	size_t n_eps, eps_alloc;
 
 	struct lt_series tl; /* all requests */
+	int tl_no_bytes;     /* a merged document's timeline had no bytes */
 
 	struct lt_keytab fail_tab;
 	struct lt_failgroup **fails;

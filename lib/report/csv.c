@@ -175,7 +175,7 @@ lt_csv_stats(struct lt_buf *b, const struct lt_report *r)
 /* Running totals for the history rows. */
 struct cum {
 	struct lt_hist h; /* sig 2, like the timeline's */
-	int64_t requests, failures, users;
+	int64_t requests, failures, users, bytes;
 };
 
 static int
@@ -205,8 +205,13 @@ history_row(struct lt_buf *b, const struct cum *c, int64_t t,
 		rc |= lt_buf_addc(b, ',');
 		rc |= lt_csv_pyfloat(b, (double)c->h.max / 1000.0);
 		rc |= lt_buf_addc(b, ',');
-		/* The timeline has no bytes: the run's average stands in. */
-		rc |= lt_csv_pyfloat(b, r->total.avg_bytes);
+		/*
+		 * Cumulative, as Locust's; an aggregate from an older lt-agg
+		 * has no bytes per second: the run's average stands in.
+		 */
+		rc |= lt_csv_pyfloat(b,
+		    r->has_sec_bytes ? (double)c->bytes / (double)c->requests
+		                     : r->total.avg_bytes);
 	} else {
 		rc |= lt_buf_adds(b, "0,0.0,0,0,0");
 	}
@@ -221,6 +226,7 @@ cum_add(struct cum *c, const struct lt_rep_sec *s)
 	lt_shist_add_to(s->hist, &c->h);
 	c->requests += s->requests;
 	c->failures += s->failures;
+	c->bytes += s->bytes;
 	if (s->users >= 0)
 		c->users = s->users;
 }

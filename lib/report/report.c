@@ -119,6 +119,7 @@ conv_sec(struct lt_rep_sec *s, const struct lt_doc_sec *d)
 	s->requests = d->requests;
 	s->failures = d->failures;
 	s->dropped = d->dropped;
+	s->bytes = d->bytes;
 	s->p50_ms = ms(d->p50_us);
 	s->p95_ms = ms(d->p95_us);
 	s->p99_ms = ms(d->p99_us);
@@ -217,10 +218,12 @@ convert(struct lt_report *r)
 	oom |= conv_ep(&r->total, &d->total, d->duration_s) != 0;
 	r->has_co = r->total.has_co;
 	r->secs = arr(d->n_timeline, sizeof(*r->secs), &oom);
+	r->has_sec_bytes = d->n_timeline > 0;
 	for (i = 0; r->secs != NULL && i < d->n_timeline; i++, r->n_secs++) {
 		conv_sec(&r->secs[i], &d->timeline[i]);
 		r->has_co |= r->secs[i].has_co;
 		r->has_sec_eps |= d->timeline[i].has_eps;
+		r->has_sec_bytes &= d->timeline[i].has_bytes;
 	}
 	r->fails = arr(d->n_failures, sizeof(*r->fails), &oom);
 	for (i = 0; r->fails != NULL && i < d->n_failures; i++, r->n_fails++) {

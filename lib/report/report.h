@@ -53,6 +53,7 @@ struct lt_rep_sec {
 	int64_t t;     /* Unix second */
 	int64_t users; /* -1 when unknown */
 	int64_t requests, failures, dropped;
+	int64_t bytes; /* response bytes (when the report's has_sec_bytes) */
 	double p50_ms, p95_ms, p99_ms, mean_ms;
 	int has_co;
 	double co_p50_ms, co_p99_ms;
@@ -94,8 +95,9 @@ struct lt_report {
 	struct lt_rep_fail *fails;
 	size_t n_thrs;
 	struct lt_rep_thr *thrs;
-	int has_co;      /* any endpoint or second has CO data */
-	int has_sec_eps; /* the timeline has per-endpoint series */
+	int has_co;        /* any endpoint or second has CO data */
+	int has_sec_eps;   /* the timeline has per-endpoint series */
+	int has_sec_bytes; /* every second has bytes (lt-agg from issue 14 on) */
 };
 
 /*
