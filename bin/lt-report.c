@@ -27,7 +27,7 @@
 static const char usage_text[] =
     "usage: lt-report [-o dir] [--csv prefix] [--format md|html|csv]\n"
     "                 [--baseline file] [--tolerance pct] [--title text]\n"
-    "                 [--notes file] [--no-charts] [file]\n"
+    "                 [--notes file] [--ranges ms,ms] [--no-charts] [file]\n"
     "       lt-report -h | --help | --version\n"
     "\n"
     "  -o, --output DIR     write index.html, report.md and lt_*.csv into DIR\n"
@@ -39,17 +39,26 @@ static const char usage_text[] =
     "  -t, --tolerance PCT  change still counted as none (default 10%)\n"
     "  --title TEXT         the report's title\n"
     "  --notes FILE         Markdown text to include as the report's notes\n"
+    "  --ranges LO,HI       response time ranges in ms (default 800,1200)\n"
     "  --no-charts          do not run gnuplot\n"
     "  -h, --help           this help\n"
     "  --version            print the version\n"
     "\n"
     "file is an aggregate written by lt-agg; - or none reads stdin.\n";
 
-enum { OPT_CSV = 256, OPT_TITLE, OPT_NOTES, OPT_NOCHARTS, OPT_VERSION };
+enum {
+	OPT_CSV = 256,
+	OPT_TITLE,
+	OPT_NOTES,
+	OPT_NOCHARTS,
+	OPT_VERSION,
+	OPT_RANGES
+};
 
 struct opts {
 	const char *input, *dir, *csv, *format, *baseline, *title, *notes;
 	double tolerance;
+	double ranges[2];
 	int no_charts;
 };
 
@@ -73,6 +82,23 @@ usage_error(const char *fmt, ...)
 	return LT_EXIT_USAGE;
 }
 
+/* "800,1200": two numbers of ms, 0 < lo < hi.  0 or -1. */
+static int
+parse_ranges(const char *s, double *r)
+{
+	char *end;
+
+	errno = 0;
+	r[0] = strtod(s, &end);
+	if (end == s || *end != ',')
+		return -1;
+	s = end + 1;
+	r[1] = strtod(s, &end);
+	if (end == s || *end != '\0' || errno != 0)
+		return -1;
+	return r[0] > 0 && r[1] > r[0] && r[1] < 1e9 ? 0 : -1;
+}
+
 static int
 parse(int argc, char **argv, struct opts *o)
 {
@@ -85,6 +111,7 @@ parse(int argc, char **argv, struct opts *o)
 		{ "title", required_argument, NULL, OPT_TITLE },
 		{ "notes", required_argument, NULL, OPT_NOTES },
 		{ "no-charts", no_argument, NULL, OPT_NOCHARTS },
+		{ "ranges", required_argument, NULL, OPT_RANGES },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -128,6 +155,13 @@ parse(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_NOCHARTS:
 			o->no_charts = 1;
+			break;
+		case OPT_RANGES:
+			if (parse_ranges(optarg, o->ranges) != 0)
+				return usage_error("bad --ranges '%s' (two "
+				                   "times in ms, LO,HI, 0 < LO "
+				                   "< HI)",
+				    optarg);
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -230,6 +264,8 @@ run(const struct opts *o, int *gone, struct lt_err *err)
 	ho.timeout_ms = CHART_TIMEOUT_MS;
 	d.title = o->title;
 	d.tolerance = o->tolerance;
+	d.range_ms[0] = o->ranges[0];
+	d.range_ms[1] = o->ranges[1];
 	d.base_label = o->baseline;
 	if (o->notes != NULL) {
 		notes = lt_report_read_text(o->notes, 1 << 20, err);

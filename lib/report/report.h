@@ -157,6 +157,21 @@ void lt_report_free(struct lt_report *r);
 const struct lt_rep_ep *lt_report_find(
     const struct lt_report *r, const char *method, const char *name);
 
+/* What lt_report_pick chose from. */
+struct lt_rep_pick {
+	size_t picked, with_requests; /* endpoints picked, of those with any */
+	size_t picked_failing, failing; /* of them with failures, of all */
+};
+
+/*
+ * Picks at most max endpoints that had requests into out, in report
+ * order: every endpoint with failures first (the busiest of them when
+ * there are more), then the busiest others.  Fills p.  Returns the number
+ * picked, or -1 when memory ran out.
+ */
+int lt_report_pick(const struct lt_report *r, size_t max,
+    const struct lt_rep_ep **out, struct lt_rep_pick *p);
+
 /* Percentile p (in percent, 0 < p <= 100) of h in ms; 0 when empty. */
 double lt_rep_pct_ms(const struct lt_hist *h, double p);
 

@@ -42,30 +42,73 @@ lt_report_read_text(const char *path, size_t cap, struct lt_err *err)
 	return lt_buf_take(&b);
 }
 
-int
-lt_report_write_file(
-    const char *path, const struct lt_buf *b, struct lt_err *err)
+/* Writes all of b to fd; 0, or an errno value. */
+static int
+write_all(int fd, const struct lt_buf *b)
 {
 	size_t off = 0;
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 
-	if (fd < 0)
-		return lt_err_sys(err, LT_EXIT_RUNTIME, errno, "%s", path);
 	while (off < b->len) {
 		ssize_t n = write(fd, b->data + off, b->len - off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0) {
-			int e = n < 0 ? errno : EIO;
-
-			close(fd);
-			return lt_err_sys(err, LT_EXIT_RUNTIME, e, "%s", path);
-		}
+		if (n <= 0)
+			return n < 0 ? errno : EIO;
 		off += (size_t)n;
 	}
-	if (close(fd) != 0)
+	return 0;
+}
+
+/*
+ * Creates a new file next to path, named .BASENAME.tmp-PID-N in the same
+ * directory (so that rename(2) can move it into place), with mode 0666
+ * and the umask.  Returns its descriptor, or -1 with errno set.
+ */
+static int
+open_temp(const char *path, char *tmp, size_t cap)
+{
+	const char *slash = strrchr(path, '/');
+	int dlen = slash ? (int)(slash - path + 1) : 0;
+	const char *base = slash ? slash + 1 : path;
+	unsigned n;
+
+	for (n = 0; n < 100; n++) {
+		int fd;
+
+		if ((size_t)snprintf(tmp, cap, "%.*s.%s.tmp-%ld-%u", dlen, path,
+		        base, (long)getpid(), n) >= cap) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	return -1;
+}
+
+int
+lt_report_write_file(
+    const char *path, const struct lt_buf *b, struct lt_err *err)
+{
+	char tmp[4200];
+	int e, fd = open_temp(path, tmp, sizeof(tmp));
+
+	if (fd < 0)
 		return lt_err_sys(err, LT_EXIT_RUNTIME, errno, "%s", path);
+	e = write_all(fd, b);
+	if (e == 0 && fsync(fd) != 0 && errno != EINVAL && errno != EROFS)
+		e = errno;
+	if (close(fd) != 0 && e == 0)
+		e = errno;
+	/* rename(2) replaces a symlink at path, never writes through it. */
+	if (e == 0 && rename(tmp, path) != 0)
+		e = errno;
+	if (e != 0) {
+		unlink(tmp);
+		return lt_err_sys(err, LT_EXIT_RUNTIME, e, "%s", path);
+	}
 	return 0;
 }
 
