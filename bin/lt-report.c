@@ -33,10 +33,10 @@ static const char usage_text[] =
     "  -o, --output DIR     write index.html, report.md and lt_*.csv into DIR\n"
     "  --csv PREFIX         write PREFIX_stats.csv, PREFIX_stats_history.csv,\n"
     "                       PREFIX_failures.csv, PREFIX_exceptions.csv\n"
-    "  -f, --format FMT     write the report to stdout as md, html or csv\n"
+    "  --format FMT         write the report to stdout as md, html or csv\n"
     "                       (default md when neither -o nor --csv)\n"
     "  -b, --baseline FILE  compare with an older aggregate; exit 1 if worse\n"
-    "  -t, --tolerance PCT  change still counted as none (default 10%)\n"
+    "  --tolerance PCT      change still counted as none (default 10%)\n"
     "  --title TEXT         the report's title\n"
     "  --notes FILE         Markdown text to include as the report's notes\n"
     "  --no-charts          do not run gnuplot\n"
@@ -45,7 +45,15 @@ static const char usage_text[] =
     "\n"
     "file is an aggregate written by lt-agg; - or none reads stdin.\n";
 
-enum { OPT_CSV = 256, OPT_TITLE, OPT_NOTES, OPT_NOCHARTS, OPT_VERSION };
+enum {
+	OPT_CSV = 256,
+	OPT_TITLE,
+	OPT_NOTES,
+	OPT_NOCHARTS,
+	OPT_VERSION,
+	OPT_FORMAT,
+	OPT_TOLERANCE,
+};
 
 struct opts {
 	const char *input, *dir, *csv, *format, *baseline, *title, *notes;
@@ -73,15 +81,32 @@ usage_error(const char *fmt, ...)
 	return LT_EXIT_USAGE;
 }
 
+/*
+ * An unknown option.  -f and -t were --format and --tolerance once; they
+ * went so that a letter means one thing across the programs (lt-run's -f
+ * is the scenario, -t the run time): say which long option to use.
+ */
+static int
+bad_option(const char *arg)
+{
+	if (optopt == 'f')
+		return usage_error("-f is not an lt-report option: use --format "
+		                   "(-f is lt-run's scenario)");
+	if (optopt == 't')
+		return usage_error("-t is not an lt-report option: use "
+		                   "--tolerance (-t is lt-run's run time)");
+	return usage_error("unknown option %s", arg);
+}
+
 static int
 parse(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "csv", required_argument, NULL, OPT_CSV },
-		{ "format", required_argument, NULL, 'f' },
+		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "baseline", required_argument, NULL, 'b' },
-		{ "tolerance", required_argument, NULL, 't' },
+		{ "tolerance", required_argument, NULL, OPT_TOLERANCE },
 		{ "title", required_argument, NULL, OPT_TITLE },
 		{ "notes", required_argument, NULL, OPT_NOTES },
 		{ "no-charts", no_argument, NULL, OPT_NOCHARTS },
@@ -95,7 +120,7 @@ parse(int argc, char **argv, struct opts *o)
 	o->tolerance = 0.10;
 	opterr = 0;
 	for (;;) {
-		c = getopt_long(argc, argv, ":o:f:b:t:h", lo, NULL);
+		c = getopt_long(argc, argv, ":o:b:h", lo, NULL);
 		if (c == -1)
 			break;
 		switch (c) {
@@ -105,13 +130,13 @@ parse(int argc, char **argv, struct opts *o)
 		case OPT_CSV:
 			o->csv = optarg;
 			break;
-		case 'f':
+		case OPT_FORMAT:
 			o->format = optarg;
 			break;
 		case 'b':
 			o->baseline = optarg;
 			break;
-		case 't':
+		case OPT_TOLERANCE:
 			if (lt_baseline_tolerance(optarg, &o->tolerance) != 0) {
 				fprintf(stderr,
 				    PROG ": bad tolerance '%s' (a percentage "
@@ -139,8 +164,7 @@ parse(int argc, char **argv, struct opts *o)
 			return usage_error(
 			    "option %s needs an argument", argv[optind - 1]);
 		default:
-			return usage_error(
-			    "unknown option %s", argv[optind - 1]);
+			return bad_option(argv[optind - 1]);
 		}
 	}
 	if (argc - optind > 1)
