@@ -90,8 +90,9 @@ static int
 bad_option(const char *arg)
 {
 	if (optopt == 'f')
-		return usage_error("-f is not an lt-report option: use --format "
-		                   "(-f is lt-run's scenario)");
+		return usage_error(
+		    "-f is not an lt-report option: use --format "
+		    "(-f is lt-run's scenario)");
 	if (optopt == 't')
 		return usage_error("-t is not an lt-report option: use "
 		                   "--tolerance (-t is lt-run's run time)");
