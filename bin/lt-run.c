@@ -27,6 +27,7 @@
 #include "core/err.h"
 #include "run/http.h"
 #include "core/outclose.h"
+#include "run/preflight.h"
 #include "run/runner.h"
 #include "run/scenario.h"
 #include "run/shape.h"
@@ -532,6 +533,7 @@ setup(struct cli *c, struct lt_scenario **sc, int *fd)
 	        *sc, c->run.tags, c->run.exclude_tags, &c->err) != 0 ||
 	    (c->run.host == NULL && scenario_creds(*sc) &&
 	        base_url(c, (*sc)->host) != 0) ||
+	    lt_preflight_shape(c->run.shape, &c->err) != 0 ||
 	    check_shape(c) != 0) {
 		fprintf(stderr, "lt-run: %s\n", c->err.msg);
 		return c->err.code ? c->err.code : LT_EXIT_USAGE;
@@ -541,6 +543,10 @@ setup(struct cli *c, struct lt_scenario **sc, int *fd)
 	*fd = STDOUT_FILENO;
 	if (c->show)
 		return 0; /* --list and the like send nothing, write no -o */
+	if (lt_preflight_scenario(*sc, c->run.host, warn, c, &c->err) != 0) {
+		fprintf(stderr, "lt-run: %s\n", c->err.msg);
+		return c->err.code ? c->err.code : LT_EXIT_USAGE;
+	}
 	if (c->out != NULL && strcmp(c->out, "-") != 0) {
 		*fd = open(
 		    c->out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);

@@ -20,6 +20,7 @@ for m in share/man/man1/*.1 share/man/man5/*.5; do
 			if (c == "\001" && open) {
 				printf "%s: unbalanced quotes: %s\n", m, $0
 				bad = 1
+				open = 0
 				break
 			}
 			open = (c == "\001")
