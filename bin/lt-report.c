@@ -27,12 +27,14 @@
 static const char usage_text[] =
     "usage: lt-report [-o dir] [--csv prefix] [--format md|html|csv]\n"
     "                 [--baseline file] [--tolerance pct] [--title text]\n"
-    "                 [--notes file] [--no-charts] [file]\n"
+    "                 [--notes file] [--no-charts] [--csv-full-history]\n"
+    "                 [file]\n"
     "       lt-report -h | --help | --version\n"
     "\n"
     "  -o, --output DIR     write index.html, report.md and lt_*.csv into DIR\n"
     "  --csv PREFIX         write PREFIX_stats.csv, PREFIX_stats_history.csv,\n"
     "                       PREFIX_failures.csv, PREFIX_exceptions.csv\n"
+    "  --csv-full-history   per-endpoint rows in the history CSV\n"
     "  --format FMT         write the report to stdout as md, html or csv\n"
     "                       (default md when neither -o nor --csv)\n"
     "  -b, --baseline FILE  compare with an older aggregate; exit 1 if worse\n"
@@ -53,12 +55,14 @@ enum {
 	OPT_VERSION,
 	OPT_FORMAT,
 	OPT_TOLERANCE,
+	OPT_FULLHIST,
 };
 
 struct opts {
 	const char *input, *dir, *csv, *format, *baseline, *title, *notes;
 	double tolerance;
 	int no_charts;
+	int full_history;
 };
 
 /*
@@ -111,6 +115,7 @@ parse(int argc, char **argv, struct opts *o)
 		{ "title", required_argument, NULL, OPT_TITLE },
 		{ "notes", required_argument, NULL, OPT_NOTES },
 		{ "no-charts", no_argument, NULL, OPT_NOCHARTS },
+		{ "csv-full-history", no_argument, NULL, OPT_FULLHIST },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -154,6 +159,9 @@ parse(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_NOCHARTS:
 			o->no_charts = 1;
+			break;
+		case OPT_FULLHIST:
+			o->full_history = 1;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -265,6 +273,12 @@ run(const struct opts *o, int *gone, struct lt_err *err)
 	r = lt_report_load(o->input, err);
 	if (r == NULL)
 		goto out;
+	r->csv_full_history = o->full_history;
+	if (o->full_history && !r->has_sec_eps && r->n_secs > 0)
+		fprintf(stderr,
+		    PROG ": warning: --csv-full-history: the aggregate has no "
+		         "per-endpoint timeline (lt-agg --timeline-endpoints "
+		         "writes one); the history has Aggregated rows only\n");
 	if (o->baseline != NULL) {
 		base = lt_report_load(o->baseline, err);
 		if (base == NULL)
