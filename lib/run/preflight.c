@@ -210,10 +210,16 @@ host_group(struct pf *pf, const struct lt_class *c, const struct lt_group *g)
 static int
 hosts(struct pf *pf)
 {
+	const struct lt_class *hook[2] = { pf->s->setup, pf->s->teardown };
 	size_t i, k;
 
 	if (pf->host != NULL || pf->s->host != NULL)
 		return 0;
+	for (i = 0; i < 2; i++)
+		for (k = 0; hook[i] != NULL && k < hook[i]->non_start; k++)
+			if (relative(hook[i]->on_start[k]))
+				return no_host(
+				    pf, hook[i], hook[i]->on_start[k]);
 	for (i = 0; i < pf->s->nclasses; i++) {
 		const struct lt_class *c = &pf->s->classes[i];
 
