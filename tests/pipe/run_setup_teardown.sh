@@ -69,8 +69,19 @@ lt-run -q -f nohost.lt -i 1 >/dev/null 2>err
 check_eq "a relative setup URL without a host: exit 2" "$?" 2
 check "... names it" grep -q "nohost.lt:2: no host .* class setup" err
 
+# The example of lt-scenario(5) runs as written (host rewritten).
+sed -n '/^A token and a data set made once/,/^\.Ed/p' \
+    "$LT_TOP/share/man/man5/lt-scenario.5" | sed -e '1,/^\.Bd/d' -e '$d' \
+    -e "s|http://127.0.0.1:8080|$TARGET_URL|" >man.lt
+check "the man page example is there" grep -q '^setup' man.lt
+lt-run -q -f man.lt -u 2 -i 10 >ev4 2>err
+check_eq "the man page example: exit 0" "$?" 0
+check_eq "the man page example: setup and teardown ran" \
+    "$(jq -r 'select(.type == "req" and .user == -1) | .class' ev4 | tr '\n' ' ')" \
+    "setup teardown "
+
 kill "$TARGET_PID"
 wait "$TARGET_PID" 2>/dev/null
-check_eq "the target saw one login per run (3 runs)" \
-    "$(jq -r '.paths["/login"]' "$TMP/target.out")" 3
+check_eq "the target saw one login per run (4 runs)" \
+    "$(jq -r '.paths["/login"]' "$TMP/target.out")" 4
 done_testing
