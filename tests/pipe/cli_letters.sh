@@ -26,4 +26,19 @@ check "lt-report -f: names --format" grep -q -- "--format" "$TMP/err"
 lt-report --format csv --tolerance 5 "$data/normal.json" >"$TMP/out"
 check_eq "long options still work" "$?" 0
 check "csv out" grep -q "Name" "$TMP/out"
+# The bash completion offers the new options and their values.
+. "$LT_TOP/contrib/completion/lt.bash"
+comp() {
+	COMP_WORDS=("$@")
+	COMP_CWORD=$(($# - 1))
+	COMPREPLY=()
+	_lt_complete
+	printf '%s ' "${COMPREPLY[@]}"
+}
+check_eq "completion: lt-run --log" "$(comp lt-run --log)" \
+    "--logfile --loglevel "
+check_eq "completion: --loglevel w" "$(comp lt-run --loglevel w)" "warning "
+check_eq "completion: lt-report --tol" "$(comp lt-report --tol)" "--tolerance "
+check_eq "completion: lt-run --show" "$(comp lt-run --show)" \
+    "--show-task-ratio --show-task-ratio-json "
 done_testing
