@@ -9,12 +9,16 @@ _lt_complete()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	case $prev in
-	-f|--scenario|--shape|-o|--output|--config|--baseline|--notes|--csv)
+	-f|--scenario|--shape|-o|--output|--config|--baseline|--notes|--csv|--logfile)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
 		;;
 	--arrival)
 		COMPREPLY=($(compgen -W "constant poisson" -- "$cur"))
+		return
+		;;
+	--loglevel)
+		COMPREPLY=($(compgen -W "debug info warning error" -- "$cur"))
 		return
 		;;
 	--format)

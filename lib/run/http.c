@@ -309,6 +309,55 @@ detach(struct lt_http_xfer *x)
 	admit(x->http);
 }
 
+/*
+ * An HTTP/2 server that closes a connection with GOAWAY (nginx after
+ * keepalive_requests, 1000 by default) refuses the streams above its last
+ * one: they were not processed and may be sent again (RFC 9113 6.8).
+ * libcurl 7.88 does so, but gives up after 5 tries with "Connection died,
+ * tried 5 times before giving up" when its retries land on connections
+ * that are closing too, as they do with many users multiplexed.  Since
+ * libcurl only says that for a request it judged unprocessed, send it
+ * again here, a bounded number of times, within the request's timeout;
+ * the time lost counts in its latency, as the user waited for it.
+ * Returns 1 when x was sent again.
+ */
+#define LT_HTTP_MAX_REFUSED 20
+
+static int
+retry_refused(struct lt_http_xfer *x, CURLcode code)
+{
+	struct lt_http_multi *h = x->http;
+	int64_t queued = x->queue_us;
+
+	if ((code != CURLE_SEND_ERROR && code != CURLE_RECV_ERROR) ||
+	    strstr(x->errbuf, "Connection died") == NULL ||
+	    x->refused >= LT_HTTP_MAX_REFUSED)
+		return 0;
+	if (queue_timed_out(x)) {
+		x->queue_us = queued; /* finish() adds libcurl's time */
+		return 0;
+	}
+	x->refused++;
+	x->errbuf[0] = '\0';
+	x->bytes = 0;
+	x->first_us = 0;
+	x->events = 0;
+	x->last = '\n';
+	lt_buf_reset(&x->body);
+	lt_buf_reset(&x->headers);
+	curl_multi_remove_handle(h->multi, x->easy);
+	if (curl_multi_add_handle(h->multi, x->easy) != CURLM_OK) {
+		h->active--;
+		x->busy = 0;
+		fail_unsent(x, code, "reset", "libcurl refused the transfer");
+		admit(h);
+		x->done(x, x->arg);
+		return 1;
+	}
+	h->kick = 1;
+	return 1;
+}
+
 static void
 drain(struct lt_http_multi *h)
 {
@@ -328,6 +377,8 @@ drain(struct lt_http_multi *h)
 		code = m->data.result;
 		x = NULL;
 		curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&x);
+		if (retry_refused(x, code))
+			continue;
 		finish(x, code);
 		detach(x);
 		x->done(x, x->arg);
@@ -916,6 +967,7 @@ lt_http_start(struct lt_http_xfer *x)
 	    x->easy, CURLOPT_HEADERDATA, x->want_headers ? x : NULL);
 	x->t0_us = lt_http_mono_us();
 	x->queue_us = 0;
+	x->refused = 0;
 	if (h->opts.max_total > 0 && h->active >= h->opts.max_total) {
 		enqueue(h, x);
 	} else if (add(x) != 0) {

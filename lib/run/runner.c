@@ -28,6 +28,7 @@
 #include "core/jsonw.h"
 #include "run/shape.h"
 #include "run/shard.h"
+#include "run/testhook.h"
 #include "run/user.h"
 #include "core/version.h"
 
@@ -69,6 +70,8 @@ struct run {
 	double last_tick_s;
 	struct lt_err err;
 	int failed;
+	struct lt_vars globals; /* what the test's setup left (testhook.h) */
+	int signals0;           /* signals when teardown began */
 };
 
 static struct run *
@@ -446,6 +449,11 @@ void
 lt_shard_user_dead(struct lt_shard *sh, struct lt_user *u)
 {
 	long lim = sh->opts->iterations;
+
+	if (u->c->index == LT_CLASS_TEST_HOOK) {
+		sh->hook_done = 1; /* not one of the run's users */
+		return;
+	}
 
 	if (u->idle_linked) {
 		/* unlink from the idle stack (rare: a stop while idle) */
@@ -1255,6 +1263,40 @@ merge_stats(struct run *r, struct lt_run_stats *st)
 	}
 }
 
+/* The setup ends early on any stop; the teardown on a further signal. */
+static int
+setup_stopped(void *arg)
+{
+	const struct run *r = arg;
+
+	return r->reason != NULL;
+}
+
+static int
+teardown_stopped(void *arg)
+{
+	const struct run *r = arg;
+
+	return r->signals > r->signals0;
+}
+
+/* Runs the test's setup before any user starts; 0 or -1 (no memory). */
+static int
+test_setup(struct run *r, struct lt_err *err)
+{
+	int i;
+
+	if (r->sc->setup == NULL)
+		return 0;
+	if (lt_testhook_run(
+	        &r->sh[0], r->sc->setup, &r->globals, setup_stopped, r) != 0)
+		return lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
+	for (i = 0; i < r->jobs; i++)
+		r->sh[i].globals = &r->globals;
+	lt_evout_flush(&r->sh[0].out);
+	return 0;
+}
+
 int
 lt_run(const struct lt_scenario *sc, const struct lt_run_opts *o,
     lt_run_progress_fn *progress, void *arg, struct lt_run_stats *st,
@@ -1285,7 +1327,8 @@ lt_run(const struct lt_scenario *sc, const struct lt_run_opts *o,
 	r->real0_us = lt_http_real_us();
 	r->sh = calloc((size_t)r->jobs, sizeof(*r->sh));
 	r->ramp = calloc((size_t)r->jobs, sizeof(*r->ramp));
-	if (r->sh == NULL || r->ramp == NULL) {
+	if (r->sh == NULL || r->ramp == NULL ||
+	    lt_vars_init(&r->globals, sc->nvars, sc->ndatas) != 0) {
 		free(r->sh);
 		free(r->ramp);
 		free(r);
@@ -1307,6 +1350,8 @@ lt_run(const struct lt_scenario *sc, const struct lt_run_opts *o,
 		goto out_control;
 	run_event_start(r);
 	lt_evout_flush(&r->sh[0].out);
+	if (test_setup(r, err) != 0)
+		goto out_control;
 	for (i = 1; i < r->jobs; i++)
 		if (pthread_create(
 		        &r->sh[i].thread, NULL, shard_thread, &r->sh[i]) != 0) {
@@ -1327,6 +1372,11 @@ lt_run(const struct lt_scenario *sc, const struct lt_run_opts *o,
 		pthread_join(r->sh[i].thread, NULL);
 	for (i = 1; i < r->jobs; i++)
 		lt_evout_flush(&r->sh[i].out);
+	r->signals0 = r->signals;
+	if (lt_testhook_run(
+	        &r->sh[0], sc->teardown, NULL, teardown_stopped, r) != 0 &&
+	    r->o->warn != NULL)
+		r->o->warn("out of memory: no teardown", r->o->warn_arg);
 	if (r->reason == NULL)
 		r->reason = "error";
 	lt_shard_users_event(&r->sh[0]);
@@ -1352,6 +1402,7 @@ out:
 		shard_fini(&r->sh[i]);
 	free(r->sh);
 	free(r->ramp);
+	lt_vars_fini(&r->globals);
 	free(r);
 	return rc;
 }

@@ -178,6 +178,7 @@ struct parser {
 	int top_has_wait;
 	struct lt_wait top_wait;
 	struct vec top_sets;           /* struct lt_set */
+	struct vec setup, teardown;    /* test-level steps: struct pstep * */
 	struct vec classes;            /* struct pclass * */
 	int implicit;                  /* an implicit class "User" exists */
 	struct vec steps;              /* struct pstep * */
@@ -1984,12 +1985,14 @@ parse_user(struct parser *p, size_t indent)
 	return 0;
 }
 
-/* on_start / on_stop, alone (a block of steps) or with one step. */
+/*
+ * on_start / on_stop (of a class), setup / teardown (of the test), alone
+ * (a block of steps) or with one step, into hook.
+ */
 static int
-parse_hook(
-    struct parser *p, const struct word *kw, struct pclass *c, size_t indent)
+hook_into(struct parser *p, const struct word *kw, struct vec *hook,
+    struct scope *scope, size_t indent)
 {
-	struct vec *hook = word_is(kw, "on_start") ? &c->on_start : &c->on_stop;
 	struct word w;
 	int r = scan_word(p, &w);
 
@@ -1999,14 +2002,23 @@ parse_hook(
 		if (push(p, B_HOOK, indent, kw->s))
 			return -1;
 		cur(p)->hook = hook;
-		cur(p)->scope = c->scope;
+		cur(p)->scope = scope;
 		return 0;
 	}
-	r = parse_step(p, &w, NULL, 1, hook, indent, c->scope);
+	r = parse_step(p, &w, NULL, 1, hook, indent, scope);
 	if (r == 1)
 		return expected(
 		    p, &w, "a method, exec, sleep, set or end of line");
 	return r;
+}
+
+static int
+parse_hook(
+    struct parser *p, const struct word *kw, struct pclass *c, size_t indent)
+{
+	return hook_into(p, kw,
+	    word_is(kw, "on_start") ? &c->on_start : &c->on_stop, c->scope,
+	    indent);
 }
 
 static struct pclass *
@@ -2143,6 +2155,10 @@ top_line(struct parser *p, const struct word *kw, size_t indent)
 		return parse_data(p);
 	if (word_is(kw, "include"))
 		return parse_include(p);
+	if (word_is(kw, "setup") || word_is(kw, "teardown"))
+		return hook_into(p, kw,
+		    word_is(kw, "setup") ? &p->setup : &p->teardown,
+		    p->top_scope, indent);
 	if (word_is(kw, "wait")) {
 		p->top_has_wait = 1;
 		return parse_wait(p, &p->top_wait);
@@ -2163,8 +2179,9 @@ top_line(struct parser *p, const struct word *kw, size_t indent)
 			return -1;
 		return class_line(p, kw, c, indent);
 	}
-	return expected(
-	    p, kw, "host, user, a task, data, set, wait, include or a setting");
+	return expected(p, kw,
+	    "host, user, a task, data, set, wait, include, setup, teardown "
+	    "or a setting");
 }
 
 static int
@@ -2720,6 +2737,41 @@ build_class(
 	return 0;
 }
 
+/*
+ * The test's setup or teardown steps as a class of their own, run by one
+ * user before the users start or after they stopped (runner.c): its
+ * on_start steps, no tasks.  NULL when there are none.
+ */
+static int
+build_test_hook(struct parser *p, const struct vec *v, const char *name,
+    const struct lt_class **out)
+{
+	struct lt_class *c;
+
+	*out = NULL;
+	if (v->n == 0)
+		return 0;
+	c = lt_arena_alloc(p->a, sizeof(*c));
+	if (c == NULL)
+		return oom(p);
+	memset(c, 0, sizeof(*c));
+	c->name = name;
+	c->index = LT_CLASS_TEST_HOOK;
+	c->host = p->top_host;
+	c->sets = p->top_sets.v;
+	c->nsets = p->top_sets.n;
+	c->on_start = hook_steps(p, v);
+	c->tasks.kind = LT_GROUP_WEIGHTED;
+	c->tasks.tasks = lt_arena_alloc(p->a, sizeof(*c->tasks.tasks));
+	c->tasks.cum_weight = lt_arena_alloc(p->a, sizeof(uint64_t));
+	if (c->on_start == NULL || c->tasks.tasks == NULL ||
+	    c->tasks.cum_weight == NULL)
+		return oom(p);
+	c->non_start = v->n;
+	*out = c;
+	return 0;
+}
+
 static int
 finish(struct parser *p)
 {
@@ -2757,6 +2809,9 @@ finish(struct parser *p)
 	for (i = 0; i < p->classes.n; i++)
 		if (build_class(p, classes[i], &sc->classes[i], i))
 			return -1;
+	if (build_test_hook(p, &p->setup, "setup", &sc->setup) ||
+	    build_test_hook(p, &p->teardown, "teardown", &sc->teardown))
+		return -1;
 	sc->steps = lt_arena_alloc(p->a, (p->steps.n + 1) * sizeof(*sc->steps));
 	if (sc->steps == NULL)
 		return oom(p);

@@ -196,9 +196,13 @@ struct lt_set {
 	struct lt_tmpl *value; /* expanded once when the user starts */
 };
 
+/* lt_class.index of the test's setup and teardown classes. */
+#define LT_CLASS_TEST_HOOK ((size_t)-1)
+
 struct lt_class {
 	const char *name;
-	size_t index;         /* position in lt_scenario.classes */
+	size_t index;         /* position in lt_scenario.classes, or
+				 LT_CLASS_TEST_HOOK */
 	double weight;        /* "weight N" (default 1) */
 	unsigned fixed_count; /* "count N": exactly N users, spawned before
 				   weighted ones; weight is then 0 */
@@ -220,6 +224,12 @@ struct lt_scenario {
 	const char *host; /* "host URL" at top level, or NULL */
 	struct lt_class *classes;
 	size_t nclasses;
+	/* "setup" and "teardown" blocks (Locust's test_start/test_stop,
+	   k6's setup/teardown): classes named so, with the steps as
+	   on_start and no tasks, run once by one user before the users
+	   start and after they stopped; what setup saves or sets, every
+	   user starts with.  NULL when not written. */
+	const struct lt_class *setup, *teardown;
 	const char *const *vars; /* variable names; id = index */
 	size_t nvars;
 	struct lt_data *const *datas; /* data sources; lt_data.index */
@@ -279,11 +289,12 @@ int lt_http_url(const struct lt_http *r, const char *host,
     struct lt_tmpl_ctx *ctx, struct lt_buf *out);
 
 /*
- * Initialises a user's variables for s and applies the class's sets
+ * Initialises a user's variables for s: the values set in init (the
+ * test's setup user's variables; may be NULL), then the class's sets
  * (expanded with ctx; ctx->vars must be v).  Returns 0 or -1 (ENOMEM).
  */
 int lt_scenario_user_init(const struct lt_scenario *s, const struct lt_class *c,
-    struct lt_vars *v, struct lt_tmpl_ctx *ctx);
+    const struct lt_vars *init, struct lt_vars *v, struct lt_tmpl_ctx *ctx);
 
 /*
  * A user's position in its class's flow: on_start steps once, then

@@ -59,6 +59,10 @@ struct lt_shard {
 	const struct lt_run_opts *opts;
 	struct lt_shared *shared;
 	const char *host; /* --host, else scenario host */
+	/* what the test's setup saved and set (runner.c), or NULL; read-only
+	   once the users start */
+	const struct lt_vars *globals;
+	int hook_done; /* the setup or teardown user died (testhook.c) */
 	int open_model;
 
 	struct lt_user **users; /* all created users, by slot */

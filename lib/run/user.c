@@ -1098,7 +1098,8 @@ lt_user_new(struct lt_shard *sh, const struct lt_class *c, long id)
 	u->ctx.rng = &u->rng;
 	u->ctx.var_names = sh->sc->vars;
 	u->ctx.now_us = lt_http_real_us();
-	if (lt_scenario_user_init(sh->sc, c, &u->vars, &u->ctx) != 0) {
+	if (lt_scenario_user_init(sh->sc, c, sh->globals, &u->vars, &u->ctx) !=
+	    0) {
 		lt_user_free(u);
 		return NULL;
 	}

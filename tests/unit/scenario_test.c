@@ -531,7 +531,7 @@ test_steps(void)
 	lt_rng_seed(&rng, 1, 1);
 	ctx.rng = &rng;
 	ctx.user = 9;
-	TAP_OK(lt_scenario_user_init(s, c, &v, &ctx) == 0, "user init");
+	TAP_OK(lt_scenario_user_init(s, c, NULL, &v, &ctx) == 0, "user init");
 	TAP_EQ_STR(lt_vars_get(&v, (size_t)lt_scenario_var(s, "base"), NULL),
 	    "v9", "scenario set expanded per user");
 	TAP_EQ_STR(
@@ -860,7 +860,8 @@ test_urls(void)
 		struct lt_buf b;
 
 		lt_buf_init(&b, 0);
-		TAP_OK(lt_scenario_user_init(s, &s->classes[0], &v, &ctx) == 0,
+		TAP_OK(lt_scenario_user_init(
+		           s, &s->classes[0], NULL, &v, &ctx) == 0,
 		    "user init");
 		rc = lt_http_url(s->classes[0].tasks.tasks[0].step->http,
 		    "http://h", &ctx, &b);
