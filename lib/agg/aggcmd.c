@@ -24,6 +24,7 @@
 #include "agg/aggmerge.h"
 #include "agg/aggwrite.h"
 #include "agg/baseline.h"
+#include "agg/openmetrics.h"
 #include "core/lines.h"
 #include "agg/thresh.h"
 
@@ -166,8 +167,35 @@ now_s(void)
 struct live {
 	double every, last;
 	FILE *out;
+	const char *path; /* a file replaced at each interval, or NULL */
+	enum lt_agg_format format;
 	struct lt_buf buf;
 };
+
+/*
+ * Replaces path with b through a temporary file and rename(2), so that a
+ * scraper or a push script never reads half an exposition.
+ */
+static int
+replace_file(const char *path, const struct lt_buf *b)
+{
+	char tmp[4096];
+	FILE *f;
+	int bad;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -1;
+	f = fopen(tmp, "w");
+	if (f == NULL)
+		return -1;
+	bad = fwrite(b->data, 1, b->len, f) != b->len;
+	bad |= fclose(f) != 0;
+	if (bad || rename(tmp, path) == -1) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
 
 static int
 live_tick(struct lt_agg *agg, struct live *lv, int force)
@@ -179,9 +207,22 @@ live_tick(struct lt_agg *agg, struct live *lv, int force)
 	if (lt_agg_finish(agg) == -1)
 		return -1;
 	lt_buf_reset(&lv->buf);
-	lt_agg_write_live(agg, t - lv->last, &lv->buf);
-	fwrite(lv->buf.data, 1, lv->buf.len, lv->out);
-	fflush(lv->out);
+	if (lv->format == LT_FMT_TEXT) {
+		lt_agg_write_live(agg, t - lv->last, &lv->buf);
+	} else {
+		lt_om_write(agg,
+		    lv->format == LT_FMT_PROMETHEUS ? LT_OM_PROMETHEUS
+		                                    : LT_OM_OPENMETRICS,
+		    t - lv->last > 0 ? t - lv->last : 1e-9, &lv->buf);
+		lt_agg_live_mark(agg);
+	}
+	if (lv->path) {
+		/* a failed write is retried at the next interval */
+		replace_file(lv->path, &lv->buf);
+	} else {
+		fwrite(lv->buf.data, 1, lv->buf.len, lv->out);
+		fflush(lv->out);
+	}
 	lv->last = t;
 	return 0;
 }
@@ -465,7 +506,14 @@ finish_and_write(
 	    lt_baseline_compare(agg, cmd->baseline, cmd->tolerance, &bl,
 	        &regressed, cmd->quiet ? NULL : cmd->diag, err) == -1)
 		goto done;
-	if (cmd->format == LT_FMT_TEXT) {
+	if (cmd->format == LT_FMT_OPENMETRICS ||
+	    cmd->format == LT_FMT_PROMETHEUS) {
+		if (lt_om_write(agg,
+		        cmd->format == LT_FMT_PROMETHEUS ? LT_OM_PROMETHEUS
+		                                         : LT_OM_OPENMETRICS,
+		        0, &out) == -1)
+			goto nomem;
+	} else if (cmd->format == LT_FMT_TEXT) {
 		if (lt_agg_write_text(agg, name_width(agg), &out) == -1)
 			goto nomem;
 		if (tt.len &&
@@ -531,6 +579,12 @@ lt_aggcmd_run(const struct lt_aggcmd *cmd, struct lt_err *err)
 		lv.every = cmd->every_s;
 		lv.last = now_s();
 		lv.out = cmd->diag;
+		lv.path = NULL;
+		lv.format = cmd->live_format;
+		if (cmd->live_output && strcmp(cmd->live_output, "-") == 0)
+			lv.out = stdout;
+		else if (cmd->live_output)
+			lv.path = cmd->live_output;
 		lt_buf_init(&lv.buf, 0);
 		lvp = &lv;
 	}
