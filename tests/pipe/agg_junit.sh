@@ -36,7 +36,7 @@ lt-agg -q --junit "$TMP/j.xml" -c 'p95<300ms' -c 'p95<20ms' \
     --baseline "$TMP/old.json" "$TMP/new.ndjson" >"$TMP/new.json"
 check_eq "a failed threshold and a regression exit 1" "$?" 1
 check "the file validates against junit-10.xsd" \
-    xmllint --noout --schema "$XSD" "$TMP/j.xml"
+    xmllint --noout --schema "$XSD" "$TMP/j.xml" 2>/dev/null
 
 python3 - "$TMP/j.xml" >"$TMP/summary" 2>&1 <<'PY'
 import sys
@@ -72,10 +72,17 @@ check "the control character became U+FFFD" grep -qF "'GET /ctl�x p50_ms'" "$T
 check "the gone endpoint is skipped" grep -qF " SKIP 'GET /gone'" "$TMP/summary"
 check "CDATA-like name is kept as text" grep -qF "GET /c]]>'d p99_ms" "$TMP/summary"
 
+# bytes that are not UTF-8 in a name: U+FFFD, the file stays valid
+printf '{"type":"req","ts":1700000000,"name":"bad\xff\xfex","method":"GET","status":200,"ok":true,"latency_ms":3}\n' >"$TMP/raw.ndjson"
+lt-agg -q --junit "$TMP/raw.xml" -c 'p95<1s' --baseline "$TMP/old.json" "$TMP/raw.ndjson" >/dev/null
+check "invalid UTF-8 in a name: the file validates" \
+    xmllint --noout --schema "$XSD" "$TMP/raw.xml" 2>/dev/null
+check "the replaced name" grep -qF 'name="GET bad��x"' "$TMP/raw.xml"
+
 # without a baseline: only the thresholds suite; all passing
 lt-agg -q --junit "$TMP/ok.xml" -c 'p95<300ms' "$TMP/new.ndjson" >/dev/null
 check_eq "passing thresholds exit 0" "$?" 0
-check "passing file validates" xmllint --noout --schema "$XSD" "$TMP/ok.xml"
+check "passing file validates" xmllint --noout --schema "$XSD" "$TMP/ok.xml" 2>/dev/null
 check_eq "one suite, no failures" \
     "$(grep -c '<testsuite ' "$TMP/ok.xml") $(grep -c '<failure' "$TMP/ok.xml")" "1 0"
 lt-agg -q --junit "$TMP/nodir/x.xml" -c 'p95<300ms' "$TMP/new.ndjson" >/dev/null 2>&1

@@ -19,6 +19,11 @@ for i, n in enumerate(names):
                       "method": "GET", "status": 200, "ok": True,
                       "latency_ms": 1.5 * (i + 1), "bytes": 10}))
 PY
+# bytes that are not UTF-8 (the event scanner passes them through)
+printf '{"type":"req","ts":1700000000,"name":"bad\xff\xfeutf","method":"GET","status":200,"ok":true,"latency_ms":3}\n' >"$TMP/raw.ndjson"
+lt-agg --format openmetrics "$TMP/raw.ndjson" >"$TMP/raw.om"
+check "invalid UTF-8 becomes U+FFFD, the exposition stays UTF-8" omcheck "$TMP/raw.om"
+check "the replaced name" grep -qF 'name="bad��utf"' "$TMP/raw.om"
 lt-agg --format openmetrics "$TMP/hostile.ndjson" >"$TMP/h.om"
 check "openmetrics parses strictly" omcheck "$TMP/h.om" openmetrics
 $OMCHECK "$TMP/h.om" >"$TMP/h.samples" 2>&1
