@@ -128,9 +128,9 @@ parse_interval(const char *s)
 int
 main(int argc, char **argv)
 {
-	struct lt_aggcmd cmd = { .tolerance = 0.1,
-		.diag = stderr,
-		.live_format = LT_FMT_TEXT };
+	struct lt_aggcmd cmd = {
+		.tolerance = 0.1, .diag = stderr, .live_format = LT_FMT_TEXT
+	};
 	struct lt_err err;
 	int c, rc, fmt;
 
@@ -170,7 +170,8 @@ main(int argc, char **argv)
 		case OPT_FORMAT:
 		case OPT_LIVE_FORMAT:
 			fmt = parse_format(optarg);
-			if (fmt < 0 || (c == OPT_LIVE_FORMAT && fmt == LT_FMT_JSON)) {
+			if (fmt < 0 ||
+			    (c == OPT_LIVE_FORMAT && fmt == LT_FMT_JSON)) {
 				rc = usage_error("bad format", optarg);
 				goto out;
 			}
@@ -225,7 +226,8 @@ main(int argc, char **argv)
 		cmd.every_s = 2; /* --live-format/--live-output imply --live */
 	if (cmd.live_output && strcmp(cmd.live_output, "-") == 0 &&
 	    !cmd.output) {
-		rc = usage_error("--live-output - needs -o for the aggregate", "");
+		rc = usage_error(
+		    "--live-output - needs -o for the aggregate", "");
 		goto out;
 	}
 	rc = lt_aggcmd_run(&cmd, &err);

@@ -500,8 +500,7 @@ write_junit(const struct lt_aggcmd *cmd, struct lt_junit *j,
 	struct lt_buf doc;
 	int rc;
 
-	if (cmd->baseline &&
-	    lt_junit_baseline(j, bl->data, bl->len, err) == -1)
+	if (cmd->baseline && lt_junit_baseline(j, bl->data, bl->len, err) == -1)
 		return -1;
 	lt_buf_init(&doc, 0);
 	if (lt_junit_doc(j, cmd->baseline != NULL, &doc) == -1) {
@@ -530,8 +529,8 @@ finish_and_write(
 		lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
 		goto done;
 	}
-	if (run_checks(cmd, agg, &th, &tt, cmd->junit ? &junit : NULL,
-	        &failed, err) == -1)
+	if (run_checks(cmd, agg, &th, &tt, cmd->junit ? &junit : NULL, &failed,
+	        err) == -1)
 		goto done;
 	if (cmd->baseline &&
 	    lt_baseline_compare(agg, cmd->baseline, cmd->tolerance, &bl,

@@ -29,9 +29,9 @@ struct lt_aggcmd {
 	double every_s;         /* live table interval; 0: none */
 	enum lt_agg_format format;
 	enum lt_agg_format live_format; /* text (default) or an exposition */
-	const char *live_output; /* NULL: diag; "-": stdout; else a file
+	const char *live_output;        /* NULL: diag; "-": stdout; else a file
 	                            replaced at each interval */
-	const char *junit;       /* --junit FILE, or NULL (junit.h) */
+	const char *junit;              /* --junit FILE, or NULL (junit.h) */
 	int timeline_endpoints;
 	int strict;         /* first rejected line is an error */
 	const char *output; /* -o FILE, or NULL: stdout */

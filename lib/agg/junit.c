@@ -54,14 +54,30 @@ lt_junit_esc(struct lt_buf *b, const char *s, size_t n)
 		const char *rep = NULL;
 
 		switch (l == 1 ? p[i] : 0x80) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&apos;"; break;
-		case '\n': rep = "&#10;"; break;
-		case '\t': rep = "&#9;"; break;
-		case '\r': rep = "&#13;"; break;
+		case '&':
+			rep = "&amp;";
+			break;
+		case '<':
+			rep = "&lt;";
+			break;
+		case '>':
+			rep = "&gt;";
+			break;
+		case '"':
+			rep = "&quot;";
+			break;
+		case '\'':
+			rep = "&apos;";
+			break;
+		case '\n':
+			rep = "&#10;";
+			break;
+		case '\t':
+			rep = "&#9;";
+			break;
+		case '\r':
+			rep = "&#13;";
+			break;
 		default:
 			if (l == 0 || (l == 1 && p[i] < 0x20))
 				rep = "\xef\xbf\xbd";
@@ -116,8 +132,9 @@ lt_junit_thresh(struct lt_junit *j, const struct lt_thresh *t)
 	if (t->ok) {
 		rc |= lt_buf_adds(&j->th, "/>\n");
 	} else {
-		rc |= lt_buf_adds(&j->th, ">\n      <failure type=\"threshold\" "
-		                          "message=\"");
+		rc |= lt_buf_adds(&j->th,
+		    ">\n      <failure type=\"threshold\" "
+		    "message=\"");
 		rc |= lt_junit_esc(&j->th, msg.data, msg.len);
 		rc |= lt_buf_adds(&j->th, "\">");
 		rc |= lt_junit_esc(&j->th, msg.data, msg.len);
@@ -147,8 +164,8 @@ ep_label(struct lt_buf *b, json_t *ep)
 }
 
 static int
-bl_metric(struct lt_junit *j, const char *ep, const char *key, json_t *m,
-    double tol)
+bl_metric(
+    struct lt_junit *j, const char *ep, const char *key, json_t *m, double tol)
 {
 	struct lt_buf name, msg;
 	json_t *dp = json_object_get(m, "delta_pct");
@@ -170,8 +187,9 @@ bl_metric(struct lt_junit *j, const char *ep, const char *key, json_t *m,
 			rc |= lt_buf_printf(
 			    &msg, " (%+.1f%%)", json_number_value(dp));
 		rc |= lt_buf_printf(&msg, ", tolerance %g%%", tol * 100);
-		rc |= lt_buf_adds(&j->bl, ">\n      <failure type=\"regression\" "
-		                          "message=\"");
+		rc |= lt_buf_adds(&j->bl,
+		    ">\n      <failure type=\"regression\" "
+		    "message=\"");
 		rc |= lt_junit_esc(&j->bl, msg.data, msg.len);
 		rc |= lt_buf_adds(&j->bl, "\">");
 		rc |= lt_junit_esc(&j->bl, msg.data, msg.len);
@@ -211,8 +229,8 @@ bl_endpoint(struct lt_junit *j, json_t *ep, double tol)
 			json_t *m = json_object_get(ms, metrics[i]);
 
 			if (json_is_object(m))
-				rc |= bl_metric(j, lt_buf_cstr(&label),
-				    metrics[i], m, tol);
+				rc |= bl_metric(
+				    j, lt_buf_cstr(&label), metrics[i], m, tol);
 		}
 	}
 	lt_buf_fini(&label);
@@ -270,8 +288,8 @@ lt_junit_doc(const struct lt_junit *j, int with_baseline, struct lt_buf *b)
 	    n, f);
 	rc |= suite(b, "thresholds", j->th_n, j->th_fail, 0, &j->th);
 	if (with_baseline)
-		rc |= suite(b, "baseline", j->bl_n, j->bl_fail, j->bl_skip,
-		    &j->bl);
+		rc |= suite(
+		    b, "baseline", j->bl_n, j->bl_fail, j->bl_skip, &j->bl);
 	rc |= lt_buf_adds(b, "</testsuites>\n");
 	return rc ? -1 : 0;
 }

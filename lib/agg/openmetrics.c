@@ -158,8 +158,8 @@ static int
 secs(struct lt_buf *b, int64_t us)
 {
 	if (us < 0)
-		return lt_buf_printf(b, "-%lld.%06lld", (long long)(-us / 1000000),
-		    (long long)(-us % 1000000));
+		return lt_buf_printf(b, "-%lld.%06lld",
+		    (long long)(-us / 1000000), (long long)(-us % 1000000));
 	return lt_buf_printf(b, "%lld.%06lld", (long long)(us / 1000000),
 	    (long long)(us % 1000000));
 }
@@ -175,8 +175,8 @@ counters(const struct lt_agg *agg, enum lt_om_flavour fl, struct lt_buf *b)
 		rc |= labels(b, "lt_requests_total", agg->eps[i]) |
 		    lt_buf_printf(
 		        b, "} %lld\n", (long long)agg->eps[i]->requests);
-	rc |= family(b, fl, "lt_failures", "counter", NULL,
-	    "Requests that failed.");
+	rc |= family(
+	    b, fl, "lt_failures", "counter", NULL, "Requests that failed.");
 	for (size_t i = 0; i < agg->n_eps; i++)
 		rc |= labels(b, "lt_failures_total", agg->eps[i]) |
 		    lt_buf_printf(
@@ -220,8 +220,8 @@ gauges(const struct lt_agg *agg, enum lt_om_flavour fl, double interval_s,
 {
 	int rc = 0;
 
-	rc |= family(b, fl, "lt_latency_percentile_seconds", "gauge",
-	    "seconds", "Exact latency percentiles of the run so far.");
+	rc |= family(b, fl, "lt_latency_percentile_seconds", "gauge", "seconds",
+	    "Exact latency percentiles of the run so far.");
 	for (size_t i = 0; i < agg->n_eps; i++) {
 		struct lt_ep_stats st;
 
@@ -269,11 +269,13 @@ run_figures(const struct lt_agg *agg, enum lt_om_flavour fl, struct lt_buf *b)
 	    "Duration of the run so far.");
 	rc |= lt_buf_adds(b, "lt_run_duration_seconds ");
 	rc |= secs(b, lt_agg_duration_us(agg)) | lt_buf_addc(b, '\n');
-	rc |= family(b, fl, "lt_users_max", "gauge", NULL,
-	    "Highest user count seen.");
-	rc |= lt_buf_printf(b, "lt_users_max %lld\n", (long long)agg->max_users);
+	rc |= family(
+	    b, fl, "lt_users_max", "gauge", NULL, "Highest user count seen.");
+	rc |=
+	    lt_buf_printf(b, "lt_users_max %lld\n", (long long)agg->max_users);
 	rc |= family(b, fl, "lt_events", "counter", NULL, "Events used.");
-	rc |= lt_buf_printf(b, "lt_events_total %lld\n", (long long)agg->events);
+	rc |=
+	    lt_buf_printf(b, "lt_events_total %lld\n", (long long)agg->events);
 	rc |= family(b, fl, "lt_rejected_lines", "counter", NULL,
 	    "Input lines rejected.");
 	rc |= lt_buf_printf(
@@ -282,8 +284,8 @@ run_figures(const struct lt_agg *agg, enum lt_om_flavour fl, struct lt_buf *b)
 }
 
 int
-lt_om_write(const struct lt_agg *agg, enum lt_om_flavour fl,
-    double interval_s, struct lt_buf *b)
+lt_om_write(const struct lt_agg *agg, enum lt_om_flavour fl, double interval_s,
+    struct lt_buf *b)
 {
 	int rc = 0;
 

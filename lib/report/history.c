@@ -44,9 +44,9 @@ struct series {
 };
 
 struct regression {
-	size_t night;  /* the night that regressed (against night - 1) */
-	long series;   /* -1: the total */
-	int metric;    /* enum lt_bl_metric */
+	size_t night; /* the night that regressed (against night - 1) */
+	long series;  /* -1: the total */
+	int metric;   /* enum lt_bl_metric */
 	double old, new;
 };
 
@@ -232,8 +232,8 @@ skip_note(struct hist *h, const char *entry, const char *why)
 
 /* Loads one night into h->nights[h->n]; 1 when skipped, -1 ENOMEM. */
 static int
-load_night(struct hist *h, const char *dir, char *entry, char *warn,
-    size_t warn_cap)
+load_night(
+    struct hist *h, const char *dir, char *entry, char *warn, size_t warn_cap)
 {
 	struct night *nt = &h->nights[h->n];
 	struct lt_aggdoc d;
@@ -300,7 +300,7 @@ add_reg(struct hist *h, size_t night, long s, int m, double o, double n)
 		h->reg = nr;
 		h->reg_alloc = na;
 	}
-	h->reg[h->n_reg++] = (struct regression){ night, s, m, o, n };
+	h->reg[h->n_reg++] = (struct regression) { night, s, m, o, n };
 	return 0;
 }
 
@@ -390,8 +390,10 @@ regressions_html(struct lt_buf *b, const struct hist *h)
 	int rc = lt_buf_adds(b, "<h2 id=\"regressions\">Regressions</h2>\n");
 
 	if (h->n_reg == 0)
-		return rc | lt_buf_adds(b, "<p>No night regressed against the "
-		                           "night before.</p>\n");
+		return rc |
+		    lt_buf_adds(b,
+		        "<p>No night regressed against the "
+		        "night before.</p>\n");
 	rc |= lt_buf_adds(b,
 	    "<div class=\"tw\"><table id=\"regressions-table\">\n"
 	    "<caption>Metrics worse than the night before, beyond the "
@@ -403,11 +405,12 @@ regressions_html(struct lt_buf *b, const struct hist *h)
 	for (size_t i = 0; i < h->n_reg; i++) {
 		const struct regression *r = &h->reg[i];
 
-		rc |= lt_buf_printf(b, "<tr><td>%s</td><td>%s</td><th scope=\"row\">",
+		rc |= lt_buf_printf(b,
+		    "<tr><td>%s</td><td>%s</td><th scope=\"row\">",
 		    h->nights[r->night].date, h->nights[r->night - 1].date);
 		rc |= ep_html(b, h, r->series);
-		rc |= lt_buf_printf(b, "</th><td>%s</td><td class=\"n\">",
-		    m_name[r->metric]);
+		rc |= lt_buf_printf(
+		    b, "</th><td>%s</td><td class=\"n\">", m_name[r->metric]);
 		rc |= fmt_metric(b, r->metric, r->old);
 		rc |= lt_buf_adds(b, "</td><td class=\"n worse\">");
 		rc |= fmt_metric(b, r->metric, r->new);
@@ -454,9 +457,10 @@ nights_html(struct lt_buf *b, const struct hist *h)
 		rc |= lt_buf_adds(b, "<td class=\"n\">");
 		rc |= fmt_metric(b, LT_BL_FAIL, nt->total.v[LT_BL_FAIL]);
 		rc |= lt_buf_adds(b, "</td>");
-		rc |= lt_buf_adds(b, i == 0 ? "<td>first</td>"
-		        : nt->regressed   ? "<td class=\"worse\">regressed</td>"
-		                          : "<td class=\"pass\">ok</td>");
+		rc |= lt_buf_adds(b,
+		    i == 0              ? "<td>first</td>"
+		        : nt->regressed ? "<td class=\"worse\">regressed</td>"
+		                        : "<td class=\"pass\">ok</td>");
 		rc |= lt_buf_adds(b, "<td><a href=\"");
 		rc |= href(b, nt->link);
 		rc |= lt_buf_adds(b, "\">");
@@ -571,10 +575,10 @@ series_charts(struct lt_buf *b, const struct hist *h, long s,
 			    *h->ser[s].method ? " " : "", h->ser[s].name);
 		lt_buf_printf(&cap, ": %s", what[kind]);
 		snprintf(prefix, sizeof(prefix), "h%ld-%d", s + 1, kind);
-		rc |= lt_buf_printf(b, "<figure class=\"chart\" id=\"chart-%s\">\n",
-		    prefix);
-		rc |= lt_plot_splice(b, svg.data, svg.len, prefix,
-		    lt_buf_cstr(&cap));
+		rc |= lt_buf_printf(
+		    b, "<figure class=\"chart\" id=\"chart-%s\">\n", prefix);
+		rc |= lt_plot_splice(
+		    b, svg.data, svg.len, prefix, lt_buf_cstr(&cap));
 		rc |= lt_buf_adds(b, "<figcaption>");
 		rc |= lt_html_esc(b, lt_buf_cstr(&cap));
 		rc |= lt_buf_adds(b, "</figcaption>\n</figure>\n");
@@ -605,7 +609,8 @@ trends_html(struct lt_buf *b, const struct hist *h,
 		rc |= lt_buf_adds(b, "<p>Charts could not be drawn.</p>\n");
 	else if ((long)h->n_ser > last)
 		rc |= lt_buf_printf(b,
-		    "<p>Charts of the first %ld endpoints (by name) only.</p>\n",
+		    "<p>Charts of the first %ld endpoints (by name) "
+		    "only.</p>\n",
 		    last);
 	return rc;
 }
@@ -635,7 +640,8 @@ page(struct lt_buf *b, const struct hist *h, const struct lt_history_opts *o,
 	rc |= regressions_html(b, h);
 	rc |= nights_html(b, h);
 	if (h->n_skipped) {
-		rc |= lt_buf_adds(b, "<h2 id=\"skipped\">Not read</h2>\n<ul>\n");
+		rc |=
+		    lt_buf_adds(b, "<h2 id=\"skipped\">Not read</h2>\n<ul>\n");
 		rc |= lt_buf_add(b, h->skipped.data, h->skipped.len);
 		rc |= lt_buf_adds(b, "</ul>\n");
 	}
@@ -670,13 +676,15 @@ lt_history_render(const struct lt_history_opts *o, struct lt_buf *out,
 	for (size_t i = first; i < n && rc == 0; i++)
 		rc = load_night(&h, o->dir, entries[i], warn, warn_cap) == -1;
 	if (rc == 0 && h.n == 0) {
-		lt_err_set(err, LT_EXIT_USAGE, "%s: no nightly aggregate could "
-		                               "be read (%s)",
+		lt_err_set(err, LT_EXIT_USAGE,
+		    "%s: no nightly aggregate could "
+		    "be read (%s)",
 		    o->dir, warn);
 		rc = -2;
 	}
-	if (rc == 0 && (judge(&h, o->tolerance) == -1 ||
-	                   page(out, &h, o, warn, warn_cap) != 0))
+	if (rc == 0 &&
+	    (judge(&h, o->tolerance) == -1 ||
+	        page(out, &h, o, warn, warn_cap) != 0))
 		rc = -1;
 	if (rc == 0 && h.n > 1)
 		*last_regressed = h.nights[h.n - 1].regressed;
