@@ -7,6 +7,8 @@
 # are left where the YAML's artifact and report entries point.
 . "$(dirname "$0")/../lib.sh"
 
+jqe() { jq -e "$@" >/dev/null; }
+
 YAML="python3 $LT_TOP/tests/pipe/ciyaml.py"
 start_target || exit 1
 ws=$TMP/ws
@@ -41,7 +43,7 @@ check_eq "the steps the test replaces exist" \
     "$(jq -c '[.jobs.load.steps[].name // empty] | map(select(. == "Install lt" or . == "Start the service under test"))' "$TMP/gh.json")" \
     "$SKIP_STEPS"
 check "an artifact step keeps the HTML report directory" \
-    jq -e '.jobs.load.steps[] | select(.uses // "" | startswith("actions/upload-artifact")) | select(.with.path == "lt-out/")' "$TMP/gh.json" >/dev/null
+    jqe '.jobs.load.steps[] | select(.uses // "" | startswith("actions/upload-artifact")) | select(.with.path == "lt-out/")' "$TMP/gh.json"
 # the job's env, with a shorter run and the target's address
 eval "$(jq -r '.jobs.load.env | to_entries[] | "export \(.key)=\(.value | @sh)"' "$TMP/gh.json")"
 export LT_CI_HOST=$TARGET_URL LT_CI_TIME=3s LT_CI_USERS=2

@@ -6,6 +6,8 @@
 # the retention are pruned, except the baseline's.
 . "$(dirname "$0")/../lib.sh"
 
+jqe() { jq -e "$@" >/dev/null; }
+
 start_target || exit 1
 printf 'user U\n  wait constant 0.01\n  task GET /delay?ms=2 name /d\n' >"$TMP/s.lt"
 printf 'user U\n  wait constant 0.01\n  task GET /delay?ms=40 name /d\n' >"$TMP/slow.lt"
@@ -33,9 +35,9 @@ python3 "$LT_TOP/tests/pipe/histcheck.py" "$TMP/n/history.html" >"$TMP/facts.jso
 check_eq "history lists the four nights" "$(jq -c '[.nights[].cells[0]]' "$TMP/facts.json")" \
     '["2026-11-01","2026-11-02","2026-11-03","2026-11-04"]'
 check "history marks the slow night regressed" \
-    jq -e '.nights[3].cells[7] == "regressed"' "$TMP/facts.json" >/dev/null
+    jqe '.nights[3].cells[7] == "regressed"' "$TMP/facts.json"
 check "history links each night's report" \
-    jq -e '.nights[0].href == "2026-11-01/report/index.html"' "$TMP/facts.json" >/dev/null
+    jqe '.nights[0].href == "2026-11-01/report/index.html"' "$TMP/facts.json"
 # retention: 2 days before 2026-11-05 keeps 11-03 on; 11-02 is the baseline
 LT_SCENARIO=$TMP/slow.lt night 2026-11-05 -k 2
 check "the baseline's night is never pruned" test -d "$TMP/n/2026-11-02"

@@ -7,6 +7,8 @@
 # broken aggregate skipped, and the exit status of the newest night.
 . "$(dirname "$0")/../lib.sh"
 
+jqe() { jq -e "$@" >/dev/null; }
+
 CHECK="python3 $LT_TOP/tests/pipe/histcheck.py"
 # events of one night: /slow at SLOW ms, /fast failing FAIL of 100 times
 night() {	# night OUT SLOW FAIL
@@ -62,7 +64,7 @@ check_eq "lt-agg --baseline agrees: 12-04 did not" "$?" 0
 if command -v gnuplot >/dev/null; then
 	check_eq "two charts per endpoint and the total" "$(jq .svgs "$TMP/facts.json")" 10
 	check "hostile names are chart titles, as text" \
-	    jq -e '.labels | index("GET \"><script>alert(1)</script>: response time")' "$TMP/facts.json" >/dev/null
+	    jqe '.labels | index("GET \"><script>alert(1)</script>: response time")' "$TMP/facts.json"
 	check "no name reached gnuplot as script text" test ! -e "$TMP/PWNED"
 else
 	skip "charts" "gnuplot not installed"
