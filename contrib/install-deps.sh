@@ -5,7 +5,8 @@
 # apt-get line to run and exits 3.
 #
 #   --check   only report what is missing (exit 0 if nothing, 3 if some)
-#   --test    also what the test suite uses (python3, nginx, openssl)
+#   --test    also what the test suite uses (python3, nginx, openssl,
+#             prometheus-pushgateway, xmllint)
 #   --browser also chromium, for the report's browser test
 #   --bench   also the benchmarks' peers and tools (wrk, hey, Locust,
 #             /usr/bin/time, valgrind, clang with libFuzzer)
@@ -53,6 +54,8 @@ if [ "$with_test" = 1 ]; then
 	need python3 has_cmd python3
 	need nginx-light has_cmd nginx
 	need openssl has_cmd openssl
+	need prometheus-pushgateway has_cmd prometheus-pushgateway
+	need libxml2-utils has_cmd xmllint
 fi
 if [ "$with_browser" = 1 ]; then
 	need chromium has_cmd chromium

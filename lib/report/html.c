@@ -13,7 +13,7 @@
 #include "report/html.h"
 #include "report/plot.h"
 
-static const char css[] =
+const char lt_html_css[] =
     ":root{--fg:#1b1f24;--mut:#57606a;--bd:#d0d7de;--bg2:#f6f8fa;"
     "--bad:#b42318;--badbg:#fde8e7;--good:#1a7f37;--goodbg:#e6f4ea}\n"
     "*{box-sizing:border-box}\n"
@@ -254,7 +254,7 @@ page(struct lt_buf *out, const struct lt_md *d, const char *title)
 	    "content=\"width=device-width, initial-scale=1\">\n<title>");
 	rc |= lt_html_esc(out, title);
 	rc |= lt_buf_adds(out, "</title>\n<style>\n");
-	rc |= lt_buf_adds(out, css);
+	rc |= lt_buf_adds(out, lt_html_css);
 	rc |= lt_buf_adds(out, "</style>\n</head>\n<body>\n<main>\n");
 	rc |= splice_blocks(out, body, d);
 	rc |= lt_buf_adds(out, "</main>\n</body>\n</html>\n");
