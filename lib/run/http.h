@@ -91,6 +91,8 @@ struct lt_http_xfer {
 	long events;
 	char last; /* last body byte seen, for SSE framing */
 	int64_t bytes;
+	int sent; /* requests handed to the connection (prereq callback):
+	             libcurl retries one a dying keep-alive connection took */
 	struct lt_buf body;
 	struct lt_buf headers;
 	struct lt_http_result res;

@@ -28,6 +28,7 @@
 #include <jansson.h>
 
 #include "run/scenario.h"
+#include "run/secret.h"
 
 extern char **environ;
 
@@ -1554,7 +1555,15 @@ parse_request(struct parser *p, const struct word *m, struct pstep *ps)
 		return expected(p, &u, "a URL path (/x) or http:// URL");
 	if (compile(p, &u, LT_ENC_URI, &ps->url))
 		return -1;
+	/* the default name is the URL as written, without credentials */
 	ps->st.name = ps->url->src;
+	if (strchr(ps->url->src, '@') != NULL) {
+		char *n = lt_arena_strdup(p->a, ps->url->src);
+
+		if (n == NULL)
+			return oom(p);
+		ps->st.name = lt_secret_url_strip_inplace(n);
+	}
 	for (;;) {
 		r = scan_word(p, &w);
 		if (r <= 0)
