@@ -617,6 +617,18 @@ out:
 }
 
 int
+lt_http_check_host(const char *url, struct lt_err *err)
+{
+	struct lt_http_multi h;
+	int rc;
+
+	memset(&h, 0, sizeof(h));
+	rc = pin_dns(&h, url, err);
+	curl_slist_free_all(h.resolve);
+	return rc;
+}
+
+int
 lt_http_base_url(const char *url, char **base, char **user, char **password,
     struct lt_err *err)
 {

@@ -105,6 +105,14 @@ struct lt_http_xfer {
 };
 
 /*
+ * Resolves the host of the base URL url as lt_http_multi_init will,
+ * without keeping anything: lt-run calls it before it opens its output.
+ * Returns 0, or -1 with err set (LT_EXIT_RUNTIME when the name does not
+ * resolve).
+ */
+int lt_http_check_host(const char *url, struct lt_err *err);
+
+/*
  * Checks a base URL (-H, a scenario's host): scheme http or https, a
  * host, no query, no fragment.  On success *base is a copy of url
  * without "user:password@", *user and *password the decoded credentials

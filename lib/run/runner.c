@@ -130,6 +130,9 @@ lt_shard_users_event(struct lt_shard *sh)
 	struct lt_buf *b = lt_evout_begin(&sh->out);
 	size_t i;
 
+	sh->users_last_us = lt_http_mono_us();
+	/* this one reports every change so far */
+	ev_timer_stop(sh->loop, &sh->users_timer);
 	lt_buf_adds(b, "{\"type\":\"users\",\"ts\":");
 	lt_jsonw_fixed(b, lt_http_real_us(), 6);
 	lt_buf_adds(b, ",\"count\":");
@@ -394,8 +397,13 @@ spawn_batch(struct lt_shard *sh, long n)
 	for (k = 0; k < n; k++)
 		if (add_user(sh) != 0)
 			break;
-	if (k > 0)
+	/* At once, so that the event precedes their first requests, unless
+	 * that would make two within 100 ms (-r 5000): then coalesced. */
+	if (k > 0 &&
+	    lt_http_mono_us() - sh->users_last_us >= USERS_EVENT_S * 1e6)
 		lt_shard_users_event(sh);
+	else if (k > 0)
+		users_changed(sh);
 	for (; first < sh->nusers; first++)
 		lt_user_start(sh->users[first]);
 	return k;
@@ -808,9 +816,17 @@ runtime_fire(struct ev_loop *loop, ev_timer *w, int revents)
 static void
 users_fire(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	(void)loop;
+	struct lt_shard *sh = w->data;
+	double left = USERS_EVENT_S -
+	    (double)(lt_http_mono_us() - sh->users_last_us) / 1e6;
+
 	(void)revents;
-	lt_shard_users_event(w->data);
+	if (left > 0) { /* one went out at once since this was armed */
+		ev_timer_set(w, left, 0.);
+		ev_timer_start(loop, w);
+		return;
+	}
+	lt_shard_users_event(sh);
 }
 
 static void

@@ -83,6 +83,7 @@ struct lt_shard {
 	ev_timer drop_timer;
 	ev_timer grace_timer;
 	ev_timer users_timer;       /* coalesces users events */
+	int64_t users_last_us;      /* monotonic time of the last one */
 	int64_t next_sched_us;      /* monotonic */
 	int64_t mono0_us, real0_us; /* run start, for open-model ts */
 	uint64_t drops_pending;
