@@ -151,3 +151,30 @@ lt_secret_header_name(const char *name, size_t len)
 			return 1;
 	return 0;
 }
+
+int
+lt_secret_mask(
+    struct lt_buf *b, size_t from, const char *v, size_t n, struct lt_buf *tmp)
+{
+	const char *p, *end, *hit;
+	int rc = 0;
+
+	if (n == 0 || b->len < from + n ||
+	    memmem(b->data + from, b->len - from, v, n) == NULL)
+		return 0;
+	lt_buf_reset(tmp);
+	p = b->data + from;
+	end = b->data + b->len;
+	for (;;) {
+		hit = memmem(p, (size_t)(end - p), v, n);
+		if (hit == NULL)
+			break;
+		rc |= lt_buf_add(tmp, p, (size_t)(hit - p));
+		rc |= lt_buf_adds(tmp, LT_SECRET_MASK);
+		p = hit + n;
+	}
+	rc |= lt_buf_add(tmp, p, (size_t)(end - p));
+	b->len = from;
+	rc |= lt_buf_add(b, tmp->data, tmp->len);
+	return rc ? -1 : 0;
+}

@@ -12,6 +12,9 @@
 
 /* What a masked value is written as. */
 #define LT_SECRET_MASK "***"
+/* Failure messages quote at most this many bytes of a value (check.c's
+ * SHOW_MAX): a longer secret is masked by its prefix too. */
+#define LT_SECRET_SHOWN 60
 
 /*
  * Finds the "user[:password]@" of url[0..len) (an absolute URL with
@@ -44,5 +47,13 @@ int lt_secret_same_origin(const char *url, size_t len, const char *base);
  * (case aside).
  */
 int lt_secret_header_name(const char *name, size_t len);
+
+/*
+ * Replaces every occurrence of v[0..n) in b[from..b->len) by
+ * LT_SECRET_MASK, through tmp (scratch, reset).  Empty values mask
+ * nothing.  Returns 0 or -1 (b's cap).
+ */
+int lt_secret_mask(
+    struct lt_buf *b, size_t from, const char *v, size_t n, struct lt_buf *tmp);
 
 #endif

@@ -95,6 +95,7 @@ struct lt_shard {
 
 	/* Scratch for expanding a request, reused by every user. */
 	struct lt_buf url, tmp, reason;
+	struct lt_buf mask; /* scratch of secret masking */
 	char errline[256];
 
 	struct lt_shard_stats st;

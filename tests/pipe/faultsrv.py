@@ -2,6 +2,7 @@
 # faultsrv.py - an HTTP/1.1 server on 127.0.0.1 that misbehaves on purpose,
 # for tests/pipe/faults.sh and run_secret.sh.  The path picks the fault:
 #   /ok          200 "ok" (keep-alive)
+#   /authhdr     200 with Authorization and X-Api-Token response headers
 #   /garbage     a garbage status line
 #   /http09      a body with no status line (HTTP/0.9)
 #   /bigheader   one 1 MB header line
@@ -84,7 +85,12 @@ class Handler(socketserver.BaseRequestHandler):
                 return
 
     def reply(self, s, path):
-        if path == "/garbage":
+        if path == "/authhdr":
+            s.sendall(b"HTTP/1.1 200 OK\r\nAuthorization: Bearer abc123xyz\r\n"
+                      b"X-Api-Token: t0ps3cret\r\nContent-Length: 2\r\n"
+                      b"\r\nok")
+            return True
+        elif path == "/garbage":
             s.sendall(b"GARBAGE!\r\n\r\n")
         elif path == "/http09":
             s.sendall(b"hello from nineteen ninety-one\n")
