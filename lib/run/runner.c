@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 
 #include "core/jsonw.h"
+#include "run/secret.h"
 #include "run/shape.h"
 #include "run/shard.h"
 #include "run/user.h"
@@ -177,7 +178,13 @@ run_event_start(struct run *r)
 	lt_jsonw_fixed(b, r->real0_us, 6);
 	lt_buf_adds(b,
 	    ",\"phase\":\"start\",\"lt_version\":\"" LT_VERSION "\",\"host\":");
-	lt_jsonw_cstr(b, sh->host);
+	if (sh->host != NULL) { /* a scenario host may carry credentials */
+		lt_buf_reset(&sh->tmp);
+		lt_secret_url_strip(&sh->tmp, sh->host, strlen(sh->host));
+		lt_jsonw_str(b, sh->tmp.data, sh->tmp.len);
+	} else {
+		lt_jsonw_null(b);
+	}
 	lt_buf_adds(b, ",\"scenario\":");
 	lt_jsonw_cstr(b, o->scenario_path);
 	lt_buf_adds(b, ",\"options\":{\"users\":");
