@@ -217,14 +217,15 @@ oom(struct parser *p)
 	    p->err, LT_EXIT_RUNTIME, "%s:%d: out of memory", p->name, p->line);
 }
 
-/* Quotes at most 40 bytes of s[0..n) for a message, into buf. */
+/* Quotes at most 40 bytes of s[0..n) for a message, into buf, without
+ * the credentials of a URL in it. */
 static const char *
 q(char *buf, size_t cap, const char *s, size_t n)
 {
 	size_t k = n > 40 ? 40 : n;
 
 	snprintf(buf, cap, "'%.*s%s'", (int)k, s, k < n ? "..." : "");
-	return buf;
+	return lt_secret_text_strip_inplace(buf);
 }
 
 /*

@@ -73,6 +73,29 @@ lt_secret_url_strip_inplace(char *url)
 	return url;
 }
 
+char *
+lt_secret_text_strip_inplace(char *s)
+{
+	char *p = s, *a, *end, *at;
+
+	for (;;) {
+		a = strstr(p, "://");
+		if (a == NULL)
+			return s;
+		a += 3;
+		end = a + strcspn(a, "/?#'\" \t");
+		at = NULL;
+		for (p = a; p < end; p++)
+			if (*p == '@')
+				at = p;
+		if (at != NULL) {
+			memmove(a, at + 1, strlen(at + 1) + 1);
+			end = a;
+		}
+		p = end;
+	}
+}
+
 /* Splits url's origin: scheme [0, *slen), host [*h, *h + *hlen), port. */
 static int
 origin(const char *url, size_t len, size_t *slen, size_t *h, size_t *hlen,

@@ -33,6 +33,12 @@ int lt_secret_url_strip(struct lt_buf *out, const char *url, size_t len);
 char *lt_secret_url_strip_inplace(char *url);
 
 /*
+ * Strips the userinfo of every URL inside the NUL-terminated text s, in
+ * place (for messages that quote a line); returns s.
+ */
+char *lt_secret_text_strip_inplace(char *s);
+
+/*
  * Returns 1 when the absolute URL url[0..len) has the origin of base
  * (an http or https URL): the same scheme, host (case aside) and port
  * (80 and 443 when not given).  As CURLOPT_UNRESTRICTED_AUTH=0 does for

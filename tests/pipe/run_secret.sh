@@ -80,6 +80,14 @@ check "bad -H: message names the URL without the password" \
     bash -c "grep -q \"'http://127.0.0.1:1/x?q'\" '$TMP/bad.err' &&
     ! grep -q hunter2 '$TMP/bad.err'"
 
+# A scenario error quoting a line with a URL leaves its password out.
+echo 'GET http://joe:hunter2@127.0.0.1:1/x bogus' | lt-run -f - -i 1 \
+    >/dev/null 2>"$TMP/parse.err"
+check_eq "parse error: usage error" "$?" 2
+check "parse error: quotes the line without the password" \
+    bash -c "grep -q \"'GET http://127.0.0.1:1/x'\" '$TMP/parse.err' &&
+    ! grep -q hunter2 '$TMP/parse.err'"
+
 # "secret": an environment value in a URL and a captured value are
 # masked in url and error; Authorization-like headers in header checks.
 start_target || exit 1
@@ -192,6 +200,14 @@ check_eq "bad -H: usage error" "$?" 2
 check "bad -H: message names the URL without the password" \
     bash -c "grep -q \"'http://127.0.0.1:1/x?q'\" '$TMP/bad.err' &&
     ! grep -q hunter2 '$TMP/bad.err'"
+
+# A scenario error quoting a line with a URL leaves its password out.
+echo 'GET http://joe:hunter2@127.0.0.1:1/x bogus' | lt-run -f - -i 1 \
+    >/dev/null 2>"$TMP/parse.err"
+check_eq "parse error: usage error" "$?" 2
+check "parse error: quotes the line without the password" \
+    bash -c "grep -q \"'GET http://127.0.0.1:1/x'\" '$TMP/parse.err' &&
+    ! grep -q hunter2 '$TMP/parse.err'"
 
 # "secret": an environment value in a URL and a captured value are
 # masked in url and error; Authorization-like headers in header checks.

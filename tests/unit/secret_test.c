@@ -59,6 +59,16 @@ main(void)
 	TAP_EQ_STR(
 	    lt_secret_url_strip_inplace(in), "https://h:1/x", "in place");
 
+	{
+		char t1[] = "GET http://u:p@h/x name a@b, got 'http://v:q@i'";
+		char t2[] = "no url at all @ here";
+
+		TAP_EQ_STR(lt_secret_text_strip_inplace(t1),
+		    "GET http://h/x name a@b, got 'http://i'",
+		    "text: every URL stripped, other @ kept");
+		TAP_EQ_STR(lt_secret_text_strip_inplace(t2),
+		    "no url at all @ here", "text without URLs");
+	}
 	TAP_OK(same("http://127.0.0.1:8080/x", "http://127.0.0.1:8080"),
 	    "same origin");
 	TAP_OK(same("http://u:p@127.0.0.1:8080/", "http://127.0.0.1:8080/b"),
