@@ -22,6 +22,7 @@
 
 #include "core/fnv.h"
 #include "run/http.h"
+#include "run/secret.h"
 
 /*
  * One per socket number, kept after libcurl lets go of the socket
@@ -157,6 +158,44 @@ message(struct lt_http_xfer *x, CURLcode code)
 	return x->errbuf[0] ? x->errbuf : curl_easy_strerror(code);
 }
 
+/* The message of a response libcurl would not take (category http). */
+static const char *
+response_message(struct lt_http_xfer *x, CURLcode code)
+{
+	switch (code) {
+	case CURLE_OUT_OF_MEMORY:
+		/* 7.88 says "Out of memory" for a header over its 100 KB */
+#if LIBCURL_VERSION_NUM >= 0x080600
+	case CURLE_TOO_LARGE: /* what 8.6 and later say */
+#endif
+		return "response header too large";
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		if (strstr(x->errbuf, "HTTP/0.9") != NULL)
+			return "no HTTP status line (garbage or HTTP/0.9)";
+		if (strstr(x->errbuf, "response code") != NULL)
+			return "bad status code";
+		break;
+	default:
+		break;
+	}
+	return x->errbuf[0] ? x->errbuf : curl_easy_strerror(code);
+}
+
+/* CURLOPT_PREREQFUNCTION(3): a request is about to go out. */
+static int
+prereq_cb(void *arg, char *conn_primary_ip, char *conn_local_ip,
+    int conn_primary_port, int conn_local_port)
+{
+	struct lt_http_xfer *x = arg;
+
+	(void)conn_primary_ip;
+	(void)conn_local_ip;
+	(void)conn_primary_port;
+	(void)conn_local_port;
+	x->sent++;
+	return CURL_PREREQFUNC_OK;
+}
+
 static void
 finish(struct lt_http_xfer *x, CURLcode code)
 {
@@ -195,6 +234,18 @@ finish(struct lt_http_xfer *x, CURLcode code)
 	}
 	if (code != CURLE_OK && code != CURLE_ABORTED_BY_CALLBACK)
 		r->message = message(x, code);
+	if (x->sent > 0 && code == CURLE_COULDNT_CONNECT) {
+		/* libcurl sent the request on a kept-alive connection that
+		 * died, and its silent retry found the server gone: what
+		 * happened to the request is the reset, not the retry. */
+		r->category = "reset";
+		r->message = "connection closed with the request in flight";
+	} else if (x->sent > 0 && r->category != NULL &&
+	    strcmp(r->category, "request") == 0) {
+		/* sent, then failed on what came back: the response */
+		r->category = "http";
+		r->message = response_message(x, code);
+	}
 }
 
 /*
@@ -620,6 +671,18 @@ out:
 }
 
 int
+lt_http_check_host(const char *url, struct lt_err *err)
+{
+	struct lt_http_multi h;
+	int rc;
+
+	memset(&h, 0, sizeof(h));
+	rc = pin_dns(&h, url, err);
+	curl_slist_free_all(h.resolve);
+	return rc;
+}
+
+int
 lt_http_base_url(const char *url, char **base, char **user, char **password,
     struct lt_err *err)
 {
@@ -628,22 +691,29 @@ lt_http_base_url(const char *url, char **base, char **user, char **password,
 	char *scheme = NULL, *part = NULL;
 	const char *a, *end, *at;
 	int ret = -1;
+	struct lt_buf shown; /* url without its password, for errors */
 
 	*base = *user = *password = NULL;
+	lt_buf_init(&shown, 64 << 10);
+	lt_secret_url_strip(&shown, url, strlen(url));
+	lt_buf_cstr(&shown);
 	u = curl_url();
-	if (u == NULL)
+	if (u == NULL) {
+		lt_buf_fini(&shown);
 		return lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
+	}
 	if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) !=
 	        CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK) {
 		lt_err_set(err, LT_EXIT_USAGE,
 		    "bad host URL '%s': expected http[s]://HOST[:PORT][/PATH]",
-		    url);
+		    shown.data);
 		goto out;
 	}
 	if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
 		lt_err_set(err, LT_EXIT_USAGE,
-		    "bad host URL '%s': the scheme must be http or https", url);
+		    "bad host URL '%s': the scheme must be http or https",
+		    shown.data);
 		goto out;
 	}
 	rc = curl_url_get(u, CURLUPART_QUERY, &part, 0);
@@ -651,14 +721,14 @@ lt_http_base_url(const char *url, char **base, char **user, char **password,
 		lt_err_set(err, LT_EXIT_USAGE,
 		    "bad host URL '%s': a base URL has no query (?...); put "
 		    "it in the scenario's paths",
-		    url);
+		    shown.data);
 		goto out;
 	}
 	rc = curl_url_get(u, CURLUPART_FRAGMENT, &part, 0);
 	if (rc == CURLUE_OK) {
 		lt_err_set(err, LT_EXIT_USAGE,
 		    "bad host URL '%s': a base URL has no fragment (#...)",
-		    url);
+		    shown.data);
 		goto out;
 	}
 	if (curl_url_get(u, CURLUPART_USER, user, CURLU_URLDECODE) != CURLUE_OK)
@@ -695,6 +765,7 @@ out:
 	curl_free(part);
 	curl_free(scheme);
 	curl_url_cleanup(u);
+	lt_buf_fini(&shown);
 	return ret;
 }
 
@@ -850,6 +921,8 @@ setup(struct lt_http_xfer *x)
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, prereq_cb);
+	curl_easy_setopt(e, CURLOPT_PREREQDATA, x);
 	curl_easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, sockopt_cb);
 	curl_easy_setopt(e, CURLOPT_SOCKOPTDATA, h);
 	curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, closesocket_cb);
@@ -954,6 +1027,7 @@ lt_http_start(struct lt_http_xfer *x)
 
 	x->errbuf[0] = '\0';
 	x->bytes = 0;
+	x->sent = 0;
 	x->first_us = 0;
 	x->events = 0;
 	x->last = '\n';

@@ -94,6 +94,8 @@ struct lt_http_xfer {
 	long events;
 	char last; /* last body byte seen, for SSE framing */
 	int64_t bytes;
+	int sent; /* requests handed to the connection (prereq callback):
+	             libcurl retries one a dying keep-alive connection took */
 	struct lt_buf body;
 	struct lt_buf headers;
 	struct lt_http_result res;
@@ -104,6 +106,14 @@ struct lt_http_xfer {
 	uint64_t url_hash; /* of the URL set on the easy handle */
 	char errbuf[CURL_ERROR_SIZE];
 };
+
+/*
+ * Resolves the host of the base URL url as lt_http_multi_init will,
+ * without keeping anything: lt-run calls it before it opens its output.
+ * Returns 0, or -1 with err set (LT_EXIT_RUNTIME when the name does not
+ * resolve).
+ */
+int lt_http_check_host(const char *url, struct lt_err *err);
 
 /*
  * Checks a base URL (-H, a scenario's host): scheme http or https, a

@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 
 #include "core/jsonw.h"
+#include "run/secret.h"
 #include "run/shape.h"
 #include "run/shard.h"
 #include "run/testhook.h"
@@ -133,6 +134,9 @@ lt_shard_users_event(struct lt_shard *sh)
 	struct lt_buf *b = lt_evout_begin(&sh->out);
 	size_t i;
 
+	sh->users_last_us = lt_http_mono_us();
+	/* this one reports every change so far */
+	ev_timer_stop(sh->loop, &sh->users_timer);
 	lt_buf_adds(b, "{\"type\":\"users\",\"ts\":");
 	lt_jsonw_fixed(b, lt_http_real_us(), 6);
 	lt_buf_adds(b, ",\"count\":");
@@ -177,7 +181,13 @@ run_event_start(struct run *r)
 	lt_jsonw_fixed(b, r->real0_us, 6);
 	lt_buf_adds(b,
 	    ",\"phase\":\"start\",\"lt_version\":\"" LT_VERSION "\",\"host\":");
-	lt_jsonw_cstr(b, sh->host);
+	if (sh->host != NULL) { /* a scenario host may carry credentials */
+		lt_buf_reset(&sh->tmp);
+		lt_secret_url_strip(&sh->tmp, sh->host, strlen(sh->host));
+		lt_jsonw_str(b, sh->tmp.data, sh->tmp.len);
+	} else {
+		lt_jsonw_null(b);
+	}
 	lt_buf_adds(b, ",\"scenario\":");
 	lt_jsonw_cstr(b, o->scenario_path);
 	lt_buf_adds(b, ",\"options\":{\"users\":");
@@ -397,8 +407,13 @@ spawn_batch(struct lt_shard *sh, long n)
 	for (k = 0; k < n; k++)
 		if (add_user(sh) != 0)
 			break;
-	if (k > 0)
+	/* At once, so that the event precedes their first requests, unless
+	 * that would make two within 100 ms (-r 5000): then coalesced. */
+	if (k > 0 &&
+	    lt_http_mono_us() - sh->users_last_us >= USERS_EVENT_S * 1e6)
 		lt_shard_users_event(sh);
+	else if (k > 0)
+		users_changed(sh);
 	for (; first < sh->nusers; first++)
 		lt_user_start(sh->users[first]);
 	return k;
@@ -816,9 +831,17 @@ runtime_fire(struct ev_loop *loop, ev_timer *w, int revents)
 static void
 users_fire(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	(void)loop;
+	struct lt_shard *sh = w->data;
+	double left = USERS_EVENT_S -
+	    (double)(lt_http_mono_us() - sh->users_last_us) / 1e6;
+
 	(void)revents;
-	lt_shard_users_event(w->data);
+	if (left > 0) { /* one went out at once since this was armed */
+		ev_timer_set(w, left, 0.);
+		ev_timer_start(loop, w);
+		return;
+	}
+	lt_shard_users_event(sh);
 }
 
 static void
@@ -996,6 +1019,7 @@ shard_init(struct run *r, int i, struct lt_err *err)
 	lt_buf_init(&sh->url, 64 << 10);
 	lt_buf_init(&sh->tmp, 1 << 20);
 	lt_buf_init(&sh->reason, 4096);
+	lt_buf_init(&sh->mask, 64 << 10);
 	sh->loop = ev_loop_new(EVFLAG_AUTO);
 	if (sh->loop == NULL)
 		return lt_err_set(err, LT_EXIT_RUNTIME, "cannot create a loop");
@@ -1055,6 +1079,7 @@ shard_fini(struct lt_shard *sh)
 	lt_buf_fini(&sh->url);
 	lt_buf_fini(&sh->tmp);
 	lt_buf_fini(&sh->reason);
+	lt_buf_fini(&sh->mask);
 	pthread_mutex_destroy(&sh->st.lock);
 }
 

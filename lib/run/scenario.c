@@ -28,6 +28,7 @@
 #include <jansson.h>
 
 #include "run/scenario.h"
+#include "run/secret.h"
 
 extern char **environ;
 
@@ -179,6 +180,8 @@ struct parser {
 	struct lt_wait top_wait;
 	struct vec top_sets;           /* struct lt_set */
 	struct vec setup, teardown;    /* test-level steps: struct pstep * */
+	struct vec secret_vars;        /* size_t: "secret" variable ids */
+	struct vec secret_values;      /* const char *: their env values */
 	struct vec classes;            /* struct pclass * */
 	int implicit;                  /* an implicit class "User" exists */
 	struct vec steps;              /* struct pstep * */
@@ -215,14 +218,15 @@ oom(struct parser *p)
 	    p->err, LT_EXIT_RUNTIME, "%s:%d: out of memory", p->name, p->line);
 }
 
-/* Quotes at most 40 bytes of s[0..n) for a message, into buf. */
+/* Quotes at most 40 bytes of s[0..n) for a message, into buf, without
+ * the credentials of a URL in it. */
 static const char *
 q(char *buf, size_t cap, const char *s, size_t n)
 {
 	size_t k = n > 40 ? 40 : n;
 
 	snprintf(buf, cap, "'%.*s%s'", (int)k, s, k < n ? "..." : "");
-	return buf;
+	return lt_secret_text_strip_inplace(buf);
 }
 
 /*
@@ -1555,7 +1559,15 @@ parse_request(struct parser *p, const struct word *m, struct pstep *ps)
 		return expected(p, &u, "a URL path (/x) or http:// URL");
 	if (compile(p, &u, LT_ENC_URI, &ps->url))
 		return -1;
+	/* the default name is the URL as written, without credentials */
 	ps->st.name = ps->url->src;
+	if (strchr(ps->url->src, '@') != NULL) {
+		char *n = lt_arena_strdup(p->a, ps->url->src);
+
+		if (n == NULL)
+			return oom(p);
+		ps->st.name = lt_secret_url_strip_inplace(n);
+	}
 	for (;;) {
 		r = scan_word(p, &w);
 		if (r <= 0)
@@ -2107,6 +2119,49 @@ parse_host(struct parser *p, const char **dst)
 	return *dst ? need_eol(p) : oom(p);
 }
 
+/*
+ * "secret NAME ...": values of these user variables, and of these
+ * environment variables as read now, are masked in events.
+ */
+static int
+parse_secret(struct parser *p)
+{
+	struct word w;
+	size_t *id;
+	const char **val, *env;
+	char *name;
+	long v;
+	int r, n = 0;
+
+	for (;;) {
+		r = scan_word(p, &w);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		if (w.quoted || !lt_tmpl_is_ident(w.s, w.n))
+			return expected(p, &w, "a variable name");
+		v = lt_tmpl_env_var(&p->sc->env, w.s, w.n);
+		id = vec_push(p->a, &p->secret_vars, sizeof(*id));
+		name = wdup(p, &w);
+		if (v < 0 || id == NULL || name == NULL)
+			return oom(p);
+		*id = (size_t)v;
+		env =
+		    p->sc->env.getenv ? p->sc->env.getenv(name) : getenv(name);
+		if (env != NULL && env[0] != '\0') {
+			val = vec_push(p->a, &p->secret_values, sizeof(*val));
+			if (val == NULL)
+				return oom(p);
+			*val = lt_arena_strdup(p->a, env);
+			if (*val == NULL)
+				return oom(p);
+		}
+		n++;
+	}
+	return n > 0 ? 0 : expected(p, NULL, "a variable name");
+}
+
 /* A line in a class block (or at the top level for the implicit class). */
 static int
 class_line(
@@ -2153,6 +2208,8 @@ top_line(struct parser *p, const struct word *kw, size_t indent)
 		return parse_host(p, &p->top_host);
 	if (word_is(kw, "data"))
 		return parse_data(p);
+	if (word_is(kw, "secret"))
+		return parse_secret(p);
 	if (word_is(kw, "include"))
 		return parse_include(p);
 	if (word_is(kw, "setup") || word_is(kw, "teardown"))
@@ -2180,8 +2237,8 @@ top_line(struct parser *p, const struct word *kw, size_t indent)
 		return class_line(p, kw, c, indent);
 	}
 	return expected(p, kw,
-	    "host, user, a task, data, set, wait, include, setup, teardown "
-	    "or a setting");
+	    "host, user, a task, data, set, secret, wait, include, setup, "
+	    "teardown or a setting");
 }
 
 static int
@@ -2802,6 +2859,10 @@ finish(struct parser *p)
 			return g ? -1 : oom(p);
 	}
 	sc->host = p->top_host;
+	sc->secret_vars = p->secret_vars.v;
+	sc->nsecret_vars = p->secret_vars.n;
+	sc->secret_values = p->secret_values.v;
+	sc->nsecret_values = p->secret_values.n;
 	sc->nclasses = p->classes.n;
 	sc->classes = lt_arena_alloc(p->a, sc->nclasses * sizeof(*sc->classes));
 	if (sc->classes == NULL)

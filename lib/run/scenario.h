@@ -236,6 +236,12 @@ struct lt_scenario {
 	size_t ndatas;
 	struct lt_step **steps; /* every step (also filtered-out ones) */
 	size_t nsteps;
+	/* "secret NAME ...": variables whose values, and environment
+	 * values, that events show masked (see secret.h) */
+	const size_t *secret_vars; /* variable ids */
+	size_t nsecret_vars;
+	const char *const *secret_values; /* of the environment, non-empty */
+	size_t nsecret_values;
 	struct lt_arena arena; /* owns everything above */
 	struct lt_tmpl_env env;
 };
