@@ -24,10 +24,11 @@ struct lt_aggcmd {
 	double every_s;         /* live table interval; 0: none */
 	enum lt_agg_format format;
 	int timeline_endpoints;
-	int strict;         /* first rejected line is an error */
-	const char *output; /* -o FILE, or NULL: stdout */
-	int quiet;          /* -q: no threshold lines on stderr */
-	FILE *diag;         /* where live tables and check lines go */
+	int strict;          /* first rejected line is an error */
+	const char *output;  /* -o FILE, or NULL: stdout */
+	int quiet;           /* -q: no threshold lines on stderr */
+	FILE *diag;          /* where live tables and check lines go */
+	const char *goodput; /* --goodput SLOs (llmstat.h), or NULL */
 };
 
 /*
