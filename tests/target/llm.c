@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -44,6 +45,7 @@ struct llm {
 	uint64_t fault_after;
 	int started;
 	double ttft_ms;
+	double due_ms; /* monotonic time the next token is due */
 	uint64_t tokens, sent, prompt_tokens;
 	struct dist itl;
 	unsigned long long id;
@@ -51,6 +53,15 @@ struct llm {
 };
 
 static unsigned long long next_id;
+
+static double
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
 
 /* Reads name, name_dist, name_sd, name_min, name_max. */
 static int
@@ -212,6 +223,7 @@ piece(void *arg, struct lt_buf *o, double *next_ms)
 			finish(s, o);
 			return TG_GEN_END;
 		}
+		s->due_ms = mono_ms() + s->ttft_ms;
 		*next_ms = s->ttft_ms;
 		return TG_GEN_MORE;
 	}
@@ -234,9 +246,17 @@ piece(void *arg, struct lt_buf *o, double *next_ms)
 	    word, sizeof(word), " tok%llu", (unsigned long long)(s->sent + 1));
 	choice(s, o, word, NULL);
 	s->sent++;
-	*next_ms = s->sent == s->tokens ? 0 : draw(s->rng, &s->itl);
-	if (s->sent == s->tokens)
+	if (s->sent == s->tokens) {
 		*next_ms = 0.001; /* the end follows at once */
+		return TG_GEN_MORE;
+	}
+	/* Due times are absolute, so a late wake-up does not delay every
+	 * later token: each gap is the drawn one plus this token's lateness
+	 * minus the previous one's. */
+	s->due_ms += draw(s->rng, &s->itl);
+	*next_ms = s->due_ms - mono_ms();
+	if (*next_ms < 0.001)
+		*next_ms = 0.001;
 	return TG_GEN_MORE;
 }
 
