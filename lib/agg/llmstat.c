@@ -180,9 +180,11 @@ lt_llmstat_goodput(struct lt_agg *agg, const char *spec, struct lt_err *err)
 	for (k = 0; k < 3; k++) {
 		if (g->slo_us[k] < 0)
 			continue;
-		lt_buf_printf(&norm, "%s%s%s%lldus", norm.len ? "," : "",
+		lt_buf_printf(&norm, "%s%s%s%lld%s", norm.len ? "," : "",
 		    slo_name[k], g->slo_le[k] ? "<=" : "<",
-		    (long long)g->slo_us[k]);
+		    (long long)(g->slo_us[k] % 1000 ? g->slo_us[k]
+		                                    : g->slo_us[k] / 1000),
+		    g->slo_us[k] % 1000 ? "us" : "ms");
 	}
 	free(g->slo);
 	g->slo = lt_buf_take(&norm);

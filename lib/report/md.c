@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "report/html.h"
+#include "report/llmrep.h"
 #include "report/md.h"
 #include "core/version.h"
 
@@ -772,6 +773,8 @@ lt_md_build(
 		d->failed = 1;
 	sec_endpoints(d, r);
 	sec_co(d, r);
+	if (lt_llmrep_has(r))
+		lt_llmrep_section(d, r, o->llm_html);
 	sec_failures(d, r);
 	sec_thresholds(d, r);
 	sec_status(d, r);

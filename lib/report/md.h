@@ -82,6 +82,7 @@ struct lt_md_opts {
 	const char *notes_md;         /* user Markdown, or NULL */
 	const char *chart_html[LT_CHART_N]; /* spliced SVG figures, or NULL */
 	const char *charts_note; /* why charts are missing, or NULL */
+	const char *llm_html;    /* streamed answers' charts (llmrep.h) */
 };
 
 /*

@@ -118,6 +118,29 @@ check_eq "goodput check without --goodput: no value, fails" \
 lt-agg --goodput 'ttft<100ms' --merge "$TMP/g.json" >/dev/null 2>"$TMP/err"
 check_eq "merge refuses a different goodput SLO: exit 2" "$?" 2
 
+check_eq "the SLO is kept normalised" "$(jq -r .llm.goodput_slo "$TMP/g.json")" "ttft<200ms,tpot<50ms"
+
+# --- lt-report: the section, the goodput table, the CSV files
+lt-report -o "$TMP/rep" "$TMP/g.json" 2>"$TMP/rep.err"
+check_eq "lt-report: exit 0" "$?" 0
+check "report.md has the streamed answers section" grep -q '^## Streamed answers' "$TMP/rep/report.md"
+check "report.md has the goodput table row for fast (100%)" \
+    grep -q '^| POST | fast | 10 | 10 | 100.0% |' "$TMP/rep/report.md"
+check_eq "lt_llm_stats.csv: header, fast, slow, Aggregated" \
+    "$(cut -d, -f2,3,9 "$TMP/rep/lt_llm_stats.csv" | tr -d '\r' | tr '\n' ' ')" \
+    "Name,Stream Count,Goodput fast,10,1.0 slow,10,0.0 Aggregated,20,0.5 "
+check_eq "lt_llm_history.csv adds up to the output tokens" \
+    "$(tail -n +2 "$TMP/rep/lt_llm_history.csv" | tr -d '\r' | awk -F, '{ s += $3 } END { print s }')" \
+    "$(jq .llm.total.output_tokens "$TMP/g.json")"
+if command -v gnuplot >/dev/null 2>&1; then
+	check "index.html has the TTFT/ITL and tokens/s charts" \
+	    test "$(grep -c -e 'id="chart-llm-dist"' -e 'id="chart-llm-tokens"' "$TMP/rep/index.html")" -eq 2
+else
+	skip "index.html has the stream charts" "gnuplot not installed"
+fi
+lt-report -o "$TMP/rep2" "$TMP/c.json" 2>/dev/null
+check "no --goodput: no goodput table" sh -c "! grep -q 't-llm-goodput\|Goodput per endpoint' '$TMP/rep2/report.md'"
+
 # --- stream failures, each in its category
 cat >"$TMP/f.lt" <<'LT'
 user F
