@@ -223,15 +223,23 @@ lt_llmstat_merge(
 		return bad(err, name, "expected an object");
 	}
 	v = json_object_get(root, "goodput_slo");
+	g = agg->llm;
 	if (json_is_string(v)) {
-		g = agg->llm;
 		if (g != NULL && g->has_slo &&
 		    strcmp(g->slo, json_string_value(v)) != 0)
 			rc = bad(err, name,
 			    "goodput SLO differs from the other aggregates' "
 			    "(or --goodput)");
+		else if (g != NULL && !g->has_slo && g->merged > 0)
+			rc = bad(err, name,
+			    "goodput SLO given here but not in the "
+			    "aggregates before");
 		else if (g == NULL || !g->has_slo)
 			rc = lt_llmstat_goodput(agg, json_string_value(v), err);
+	} else if (g != NULL && g->has_slo) {
+		rc = bad(err, name,
+		    "no goodput SLO, unlike the other aggregates (or "
+		    "--goodput): its good streams are unknown");
 	}
 	a = json_object_get(root, "endpoints");
 	json_array_foreach(a, i, v)
@@ -252,6 +260,8 @@ lt_llmstat_merge(
 		if (rc == 0 && lt_llmstat_add_tokens(g, t, n) == -1)
 			rc = lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
 	}
+	if (rc == 0)
+		g->merged++;
 	json_decref(root);
 	return rc;
 }

@@ -273,24 +273,36 @@ lt_llmstat_add_tokens(struct lt_llmagg *g, int64_t t, int64_t n)
 
 /* --- recording --------------------------------------------------------- */
 
-/* Next unsigned integer of the raw array at *p, or -1 at its end. */
+/*
+ * Next element of the raw array at *p (evscan checked its JSON syntax),
+ * as whole microseconds (a fraction is rounded, a negative number is 0),
+ * or -1 at its end.  An element that is not a number is skipped.
+ */
 static int64_t
 next_gap(const char **p, const char *end)
 {
 	const char *s = *p;
-	int64_t v = 0;
+	char *e;
+	double v;
 
-	while (s < end && !isdigit((unsigned char)*s))
-		s++;
-	if (s >= end)
-		return -1;
-	while (s < end && isdigit((unsigned char)*s)) {
-		if (v < INT64_MAX / 10)
-			v = v * 10 + (*s - '0');
-		s++;
+	for (;;) {
+		while (s < end &&
+		    (*s == '[' || *s == ',' || *s == ' ' || *s == '\t' ||
+		        *s == '\r' || *s == '\n'))
+			s++;
+		if (s >= end || *s == ']')
+			return -1;
+		if (*s == '-' || isdigit((unsigned char)*s))
+			break;
+		while (s < end && *s != ',' && *s != ']') /* not a number */
+			s++;
 	}
-	*p = s;
-	return v;
+	v = strtod(s, &e); /* stops at ',' or ']' at the latest */
+	*p = e > s ? e : s + 1;
+	if (!(v > 0))
+		return 0;
+	return v >= (double)LT_HIST_HIGHEST_US ? LT_HIST_HIGHEST_US
+	                                       : (int64_t)(v + 0.5);
 }
 
 int
@@ -304,6 +316,10 @@ lt_llmstat_record(struct lt_agg *agg, struct lt_ep *ep,
 	const char *p, *end;
 
 	if (out == LT_EV_ABSENT)
+		return 0;
+	/* cut off by the end of the run: not a stream that failed */
+	if (failed && ev->error.len >= 12 &&
+	    memcmp(ev->error.ptr, "interrupted:", 12) == 0)
 		return 0;
 	g = get_agg(agg);
 	if (g == NULL || (ep->llm == NULL && (ep->llm = ep_new()) == NULL))

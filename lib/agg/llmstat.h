@@ -47,6 +47,7 @@ struct lt_llmagg {
 	int slo_le[3];          /* 1: <=, 0: < */
 	struct lt_llmsec *secs; /* open addressing by t, cap a power of 2 */
 	size_t nsecs, cap;
+	int merged; /* "llm" objects merged so far (--merge) */
 };
 
 /* Parses a goodput spec ("ttft<200ms,tpot<50ms,e2e<=2s") into agg: 0, or

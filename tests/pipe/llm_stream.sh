@@ -118,6 +118,8 @@ check_eq "goodput check without --goodput: no value, fails" \
 lt-agg --goodput 'ttft<100ms' --merge "$TMP/g.json" >/dev/null 2>"$TMP/err"
 check_eq "merge refuses a different goodput SLO: exit 2" "$?" 2
 
+lt-agg --merge "$TMP/g.json" "$TMP/c.json" >/dev/null 2>"$TMP/err"
+check_eq "merge refuses an aggregate without the goodput SLO: exit 2" "$?" 2
 check_eq "the SLO is kept normalised" "$(jq -r .llm.goodput_slo "$TMP/g.json")" "ttft<200ms,tpot<50ms"
 
 # --- lt-report: the section, the goodput table, the CSV files
@@ -140,6 +142,17 @@ else
 fi
 lt-report -o "$TMP/rep2" "$TMP/c.json" 2>/dev/null
 check "no --goodput: no goodput table" sh -c "! grep -q 't-llm-goodput\|Goodput per endpoint' '$TMP/rep2/report.md'"
+
+# --- events from elsewhere: fractional gaps round to microseconds; a
+# stream cut off by the end of the run is not counted
+cat >"$TMP/x.ev" <<'EV'
+{"type":"req","ts":1700000000.5,"name":"x","method":"POST","ok":true,"error":null,"latency_ms":5,"ttft_ms":1,"e2e_ms":3,"output_tokens":3,"itl_us":[1000.4,999.6]}
+{"type":"req","ts":1700000000.6,"name":"x","method":"POST","ok":false,"error":"interrupted: run ended","latency_ms":5,"ttft_ms":1,"e2e_ms":3,"output_tokens":3,"itl_us":[1000]}
+EV
+lt-agg "$TMP/x.ev" >"$TMP/x.json"
+check_eq "itl_us [1000.4,999.6]: two samples of 1 ms; tpot (3 - 1) / 2 = 1 ms; interrupted not a stream" \
+    "$(jq -c '.llm.total | [.streams, .itl.count, .itl.percentiles_ms["100"], .tpot.percentiles_ms["50"]]' "$TMP/x.json")" \
+    "[1,2,1,1]"
 
 # --- stream failures, each in its category
 cat >"$TMP/f.lt" <<'LT'
