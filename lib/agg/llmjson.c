@@ -144,6 +144,46 @@ lt_llmstat_write(const struct lt_agg *agg, struct lt_buf *b)
 	return rc | lt_buf_adds(b, "},\n");
 }
 
+int
+lt_llmstat_write_text(const struct lt_agg *agg, struct lt_buf *b)
+{
+	const struct lt_llmep *e = agg->total.llm;
+	double d = lt_agg_duration_s(agg);
+	int rc = 0;
+
+	if (agg->llm == NULL || e == NULL)
+		return 0;
+	rc |= lt_buf_printf(b,
+	    "\nStreams: %lld, completed %lld, output tokens %lld, "
+	    "input tokens %lld\n",
+	    (long long)e->streams, (long long)e->completed,
+	    (long long)e->out_tokens, (long long)e->in_tokens);
+	rc |= lt_buf_printf(b, "Streams/s %.2f, output tokens/s %.1f\n",
+	    d > 0 ? (double)e->completed / d : 0,
+	    d > 0 ? (double)e->out_tokens / d : 0);
+	if (agg->llm->has_slo)
+		rc |= lt_buf_printf(b,
+		    "Goodput (%s): %lld good, %.1f%%, %.2f/s\n", agg->llm->slo,
+		    (long long)e->good,
+		    e->streams ? 100.0 * (double)e->good / (double)e->streams
+		               : 0,
+		    d > 0 ? (double)e->good / d : 0);
+	rc |= lt_buf_printf(b, "%-6s %8s %9s %9s %9s %9s %9s\n", "(ms)",
+	    "samples", "mean", "median", "p90", "p99", "max");
+	for (int i = 0; i < LT_LLM_NH; i++) {
+		const struct lt_hist *h = &e->h[i];
+
+		rc |= lt_buf_printf(b,
+		    "%-6s %8lld %9.2f %9.2f %9.2f %9.2f %9.2f\n", hname[i],
+		    (long long)h->count, lt_hist_mean_us(h) / 1000.0,
+		    (double)lt_hist_percentile(h, 50) / 1000.0,
+		    (double)lt_hist_percentile(h, 90) / 1000.0,
+		    (double)lt_hist_percentile(h, 99) / 1000.0,
+		    (double)(h->count ? h->max : 0) / 1000.0);
+	}
+	return rc;
+}
+
 /* --- merge ------------------------------------------------------------- */
 
 static int

@@ -78,6 +78,12 @@ void lt_llmstat_free(struct lt_llmagg *g);
 /* Appends "llm":{...},\n when the aggregate has streams.  0 or -1. */
 int lt_llmstat_write(const struct lt_agg *agg, struct lt_buf *b);
 
+/*
+ * Appends the streams' summary for --format text (vLLM's "Serving
+ * Benchmark Result" lines) when the aggregate has streams.  0 or -1.
+ */
+int lt_llmstat_write_text(const struct lt_agg *agg, struct lt_buf *b);
+
 /* Merges an aggregate's "llm" object (compact JSON text, or NULL) into
  * agg.  name names the document in messages.  0, or -1 with err. */
 int lt_llmstat_merge(
