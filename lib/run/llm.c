@@ -312,7 +312,8 @@ lt_llm_end(struct lt_llm *m, const char *r_category, long status,
 	*cat = "stream";
 	if (m->error) {
 		lt_buf_reset(&m->line);
-		lt_buf_adds(&m->line, "error event: ");
+		lt_buf_adds(
+		    &m->line, m->msg.len ? "error event: " : "error event");
 		lt_buf_add(&m->line, m->msg.data, m->msg.len);
 		*msg = lt_buf_cstr(&m->line);
 		return 1;

@@ -110,6 +110,11 @@ test_failures(void)
 	    "data with an error member");
 
 	lt_llm_begin(m, 1, 0);
+	s = TOK("a") "event: error\n\n";
+	lt_llm_feed(m, s, strlen(s), 10);
+	TAP_EQ_STR(verdict(m), "stream: error event", "event: error, no data");
+
+	lt_llm_begin(m, 1, 0);
 	s = TOK("a");
 	lt_llm_feed(m, s, strlen(s), 10);
 	TAP_EQ_STR(verdict(m), "stream: ended without [DONE]", "no [DONE]");
