@@ -21,11 +21,14 @@ static const char usage_text[] =
     "              [--tolerance pct] [--live | --every interval]\n"
     "              [--live-format fmt] [--live-output file]\n"
     "              [--junit file] [--timeline-endpoints] [--strict]\n"
+    "              [--goodput slos]\n"
     "              [file ...]\n"
     "       lt-agg --merge [options] aggregate.json ...\n"
     "       lt-agg -h | --help | --version\n"
     "\n"
     "  -c, --check expr        threshold, e.g. 'p95<300ms' (repeatable)\n"
+    "      --goodput slos      streams meeting every SLO, e.g.\n"
+    "                          'ttft<200ms,tpot<50ms,e2e<2s'\n"
     "      --exit-code-on-error  exit 1 when any request failed\n"
     "      --baseline old.json compare with an older aggregate\n"
     "      --tolerance pct     regression tolerance (default 10%)\n"
@@ -57,11 +60,13 @@ enum {
 	OPT_LIVE_FORMAT,
 	OPT_LIVE_OUTPUT,
 	OPT_JUNIT,
+	OPT_GOODPUT,
 	OPT_VERSION,
 };
 
 static const struct option longopts[] = {
 	{ "check", required_argument, NULL, 'c' },
+	{ "goodput", required_argument, NULL, OPT_GOODPUT },
 	{ "exit-code-on-error", no_argument, NULL, OPT_EXIT_ON_ERROR },
 	{ "baseline", required_argument, NULL, OPT_BASELINE },
 	{ "tolerance", required_argument, NULL, OPT_TOLERANCE },
@@ -188,6 +193,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_TL_EPS:
 			cmd.timeline_endpoints = 1;
+			break;
+		case OPT_GOODPUT:
+			cmd.goodput = optarg;
 			break;
 		case 'm':
 			cmd.merge = 1;

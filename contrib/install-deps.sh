@@ -35,6 +35,7 @@ need() {	# need PACKAGE TEST-COMMAND...
 has_pc() { command -v pkg-config >/dev/null && pkg-config --exists "$1"; }
 has_hdr() { [ -f "/usr/include/$1" ]; }
 has_cmd() { command -v "$1"; }
+has_py() { /usr/bin/python3 -c "import $1" 2>/dev/null; }
 has_fuzzer_rt() { ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a; }
 
 need build-essential has_cmd cc
@@ -64,6 +65,7 @@ if [ "$with_bench" = 1 ]; then
 	need wrk has_cmd wrk
 	need hey has_cmd hey
 	need python3-locust has_cmd locust
+	need python3-aiohttp has_py aiohttp
 	need nginx-light has_cmd nginx
 	need time has_cmd /usr/bin/time
 	need util-linux has_cmd taskset

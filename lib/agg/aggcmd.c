@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "agg/agg.h"
+#include "agg/llmstat.h"
 #include "agg/aggcmd.h"
 #include "agg/aggmerge.h"
 #include "agg/aggwrite.h"
@@ -607,6 +608,11 @@ lt_aggcmd_run(const struct lt_aggcmd *cmd, struct lt_err *err)
 	if (agg == NULL) {
 		lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
 		return LT_EXIT_RUNTIME;
+	}
+	if (cmd->goodput != NULL &&
+	    lt_llmstat_goodput(agg, cmd->goodput, err) == -1) {
+		lt_agg_free(agg);
+		return err->code;
 	}
 	if (cmd->every_s > 0 && !cmd->merge) {
 		lv.every = cmd->every_s;

@@ -33,10 +33,11 @@ struct lt_aggcmd {
 	                            replaced at each interval */
 	const char *junit;              /* --junit FILE, or NULL (junit.h) */
 	int timeline_endpoints;
-	int strict;         /* first rejected line is an error */
-	const char *output; /* -o FILE, or NULL: stdout */
-	int quiet;          /* -q: no threshold lines on stderr */
-	FILE *diag;         /* where live tables and check lines go */
+	int strict;          /* first rejected line is an error */
+	const char *output;  /* -o FILE, or NULL: stdout */
+	int quiet;           /* -q: no threshold lines on stderr */
+	FILE *diag;          /* where live tables and check lines go */
+	const char *goodput; /* --goodput SLOs (llmstat.h), or NULL */
 };
 
 /*

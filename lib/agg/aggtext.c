@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "agg/llmstat.h"
 #include "agg/aggwrite.h"
 
 /* Formats us as milliseconds into s (cap 16). */
@@ -213,6 +214,7 @@ lt_agg_write_text(const struct lt_agg *agg, int name_width, struct lt_buf *b)
 	rc |= pct_table(agg, name_width, 0, b);
 	if (agg->total.co.counts && agg->total.co.count)
 		rc |= pct_table(agg, name_width, 1, b);
+	rc |= lt_llmstat_write_text(agg, b);
 	rc |= error_report(agg, b);
 	rc |= lt_buf_printf(b,
 	    "\nRun: %.3f s, %lld run(s), max users %lld, dropped %lld\n"

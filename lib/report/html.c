@@ -11,6 +11,7 @@
 #include "report/chart.h"
 #include "report/esc.h"
 #include "report/html.h"
+#include "report/llmrep.h"
 #include "report/plot.h"
 
 const char lt_html_css[] =
@@ -275,6 +276,18 @@ lt_html_render(struct lt_buf *out, const struct lt_report *r,
 		o->chart_html[k] = NULL;
 	o->charts_note = NULL;
 	charts(r, o, ho, warn, warn_cap);
+	o->llm_html = NULL;
+	if (o->charts_note == NULL && ho->gnuplot != NULL && lt_llmrep_has(r)) {
+		char *h = NULL;
+		struct lt_err cerr;
+
+		if (lt_llmrep_charts(
+		        r, ho->gnuplot, ho->timeout_ms, &h, &cerr) < 0)
+			snprintf(warn, warn_cap,
+			    "%s: report written without the stream charts",
+			    cerr.msg);
+		o->llm_html = h;
+	}
 	lt_md_init(&d, 1);
 	rc = lt_md_build(&d, r, o);
 	if (rc == 0)
@@ -285,6 +298,8 @@ lt_html_render(struct lt_buf *out, const struct lt_report *r,
 		o->chart_html[k] = NULL;
 	}
 	o->charts_note = NULL;
+	free((char *)o->llm_html);
+	o->llm_html = NULL;
 	if (rc != 0)
 		return lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
 	return 0;

@@ -23,6 +23,7 @@
 #include "core/fnv.h"
 #include "run/http.h"
 #include "run/secret.h"
+#include "run/llm.h"
 
 /*
  * One per socket number, kept after libcurl lets go of the socket
@@ -859,8 +860,10 @@ write_cb(char *p, size_t size, size_t n, void *arg)
 		return 0;
 	x->bytes += (int64_t)len;
 	if (x->streaming) {
+		int64_t now = lt_http_mono_us();
+
 		if (x->first_us == 0)
-			x->first_us = lt_http_mono_us();
+			x->first_us = now;
 		/* An SSE event ends with a blank line (WHATWG SSE 9.2.5). */
 		for (i = 0; i < len; i++) {
 			if (p[i] == '\n' && x->last == '\n')
@@ -868,6 +871,8 @@ write_cb(char *p, size_t size, size_t n, void *arg)
 			if (p[i] != '\r')
 				x->last = p[i];
 		}
+		if (x->llm != NULL)
+			lt_llm_feed(x->llm, p, len, now);
 	}
 	if (x->want_body) {
 		room = x->body.cap - x->body.len;
@@ -982,6 +987,8 @@ lt_http_xfer_fini(struct lt_http_xfer *x)
 	x->url = NULL;
 	lt_buf_fini(&x->body);
 	lt_buf_fini(&x->headers);
+	lt_llm_free(x->llm);
+	x->llm = NULL;
 }
 
 CURL *

@@ -77,13 +77,15 @@ typedef void lt_http_done_fn(struct lt_http_xfer *x, void *arg);
 struct lt_http_xfer {
 	struct lt_http_multi *http;
 	CURL *easy;
-	int busy;         /* started and not finished: queued or added */
-	int queued;       /* waiting in the multi's queue, not yet added */
-	int want_body;    /* collect the body into body (up to its cap) */
-	int want_headers; /* collect header lines into headers */
-	int streaming;    /* time the first chunk, count SSE events */
-	int http2;        /* this request allows HTTP/2 */
-	long timeout_ms;  /* this request's CURLOPT_TIMEOUT_MS, for messages;
+	int busy;           /* started and not finished: queued or added */
+	int queued;         /* waiting in the multi's queue, not yet added */
+	int want_body;      /* collect the body into body (up to its cap) */
+	int want_headers;   /* collect header lines into headers */
+	int streaming;      /* time the first chunk, count SSE events */
+	struct lt_llm *llm; /* token measurement (run/llm.h), NULL: none;
+			       owned, freed by lt_http_xfer_fini */
+	int http2;          /* this request allows HTTP/2 */
+	long timeout_ms;    /* this request's CURLOPT_TIMEOUT_MS, for messages;
 	                     0: the multi handle's default */
 	int64_t t0_us;    /* CLOCK_MONOTONIC at start */
 	int64_t queue_us; /* time spent queued before it was added, and in

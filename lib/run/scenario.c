@@ -115,6 +115,7 @@ struct pstep {
 	struct vec caps;  /* struct lt_capture */
 	struct vec argv;  /* struct lt_tmpl * (exec) */
 	int stream;
+	long stream_timeout_ms; /* 0: none */
 	int output_json;
 	enum lt_body_kind body_kind;
 	struct lt_tmpl *body;
@@ -1235,6 +1236,24 @@ parse_setting(struct parser *p, const struct word *kw, struct scope *s)
 
 /* --- step modifiers ----------------------------------------------------- */
 
+/* "stream [sse|openai] timeout DUR": the longest wait for the next event. */
+static int
+parse_stream_timeout(struct parser *p, struct pstep *ps)
+{
+	struct word w;
+	double d;
+	int r = scan_word(p, &w);
+
+	if (r <= 0)
+		return r < 0 ? -1 : expected(p, NULL, "a duration (2s, 500ms)");
+	if (word_duration(p, &w, &d, "a duration (2s, 500ms)"))
+		return -1;
+	ps->stream_timeout_ms = (long)(d * 1000 + 0.5);
+	if (ps->stream == LT_STREAM_NONE)
+		ps->stream = LT_STREAM_SSE;
+	return need_eol(p);
+}
+
 static int
 parse_save(struct parser *p, struct pstep *ps)
 {
@@ -1466,9 +1485,21 @@ step_line(struct parser *p, const struct word *kw, struct pstep *ps)
 		r = scan_word(p, &w);
 		if (r < 0)
 			return -1;
-		if (r == 0 || !word_is(&w, "sse"))
-			return expected(p, r ? &w : NULL, "'sse'");
-		ps->stream = LT_STREAM_SSE;
+		if (r > 0 && word_is(&w, "timeout"))
+			return parse_stream_timeout(p, ps);
+		if (r == 0 || !(word_is(&w, "sse") || word_is(&w, "openai")))
+			return expected(
+			    p, r ? &w : NULL, "'sse', 'openai' or 'timeout'");
+		ps->stream =
+		    word_is(&w, "sse") ? LT_STREAM_SSE : LT_STREAM_OPENAI;
+		r = scan_word(p, &w);
+		if (r < 0)
+			return -1;
+		if (r > 0 && word_is(&w, "timeout"))
+			return parse_stream_timeout(p, ps);
+		if (r > 0)
+			return expected(
+			    p, &w, "'timeout' or the end of the line");
 		return need_eol(p);
 	}
 	if (ps->st.kind == LT_STEP_EXEC)
@@ -2591,6 +2622,7 @@ resolve_http(struct parser *p, struct pstep *ps, struct scope **chain, int n)
 	h->body_len = ps->body_len;
 	h->body_path = ps->body_path;
 	h->stream = (enum lt_stream_kind)ps->stream;
+	h->stream_timeout_ms = ps->stream_timeout_ms;
 	if (ps->body_kind == LT_BODY_JSON &&
 	    add_literal_header(p, &headers, "Content-Type", "application/json"))
 		return -1;

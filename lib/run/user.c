@@ -32,6 +32,7 @@
 
 #include "core/jsonw.h"
 #include "run/secret.h"
+#include "run/llm.h"
 #include "run/user.h"
 
 #define USER_BODY_CAP (1 << 20)
@@ -289,7 +290,11 @@ http_done(struct lt_http_xfer *x, void *arg)
 	const char *err_cat = NULL, *err_msg = NULL;
 	size_t err_len = 0;
 
-	if (r->category != NULL) {
+	if (x->llm != NULL && x->streaming &&
+	    lt_llm_end(x->llm, r->category, r->status, &err_cat, &err_msg)) {
+		failed = 1; /* the stream's own failure (run/llm.h) */
+		err_len = strlen(err_msg);
+	} else if (r->category != NULL) {
 		failed = 1;
 		/* connect/dns: see CAVEATS in lt-run(1) */
 		if (r->code == CURLE_COULDNT_CONNECT ||
@@ -353,6 +358,8 @@ http_done(struct lt_http_xfer *x, void *arg)
 			lt_jsonw_null(b);
 		PUT_KEY(b, "events");
 		lt_jsonw_i64(b, r->events);
+		if (x->llm != NULL)
+			lt_llm_put(x->llm, b, x->t0_us);
 	}
 	lt_buf_addc(b, '}');
 	emit_end(u);
@@ -570,7 +577,12 @@ http_start(struct lt_user *u)
 	set_auth_tls(u, e, h);
 	u->x.want_body = needs_body(&u->step->checks);
 	u->x.want_headers = needs_headers(&u->step->checks);
-	u->x.streaming = h->stream == LT_STREAM_SSE;
+	u->x.streaming = h->stream != LT_STREAM_NONE;
+	if (lt_llm_setup(&u->x, sh->loop, h->stream == LT_STREAM_OPENAI,
+	        h->stream_timeout_ms) != 0) {
+		http_fail_now(u, lt_buf_cstr(&sh->url), "http: out of memory");
+		return -1;
+	}
 	if (lt_http_start(&u->x) != 0) {
 		http_fail_now(u, lt_buf_cstr(&sh->url),
 		    "http: libcurl refused the request");
