@@ -13,7 +13,7 @@
 
 #include "core/buf.h"
 #include "core/err.h"
-#include "report/md.h"
+#include "report/mddoc.h"
 #include "report/report.h"
 
 /* 1 when the report has streams. */
