@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "report/llmrep.h"
 #include "report/md.h"
 #include "report/mdsec.h"
 #include "core/version.h"
@@ -487,6 +488,8 @@ lt_md_build(
 	    o->range_ms[1] > 0 ? o->range_ms[1] : 1200);
 	sec_co(d, r);
 	sec_detail(d, r, o);
+	if (lt_llmrep_has(r))
+		lt_llmrep_section(d, r, o->llm_html);
 	sec_failures(d, r);
 	lt_mdsec_checks(d, r);
 	sec_status(d, r);

@@ -42,6 +42,7 @@ struct lt_md_opts {
 	const char *chart_html[LT_CHART_N]; /* spliced SVG figures, or NULL */
 	const char *charts_note; /* why charts are missing, or NULL */
 	double range_ms[2];      /* response time ranges; 0: 800 and 1200 ms */
+	const char *llm_html;    /* streamed answers' charts (llmrep.h) */
 	/* html: the charts of each picked endpoint's section, or NULL */
 	const char *detail_html[LT_MD_DETAIL_MAX];
 };
