@@ -95,9 +95,9 @@ struct lt_report {
 	struct lt_rep_fail *fails;
 	size_t n_thrs;
 	struct lt_rep_thr *thrs;
-	int has_co;           /* any endpoint or second has CO data */
-	int has_sec_eps;      /* the timeline has per-endpoint series */
-	int has_sec_bytes;    /* every second has bytes (lt-agg from issue 14 on) */
+	int has_co;        /* any endpoint or second has CO data */
+	int has_sec_eps;   /* the timeline has per-endpoint series */
+	int has_sec_bytes; /* every second has bytes (lt-agg from issue 14 on) */
 	int csv_full_history; /* set by the caller: the history CSV gets
 				 per-endpoint rows (Locust's
 				 --csv-full-history) when has_sec_eps */
