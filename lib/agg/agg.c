@@ -354,7 +354,7 @@ add_req(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 	    (ep->tl && series_req(ep->tl, t, failed, lat, co_us, bytes) == -1))
 		return nomem(err);
 	if (ev->output_tokens != LT_EV_ABSENT &&
-	    lt_llmstat_record(agg, ep, ev, failed, err) == -1)
+	    lt_llmstat_record(&agg->llm, &ep->llm, ev, failed, err) == -1)
 		return -1;
 	if (failed) {
 		const char *e = ev->error.ptr ? ev->error.ptr : UNKNOWN_ERROR;

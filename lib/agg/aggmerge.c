@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "agg/aggmerge.h"
+#include "agg/llmjson.h"
 
 static int
 nomem(struct lt_err *err)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "agg/aggwrite.h"
+#include "agg/llmjson.h"
 #include "core/jsonw.h"
 #include "core/version.h"
 

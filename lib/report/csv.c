@@ -175,9 +175,9 @@ lt_csv_stats(struct lt_buf *b, const struct lt_report *r)
 /* Running totals for the history rows: the run's, or one endpoint's. */
 struct cum {
 	const char *method, *name; /* "" and "Aggregated" for the run */
-	double avg_bytes;          /* without bytes per second: the run's
-				      average (the endpoint's) stands in */
-	int has_bytes;             /* bytes is the cumulative count */
+	double avg_bytes;          /* when the timeline has no bytes: the
+				      run's (the endpoint's) average */
+	int has_bytes;             /* bytes counts every second's bytes */
 	struct lt_hist h;          /* sig 2, like the timeline's */
 	int64_t requests, failures, users, bytes;
 	int64_t sec_requests, sec_failures; /* this second's */
@@ -213,9 +213,9 @@ history_row(struct lt_buf *b, const struct cum *c, int64_t t, int64_t users)
 		rc |= lt_csv_pyfloat(b, (double)c->h.max / 1000.0);
 		rc |= lt_buf_addc(b, ',');
 		/*
-		 * Cumulative, as Locust's, when the timeline has bytes per
-		 * second (the run's, from lt-agg since issue 14; not the
-		 * endpoints'): else the whole run's average stands in.
+		 * Cumulative, as Locust's; an aggregate from an older lt-agg
+		 * (or an endpoint's series) has no bytes per second: the
+		 * run's (the endpoint's) average stands in.
 		 */
 		rc |= lt_csv_pyfloat(b,
 		    c->has_bytes ? (double)c->bytes / (double)c->requests
@@ -237,9 +237,9 @@ cum_add(struct cum *c, const struct lt_rep_sec *s)
 	lt_shist_add_to(s->hist, &c->h);
 	c->requests += s->requests;
 	c->failures += s->failures;
-	c->bytes += s->bytes;
 	c->sec_requests = s->requests;
 	c->sec_failures = s->failures;
+	c->bytes += s->bytes;
 	if (s->users >= 0)
 		c->users = s->users;
 }
