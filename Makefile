@@ -116,20 +116,37 @@ demo: all
 
 MAN1 = $(wildcard share/man/man1/*.1)
 MAN5 = $(wildcard share/man/man5/*.5)
+# Where completions go: bash-completion's own directory (its pkg-config
+# file, with datadir moved under PREFIX), else the same path by hand; zsh's
+# vendor directory.  Examples (scenarios, contrib) go to EXAMPLESDIR.
+BASHCOMPDIR ?= $(or $(shell pkg-config --define-variable=prefix=$(PREFIX) \
+    --define-variable=datadir=$(PREFIX)/share \
+    --variable=completionsdir bash-completion 2>/dev/null), \
+    $(PREFIX)/share/bash-completion/completions)
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/vendor-completions
+EXAMPLESDIR ?= $(PREFIX)/share/lt
+COMPLETED = lt-agg lt-report lt-target
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/lt
+	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(EXAMPLESDIR) \
+	    $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 755 $(TARGET_BIN) $(DESTDIR)$(PREFIX)/bin/lt-target
 	[ -z "$(MAN1)" ] || install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/
 	[ -z "$(MAN5)" ] || install -m 644 $(MAN5) $(DESTDIR)$(PREFIX)/share/man/man5/
-	cp -R share/lt/. $(DESTDIR)$(PREFIX)/share/lt/ 2>/dev/null || true
-	cp -R scenarios contrib $(DESTDIR)$(PREFIX)/share/lt/
+	install -m 644 contrib/completion/lt.bash $(DESTDIR)$(BASHCOMPDIR)/lt-run
+	for c in $(COMPLETED); do ln -sf lt-run $(DESTDIR)$(BASHCOMPDIR)/$$c; done
+	install -m 644 contrib/completion/_lt $(DESTDIR)$(ZSHCOMPDIR)/_lt
+	cp -R scenarios $(DESTDIR)$(EXAMPLESDIR)/
+	cp -R contrib $(DESTDIR)$(EXAMPLESDIR)/
 uninstall:
 	rm -f $(PROGS:$(OUTBIN)/%=$(DESTDIR)$(PREFIX)/bin/%) $(DESTDIR)$(PREFIX)/bin/lt-target
 	rm -f $(MAN1:share/man/%=$(DESTDIR)$(PREFIX)/share/man/%)
 	rm -f $(MAN5:share/man/%=$(DESTDIR)$(PREFIX)/share/man/%)
-	rm -rf $(DESTDIR)$(PREFIX)/share/lt
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/lt-run $(COMPLETED:%=$(DESTDIR)$(BASHCOMPDIR)/%)
+	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_lt
+	rm -rf $(DESTDIR)$(EXAMPLESDIR)/scenarios $(DESTDIR)$(EXAMPLESDIR)/contrib
+	-rmdir $(DESTDIR)$(EXAMPLESDIR) 2>/dev/null
 
 clean:
 	rm -rf build $(PROGS) demo
