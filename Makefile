@@ -41,7 +41,7 @@ TARGET_BIN := $(B)/lt-target
 .SECONDARY:
 
 .PHONY: all check asan lint fmt bench demo install uninstall clean help \
-	deps fuzz units deb
+	deps fuzz units deb fresh-check
 
 all: $(PROGS) $(TARGET_BIN)
 
@@ -165,6 +165,12 @@ deb:
 	cd build/deb/lt && dpkg-buildpackage -us -uc -b
 	lintian --fail-on error,warning --display-info build/deb/lt_*.changes
 
+# The README's promise on a fresh Debian 12 root (tests/fresh.sh): make
+# demo, make check, make deb, and the package in a second clean root.
+fresh-check:
+	@$(INSTALL_DEPS) --fresh
+	bash tests/fresh.sh
+
 clean:
 	rm -rf build $(PROGS) demo
 
@@ -178,6 +184,7 @@ help:
 	@echo "make fuzz       libFuzzer runs of the harnesses"
 	@echo "make install    PREFIX=/usr/local DESTDIR= ; make uninstall"
 	@echo "make deb        a Debian package in build/deb/ (lintian checked)"
+	@echo "make fresh-check  demo, check and deb in a new Debian 12 root"
 
 -include $(LIB_OBJ:.o=.d) $(TARGET_OBJ:.o=.d) $(PROG_SRC:%.c=$(B)/%.d) \
 	$(UNIT_SRC:%.c=$(B)/%.d) $(FUZZ_SRC:%.c=$(B)/%.d)
