@@ -53,9 +53,10 @@ has_pc() { command -v pkg-config >/dev/null && pkg-config --exists "$1"; }
 has_hdr() { [ -f "/usr/include/$1" ]; }
 has_cmd() { command -v "$1"; }
 has_file() { [ -e "$1" ]; }
+has_pkg() { dpkg-query -W -f '${Status}' "$1" | grep -q 'ok installed'; }
 has_fuzzer_rt() { ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a; }
 
-need build-essential has_cmd cc
+need build-essential has_pkg build-essential	# a cc alone may lack libc6-dev
 need make has_cmd make
 need pkg-config has_cmd pkg-config
 need libcurl4-openssl-dev has_pc libcurl
