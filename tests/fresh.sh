@@ -109,12 +109,14 @@ mounted_under() {	# mount points at or under $1, deepest first
 # stop_procs ROOT: ends the processes whose root directory is ROOT (only
 # ones this script started there: nothing else runs in these roots).
 stop_procs() {
-	local r=$1 p sig
+	local r=$1 p sig found
 	for sig in TERM KILL; do
+		found=0
 		for p in /proc/[0-9]*; do
 			[ "$(readlink "$p/root" 2>/dev/null)" = "$r" ] || continue
-			kill -s "$sig" "${p#/proc/}" 2>/dev/null
+			kill -s "$sig" "${p#/proc/}" 2>/dev/null && found=1
 		done
+		[ "$found" = 1 ] || return 0
 		sleep 1
 	done
 }
