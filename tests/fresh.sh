@@ -140,9 +140,13 @@ remove_root() {
 	rm -rf --one-file-system "$r"
 }
 
+# mount_root ROOT: makes ROOT a mount point of its own (as / is on a real
+# machine: without it `ip netns exec` fails inside, on "mount --make-rslave
+# /"), then mounts /proc, /dev, /sys and the apt archive cache in it.
 mount_root() {
 	local r=$1
-	mount -t proc proc "$r/proc" &&
+	mount --bind "$r" "$r" &&
+	    mount -t proc proc "$r/proc" &&
 	    mount --rbind /dev "$r/dev" && mount --make-rslave "$r/dev" &&
 	    { mount -t sysfs sysfs "$r/sys" 2>/dev/null ||
 	      { mount --rbind /sys "$r/sys" && mount --make-rslave "$r/sys"; }; } &&
