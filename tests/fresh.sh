@@ -214,6 +214,10 @@ new_root() {
 		cp /etc/apt/sources.list.d/*.sources "$r/etc/apt/sources.list.d/"
 	fi
 	cp -L /etc/resolv.conf "$r/etc/resolv.conf" 2>/dev/null
+	# What the Debian installer writes and debootstrap does not: without
+	# it, localhost does not resolve in the root.
+	[ -s "$r/etc/hosts" ] || printf '%s\n' '127.0.0.1	localhost' \
+	    '::1		localhost ip6-localhost ip6-loopback' >"$r/etc/hosts"
 	# Keep what apt downloads (the bind-mounted cache) for the next run.
 	echo 'Binary::apt::APT::Keep-Downloaded-Packages "true";' \
 	    >"$r/etc/apt/apt.conf.d/01lt-fresh-keep"
@@ -237,6 +241,12 @@ need_root_a() {
 		not_ok "clone: HEAD into a fresh root" "$log"
 		return 1
 	fi
+}
+
+# summary LOG: the suite's closing "N passed, N failed" line.
+summary() {
+	grep -E '^[0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1 | grep . ||
+	    echo "no summary line"
 }
 
 want() { case " $steps " in *" $1 "*) return 0 ;; esac; return 1; }
@@ -264,13 +274,14 @@ fi
 
 if want check && need_root_a; then
 	if run_step check 1200 "make check"; then
-		ok "check: 'make check': $(tail -n 1 "$logs/check.log") ($step_time)"
+		ok "check: 'make check': $(summary "$logs/check.log") ($step_time)"
 	else
-		not_ok "check: 'make check': $(tail -n 1 "$logs/check.log") ($step_time)" \
+		not_ok "check: 'make check': $(summary "$logs/check.log") ($step_time)" \
 		    "$logs/check.log"
-		grep '^ *not ok' "$logs/check.log" | sed 's/^ */#   /'
+		grep -E '^(# failed:| *not ok)' "$logs/check.log" | sed 's/^ */#   /'
 	fi
-	grep '^ *ok .*# SKIP' "$logs/check.log" | sed 's/^ */#   skipped: /'
+	grep '^ *ok .*# SKIP' "$logs/check.log" |
+	    sed 's/^ *ok [0-9]* - /#   skipped: /'
 fi
 
 debfile=""
