@@ -24,14 +24,13 @@ list_only=0
 with_test=0
 with_deb=0
 with_fresh=0
-with_browser=0
 with_bench=0
 for a in "$@"; do
 	case $a in
 	--check) check_only=1 ;;
 	--list) list_only=1 ;;
 	--test) with_test=1 ;;
-	--browser) with_test=1 with_browser=1 ;;
+	--browser) with_test=1 ;;
 	--deb) with_deb=1 ;;
 	--fresh) with_fresh=1 ;;
 	--bench) with_bench=1 ;;

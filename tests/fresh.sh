@@ -252,7 +252,7 @@ summary() {
 want() { case " $steps " in *" $1 "*) return 0 ;; esac; return 1; }
 
 run_step() {	# run_step NAME LIMIT COMMAND: in root A, /root/lt
-	local name=$1 limit=$2 cmd=$3 t0 log=$logs/$1.log
+	local limit=$2 cmd=$3 t0 log=$logs/$1.log
 	t0=$(date +%s)
 	: >"$log"
 	if in_root "$root_a" "$log" "$limit" "cd /root/lt && $cmd"; then
