@@ -218,6 +218,10 @@ new_root() {
 	# it, localhost does not resolve in the root.
 	[ -s "$r/etc/hosts" ] || printf '%s\n' '127.0.0.1	localhost' \
 	    '::1		localhost ip6-localhost ip6-loopback' >"$r/etc/hosts"
+	# No daemon a package installs (nginx, sshd) starts in the root: it
+	# would share this machine's network and outlive the run.
+	printf '#!/bin/sh\nexit 101\n' >"$r/usr/sbin/policy-rc.d"
+	chmod 755 "$r/usr/sbin/policy-rc.d"
 	# Keep what apt downloads (the bind-mounted cache) for the next run.
 	echo 'Binary::apt::APT::Keep-Downloaded-Packages "true";' \
 	    >"$r/etc/apt/apt.conf.d/01lt-fresh-keep"
