@@ -285,7 +285,7 @@ if want check && need_root_a; then
 		grep -E '^(# failed:| *not ok)' "$logs/check.log" | sed 's/^ */#   /'
 	fi
 	grep '^ *ok .*# SKIP' "$logs/check.log" |
-	    sed 's/^ *ok [0-9]* - /#   skipped: /'
+	    sed 's/^ *ok [0-9]* - \(.*\)# SKIP /#   skipped: \1/'
 fi
 
 debfile=""
