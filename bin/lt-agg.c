@@ -17,14 +17,15 @@
 
 static const char usage_text[] =
     "usage: lt-agg [-qs] [-c expr]... [-o file] [--format json|text]\n"
-    "              [--exit-code-on-error] [--baseline old.json]\n"
+    "              [--exit-code-on-error [n]] [--baseline old.json]\n"
     "              [--tolerance pct] [--live | --every interval]\n"
     "              [--timeline-endpoints] [--strict] [file ...]\n"
     "       lt-agg --merge [options] aggregate.json ...\n"
     "       lt-agg -h | --help | --version\n"
     "\n"
     "  -c, --check expr        threshold, e.g. 'p95<300ms' (repeatable)\n"
-    "      --exit-code-on-error  exit 1 when any request failed\n"
+    "      --exit-code-on-error [n]  exit n (default 1) when any request "
+    "failed\n"
     "      --baseline old.json compare with an older aggregate\n"
     "      --tolerance pct     regression tolerance (default 10%)\n"
     "      --live              totals and current rates on stderr (2 s)\n"
@@ -52,7 +53,7 @@ enum {
 
 static const struct option longopts[] = {
 	{ "check", required_argument, NULL, 'c' },
-	{ "exit-code-on-error", no_argument, NULL, OPT_EXIT_ON_ERROR },
+	{ "exit-code-on-error", optional_argument, NULL, OPT_EXIT_ON_ERROR },
 	{ "baseline", required_argument, NULL, OPT_BASELINE },
 	{ "tolerance", required_argument, NULL, OPT_TOLERANCE },
 	{ "live", no_argument, NULL, OPT_LIVE },
@@ -77,6 +78,22 @@ usage_error(const char *what, const char *arg)
 	else
 		fprintf(stderr, "lt-agg: %s (see lt-agg --help)\n", what);
 	return LT_EXIT_USAGE;
+}
+
+/* An exit code 0..255 in decimal, or -1. */
+static int
+parse_code(const char *s)
+{
+	int v = 0;
+
+	if (*s == '\0' || strlen(s) > 3)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v <= 255 ? v : -1;
 }
 
 /* "2s", "500ms", "1m", "2" (seconds) -> seconds; -1 when bad. */
@@ -115,7 +132,19 @@ main(int argc, char **argv)
 			cmd.checks[cmd.n_checks++] = optarg;
 			break;
 		case OPT_EXIT_ON_ERROR:
-			cmd.exit_code_on_error = 1;
+			/*
+			 * Locust's form takes a value (--exit-code-on-error
+			 * 1); a following word that is not a code is a file.
+			 */
+			if (optarg == NULL && optind < argc &&
+			    parse_code(argv[optind]) >= 0)
+				optarg = argv[optind++];
+			cmd.exit_code_on_error =
+			    optarg ? parse_code(optarg) : LT_EXIT_CHECK;
+			if (cmd.exit_code_on_error < 0) {
+				rc = usage_error("bad exit code", optarg);
+				goto out;
+			}
 			break;
 		case OPT_BASELINE:
 			cmd.baseline = optarg;

@@ -834,6 +834,37 @@ lt_aggdoc_parse(struct lt_aggdoc *d, const char *text, size_t len,
 	return lt_aggdoc_parse_whole(d, text, len, name, err);
 }
 
+/*
+ * Whether text starts with an lt event (lt-events(5)): a first line that
+ * is one JSON object with a string "type" and a number "ts".  Said instead
+ * of a parser error when the wrong kind of file is given.
+ */
+static int
+is_event_stream(const char *text, size_t len)
+{
+	const char *nl = memchr(text, '\n', len);
+	json_t *o = json_loadb(text, nl ? (size_t)(nl - text) : len, 0, NULL);
+	int yes = json_is_object(o) &&
+	    json_is_string(json_object_get(o, "type")) &&
+	    json_is_number(json_object_get(o, "ts")) &&
+	    json_object_get(o, "lt_aggregate") == NULL;
+
+	json_decref(o);
+	return yes;
+}
+
+static int
+not_aggregate(const char *text, size_t len, const char *name,
+    struct lt_err *err, const char *otherwise)
+{
+	if (is_event_stream(text, len))
+		return lt_err_set(err, LT_EXIT_USAGE,
+		    "%s: this is an event stream (lt-events(5)), not an "
+		    "aggregate: pipe it through lt-agg",
+		    name);
+	return lt_err_set(err, LT_EXIT_USAGE, "%s", otherwise);
+}
+
 int
 lt_aggdoc_parse_whole(struct lt_aggdoc *d, const char *text, size_t len,
     const char *name, struct lt_err *err)
@@ -850,13 +881,22 @@ lt_aggdoc_parse_whole(struct lt_aggdoc *d, const char *text, size_t len,
 	 * U+FFFD-replaced key in a second's "endpoints" object.
 	 */
 	root = json_loadb(text, len, JSON_ALLOW_NUL, &je);
-	if (root == NULL)
-		return lt_err_set(err, LT_EXIT_USAGE, "%s:%d:%d: %s", name,
-		    je.line, je.column, je.text);
+	if (root == NULL) {
+		char msg[sizeof(err->msg)];
+
+		snprintf(msg, sizeof(msg), "%s:%d:%d: %s", name, je.line,
+		    je.column, je.text);
+		return not_aggregate(text, len, name, err, msg);
+	}
 	if (!json_is_object(root)) {
 		json_decref(root);
 		return lt_err_set(err, LT_EXIT_USAGE,
 		    "%s: not an aggregate (expected an object)", name);
+	}
+	if (json_object_get(root, "lt_aggregate") == NULL &&
+	    is_event_stream(text, len)) {
+		json_decref(root);
+		return not_aggregate(text, len, name, err, "");
 	}
 	rc = decode(&r, root, NULL, NULL, d);
 	json_decref(root);
