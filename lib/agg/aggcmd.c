@@ -519,7 +519,7 @@ finish_and_write(
 	}
 	if (write_out(cmd, &out, err) == -1)
 		goto done;
-	rc = failed || regressed        ? LT_EXIT_CHECK
+	rc = failed || regressed      ? LT_EXIT_CHECK
 	    : agg->total.failures > 0 ? cmd->exit_code_on_error
 	                              : LT_EXIT_OK;
 	goto done;
