@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -240,6 +241,13 @@ run(const struct opts *o, int *gone, struct lt_err *err)
 	r = lt_report_load(o->input, err);
 	if (r == NULL)
 		goto out;
+	/* the endpoint cap, applied when reading (lt-aggregate(5)) */
+	if (r->doc.folded_endpoints > 0)
+		fprintf(stderr,
+		    PROG ": note: %s: %lld endpoints beyond the first %d "
+		         "folded into \"(other)\"\n",
+		    o->input ? o->input : "-",
+		    (long long)r->doc.folded_endpoints, LT_DOC_MAX_ENDPOINTS);
 	if (o->baseline != NULL) {
 		base = lt_report_load(o->baseline, err);
 		if (base == NULL)
@@ -296,6 +304,8 @@ main(int argc, char **argv)
 	struct opts o;
 	int rc, gone = 0;
 
+	/* histograms from mmap: untouched slots stay unallocated (lt-agg) */
+	mallopt(M_MMAP_THRESHOLD, 64 * 1024);
 	lt_err_clear(&err);
 	/* gnuplot may quit before reading its whole script (plot.h); a
 	 * closed stdout shows as EPIPE (put_stdout). */

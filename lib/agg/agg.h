@@ -39,6 +39,7 @@ struct lt_ep {
 	struct lt_keyed key; /* p[0] method, p[1] name */
 	int64_t requests, failures, bytes;
 	int64_t first_ts_us, last_ts_us; /* request start times */
+	int64_t seq; /* order of first appearance, 0-based ("seq") */
 	struct lt_hist hist;             /* latency; always allocated */
 	struct lt_hist ttfb, co;         /* counts NULL until first used */
 	int64_t *status;                 /* LT_STATUS_N counts */
@@ -84,6 +85,7 @@ struct lt_agg {
 	struct lt_keytab ep_tab;
 	struct lt_ep **eps;
 	size_t n_eps, eps_alloc;
+	struct lt_ep *other; /* "(other)" once an endpoint was folded */
 
 	struct lt_series tl; /* all requests */
 
@@ -142,9 +144,21 @@ void lt_agg_reject(
 int lt_agg_event(
     struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err);
 
-/* The endpoint (method, name), created if new; NULL on ENOMEM. */
+/*
+ * The endpoint (method, name), created if new; NULL on ENOMEM.  Beyond
+ * LT_AGG_MAX_ENDPOINTS named endpoints (the "(other)" one does not take
+ * a slot), a new name gives "(other)" and counts one event in
+ * other_endpoint_events.
+ */
 struct lt_ep *lt_agg_ep(struct lt_agg *agg, const char *method,
     size_t method_len, const char *name, size_t name_len);
+
+/*
+ * As lt_agg_ep, for merging: a folded name counts `events` (its
+ * requests) in other_endpoint_events; ("", "(other)") is "(other)".
+ */
+struct lt_ep *lt_agg_ep_n(struct lt_agg *agg, const char *method,
+    size_t method_len, const char *name, size_t name_len, int64_t events);
 
 /*
  * Adds n occurrences of error to the failure group of (method, name, the

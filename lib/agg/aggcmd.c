@@ -575,7 +575,8 @@ lt_aggcmd_run(const struct lt_aggcmd *cmd, struct lt_err *err)
 		lvp = &lv;
 	}
 	if (cmd->merge)
-		rc = lt_agg_merge_files(agg, cmd->files, cmd->n_files, err);
+		rc = lt_agg_merge_files(agg, cmd->files, cmd->n_files,
+		    cmd->quiet ? NULL : cmd->diag, err);
 	else
 		rc = read_all(agg, cmd, lvp, err);
 	if (rc == 0 && !cmd->merge && agg->events == 0 &&

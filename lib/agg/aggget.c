@@ -153,7 +153,9 @@ lt_rd_hist(struct lt_rd *r, const json_t *o, const char *k, struct lt_hist *h,
 	const json_t *v = json_object_get(o, k);
 	struct lt_err e;
 
-	if (lt_hist_init(h, sig) == -1)
+	if (h->counts && h->sig == sig)
+		lt_hist_reset(h); /* storage reused (aggread.c, folding) */
+	else if (lt_hist_init(h, sig) == -1)
 		return lt_err_set(r->err, LT_EXIT_RUNTIME, "out of memory");
 	if (v == NULL || json_is_null(v))
 		return required ? lt_rd_fail(r, k, "missing") : 0;

@@ -16,10 +16,14 @@
 #include "core/err.h"
 
 /* The reader's state: the document's name and the path being read. */
+struct lt_docnames;
+
 struct lt_rd {
 	const char *name;
 	struct lt_err *err;
 	char where[96]; /* path of the object being read */
+	const struct lt_docnames *kept; /* set when endpoints were folded:
+	                                   a second's others fold too */
 };
 
 /* Sets err to "name: where.key: what" (LT_EXIT_USAGE); returns -1. */
@@ -53,7 +57,8 @@ int lt_rd_str(
 /* A percentiles object (lt_pct_keys, in ms) into LT_PCT_N us values. */
 int lt_rd_pcts(struct lt_rd *r, const json_t *o, const char *k, int64_t *out);
 
-/* A HIST member into h (initialised here with sig). */
+/* A HIST member into h: initialised here with sig, or emptied when it
+ * already has storage of that sig (zeroed storage is fine). */
 int lt_rd_hist(struct lt_rd *r, const json_t *o, const char *k,
     struct lt_hist *h, int sig, int required);
 

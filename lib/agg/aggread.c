@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "agg/aggfold.h"
 #include "agg/aggget.h"
 #include "agg/aggread.h"
 #include "agg/aggscan.h"
@@ -67,8 +68,15 @@ static int
 read_ep(struct lt_rd *r, const json_t *o, struct lt_doc_ep *ep)
 {
 	const json_t *t, *c;
+	/* histogram storage is kept for reuse (a folded endpoint's) */
+	struct lt_hist h = ep->hist, th = ep->ttfb_hist, ch = ep->co_hist;
 
 	memset(ep, 0, sizeof(*ep));
+	ep->hist = h;
+	ep->ttfb_hist = th;
+	ep->co_hist = ch;
+	if (ch.counts)
+		lt_hist_reset(&ep->co_hist);
 	if (!json_is_object(o))
 		return lt_rd_fail(r, NULL, "expected an object");
 	if (lt_rd_str(r, o, "method", &ep->method, 1) ||
@@ -88,6 +96,7 @@ read_ep(struct lt_rd *r, const json_t *o, struct lt_doc_ep *ep)
 	    read_status(r, o, ep) ||
 	    lt_rd_scaled(
 	        r, o, "first_ts", 1e6, &ep->first_ts_us, LT_DOC_TS_NONE) ||
+	    lt_rd_i64(r, o, "seq", &ep->seq, 0, -1) ||
 	    lt_rd_scaled(
 	        r, o, "last_ts", 1e6, &ep->last_ts_us, LT_DOC_TS_NONE) ||
 	    lt_rd_hist(r, o, "hist", &ep->hist, 3, 1) ||
@@ -133,42 +142,108 @@ lt_rd_elems(struct lt_rd *r, const json_t *root, const char *k,
 	e->arr = lt_rd_array(r, root, k, 1);
 	return e->arr ? 0 : -1;
 }
+static void
+sec_ep_fini(struct lt_doc_sec_ep *e)
+{
+	free(e->method);
+	free(e->name);
+	lt_shist_fini(&e->hist);
+	memset(e, 0, sizeof(*e));
+}
+
+static int
+read_sec_ep(struct lt_rd *r, const json_t *v, struct lt_doc_sec_ep *e,
+    struct lt_hist *scratch)
+{
+	memset(e, 0, sizeof(*e));
+	if (!json_is_object(v))
+		return lt_rd_fail(r, "endpoints", "expected objects");
+	if (lt_rd_str(r, v, "method", &e->method, 1) ||
+	    lt_rd_str(r, v, "name", &e->name, 1) ||
+	    lt_rd_count(r, v, "requests", &e->requests, 1) ||
+	    lt_rd_count(r, v, "failures", &e->failures, 0) ||
+	    lt_rd_ms(r, v, "p50_ms", &e->p50_us) ||
+	    lt_rd_ms(r, v, "p95_ms", &e->p95_us) ||
+	    lt_rd_ms(r, v, "p99_ms", &e->p99_us) ||
+	    lt_rd_dbl(r, v, "mean_ms", &e->mean_us, LT_RD_LAT_MS) ||
+	    lt_rd_shist(r, v, "hist", &e->hist, scratch))
+		return -1;
+	e->mean_us *= 1000.0;
+	return 0;
+}
+
+/*
+ * A second's endpoints.  When the document's endpoints were folded at the
+ * cap (r->kept), a second's entry for a folded name folds into the
+ * second's "(other)" the same way, through acc.
+ */
 static int
 read_sec_eps(struct lt_rd *r, const json_t *o, struct lt_doc_sec *s,
     struct lt_hist *scratch)
 {
 	const json_t *eps = json_object_get(o, "endpoints"), *v;
 	const char *key;
-	size_t i = 0;
+	size_t n, cap;
+	ptrdiff_t other = -1;
+	struct lt_hist acc = { 0 };
+	int rc = 0;
 
 	if (eps == NULL || json_is_null(eps))
 		return 0;
 	if (!json_is_object(eps))
 		return lt_rd_fail(r, "endpoints", "expected an object");
 	s->has_eps = 1;
-	s->eps = calloc(json_object_size(eps) + 1, sizeof(*s->eps));
+	n = json_object_size(eps);
+	cap = r->kept && n > r->kept->n ? r->kept->n + 1 : n;
+	s->eps = calloc(cap + 1, sizeof(*s->eps));
 	if (s->eps == NULL)
 		return lt_err_set(r->err, LT_EXIT_RUNTIME, "out of memory");
 	json_object_foreach((json_t *)eps, key, v)
 	{
-		struct lt_doc_sec_ep *e = &s->eps[i];
+		struct lt_doc_sec_ep e;
 
-		s->n_eps = ++i;
-		if (!json_is_object(v))
-			return lt_rd_fail(r, "endpoints", "expected objects");
-		if (lt_rd_str(r, v, "method", &e->method, 1) ||
-		    lt_rd_str(r, v, "name", &e->name, 1) ||
-		    lt_rd_count(r, v, "requests", &e->requests, 1) ||
-		    lt_rd_count(r, v, "failures", &e->failures, 0) ||
-		    lt_rd_ms(r, v, "p50_ms", &e->p50_us) ||
-		    lt_rd_ms(r, v, "p95_ms", &e->p95_us) ||
-		    lt_rd_ms(r, v, "p99_ms", &e->p99_us) ||
-		    lt_rd_dbl(r, v, "mean_ms", &e->mean_us, LT_RD_LAT_MS) ||
-		    lt_rd_shist(r, v, "hist", &e->hist, scratch))
-			return -1;
-		e->mean_us *= 1000.0;
+		if (read_sec_ep(r, v, &e, scratch) == -1) {
+			sec_ep_fini(&e);
+			rc = -1;
+			break;
+		}
+		if (r->kept == NULL || lt_fold_is_other(e.method, e.name) ||
+		    lt_docnames_has(r->kept, e.method, e.name)) {
+			if (r->kept && lt_fold_is_other(e.method, e.name))
+				other = (ptrdiff_t)s->n_eps;
+			if (s->n_eps < cap) {
+				s->eps[s->n_eps++] = e;
+				continue;
+			}
+			/* more entries than names kept: repeated keys */
+			sec_ep_fini(&e);
+			continue;
+		}
+		if (acc.counts == NULL &&
+		    lt_hist_init(&acc, scratch->sig) == -1)
+			rc = -1;
+		if (rc == 0 && other < 0 && s->n_eps < cap) {
+			other = (ptrdiff_t)s->n_eps++;
+			s->eps[other].method = strdup("");
+			s->eps[other].name = strdup("(other)");
+			if (s->eps[other].method == NULL ||
+			    s->eps[other].name == NULL)
+				rc = -1;
+		}
+		if (rc == 0 && other >= 0)
+			lt_fold_sec_ep(&s->eps[other], &e, &acc);
+		sec_ep_fini(&e);
+		if (rc == -1) {
+			rc = lt_err_set(
+			    r->err, LT_EXIT_RUNTIME, "out of memory");
+			break;
+		}
 	}
-	return 0;
+	if (rc == 0 && acc.counts && other >= 0 &&
+	    lt_fold_sec_ep_finish(&s->eps[other], &acc) == -1)
+		rc = lt_err_set(r->err, LT_EXIT_RUNTIME, "out of memory");
+	lt_hist_fini(&acc);
+	return rc;
 }
 
 static int
@@ -282,31 +357,81 @@ read_input(struct lt_rd *r, const json_t *root, struct lt_aggdoc *d)
 
 static int
 read_eps(struct lt_rd *r, const json_t *root, const struct lt_elems *s,
-    struct lt_aggdoc *d)
+    struct lt_aggdoc *d, struct lt_docnames *kept)
 {
 	struct lt_elems e;
 	const json_t *v;
-	size_t i, n;
+	size_t i, n, named = 0;
+	ptrdiff_t other = -1;
+	struct lt_doc_ep tmp = { 0 };
+	int refold = 0;
 
 	snprintf(r->where, sizeof(r->where), "%s", "");
 	if (lt_rd_elems(r, root, "endpoints", s, &e) == -1)
 		return -1;
 	n = lt_elems_n(&e);
-	d->eps = calloc(n + 1, sizeof(*d->eps));
+	/* the cap: memory for what is kept, not for what the file holds */
+	d->eps = calloc((n < LT_DOC_MAX_ENDPOINTS ? n : LT_DOC_MAX_ENDPOINTS) +
+	        2,
+	    sizeof(*d->eps));
 	if (d->eps == NULL)
 		return lt_err_set(r->err, LT_EXIT_RUNTIME, "out of memory");
 	for (i = 0; i < n; i++) {
 		json_t *ev = lt_elems_get(&e, i);
-		int rc;
+		int rc, is_other;
 
 		if (ev == NULL)
 			return 1; /* streamed syntax error: parse it whole */
-		d->n_eps = i + 1;
 		snprintf(r->where, sizeof(r->where), "endpoints[%zu]", i);
-		rc = read_ep(r, ev, &d->eps[i]);
+		rc = read_ep(r, ev, &tmp);
 		json_decref(ev);
-		if (rc == -1)
+		if (rc == -1) {
+			ep_fini(&tmp);
 			return -1;
+		}
+		is_other = lt_fold_is_other(tmp.method, tmp.name);
+		if (is_other && other >= 0) {
+			rc = lt_fold_ep(&d->eps[other], &tmp); /* repeated */
+			refold = 1;
+		} else if (is_other || named < LT_DOC_MAX_ENDPOINTS) {
+			if (is_other)
+				other = (ptrdiff_t)d->n_eps;
+			else
+				named++;
+			d->eps[d->n_eps++] = tmp;
+			memset(&tmp, 0, sizeof(tmp)); /* now owned by d */
+			continue;
+		} else {
+			if (other < 0) {
+				other = (ptrdiff_t)d->n_eps++;
+				rc = lt_fold_other_init(&d->eps[other]);
+			}
+			rc = rc ? rc : lt_fold_ep(&d->eps[other], &tmp);
+			refold = 1;
+			d->folded_endpoints++;
+			d->other_endpoint_events =
+			    lt_sat_add(d->other_endpoint_events, tmp.requests);
+		}
+		/* folded: the strings go, the histograms' storage stays */
+		free(tmp.method);
+		free(tmp.name);
+		free(tmp.status);
+		tmp.method = tmp.name = NULL;
+		tmp.status = NULL;
+		if (rc == -1) {
+			ep_fini(&tmp);
+			return lt_err_set(
+			    r->err, LT_EXIT_RUNTIME, "out of memory");
+		}
+	}
+	ep_fini(&tmp);
+	if (refold)
+		lt_fold_ep_stats(&d->eps[other], d->duration_s);
+	if (d->folded_endpoints) {
+		if (lt_docnames_build(kept, d->eps, d->n_eps) == -1)
+			return lt_err_set(
+			    r->err, LT_EXIT_RUNTIME, "out of memory");
+		r->kept = kept;
 	}
 	snprintf(r->where, sizeof(r->where), "total");
 	v = json_object_get(root, "total");
@@ -425,6 +550,7 @@ static int
 decode(struct lt_rd *r, const json_t *root, const struct lt_elems *eps,
     const struct lt_elems *tl, struct lt_aggdoc *d)
 {
+	struct lt_docnames kept = { 0 };
 	int64_t ver;
 	int rc;
 
@@ -435,8 +561,10 @@ decode(struct lt_rd *r, const json_t *root, const struct lt_elems *eps,
 	rc = lt_rd_str(r, root, "lt_version", &d->lt_version, 0);
 	rc = rc ? rc : read_run(r, root, d);
 	rc = rc ? rc : read_input(r, root, d);
-	rc = rc ? rc : read_eps(r, root, eps, d);
+	rc = rc ? rc : read_eps(r, root, eps, d, &kept);
 	rc = rc ? rc : read_timeline(r, root, tl, d);
+	r->kept = NULL;
+	lt_docnames_fini(&kept);
 	rc = rc ? rc : read_failures(r, root, d);
 	rc = rc ? rc : read_thresholds(r, root, d);
 	if (rc == 0)

@@ -21,6 +21,13 @@
 
 #define LT_DOC_TS_NONE INT64_MIN /* a null timestamp */
 
+/*
+ * At most this many endpoints are kept, as lt-agg keeps them
+ * (LT_AGG_MAX_ENDPOINTS): further ones in a document are folded into
+ * "(other)" while reading (aggfold.h) and counted in folded_endpoints.
+ */
+#define LT_DOC_MAX_ENDPOINTS 1000
+
 struct lt_doc_status {
 	int code; /* 0..999; 0: no response */
 	int64_t n;
@@ -45,6 +52,7 @@ struct lt_doc_ep {
 	int64_t co_max_us;
 	int64_t co_pct_us[LT_PCT_N];
 	int64_t first_ts_us, last_ts_us; /* or LT_DOC_TS_NONE */
+	int64_t seq; /* order of first appearance, or -1 when absent */
 	struct lt_hist hist, ttfb_hist;  /* sig 3 */
 	struct lt_hist co_hist;          /* sig 3; counts NULL when !has_co */
 };
@@ -109,6 +117,9 @@ struct lt_aggdoc {
 
 	/* input */
 	int64_t lines, events, rejected, unknown, other_endpoint_events;
+	int64_t folded_endpoints; /* beyond the cap, folded while reading
+	                             (their events are in
+	                             other_endpoint_events too) */
 	struct lt_doc_reject *rejects;
 	size_t n_rejects;
 

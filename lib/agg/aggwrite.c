@@ -115,6 +115,8 @@ w_ep(const struct lt_agg *agg, const struct lt_ep *ep, int total,
 	}
 	rc |= ADD(",\"first_ts\":") | w_ts(b, ep->first_ts_us);
 	rc |= ADD(",\"last_ts\":") | w_ts(b, ep->last_ts_us);
+	if (!total)
+		rc |= ADD(",") | w_kv_i64(b, "seq", ep->seq);
 	rc |= ADD(",\"hist\":") | lt_hist_write_json(&ep->hist, b);
 	rc |= ADD(",\"ttfb_hist\":");
 	if (ep->ttfb.counts)
