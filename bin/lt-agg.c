@@ -4,6 +4,7 @@
  * Option parsing only; the work is lt_aggcmd_run (lib/agg/aggcmd.c).
  */
 #include <getopt.h>
+#include <math.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,7 +21,8 @@ static const char usage_text[] =
     "usage: lt-agg [-qs] [-c expr]... [-o file] [--format json|text]\n"
     "              [--exit-code-on-error [n]] [--baseline old.json]\n"
     "              [--tolerance pct] [--live | --every interval]\n"
-    "              [--timeline-endpoints] [--strict] [file ...]\n"
+    "              [--timeline-endpoints] [--since time] [--until time]\n"
+    "              [--strict] [file ...]\n"
     "       lt-agg --merge [options] aggregate.json ...\n"
     "       lt-agg -h | --help | --version\n"
     "\n"
@@ -33,6 +35,9 @@ static const char usage_text[] =
     "      --every interval    the same, every interval (2s, 500ms, 1m)\n"
     "      --format json|text  aggregate JSON (default) or a text summary\n"
     "      --timeline-endpoints  per-endpoint series in the timeline\n"
+    "      --since time        leave out events before this time from the\n"
+    "                          run start (30s, 2m; Locust's --reset-stats)\n"
+    "      --until time        leave out events from this time on (5m)\n"
     "  -m, --merge             inputs are aggregates to merge\n"
     "  -o, --output file       write to file instead of stdout\n"
     "  -q, --quiet             no threshold, baseline or reject lines on "
@@ -49,6 +54,8 @@ enum {
 	OPT_EVERY,
 	OPT_FORMAT,
 	OPT_TL_EPS,
+	OPT_SINCE,
+	OPT_UNTIL,
 	OPT_VERSION,
 };
 
@@ -61,6 +68,8 @@ static const struct option longopts[] = {
 	{ "every", required_argument, NULL, OPT_EVERY },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "timeline-endpoints", no_argument, NULL, OPT_TL_EPS },
+	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "until", required_argument, NULL, OPT_UNTIL },
 	{ "merge", no_argument, NULL, 'm' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -97,14 +106,17 @@ parse_code(const char *s)
 	return v <= 255 ? v : -1;
 }
 
-/* "2s", "500ms", "1m", "2" (seconds) -> seconds; -1 when bad. */
+/* "2s", "500ms", "1m", "1h", "2" (seconds) -> seconds; -1 when bad. */
 static double
 parse_interval(const char *s)
 {
 	char *end;
-	double v = strtod(s, &end);
+	double v;
 
-	if (end == s || !(v > 0))
+	if (*s < '0' || *s > '9')
+		return -1; /* no sign, no inf or nan */
+	v = strtod(s, &end);
+	if (end == s || !(v > 0) || v > 1e9)
 		return -1;
 	if (*end == '\0' || strcmp(end, "s") == 0)
 		return v;
@@ -112,6 +124,8 @@ parse_interval(const char *s)
 		return v / 1000.0;
 	if (strcmp(end, "m") == 0)
 		return v * 60.0;
+	if (strcmp(end, "h") == 0)
+		return v * 3600.0;
 	return -1;
 }
 
@@ -187,6 +201,18 @@ main(int argc, char **argv)
 		case OPT_TL_EPS:
 			cmd.timeline_endpoints = 1;
 			break;
+		case OPT_SINCE:
+		case OPT_UNTIL: {
+			double t = parse_interval(optarg);
+
+			if (t < 0) {
+				rc = usage_error("bad time", optarg);
+				goto out;
+			}
+			*(c == OPT_SINCE ? &cmd.since_us : &cmd.until_us) =
+			    llround(t * 1e6);
+			break;
+		}
 		case 'm':
 			cmd.merge = 1;
 			break;
@@ -215,6 +241,17 @@ main(int argc, char **argv)
 	}
 	cmd.files = argv + optind;
 	cmd.n_files = argc - optind;
+	if (cmd.since_us > 0 && cmd.until_us > 0 &&
+	    cmd.until_us <= cmd.since_us) {
+		rc = usage_error("--until must be later than --since", "");
+		goto out;
+	}
+	if (cmd.merge && (cmd.since_us > 0 || cmd.until_us > 0)) {
+		rc = usage_error("--since and --until read events, not "
+		                 "aggregates (--merge)",
+		    "");
+		goto out;
+	}
 	if (cmd.merge && cmd.n_files == 0) {
 		rc = usage_error("--merge needs aggregate files", "");
 		goto out;

@@ -29,6 +29,7 @@ lt_agg_new(const struct lt_agg_opts *opts)
 		return NULL;
 	if (opts)
 		agg->opts = *opts;
+	agg->win_first_us = LT_TS_NONE;
 	agg->run_start_us = agg->run_end_us = LT_TS_NONE;
 	agg->first_us = agg->last_req_us = agg->last_us = LT_TS_NONE;
 	lt_series_init(&agg->tl);
@@ -486,12 +487,37 @@ add_drop(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 	return 0;
 }
 
+/* Whether ev falls outside the time window (--since/--until). */
+static int
+outside_window(struct lt_agg *agg, const struct lt_event *ev)
+{
+	int64_t base, rel;
+
+	if (agg->opts.since_us <= 0 && agg->opts.until_us <= 0)
+		return 0;
+	if (agg->win_first_us == LT_TS_NONE || ev->ts_us < agg->win_first_us)
+		agg->win_first_us = ev->ts_us;
+	base = agg->run_start_us != LT_TS_NONE ? agg->run_start_us
+	                                       : agg->win_first_us;
+	if (__builtin_sub_overflow(ev->ts_us, base, &rel))
+		return 1;
+	return (agg->opts.since_us > 0 && rel < agg->opts.since_us) ||
+	    (agg->opts.until_us > 0 && rel >= agg->opts.until_us);
+}
+
 int
 lt_agg_event(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 {
 	int rc = 0;
 
 	agg->finished = 0;
+	if ((ev->type == LT_EV_REQ || ev->type == LT_EV_USERS ||
+	        ev->type == LT_EV_DROP) &&
+	    outside_window(agg, ev)) {
+		agg->events++;
+		agg->outside++;
+		return 0;
+	}
 	switch (ev->type) {
 	case LT_EV_REQ:
 		rc = add_req(agg, ev, err);

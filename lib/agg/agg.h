@@ -63,6 +63,13 @@ struct lt_reject {
 
 struct lt_agg_opts {
 	int timeline_endpoints; /* per-endpoint series in the timeline */
+	/*
+	 * A time window (lt-agg --since/--until) relative to the run start
+	 * (the run start event, else the earliest event seen): req, users
+	 * and drop events outside [since, until) are counted in `outside`
+	 * and left out, and the run span is clipped to it.  0: no bound.
+	 */
+	int64_t since_us, until_us;
 };
 
 struct lt_agg {
@@ -70,6 +77,9 @@ struct lt_agg {
 
 	/* input accounting */
 	int64_t lines, events, rejected, unknown, other_endpoint_events;
+	int64_t outside;       /* events outside the time window */
+	int64_t win_first_us;  /* earliest windowed event (the base when
+	                          there is no run start) */
 	struct lt_reject rejects[LT_AGG_REJECTS];
 	int nrejects;
 

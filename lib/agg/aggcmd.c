@@ -554,7 +554,9 @@ int
 lt_aggcmd_run(const struct lt_aggcmd *cmd, struct lt_err *err)
 {
 	struct lt_agg_opts o = { .timeline_endpoints =
-		                     cmd->timeline_endpoints };
+		                     cmd->timeline_endpoints,
+		.since_us = cmd->since_us,
+		.until_us = cmd->until_us };
 	struct lt_agg *agg;
 	struct live lv, *lvp = NULL;
 	int rc;

@@ -6,6 +6,7 @@
 #ifndef LT_AGGCMD_H
 #define LT_AGGCMD_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "core/err.h"
@@ -25,6 +26,8 @@ struct lt_aggcmd {
 	double every_s;         /* live table interval; 0: none */
 	enum lt_agg_format format;
 	int timeline_endpoints;
+	int64_t since_us, until_us; /* time window from the run start; 0:
+	                               none (--since, --until) */
 	int strict;         /* first rejected line is an error */
 	const char *output; /* -o FILE, or NULL: stdout */
 	int quiet;          /* -q: no threshold lines on stderr */
