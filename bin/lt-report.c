@@ -28,7 +28,7 @@
 static const char usage_text[] =
     "usage: lt-report [-o dir] [--csv prefix] [--format md|html|csv]\n"
     "                 [--baseline file] [--tolerance pct] [--title text]\n"
-    "                 [--notes file] [--no-charts] [file]\n"
+    "                 [--notes file] [--no-charts] [--csv-safe] [file]\n"
     "       lt-report -h | --help | --version\n"
     "\n"
     "  -o, --output DIR     write index.html, report.md and lt_*.csv into DIR\n"
@@ -41,17 +41,27 @@ static const char usage_text[] =
     "  --title TEXT         the report's title\n"
     "  --notes FILE         Markdown text to include as the report's notes\n"
     "  --no-charts          do not run gnuplot\n"
+    "  --csv-safe           in CSV files, a name or error starting with\n"
+    "                       = + - @ tab or CR gets a leading ' (spreadsheets)\n"
     "  -h, --help           this help\n"
     "  --version            print the version\n"
     "\n"
     "file is an aggregate written by lt-agg; - or none reads stdin.\n";
 
-enum { OPT_CSV = 256, OPT_TITLE, OPT_NOTES, OPT_NOCHARTS, OPT_VERSION };
+enum {
+	OPT_CSV = 256,
+	OPT_TITLE,
+	OPT_NOTES,
+	OPT_NOCHARTS,
+	OPT_CSV_SAFE,
+	OPT_VERSION
+};
 
 struct opts {
 	const char *input, *dir, *csv, *format, *baseline, *title, *notes;
 	double tolerance;
 	int no_charts;
+	int csv_safe;
 };
 
 /*
@@ -86,6 +96,7 @@ parse(int argc, char **argv, struct opts *o)
 		{ "title", required_argument, NULL, OPT_TITLE },
 		{ "notes", required_argument, NULL, OPT_NOTES },
 		{ "no-charts", no_argument, NULL, OPT_NOCHARTS },
+		{ "csv-safe", no_argument, NULL, OPT_CSV_SAFE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -126,6 +137,9 @@ parse(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_NOTES:
 			o->notes = optarg;
+			break;
+		case OPT_CSV_SAFE:
+			o->csv_safe = 1;
 			break;
 		case OPT_NOCHARTS:
 			o->no_charts = 1;
@@ -241,6 +255,7 @@ run(const struct opts *o, int *gone, struct lt_err *err)
 	r = lt_report_load(o->input, err);
 	if (r == NULL)
 		goto out;
+	r->csv_safe = o->csv_safe;
 	/* the endpoint cap, applied when reading (lt-aggregate(5)) */
 	if (r->doc.folded_endpoints > 0)
 		fprintf(stderr,

@@ -96,6 +96,8 @@ struct lt_report {
 	struct lt_rep_thr *thrs;
 	int has_co;      /* any endpoint or second has CO data */
 	int has_sec_eps; /* the timeline has per-endpoint series */
+	int csv_safe;    /* set by the caller: CSV text fields escaped
+	                    against formula injection (csv.c) */
 };
 
 /*
