@@ -25,7 +25,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/evscan.h"
-#include "agg/hist.h"
+#include "core/hist.h"
 #include "agg/keytab.h"
 #include "agg/timeline.h"
 

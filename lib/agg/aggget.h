@@ -12,7 +12,7 @@
 
 #include <jansson.h>
 
-#include "agg/hist.h"
+#include "core/hist.h"
 #include "core/err.h"
 
 /* The reader's state: the document's name and the path being read. */

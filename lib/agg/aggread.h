@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
-#include "agg/hist.h"
+#include "core/hist.h"
 
 #define LT_DOC_TS_NONE INT64_MIN /* a null timestamp */
 

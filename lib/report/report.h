@@ -24,7 +24,7 @@
 #include "agg/aggread.h"
 #include "core/buf.h"
 #include "core/err.h"
-#include "agg/hist.h"
+#include "core/hist.h"
 
 /* Locust's percentile set (hist.h lt_pct_list): labels "50%" ... "100%". */
 #define LT_REP_NPCT LT_PCT_N
