@@ -39,11 +39,11 @@ struct lt_ep {
 	struct lt_keyed key; /* p[0] method, p[1] name */
 	int64_t requests, failures, bytes;
 	int64_t first_ts_us, last_ts_us; /* request start times */
-	int64_t seq; /* order of first appearance, 0-based ("seq") */
-	struct lt_hist hist;             /* latency; always allocated */
-	struct lt_hist ttfb, co;         /* counts NULL until first used */
-	int64_t *status;                 /* LT_STATUS_N counts */
-	struct lt_series *tl; /* with timeline_endpoints, else NULL */
+	int64_t seq;         /* order of first appearance, 0-based ("seq") */
+	struct lt_hist hist; /* latency; always allocated */
+	struct lt_hist ttfb, co; /* counts NULL until first used */
+	int64_t *status;         /* LT_STATUS_N counts */
+	struct lt_series *tl;    /* with timeline_endpoints, else NULL */
 	int64_t live_requests, live_failures; /* at the last live table */
 };
 
@@ -77,8 +77,8 @@ struct lt_agg {
 
 	/* input accounting */
 	int64_t lines, events, rejected, unknown, other_endpoint_events;
-	int64_t outside;       /* events outside the time window */
-	int64_t win_first_us;  /* earliest windowed event (the base when
+	int64_t outside;      /* events outside the time window */
+	int64_t win_first_us; /* earliest windowed event (the base when
 	                          there is no run start) */
 	struct lt_reject rejects[LT_AGG_REJECTS];
 	int nrejects;

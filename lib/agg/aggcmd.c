@@ -553,8 +553,7 @@ no_events(const struct lt_agg *agg, struct lt_err *err)
 int
 lt_aggcmd_run(const struct lt_aggcmd *cmd, struct lt_err *err)
 {
-	struct lt_agg_opts o = { .timeline_endpoints =
-		                     cmd->timeline_endpoints,
+	struct lt_agg_opts o = { .timeline_endpoints = cmd->timeline_endpoints,
 		.since_us = cmd->since_us,
 		.until_us = cmd->until_us };
 	struct lt_agg *agg;

@@ -28,10 +28,10 @@ struct lt_aggcmd {
 	int timeline_endpoints;
 	int64_t since_us, until_us; /* time window from the run start; 0:
 	                               none (--since, --until) */
-	int strict;         /* first rejected line is an error */
-	const char *output; /* -o FILE, or NULL: stdout */
-	int quiet;          /* -q: no threshold lines on stderr */
-	FILE *diag;         /* where live tables and check lines go */
+	int strict;                 /* first rejected line is an error */
+	const char *output;         /* -o FILE, or NULL: stdout */
+	int quiet;                  /* -q: no threshold lines on stderr */
+	FILE *diag;                 /* where live tables and check lines go */
 };
 
 /*

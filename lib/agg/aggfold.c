@@ -151,8 +151,7 @@ cmp_ep(const void *x, const void *y)
 }
 
 int
-lt_docnames_build(
-    struct lt_docnames *k, const struct lt_doc_ep *eps, size_t n)
+lt_docnames_build(struct lt_docnames *k, const struct lt_doc_ep *eps, size_t n)
 {
 	k->n = 0;
 	k->v = calloc(n + 1, sizeof(*k->v));
@@ -172,8 +171,8 @@ lt_docnames_has(
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = cmp_names(
-		    method, name, k->v[mid]->method, k->v[mid]->name);
+		int c =
+		    cmp_names(method, name, k->v[mid]->method, k->v[mid]->name);
 
 		if (c == 0)
 			return 1;

@@ -137,8 +137,8 @@ lt_rd_pcts(struct lt_rd *r, const json_t *o, const char *k, int64_t *out)
 	if (!json_is_object(p))
 		return lt_rd_fail(r, k, "expected an object");
 	/* messages name the member inside: "total.percentiles_ms.95" */
-	snprintf(r->where + at, sizeof(r->where) - at, "%s%s", at ? "." : "",
-	    k);
+	snprintf(
+	    r->where + at, sizeof(r->where) - at, "%s%s", at ? "." : "", k);
 	for (int i = 0; i < LT_PCT_N && rc == 0; i++)
 		rc = lt_rd_ms(r, p, lt_pct_keys[i], &out[i]);
 	r->where[at] = '\0';

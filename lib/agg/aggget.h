@@ -21,7 +21,7 @@ struct lt_docnames;
 struct lt_rd {
 	const char *name;
 	struct lt_err *err;
-	char where[96]; /* path of the object being read */
+	char where[96];                 /* path of the object being read */
 	const struct lt_docnames *kept; /* set when endpoints were folded:
 	                                   a second's others fold too */
 };

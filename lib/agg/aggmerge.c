@@ -235,8 +235,8 @@ lt_agg_add_doc(
 }
 
 int
-lt_agg_merge_files(struct lt_agg *agg, char **files, int n, FILE *diag,
-    struct lt_err *err)
+lt_agg_merge_files(
+    struct lt_agg *agg, char **files, int n, FILE *diag, struct lt_err *err)
 {
 	for (int i = 0; i < n; i++) {
 		struct lt_aggdoc d;

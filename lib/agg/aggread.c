@@ -371,9 +371,9 @@ read_eps(struct lt_rd *r, const json_t *root, const struct lt_elems *s,
 		return -1;
 	n = lt_elems_n(&e);
 	/* the cap: memory for what is kept, not for what the file holds */
-	d->eps = calloc((n < LT_DOC_MAX_ENDPOINTS ? n : LT_DOC_MAX_ENDPOINTS) +
-	        2,
-	    sizeof(*d->eps));
+	d->eps =
+	    calloc((n < LT_DOC_MAX_ENDPOINTS ? n : LT_DOC_MAX_ENDPOINTS) + 2,
+	        sizeof(*d->eps));
 	if (d->eps == NULL)
 		return lt_err_set(r->err, LT_EXIT_RUNTIME, "out of memory");
 	for (i = 0; i < n; i++) {

@@ -53,8 +53,8 @@ struct lt_doc_ep {
 	int64_t co_pct_us[LT_PCT_N];
 	int64_t first_ts_us, last_ts_us; /* or LT_DOC_TS_NONE */
 	int64_t seq; /* order of first appearance, or -1 when absent */
-	struct lt_hist hist, ttfb_hist;  /* sig 3 */
-	struct lt_hist co_hist;          /* sig 3; counts NULL when !has_co */
+	struct lt_hist hist, ttfb_hist; /* sig 3 */
+	struct lt_hist co_hist;         /* sig 3; counts NULL when !has_co */
 };
 
 /* One endpoint within one second (--timeline-endpoints). */

@@ -164,7 +164,8 @@ w_run(const struct lt_agg *agg, struct lt_buf *b)
 		rc |= agg->opts.until_us > 0
 		    ? lt_jsonw_fixed(b, agg->opts.until_us, 6)
 		    : lt_jsonw_null(b);
-		rc |= ADD(",") | w_kv_i64(b, "outside", agg->outside) | ADD("}");
+		rc |=
+		    ADD(",") | w_kv_i64(b, "outside", agg->outside) | ADD("}");
 	}
 	return rc | ADD("},\n");
 }

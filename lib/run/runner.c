@@ -1254,8 +1254,8 @@ merge_stats(struct run *r, struct lt_run_stats *st)
 				ep = &st->endpoints[st->n_endpoints];
 				memcpy(ep->method, s->ep[j].method,
 				    sizeof(ep->method));
-				memcpy(ep->name, s->ep[j].name,
-				    sizeof(ep->name));
+				memcpy(
+				    ep->name, s->ep[j].name, sizeof(ep->name));
 				if (lt_hist_init(&ep->hist, 3) == -1)
 					continue;
 				st->n_endpoints++;

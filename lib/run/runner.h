@@ -80,7 +80,7 @@ struct lt_run_stats {
 	int n_endpoints;
 	struct lt_run_endpoint *endpoints; /* owned; lt_run_stats_fini;
 	                                      sorted as lt-agg sorts them */
-	struct lt_hist total; /* every endpoint's latencies */
+	struct lt_hist total;              /* every endpoint's latencies */
 	char out_error[128]; /* write error on the event output, or "" */
 };
 

@@ -29,8 +29,8 @@ ms_col(struct lt_buf *out, int64_t us)
  * lt-agg's (core/hist.h): the figures agree with lt-agg's on the events.
  */
 static void
-row(struct lt_buf *out, const char *method, const char *name,
-    uint64_t requests, const struct lt_hist *h, uint64_t fails, double secs)
+row(struct lt_buf *out, const char *method, const char *name, uint64_t requests,
+    const struct lt_hist *h, uint64_t fails, double secs)
 {
 	static const double pcts[3] = { 50, 95, 99 };
 	int64_t p[3] = { 0, 0, 0 };

@@ -304,8 +304,7 @@ http_done(struct lt_http_xfer *x, void *arg)
 	emit_end(u);
 	/* an interrupted request has no response time (as in lt-agg) */
 	lt_shard_record(sh, s->http->method, s->name,
-	    err_cat && strcmp(err_cat, "interrupted") == 0 ? -1
-	                                                   : r->latency_us,
+	    err_cat && strcmp(err_cat, "interrupted") == 0 ? -1 : r->latency_us,
 	    failed);
 	u->state = LT_U_TIMER;
 	advance(u);
