@@ -687,7 +687,11 @@ sec_thresholds(struct lt_md *d, const struct lt_report *r)
 
 		lt_md_cell(d, LT_MD_ROWHEAD, "%s", t->expr);
 		lt_md_cell(d, 0, "%s", t->endpoint ? t->endpoint : "all");
-		lt_md_cell(d, LT_MD_NUM, "%.6g", t->value);
+		/* as lt-agg decided: no samples is no value, not 0 */
+		if (t->has_value)
+			lt_md_cell(d, LT_MD_NUM, "%.6g", t->value);
+		else
+			lt_md_cell(d, LT_MD_NUM, "%s", "none");
 		lt_md_cell(d, LT_MD_NUM, "%.6g", t->limit);
 		lt_md_cell(d, t->ok ? LT_MD_PASS : LT_MD_FAIL, "%s",
 		    t->ok ? "pass" : "FAIL");

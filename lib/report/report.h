@@ -68,6 +68,7 @@ struct lt_rep_fail {
 struct lt_rep_thr {
 	const char *expr, *metric, *endpoint; /* endpoint NULL: the total */
 	int ok;
+	int has_value; /* 0: lt-agg had no value (no samples) */
 	double value, limit;
 };
 
