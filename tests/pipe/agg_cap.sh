@@ -90,4 +90,14 @@ check "merged timeline: 1001 endpoints a second, all requests" \
     jqe '.timeline | all((.endpoints | length) == 1001 and ([.endpoints[].requests] | add) == 100000)' wm.json
 lt-agg -q --merge wide.json wide.json >/dev/null 2>wq.err
 check "-q: no note" [ ! -s wq.err ]
+# a document's own "(other)" after the folded ones, in endpoints and in
+# each second: one "(other)" that holds both
+awk -v n=1002 -f "$LT_TOP/tests/pipe/agg_wide.awk" |
+    jq -c '.endpoints += [{"method":"","name":"(other)","requests":2,"failures":0,"bytes":20,"status":{"200":2},"hist":{"count":2,"min_us":150,"max_us":150,"sum_us":300,"overflow":0,"counts":[[150,2]]}}]
+    | .timeline |= map(.endpoints[" (other)"] = {"method":"","name":"(other)","requests":1,"failures":0,"hist":{"count":1,"min_us":150,"max_us":150,"sum_us":150,"overflow":0,"counts":[[150,1]]}})' >own.json
+lt-agg -q --merge own.json >own-m.json
+check "own (other) after folded ones: one (other) with both" \
+    jqe '(.endpoints | length) == 1001 and (.endpoints[] | select(.name == "(other)") | .requests) == 6 and .input.other_endpoint_events == 4' own-m.json
+check "... and one a second" \
+    jqe '.timeline | all((.endpoints | length) == 1001 and (.endpoints[] | select(.name == "(other)") | .requests) == 3)' own-m.json
 done_testing
