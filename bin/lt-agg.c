@@ -18,22 +18,31 @@
 #include "core/version.h"
 
 static const char usage_text[] =
-    "usage: lt-agg [-qs] [-c expr]... [-o file] [--format json|text]\n"
+    "usage: lt-agg [-qs] [-c expr]... [-o file] [--format fmt]\n"
     "              [--exit-code-on-error [n]] [--baseline old.json]\n"
     "              [--tolerance pct] [--live | --every interval]\n"
-    "              [--timeline-endpoints] [--since time] [--until time]\n"
-    "              [--strict] [file ...]\n"
+    "              [--live-format fmt] [--live-output file]\n"
+    "              [--junit file] [--timeline-endpoints] [--strict]\n"
+    "              [--goodput slos] [--since time] [--until time]\n"
+    "              [file ...]\n"
     "       lt-agg --merge [options] aggregate.json ...\n"
     "       lt-agg -h | --help | --version\n"
     "\n"
     "  -c, --check expr        threshold, e.g. 'p95<300ms' (repeatable)\n"
+    "      --goodput slos      streams meeting every SLO, e.g.\n"
+    "                          'ttft<200ms,tpot<50ms,e2e<2s'\n"
     "      --exit-code-on-error [n]  exit n (default 1) when any request "
     "failed\n"
     "      --baseline old.json compare with an older aggregate\n"
     "      --tolerance pct     regression tolerance (default 10%)\n"
     "      --live              totals and current rates on stderr (2 s)\n"
     "      --every interval    the same, every interval (2s, 500ms, 1m)\n"
-    "      --format json|text  aggregate JSON (default) or a text summary\n"
+    "      --format fmt        json (default), text, openmetrics, prometheus\n"
+    "      --live-format fmt   live output as text (default), openmetrics\n"
+    "                          or prometheus\n"
+    "      --live-output file  live output to file (replaced each interval)\n"
+    "                          or - (stdout); default stderr\n"
+    "      --junit file        threshold and baseline results as JUnit XML\n"
     "      --timeline-endpoints  per-endpoint series in the timeline\n"
     "      --since time        leave out events before this time from the\n"
     "                          run start (30s, 2m; Locust's --reset-stats)\n"
@@ -56,11 +65,16 @@ enum {
 	OPT_TL_EPS,
 	OPT_SINCE,
 	OPT_UNTIL,
+	OPT_LIVE_FORMAT,
+	OPT_LIVE_OUTPUT,
+	OPT_JUNIT,
+	OPT_GOODPUT,
 	OPT_VERSION,
 };
 
 static const struct option longopts[] = {
 	{ "check", required_argument, NULL, 'c' },
+	{ "goodput", required_argument, NULL, OPT_GOODPUT },
 	{ "exit-code-on-error", optional_argument, NULL, OPT_EXIT_ON_ERROR },
 	{ "baseline", required_argument, NULL, OPT_BASELINE },
 	{ "tolerance", required_argument, NULL, OPT_TOLERANCE },
@@ -70,6 +84,9 @@ static const struct option longopts[] = {
 	{ "timeline-endpoints", no_argument, NULL, OPT_TL_EPS },
 	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "until", required_argument, NULL, OPT_UNTIL },
+	{ "live-format", required_argument, NULL, OPT_LIVE_FORMAT },
+	{ "live-output", required_argument, NULL, OPT_LIVE_OUTPUT },
+	{ "junit", required_argument, NULL, OPT_JUNIT },
 	{ "merge", no_argument, NULL, 'm' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -106,6 +123,21 @@ parse_code(const char *s)
 	return v <= 255 ? v : -1;
 }
 
+/* A --format name; -1 when unknown. */
+static int
+parse_format(const char *s)
+{
+	static const char *const names[] = { "json", "text", "openmetrics",
+		"prometheus" };
+	static const enum lt_agg_format fmts[] = { LT_FMT_JSON, LT_FMT_TEXT,
+		LT_FMT_OPENMETRICS, LT_FMT_PROMETHEUS };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(s, names[i]) == 0)
+			return (int)fmts[i];
+	return -1;
+}
+
 /* "2s", "500ms", "1m", "1h", "2" (seconds) -> seconds; -1 when bad. */
 static double
 parse_interval(const char *s)
@@ -132,9 +164,11 @@ parse_interval(const char *s)
 int
 main(int argc, char **argv)
 {
-	struct lt_aggcmd cmd = { .tolerance = 0.1, .diag = stderr };
+	struct lt_aggcmd cmd = {
+		.tolerance = 0.1, .diag = stderr, .live_format = LT_FMT_TEXT
+	};
 	struct lt_err err;
-	int c, rc;
+	int c, rc, fmt;
 
 	signal(SIGPIPE, SIG_IGN); /* a closed stdout is seen at exit */
 	/*
@@ -189,14 +223,23 @@ main(int argc, char **argv)
 			}
 			break;
 		case OPT_FORMAT:
-			if (strcmp(optarg, "json") == 0)
-				cmd.format = LT_FMT_JSON;
-			else if (strcmp(optarg, "text") == 0)
-				cmd.format = LT_FMT_TEXT;
-			else {
+		case OPT_LIVE_FORMAT:
+			fmt = parse_format(optarg);
+			if (fmt < 0 ||
+			    (c == OPT_LIVE_FORMAT && fmt == LT_FMT_JSON)) {
 				rc = usage_error("bad format", optarg);
 				goto out;
 			}
+			if (c == OPT_FORMAT)
+				cmd.format = (enum lt_agg_format)fmt;
+			else
+				cmd.live_format = (enum lt_agg_format)fmt;
+			break;
+		case OPT_LIVE_OUTPUT:
+			cmd.live_output = optarg;
+			break;
+		case OPT_JUNIT:
+			cmd.junit = optarg;
 			break;
 		case OPT_TL_EPS:
 			cmd.timeline_endpoints = 1;
@@ -213,6 +256,9 @@ main(int argc, char **argv)
 			    llround(t * 1e6);
 			break;
 		}
+		case OPT_GOODPUT:
+			cmd.goodput = optarg;
+			break;
 		case 'm':
 			cmd.merge = 1;
 			break;
@@ -254,6 +300,15 @@ main(int argc, char **argv)
 	}
 	if (cmd.merge && cmd.n_files == 0) {
 		rc = usage_error("--merge needs aggregate files", "");
+		goto out;
+	}
+	if ((cmd.live_output || cmd.live_format != LT_FMT_TEXT) &&
+	    cmd.every_s == 0)
+		cmd.every_s = 2; /* --live-format/--live-output imply --live */
+	if (cmd.live_output && strcmp(cmd.live_output, "-") == 0 &&
+	    !cmd.output) {
+		rc = usage_error(
+		    "--live-output - needs -o for the aggregate", "");
 		goto out;
 	}
 	rc = lt_aggcmd_run(&cmd, &err);

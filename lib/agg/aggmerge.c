@@ -231,7 +231,7 @@ lt_agg_add_doc(
 		        f->occurrences) == -1)
 			return nomem(err);
 	}
-	return 0;
+	return lt_llmstat_merge(agg, d->llm_json, "aggregate", err);
 }
 
 int

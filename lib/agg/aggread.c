@@ -433,6 +433,8 @@ decode(struct lt_rd *r, const json_t *root, const struct lt_elems *eps,
 	if (rc == 0)
 		d->baseline_json =
 		    lt_rd_dump(json_object_get(root, "baseline"));
+	if (rc == 0)
+		d->llm_json = lt_rd_dump(json_object_get(root, "llm"));
 	return rc;
 }
 
@@ -595,6 +597,7 @@ lt_aggdoc_fini(struct lt_aggdoc *d)
 	free(d->end_reason);
 	free(d->options_json);
 	free(d->baseline_json);
+	free(d->llm_json);
 	for (size_t i = 0; i < d->n_rejects; i++) {
 		free(d->rejects[i].file);
 		free(d->rejects[i].reason);

@@ -341,6 +341,7 @@ lt_agg_write_json(const struct lt_agg *agg, const char *thresholds_json,
 	rc |= ADD(",\n");
 	rc |= w_timeline(agg, b);
 	rc |= w_failures(agg, b);
+	rc |= lt_llmstat_write(agg, b); /* "llm":{...}, when streams */
 	rc |= ADD("\"thresholds\":");
 	rc |= ADD(thresholds_json ? thresholds_json : "[]");
 	rc |= ADD(",\n\"baseline\":");

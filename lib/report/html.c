@@ -9,10 +9,12 @@
 #include <string.h>
 
 #include "report/chart.h"
+#include "report/esc.h"
 #include "report/html.h"
+#include "report/llmrep.h"
 #include "report/plot.h"
 
-static const char css[] =
+const char lt_html_css[] =
     ":root{--fg:#1b1f24;--mut:#57606a;--bd:#d0d7de;--bg2:#f6f8fa;"
     "--bad:#b42318;--badbg:#fde8e7;--good:#1a7f37;--goodbg:#e6f4ea}\n"
     "*{box-sizing:border-box}\n"
@@ -27,8 +29,11 @@ static const char css[] =
     "minmax(min(100%,480px),1fr));gap:1rem}\n"
     "figure.chart{margin:0;border:1px solid var(--bd);border-radius:6px;"
     "padding:.4rem;background:#fff}\n"
-    "figure.chart svg{display:block;width:100%;height:auto}\n"
-    "#chart-endpoints,#chart-eptime{grid-column:1/-1}\n"
+    "figure.chart .cs{overflow-x:auto}\n"
+    "figure.chart svg{display:block;width:100%;height:auto;"
+    "min-width:var(--minw);max-width:640px;margin:0 auto}\n"
+    "figure.chart.full{grid-column:1/-1}\n"
+    "figure.chart.full svg{max-width:none}\n"
     "figcaption{font-size:.85rem;color:var(--mut);text-align:center}\n"
     ".tw{overflow-x:auto;margin:.5rem 0 1rem}\n"
     "table{border-collapse:collapse;font-size:.88rem;"
@@ -42,6 +47,9 @@ static const char css[] =
     "tbody th{font-weight:normal;font-family:ui-monospace,monospace}\n"
     "table.tot tbody tr:last-child>*{font-weight:600}\n"
     ".n{text-align:right}\n"
+    "#t-regressions th,#t-regressions td,#t-compare td,#t-compare th{"
+    "white-space:normal;overflow-wrap:anywhere}\n"
+    "#t-regressions td.n{min-width:8em}\n"
     ".worse,.fail{color:var(--bad);background:var(--badbg);"
     "font-weight:600}\n"
     ".better,.pass{color:var(--good);background:var(--goodbg)}\n"
@@ -55,71 +63,43 @@ static const char css[] =
     ".worse,.fail,.better,.pass{-webkit-print-color-adjust:exact;"
     "print-color-adjust:exact}}\n";
 
-int
-lt_html_esc(struct lt_buf *b, const char *s)
-{
-	int rc = 0;
-
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&':
-			rc |= lt_buf_adds(b, "&amp;");
-			break;
-		case '<':
-			rc |= lt_buf_adds(b, "&lt;");
-			break;
-		case '>':
-			rc |= lt_buf_adds(b, "&gt;");
-			break;
-		case '"':
-			rc |= lt_buf_adds(b, "&quot;");
-			break;
-		case '\'':
-			rc |= lt_buf_adds(b, "&#39;");
-			break;
-		default:
-			rc |= lt_buf_addc(b, *s);
-			break;
-		}
-	}
-	return rc ? -1 : 0;
-}
-
 /* Draws one chart into fig; 0, 1 (nothing to draw), or lt_plot_run's. */
 static int
 draw(struct lt_buf *fig, int kind, const struct lt_report *r,
     const struct lt_report *base, const struct lt_html_opts *ho,
     struct lt_err *err)
 {
-	struct lt_buf gp, svg;
+	struct lt_chart c;
+	struct lt_buf svg;
 	char prefix[32];
 	int rc;
 
-	lt_buf_init(&gp, 0);
+	lt_chart_init(&c);
 	lt_buf_init(&svg, 0);
-	rc = lt_chart_script(&gp, kind, r, base);
+	rc = lt_chart_make(&c, kind, r, base);
 	if (rc < 0)
 		rc = lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
 	if (rc == 0)
-		rc = lt_plot_run(
-		    ho->gnuplot, gp.data, gp.len, &svg, ho->timeout_ms, err);
+		rc = lt_plot_run(ho->gnuplot, c.gp.data, c.gp.len, &svg,
+		    ho->timeout_ms, err);
 	if (rc == 0) {
 		snprintf(prefix, sizeof(prefix), "c-%s", lt_chart_id[kind]);
 		rc |= lt_buf_printf(fig,
-		    "<figure class=\"chart\" id=\"chart-%s"
-		    "\">\n",
-		    lt_chart_id[kind]);
-		rc |= lt_plot_splice(
-		    fig, svg.data, svg.len, prefix, lt_chart_title[kind]);
-		rc |= lt_buf_printf(fig,
-		    "<figcaption>%s</figcaption>"
-		    "</figure>\n",
-		    lt_chart_title[kind]);
+		    "<figure class=\"chart%s\" id=\"chart-%s\">\n"
+		    "<div class=\"cs\" style=\"--minw:%dpx\">",
+		    lt_chart_full[kind] ? " full" : "", lt_chart_id[kind],
+		    LT_CHART_MIN_PX(lt_chart_full[kind] ? LT_CHART_W_FULL
+		                                        : LT_CHART_W_HALF));
+		rc |= lt_plot_splice(fig, svg.data, svg.len, prefix, c.caption,
+		    lt_buf_cstr(&c.series));
+		rc |= lt_buf_adds(fig, "</div><figcaption>");
+		rc |= lt_html_esc(fig, c.caption);
+		rc |= lt_buf_adds(fig, "</figcaption></figure>\n");
 		if (rc != 0)
 			rc = lt_err_set(
 			    err, LT_EXIT_RUNTIME, "gnuplot wrote no SVG");
 	}
-	lt_buf_fini(&gp);
+	lt_chart_fini(&c);
 	lt_buf_fini(&svg);
 	return rc;
 }
@@ -250,12 +230,13 @@ images_to_links(cmark_node *doc)
 static char *
 md_to_html(const struct lt_md *d)
 {
-	cmark_node *doc =
-	    cmark_parse_document(d->md.data, d->md.len, CMARK_OPT_DEFAULT);
+	cmark_node *doc = cmark_parse_document(
+	    d->md.data, d->md.len, CMARK_OPT_DEFAULT | CMARK_OPT_SAFE);
 	char *html = NULL;
 
 	if (doc != NULL && images_to_links(doc) == 0)
-		html = cmark_render_html(doc, CMARK_OPT_DEFAULT);
+		html =
+		    cmark_render_html(doc, CMARK_OPT_DEFAULT | CMARK_OPT_SAFE);
 	cmark_node_free(doc);
 	return html;
 }
@@ -274,7 +255,7 @@ page(struct lt_buf *out, const struct lt_md *d, const char *title)
 	    "content=\"width=device-width, initial-scale=1\">\n<title>");
 	rc |= lt_html_esc(out, title);
 	rc |= lt_buf_adds(out, "</title>\n<style>\n");
-	rc |= lt_buf_adds(out, css);
+	rc |= lt_buf_adds(out, lt_html_css);
 	rc |= lt_buf_adds(out, "</style>\n</head>\n<body>\n<main>\n");
 	rc |= splice_blocks(out, body, d);
 	rc |= lt_buf_adds(out, "</main>\n</body>\n</html>\n");
@@ -295,6 +276,18 @@ lt_html_render(struct lt_buf *out, const struct lt_report *r,
 		o->chart_html[k] = NULL;
 	o->charts_note = NULL;
 	charts(r, o, ho, warn, warn_cap);
+	o->llm_html = NULL;
+	if (o->charts_note == NULL && ho->gnuplot != NULL && lt_llmrep_has(r)) {
+		char *h = NULL;
+		struct lt_err cerr;
+
+		if (lt_llmrep_charts(
+		        r, ho->gnuplot, ho->timeout_ms, &h, &cerr) < 0)
+			snprintf(warn, warn_cap,
+			    "%s: report written without the stream charts",
+			    cerr.msg);
+		o->llm_html = h;
+	}
 	lt_md_init(&d, 1);
 	rc = lt_md_build(&d, r, o);
 	if (rc == 0)
@@ -305,6 +298,8 @@ lt_html_render(struct lt_buf *out, const struct lt_report *r,
 		o->chart_html[k] = NULL;
 	}
 	o->charts_note = NULL;
+	free((char *)o->llm_html);
+	o->llm_html = NULL;
 	if (rc != 0)
 		return lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
 	return 0;

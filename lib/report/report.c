@@ -380,3 +380,55 @@ lt_report_find(const struct lt_report *r, const char *method, const char *name)
 			return &r->eps[i];
 	return NULL;
 }
+
+/* Endpoints with failures first, then the busiest, then report order. */
+static int
+cmp_pick(const void *a, const void *b)
+{
+	const struct lt_rep_ep *x = *(const struct lt_rep_ep *const *)a;
+	const struct lt_rep_ep *y = *(const struct lt_rep_ep *const *)b;
+
+	if ((x->failures > 0) != (y->failures > 0))
+		return x->failures > 0 ? -1 : 1;
+	if (x->requests != y->requests)
+		return x->requests > y->requests ? -1 : 1;
+	return (x > y) - (x < y);
+}
+
+static int
+cmp_order(const void *a, const void *b)
+{
+	const struct lt_rep_ep *x = *(const struct lt_rep_ep *const *)a;
+	const struct lt_rep_ep *y = *(const struct lt_rep_ep *const *)b;
+
+	return (x > y) - (x < y);
+}
+
+int
+lt_report_pick(const struct lt_report *r, size_t max,
+    const struct lt_rep_ep **out, struct lt_rep_pick *p)
+{
+	const struct lt_rep_ep **all = malloc((r->n_eps + 1) * sizeof(*all));
+	size_t i, n = 0, k, nf = 0, nfail = 0;
+
+	if (all == NULL)
+		return -1;
+	for (i = 0; i < r->n_eps; i++)
+		if (r->eps[i].requests > 0) {
+			all[n++] = &r->eps[i];
+			nfail += r->eps[i].failures > 0;
+		}
+	qsort(all, n, sizeof(*all), cmp_pick);
+	k = n < max ? n : max;
+	for (i = 0; i < k; i++) {
+		out[i] = all[i];
+		nf += all[i]->failures > 0;
+	}
+	free(all);
+	qsort(out, k, sizeof(*out), cmp_order);
+	p->picked = k;
+	p->with_requests = n;
+	p->picked_failing = nf;
+	p->failing = nfail;
+	return (int)k;
+}

@@ -95,10 +95,13 @@ struct lt_report {
 	struct lt_rep_fail *fails;
 	size_t n_thrs;
 	struct lt_rep_thr *thrs;
-	int has_co;      /* any endpoint or second has CO data */
-	int has_sec_eps; /* the timeline has per-endpoint series */
-	int csv_safe;    /* set by the caller: CSV text fields escaped
-	                    against formula injection (csv.c) */
+	int has_co;           /* any endpoint or second has CO data */
+	int has_sec_eps;      /* the timeline has per-endpoint series */
+	int csv_full_history; /* set by the caller: the history CSV gets
+				 per-endpoint rows (Locust's
+				 --csv-full-history) when has_sec_eps */
+	int csv_safe;         /* set by the caller: CSV text fields escaped
+				 against formula injection (csv.c) */
 };
 
 /*
@@ -159,6 +162,21 @@ void lt_report_free(struct lt_report *r);
 /* Finds the endpoint with this method and name, or NULL. */
 const struct lt_rep_ep *lt_report_find(
     const struct lt_report *r, const char *method, const char *name);
+
+/* What lt_report_pick chose from. */
+struct lt_rep_pick {
+	size_t picked, with_requests; /* endpoints picked, of those with any */
+	size_t picked_failing, failing; /* of them with failures, of all */
+};
+
+/*
+ * Picks at most max endpoints that had requests into out, in report
+ * order: every endpoint with failures first (the busiest of them when
+ * there are more), then the busiest others.  Fills p.  Returns the number
+ * picked, or -1 when memory ran out.
+ */
+int lt_report_pick(const struct lt_report *r, size_t max,
+    const struct lt_rep_ep **out, struct lt_rep_pick *p);
 
 /* Percentile p (in percent, 0 < p <= 100) of h in ms; 0 when empty. */
 double lt_rep_pct_ms(const struct lt_hist *h, double p);

@@ -26,8 +26,10 @@
 #include <sys/stat.h>
 
 #include "core/jsonw.h"
+#include "run/secret.h"
 #include "run/shape.h"
 #include "run/shard.h"
+#include "run/testhook.h"
 #include "run/user.h"
 #include "core/version.h"
 
@@ -69,6 +71,8 @@ struct run {
 	double last_tick_s;
 	struct lt_err err;
 	int failed;
+	struct lt_vars globals; /* what the test's setup left (testhook.h) */
+	int signals0;           /* signals when teardown began */
 };
 
 static struct run *
@@ -138,6 +142,9 @@ lt_shard_users_event(struct lt_shard *sh)
 	struct lt_buf *b = lt_evout_begin(&sh->out);
 	size_t i;
 
+	sh->users_last_us = lt_http_mono_us();
+	/* this one reports every change so far */
+	ev_timer_stop(sh->loop, &sh->users_timer);
 	lt_buf_adds(b, "{\"type\":\"users\",\"ts\":");
 	lt_jsonw_fixed(b, lt_http_real_us(), 6);
 	lt_buf_adds(b, ",\"count\":");
@@ -182,7 +189,13 @@ run_event_start(struct run *r)
 	lt_jsonw_fixed(b, r->real0_us, 6);
 	lt_buf_adds(b,
 	    ",\"phase\":\"start\",\"lt_version\":\"" LT_VERSION "\",\"host\":");
-	lt_jsonw_cstr(b, sh->host);
+	if (sh->host != NULL) { /* a scenario host may carry credentials */
+		lt_buf_reset(&sh->tmp);
+		lt_secret_url_strip(&sh->tmp, sh->host, strlen(sh->host));
+		lt_jsonw_str(b, sh->tmp.data, sh->tmp.len);
+	} else {
+		lt_jsonw_null(b);
+	}
 	lt_buf_adds(b, ",\"scenario\":");
 	lt_jsonw_cstr(b, o->scenario_path);
 	lt_buf_adds(b, ",\"options\":{\"users\":");
@@ -402,8 +415,13 @@ spawn_batch(struct lt_shard *sh, long n)
 	for (k = 0; k < n; k++)
 		if (add_user(sh) != 0)
 			break;
-	if (k > 0)
+	/* At once, so that the event precedes their first requests, unless
+	 * that would make two within 100 ms (-r 5000): then coalesced. */
+	if (k > 0 &&
+	    lt_http_mono_us() - sh->users_last_us >= USERS_EVENT_S * 1e6)
 		lt_shard_users_event(sh);
+	else if (k > 0)
+		users_changed(sh);
 	for (; first < sh->nusers; first++)
 		lt_user_start(sh->users[first]);
 	return k;
@@ -454,6 +472,11 @@ void
 lt_shard_user_dead(struct lt_shard *sh, struct lt_user *u)
 {
 	long lim = sh->opts->iterations;
+
+	if (u->c->index == LT_CLASS_TEST_HOOK) {
+		sh->hook_done = 1; /* not one of the run's users */
+		return;
+	}
 
 	if (u->idle_linked) {
 		/* unlink from the idle stack (rare: a stop while idle) */
@@ -816,9 +839,17 @@ runtime_fire(struct ev_loop *loop, ev_timer *w, int revents)
 static void
 users_fire(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	(void)loop;
+	struct lt_shard *sh = w->data;
+	double left = USERS_EVENT_S -
+	    (double)(lt_http_mono_us() - sh->users_last_us) / 1e6;
+
 	(void)revents;
-	lt_shard_users_event(w->data);
+	if (left > 0) { /* one went out at once since this was armed */
+		ev_timer_set(w, left, 0.);
+		ev_timer_start(loop, w);
+		return;
+	}
+	lt_shard_users_event(sh);
 }
 
 static void
@@ -996,6 +1027,7 @@ shard_init(struct run *r, int i, struct lt_err *err)
 	lt_buf_init(&sh->url, 64 << 10);
 	lt_buf_init(&sh->tmp, 1 << 20);
 	lt_buf_init(&sh->reason, 4096);
+	lt_buf_init(&sh->mask, 64 << 10);
 	sh->loop = ev_loop_new(EVFLAG_AUTO);
 	if (sh->loop == NULL)
 		return lt_err_set(err, LT_EXIT_RUNTIME, "cannot create a loop");
@@ -1058,6 +1090,7 @@ shard_fini(struct lt_shard *sh)
 	lt_buf_fini(&sh->url);
 	lt_buf_fini(&sh->tmp);
 	lt_buf_fini(&sh->reason);
+	lt_buf_fini(&sh->mask);
 	pthread_mutex_destroy(&sh->st.lock);
 }
 
@@ -1270,6 +1303,40 @@ merge_stats(struct run *r, struct lt_run_stats *st)
 		    sizeof(*st->endpoints), cmp_ep);
 }
 
+/* The setup ends early on any stop; the teardown on a further signal. */
+static int
+setup_stopped(void *arg)
+{
+	const struct run *r = arg;
+
+	return r->reason != NULL;
+}
+
+static int
+teardown_stopped(void *arg)
+{
+	const struct run *r = arg;
+
+	return r->signals > r->signals0;
+}
+
+/* Runs the test's setup before any user starts; 0 or -1 (no memory). */
+static int
+test_setup(struct run *r, struct lt_err *err)
+{
+	int i;
+
+	if (r->sc->setup == NULL)
+		return 0;
+	if (lt_testhook_run(
+	        &r->sh[0], r->sc->setup, &r->globals, setup_stopped, r) != 0)
+		return lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
+	for (i = 0; i < r->jobs; i++)
+		r->sh[i].globals = &r->globals;
+	lt_evout_flush(&r->sh[0].out);
+	return 0;
+}
+
 int
 lt_run(const struct lt_scenario *sc, const struct lt_run_opts *o,
     lt_run_progress_fn *progress, void *arg, struct lt_run_stats *st,
@@ -1300,7 +1367,8 @@ lt_run(const struct lt_scenario *sc, const struct lt_run_opts *o,
 	r->real0_us = lt_http_real_us();
 	r->sh = calloc((size_t)r->jobs, sizeof(*r->sh));
 	r->ramp = calloc((size_t)r->jobs, sizeof(*r->ramp));
-	if (r->sh == NULL || r->ramp == NULL) {
+	if (r->sh == NULL || r->ramp == NULL ||
+	    lt_vars_init(&r->globals, sc->nvars, sc->ndatas) != 0) {
 		free(r->sh);
 		free(r->ramp);
 		free(r);
@@ -1322,6 +1390,8 @@ lt_run(const struct lt_scenario *sc, const struct lt_run_opts *o,
 		goto out_control;
 	run_event_start(r);
 	lt_evout_flush(&r->sh[0].out);
+	if (test_setup(r, err) != 0)
+		goto out_control;
 	for (i = 1; i < r->jobs; i++)
 		if (pthread_create(
 		        &r->sh[i].thread, NULL, shard_thread, &r->sh[i]) != 0) {
@@ -1342,6 +1412,11 @@ lt_run(const struct lt_scenario *sc, const struct lt_run_opts *o,
 		pthread_join(r->sh[i].thread, NULL);
 	for (i = 1; i < r->jobs; i++)
 		lt_evout_flush(&r->sh[i].out);
+	r->signals0 = r->signals;
+	if (lt_testhook_run(
+	        &r->sh[0], sc->teardown, NULL, teardown_stopped, r) != 0 &&
+	    r->o->warn != NULL)
+		r->o->warn("out of memory: no teardown", r->o->warn_arg);
 	if (r->reason == NULL)
 		r->reason = "error";
 	lt_shard_users_event(&r->sh[0]);
@@ -1367,6 +1442,7 @@ out:
 		shard_fini(&r->sh[i]);
 	free(r->sh);
 	free(r->ramp);
+	lt_vars_fini(&r->globals);
 	free(r);
 	return rc;
 }

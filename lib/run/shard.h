@@ -59,6 +59,10 @@ struct lt_shard {
 	const struct lt_run_opts *opts;
 	struct lt_shared *shared;
 	const char *host; /* --host, else scenario host */
+	/* what the test's setup saved and set (runner.c), or NULL; read-only
+	   once the users start */
+	const struct lt_vars *globals;
+	int hook_done; /* the setup or teardown user died (testhook.c) */
 	int open_model;
 
 	struct lt_user **users; /* all created users, by slot */
@@ -83,6 +87,7 @@ struct lt_shard {
 	ev_timer drop_timer;
 	ev_timer grace_timer;
 	ev_timer users_timer;       /* coalesces users events */
+	int64_t users_last_us;      /* monotonic time of the last one */
 	int64_t next_sched_us;      /* monotonic */
 	int64_t mono0_us, real0_us; /* run start, for open-model ts */
 	uint64_t drops_pending;
@@ -94,6 +99,7 @@ struct lt_shard {
 
 	/* Scratch for expanding a request, reused by every user. */
 	struct lt_buf url, tmp, reason;
+	struct lt_buf mask; /* scratch of secret masking */
 	char errline[256];
 
 	struct lt_shard_stats st;

@@ -53,7 +53,7 @@ else
 	echo "$out" | sed 's/^/#   /'
 fi
 check "timeline endpoints: the per-endpoint p95 chart" grep -q \
-    '<figure class="chart" id="chart-eptime">' "$TMP/te/index.html"
+    '<figure class="chart full" id="chart-eptime">' "$TMP/te/index.html"
 
 # An open-model run from lt-agg's generator: CO-corrected latency and
 # dropped iterations reach the report.
