@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "agg/aggread.h"
+#include "agg/aggdoc.h"
 
 /* "(other)" with method "": where endpoints beyond the cap go. */
 int lt_fold_is_other(const char *method, const char *name);

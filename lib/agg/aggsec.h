@@ -9,7 +9,7 @@
 #include <jansson.h>
 
 #include "agg/aggget.h"
-#include "agg/aggread.h"
+#include "agg/aggdoc.h"
 
 /*
  * Reads the second o into s (zeroed storage), through scratch (a

@@ -32,7 +32,7 @@ check "report.md says what lt-agg decided (5 of 6 failed)" \
     grep -q '5 of 6 thresholds failed' rep/report.md
 check "report.md does not say all passed" sh -c '! grep -q "thresholds passed" rep/report.md'
 check "report.md: no value, not 0, for a metric without samples" \
-    grep -q '^| p95\\<300ms | all | none | 300 | \*\*FAIL\*\* |$' rep/report.md
+    grep -q '^| p95\\<300ms | all | none (no latency samples' rep/report.md
 lt-agg -c 'p95<300ms' -c 'max<1ms' intr.nd 2>/dev/null | lt-report -o rep2 2>/dev/null
 check "the issue's pair: not 'All 2 thresholds passed'" \
     grep -q '2 of 2 thresholds failed' rep2/report.md
