@@ -651,7 +651,7 @@ lt_aggcmd_run(const struct lt_aggcmd *cmd, struct lt_err *err)
 		return LT_EXIT_RUNTIME;
 	}
 	if (cmd->goodput != NULL &&
-	    lt_llmstat_goodput(agg, cmd->goodput, err) == -1) {
+	    lt_llmstat_goodput(&agg->llm, cmd->goodput, err) == -1) {
 		lt_agg_free(agg);
 		return err->code;
 	}

@@ -141,6 +141,7 @@ lt_rd_sec(struct lt_rd *r, const json_t *o, struct lt_doc_sec *s,
 	    lt_rd_count(r, o, "requests", &s->requests, 1) ||
 	    lt_rd_count(r, o, "failures", &s->failures, 0) ||
 	    lt_rd_count(r, o, "dropped", &s->dropped, 0) ||
+	    lt_rd_count(r, o, "bytes", &s->bytes, 0) ||
 	    lt_rd_ms(r, o, "p50_ms", &s->p50_us) ||
 	    lt_rd_ms(r, o, "p95_ms", &s->p95_us) ||
 	    lt_rd_ms(r, o, "p99_ms", &s->p99_us) ||
@@ -148,6 +149,7 @@ lt_rd_sec(struct lt_rd *r, const json_t *o, struct lt_doc_sec *s,
 	    lt_rd_shist(r, o, "hist", &s->hist, scratch))
 		return -1;
 	s->mean_us *= 1000.0;
+	s->has_bytes = json_object_get(o, "bytes") != NULL;
 	if (json_object_get(o, "co_hist")) {
 		s->has_co = 1;
 		if (lt_rd_ms(r, o, "co_p50_ms", &s->co_p50_us) ||

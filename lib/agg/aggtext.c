@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "agg/llmstat.h"
+#include "agg/llmjson.h"
 #include "agg/aggwrite.h"
 
 /* Formats us as milliseconds into s (cap 16). */

@@ -2,14 +2,15 @@
  * llmjson.c - the "llm" object of the aggregate (lt-aggregate(5)):
  * writing it from the aggregator and merging it back (lt-agg --merge).
  * Histograms use the aggregate's HIST encoding, so merging is exact.
+ * Also the other uses of llmstat that need the whole aggregate: the text
+ * summary and a threshold's value (llmjson.h).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
-#include "agg/agg.h"
-#include "agg/llmstat.h"
+#include "agg/llmjson.h"
 #include "core/jsonw.h"
 
 static const char *const hname[LT_LLM_NH] = { "ttft", "itl", "tpot", "e2e" };
@@ -275,7 +276,8 @@ lt_llmstat_merge(
 			    "goodput SLO given here but not in the "
 			    "aggregates before");
 		else if (g == NULL || !g->has_slo)
-			rc = lt_llmstat_goodput(agg, json_string_value(v), err);
+			rc = lt_llmstat_goodput(
+			    &agg->llm, json_string_value(v), err);
 	} else if (g != NULL && g->has_slo) {
 		rc = bad(err, name,
 		    "no goodput SLO, unlike the other aggregates (or "
@@ -290,7 +292,7 @@ lt_llmstat_merge(
 	a = json_object_get(root, "timeline");
 	g = agg->llm;
 	if (rc == 0 && g == NULL)
-		rc = lt_llmstat_goodput_none(agg, err);
+		rc = lt_llmstat_goodput_none(&agg->llm, err);
 	g = agg->llm;
 	json_array_foreach(a, i, v)
 	{
@@ -304,4 +306,12 @@ lt_llmstat_merge(
 		g->merged++;
 	json_decref(root);
 	return rc;
+}
+
+double
+lt_llmstat_value(const struct lt_agg *agg, const struct lt_llmep *e, int which,
+    double pct, const char **reason)
+{
+	return lt_llmstat_ep_value(
+	    agg->llm, lt_agg_duration_s(agg), e, which, pct, reason);
 }

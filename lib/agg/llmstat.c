@@ -19,7 +19,6 @@
 
 #include <jansson.h>
 
-#include "agg/agg.h"
 #include "agg/llmstat.h"
 #include "core/jsonw.h"
 
@@ -42,15 +41,15 @@ nomem(struct lt_err *err)
 }
 
 static struct lt_llmagg *
-get_agg(struct lt_agg *agg)
+get_agg(struct lt_llmagg **gp)
 {
-	if (agg->llm == NULL) {
-		agg->llm = calloc(1, sizeof(*agg->llm));
-		if (agg->llm != NULL)
+	if (*gp == NULL) {
+		*gp = calloc(1, sizeof(**gp));
+		if (*gp != NULL)
 			for (int i = 0; i < 3; i++)
-				agg->llm->slo_us[i] = -1;
+				(*gp)->slo_us[i] = -1;
 	}
-	return agg->llm;
+	return *gp;
 }
 
 static struct lt_llmep *
@@ -114,9 +113,9 @@ lt_llmstat_add(struct lt_llmep **dst, const struct lt_llmep *src)
 /* --- goodput spec ------------------------------------------------------ */
 
 int
-lt_llmstat_goodput(struct lt_agg *agg, const char *spec, struct lt_err *err)
+lt_llmstat_goodput(struct lt_llmagg **gp, const char *spec, struct lt_err *err)
 {
-	struct lt_llmagg *g = get_agg(agg);
+	struct lt_llmagg *g = get_agg(gp);
 	struct lt_buf norm;
 	const char *p = spec;
 	int k;
@@ -252,9 +251,9 @@ add_tokens(struct lt_llmagg *g, int64_t at_us, int64_t n)
 }
 
 int
-lt_llmstat_goodput_none(struct lt_agg *agg, struct lt_err *err)
+lt_llmstat_goodput_none(struct lt_llmagg **gp, struct lt_err *err)
 {
-	return get_agg(agg) ? 0 : nomem(err);
+	return get_agg(gp) ? 0 : nomem(err);
 }
 
 int
@@ -306,7 +305,7 @@ next_gap(const char **p, const char *end)
 }
 
 int
-lt_llmstat_record(struct lt_agg *agg, struct lt_ep *ep,
+lt_llmstat_record(struct lt_llmagg **gp, struct lt_llmep **ep,
     const struct lt_event *ev, int failed, struct lt_err *err)
 {
 	struct lt_llmagg *g;
@@ -321,10 +320,10 @@ lt_llmstat_record(struct lt_agg *agg, struct lt_ep *ep,
 	if (failed && ev->error.len >= 12 &&
 	    memcmp(ev->error.ptr, "interrupted:", 12) == 0)
 		return 0;
-	g = get_agg(agg);
-	if (g == NULL || (ep->llm == NULL && (ep->llm = ep_new()) == NULL))
+	g = get_agg(gp);
+	if (g == NULL || (*ep == NULL && (*ep = ep_new()) == NULL))
 		return nomem(err);
-	e = ep->llm;
+	e = *ep;
 	e->streams++;
 	if (failed || ttft == LT_EV_ABSENT || e2e == LT_EV_ABSENT)
 		return 0;
@@ -363,14 +362,6 @@ lt_llmstat_record(struct lt_agg *agg, struct lt_ep *ep,
 }
 
 /* --- metrics ----------------------------------------------------------- */
-
-static double
-dur_s(const struct lt_agg *agg)
-{
-	double d = lt_agg_duration_s(agg);
-
-	return d > 0 ? d : 0;
-}
 
 size_t
 lt_llmstat_metric(const char *s, int *which, double *pct)
@@ -442,31 +433,33 @@ lt_llmstat_unit(int which)
 }
 
 double
-lt_llmstat_value(const struct lt_agg *agg, const struct lt_llmep *e, int which,
-    double pct, const char **reason)
+lt_llmstat_ep_value(const struct lt_llmagg *g, double dur_s,
+    const struct lt_llmep *e, int which, double pct, const char **reason)
 {
 	const struct lt_hist *h;
 
 	*reason = NULL;
+	if (!(dur_s > 0))
+		dur_s = 0;
 	if (e == NULL || e->streams == 0) {
 		*reason = "no streams";
 		return 0;
 	}
 	switch (which) {
 	case M_TOKENS_PER_S:
-		return dur_s(agg) > 0 ? (double)e->out_tokens / dur_s(agg) : 0;
+		return dur_s > 0 ? (double)e->out_tokens / dur_s : 0;
 	case M_GOODPUT:
-		if (agg->llm == NULL || !agg->llm->has_slo) {
+		if (g == NULL || !g->has_slo) {
 			*reason = "no goodput SLO (--goodput)";
 			return 0;
 		}
 		return (double)e->good / (double)e->streams;
 	case M_GOODPUT_RPS:
-		if (agg->llm == NULL || !agg->llm->has_slo) {
+		if (g == NULL || !g->has_slo) {
 			*reason = "no goodput SLO (--goodput)";
 			return 0;
 		}
-		return dur_s(agg) > 0 ? (double)e->good / dur_s(agg) : 0;
+		return dur_s > 0 ? (double)e->good / dur_s : 0;
 	case M_OUT_TOKENS:
 		return (double)e->out_tokens;
 	case M_STREAMS:

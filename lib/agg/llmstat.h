@@ -9,6 +9,10 @@
  * Only req events that carry "output_tokens" (a measured stream) count.
  * Histograms (sig 3, like the latency ones) are written into the
  * aggregate's "llm" object, so --merge adds them exactly.
+ *
+ * This file knows only its own types: the aggregator (agg.h) holds them
+ * and passes them in.  What needs the whole aggregate (the "llm" object,
+ * the text summary, a threshold's value) is in llmjson.h.
  */
 #ifndef LT_LLMSTAT_H
 #define LT_LLMSTAT_H
@@ -19,9 +23,6 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/evscan.h"
-
-struct lt_agg;
-struct lt_ep;
 
 enum lt_llm_h { LT_LLM_TTFT, LT_LLM_ITL, LT_LLM_TPOT, LT_LLM_E2E, LT_LLM_NH };
 
@@ -50,20 +51,21 @@ struct lt_llmagg {
 	int merged; /* "llm" objects merged so far (--merge) */
 };
 
-/* Parses a goodput spec ("ttft<200ms,tpot<50ms,e2e<=2s") into agg: 0, or
- * -1 with err (LT_EXIT_USAGE). */
+/* Parses a goodput spec ("ttft<200ms,tpot<50ms,e2e<=2s") into *g (created
+ * if NULL): 0, or -1 with err (LT_EXIT_USAGE). */
 int lt_llmstat_goodput(
-    struct lt_agg *agg, const char *spec, struct lt_err *err);
+    struct lt_llmagg **g, const char *spec, struct lt_err *err);
 
-/* Creates the aggregator's stream state if missing: 0 or -1 (ENOMEM). */
-int lt_llmstat_goodput_none(struct lt_agg *agg, struct lt_err *err);
+/* Creates the aggregator's stream state *g if NULL: 0 or -1 (ENOMEM). */
+int lt_llmstat_goodput_none(struct lt_llmagg **g, struct lt_err *err);
 
 /* Adds n output tokens to Unix second t of g's timeline: 0 or -1. */
 int lt_llmstat_add_tokens(struct lt_llmagg *g, int64_t t, int64_t n);
 
-/* Records a req event into ep (and the agg's token timeline) when it is a
- * measured stream.  failed: the request failed.  0, or -1 (ENOMEM). */
-int lt_llmstat_record(struct lt_agg *agg, struct lt_ep *ep,
+/* Records a req event into an endpoint's *e (and the aggregator's token
+ * timeline in *g) when it is a measured stream; either is created if NULL.
+ * failed: the request failed.  0, or -1 (ENOMEM). */
+int lt_llmstat_record(struct lt_llmagg **g, struct lt_llmep **e,
     const struct lt_event *ev, int failed, struct lt_err *err);
 
 /* Adds src into dst (dst's storage allocated when needed): 0 or -1. */
@@ -74,20 +76,6 @@ void lt_llmstat_ep_free(struct lt_llmep *e);
 
 /* Frees the aggregator's stream state; NULL is a no-op. */
 void lt_llmstat_free(struct lt_llmagg *g);
-
-/* Appends "llm":{...},\n when the aggregate has streams.  0 or -1. */
-int lt_llmstat_write(const struct lt_agg *agg, struct lt_buf *b);
-
-/*
- * Appends the streams' summary for --format text (vLLM's "Serving
- * Benchmark Result" lines) when the aggregate has streams.  0 or -1.
- */
-int lt_llmstat_write_text(const struct lt_agg *agg, struct lt_buf *b);
-
-/* Merges an aggregate's "llm" object (compact JSON text, or NULL) into
- * agg.  name names the document in messages.  0, or -1 with err. */
-int lt_llmstat_merge(
-    struct lt_agg *agg, const char *json, const char *name, struct lt_err *err);
 
 /*
  * Thresholds: recognises an LLM metric at s (ttft_p95, itl_median,
@@ -100,8 +88,9 @@ size_t lt_llmstat_metric(const char *s, int *which, double *pct);
 /* The metric's unit: "ms", "1/s", "ratio" or "". */
 const char *lt_llmstat_unit(int which);
 
-/* ep's value of the metric; *reason set when it has none. */
-double lt_llmstat_value(const struct lt_agg *agg, const struct lt_llmep *e,
-    int which, double pct, const char **reason);
+/* e's value of the metric, g the aggregator's stream state (or NULL) and
+ * dur_s the run's duration in seconds; *reason set when it has none. */
+double lt_llmstat_ep_value(const struct lt_llmagg *g, double dur_s,
+    const struct lt_llmep *e, int which, double pct, const char **reason);
 
 #endif

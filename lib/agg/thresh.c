@@ -12,6 +12,7 @@
 
 #include "core/jsonw.h"
 #include "agg/thresh.h"
+#include "agg/llmjson.h"
 
 static const struct {
 	const char *name;
