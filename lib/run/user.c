@@ -363,7 +363,10 @@ http_done(struct lt_http_xfer *x, void *arg)
 	}
 	lt_buf_addc(b, '}');
 	emit_end(u);
-	lt_shard_record(sh, s->http->method, s->name, r->latency_us, failed);
+	/* an interrupted request has no response time (as in lt-agg) */
+	lt_shard_record(sh, s->http->method, s->name,
+	    err_cat && strcmp(err_cat, "interrupted") == 0 ? -1 : r->latency_us,
+	    failed);
 	u->state = LT_U_TIMER;
 	advance(u);
 }
@@ -821,7 +824,8 @@ exec_event(struct lt_user *u, long status, int64_t lat_us, const char *cat,
 		json_decref(j);
 	lt_buf_addc(b, '}');
 	emit_end(u);
-	lt_shard_record(sh, "EXEC", cmd, lat_us, failed);
+	lt_shard_record(sh, "EXEC", cmd,
+	    cat && strcmp(cat, "interrupted") == 0 ? -1 : lat_us, failed);
 }
 
 /*
