@@ -28,6 +28,7 @@
 #include "core/outclose.h"
 #include "run/runner.h"
 #include "run/scenario.h"
+#include "run/segment.h"
 #include "run/shape.h"
 #include "core/version.h"
 
@@ -54,6 +55,8 @@ enum {
 	O_TIMEOUT,
 	O_VERSION,
 	O_CONFIG,
+	O_SEGMENT,
+	O_START_AT,
 };
 
 static const struct option longopts[] = {
@@ -77,6 +80,8 @@ static const struct option longopts[] = {
 	{ "insecure", no_argument, NULL, O_INSECURE },
 	{ "timeout", required_argument, NULL, O_TIMEOUT },
 	{ "config", required_argument, NULL, O_CONFIG },
+	{ "segment", required_argument, NULL, O_SEGMENT },
+	{ "start-at", required_argument, NULL, O_START_AT },
 	{ "version", no_argument, NULL, O_VERSION },
 	{ "help", no_argument, NULL, O_HELP },
 	{ NULL, 0, NULL, 0 },
@@ -87,7 +92,8 @@ static const char usage_text[] =
     "              [-q] [-j N] [--rate RPS] [--arrival constant|poisson]\n"
     "              [--shape FILE|CMD] [--stop-timeout S] [--tags LIST]\n"
     "              [--exclude-tags LIST] [--seed N] [--http2] [--insecure]\n"
-    "              [--timeout S] [--config FILE]\n"
+    "              [--timeout S] [--config FILE] [--segment I/N]\n"
+    "              [--start-at EPOCH_MS]\n"
     "       lt-run --version | --help\n"
     "\n"
     "  -f, --scenario FILE     scenario file, - for stdin (lt-scenario(5))\n"
@@ -110,6 +116,8 @@ static const char usage_text[] =
     "      --insecure          do not verify TLS certificates\n"
     "      --timeout S         default per-request timeout (default 60)\n"
     "      --config FILE       read options from FILE (key = value)\n"
+    "      --segment I/N       run only part I of N of the load (0-based)\n"
+    "      --start-at MS       start at this Unix time in milliseconds\n"
     "      --version           print the version and exit\n"
     "  -h, --help              print this help and exit\n";
 
@@ -119,6 +127,7 @@ struct cli {
 	const char *out;
 	int quiet;
 	int users_set;                /* -u given, even as 0 */
+	int64_t start_at_ms;          /* --start-at, 0: now */
 	const char *why;              /* reason of the last bad value */
 	char *base, *user, *password; /* host URL split by base_url() */
 	struct lt_cliconf conf;       /* values read from files */
@@ -270,6 +279,18 @@ set_opt(int id, const char *v, void *arg)
 		return 0;
 	case O_SEED:
 		return whole(c, v, 0, UINT64_MAX, &r->seed);
+	case O_SEGMENT: {
+		struct lt_err e;
+
+		if (lt_segment_parse(v, &r->seg_index, &r->seg_count, &e) != 0)
+			return bad(c, "expected I/N with 0 <= I < N");
+		return 0;
+	}
+	case O_START_AT:
+		if (whole(c, v, 0, 100000000000000ull, &u) != 0)
+			return -1;
+		c->start_at_ms = (int64_t)u;
+		return 0;
 	case O_JOBS:
 		if (whole(c, v, 1, 64, &u) != 0)
 			return -1;
@@ -554,8 +575,15 @@ main(int argc, char **argv)
 		c.run.scenario_path = c.scenario;
 		c.run.out_fd = fd;
 		c.run.warn = warn;
+		c.run.iterations = lt_segment_iterations(&c.run);
 		curl_global_init(CURL_GLOBAL_DEFAULT);
-		rc = run(&c, sc, &st);
+		if (c.start_at_ms > 0 &&
+		    lt_segment_wait_until(c.start_at_ms, &c.err) != 0) {
+			fprintf(stderr, "lt-run: %s\n", c.err.msg);
+			rc = LT_EXIT_RUNTIME;
+		} else {
+			rc = run(&c, sc, &st);
+		}
 		curl_global_cleanup();
 	}
 	if (fd != STDOUT_FILENO && close(fd) != 0 && rc == 0) {

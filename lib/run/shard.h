@@ -52,6 +52,7 @@ enum lt_stop_kind { LT_STOP_NONE, LT_STOP_GRACEFUL, LT_STOP_NOW };
 
 struct lt_shard {
 	int index;
+	int stripe, stripes; /* its stripe of the whole run (segment.h) */
 	struct ev_loop *loop;
 	struct lt_http_multi http;
 	struct lt_evout out;
