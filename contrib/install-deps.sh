@@ -53,6 +53,7 @@ if [ "$with_test" = 1 ]; then
 	need python3 has_cmd python3
 	need nginx-light has_cmd nginx
 	need openssl has_cmd openssl
+	need faketime has_cmd faketime
 fi
 if [ "$with_browser" = 1 ]; then
 	need chromium has_cmd chromium
