@@ -52,6 +52,7 @@ lt_nngx_listen(struct lt_nngx *x, const char *url, struct lt_err *err)
 	if ((rv = nng_rep0_open(&s)) != 0)
 		return nerr(err, rv, "cannot open a socket for", url);
 	nng_socket_set_size(s, NNG_OPT_RECVMAXSZ, LT_WIRE_MAX_FRAME);
+	nng_socket_set_ms(s, NNG_OPT_SENDTIMEO, 1000);
 	if ((rv = nng_listen(s, url, NULL, 0)) != 0) {
 		nng_close(s);
 		return nerr(err, rv, "cannot listen on", url);
@@ -76,6 +77,8 @@ lt_nngx_dial(
 	nng_socket_set_ms(s, NNG_OPT_RECONNMINT, 100);
 	nng_socket_set_ms(s, NNG_OPT_RECONNMAXT, 2000);
 	nng_socket_set_ms(s, NNG_OPT_REQ_RESENDTIME, resend_ms);
+	/* a send never blocks a worker for long: no coordinator is news */
+	nng_socket_set_ms(s, NNG_OPT_SENDTIMEO, 1000);
 	if ((rv = nng_dial(s, url, NULL, NNG_FLAG_NONBLOCK)) != 0) {
 		nng_close(s);
 		return nerr(err, rv, "cannot connect to", url);
@@ -121,6 +124,8 @@ lt_nngx_send_frame(struct lt_nngx *x, enum lt_wire_type type,
 	}
 	if ((rv = nng_sendmsg(sock(x), m, 0)) != 0) {
 		nng_msg_free(m);
+		if (rv == NNG_ETIMEDOUT)
+			return 1;
 		return nerr(err, rv, "send", NULL);
 	}
 	return 0;
@@ -154,7 +159,9 @@ lt_nngx_call(struct lt_nngx *x, enum lt_wire_type type, uint32_t worker,
     uint64_t seq, const void *payload, size_t len, struct lt_buf *reply,
     int timeout_ms, struct lt_err *err)
 {
-	if (lt_nngx_send_frame(x, type, worker, seq, payload, len, err) != 0)
-		return -1;
+	int rc = lt_nngx_send_frame(x, type, worker, seq, payload, len, err);
+
+	if (rc != 0)
+		return rc > 0 ? 0 : -1;
 	return lt_nngx_recv(x, reply, timeout_ms, err);
 }

@@ -43,7 +43,8 @@ void lt_nngx_close(struct lt_nngx *x);
 int lt_nngx_send(struct lt_nngx *x, const struct lt_buf *out,
     struct lt_err *err);
 
-/* Sends one frame: header + payload without copying the payload twice. */
+/* Sends one frame: header + payload without copying the payload twice.
+ * Returns 0, 1 when the send timed out (no peer), or -1 (err set). */
 int lt_nngx_send_frame(struct lt_nngx *x, enum lt_wire_type type,
     uint32_t worker, uint64_t seq, const void *payload, size_t len,
     struct lt_err *err);
