@@ -379,8 +379,13 @@ on_fin(struct coord *c, const struct lt_wire_msg *m)
 {
 	struct wk *w = &c->w[m->worker];
 	json_t *j = json_loadb(m->payload, m->len, 0, NULL);
+	const char *why = json_string_value(json_object_get(j, "error"));
 
-	mark_started(c, (int)m->worker);
+	if (why == NULL)
+		mark_started(c, (int)m->worker);
+	if (why != NULL && w->st != W_DONE)
+		fprintf(stderr, "\nlt-fanout: worker %d refused the run: %.300s\n",
+		    (int)m->worker, why);
 	if (w->st != W_DONE && w->st != W_LOST) {
 		w->status = (int)json_integer_value(json_object_get(j, "status"));
 		w->st = W_DONE;

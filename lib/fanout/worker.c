@@ -28,6 +28,7 @@
 
 #include "core/buf.h"
 #include "core/fnv.h"
+#include "core/jsonw.h"
 #include "core/version.h"
 #include "fanout/fanout.h"
 #include "fanout/nngx.h"
@@ -493,6 +494,27 @@ out:
 	return rc;
 }
 
+/* A plan this worker will not run: tell the coordinator why (best
+ * effort), so both sides say it. */
+static void
+tell_refusal(struct worker *w, const struct lt_err *why)
+{
+	struct lt_buf in, out;
+	struct lt_err e;
+
+	if (w->index == LT_WIRE_NO_WORKER)
+		return;
+	lt_buf_init(&in, LT_WIRE_MAX_FRAME);
+	lt_buf_init(&out, 1024);
+	lt_buf_adds(&out, "{\"status\":2,\"events\":0,\"error\":");
+	lt_jsonw_cstr(&out, why->msg);
+	lt_buf_addc(&out, '}');
+	lt_nngx_call(&w->data, LT_WIRE_FIN, w->index, 0, out.data, out.len,
+	    &in, 2000, &e);
+	lt_buf_fini(&in);
+	lt_buf_fini(&out);
+}
+
 int
 lt_fanout_worker(const struct lt_fanout_wopts *o, struct lt_err *err)
 {
@@ -516,8 +538,11 @@ lt_fanout_worker(const struct lt_fanout_wopts *o, struct lt_err *err)
 	if (lt_nngx_dial(&w.data, o->connect, 10000, err) != 0 ||
 	    lt_nngx_dial(&w.beat, o->connect, 1000, err) != 0)
 		goto out;
-	if (join(&w, err) != 0)
+	if (join(&w, err) != 0) {
+		if (w.argv != NULL || err->code == 2)
+			tell_refusal(&w, err);
 		goto out;
+	}
 	snprintf(w.spool, sizeof(w.spool), "%s/lt-fanout-%s-w%u.spool",
 	    o->spool_dir != NULL ? o->spool_dir
 	                         : (tmp != NULL && *tmp ? tmp : "/tmp"),
