@@ -57,7 +57,17 @@ lt_fanout_tag(struct lt_buf *out, const char *line, size_t len, int index,
 {
 	if (len < 2 || line[0] != '{')
 		return 0; /* not an event: dropped */
-	if (lt_buf_printf(out, "{\"worker\":%d", index) != 0)
+	char pre[32] = "{\"worker\":", dig[12];
+	size_t n = 10, k = 0;
+	unsigned v = index < 0 ? 0 : (unsigned)index;
+
+	do {
+		dig[k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0 && k < sizeof(dig));
+	while (k > 0)
+		pre[n++] = dig[--k];
+	if (lt_buf_add(out, pre, n) != 0)
 		return -1;
 	line++;
 	len--;

@@ -33,6 +33,7 @@
 #include "fanout/fanout.h"
 #include "fanout/nngx.h"
 #include "fanout/wire.h"
+#include "run/segment.h"
 
 #define BATCH_MAX   (256u << 10)
 #define BEAT_MS     250
@@ -194,6 +195,9 @@ start_child(struct worker *w, int *rfd, struct lt_err *err)
 		w->argv[k++] = strdup("--start-at");
 		w->argv[k++] = strdup(env);
 	}
+	if (strcmp(w->argv[0], "/bin/sh") == 0 &&
+	    lt_segment_wait_until(local, err) != 0)
+		return -1; /* lt-run waits itself, after loading its scenario */
 	w->child = fork();
 	if (w->child < 0)
 		return lt_err_sys(err, 3, errno, "fork");
