@@ -65,8 +65,8 @@ echo
 echo "| path | s | events/s |"
 echo "|---|---:|---:|"
 echo "| \`cat FILE | cat\` | $t_cat | $(rate "$lines" "$t_cat") |"
-echo "| lt-fanout -w 1 --exec 'cat FILE' | ${r1#* } | $(rate "${r1% *}" 1) |"
-echo "| lt-fanout -w 2 --exec 'cat FILE' | ${r2#* } | $(rate "${r2% *}" 1) |"
+echo "| lt-fanout -w 1 --exec 'cat FILE' | $(printf %.3f "${r1#* }") | $(rate "${r1% *}" 1) |"
+echo "| lt-fanout -w 2 --exec 'cat FILE' | $(printf %.3f "${r2#* }") | $(rate "${r2% *}" 1) |"
 echo
 
 port=$(free_port)

@@ -51,8 +51,8 @@ static const char usage_text[] =
     "Every other option is lt-run's and means the same for the whole run.\n";
 
 /* lt-run options that take a value (as separate argument). */
-static const char *const valued[] = { "-f", "--scenario", "-H", "--host",
-	"-u", "--users", "-r", "--spawn-rate", "-t", "--run-time", "-i",
+static const char *const valued[] = { "-f", "--scenario", "-H", "--host", "-u",
+	"--users", "-r", "--spawn-rate", "-t", "--run-time", "-i",
 	"--iterations", "--rate", "--arrival", "--shape", "--stop-timeout",
 	"--tags", "--exclude-tags", "--seed", "--timeout", "--config", "-j",
 	"--jobs", NULL };
@@ -202,8 +202,8 @@ main(int argc, char **argv)
 			return 0;
 		}
 		if (strcmp(a, "--version") == 0) {
-			printf("lt-fanout %s (wire protocol %d)\n", LT_VERSION,
-			    1);
+			printf(
+			    "lt-fanout %s (wire protocol %d)\n", LT_VERSION, 1);
 			return 0;
 		}
 		if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
@@ -211,16 +211,18 @@ main(int argc, char **argv)
 			continue;
 		}
 		if (strcmp(a, "--segment") == 0 ||
-		    strcmp(a, "--start-at") == 0 || strncmp(a, "--segment=", 10) == 0 ||
+		    strcmp(a, "--start-at") == 0 ||
+		    strncmp(a, "--segment=", 10) == 0 ||
 		    strncmp(a, "--start-at=", 11) == 0)
-			return usage_err("%s is set by lt-fanout for each worker",
-			    a);
+			return usage_err(
+			    "%s is set by lt-fanout for each worker", a);
 		if (strcmp(a, "-w") == 0 || strcmp(a, "--workers") == 0 ||
 		    strcmp(a, "--expect-workers") == 0) {
 			int n;
 
 			if (v == NULL || count(v, 1, 4096, &n) != 0)
-				return usage_err("bad value for %s (1..4096)", a);
+				return usage_err(
+				    "bad value for %s (1..4096)", a);
 			if (a[1] == 'w' || a[2] == 'w')
 				o.workers = n;
 			else
@@ -250,10 +252,12 @@ main(int argc, char **argv)
 				else if (strcmp(v, "continue") == 0)
 					o.on_loss = LT_LOSS_CONTINUE;
 				else
-					return usage_err("--on-worker-loss "
-					    "%s: expected abort or continue", v);
-			} else if (lt_duration_parse(v, strlen(v),
-			               &o.max_wait_s) != 0)
+					return usage_err(
+					    "--on-worker-loss "
+					    "%s: expected abort or continue",
+					    v);
+			} else if (lt_duration_parse(
+			               v, strlen(v), &o.max_wait_s) != 0)
 				return usage_err("bad duration '%s'", v);
 			continue;
 		}
@@ -261,7 +265,8 @@ main(int argc, char **argv)
 		if (strcmp(a, "--seed") == 0 || strncmp(a, "--seed=", 7) == 0)
 			have_seed = 1;
 		if (is_valued(a) && v != NULL) {
-			if (strcmp(a, "-f") == 0 || strcmp(a, "--scenario") == 0)
+			if (strcmp(a, "-f") == 0 ||
+			    strcmp(a, "--scenario") == 0)
 				o.scenario_arg = o.run_argc;
 			if (strcmp(a, "--shape") == 0)
 				o.shape_arg = o.run_argc;
@@ -269,7 +274,8 @@ main(int argc, char **argv)
 		}
 	}
 	if ((o.workers > 0) == (o.listen != NULL))
-		return usage_err("%s", "give either -w N (local workers) or "
+		return usage_err("%s",
+		    "give either -w N (local workers) or "
 		    "--listen URL --expect-workers N");
 	if (o.listen != NULL && o.expect < 1)
 		return usage_err("%s", "--listen needs --expect-workers N");
@@ -288,8 +294,8 @@ main(int argc, char **argv)
 		o.self = argv[0];
 	o.self = strdup(o.self);
 	if (out != NULL && strcmp(out, "-") != 0) {
-		o.out_fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		    0666);
+		o.out_fd =
+		    open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 		if (o.out_fd < 0) {
 			fprintf(stderr, "lt-fanout: %s: %s\n", out,
 			    strerror(errno));

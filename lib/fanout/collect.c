@@ -74,8 +74,8 @@ lt_fanout_collect(char *const *paths, int n, int fd, struct lt_err *err)
 			for (start = 0, k = 0; k < got; k++) {
 				if (buf[k] != '\n')
 					continue;
-				lt_buf_add(&part, buf + start,
-				    (size_t)(k - start));
+				lt_buf_add(
+				    &part, buf + start, (size_t)(k - start));
 				lt_fanout_tag(&out, part.data ? part.data : "",
 				    part.len, idx, 0);
 				lt_buf_reset(&part);

@@ -27,9 +27,9 @@
 #include "fanout/nngx.h"
 #include "fanout/wire.h"
 
-#define MAX_WORKERS   4096
-#define LOST_US       3000000
-#define FLUSH_AT      (1u << 20)
+#define MAX_WORKERS 4096
+#define LOST_US     3000000
+#define FLUSH_AT    (1u << 20)
 
 enum wstate { W_FREE, W_JOINED, W_RUNNING, W_DONE, W_LOST };
 
@@ -56,9 +56,9 @@ struct coord {
 	int joined;
 	int64_t t0_ms;
 	int64_t begin_us;
-	int stop;         /* told workers to stop */
-	int aborted;      /* a worker was lost under abort */
-	int64_t stop_us;  /* when the stop was decided */
+	int stop;        /* told workers to stop */
+	int aborted;     /* a worker was lost under abort */
+	int64_t stop_us; /* when the stop was decided */
 	struct lt_buf out, plan_tail, reply;
 	struct lt_err err;
 	uint64_t reqs_last;
@@ -95,9 +95,8 @@ flush(struct coord *c)
 }
 
 /* A worker event: {"type":"worker","ts":..,"worker":I,"phase":..,...} */
-static void
-wevent(struct coord *c, int i, const char *phase, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+static void wevent(struct coord *c, int i, const char *phase, const char *fmt,
+    ...) __attribute__((format(printf, 4, 5)));
 
 static void
 wevent(struct coord *c, int i, const char *phase, const char *fmt, ...)
@@ -169,13 +168,13 @@ build_plan(struct coord *c)
 			lt_buf_fini(&b);
 			json_decref(j);
 			json_decref(files);
-			return lt_err_sys(&c->err, 2, errno, "%s",
-			    o->run_argv[i]);
+			return lt_err_sys(
+			    &c->err, 2, errno, "%s", o->run_argv[i]);
 		}
 		if (rc == 0 && memchr(b.data ? b.data : "", 0, b.len) == NULL) {
 			snprintf(hash, sizeof(hash), "%016llx",
-			    (unsigned long long)lt_fnv1a(b.data ? b.data : "",
-			        b.len));
+			    (unsigned long long)lt_fnv1a(
+			        b.data ? b.data : "", b.len));
 			f = json_pack("{s:i,s:s,s:s%,s:i}", "arg", i, "hash",
 			    hash, "data", b.data ? b.data : "", b.len, "mode",
 			    mode);
@@ -188,7 +187,8 @@ build_plan(struct coord *c)
 	s = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
 	if (s == NULL)
-		return lt_err_set(&c->err, 2, "cannot encode the plan (a "
+		return lt_err_set(&c->err, 2,
+		    "cannot encode the plan (a "
 		    "shipped file that is not UTF-8?)");
 	/* s is {"argv":...}: keep it without its opening brace */
 	lt_buf_adds(&c->plan_tail, s + 1);
@@ -231,26 +231,33 @@ on_hello(struct coord *c, const struct lt_wire_msg *m)
 		goto out;
 	}
 	if (strcmp(ver, LT_VERSION) != 0) {
-		snprintf(why, sizeof(why), "version mismatch: worker is lt "
-		    "%.40s, coordinator is lt %s", ver, LT_VERSION);
+		snprintf(why, sizeof(why),
+		    "version mismatch: worker is lt "
+		    "%.40s, coordinator is lt %s",
+		    ver, LT_VERSION);
 		refuse(c, m->worker, why);
 		goto out;
 	}
 	if (json_object_get(j, "index") != NULL && want >= 0) {
 		if (of != 0 && of != c->n) {
-			snprintf(why, sizeof(why), "worker says --of %lld, "
-			    "the run has %d workers", (long long)of, c->n);
+			snprintf(why, sizeof(why),
+			    "worker says --of %lld, "
+			    "the run has %d workers",
+			    (long long)of, c->n);
 			refuse(c, m->worker, why);
 			goto out;
 		}
 		if (want >= c->n) {
-			snprintf(why, sizeof(why), "index %lld out of range "
-			    "0..%d", (long long)want, c->n - 1);
+			snprintf(why, sizeof(why),
+			    "index %lld out of range "
+			    "0..%d",
+			    (long long)want, c->n - 1);
 			refuse(c, m->worker, why);
 			goto out;
 		}
 		i = (int)want;
-		if (c->w[i].st != W_FREE && c->w[i].pid !=
+		if (c->w[i].st != W_FREE &&
+		    c->w[i].pid !=
 		        (int)json_integer_value(json_object_get(j, "pid"))) {
 			snprintf(why, sizeof(why), "index %d is taken", i);
 			refuse(c, m->worker, why);
@@ -262,13 +269,15 @@ on_hello(struct coord *c, const struct lt_wire_msg *m)
 				i = k;
 	}
 	if (i < 0 || (c->t0_ms != 0 && c->w[i].st == W_FREE)) {
-		refuse(c, m->worker, "the run has all its workers (no late "
+		refuse(c, m->worker,
+		    "the run has all its workers (no late "
 		    "joiners, no rebalancing)");
 		goto out;
 	}
 	if (c->w[i].st == W_FREE) {
 		c->w[i].st = W_JOINED;
-		c->w[i].pid = (int)json_integer_value(json_object_get(j, "pid"));
+		c->w[i].pid =
+		    (int)json_integer_value(json_object_get(j, "pid"));
 		snprintf(c->w[i].host, sizeof(c->w[i].host), "%s",
 		    host && !strpbrk(host, "\"\\") ? host : "?");
 		c->w[i].last_beat_us = lt_fanout_now_us();
@@ -280,8 +289,7 @@ on_hello(struct coord *c, const struct lt_wire_msg *m)
 	lt_buf_printf(&c->reply, "{\"index\":%d,\"of\":%d,\"run\":\"%s\",", i,
 	    c->n, c->run);
 	lt_buf_add(&c->reply, c->plan_tail.data, c->plan_tail.len);
-	reply(c, LT_WIRE_WELCOME, (uint32_t)i, 0, c->reply.data,
-	    c->reply.len);
+	reply(c, LT_WIRE_WELCOME, (uint32_t)i, 0, c->reply.data, c->reply.len);
 out:
 	json_decref(j);
 }
@@ -365,8 +373,8 @@ on_events(struct coord *c, const struct lt_wire_msg *m)
 			if (memmem(p, (size_t)(nl - p), "\"ok\":false", 10))
 				w->fails++;
 		}
-		lt_fanout_tag(&c->out, p, (size_t)(nl - p), (int)m->worker,
-		    ts_shift(w));
+		lt_fanout_tag(
+		    &c->out, p, (size_t)(nl - p), (int)m->worker, ts_shift(w));
 		w->next_seq++;
 	}
 	if (c->out.len >= FLUSH_AT)
@@ -384,10 +392,12 @@ on_fin(struct coord *c, const struct lt_wire_msg *m)
 	if (why == NULL)
 		mark_started(c, (int)m->worker);
 	if (why != NULL && w->st != W_DONE)
-		fprintf(stderr, "\nlt-fanout: worker %d refused the run: %.300s\n",
+		fprintf(stderr,
+		    "\nlt-fanout: worker %d refused the run: %.300s\n",
 		    (int)m->worker, why);
 	if (w->st != W_DONE && w->st != W_LOST) {
-		w->status = (int)json_integer_value(json_object_get(j, "status"));
+		w->status =
+		    (int)json_integer_value(json_object_get(j, "status"));
 		w->st = W_DONE;
 		wevent(c, (int)m->worker, "finished",
 		    "\"status\":%d,\"events\":%llu", w->status,
@@ -540,7 +550,8 @@ check_workers(struct coord *c, int64_t now)
 		    (double)(now - w->last_beat_us) / 1e6,
 		    (unsigned long long)w->next_seq,
 		    (unsigned long long)w->next_seq);
-		fprintf(stderr, "\nlt-fanout: worker %d (pid %d on %s) lost: "
+		fprintf(stderr,
+		    "\nlt-fanout: worker %d (pid %d on %s) lost: "
 		    "silent for %.1f s; stored its events 0..%lld, missing "
 		    "seq %llu and after (see its spool, lt-fanout collect)\n",
 		    i, w->pid, w->host, (double)(now - w->last_beat_us) / 1e6,
@@ -594,16 +605,18 @@ loop(struct coord *c)
 				c->t0_ms = now / 1000 +
 				    (c->o->listen != NULL ? 2000 : 500);
 			else if (c->stop) {
-				lt_err_set(&c->err, 3, "stopped by a signal "
+				lt_err_set(&c->err, 3,
+				    "stopped by a signal "
 				    "while %d of %d workers had joined",
 				    c->joined, c->n);
 				break;
 			} else if (c->o->max_wait_s > 0 &&
 			    now - c->begin_us > c->o->max_wait_s * 1e6) {
-				lt_err_set(&c->err, 3, "only %d of %d workers "
+				lt_err_set(&c->err, 3,
+				    "only %d of %d workers "
 				    "joined within %.0f s "
-				    "(--expect-workers-max-wait)", c->joined,
-				    c->n, c->o->max_wait_s);
+				    "(--expect-workers-max-wait)",
+				    c->joined, c->n, c->o->max_wait_s);
 				break;
 			}
 		} else {
@@ -619,7 +632,8 @@ loop(struct coord *c)
 			return 0;
 		}
 		if (c->stop && now - c->stop_us > 15000000) {
-			lt_err_set(&c->err, 3, "workers did not finish within "
+			lt_err_set(&c->err, 3,
+			    "workers did not finish within "
 			    "15 s of the stop");
 			break;
 		}
@@ -640,8 +654,7 @@ lt_fanout_coordinate(const struct lt_fanout_opts *o, struct lt_err *err)
 	c.o = o;
 	c.n = o->workers > 0 ? o->workers : o->expect;
 	if (c.n < 1 || c.n > MAX_WORKERS)
-		return lt_err_set(err, 2, "need 1..%d workers", MAX_WORKERS),
-		       2;
+		return lt_err_set(err, 2, "need 1..%d workers", MAX_WORKERS), 2;
 	c.w = calloc((size_t)c.n, sizeof(*c.w));
 	if (c.w == NULL)
 		return lt_err_set(err, 3, "out of memory"), 3;
@@ -684,7 +697,8 @@ lt_fanout_coordinate(const struct lt_fanout_opts *o, struct lt_err *err)
 				worst = c.w[i].status;
 		rc = c.aborted ? 3 : worst;
 		if (c.aborted)
-			lt_err_set(&c.err, 3, "a worker was lost: run aborted "
+			lt_err_set(&c.err, 3,
+			    "a worker was lost: run aborted "
 			    "(--on-worker-loss abort)");
 	}
 	if (!o->quiet && isatty(STDERR_FILENO))

@@ -14,16 +14,16 @@
 enum lt_fanout_loss { LT_LOSS_ABORT, LT_LOSS_CONTINUE };
 
 struct lt_fanout_opts {
-	int workers;            /* -w N: local workers (0: listen) */
-	const char *listen;     /* --listen URL (cluster mode) */
-	int expect;             /* --expect-workers N */
-	double max_wait_s;      /* --expect-workers-max-wait (0: forever) */
-	const char *exec;       /* --exec CMD instead of lt-run */
+	int workers;        /* -w N: local workers (0: listen) */
+	const char *listen; /* --listen URL (cluster mode) */
+	int expect;         /* --expect-workers N */
+	double max_wait_s;  /* --expect-workers-max-wait (0: forever) */
+	const char *exec;   /* --exec CMD instead of lt-run */
 	enum lt_fanout_loss on_loss;
-	int quiet;              /* -q */
-	int out_fd;             /* the merged stream */
-	const char *self;       /* path of lt-fanout (to start workers) */
-	const char *spool_dir;  /* --spool-dir for local workers, or NULL */
+	int quiet;             /* -q */
+	int out_fd;            /* the merged stream */
+	const char *self;      /* path of lt-fanout (to start workers) */
+	const char *spool_dir; /* --spool-dir for local workers, or NULL */
 	/* lt-run's arguments for the whole run (no --segment, no -o) */
 	char **run_argv;
 	int run_argc;
@@ -47,15 +47,14 @@ int lt_fanout_worker(const struct lt_fanout_wopts *o, struct lt_err *err);
 
 /* Writes the events of the spools at paths (tagged with their worker)
  * to fd; returns the exit status. */
-int lt_fanout_collect(
-    char *const *paths, int n, int fd, struct lt_err *err);
+int lt_fanout_collect(char *const *paths, int n, int fd, struct lt_err *err);
 
 /* Appends line (one event, without its '\n') to out with "worker":index
  * inserted first and, when offset_us != 0, its ts moved by offset_us.
  * Returns 0 or -1 (no memory). */
 struct lt_buf;
-int lt_fanout_tag(struct lt_buf *out, const char *line, size_t len,
-    int index, int64_t offset_us);
+int lt_fanout_tag(struct lt_buf *out, const char *line, size_t len, int index,
+    int64_t offset_us);
 
 /* Wall clock in microseconds. */
 int64_t lt_fanout_now_us(void);

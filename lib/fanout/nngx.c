@@ -36,8 +36,10 @@ lt_nngx_url_ok(const char *url, struct lt_err *err)
 	for (i = 0; schemes[i] != NULL; i++)
 		if (strncmp(url, schemes[i], strlen(schemes[i])) == 0)
 			return 0;
-	return lt_err_set(err, 2, "%s: expected a URL such as "
-	    "tcp://HOST:PORT or ipc:///PATH", url);
+	return lt_err_set(err, 2,
+	    "%s: expected a URL such as "
+	    "tcp://HOST:PORT or ipc:///PATH",
+	    url);
 }
 
 int
@@ -104,16 +106,16 @@ lt_nngx_send(struct lt_nngx *x, const struct lt_buf *out, struct lt_err *err)
 }
 
 int
-lt_nngx_send_frame(struct lt_nngx *x, enum lt_wire_type type,
-    uint32_t worker, uint64_t seq, const void *payload, size_t len,
-    struct lt_err *err)
+lt_nngx_send_frame(struct lt_nngx *x, enum lt_wire_type type, uint32_t worker,
+    uint64_t seq, const void *payload, size_t len, struct lt_err *err)
 {
 	unsigned char hdr[LT_WIRE_HEADER];
 	nng_msg *m;
 	int rv;
 
 	if (len > LT_WIRE_MAX_PAYLOAD)
-		return lt_err_set(err, 3, "send: %zu bytes over the limit", len);
+		return lt_err_set(
+		    err, 3, "send: %zu bytes over the limit", len);
 	lt_wire_header(hdr, type, worker, seq, len);
 	if ((rv = nng_msg_alloc(&m, 0)) != 0)
 		return nerr(err, rv, "send", NULL);

@@ -33,15 +33,15 @@ int lt_nngx_listen(struct lt_nngx *x, const char *url, struct lt_err *err);
 /* Worker: a REQ socket dialing url in the background (reconnects with a
  * backoff of 0.1..2 s); a request unanswered after resend_ms is sent
  * again (the coordinator drops duplicates). */
-int lt_nngx_dial(struct lt_nngx *x, const char *url, int resend_ms,
-    struct lt_err *err);
+int lt_nngx_dial(
+    struct lt_nngx *x, const char *url, int resend_ms, struct lt_err *err);
 
 void lt_nngx_close(struct lt_nngx *x);
 
 /* Sends out (whole frames built with lt_wire_encode).  Returns 0, or -1
  * with err set. */
-int lt_nngx_send(struct lt_nngx *x, const struct lt_buf *out,
-    struct lt_err *err);
+int lt_nngx_send(
+    struct lt_nngx *x, const struct lt_buf *out, struct lt_err *err);
 
 /* Sends one frame: header + payload without copying the payload twice.
  * Returns 0, 1 when the send timed out (no peer), or -1 (err set). */
@@ -54,8 +54,8 @@ int lt_nngx_send_frame(struct lt_nngx *x, enum lt_wire_type type,
  * timeout_ms (-1: forever).  Returns 1 with a message, 0 on timeout, -1
  * on another error (err set).
  */
-int lt_nngx_recv(struct lt_nngx *x, struct lt_buf *in, int timeout_ms,
-    struct lt_err *err);
+int lt_nngx_recv(
+    struct lt_nngx *x, struct lt_buf *in, int timeout_ms, struct lt_err *err);
 
 /* A request and its reply (REQ sockets). Returns 1, 0 on timeout, -1. */
 int lt_nngx_call(struct lt_nngx *x, enum lt_wire_type type, uint32_t worker,

@@ -28,7 +28,8 @@ shift_ts(struct lt_buf *out, const char *line, size_t len, int64_t off_us)
 	size_t n;
 	double ts;
 
-	while (q + 5 <= end && (q = memchr(q, '"', (size_t)(end - q))) != NULL) {
+	while (
+	    q + 5 <= end && (q = memchr(q, '"', (size_t)(end - q))) != NULL) {
 		if ((size_t)(end - q) >= 5 && memcmp(q, "\"ts\":", 5) == 0) {
 			p = q + 5;
 			break;
@@ -72,8 +73,7 @@ lt_fanout_tag(struct lt_buf *out, const char *line, size_t len, int index,
 	line++;
 	len--;
 	/* what follows '{' is either '}' or the first member */
-	if (len > 0 && line[0] != '}' &&
-	    lt_buf_addc(out, ',') != 0)
+	if (len > 0 && line[0] != '}' && lt_buf_addc(out, ',') != 0)
 		return -1;
 	if (offset_us != 0) {
 		if (shift_ts(out, line, len, offset_us) != 0)

@@ -63,9 +63,10 @@ lt_wire_encode(struct lt_buf *out, enum lt_wire_type type, uint32_t worker,
 	unsigned char hdr[LT_WIRE_HEADER];
 
 	if (len > LT_WIRE_MAX_PAYLOAD)
-		return lt_err_set(err, 3, "wire: %s message of %zu bytes is "
-		    "over the %u-byte limit", lt_wire_type_name(type), len,
-		    LT_WIRE_MAX_PAYLOAD);
+		return lt_err_set(err, 3,
+		    "wire: %s message of %zu bytes is "
+		    "over the %u-byte limit",
+		    lt_wire_type_name(type), len, LT_WIRE_MAX_PAYLOAD);
 	lt_wire_header(hdr, type, worker, seq, len);
 	if (lt_buf_add(out, hdr, sizeof(hdr)) != 0 ||
 	    (len > 0 && lt_buf_add(out, payload, len) != 0))
@@ -82,33 +83,43 @@ lt_wire_decode(
 
 	memset(m, 0, sizeof(*m));
 	if (n < LT_WIRE_HEADER)
-		return lt_err_set(err, 2, "wire: short message (%zu bytes, "
-		    "a header is %d)", n, LT_WIRE_HEADER);
+		return lt_err_set(err, 2,
+		    "wire: short message (%zu bytes, "
+		    "a header is %d)",
+		    n, LT_WIRE_HEADER);
 	if (b[0] != 'L' || b[1] != 'T')
-		return lt_err_set(err, 2, "wire: not an lt-fanout message "
+		return lt_err_set(err, 2,
+		    "wire: not an lt-fanout message "
 		    "(bad magic)");
 	if (b[2] != LT_WIRE_VERSION)
-		return lt_err_set(err, 2, "wire: protocol version %d, this "
-		    "program speaks version %d", b[2], LT_WIRE_VERSION);
+		return lt_err_set(err, 2,
+		    "wire: protocol version %d, this "
+		    "program speaks version %d",
+		    b[2], LT_WIRE_VERSION);
 	if (b[3] < 1 || b[3] > LT_WIRE_TYPE_MAX)
-		return lt_err_set(err, 2, "wire: unknown message type %d", b[3]);
+		return lt_err_set(
+		    err, 2, "wire: unknown message type %d", b[3]);
 	len = get32(b + 16);
 	if (len > LT_WIRE_MAX_PAYLOAD)
-		return lt_err_set(err, 2, "wire: payload of %lu bytes is over "
-		    "the %u-byte limit", (unsigned long)len,
-		    LT_WIRE_MAX_PAYLOAD);
+		return lt_err_set(err, 2,
+		    "wire: payload of %lu bytes is over "
+		    "the %u-byte limit",
+		    (unsigned long)len, LT_WIRE_MAX_PAYLOAD);
 	if ((size_t)len != n - LT_WIRE_HEADER)
-		return lt_err_set(err, 2, "wire: length field says %lu bytes, "
-		    "the message has %zu", (unsigned long)len,
-		    n - LT_WIRE_HEADER);
+		return lt_err_set(err, 2,
+		    "wire: length field says %lu bytes, "
+		    "the message has %zu",
+		    (unsigned long)len, n - LT_WIRE_HEADER);
 	m->version = b[2];
 	m->type = (enum lt_wire_type)b[3];
 	m->worker = get32(b + 4);
 	m->seq = (uint64_t)get32(b + 8) << 32 | get32(b + 12);
 	m->payload = (const char *)b + LT_WIRE_HEADER;
 	m->len = len;
-	if (m->type == LT_WIRE_EVENTS && lt_wire_count_lines(m->payload, len) < 0)
-		return lt_err_set(err, 2, "wire: events payload does not end "
+	if (m->type == LT_WIRE_EVENTS &&
+	    lt_wire_count_lines(m->payload, len) < 0)
+		return lt_err_set(err, 2,
+		    "wire: events payload does not end "
 		    "with a newline");
 	return 0;
 }

@@ -54,13 +54,12 @@ const char *lt_wire_type_name(int type);
 
 /* Appends one frame to out.  Returns 0, or -1 (payload too large, or
  * no memory) with err set. */
-int lt_wire_encode(struct lt_buf *out, enum lt_wire_type type,
-    uint32_t worker, uint64_t seq, const void *payload, size_t len,
-    struct lt_err *err);
+int lt_wire_encode(struct lt_buf *out, enum lt_wire_type type, uint32_t worker,
+    uint64_t seq, const void *payload, size_t len, struct lt_err *err);
 
 /* Writes the header of a frame with a payload of len bytes to hdr. */
-void lt_wire_header(unsigned char hdr[LT_WIRE_HEADER],
-    enum lt_wire_type type, uint32_t worker, uint64_t seq, size_t len);
+void lt_wire_header(unsigned char hdr[LT_WIRE_HEADER], enum lt_wire_type type,
+    uint32_t worker, uint64_t seq, size_t len);
 
 /*
  * Decodes the n bytes at p as one whole frame.  Returns 0 and fills m, or

@@ -35,9 +35,9 @@
 #include "fanout/wire.h"
 #include "run/segment.h"
 
-#define BATCH_MAX   (256u << 10)
-#define BEAT_MS     250
-#define SILENCE_US  3000000
+#define BATCH_MAX    (256u << 10)
+#define BEAT_MS      250
+#define SILENCE_US   3000000
 #define HELLO_WAIT_S 60
 
 struct worker {
@@ -125,7 +125,8 @@ take_plan(struct worker *w, const char *p, size_t n, struct lt_err *err)
 	} else {
 		w->argv[k++] = strdup(w->o->ltrun);
 		w->argv[k++] = strdup("-q");
-		json_array_foreach (a, i, v) {
+		json_array_foreach(a, i, v)
+		{
 			if (!json_is_string(v))
 				goto bad;
 			w->argv[k++] = strdup(json_string_value(v));
@@ -136,9 +137,12 @@ take_plan(struct worker *w, const char *p, size_t n, struct lt_err *err)
 	}
 	/* Shipped files replace the argument that named them. */
 	files = json_object_get(j, "files");
-	json_array_foreach (files, i, f) {
-		const char *data = json_string_value(json_object_get(f, "data"));
-		const char *hash = json_string_value(json_object_get(f, "hash"));
+	json_array_foreach(files, i, f)
+	{
+		const char *data =
+		    json_string_value(json_object_get(f, "data"));
+		const char *hash =
+		    json_string_value(json_object_get(f, "hash"));
 		long at = (long)json_integer_value(json_object_get(f, "arg"));
 		int mode = (int)json_integer_value(json_object_get(f, "mode"));
 		char mine[32];
@@ -149,9 +153,11 @@ take_plan(struct worker *w, const char *p, size_t n, struct lt_err *err)
 		    (unsigned long long)lt_fnv1a(data, strlen(data)));
 		if (strcmp(mine, hash) != 0) {
 			json_decref(j);
-			return lt_err_set(err, 2, "shipped file %zu: content "
+			return lt_err_set(err, 2,
+			    "shipped file %zu: content "
 			    "hash %s, announced %s: refusing to run a "
-			    "different scenario", i, mine, hash);
+			    "different scenario",
+			    i, mine, hash);
 		}
 		snprintf(path, sizeof(path), "%s/file%zu", w->dir, i);
 		if (write_file(path, data, strlen(data),
@@ -171,7 +177,8 @@ take_plan(struct worker *w, const char *p, size_t n, struct lt_err *err)
 	return 0;
 bad:
 	json_decref(j);
-	return lt_err_set(err, 2, "the coordinator sent a plan this worker "
+	return lt_err_set(err, 2,
+	    "the coordinator sent a plan this worker "
 	    "cannot read");
 }
 
@@ -299,11 +306,10 @@ beat_main(void *arg)
 		lt_buf_printf(&out,
 		    "{\"state\":\"%s\",\"t1\":%lld,\"offset_us\":%lld,"
 		    "\"delay_us\":%lld,\"pid\":%d}",
-		    state, (long long)t1,
-		    (long long)atomic_load(&w->offset_us),
+		    state, (long long)t1, (long long)atomic_load(&w->offset_us),
 		    (long long)atomic_load(&w->delay_us), (int)getpid());
-		rc = lt_nngx_call(&w->beat, LT_WIRE_BEAT, w->index, 0,
-		    out.data, out.len, &in, 1000, &err);
+		rc = lt_nngx_call(&w->beat, LT_WIRE_BEAT, w->index, 0, out.data,
+		    out.len, &in, 1000, &err);
 		t4 = lt_fanout_now_us();
 		if (rc == 1 && lt_wire_decode(in.data, in.len, &m, &err) == 0 &&
 		    m.type == LT_WIRE_BEAT) {
@@ -392,8 +398,8 @@ relay(struct worker *w, struct lt_err *err)
 		while (n > 0 && batch.data[n - 1] != '\n')
 			n--;
 		if (n == 0) {
-			lt_err_set(err, 3, "%s: a line over %u bytes",
-			    w->spool, BATCH_MAX);
+			lt_err_set(err, 3, "%s: a line over %u bytes", w->spool,
+			    BATCH_MAX);
 			goto out;
 		}
 		k = (uint64_t)lt_wire_count_lines(batch.data, n);
@@ -464,21 +470,24 @@ join(struct worker *w, struct lt_err *err)
 	    strchr(host, '"') ? "?" : host);
 	for (;;) {
 		rc = lt_nngx_call(&w->data, LT_WIRE_HELLO,
-		    w->o->index >= 0 ? (uint32_t)w->o->index : LT_WIRE_NO_WORKER,
+		    w->o->index >= 0 ? (uint32_t)w->o->index
+		                     : LT_WIRE_NO_WORKER,
 		    0, out.data, out.len, &in, 2000, err);
 		if (rc < 0)
 			goto out;
 		if (rc == 1)
 			break;
 		if (lt_fanout_now_us() > until) {
-			rc = lt_err_set(err, 3, "no coordinator answered at %s "
-			    "within %d s", w->o->connect, HELLO_WAIT_S);
+			rc = lt_err_set(err, 3,
+			    "no coordinator answered at %s "
+			    "within %d s",
+			    w->o->connect, HELLO_WAIT_S);
 			goto out;
 		}
 	}
 	if (lt_wire_decode(in.data, in.len, &m, err) != 0) {
-		rc = lt_err_set(err, 3, "coordinator at %s: %s",
-		    w->o->connect, err->msg);
+		rc = lt_err_set(
+		    err, 3, "coordinator at %s: %s", w->o->connect, err->msg);
 		goto out;
 	}
 	if (m.type == LT_WIRE_REFUSE) {
@@ -513,8 +522,8 @@ tell_refusal(struct worker *w, const struct lt_err *why)
 	lt_buf_adds(&out, "{\"status\":2,\"events\":0,\"error\":");
 	lt_jsonw_cstr(&out, why->msg);
 	lt_buf_addc(&out, '}');
-	lt_nngx_call(&w->data, LT_WIRE_FIN, w->index, 0, out.data, out.len,
-	    &in, 2000, &e);
+	lt_nngx_call(&w->data, LT_WIRE_FIN, w->index, 0, out.data, out.len, &in,
+	    2000, &e);
 	lt_buf_fini(&in);
 	lt_buf_fini(&out);
 }
@@ -551,7 +560,8 @@ lt_fanout_worker(const struct lt_fanout_wopts *o, struct lt_err *err)
 	    o->spool_dir != NULL ? o->spool_dir
 	                         : (tmp != NULL && *tmp ? tmp : "/tmp"),
 	    w.run, w.index);
-	w.spool_fd = open(w.spool, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
+	w.spool_fd =
+	    open(w.spool, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
 	if (w.spool_fd < 0) {
 		lt_err_sys(err, 3, errno, "%s", w.spool);
 		goto out;
@@ -565,7 +575,8 @@ lt_fanout_worker(const struct lt_fanout_wopts *o, struct lt_err *err)
 	    !atomic_load(&w.stop))
 		msleep(20);
 	if (atomic_load(&w.lost)) {
-		lt_err_set(err, 3, "the coordinator went away before the start");
+		lt_err_set(
+		    err, 3, "the coordinator went away before the start");
 		goto out;
 	}
 	if (atomic_load(&w.stop)) {
@@ -585,14 +596,18 @@ lt_fanout_worker(const struct lt_fanout_wopts *o, struct lt_err *err)
 	reading = 1;
 	if (relay(&w, err) != 0) {
 		if (atomic_load(&w.lost))
-			lt_err_set(err, 3, "lost the coordinator at %s; "
+			lt_err_set(err, 3,
+			    "lost the coordinator at %s; "
 			    "stopped the load; events kept in %s (lt-fanout "
-			    "collect)", o->connect, w.spool);
+			    "collect)",
+			    o->connect, w.spool);
 		goto out;
 	}
 	if (fin(&w, err) != 0) {
-		lt_err_set(err, 3, "the coordinator did not confirm the end; "
-		    "events kept in %s", w.spool);
+		lt_err_set(err, 3,
+		    "the coordinator did not confirm the end; "
+		    "events kept in %s",
+		    w.spool);
 		goto out;
 	}
 	rc = 0;

@@ -206,8 +206,8 @@ run_event_start(struct run *r)
 	lt_buf_adds(b, ",\"http2\":");
 	lt_jsonw_bool(b, o->http2);
 	if (o->seg_count > 0)
-		lt_buf_printf(b, ",\"segment\":\"%d/%d\"", o->seg_index,
-		    o->seg_count);
+		lt_buf_printf(
+		    b, ",\"segment\":\"%d/%d\"", o->seg_index, o->seg_count);
 	lt_buf_adds(b, "}}");
 	event_end(sh);
 }
@@ -326,8 +326,8 @@ pick_class(struct lt_shard *sh)
 	for (i = 0; i < n; i++) {
 		if (sc->classes[i].fixed_count == 0)
 			continue;
-		want = lt_segment_share((long)sc->classes[i].fixed_count,
-		    sh->stripes, sh->stripe);
+		want = lt_segment_share(
+		    (long)sc->classes[i].fixed_count, sh->stripes, sh->stripe);
 		if (sh->fixed_spawned[i] < want)
 			return (int)i;
 	}

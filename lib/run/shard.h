@@ -90,7 +90,7 @@ struct lt_shard {
 	long next_id; /* next user id (global: index + k*N) */
 	long fixed_spawned[LT_MAX_CLASSES];
 	double swrr[LT_MAX_CLASSES]; /* smooth weighted round robin */
-	long swrr_at, swrr_picks; /* global steps done, own picks */
+	long swrr_at, swrr_picks;    /* global steps done, own picks */
 	int stopping, done, grace_started;
 	struct lt_rng rng;
 

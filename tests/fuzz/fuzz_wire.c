@@ -47,8 +47,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(lt_wire_count_lines(m.payload, m.len) >= 0,
 		    "events end with a newline");
 	lt_buf_init(&out, 0);
-	check(lt_wire_encode(&out, m.type, m.worker, m.seq, m.payload, m.len,
-	          &err) == 0,
+	check(lt_wire_encode(
+	          &out, m.type, m.worker, m.seq, m.payload, m.len, &err) == 0,
 	    "re-encodes");
 	check(out.len == size && memcmp(out.data, data, size) == 0,
 	    "round trip is exact");
