@@ -38,6 +38,7 @@ struct wk {
 	int pid;
 	char host[104];
 	uint64_t next_seq; /* lines stored: everything below is acked */
+	uint64_t spooled;  /* lines in its spool at its last beat */
 	int64_t last_beat_us;
 	int64_t offset_us, delay_us;
 	int status;
@@ -330,6 +331,8 @@ on_beat(struct coord *c, const struct lt_wire_msg *m)
 		w->last_beat_us = now;
 	w->offset_us = json_integer_value(json_object_get(j, "offset_us"));
 	w->delay_us = json_integer_value(json_object_get(j, "delay_us"));
+	w->spooled =
+	    (uint64_t)json_integer_value(json_object_get(j, "spooled"));
 	if (st != NULL && strcmp(st, "waiting") != 0)
 		mark_started(c, (int)m->worker);
 	json_decref(j);
@@ -537,6 +540,8 @@ check_workers(struct coord *c, int64_t now)
 {
 	int i;
 
+	char miss[96];
+
 	for (i = 0; i < c->n; i++) {
 		struct wk *w = &c->w[i];
 
@@ -544,19 +549,26 @@ check_workers(struct coord *c, int64_t now)
 		    now - w->last_beat_us < LOST_US)
 			continue;
 		w->st = W_LOST;
+		if (w->spooled > w->next_seq)
+			snprintf(miss, sizeof(miss),
+			    "seq %llu..%llu and any after",
+			    (unsigned long long)w->next_seq,
+			    (unsigned long long)w->spooled - 1);
+		else
+			snprintf(miss, sizeof(miss), "seq %llu and any after",
+			    (unsigned long long)w->next_seq);
 		wevent(c, i, "lost",
-		    "\"silent_s\":%.1f,\"acked\":%llu,\"missing\":\"seq %llu "
-		    "and after (in the worker's spool)\"",
+		    "\"silent_s\":%.1f,\"acked\":%llu,\"spooled\":%llu,"
+		    "\"missing\":\"%s\"",
 		    (double)(now - w->last_beat_us) / 1e6,
 		    (unsigned long long)w->next_seq,
-		    (unsigned long long)w->next_seq);
+		    (unsigned long long)w->spooled, miss);
 		fprintf(stderr,
-		    "\nlt-fanout: worker %d (pid %d on %s) lost: "
-		    "silent for %.1f s; stored its events 0..%lld, missing "
-		    "seq %llu and after (see its spool, lt-fanout collect)\n",
+		    "\nlt-fanout: worker %d (pid %d on %s) lost: silent for "
+		    "%.1f s; stored its events seq 0..%lld, missing %s (in "
+		    "its spool: lt-fanout collect)\n",
 		    i, w->pid, w->host, (double)(now - w->last_beat_us) / 1e6,
-		    (long long)w->next_seq - 1,
-		    (unsigned long long)w->next_seq);
+		    (long long)w->next_seq - 1, miss);
 		if (c->o->on_loss == LT_LOSS_ABORT && !c->stop) {
 			c->stop = 1;
 			c->aborted = 1;

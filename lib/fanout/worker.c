@@ -284,6 +284,17 @@ stop_child(struct worker *w, int sig)
 		kill(w->child, sig);
 }
 
+static unsigned long long
+spooled(struct worker *w)
+{
+	unsigned long long n;
+
+	pthread_mutex_lock(&w->lock);
+	n = w->lines;
+	pthread_mutex_unlock(&w->lock);
+	return n;
+}
+
 static void *
 beat_main(void *arg)
 {
@@ -305,9 +316,10 @@ beat_main(void *arg)
 		t1 = lt_fanout_now_us();
 		lt_buf_printf(&out,
 		    "{\"state\":\"%s\",\"t1\":%lld,\"offset_us\":%lld,"
-		    "\"delay_us\":%lld,\"pid\":%d}",
+		    "\"delay_us\":%lld,\"pid\":%d,\"spooled\":%llu}",
 		    state, (long long)t1, (long long)atomic_load(&w->offset_us),
-		    (long long)atomic_load(&w->delay_us), (int)getpid());
+		    (long long)atomic_load(&w->delay_us), (int)getpid(),
+		    spooled(w));
 		rc = lt_nngx_call(&w->beat, LT_WIRE_BEAT, w->index, 0, out.data,
 		    out.len, &in, 1000, &err);
 		t4 = lt_fanout_now_us();

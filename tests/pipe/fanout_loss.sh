@@ -52,8 +52,19 @@ d=$(awk -v a="$t0" -v b="${lost#* }" 'BEGIN { printf "%.2f", b - a }')
 check "lost detected in ${d}s (3 s of silence; < 5 s allowed on a busy machine)" \
     awk -v d="$d" 'BEGIN { exit !(d >= 2.5 && d < 5) }'
 check "the message names the missing sequence numbers" \
-    grep -q 'worker 1 .*missing seq [0-9]* and after' "$TMP/k.err"
+    grep -q 'worker 1 .*missing seq [0-9.]* and any after' "$TMP/k.err"
 check "the killed worker's lt-run ($run1) is gone" gone_within 5 $run1
+acked=$(jq -r 'select(.type == "worker" and .phase == "lost") | .acked' "$TMP/k.ev")
+spooled=$(jq -r 'select(.type == "worker" and .phase == "lost") | .spooled' "$TMP/k.ev")
+check_eq "the coordinator stored exactly the acked lines of worker 1" \
+    "$(jq -r 'select(.worker == 1 and .type != "worker") | .type' "$TMP/k.ev" | wc -l)" "$acked"
+lt-fanout collect "$TMP"/lt-fanout-*-w1.spool >"$TMP/k1.ev"
+check "its spool holds what was missing ($(wc -l <"$TMP/k1.ev") lines >= $acked acked, >= $spooled spooled at its last beat)" \
+    test "$(wc -l <"$TMP/k1.ev")" -ge "$spooled" -a "$(wc -l <"$TMP/k1.ev")" -ge "$acked"
+check "the spool starts with what the coordinator stored" \
+    cmp -s <(head -n "$acked" "$TMP/k1.ev" | jq -c .) \
+    <(jq -c 'select(.worker == 1 and .type != "worker")' "$TMP/k.ev" | head -n "$acked" | jq -c .)
+rm -f "$TMP"/lt-fanout-*-w1.spool
 check_eq "worker 0 finished after the abort" \
     "$(jq -r 'select(.type == "worker" and .phase == "finished") | .worker' "$TMP/k.ev")" 0
 
