@@ -26,6 +26,7 @@
 #include "fanout/fanout.h"
 #include "fanout/nngx.h"
 #include "fanout/wire.h"
+#include "run/runner.h"
 
 #define MAX_WORKERS 4096
 #define LOST_US     3000000
@@ -43,6 +44,7 @@ struct wk {
 	int64_t offset_us, delay_us;
 	int status;
 	uint64_t reqs, fails;
+	long users;  /* its last users event's count */
 	pid_t local; /* local worker process, or 0 */
 };
 
@@ -64,6 +66,7 @@ struct coord {
 	struct lt_err err;
 	uint64_t reqs_last;
 	int64_t tick_us;
+	struct lt_lathist tick_hist; /* latencies since the last live line */
 };
 
 static volatile sig_atomic_t signalled;
@@ -350,6 +353,47 @@ ts_shift(const struct wk *w)
 	return w->offset_us > 999 || w->offset_us < -999 ? w->offset_us : 0;
 }
 
+/* The number after "key": in the n bytes at p, or -1. */
+static double
+field(const char *p, size_t n, const char *key, size_t klen)
+{
+	const char *q = memmem(p, n, key, klen);
+	char num[32];
+	size_t k;
+
+	if (q == NULL)
+		return -1;
+	q += klen;
+	k = strspn(q, "0123456789.eE+-");
+	if (k == 0 || k >= sizeof(num) || q + k > p + n)
+		return -1;
+	memcpy(num, q, k);
+	num[k] = '\0';
+	return strtod(num, NULL);
+}
+
+/* For the live line: requests, failures, latencies. */
+static void
+count_req(struct coord *c, struct wk *w, const char *p, size_t n)
+{
+	double ms = field(p, n, "\"latency_ms\":", 13);
+
+	w->reqs++;
+	if (memmem(p, n, "\"ok\":false", 10))
+		w->fails++;
+	if (ms >= 0)
+		lt_lathist_add(&c->tick_hist, (int64_t)(ms * 1000));
+}
+
+static void
+count_users(struct wk *w, const char *p, size_t n)
+{
+	double u = field(p, n, "\"count\":", 8);
+
+	if (u >= 0)
+		w->users = (long)u;
+}
+
 static void
 on_events(struct coord *c, const struct lt_wire_msg *m)
 {
@@ -371,11 +415,11 @@ on_events(struct coord *c, const struct lt_wire_msg *m)
 			continue; /* a duplicate: already stored */
 		if (seq > w->next_seq)
 			break; /* a gap: ask for next_seq again */
-		if (nl - p > 13 && memcmp(p, "{\"type\":\"req\"", 13) == 0) {
-			w->reqs++;
-			if (memmem(p, (size_t)(nl - p), "\"ok\":false", 10))
-				w->fails++;
-		}
+		if (nl - p > 13 && memcmp(p, "{\"type\":\"req\"", 13) == 0)
+			count_req(c, w, p, (size_t)(nl - p));
+		else if (nl - p > 15 &&
+		    memcmp(p, "{\"type\":\"users\"", 15) == 0)
+			count_users(w, p, (size_t)(nl - p));
 		lt_fanout_tag(
 		    &c->out, p, (size_t)(nl - p), (int)m->worker, ts_shift(w));
 		w->next_seq++;
@@ -515,22 +559,27 @@ static void
 live_line(struct coord *c, int64_t now)
 {
 	uint64_t reqs = 0, fails = 0;
+	long users = 0;
 	int i, healthy = 0;
 	double dt = (double)(now - c->tick_us) / 1e6;
 
 	for (i = 0; i < c->n; i++) {
 		reqs += c->w[i].reqs;
 		fails += c->w[i].fails;
+		users += c->w[i].st == W_RUNNING ? c->w[i].users : 0;
 		healthy += c->w[i].st == W_JOINED || c->w[i].st == W_RUNNING ||
 		    c->w[i].st == W_DONE;
 	}
 	if (!c->o->quiet && isatty(STDERR_FILENO) && dt > 0)
 		fprintf(stderr,
-		    "\rlt-fanout: %d/%d workers healthy, %llu requests, "
-		    "%.0f req/s, %llu failures   ",
-		    healthy, c->n, (unsigned long long)reqs,
-		    (double)(reqs - c->reqs_last) / dt,
-		    (unsigned long long)fails);
+		    "\rlt-fanout: %d/%d workers healthy, %ld users, %.0f "
+		    "req/s, p50 %.1f ms, p95 %.1f ms, %llu requests, %llu "
+		    "failures   ",
+		    healthy, c->n, users, (double)(reqs - c->reqs_last) / dt,
+		    (double)lt_lathist_quantile(&c->tick_hist, 0.5) / 1000,
+		    (double)lt_lathist_quantile(&c->tick_hist, 0.95) / 1000,
+		    (unsigned long long)reqs, (unsigned long long)fails);
+	memset(&c->tick_hist, 0, sizeof(c->tick_hist));
 	c->reqs_last = reqs;
 	c->tick_us = now;
 }
@@ -654,6 +703,29 @@ loop(struct coord *c)
 	return -1;
 }
 
+/* The last stderr line: how the run ended, what it did. */
+static void
+summary(struct coord *c, int rc)
+{
+	uint64_t reqs = 0, fails = 0;
+	int i, done = 0, lost = 0;
+
+	for (i = 0; i < c->n; i++) {
+		reqs += c->w[i].reqs;
+		fails += c->w[i].fails;
+		done += c->w[i].st == W_DONE;
+		lost += c->w[i].st == W_LOST;
+	}
+	fprintf(stderr,
+	    "lt-fanout: %s; %d of %d workers finished, %d lost; %llu "
+	    "requests, %llu failures; exit %d\n",
+	    c->aborted      ? "aborted (a worker was lost)"
+	        : signalled ? "stopped by a signal"
+	                    : "run over",
+	    done, c->n, lost, (unsigned long long)reqs,
+	    (unsigned long long)fails, rc);
+}
+
 int
 lt_fanout_coordinate(const struct lt_fanout_opts *o, struct lt_err *err)
 {
@@ -715,6 +787,8 @@ lt_fanout_coordinate(const struct lt_fanout_opts *o, struct lt_err *err)
 	}
 	if (!o->quiet && isatty(STDERR_FILENO))
 		fputc('\n', stderr);
+	if (!o->quiet && c.t0_ms != 0)
+		summary(&c, rc);
 	flush(&c);
 out:
 	lt_nngx_close(&c.sock);
