@@ -44,8 +44,7 @@ struct wk {
 	int64_t offset_us, delay_us;
 	int status;
 	uint64_t reqs, fails;
-	long users;  /* its last users event's count */
-	pid_t local; /* local worker process, or 0 */
+	long users; /* its last users event's count */
 };
 
 struct coord {
@@ -56,6 +55,7 @@ struct coord {
 	char run[40];
 	int n; /* expected workers */
 	struct wk *w;
+	pid_t *local; /* local worker processes (0: none or reaped) */
 	int joined;
 	int64_t t0_ms;
 	int64_t begin_us;
@@ -485,74 +485,6 @@ handle(struct coord *c, const struct lt_buf *in)
 	}
 }
 
-/* --- local workers ------------------------------------------------- */
-
-static int
-spawn_local(struct coord *c)
-{
-	char idx[16], of[16];
-	int i;
-	pid_t p;
-
-	snprintf(of, sizeof(of), "%d", c->n);
-	for (i = 0; i < c->n; i++) {
-		snprintf(idx, sizeof(idx), "%d", i);
-		p = fork();
-		if (p < 0)
-			return lt_err_sys(&c->err, 3, errno, "fork");
-		if (p == 0) {
-			const char *argv[12];
-			int k = 0;
-
-			argv[k++] = c->o->self;
-			argv[k++] = "worker";
-			argv[k++] = "--connect";
-			argv[k++] = c->url;
-			argv[k++] = "--index";
-			argv[k++] = idx;
-			argv[k++] = "--of";
-			argv[k++] = of;
-			if (c->o->spool_dir != NULL) {
-				argv[k++] = "--spool-dir";
-				argv[k++] = c->o->spool_dir;
-			}
-			argv[k] = NULL;
-			execv(c->o->self, (char **)argv);
-			fprintf(stderr, "lt-fanout: cannot run %s: %s\n",
-			    c->o->self, strerror(errno));
-			_exit(3);
-		}
-		c->w[i].local = p;
-	}
-	return 0;
-}
-
-static void
-reap_local(struct coord *c, int wait_s)
-{
-	int i, left, t;
-
-	for (t = 0; t < wait_s * 10; t++) {
-		left = 0;
-		for (i = 0; i < c->n; i++)
-			if (c->w[i].local > 0) {
-				if (waitpid(c->w[i].local, NULL, WNOHANG) ==
-				    c->w[i].local)
-					c->w[i].local = 0;
-				else
-					left++;
-			}
-		if (left == 0)
-			return;
-		usleep(100000);
-	}
-	for (i = 0; i < c->n; i++)
-		if (c->w[i].local > 0) {
-			kill(c->w[i].local, SIGKILL);
-			waitpid(c->w[i].local, NULL, 0);
-		}
-}
-
 /* --- the loop ------------------------------------------------------ */
 
 static void
@@ -623,8 +555,8 @@ check_workers(struct coord *c, int64_t now)
 			c->aborted = 1;
 			c->stop_us = now;
 		}
-		if (w->local > 0)
-			kill(w->local, SIGKILL);
+		if (c->local != NULL && c->local[i] > 0)
+			kill(c->local[i], SIGKILL);
 	}
 }
 
@@ -772,8 +704,16 @@ lt_fanout_coordinate(const struct lt_fanout_opts *o, struct lt_err *err)
 	if (o->listen != NULL && !o->quiet)
 		fprintf(stderr, "lt-fanout: listening on %s for %d workers\n",
 		    c.url, c.n);
-	if (o->workers > 0 && spawn_local(&c) != 0)
-		goto out;
+	if (o->workers > 0) {
+		c.local = calloc((size_t)c.n, sizeof(pid_t));
+		if (c.local == NULL) {
+			lt_err_set(&c.err, 3, "out of memory");
+			goto out;
+		}
+		if (lt_fanout_spawn_local(o->self, c.url, o->spool_dir, c.n,
+		        c.local, &c.err) != 0)
+			goto out;
+	}
 	if (loop(&c) == 0) {
 		rc = 0;
 		for (i = 0; i < c.n; i++)
@@ -792,11 +732,12 @@ lt_fanout_coordinate(const struct lt_fanout_opts *o, struct lt_err *err)
 	flush(&c);
 out:
 	lt_nngx_close(&c.sock);
-	if (o->workers > 0) {
+	if (c.local != NULL) {
 		for (i = 0; rc == 3 && i < c.n; i++)
-			if (c.w[i].local > 0)
-				kill(c.w[i].local, SIGTERM);
-		reap_local(&c, 10);
+			if (c.local[i] > 0)
+				kill(c.local[i], SIGTERM);
+		lt_fanout_reap_local(c.local, c.n, 10);
+		free(c.local);
 	}
 	if (c.dir[0] != '\0') {
 		char p[300];

@@ -8,6 +8,7 @@
 #define LT_FANOUT_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "core/err.h"
 
@@ -55,6 +56,14 @@ int lt_fanout_collect(char *const *paths, int n, int fd, struct lt_err *err);
 struct lt_buf;
 int lt_fanout_tag(struct lt_buf *out, const char *line, size_t len, int index,
     int64_t offset_us);
+
+/* local.c: starts n local workers (self worker --connect url --index i
+ * --of n) into pids[]; returns 0 or -1 (err). */
+int lt_fanout_spawn_local(const char *self, const char *url,
+    const char *spool_dir, int n, pid_t *pids, struct lt_err *err);
+
+/* Waits up to wait_s for them, then kills what is left (SIGKILL). */
+void lt_fanout_reap_local(pid_t *pids, int n, int wait_s);
 
 /* Wall clock in microseconds. */
 int64_t lt_fanout_now_us(void);
