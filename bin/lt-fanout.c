@@ -168,10 +168,12 @@ worker_main(int argc, char **argv)
 	return rc;
 }
 
+/* File scope, so what it points to stays reachable on an early exit. */
+static struct lt_fanout_opts o;
+
 int
 main(int argc, char **argv)
 {
-	struct lt_fanout_opts o;
 	struct lt_err err;
 	const char *out = NULL;
 	char seed[32];
