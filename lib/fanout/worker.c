@@ -427,6 +427,17 @@ relay(struct worker *w, struct lt_err *err)
 			    lt_wire_decode(in.data, in.len, &m, err) == 0 &&
 			    m.type == LT_WIRE_ACK && m.seq == seq + k)
 				break;
+			if (rc == 1 && m.type == LT_WIRE_REFUSE) {
+				lt_err_set(err, 3,
+				    "the coordinator refused "
+				    "events: %.*s; events kept in %s",
+				    (int)(m.len > 200 ? 200 : m.len), m.payload,
+				    w->spool);
+				atomic_store(&w->stop, 1);
+				stop_child(w, SIGKILL);
+				rc = -1;
+				goto out;
+			}
 			/* timeout or a stale reply: send the same again */
 		}
 		seq += k;
