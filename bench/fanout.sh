@@ -47,9 +47,9 @@ relay() {
 	for i in 1 2 3; do
 		r=$("$bin/lt-fanout" -q -w "$1" --spool-dir "$tmp" \
 		    --exec "cat $ev" | grep -F '"type":"worker"' | jq -s -r \
-		    '(map(select(.phase == "started")) | min_by(.ts).ts) as $a
-		    | (map(select(.phase == "finished")) | max_by(.ts).ts) as $b
-		    | (map(select(.phase == "finished")) | map(.events) | add)
+		    '(map(select(.state == "started")) | min_by(.ts).ts) as $a
+		    | (map(select(.state == "finished")) | max_by(.ts).ts) as $b
+		    | (map(select(.state == "finished")) | map(.events) | add)
 		      as $n | "\($n / ($b - $a)) \($b - $a)"')
 		if [ -z "$b" ] || awk -v r="${r% *}" -v b="${b% *}" 'BEGIN { exit !(r > b) }'; then
 			b=$r

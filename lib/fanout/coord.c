@@ -44,7 +44,6 @@ struct wk {
 	int64_t offset_us, delay_us;
 	int status;
 	uint64_t reqs, fails;
-	long users; /* its last users event's count */
 };
 
 struct coord {
@@ -56,6 +55,7 @@ struct coord {
 	int n; /* expected workers */
 	struct wk *w;
 	pid_t *local; /* local worker processes (0: none or reaped) */
+	struct lt_fanout_users *users;
 	int joined;
 	int64_t t0_ms;
 	int64_t begin_us;
@@ -98,7 +98,7 @@ flush(struct coord *c)
 	return 0;
 }
 
-/* A worker event: {"type":"worker","ts":..,"worker":I,"phase":..,...} */
+/* A worker event: {"type":"worker","ts":..,"worker":I,"state":..,...} */
 static void wevent(struct coord *c, int i, const char *phase, const char *fmt,
     ...) __attribute__((format(printf, 4, 5)));
 
@@ -110,7 +110,7 @@ wevent(struct coord *c, int i, const char *phase, const char *fmt, ...)
 
 	lt_buf_printf(&c->out,
 	    "{\"type\":\"worker\",\"ts\":%lld.%06lld,\"worker\":%d,"
-	    "\"phase\":\"%s\"",
+	    "\"state\":\"%s\"",
 	    (long long)(now / 1000000), (long long)(now % 1000000), i, phase);
 	if (fmt != NULL) {
 		lt_buf_addc(&c->out, ',');
@@ -386,15 +386,6 @@ count_req(struct coord *c, struct wk *w, const char *p, size_t n)
 }
 
 static void
-count_users(struct wk *w, const char *p, size_t n)
-{
-	double u = field(p, n, "\"count\":", 8);
-
-	if (u >= 0)
-		w->users = (long)u;
-}
-
-static void
 on_events(struct coord *c, const struct lt_wire_msg *m)
 {
 	struct wk *w = &c->w[m->worker];
@@ -417,11 +408,11 @@ on_events(struct coord *c, const struct lt_wire_msg *m)
 			break; /* a gap: ask for next_seq again */
 		if (nl - p > 13 && memcmp(p, "{\"type\":\"req\"", 13) == 0)
 			count_req(c, w, p, (size_t)(nl - p));
-		else if (nl - p > 15 &&
-		    memcmp(p, "{\"type\":\"users\"", 15) == 0)
-			count_users(w, p, (size_t)(nl - p));
 		lt_fanout_tag(
 		    &c->out, p, (size_t)(nl - p), (int)m->worker, ts_shift(w));
+		if (nl - p > 15 && memcmp(p, "{\"type\":\"users\"", 15) == 0)
+			lt_fanout_users_add(c->users, (int)m->worker, p,
+			    (size_t)(nl - p), ts_shift(w), &c->out);
 		w->next_seq++;
 	}
 	if (c->out.len >= FLUSH_AT)
@@ -491,14 +482,13 @@ static void
 live_line(struct coord *c, int64_t now)
 {
 	uint64_t reqs = 0, fails = 0;
-	long users = 0;
+	long users = lt_fanout_users_total(c->users);
 	int i, healthy = 0;
 	double dt = (double)(now - c->tick_us) / 1e6;
 
 	for (i = 0; i < c->n; i++) {
 		reqs += c->w[i].reqs;
 		fails += c->w[i].fails;
-		users += c->w[i].st == W_RUNNING ? c->w[i].users : 0;
 		healthy += c->w[i].st == W_JOINED || c->w[i].st == W_RUNNING ||
 		    c->w[i].st == W_DONE;
 	}
@@ -672,8 +662,12 @@ lt_fanout_coordinate(const struct lt_fanout_opts *o, struct lt_err *err)
 	if (c.n < 1 || c.n > MAX_WORKERS)
 		return lt_err_set(err, 2, "need 1..%d workers", MAX_WORKERS), 2;
 	c.w = calloc((size_t)c.n, sizeof(*c.w));
-	if (c.w == NULL)
+	c.users = lt_fanout_users_new(c.n);
+	if (c.w == NULL || c.users == NULL) {
+		free(c.w);
+		lt_fanout_users_free(c.users);
 		return lt_err_set(err, 3, "out of memory"), 3;
+	}
 	lt_buf_init(&c.out, 0);
 	lt_buf_init(&c.plan_tail, 0);
 	lt_buf_init(&c.reply, 0);
@@ -754,5 +748,6 @@ out:
 	lt_buf_fini(&c.plan_tail);
 	lt_buf_fini(&c.reply);
 	free(c.w);
+	lt_fanout_users_free(c.users);
 	return rc;
 }

@@ -65,6 +65,16 @@ int lt_fanout_spawn_local(const char *self, const char *url,
 /* Waits up to wait_s for them, then kills what is left (SIGKILL). */
 void lt_fanout_reap_local(pid_t *pids, int n, int wait_s);
 
+/* users.c: run-wide users events (sums of the workers' last counts). */
+struct lt_fanout_users;
+struct lt_fanout_users *lt_fanout_users_new(int n);
+void lt_fanout_users_free(struct lt_fanout_users *u);
+long lt_fanout_users_total(const struct lt_fanout_users *u);
+/* Takes worker w's users event (one line) and appends the run-wide one
+ * with the same ts to out.  Returns 0 or -1 (no memory). */
+int lt_fanout_users_add(struct lt_fanout_users *u, int w, const char *line,
+    size_t len, int64_t offset_us, struct lt_buf *out);
+
 /* Wall clock in microseconds. */
 int64_t lt_fanout_now_us(void);
 

@@ -55,7 +55,7 @@ check_eq "split 30/30/30" \
     "$(jq -r 'select(.type == "req") | .worker' "$TMP/c.ev" | sort | uniq -c \
     | awk '{ printf "%s:%s ", $2, $1 }')" "0:30 1:30 2:30 "
 check_eq "worker pids as indexed" \
-    "$(jq -r 'select(.type == "worker" and .phase == "finished") | .worker' "$TMP/c.ev" | sort | tr '\n' ' ')" \
+    "$(jq -r 'select(.type == "worker" and .state == "finished") | .worker' "$TMP/c.ev" | sort | tr '\n' ' ')" \
     "0 1 2 "
 check "workers ran the shipped scenario (named in their run events)" \
     test -z "$(jq -r 'select(.type == "run" and .phase == "start") | .scenario' "$TMP/c.ev" | grep "$TMP/coord")"
@@ -96,10 +96,10 @@ else
 	wait "$co"
 	check_eq "faketime run: exit 0" "$?" 0
 	t_end=$(date +%s.%N)
-	off=$(jq -r 'select(.type == "worker" and .phase == "started" and .worker == 1) | .offset_ms' "$TMP/f.ev")
+	off=$(jq -r 'select(.type == "worker" and .state == "started" and .worker == 1) | .offset_ms' "$TMP/f.ev")
 	check "offset of the worker 10 s ahead measured: $off ms" \
 	    awk -v o="$off" 'BEGIN { exit !(o < -9500 && o > -10500) }'
-	off0=$(jq -r 'select(.type == "worker" and .phase == "started" and .worker == 0) | .offset_ms' "$TMP/f.ev")
+	off0=$(jq -r 'select(.type == "worker" and .state == "started" and .worker == 0) | .offset_ms' "$TMP/f.ev")
 	check "offset of the other worker near 0: $off0 ms" \
 	    awk -v o="$off0" 'BEGIN { exit !(o < 100 && o > -100) }'
 	bad=$(jq -r --argjson a "$t_begin" --argjson b "$t_end" \

@@ -14,11 +14,13 @@ lt-fanout -q -w 1 -f "$TMP/s.lt" -H "$TARGET_URL" -u 3 -r 100 -i 40 \
 check_eq "exit status 0" "$?" 0
 check_eq "1 worker: as many requests as lt-run -i 40" "$(nreq "$TMP/f1.ev")" \
     "$(nreq "$TMP/r.ev")"
-check_eq "every event tagged with its worker" \
-    "$(jq -r '.worker' "$TMP/f1.ev" | sort -u)" 0
+check_eq "every event tagged with its worker (or all: run-wide users)" \
+    "$(jq -r '.worker' "$TMP/f1.ev" | sort -u | tr '\n' ' ')" "0 all "
 check_eq "worker events: joined, started, finished" \
-    "$(jq -r 'select(.type == "worker") | .phase' "$TMP/f1.ev" | tr '\n' ' ')" \
+    "$(jq -r 'select(.type == "worker") | .state' "$TMP/f1.ev" | tr '\n' ' ')" \
     "joined started finished "
+lt-agg "$TMP/f1.ev" >"$TMP/f1.json" 2>"$TMP/f1.agg"
+check_eq "lt-agg takes the merged stream whole" "$?" 0
 check_eq "the stream keeps lt-run's run events" \
     "$(jq -r 'select(.type == "run") | .phase' "$TMP/f1.ev" | tr '\n' ' ')" \
     "start end "
@@ -47,15 +49,23 @@ LT
 lt-fanout -q -w 4 -f "$TMP/c.lt" -H "$TARGET_URL" -u 11 -r 1000 -t 2s \
     --seed 9 >"$TMP/c.ev"
 check_eq "classes over 4 workers: fixed 3, then 6:2 for weights 3:1" \
-    "$(jq -s -r '[.[] | select(.type == "users")] | group_by(.worker)
-	| map(max_by(.count) | .classes) | reduce .[] as $c ({};
-	  .A += $c.A | .B += $c.B | .F += $c.F) | "\(.F) \(.A) \(.B)"' "$TMP/c.ev")" \
-    "3 6 2"
+    "$(jq -s -r '[.[] | select(.type == "users" and .worker != "all")]
+	| group_by(.worker) | map(max_by(.count) | .classes)
+	| reduce .[] as $c ({}; .A += $c.A | .B += $c.B | .F += $c.F)
+	| "\(.F) \(.A) \(.B)"' "$TMP/c.ev")" "3 6 2"
+check_eq "run-wide users events (worker \"all\") sum the workers" \
+    "$(jq -s -r '[.[] | select(.type == "users" and .worker == "all")]
+	| max_by(.count) | "\(.count) \(.classes.F) \(.classes.A) \(.classes.B)"' "$TMP/c.ev")" \
+    "11 3 6 2"
+lt-agg "$TMP/c.ev" >"$TMP/c.json"
+check_eq "lt-agg reads the merged stream: its users peak is the run's" \
+    "$(jq -r '[.timeline[]?.users // empty] | max' "$TMP/c.json")" 11
 lt-run -q -f "$TMP/c.lt" -H "$TARGET_URL" -u 11 -r 1000 -t 1s --seed 9 \
     >"$TMP/c1.ev"
 check_eq "-u 11 split 3/3/3/2 (peak users event per worker)" \
-    "$(jq -s -r '[.[] | select(.type == "users")] | group_by(.worker)
-	| map("\(.[0].worker):\(map(.count) | max)") | join(" ")' "$TMP/c.ev")" \
+    "$(jq -s -r '[.[] | select(.type == "users" and .worker != "all")]
+	| group_by(.worker) | map("\(.[0].worker):\(map(.count) | max)")
+	| join(" ")' "$TMP/c.ev")" \
     "0:3 1:3 2:3 3:2"
 check_eq "lt-run alone has the same class counts" \
     "$(jq -s -r '[.[] | select(.type == "users")] | max_by(.count) | .classes

@@ -40,13 +40,13 @@ co=$!
 track_pid "$co"
 wait_for "$TMP/k.ev" 'select(.type == "req" and .worker == 1) | .worker' \
     || echo "# worker 1 sent nothing"
-w1=$(jq -r 'select(.type == "worker" and .phase == "joined" and .worker == 1) | .pid' "$TMP/k.ev")
+w1=$(jq -r 'select(.type == "worker" and .state == "joined" and .worker == 1) | .pid' "$TMP/k.ev")
 run1=$(children "$w1")
 t0=$(date +%s.%N)
 kill -9 "$w1"
 wait "$co"
 check_eq "SIGKILL of a worker: exit 3 (abort)" "$?" 3
-lost=$(jq -r 'select(.type == "worker" and .phase == "lost") | "\(.worker) \(.ts)"' "$TMP/k.ev")
+lost=$(jq -r 'select(.type == "worker" and .state == "lost") | "\(.worker) \(.ts)"' "$TMP/k.ev")
 check_eq "a lost event for worker 1" "${lost%% *}" 1
 d=$(awk -v a="$t0" -v b="${lost#* }" 'BEGIN { printf "%.2f", b - a }')
 check "lost detected in ${d}s (3 s of silence; < 5 s allowed on a busy machine)" \
@@ -54,8 +54,8 @@ check "lost detected in ${d}s (3 s of silence; < 5 s allowed on a busy machine)"
 check "the message names the missing sequence numbers" \
     grep -q 'worker 1 .*missing seq [0-9.]* and any after' "$TMP/k.err"
 check "the killed worker's lt-run ($run1) is gone" gone_within 5 $run1
-acked=$(jq -r 'select(.type == "worker" and .phase == "lost") | .acked' "$TMP/k.ev")
-spooled=$(jq -r 'select(.type == "worker" and .phase == "lost") | .spooled' "$TMP/k.ev")
+acked=$(jq -r 'select(.type == "worker" and .state == "lost") | .acked' "$TMP/k.ev")
+spooled=$(jq -r 'select(.type == "worker" and .state == "lost") | .spooled' "$TMP/k.ev")
 check_eq "the coordinator stored exactly the acked lines of worker 1" \
     "$(jq -r 'select(.worker == 1 and .type != "worker") | .type' "$TMP/k.ev" | wc -l)" "$acked"
 lt-fanout collect "$TMP"/lt-fanout-*-w1.spool >"$TMP/k1.ev"
@@ -66,7 +66,7 @@ check "the spool starts with what the coordinator stored" \
     <(jq -c 'select(.worker == 1 and .type != "worker")' "$TMP/k.ev" | head -n "$acked" | jq -c .)
 rm -f "$TMP"/lt-fanout-*-w1.spool
 check_eq "worker 0 finished after the abort" \
-    "$(jq -r 'select(.type == "worker" and .phase == "finished") | .worker' "$TMP/k.ev")" 0
+    "$(jq -r 'select(.type == "worker" and .state == "finished") | .worker' "$TMP/k.ev")" 0
 
 # 2. SIGSTOP a worker with --on-worker-loss continue: lost, run goes on.
 lt-fanout -q -w 2 -f "$TMP/s.lt" -H "$TARGET_URL" -u 2 -t 8s \
@@ -75,12 +75,12 @@ co=$!
 track_pid "$co"
 wait_for "$TMP/s.ev" 'select(.type == "req" and .worker == 0) | .worker' \
     || echo "# worker 0 sent nothing"
-w0=$(jq -r 'select(.type == "worker" and .phase == "joined" and .worker == 0) | .pid' "$TMP/s.ev")
+w0=$(jq -r 'select(.type == "worker" and .state == "joined" and .worker == 0) | .pid' "$TMP/s.ev")
 track_pid "$w0"
 t0=$(date +%s.%N)
 kill -STOP "$w0"
-wait_for "$TMP/s.ev" 'select(.type == "worker" and .phase == "lost") | .ts'
-lost=$(jq -r 'select(.type == "worker" and .phase == "lost") | "\(.worker) \(.ts)"' "$TMP/s.ev")
+wait_for "$TMP/s.ev" 'select(.type == "worker" and .state == "lost") | .ts'
+lost=$(jq -r 'select(.type == "worker" and .state == "lost") | "\(.worker) \(.ts)"' "$TMP/s.ev")
 check_eq "SIGSTOP: worker 0 lost" "${lost%% *}" 0
 d=$(awk -v a="$t0" -v b="${lost#* }" 'BEGIN { printf "%.2f", b - a }')
 check "stopped worker detected in ${d}s (< 5 s allowed on a busy machine)" \
@@ -99,7 +99,7 @@ lt-fanout -q -w 2 -f "$TMP/s.lt" -H "$TARGET_URL" -u 2 -t 60s \
 co=$!
 track_pid "$co"
 wait_for "$TMP/c.ev" 'select(.type == "req" and .worker == 1) | .worker'
-ws=$(jq -r 'select(.type == "worker" and .phase == "joined") | .pid' "$TMP/c.ev")
+ws=$(jq -r 'select(.type == "worker" and .state == "joined") | .pid' "$TMP/c.ev")
 runs=$(for w in $ws; do children "$w"; done)
 check_eq "two workers, two lt-runs" "$(echo $ws $runs | wc -w)" 4
 kill -9 "$co"
