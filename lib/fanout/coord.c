@@ -60,6 +60,7 @@ struct coord {
 	int64_t t0_ms;
 	int64_t begin_us;
 	int stop;        /* told workers to stop */
+	int out_closed;  /* the event output's reader went away */
 	int aborted;     /* a worker was lost under abort */
 	int64_t stop_us; /* when the stop was decided */
 	struct lt_buf out, plan_tail, reply;
@@ -86,10 +87,20 @@ flush(struct coord *c)
 	size_t off = 0;
 	ssize_t w;
 
-	while (off < c->out.len) {
+	while (off < c->out.len && !c->out_closed) {
 		w = write(c->o->out_fd, c->out.data + off, c->out.len - off);
 		if (w < 0 && errno == EINTR)
 			continue;
+		if (w < 0 && errno == EPIPE) {
+			/* the reader is gone (| head): stop the run, as lt-run
+			 * does, and let the workers finish */
+			c->out_closed = 1;
+			if (!c->stop) {
+				c->stop = 1;
+				c->stop_us = lt_fanout_now_us();
+			}
+			break;
+		}
 		if (w <= 0)
 			return lt_err_sys(&c->err, 3, errno, "event output");
 		off += (size_t)w;
@@ -641,9 +652,10 @@ summary(struct coord *c, int rc)
 	fprintf(stderr,
 	    "lt-fanout: %s; %d of %d workers finished, %d lost; %llu "
 	    "requests, %llu failures; exit %d\n",
-	    c->aborted      ? "aborted (a worker was lost)"
-	        : signalled ? "stopped by a signal"
-	                    : "run over",
+	    c->aborted          ? "aborted (a worker was lost)"
+	        : signalled     ? "stopped by a signal"
+	        : c->out_closed ? "stopped (event output closed)"
+	                        : "run over",
 	    done, c->n, lost, (unsigned long long)reqs,
 	    (unsigned long long)fails, rc);
 }
