@@ -59,10 +59,11 @@ struct coord {
 	int joined;
 	int64_t t0_ms;
 	int64_t begin_us;
-	int stop;        /* told workers to stop */
-	int out_closed;  /* the event output's reader went away */
-	int aborted;     /* a worker was lost under abort */
-	int64_t stop_us; /* when the stop was decided */
+	int stop;               /* told workers to stop */
+	int out_closed;         /* the event output's reader went away */
+	char scenario_hash[32]; /* of the shipped scenario, or "" */
+	int aborted;            /* a worker was lost under abort */
+	int64_t stop_us;        /* when the stop was decided */
 	struct lt_buf out, plan_tail, reply;
 	struct lt_err err;
 	uint64_t reqs_last;
@@ -190,9 +191,13 @@ build_plan(struct coord *c)
 			snprintf(hash, sizeof(hash), "%016llx",
 			    (unsigned long long)lt_fnv1a(
 			        b.data ? b.data : "", b.len));
-			f = json_pack("{s:i,s:s,s:s%,s:i}", "arg", i, "hash",
-			    hash, "data", b.data ? b.data : "", b.len, "mode",
-			    mode);
+			f = json_pack("{s:i,s:s,s:s,s:s%,s:i}", "arg", i,
+			    "role", i == o->scenario_arg ? "scenario" : "shape",
+			    "hash", hash, "data", b.data ? b.data : "", b.len,
+			    "mode", mode);
+			if (i == o->scenario_arg)
+				snprintf(c->scenario_hash,
+				    sizeof(c->scenario_hash), "%s", hash);
 			if (f != NULL)
 				json_array_append_new(files, f);
 		}
@@ -708,8 +713,10 @@ lt_fanout_coordinate(const struct lt_fanout_opts *o, struct lt_err *err)
 		goto out;
 	c.begin_us = c.tick_us = lt_fanout_now_us();
 	if (o->listen != NULL && !o->quiet)
-		fprintf(stderr, "lt-fanout: listening on %s for %d workers\n",
-		    c.url, c.n);
+		fprintf(stderr,
+		    "lt-fanout: listening on %s for %d workers (scenario "
+		    "hash %s)\n",
+		    c.url, c.n, c.scenario_hash[0] ? c.scenario_hash : "none");
 	if (o->workers > 0) {
 		c.local = calloc((size_t)c.n, sizeof(pid_t));
 		if (c.local == NULL) {
