@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 
 #include "core/jsonw.h"
+#include "run/segment.h"
 #include "run/secret.h"
 #include "run/shape.h"
 #include "run/shard.h"
@@ -225,6 +226,9 @@ run_event_start(struct run *r)
 	lt_jsonw_i64(b, r->jobs);
 	lt_buf_adds(b, ",\"http2\":");
 	lt_jsonw_bool(b, o->http2);
+	if (o->seg_count > 0)
+		lt_buf_printf(
+		    b, ",\"segment\":\"%d/%d\"", o->seg_index, o->seg_count);
 	lt_buf_adds(b, "}}");
 	event_end(sh);
 }
@@ -335,7 +339,7 @@ pick_class(struct lt_shard *sh)
 	const struct lt_scenario *sc = sh->sc;
 	size_t i,
 	    n = sc->nclasses < LT_MAX_CLASSES ? sc->nclasses : LT_MAX_CLASSES;
-	long want;
+	long want, target;
 	double total = 0;
 	int best = -1;
 
@@ -343,24 +347,34 @@ pick_class(struct lt_shard *sh)
 	for (i = 0; i < n; i++) {
 		if (sc->classes[i].fixed_count == 0)
 			continue;
-		want = (long)(sc->classes[i].fixed_count / sh->opts->jobs) +
-		    ((long)(sc->classes[i].fixed_count % sh->opts->jobs) >
-		        sh->index);
+		want = lt_segment_share(
+		    (long)sc->classes[i].fixed_count, sh->stripes, sh->stripe);
 		if (sh->fixed_spawned[i] < want)
 			return (int)i;
 	}
-	/* Then smooth weighted round robin over weighted classes. */
-	for (i = 0; i < n; i++) {
-		if (sc->classes[i].fixed_count != 0 ||
-		    sc->classes[i].weight <= 0)
-			continue;
-		sh->swrr[i] += sc->classes[i].weight;
-		total += sc->classes[i].weight;
-		if (best < 0 || sh->swrr[i] > sh->swrr[best])
-			best = (int)i;
-	}
-	if (best >= 0)
+	/* Then smooth weighted round robin over weighted classes, run over
+	 * the whole run's sequence: this stripe's j-th weighted user gets
+	 * the class of the run's weighted user stripe + j * stripes, so the
+	 * proportions hold over all shards and segments (segment.h). */
+	target = sh->stripe + sh->swrr_picks * sh->stripes;
+	sh->swrr_picks++;
+	while (sh->swrr_at <= target) {
+		best = -1;
+		total = 0;
+		for (i = 0; i < n; i++) {
+			if (sc->classes[i].fixed_count != 0 ||
+			    sc->classes[i].weight <= 0)
+				continue;
+			sh->swrr[i] += sc->classes[i].weight;
+			total += sc->classes[i].weight;
+			if (best < 0 || sh->swrr[i] > sh->swrr[best])
+				best = (int)i;
+		}
+		if (best < 0)
+			return -1;
 		sh->swrr[best] -= total;
+		sh->swrr_at++;
+	}
 	return best;
 }
 
@@ -387,7 +401,7 @@ add_user(struct lt_shard *sh)
 		sh->users_cap = sh->users_cap * 2 + 16;
 	}
 	id = sh->next_id;
-	sh->next_id += sh->opts->jobs;
+	sh->next_id += sh->stripes;
 	u = lt_user_new(sh, &sh->sc->classes[k], id);
 	if (u == NULL)
 		return -1;
@@ -672,7 +686,7 @@ shard_set_rate(struct lt_shard *sh, double rate)
 	if (rate <= 0)
 		return;
 	sh->next_sched_us = lt_http_mono_us() +
-	    (int64_t)(1e6 / rate * sh->index / sh->opts->jobs);
+	    (int64_t)(1e6 / rate * sh->stripe / sh->stripes);
 	ev_timer_set(&sh->sched_timer, 0., 0.);
 	ev_timer_start(sh->loop, &sh->sched_timer);
 }
@@ -748,8 +762,10 @@ set_targets(struct run *r, long users, double spawn_rate)
 	int i;
 
 	for (i = 0; i < r->jobs; i++) {
-		atomic_store(&r->sh[i].target_users, share(users, r->jobs, i));
-		atomic_store(&r->sh[i].spawn_rate, spawn_rate / r->jobs);
+		atomic_store(&r->sh[i].target_users,
+		    lt_segment_share(users, r->sh[i].stripes, r->sh[i].stripe));
+		atomic_store(
+		    &r->sh[i].spawn_rate, spawn_rate / r->sh[i].stripes);
 		if (i == 0)
 			shard_retarget(&r->sh[0]);
 		else
@@ -764,9 +780,9 @@ set_rate(struct run *r, double rate)
 
 	for (i = 0; i < r->jobs; i++) {
 		if (i == 0) {
-			shard_set_rate(&r->sh[0], rate / r->jobs);
+			shard_set_rate(&r->sh[0], rate / r->sh[0].stripes);
 		} else {
-			atomic_store(&r->sh[i].rate, rate / r->jobs);
+			atomic_store(&r->sh[i].rate, rate / r->sh[i].stripes);
 			ev_async_send(r->sh[i].loop, &r->sh[i].wake);
 		}
 	}
@@ -1019,10 +1035,12 @@ shard_init(struct run *r, int i, struct lt_err *err)
 	sh->shared = &r->shared;
 	sh->host = r->o->host != NULL ? r->o->host : r->sc->host;
 	sh->open_model = r->o->rate > 0;
-	sh->next_id = i;
+	sh->stripe = lt_segment_stripe(r->o, i);
+	sh->stripes = lt_segment_stripes(r->o);
+	sh->next_id = sh->stripe;
 	sh->mono0_us = r->mono0_us;
 	sh->real0_us = r->real0_us;
-	lt_rng_seed(&sh->rng, r->o->seed, 0x5eed0000u + (uint64_t)i);
+	lt_rng_seed(&sh->rng, r->o->seed, 0x5eed0000u + (uint64_t)sh->stripe);
 	pthread_mutex_init(&sh->st.lock, NULL);
 	lt_buf_init(&sh->url, 64 << 10);
 	lt_buf_init(&sh->tmp, 1 << 20);
@@ -1098,8 +1116,10 @@ shard_fini(struct lt_shard *sh)
 static void
 shard_begin(struct run *r, struct lt_shard *sh)
 {
-	long n = share(r->users, r->jobs, sh->index);
+	long n = lt_segment_share(r->users, sh->stripes, sh->stripe);
 
+	if (r->o->iterations < 0)
+		return; /* an empty segment: nothing to run */
 	if (sh->open_model) {
 		spawn_batch(sh, n);
 		atomic_store(&sh->target_users, n);
@@ -1377,12 +1397,14 @@ lt_run(const struct lt_scenario *sc, const struct lt_run_opts *o,
 	for (i = 0; i < r->jobs; i++) {
 		if (shard_init(r, i, err) != 0)
 			goto out;
-		atomic_store(&r->sh[i].rate, o->rate / r->jobs);
+		atomic_store(&r->sh[i].rate, o->rate / r->sh[i].stripes);
 		if (o->shape == NULL) {
 			atomic_store(&r->sh[i].target_users,
-			    share(r->users, r->jobs, i));
+			    lt_segment_share(
+			        r->users, r->sh[i].stripes, r->sh[i].stripe));
 			atomic_store(&r->sh[i].spawn_rate,
-			    (o->spawn_rate > 0 ? o->spawn_rate : 1) / r->jobs);
+			    (o->spawn_rate > 0 ? o->spawn_rate : 1) /
+			        r->sh[i].stripes);
 		}
 	}
 	control_init(r);
@@ -1392,6 +1414,8 @@ lt_run(const struct lt_scenario *sc, const struct lt_run_opts *o,
 	lt_evout_flush(&r->sh[0].out);
 	if (test_setup(r, err) != 0)
 		goto out_control;
+	if (o->iterations < 0)
+		request_stop(r, "iterations", "iterations done", 0);
 	for (i = 1; i < r->jobs; i++)
 		if (pthread_create(
 		        &r->sh[i].thread, NULL, shard_thread, &r->sh[i]) != 0) {
