@@ -25,6 +25,7 @@
 #include "core/version.h"
 #include "fanout/fanout.h"
 #include "fanout/nngx.h"
+#include "fanout/ship.h"
 #include "fanout/wire.h"
 #include "run/runner.h"
 
@@ -56,11 +57,13 @@ struct coord {
 	struct wk *w;
 	pid_t *local; /* local worker processes (0: none or reaped) */
 	struct lt_fanout_users *users;
+	struct lt_fanout_aggs *aggs; /* --ship agg, else NULL */
 	int joined;
 	int64_t t0_ms;
 	int64_t begin_us;
 	int stop;               /* told workers to stop */
 	int out_closed;         /* the event output's reader went away */
+	int final;              /* writing the merged aggregate */
 	char scenario_hash[32]; /* of the shipped scenario, or "" */
 	int aborted;            /* a worker was lost under abort */
 	int64_t stop_us;        /* when the stop was decided */
@@ -88,6 +91,8 @@ flush(struct coord *c)
 	size_t off = 0;
 	ssize_t w;
 
+	if (c->aggs != NULL && !c->final) /* --ship agg: one document */
+		lt_buf_reset(&c->out);
 	while (off < c->out.len && !c->out_closed) {
 		w = write(c->o->out_fd, c->out.data + off, c->out.len - off);
 		if (w < 0 && errno == EINTR)
@@ -171,6 +176,8 @@ build_plan(struct coord *c)
 	json_object_set_new(j, "argv", a);
 	json_object_set_new(
 	    j, "exec", o->exec ? json_string(o->exec) : json_null());
+	json_object_set_new(
+	    j, "ship", json_string(o->ship_agg ? "agg" : "events"));
 	for (i = 0; ship && i < o->run_argc; i++) {
 		struct lt_buf b;
 		char hash[32];
@@ -443,6 +450,29 @@ on_events(struct coord *c, const struct lt_wire_msg *m)
 }
 
 static void
+on_agg(struct coord *c, const struct lt_wire_msg *m)
+{
+	struct wk *w = &c->w[m->worker];
+
+	if (w->st == W_LOST || c->aggs == NULL) {
+		refuse(c, m->worker,
+		    c->aggs == NULL ? "this run ships events"
+		                    : "this worker was declared lost");
+		return;
+	}
+	w->last_beat_us = lt_fanout_now_us();
+	mark_started(c, (int)m->worker);
+	if (lt_fanout_aggs_put(c->aggs, (int)m->worker, m->seq, m->payload,
+	        m->len, &w->reqs, &w->fails) != 0) {
+		refuse(c, m->worker, "out of memory");
+		return;
+	}
+	if (m->seq > w->next_seq)
+		w->next_seq = m->seq;
+	reply(c, LT_WIRE_ACK, m->worker, m->seq, NULL, 0);
+}
+
+static void
 on_fin(struct coord *c, const struct lt_wire_msg *m)
 {
 	struct wk *w = &c->w[m->worker];
@@ -492,6 +522,9 @@ handle(struct coord *c, const struct lt_buf *in)
 		break;
 	case LT_WIRE_FIN:
 		on_fin(c, &m);
+		break;
+	case LT_WIRE_AGG:
+		on_agg(c, &m);
 		break;
 	default:
 		refuse(c, m.worker, "unexpected message type");
@@ -686,9 +719,11 @@ lt_fanout_coordinate(const struct lt_fanout_opts *o, struct lt_err *err)
 		return lt_err_set(err, 2, "need 1..%d workers", MAX_WORKERS), 2;
 	c.w = calloc((size_t)c.n, sizeof(*c.w));
 	c.users = lt_fanout_users_new(c.n);
-	if (c.w == NULL || c.users == NULL) {
+	c.aggs = o->ship_agg ? lt_fanout_aggs_new(c.n) : NULL;
+	if (c.w == NULL || c.users == NULL || (o->ship_agg && !c.aggs)) {
 		free(c.w);
 		lt_fanout_users_free(c.users);
+		lt_fanout_aggs_free(c.aggs);
 		return lt_err_set(err, 3, "out of memory"), 3;
 	}
 	lt_buf_init(&c.out, 0);
@@ -729,7 +764,8 @@ lt_fanout_coordinate(const struct lt_fanout_opts *o, struct lt_err *err)
 			lt_err_set(&c.err, 3, "out of memory");
 			goto out;
 		}
-		if (lt_fanout_spawn_local(o->self, c.url, o->spool_dir, c.n,
+		if (lt_fanout_spawn_local(o->self, c.url, o->spool_dir,
+		        o->keep_spool, c.n,
 		        c.local, &c.err) != 0)
 			goto out;
 	}
@@ -749,6 +785,12 @@ lt_fanout_coordinate(const struct lt_fanout_opts *o, struct lt_err *err)
 	if (!o->quiet && c.t0_ms != 0)
 		summary(&c, rc);
 	flush(&c);
+	if (c.aggs != NULL && c.t0_ms != 0) {
+		c.final = 1;
+		if (lt_fanout_aggs_write(c.aggs, &c.out, &c.err) != 0 ||
+		    flush(&c) != 0)
+			rc = 3;
+	}
 out:
 	lt_nngx_close(&c.sock);
 	if (c.local != NULL) {
@@ -774,5 +816,6 @@ out:
 	lt_buf_fini(&c.reply);
 	free(c.w);
 	lt_fanout_users_free(c.users);
+	lt_fanout_aggs_free(c.aggs);
 	return rc;
 }

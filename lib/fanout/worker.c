@@ -32,6 +32,7 @@
 #include "core/version.h"
 #include "fanout/fanout.h"
 #include "fanout/nngx.h"
+#include "fanout/ship.h"
 #include "fanout/wire.h"
 #include "run/segment.h"
 
@@ -49,6 +50,7 @@ struct worker {
 	char dir[256]; /* private temporary directory */
 	char spool[512];
 	char **argv; /* to exec */
+	int ship_agg; /* the plan says --ship agg */
 	pid_t child;
 	int spool_fd;
 
@@ -113,6 +115,9 @@ take_plan(struct worker *w, const char *p, size_t n, struct lt_err *err)
 	    json_string_value(json_object_get(j, "run")) ?: "run");
 	a = json_object_get(j, "argv");
 	exec = json_string_value(json_object_get(j, "exec"));
+	w->ship_agg = strcmp(json_string_value(json_object_get(j, "ship"))
+	                         ?: "events",
+	                  "agg") == 0;
 	if (!json_is_array(a) || w->of < 1)
 		goto bad;
 	argc = json_array_size(a);
@@ -471,6 +476,34 @@ out:
 	return rc;
 }
 
+/* For ship.c: what the spool holds and whether to go on. */
+static void
+ship_progress(
+    void *ctx, uint64_t *bytes, int *done, int *lost, int64_t *shift_us)
+{
+	struct worker *w = ctx;
+	int64_t off = atomic_load(&w->offset_us), a = off < 0 ? -off : off;
+
+	pthread_mutex_lock(&w->lock);
+	*bytes = w->bytes;
+	*done = w->reader_done;
+	pthread_mutex_unlock(&w->lock);
+	*lost = atomic_load(&w->lost);
+	/* as the coordinator's ts_shift: only beyond the sample's error */
+	*shift_us = a > 999 && a > atomic_load(&w->delay_us) / 2 ? off : 0;
+}
+
+static int
+ship(struct worker *w, struct lt_err *err)
+{
+	struct lt_fanout_ship s = { w->spool, &w->data, w->index,
+		ship_progress, w };
+
+	if (!w->ship_agg)
+		return relay(w, err);
+	return lt_fanout_ship_agg(&s, err);
+}
+
 static int
 fin(struct worker *w, struct lt_err *err)
 {
@@ -637,7 +670,7 @@ lt_fanout_worker(const struct lt_fanout_wopts *o, struct lt_err *err)
 		goto out;
 	}
 	reading = 1;
-	if (relay(&w, err) != 0) {
+	if (ship(&w, err) != 0) {
 		if (atomic_load(&w.lost))
 			lt_err_set(err, 3,
 			    "lost the coordinator at %s; "
