@@ -229,10 +229,10 @@ main(int argc, char **argv)
 			continue;
 		}
 		if (strcmp(a, "--ship") == 0) {
-			if (v == NULL || (strcmp(v, "agg") != 0 &&
-			                     strcmp(v, "events") != 0))
-				return usage_err("%s",
-				    "--ship: expected events or agg");
+			if (v == NULL ||
+			    (strcmp(v, "agg") != 0 && strcmp(v, "events") != 0))
+				return usage_err(
+				    "%s", "--ship: expected events or agg");
 			o.ship_agg = strcmp(v, "agg") == 0;
 			i++;
 			continue;

@@ -765,8 +765,7 @@ lt_fanout_coordinate(const struct lt_fanout_opts *o, struct lt_err *err)
 			goto out;
 		}
 		if (lt_fanout_spawn_local(o->self, c.url, o->spool_dir,
-		        o->keep_spool, c.n,
-		        c.local, &c.err) != 0)
+		        o->keep_spool, c.n, c.local, &c.err) != 0)
 			goto out;
 	}
 	if (loop(&c) == 0) {

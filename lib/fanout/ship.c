@@ -33,15 +33,15 @@
 #include "fanout/ship.h"
 #include "fanout/wire.h"
 
-#define CHUNK   (256u << 10)
+#define CHUNK    (256u << 10)
 #define EVERY_US 1000000
 
 /* --- worker side ---------------------------------------------------- */
 
 /* Sends doc as seq (lines aggregated) until acknowledged.  0, or -1. */
 static int
-send_doc(const struct lt_fanout_ship *s, const struct lt_buf *doc,
-    uint64_t seq, struct lt_buf *in, struct lt_err *err)
+send_doc(const struct lt_fanout_ship *s, const struct lt_buf *doc, uint64_t seq,
+    struct lt_buf *in, struct lt_err *err)
 {
 	struct lt_wire_msg m;
 	int rc;
@@ -56,7 +56,8 @@ send_doc(const struct lt_fanout_ship *s, const struct lt_buf *doc,
 		s->progress(s->ctx, &bytes, &done, &lost, &shift);
 		if (rc < 0 || lost)
 			return -1;
-		if (rc == 1 && lt_wire_decode(in->data, in->len, &m, err) == 0 &&
+		if (rc == 1 &&
+		    lt_wire_decode(in->data, in->len, &m, err) == 0 &&
 		    m.type == LT_WIRE_ACK && m.seq == seq)
 			return 0;
 		if (rc == 1 && m.type == LT_WIRE_REFUSE)
@@ -70,8 +71,8 @@ send_doc(const struct lt_fanout_ship *s, const struct lt_buf *doc,
 }
 
 static int
-snapshot(const struct lt_fanout_ship *s, struct lt_agg *agg,
-    struct lt_buf *doc, uint64_t seq, struct lt_buf *in, struct lt_err *err)
+snapshot(const struct lt_fanout_ship *s, struct lt_agg *agg, struct lt_buf *doc,
+    uint64_t seq, struct lt_buf *in, struct lt_err *err)
 {
 	lt_buf_reset(doc);
 	if (lt_agg_finish(agg) != 0 ||
@@ -118,7 +119,8 @@ lt_fanout_ship_agg(const struct lt_fanout_ship *s, struct lt_err *err)
 			if (done)
 				break;
 			if (now - last >= EVERY_US && lines > sent) {
-				if (snapshot(s, agg, &doc, lines, &in, err) != 0)
+				if (snapshot(s, agg, &doc, lines, &in, err) !=
+				    0)
 					goto out;
 				sent = lines;
 				last = now;
@@ -199,7 +201,7 @@ struct lt_fanout_aggs {
 		struct lt_buf doc;
 		uint64_t seq;
 		int have;
-	} *w;
+	} * w;
 };
 
 struct lt_fanout_aggs *
@@ -246,8 +248,8 @@ num_after(const char *p, size_t n, const char *from, const char *key)
 }
 
 int
-lt_fanout_aggs_put(struct lt_fanout_aggs *a, int w, uint64_t seq,
-    const char *p, size_t n, uint64_t *reqs, uint64_t *fails)
+lt_fanout_aggs_put(struct lt_fanout_aggs *a, int w, uint64_t seq, const char *p,
+    size_t n, uint64_t *reqs, uint64_t *fails)
 {
 	struct slot *s = &a->w[w];
 	long long r, f;
@@ -271,8 +273,8 @@ lt_fanout_aggs_put(struct lt_fanout_aggs *a, int w, uint64_t seq,
 }
 
 int
-lt_fanout_aggs_write(struct lt_fanout_aggs *a, struct lt_buf *out,
-    struct lt_err *err)
+lt_fanout_aggs_write(
+    struct lt_fanout_aggs *a, struct lt_buf *out, struct lt_err *err)
 {
 	struct lt_agg_opts ao = { 0 };
 	struct lt_agg *agg = lt_agg_new(&ao);

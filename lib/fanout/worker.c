@@ -49,7 +49,7 @@ struct worker {
 	char run[64];
 	char dir[256]; /* private temporary directory */
 	char spool[512];
-	char **argv; /* to exec */
+	char **argv;  /* to exec */
 	int ship_agg; /* the plan says --ship agg */
 	pid_t child;
 	int spool_fd;
@@ -115,9 +115,9 @@ take_plan(struct worker *w, const char *p, size_t n, struct lt_err *err)
 	    json_string_value(json_object_get(j, "run")) ?: "run");
 	a = json_object_get(j, "argv");
 	exec = json_string_value(json_object_get(j, "exec"));
-	w->ship_agg = strcmp(json_string_value(json_object_get(j, "ship"))
-	                         ?: "events",
-	                  "agg") == 0;
+	w->ship_agg =
+	    strcmp(json_string_value(json_object_get(j, "ship")) ?: "events",
+	        "agg") == 0;
 	if (!json_is_array(a) || w->of < 1)
 		goto bad;
 	argc = json_array_size(a);
@@ -496,8 +496,8 @@ ship_progress(
 static int
 ship(struct worker *w, struct lt_err *err)
 {
-	struct lt_fanout_ship s = { w->spool, &w->data, w->index,
-		ship_progress, w };
+	struct lt_fanout_ship s = { w->spool, &w->data, w->index, ship_progress,
+		w };
 
 	if (!w->ship_agg)
 		return relay(w, err);
