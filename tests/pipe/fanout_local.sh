@@ -4,6 +4,8 @@
 # proportions, fire exactly lt-run's open-model schedule between them, and
 # the merged stream's requests equal the target's own counts.
 . "$(dirname "$0")/../lib.sh"
+# spools, sockets and private directories of lt-fanout stay in $TMP
+export TMPDIR=$TMP
 
 start_target || exit 1
 printf 'user A\n  task GET /ok\n' >"$TMP/s.lt"
@@ -119,4 +121,6 @@ lt-fanout -w 2 -u 3 2>"$TMP/u.err" >/dev/null
 check_eq "no scenario: usage error" "$?" 2
 lt-fanout -w 2 -f "$TMP/s.lt" --segment 0/2 2>/dev/null >/dev/null
 check_eq "--segment is lt-fanout's: usage error" "$?" 2
+check_eq "no spool, socket or private directory left behind" \
+    "$(ls -d "$TMP"/lt-fanout* 2>/dev/null)" ""
 done_testing
