@@ -23,6 +23,7 @@
 #include "core/buf.h"
 #include "core/fnv.h"
 #include "core/version.h"
+#include "fanout/datafiles.h"
 #include "fanout/fanout.h"
 #include "fanout/nngx.h"
 #include "fanout/ship.h"
@@ -209,6 +210,13 @@ build_plan(struct coord *c)
 				json_array_append_new(files, f);
 		}
 		lt_buf_fini(&b);
+	}
+	if (ship && o->exec == NULL && o->scenario_arg >= 0 &&
+	    lt_fanout_data_files(
+	        o->run_argv[o->scenario_arg], files, &c->err) != 0) {
+		json_decref(j);
+		json_decref(files);
+		return -1;
 	}
 	json_object_set_new(j, "files", files);
 	s = json_dumps(j, JSON_COMPACT);
@@ -737,8 +745,10 @@ lt_fanout_coordinate(const struct lt_fanout_opts *o, struct lt_err *err)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (build_plan(&c) != 0)
+	if (build_plan(&c) != 0) {
+		rc = c.err.code == 2 ? 2 : 3;
 		goto out;
+	}
 	if (o->listen != NULL) {
 		snprintf(c.url, sizeof(c.url), "%s", o->listen);
 	} else {

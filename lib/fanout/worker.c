@@ -30,6 +30,7 @@
 #include "core/fnv.h"
 #include "core/jsonw.h"
 #include "core/version.h"
+#include "fanout/datafiles.h"
 #include "fanout/fanout.h"
 #include "fanout/nngx.h"
 #include "fanout/ship.h"
@@ -162,17 +163,31 @@ take_plan(struct worker *w, const char *p, size_t n, struct lt_err *err)
 		int mode = (int)json_integer_value(json_object_get(f, "mode"));
 		char mine[32];
 
+		const char *role =
+		    json_string_value(json_object_get(f, "role")) ?: "";
+
 		if (data == NULL || hash == NULL)
 			goto bad;
 		snprintf(mine, sizeof(mine), "%016llx",
 		    (unsigned long long)lt_fnv1a(data, strlen(data)));
 		if (strcmp(mine, hash) != 0) {
-			json_decref(j);
-			return lt_err_set(err, 2,
-			    "shipped file %zu: content "
+			lt_err_set(err, 2,
+			    "shipped %s file %zu: content "
 			    "hash %s, announced %s: refusing to run a "
 			    "different scenario",
-			    i, mine, hash);
+			    role, i, mine, hash);
+			json_decref(j);
+			return -1;
+		}
+		if (strcmp(role, "data") == 0) {
+			/* beside the scenario, where it names it */
+			if (lt_fanout_write_rel(w->dir,
+			        json_string_value(json_object_get(f, "rel")),
+			        data, strlen(data), err) != 0) {
+				json_decref(j);
+				return -1;
+			}
+			continue;
 		}
 		if (w->o->scenario_hash != NULL &&
 		    strcmp(json_string_value(json_object_get(f, "role")) ?: "",
@@ -735,16 +750,7 @@ out:
 			free(*a);
 		free(w.argv);
 	}
-	{
-		char cmd[300];
-		int i;
-
-		for (i = 0; i < 8; i++) {
-			snprintf(cmd, sizeof(cmd), "%s/file%d", w.dir, i);
-			unlink(cmd);
-		}
-		rmdir(w.dir);
-	}
+	lt_fanout_rmtree(w.dir); /* shipped files, data files */
 	pthread_mutex_destroy(&w.lock);
 	return rc;
 }
