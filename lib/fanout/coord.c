@@ -27,6 +27,7 @@
 #include "fanout/fanout.h"
 #include "fanout/nngx.h"
 #include "fanout/ship.h"
+#include "fanout/steer.h"
 #include "fanout/wire.h"
 #include "run/runner.h"
 
@@ -58,7 +59,8 @@ struct coord {
 	struct wk *w;
 	pid_t *local; /* local worker processes (0: none or reaped) */
 	struct lt_fanout_users *users;
-	struct lt_fanout_aggs *aggs; /* --ship agg, else NULL */
+	struct lt_fanout_aggs *aggs;   /* --ship agg, else NULL */
+	struct lt_fanout_steer *steer; /* --shape, run here (steer.c) */
 	int joined;
 	int64_t t0_ms;
 	int64_t begin_us;
@@ -179,13 +181,16 @@ build_plan(struct coord *c)
 	    j, "exec", o->exec ? json_string(o->exec) : json_null());
 	json_object_set_new(
 	    j, "ship", json_string(o->ship_agg ? "agg" : "events"));
+	json_object_set_new(
+	    j, "shape_arg", json_integer(o->exec == NULL ? o->shape_arg : -1));
 	for (i = 0; ship && i < o->run_argc; i++) {
 		struct lt_buf b;
 		char hash[32];
 		json_t *f;
 
-		if (i != o->scenario_arg && i != o->shape_arg)
-			continue;
+		if (i != o->scenario_arg &&
+		    (i != o->shape_arg || o->exec == NULL))
+			continue; /* a shape is steered from here */
 		lt_buf_init(&b, 64 << 20);
 		rc = slurp(o->run_argv[i], &b, &mode);
 		if (rc < 0) {
@@ -369,11 +374,15 @@ on_beat(struct coord *c, const struct lt_wire_msg *m)
 	    (uint64_t)json_integer_value(json_object_get(j, "spooled"));
 	if (st != NULL && strcmp(st, "waiting") != 0)
 		mark_started(c, (int)m->worker);
-	json_decref(j);
 	lt_buf_reset(&c->reply);
-	lt_buf_printf(&c->reply, "{\"t2\":%lld,\"t0_ms\":%lld,\"stop\":%s}",
+	lt_buf_printf(&c->reply, "{\"t2\":%lld,\"t0_ms\":%lld,\"stop\":%s",
 	    (long long)now, (long long)c->t0_ms,
 	    c->stop || w->st == W_LOST ? "true" : "false");
+	lt_fanout_steer_reply(c->steer,
+	    (uint64_t)json_integer_value(json_object_get(j, "shape_lines")),
+	    &c->reply);
+	lt_buf_addc(&c->reply, '}');
+	json_decref(j);
 	reply(c, LT_WIRE_BEAT, m->worker, 0, c->reply.data, c->reply.len);
 }
 
@@ -541,6 +550,23 @@ handle(struct coord *c, const struct lt_buf *in)
 
 /* --- the loop ------------------------------------------------------ */
 
+/* --shape: opened at the barrier (a file at once, to check it), read
+ * each turn.  0, or -1 with c->err. */
+static int
+steer(struct coord *c, int64_t now)
+{
+	const char *spec;
+
+	if (c->o->shape_arg < 0 || c->o->exec != NULL)
+		return 0;
+	spec = c->o->run_argv[c->o->shape_arg];
+	if (c->steer == NULL &&
+	    lt_fanout_steer_open(spec, &c->steer, &c->err) != 0)
+		return -1;
+	return lt_fanout_steer_poll(
+	    c->steer, (double)(now / 1000 - c->t0_ms) / 1000, &c->err);
+}
+
 static void
 live_line(struct coord *c, int64_t now)
 {
@@ -667,6 +693,8 @@ loop(struct coord *c)
 			}
 		} else {
 			check_workers(c, now);
+			if (steer(c, now) != 0)
+				break;
 		}
 		if (now - c->tick_us >= 2000000)
 			live_line(c, now);
@@ -745,6 +773,18 @@ lt_fanout_coordinate(const struct lt_fanout_opts *o, struct lt_err *err)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	if (o->shape_arg >= 0 && o->exec == NULL) {
+		struct stat st;
+		const char *spec = o->run_argv[o->shape_arg];
+
+		/* a file is checked now; a command starts at the barrier */
+		if (stat(spec, &st) == 0 && S_ISREG(st.st_mode) &&
+		    !(st.st_mode & 0111) &&
+		    lt_fanout_steer_open(spec, &c.steer, &c.err) != 0) {
+			rc = 2;
+			goto out;
+		}
+	}
 	if (build_plan(&c) != 0) {
 		rc = c.err.code == 2 ? 2 : 3;
 		goto out;
@@ -826,5 +866,6 @@ out:
 	free(c.w);
 	lt_fanout_users_free(c.users);
 	lt_fanout_aggs_free(c.aggs);
+	lt_fanout_steer_close(c.steer);
 	return rc;
 }

@@ -34,6 +34,7 @@
 #include "fanout/fanout.h"
 #include "fanout/nngx.h"
 #include "fanout/ship.h"
+#include "fanout/steer.h"
 #include "fanout/wire.h"
 #include "run/segment.h"
 
@@ -50,8 +51,9 @@ struct worker {
 	char run[64];
 	char dir[256]; /* private temporary directory */
 	char spool[512];
-	char **argv;  /* to exec */
-	int ship_agg; /* the plan says --ship agg */
+	char **argv;                   /* to exec */
+	int ship_agg;                  /* the plan says --ship agg */
+	struct lt_fanout_wsteer steer; /* --shape from the coordinator */
 	pid_t child;
 	int spool_fd;
 
@@ -150,6 +152,18 @@ take_plan(struct worker *w, const char *p, size_t n, struct lt_err *err)
 		snprintf(seg, sizeof(seg), "%u/%d", w->index, w->of);
 		w->argv[k++] = strdup("--segment");
 		w->argv[k++] = strdup(seg);
+	}
+	/* A shape steered by the coordinator: lt-run reads a FIFO. */
+	long sa = (long)json_integer_value(json_object_get(j, "shape_arg"));
+
+	if (exec == NULL && json_object_get(j, "shape_arg") != NULL &&
+	    sa >= 0 && (size_t)sa < argc) {
+		if (lt_fanout_steer_fifo(&w->steer, w->dir, err) != 0) {
+			json_decref(j);
+			return -1;
+		}
+		free(w->argv[2 + sa]);
+		w->argv[2 + sa] = strdup(w->steer.path);
 	}
 	/* Shipped files replace the argument that named them. */
 	files = json_object_get(j, "files");
@@ -365,10 +379,11 @@ beat_main(void *arg)
 		t1 = lt_fanout_now_us();
 		lt_buf_printf(&out,
 		    "{\"state\":\"%s\",\"t1\":%lld,\"offset_us\":%lld,"
-		    "\"delay_us\":%lld,\"pid\":%d,\"spooled\":%llu}",
+		    "\"delay_us\":%lld,\"pid\":%d,\"spooled\":%llu,"
+		    "\"shape_lines\":%llu}",
 		    state, (long long)t1, (long long)atomic_load(&w->offset_us),
 		    (long long)atomic_load(&w->delay_us), (int)getpid(),
-		    spooled(w));
+		    spooled(w), (unsigned long long)w->steer.lines);
 		rc = lt_nngx_call(&w->beat, LT_WIRE_BEAT, w->index, 0, out.data,
 		    out.len, &in, 1000, &err);
 		t4 = lt_fanout_now_us();
@@ -388,6 +403,7 @@ beat_main(void *arg)
 			}
 			if (t0 > 0)
 				atomic_store(&w->t0_ms, t0);
+			lt_fanout_steer_take(&w->steer, j);
 			if (json_is_true(json_object_get(j, "stop")) &&
 			    !atomic_load(&w->stop)) {
 				atomic_store(&w->stop, 1);
@@ -656,6 +672,7 @@ lt_fanout_worker(const struct lt_fanout_wopts *o, struct lt_err *err)
 	memset(&w, 0, sizeof(w));
 	w.o = o;
 	w.spool_fd = -1;
+	w.steer.fd = -1;
 	w.index = o->index >= 0 ? (uint32_t)o->index : LT_WIRE_NO_WORKER;
 	pthread_mutex_init(&w.lock, NULL);
 	snprintf(w.dir, sizeof(w.dir), "%s/lt-fanout-w.XXXXXX",
@@ -750,6 +767,7 @@ out:
 			free(*a);
 		free(w.argv);
 	}
+	lt_fanout_steer_fini(&w.steer);
 	lt_fanout_rmtree(w.dir); /* shipped files, data files */
 	pthread_mutex_destroy(&w.lock);
 	return rc;
