@@ -54,6 +54,24 @@ check_eq "the command's exit ended both workers' runs" \
     "$(jq -r 'select(.type == "run" and .phase == "end") | .reason' \
     "$TMP/c.ev" | sort | uniq -c | awk '{ print $1, $2 }')" "2 shape"
 
+# Cluster: workers over tcp that have no copy of the shape.
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir "$TMP/w"
+lt-fanout -q --listen "tcp://127.0.0.1:$port" --expect-workers 2 \
+    --expect-workers-max-wait 60s -f "$TMP/s.lt" -H "$TARGET_URL" \
+    --shape "$TMP/st.shape" >"$TMP/t.ev" 2>"$TMP/t.err" &
+co=$!
+track_pid "$co"
+for i in 0 1; do
+	( cd "$TMP/w" && exec lt-fanout worker \
+	    --connect "tcp://127.0.0.1:$port" ) 2>"$TMP/tw$i.err" &
+	track_pid $!
+done
+wait "$co"
+check_eq "cluster: exit 0" "$?" 0
+check_eq "cluster: run-wide users follow the steps 4, 10, 2" \
+    "$(steps "$TMP/t.ev" all)" "4 10 2"
+
 printf '0 4 100\nbogus line\n' >"$TMP/bad.shape"
 lt-fanout -q -w 2 -f "$TMP/s.lt" -H "$TARGET_URL" --shape "$TMP/bad.shape" \
     >/dev/null 2>"$TMP/b.err"
