@@ -58,7 +58,9 @@ static const char usage_text[] =
     "lt-agg's\n"
     "  -o, --output FILE            write the merged events to FILE\n"
     "  -q, --quiet                  no live line\n"
-    "Every other option is lt-run's and means the same for the whole run.\n";
+    "Every other option is lt-run's and means the same for the whole run;\n"
+    "--shape runs here and steers every worker's lt-run, data files go\n"
+    "with the scenario to remote workers and their rows are dealt out.\n";
 
 /* lt-run options that take a value (as separate argument). */
 static const char *const valued[] = { "-f", "--scenario", "-H", "--host", "-u",
