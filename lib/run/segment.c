@@ -72,6 +72,19 @@ lt_segment_iterations(const struct lt_run_opts *o)
 	return n > 0 ? n : -1;
 }
 
+void
+lt_segment_data(const struct lt_scenario *sc, const struct lt_run_opts *o)
+{
+	size_t i;
+
+	if (o->seg_count <= 1)
+		return;
+	for (i = 0; i < sc->ndatas; i++) {
+		sc->datas[i]->first = (uint64_t)o->seg_index;
+		sc->datas[i]->stride = (uint64_t)o->seg_count;
+	}
+}
+
 int
 lt_segment_wait_until(int64_t epoch_ms, struct lt_err *err)
 {

@@ -18,6 +18,7 @@
 
 #include "core/err.h"
 #include "run/runner.h"
+#include "run/scenario.h"
 
 #define LT_SEGMENT_MAX 100000
 
@@ -34,6 +35,12 @@ int lt_segment_stripe(const struct lt_run_opts *o, int shard);
 /* The -i budget of this segment: 0 unlimited, -1 when the segment's share
  * of a limited run is empty (it runs nothing). */
 long lt_segment_iterations(const struct lt_run_opts *o);
+
+/* Deals sc's data rows to this segment: its draw k takes row
+ * seg_index + k * seg_count, so segments never share a row (until the
+ * rows wrap around) and, when each takes its share of the draws, their
+ * rows together are a single process's rows 0, 1, 2, ... */
+void lt_segment_data(const struct lt_scenario *sc, const struct lt_run_opts *o);
 
 /* Sleeps until the wall clock reads epoch_ms (returns at once when it is
  * past).  Returns 0, or -1 when interrupted by a signal (err set). */
