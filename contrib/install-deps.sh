@@ -44,6 +44,7 @@ need libcmark-dev has_pc libcmark
 need libjansson-dev has_pc jansson
 need libev-dev has_hdr ev.h
 need libnng-dev has_hdr nng/nng.h
+need libssl-dev has_pc libcrypto
 need gnuplot-nox has_cmd gnuplot
 need jq has_cmd jq
 need curl has_cmd curl

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "core/err.h"
+#include "fanout/sec.h"
 
 enum lt_fanout_loss { LT_LOSS_ABORT, LT_LOSS_CONTINUE };
 
@@ -25,6 +26,7 @@ struct lt_fanout_opts {
 	int out_fd;            /* the merged stream */
 	const char *self;      /* path of lt-fanout (to start workers) */
 	const char *spool_dir; /* --spool-dir for local workers, or NULL */
+	const struct lt_fanout_sec *sec; /* --listen: TLS files, token */
 	/* lt-run's arguments for the whole run (no --segment, no -o) */
 	char **run_argv;
 	int run_argc;
@@ -38,6 +40,7 @@ struct lt_fanout_wopts {
 	const char *spool_dir; /* NULL: $TMPDIR or /tmp */
 	const char *ltrun;     /* lt-run to exec */
 	int keep_spool;        /* keep the spool even when all was acked */
+	const struct lt_fanout_sec *sec; /* TLS files, token, or NULL */
 };
 
 /* Runs a whole test; returns the exit status (err says why when > 1). */

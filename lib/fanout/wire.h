@@ -12,7 +12,8 @@
  *     8  u64 seq        EVENTS: seq of the first line; ACK: next expected
  *    16  u32 length     payload bytes, <= LT_WIRE_MAX_PAYLOAD
  *    20  payload        EVENTS: NDJSON lines; control types: one JSON
- *                       object; REFUSE: UTF-8 text
+ *                       object; REFUSE: UTF-8 text (seq 1: authenticate
+ *                       this connection and send again, auth.h)
  */
 #ifndef LT_WIRE_H
 #define LT_WIRE_H
@@ -37,7 +38,9 @@ enum lt_wire_type {
 	LT_WIRE_EVENTS = 5,  /* w->c: NDJSON lines from seq on */
 	LT_WIRE_ACK = 6,     /* c->w: every line below seq is stored */
 	LT_WIRE_FIN = 7,     /* w->c: the load program ended (status) */
-	LT_WIRE_TYPE_MAX = 7,
+	LT_WIRE_CHALLENGE = 8, /* both ways: nonces (auth.h) */
+	LT_WIRE_AUTH = 9,      /* w->c: proof of the run token (auth.h) */
+	LT_WIRE_TYPE_MAX = 9,
 };
 
 struct lt_wire_msg {
