@@ -234,7 +234,7 @@ static uint64_t
 tls_failures(uint32_t listener)
 {
 	static const char *const names[] = { "auth", "proto", "other",
-		"disconnect", "timeout", NULL };
+		"disconnect", "timeout", "canceled", "reject", NULL };
 	nng_stat *all, *ls, *st;
 	nng_listener l;
 	uint64_t n = 0;
