@@ -33,6 +33,7 @@ static const char usage_text[] =
     "options]\n"
     "       lt-fanout worker --connect URL [--index I --of N] "
     "[--spool-dir DIR]\n"
+    "                 [--scenario-hash HASH] [--keep-spool]\n"
     "                 [--token-file FILE] [--tls-cert FILE --tls-key FILE "
     "--tls-ca FILE]\n"
     "       lt-fanout collect SPOOL...\n"
@@ -187,6 +188,8 @@ worker_main(int argc, char **argv)
 			w.connect = v;
 		else if (strcmp(a, "--spool-dir") == 0)
 			w.spool_dir = v;
+		else if (strcmp(a, "--scenario-hash") == 0)
+			w.scenario_hash = v;
 		else if (strcmp(a, "--index") == 0) {
 			if (count(v, 0, 1000000, &w.index) != 0)
 				return usage_err("bad --index '%s'", v);

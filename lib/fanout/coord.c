@@ -59,9 +59,11 @@ struct coord {
 	int joined;
 	int64_t t0_ms;
 	int64_t begin_us;
-	int stop;        /* told workers to stop */
-	int aborted;     /* a worker was lost under abort */
-	int64_t stop_us; /* when the stop was decided */
+	int stop;               /* told workers to stop */
+	int out_closed;         /* the event output's reader went away */
+	char scenario_hash[32]; /* of the shipped scenario, or "" */
+	int aborted;            /* a worker was lost under abort */
+	int64_t stop_us;        /* when the stop was decided */
 	struct lt_buf out, plan_tail, reply;
 	struct lt_err err;
 	uint64_t reqs_last;
@@ -86,10 +88,20 @@ flush(struct coord *c)
 	size_t off = 0;
 	ssize_t w;
 
-	while (off < c->out.len) {
+	while (off < c->out.len && !c->out_closed) {
 		w = write(c->o->out_fd, c->out.data + off, c->out.len - off);
 		if (w < 0 && errno == EINTR)
 			continue;
+		if (w < 0 && errno == EPIPE) {
+			/* the reader is gone (| head): stop the run, as lt-run
+			 * does, and let the workers finish */
+			c->out_closed = 1;
+			if (!c->stop) {
+				c->stop = 1;
+				c->stop_us = lt_fanout_now_us();
+			}
+			break;
+		}
 		if (w <= 0)
 			return lt_err_sys(&c->err, 3, errno, "event output");
 		off += (size_t)w;
@@ -179,9 +191,13 @@ build_plan(struct coord *c)
 			snprintf(hash, sizeof(hash), "%016llx",
 			    (unsigned long long)lt_fnv1a(
 			        b.data ? b.data : "", b.len));
-			f = json_pack("{s:i,s:s,s:s%,s:i}", "arg", i, "hash",
-			    hash, "data", b.data ? b.data : "", b.len, "mode",
-			    mode);
+			f = json_pack("{s:i,s:s,s:s,s:s%,s:i}", "arg", i,
+			    "role", i == o->scenario_arg ? "scenario" : "shape",
+			    "hash", hash, "data", b.data ? b.data : "", b.len,
+			    "mode", mode);
+			if (i == o->scenario_arg)
+				snprintf(c->scenario_hash,
+				    sizeof(c->scenario_hash), "%s", hash);
 			if (f != NULL)
 				json_array_append_new(files, f);
 		}
@@ -643,9 +659,10 @@ summary(struct coord *c, int rc)
 	fprintf(stderr,
 	    "lt-fanout: %s; %d of %d workers finished, %d lost; %llu "
 	    "requests, %llu failures; exit %d\n",
-	    c->aborted      ? "aborted (a worker was lost)"
-	        : signalled ? "stopped by a signal"
-	                    : "run over",
+	    c->aborted          ? "aborted (a worker was lost)"
+	        : signalled     ? "stopped by a signal"
+	        : c->out_closed ? "stopped (event output closed)"
+	                        : "run over",
 	    done, c->n, lost, (unsigned long long)reqs,
 	    (unsigned long long)fails, rc);
 }
@@ -699,8 +716,10 @@ lt_fanout_coordinate(const struct lt_fanout_opts *o, struct lt_err *err)
 		goto out;
 	c.begin_us = c.tick_us = lt_fanout_now_us();
 	if (o->listen != NULL && !o->quiet)
-		fprintf(stderr, "lt-fanout: listening on %s for %d workers\n",
-		    c.url, c.n);
+		fprintf(stderr,
+		    "lt-fanout: listening on %s for %d workers (scenario "
+		    "hash %s)\n",
+		    c.url, c.n, c.scenario_hash[0] ? c.scenario_hash : "none");
 	if (o->workers > 0) {
 		c.local = calloc((size_t)c.n, sizeof(pid_t));
 		if (c.local == NULL) {

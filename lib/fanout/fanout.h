@@ -35,11 +35,12 @@ struct lt_fanout_opts {
 };
 
 struct lt_fanout_wopts {
-	const char *connect;   /* coordinator URL */
-	int index, of;         /* -1, 0: assigned by the coordinator */
-	const char *spool_dir; /* NULL: $TMPDIR or /tmp */
-	const char *ltrun;     /* lt-run to exec */
-	int keep_spool;        /* keep the spool even when all was acked */
+	const char *connect;       /* coordinator URL */
+	int index, of;             /* -1, 0: assigned by the coordinator */
+	const char *spool_dir;     /* NULL: $TMPDIR or /tmp */
+	const char *ltrun;         /* lt-run to exec */
+	int keep_spool;            /* keep the spool even when all was acked */
+	const char *scenario_hash; /* refuse a plan with another scenario */
 	const struct lt_fanout_sec *sec; /* TLS files, token, or NULL */
 };
 

@@ -103,6 +103,7 @@ take_plan(struct worker *w, const char *p, size_t n, struct lt_err *err)
 	const char *exec;
 	size_t i, argc, k = 0;
 	char seg[64], path[768];
+	int pinned = 0;
 
 	if (j == NULL || !json_is_object(j))
 		goto bad;
@@ -159,6 +160,20 @@ take_plan(struct worker *w, const char *p, size_t n, struct lt_err *err)
 			    "different scenario",
 			    i, mine, hash);
 		}
+		if (w->o->scenario_hash != NULL &&
+		    strcmp(json_string_value(json_object_get(f, "role")) ?: "",
+		        "scenario") == 0) {
+			if (strcmp(hash, w->o->scenario_hash) != 0) {
+				lt_err_set(err, 2,
+				    "scenario hash %s, this worker was started "
+				    "for %.40s (--scenario-hash): refusing a "
+				    "different scenario",
+				    hash, w->o->scenario_hash);
+				json_decref(j);
+				return -1;
+			}
+			pinned = 1;
+		}
 		snprintf(path, sizeof(path), "%s/file%zu", w->dir, i);
 		if (write_file(path, data, strlen(data),
 		        (mode & 0111) ? 0700 : 0600) != 0) {
@@ -171,6 +186,11 @@ take_plan(struct worker *w, const char *p, size_t n, struct lt_err *err)
 		}
 	}
 	json_decref(j);
+	if (w->o->scenario_hash != NULL && !pinned)
+		return lt_err_set(err, 2,
+		    "no scenario was shipped, this worker was started for "
+		    "%.40s (--scenario-hash)",
+		    w->o->scenario_hash);
 	for (i = 0; i < k; i++)
 		if (w->argv[i] == NULL)
 			return lt_err_set(err, 3, "out of memory");

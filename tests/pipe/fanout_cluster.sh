@@ -60,6 +60,34 @@ check_eq "worker pids as indexed" \
 check "workers ran the shipped scenario (named in their run events)" \
     test -z "$(jq -r 'select(.type == "run" and .phase == "start") | .scenario' "$TMP/c.ev" | grep "$TMP/coord")"
 
+# A worker pinned to another scenario (--scenario-hash) refuses the plan;
+# both sides say so.  Pinned to the right one, it runs.
+port=$(free_port)
+lt-fanout --listen tcp://127.0.0.1:$port --expect-workers 1 \
+    --expect-workers-max-wait 30s -f "$TMP/coord/s.lt" -H "$TARGET_URL" \
+    -i 3 >"$TMP/h.ev" 2>"$TMP/h.err" &
+co=$!
+track_pid "$co"
+lt-fanout worker --connect tcp://127.0.0.1:$port --scenario-hash 0123456789abcdef \
+    2>"$TMP/hw.err"
+check_eq "worker pinned to another scenario: exit 3" "$?" 3
+check "the worker says why" grep -q 'refusing a different scenario' "$TMP/hw.err"
+wait "$co"
+check_eq "coordinator: exit 2 (a worker refused the plan)" "$?" 2
+check "the coordinator says why" \
+    grep -q 'worker 0 refused the run: scenario hash [0-9a-f]*, this worker was started for 0123456789abcdef' "$TMP/h.err"
+hash=$(sed -n 's/.*scenario hash \([0-9a-f]*\)).*/\1/p' "$TMP/h.err")
+port=$(free_port)
+lt-fanout -q --listen tcp://127.0.0.1:$port --expect-workers 1 \
+    --expect-workers-max-wait 30s -f "$TMP/coord/s.lt" -H "$TARGET_URL" \
+    -i 3 >"$TMP/h2.ev" 2>/dev/null &
+co=$!
+track_pid "$co"
+lt-fanout worker --connect tcp://127.0.0.1:$port --scenario-hash "$hash" 2>/dev/null
+check_eq "worker pinned to the scenario's hash ($hash): exit 0" "$?" 0
+wait "$co"
+check_eq "and the coordinator too, with its 3 requests" "$? $(nreq "$TMP/h2.ev")" "0 3"
+
 # A late worker is refused, and --expect-workers-max-wait gives up.
 port=$(free_port)
 lt-fanout -q --listen tcp://127.0.0.1:$port --expect-workers 2 \

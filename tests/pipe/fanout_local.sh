@@ -101,6 +101,12 @@ wait "$TARGET_PID" 2>/dev/null
 check_eq "target counted every request of the merged streams" \
     "$(jq -r '.total' "$TMP/target.out" | tail -n 1)" "$total"
 
+# A closed event output stops the run, as with lt-run: exit 0.
+lt-fanout -w 2 -f "$TMP/s.lt" -H "$TARGET_URL" -u 2 -t 60s 2>"$TMP/h.err" \
+    | head -n 3 >/dev/null
+check_eq "| head: the run stops, exit 0" "${PIPESTATUS[0]}" 0
+check "| head: the summary says why" grep -q 'stopped (event output closed)' "$TMP/h.err"
+
 # --exec: any command writing events; it sees its segment.
 lt-fanout -q -w 2 --exec 'printf "{\"type\":\"note\",\"seg\":\"%s\"}\n" "$LT_SEGMENT"' \
     >"$TMP/x.ev"
