@@ -5,7 +5,8 @@
 # apt-get line to run and exits 3.
 #
 #   --check   only report what is missing (exit 0 if nothing, 3 if some)
-#   --test    also what the test suite uses (python3, nginx, openssl)
+#   --test    also what the test suite uses (python3, nginx, openssl,
+#             iproute2, openssh)
 #   --browser also chromium, for the report's browser test
 #   --bench   also the benchmarks' peers and tools (wrk, hey, Locust,
 #             /usr/bin/time, valgrind, clang with libFuzzer)
@@ -55,6 +56,9 @@ if [ "$with_test" = 1 ]; then
 	need nginx-light has_cmd nginx
 	need openssl has_cmd openssl
 	need faketime has_cmd faketime
+	need iproute2 has_cmd ip
+	need openssh-client has_cmd ssh
+	need openssh-server has_cmd /usr/sbin/sshd
 fi
 if [ "$with_browser" = 1 ]; then
 	need chromium has_cmd chromium
