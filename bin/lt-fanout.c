@@ -338,8 +338,9 @@ main(int argc, char **argv)
 		    "--listen URL --expect-workers N");
 	if (o.listen != NULL && o.expect < 1)
 		return usage_err("%s", "--listen needs --expect-workers N");
-	if (o.workers > 0 && (token_file != NULL || sec.tls_cert != NULL ||
-	                         sec.tls_key != NULL || sec.tls_ca != NULL))
+	if (o.workers > 0 &&
+	    (token_file != NULL || sec.tls_cert != NULL ||
+	        sec.tls_key != NULL || sec.tls_ca != NULL))
 		return usage_err("%s",
 		    "--token-file and --tls-* are for --listen "
 		    "(local workers talk over a private ipc socket)");

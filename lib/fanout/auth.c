@@ -37,8 +37,8 @@ take_token(struct lt_fanout_sec *s, const char *p, size_t n, const char *from,
 		p++;
 		n--;
 	}
-	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' ||
-	                    p[n - 1] == '\r'))
+	while (
+	    n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
 		n--;
 	if (n == 0)
 		return lt_err_set(err, 2, "%s: the run token is empty", from);
@@ -134,8 +134,7 @@ unhex(const char *s, unsigned char *p, size_t n)
 
 /* The hex field key of the JSON object at p..p+n into out[len]. */
 static int
-field(const char *p, size_t n, const char *key, unsigned char *out,
-    size_t len)
+field(const char *p, size_t n, const char *key, unsigned char *out, size_t len)
 {
 	json_t *j = json_loadb(p, n, 0, NULL);
 	int rc = unhex(json_string_value(json_object_get(j, key)), out, len);
@@ -321,8 +320,8 @@ lt_auth_srv_verify(struct lt_auth_srv *a, uint32_t pipe, const char *p,
 /* --- worker -------------------------------------------------------- */
 
 int
-lt_auth_cli_challenge(unsigned char wn[LT_AUTH_NONCE], struct lt_buf *out,
-    struct lt_err *err)
+lt_auth_cli_challenge(
+    unsigned char wn[LT_AUTH_NONCE], struct lt_buf *out, struct lt_err *err)
 {
 	if (nonce(wn, err) != 0)
 		return -1;

@@ -53,8 +53,8 @@ int lt_auth_srv_verify(struct lt_auth_srv *a, uint32_t pipe, const char *p,
 
 /* Worker: appends the CHALLENGE payload to out, keeping its nonce in wn.
  * Returns 0 or -1 (no randomness). */
-int lt_auth_cli_challenge(unsigned char wn[LT_AUTH_NONCE], struct lt_buf *out,
-    struct lt_err *err);
+int lt_auth_cli_challenge(
+    unsigned char wn[LT_AUTH_NONCE], struct lt_buf *out, struct lt_err *err);
 
 /* Worker: checks the coordinator's CHALLENGE reply (its proof of the
  * token) and appends the AUTH payload to out.  Returns 0, or -1 with err

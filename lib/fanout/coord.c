@@ -711,8 +711,8 @@ lt_fanout_coordinate(const struct lt_fanout_opts *o, struct lt_err *err)
 		}
 		snprintf(c.url, sizeof(c.url), "ipc://%s/ctl", c.dir);
 	}
-	if (lt_nngx_listen(&c.sock, c.url, o->listen ? o->sec : NULL,
-	        &c.err) != 0)
+	if (lt_nngx_listen(&c.sock, c.url, o->listen ? o->sec : NULL, &c.err) !=
+	    0)
 		goto out;
 	c.begin_us = c.tick_us = lt_fanout_now_us();
 	if (o->listen != NULL && !o->quiet)

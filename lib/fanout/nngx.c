@@ -63,8 +63,9 @@ lt_nngx_listen(struct lt_nngx *x, const char *url,
 	x->sec = sec;
 	if (lt_nngx_url_ok(url, err) != 0)
 		return -1;
-	if (sec != NULL && (lt_fanout_sec_check(sec, url, err) != 0 ||
-	                       lt_tls_config(sec, url, 1, &cfg, err) != 0))
+	if (sec != NULL &&
+	    (lt_fanout_sec_check(sec, url, err) != 0 ||
+	        lt_tls_config(sec, url, 1, &cfg, err) != 0))
 		return -1;
 	if (sec != NULL && (x->srv = lt_auth_srv_new(sec)) == NULL) {
 		lt_tls_config_free(cfg);
@@ -114,7 +115,8 @@ tls_dial(nng_socket s, const char *url, void *cfg, struct lt_err *err)
 			return nerr(err, rv, "cannot connect to", url);
 		nng_dialer_set_ms(d, NNG_OPT_RECONNMINT, 100);
 		nng_dialer_set_ms(d, NNG_OPT_RECONNMAXT, 2000);
-		if ((rv = nng_dialer_set_ptr(d, NNG_OPT_TLS_CONFIG, cfg)) != 0) {
+		if ((rv = nng_dialer_set_ptr(d, NNG_OPT_TLS_CONFIG, cfg)) !=
+		    0) {
 			nng_dialer_close(d);
 			return nerr(err, rv, "TLS configuration for", url);
 		}
@@ -152,8 +154,9 @@ lt_nngx_dial(struct lt_nngx *x, const char *url, int resend_ms,
 	x->sec = sec;
 	if (lt_nngx_url_ok(url, err) != 0)
 		return -1;
-	if (sec != NULL && (lt_fanout_sec_check(sec, url, err) != 0 ||
-	                       lt_tls_config(sec, url, 0, &cfg, err) != 0))
+	if (sec != NULL &&
+	    (lt_fanout_sec_check(sec, url, err) != 0 ||
+	        lt_tls_config(sec, url, 0, &cfg, err) != 0))
 		return -1;
 	if ((rv = nng_req0_open(&s)) != 0) {
 		lt_tls_config_free(cfg);
@@ -296,8 +299,8 @@ srv_filter(struct lt_nngx *x, nng_msg *nm, struct lt_err *err)
 
 	if (ok && m.type == LT_WIRE_CHALLENGE) {
 		lt_buf_init(&out, 4096);
-		if (lt_auth_srv_challenge(x->srv, pipe, m.payload, m.len, &out,
-		        &e) != 0)
+		if (lt_auth_srv_challenge(
+		        x->srv, pipe, m.payload, m.len, &out, &e) != 0)
 			answer(x, LT_WIRE_REFUSE, 0, e.msg, strlen(e.msg));
 		else
 			answer(x, LT_WIRE_CHALLENGE, 0, out.data, out.len);
@@ -387,8 +390,8 @@ cli_auth(struct lt_nngx *x, int timeout_ms, struct lt_err *err)
 	lt_buf_init(&in, 4096);
 	rc = lt_auth_cli_challenge(wn, &out, err);
 	if (rc == 0)
-		rc = lt_nngx_send_frame(x, LT_WIRE_CHALLENGE,
-		    LT_WIRE_NO_WORKER, 0, out.data, out.len, err);
+		rc = lt_nngx_send_frame(x, LT_WIRE_CHALLENGE, LT_WIRE_NO_WORKER,
+		    0, out.data, out.len, err);
 	if (rc == 0)
 		rc = lt_nngx_recv(x, &in, timeout_ms, err);
 	else
@@ -400,8 +403,7 @@ cli_auth(struct lt_nngx *x, int timeout_ms, struct lt_err *err)
 	if (rc != 0)
 		goto out;
 	lt_buf_reset(&out);
-	if (lt_auth_cli_answer(x->sec, wn, m.payload, m.len, &out, err) !=
-	    0) {
+	if (lt_auth_cli_answer(x->sec, wn, m.payload, m.len, &out, err) != 0) {
 		struct lt_err e;
 
 		/* tell the coordinator (best effort), then refuse */
@@ -451,8 +453,8 @@ lt_nngx_call(struct lt_nngx *x, enum lt_wire_type type, uint32_t worker,
 		if (token && !x->authed &&
 		    (rc = cli_auth(x, timeout_ms, err)) != 1)
 			return rc;
-		rc = lt_nngx_send_frame(
-		    x, type, worker, seq, payload, len, err);
+		rc =
+		    lt_nngx_send_frame(x, type, worker, seq, payload, len, err);
 		if (rc != 0)
 			return rc > 0 ? 0 : -1;
 		rc = lt_nngx_recv(x, reply, timeout_ms, err);

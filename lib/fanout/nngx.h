@@ -24,7 +24,7 @@
 struct lt_auth_srv;
 
 struct lt_nngx {
-	uint32_t id; /* nng_socket.id; 0 when closed */
+	uint32_t id;                     /* nng_socket.id; 0 when closed */
 	const struct lt_fanout_sec *sec; /* NULL: no TLS, no token */
 	/* coordinator: connections' authentication, TLS listener stats */
 	struct lt_auth_srv *srv;

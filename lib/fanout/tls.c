@@ -27,8 +27,8 @@ int
 lt_fanout_sec_check(
     const struct lt_fanout_sec *s, const char *url, struct lt_err *err)
 {
-	int n = (s->tls_cert != NULL) + (s->tls_key != NULL) +
-	    (s->tls_ca != NULL);
+	int n =
+	    (s->tls_cert != NULL) + (s->tls_key != NULL) + (s->tls_ca != NULL);
 
 	if (url == NULL)
 		return 0;
@@ -63,8 +63,8 @@ pem(const char *path, const char *what, struct lt_err *err)
 			cap = cap ? cap * 2 : 8192;
 			if (cap > (4u << 20) ||
 			    (nb = realloc(b, cap)) == NULL) {
-				lt_err_set(err, 2, "%s %s: too large", what,
-				    path);
+				lt_err_set(
+				    err, 2, "%s %s: too large", what, path);
 				goto fail;
 			}
 			b = nb;
@@ -135,9 +135,8 @@ lt_tls_config(const struct lt_fanout_sec *s, const char *url, int server,
 	    (key = pem(s->tls_key, "--tls-key", err)) == NULL ||
 	    (ca = pem(s->tls_ca, "--tls-ca", err)) == NULL)
 		goto fail;
-	if ((rv = nng_tls_config_alloc(&cfg, server ? NNG_TLS_MODE_SERVER
-	                                            : NNG_TLS_MODE_CLIENT)) !=
-	    0) {
+	if ((rv = nng_tls_config_alloc(&cfg,
+	         server ? NNG_TLS_MODE_SERVER : NNG_TLS_MODE_CLIENT)) != 0) {
 		lt_err_set(err, 3, "TLS: %s", nng_strerror(rv));
 		goto fail;
 	}
@@ -157,8 +156,8 @@ lt_tls_config(const struct lt_fanout_sec *s, const char *url, int server,
 	url_host(url, host, sizeof(host));
 	if (!server && host[0] != '\0' &&
 	    (rv = nng_tls_config_server_name(cfg, host)) != 0) {
-		lt_err_set(err, 3, "TLS: server name %s: %s", host,
-		    nng_strerror(rv));
+		lt_err_set(
+		    err, 3, "TLS: server name %s: %s", host, nng_strerror(rv));
 		goto fail;
 	}
 	*cfgp = cfg;
