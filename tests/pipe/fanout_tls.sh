@@ -146,12 +146,14 @@ check_eq "no refusal of the real workers" "$(cat "$TMP/w0.err" "$TMP/w1.err")" "
 
 # Over plain tcp:// the token still gates every connection: a captured
 # exchange replayed by a man in the middle does not authenticate, and
-# the token itself never crosses the wire (a recording proxy).
+# the token itself never crosses the wire (a recording proxy, which also
+# cuts every connection once mid-run: the worker reconnects and proves
+# the token again).
 port=$(free_port)
 pport=$(free_port)
 lt-fanout -q --listen tcp://127.0.0.1:$port --expect-workers 1 \
     --expect-workers-max-wait 60s --token-file "$TMP/token" \
-    -f "$TMP/s.lt" -H "$TARGET_URL" -i 10 >"$TMP/p.ev" 2>"$TMP/p.err" &
+    -f "$TMP/s.lt" -H "$TARGET_URL" -u 1 -r 10 -t 6s >"$TMP/p.ev" 2>"$TMP/p.err" &
 co=$!
 track_pid "$co"
 sleep 0.3
@@ -163,11 +165,21 @@ check "the captured answer sent again is refused" \
     grep -q '^again refuse authentication without a challenge' <<<"$r"
 check "the coordinator says it refused the replay" \
     grep -q 'refused a connection: authentication for another challenge' "$TMP/p.err"
-timeout 60 python3 - "$pport" "$port" "$TMP/wire.bin" <<'PY' &
-import socket, sys, threading
-lp, cp, path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+timeout 60 python3 - "$pport" "$port" "$TMP/wire.bin" "$TMP/cut" <<'PY' &
+import socket, sys, threading, time
+lp, cp, path, cut = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
 out = open(path, "wb")
 lock = threading.Lock()
+conns = []
+def cutter():  # 5 s after the first connection: mid-run
+    time.sleep(5)
+    with lock:
+        for c in conns:
+            try:
+                c.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        open(cut, "w").write("%d\n" % len(conns))
 ls = socket.socket()
 ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 ls.bind(("127.0.0.1", lp))
@@ -191,6 +203,10 @@ def pump(a, b):
 while True:
     c, _ = ls.accept()
     s = socket.create_connection(("127.0.0.1", cp))
+    with lock:
+        if not conns:
+            threading.Thread(target=cutter, daemon=True).start()
+        conns.extend([c, s])
     threading.Thread(target=pump, args=(c, s), daemon=True).start()
     threading.Thread(target=pump, args=(s, c), daemon=True).start()
 PY
@@ -202,7 +218,23 @@ sleep 0.5
 track_pid $!
 wait "$co"
 check_eq "a worker with the token over tcp://: exit 0" "$?" 0
-check_eq "its 10 requests arrived" "$(nreq "$TMP/p.ev")" 10
+check "the proxy cut its connections mid-run ($(cat "$TMP/cut" 2>/dev/null))" \
+    test -s "$TMP/cut"
+check "the run went on after the cut: requests after it" \
+    test "$(jq -r 'select(.type == "req") | .ts' "$TMP/p.ev" | sort -n | tail -n 1 | cut -d. -f1)" -gt \
+    "$(stat -c %Y "$TMP/cut")"
+n=$(jq -r 'select(.type == "worker" and .state == "finished") | .events' "$TMP/p.ev")
+check_eq "every event the worker wrote arrived, once" \
+    "$(grep '"worker":0' "$TMP/p.ev" | grep -vc '"type":"worker"')" "$n"
+check_eq "no duplicate request ids" \
+    "$(jq -c 'select(.type == "req") | [.ts, .user, .seq]' "$TMP/p.ev" | sort | uniq -d | wc -l)" 0
+check_eq "the worker finished with $n events, seq 0..$((n - 1)) all stored" \
+    "$(jq -r 'select(.type == "worker" and .state == "finished") | .status' "$TMP/p.ev")" 0
+check "the token was proved again after the cut (4 proofs: 2 sockets, twice)" \
+    test "$(grep -ao '"mac":"' "$TMP/wire.bin" | wc -l)" -ge 4
+check_eq "the coordinator refused only the two replays, not the reconnected worker" \
+    "$(grep -c 'refused' "$TMP/p.err")" 2
+check_eq "the worker complained of nothing" "$(cat "$TMP/pw.err")" ""
 check "the proxy recorded the exchange" grep -qa '"mac":"' "$TMP/wire.bin"
 check "the token is not in it" test "$(grep -ca 'battery staple' "$TMP/wire.bin")" = 0
 kill "$proxy" 2>/dev/null
