@@ -362,11 +362,17 @@ on_beat(struct coord *c, const struct lt_wire_msg *m)
 	reply(c, LT_WIRE_BEAT, m->worker, 0, c->reply.data, c->reply.len);
 }
 
-/* Offsets under 1 ms are noise on one machine: ts stay untouched. */
+/*
+ * The shift for a worker's ts.  A sample's offset is off by at most half
+ * its round trip, so an offset within that (or under 1 ms) is noise, as
+ * on one machine, where it can never exceed it: ts stay untouched.
+ */
 static int64_t
 ts_shift(const struct wk *w)
 {
-	return w->offset_us > 999 || w->offset_us < -999 ? w->offset_us : 0;
+	int64_t a = w->offset_us < 0 ? -w->offset_us : w->offset_us;
+
+	return a > 999 && a > w->delay_us / 2 ? w->offset_us : 0;
 }
 
 /* The number after "key": in the n bytes at p, or -1. */

@@ -46,6 +46,11 @@ track_pid $!
 ( cd "$TMP" && JOB_COMPLETION_INDEX=0 exec lt-fanout worker --connect "$url" ) \
     2>"$TMP/w0.err" &
 track_pid $!
+# (the unindexed one last: it takes the lowest free index)
+for i in $(seq 1 300); do
+	[ "$(grep -c '"state":"joined"' "$TMP/c.ev")" -ge 2 ] && break
+	sleep 0.1
+done
 ( cd "$TMP" && exec lt-fanout worker --connect "$url" ) 2>"$TMP/w1.err" &
 track_pid $!
 wait "$co"
