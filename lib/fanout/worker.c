@@ -65,6 +65,15 @@ struct worker {
 	atomic_llong offset_us, delay_us;
 };
 
+static volatile sig_atomic_t signalled; /* SIGTERM or SIGINT */
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	signalled = 1;
+}
+
 static void
 msleep(int ms)
 {
@@ -369,6 +378,12 @@ beat_main(void *arg)
 			atomic_store(&w->stop, 1);
 			stop_child(w, SIGTERM);
 		}
+		if (signalled && !atomic_load(&w->stop)) {
+			/* stopped like by the coordinator: the load ends,
+			 * what it wrote is still relayed */
+			atomic_store(&w->stop, 1);
+			stop_child(w, SIGTERM);
+		}
 		if (t4 - last_ok > SILENCE_US && !atomic_load(&w->lost)) {
 			atomic_store(&w->lost, 1);
 			stop_child(w, SIGTERM);
@@ -520,6 +535,10 @@ join(struct worker *w, struct lt_err *err)
 			goto out;
 		if (rc == 1)
 			break;
+		if (signalled) {
+			rc = lt_err_set(err, 3, "stopped by a signal");
+			goto out;
+		}
 		if (lt_fanout_now_us() > until) {
 			rc = lt_err_set(err, 3,
 			    "no coordinator answered at %s "
@@ -576,10 +595,16 @@ lt_fanout_worker(const struct lt_fanout_wopts *o, struct lt_err *err)
 {
 	struct worker w;
 	struct reader rd;
+	struct sigaction sa;
 	pthread_t bt, rt;
 	const char *tmp = getenv("TMPDIR");
 	int rc = 3, rfd = -1, beating = 0, reading = 0;
 
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
 	memset(&w, 0, sizeof(w));
 	w.o = o;
 	w.spool_fd = -1;
@@ -668,6 +693,8 @@ out:
 	lt_nngx_close(&w.beat);
 	if (w.spool_fd >= 0)
 		close(w.spool_fd);
+	if (w.spool_fd >= 0 && !atomic_load(&w.started))
+		unlink(w.spool); /* never started: an empty spool */
 	if (w.argv != NULL) {
 		char **a;
 

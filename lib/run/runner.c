@@ -644,10 +644,8 @@ drop_fire(struct ev_loop *loop, ev_timer *w, int revents)
 	drop_event(w->data);
 }
 
-/* Starts the schedule at base_us (monotonic): the run's start for the
- * first rate, so every shard and segment fires on one grid, else now. */
 static void
-shard_set_rate_at(struct lt_shard *sh, double rate, int64_t base_us)
+shard_set_rate(struct lt_shard *sh, double rate)
 {
 	atomic_store(&sh->rate, rate);
 	sh->rate_applied = rate;
@@ -656,16 +654,10 @@ shard_set_rate_at(struct lt_shard *sh, double rate, int64_t base_us)
 	ev_timer_stop(sh->loop, &sh->sched_timer);
 	if (rate <= 0)
 		return;
-	sh->next_sched_us =
-	    base_us + (int64_t)(1e6 / rate * sh->stripe / sh->stripes);
+	sh->next_sched_us = lt_http_mono_us() +
+	    (int64_t)(1e6 / rate * sh->stripe / sh->stripes);
 	ev_timer_set(&sh->sched_timer, 0., 0.);
 	ev_timer_start(sh->loop, &sh->sched_timer);
-}
-
-static void
-shard_set_rate(struct lt_shard *sh, double rate)
-{
-	shard_set_rate_at(sh, rate, lt_http_mono_us());
 }
 
 /* --- shard lifecycle ----------------------------------------------- */
@@ -1087,7 +1079,7 @@ shard_begin(struct run *r, struct lt_shard *sh)
 	if (sh->open_model) {
 		spawn_batch(sh, n);
 		atomic_store(&sh->target_users, n);
-		shard_set_rate_at(sh, atomic_load(&sh->rate), sh->mono0_us);
+		shard_set_rate(sh, atomic_load(&sh->rate));
 	} else if (r->shape == NULL) {
 		shard_retarget(sh);
 	}

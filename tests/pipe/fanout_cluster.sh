@@ -6,6 +6,8 @@
 # truncated and oversized messages, and a worker under faketime whose
 # clock offset is measured and taken out of its events' ts.
 . "$(dirname "$0")/../lib.sh"
+# spools, sockets and private directories of lt-fanout stay in $TMP
+export TMPDIR=$TMP
 
 start_target || exit 1
 SP="python3 $LT_TOP/tests/pipe/fanout_sp.py"

@@ -5,6 +5,8 @@
 # it, and when the coordinator is killed every worker and lt-run is gone
 # within 5 s while `lt-fanout collect` recovers what they wrote.
 . "$(dirname "$0")/../lib.sh"
+# spools, sockets and private directories of lt-fanout stay in $TMP
+export TMPDIR=$TMP
 
 start_target || exit 1
 printf 'user A\n  wait constant 0.01\n  task GET /ok\n' >"$TMP/s.lt"
@@ -129,6 +131,24 @@ lt-fanout -w 2 --exec 'yes "{\"type\":\"x\",\"ts\":1.000000}" | head -n 4000000'
     2>"$TMP/b.err" | grep -c '"type":"x"' >"$TMP/b.n"
 check_eq "busy: every line relayed, nobody lost" \
     "$(cat "$TMP/b.n") $(grep -c 'lost: silent' "$TMP/b.err")" "8000000 0"
+# SIGTERM to a worker: it stops its load and still relays what it wrote.
+lt-fanout -q -w 2 -f "$TMP/s.lt" -H "$TARGET_URL" -u 2 -t 30s \
+    --on-worker-loss continue >"$TMP/t.ev" 2>"$TMP/t.err" &
+co=$!
+track_pid "$co"
+wait_for "$TMP/t.ev" 'select(.type == "req" and .worker == 0) | .worker'
+w0=$(jq -r 'select(.type == "worker" and .state == "joined" and .worker == 0) | .pid' "$TMP/t.ev")
+kill -TERM "$w0"
+check "SIGTERM: the worker exits within 5 s" gone_within 5 "$w0"
+check_eq "and its lt-run ended by signal, its end event relayed" \
+    "$(jq -r 'select(.type == "run" and .phase == "end" and .worker == 0) | .reason' "$TMP/t.ev")" signal
+check_eq "the worker finished, not lost" \
+    "$(jq -r 'select(.type == "worker" and .worker == 0) | .state' "$TMP/t.ev" | tail -n 1)" finished
+kill -TERM "$co"
+wait "$co"
+check_eq "SIGTERM to the coordinator: the run stops, exit 0" "$?" 0
+check_eq "worker 1's lt-run ended by signal too" \
+    "$(jq -r 'select(.type == "run" and .phase == "end" and .worker == 1) | .reason' "$TMP/t.ev")" signal
 lt-fanout collect "$TMP/nope.spool" 2>/dev/null
 check_eq "collect of a missing file: exit 2" "$?" 2
 done_testing
