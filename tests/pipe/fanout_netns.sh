@@ -7,6 +7,8 @@
 # listening in one namespace reached from another); any part missing is
 # a SKIP with the reason.  Every namespace made is deleted on exit.
 . "$(dirname "$0")/../lib.sh"
+# spools, sockets and private directories of lt-fanout stay in $TMP
+export TMPDIR=$TMP
 
 NS_C=ltc$$
 NS_1=ltw1$$

@@ -6,6 +6,8 @@
 # killing the launcher stops every remote worker.  Skips, with the reason,
 # where sshd cannot run.
 . "$(dirname "$0")/../lib.sh"
+# spools, sockets and private directories of lt-fanout stay in $TMP
+export TMPDIR=$TMP
 
 skip_all() {
 	skip "lt-fanout-ssh against a private sshd" "$1"
@@ -87,8 +89,9 @@ lt-fanout -q --listen tcp://127.0.0.1:$cport --expect-workers 3 \
     -u 3 -r 100 -i 60 >"$TMP/c.ev" 2>"$TMP/c.err" &
 co=$!
 track_pid "$co"
+mkdir "$TMP/spools"
 timeout 120 "$LAUNCH" -f "$TMP/hosts" -c tcp://127.0.0.1:$cport "${LOPTS[@]}" \
-    -- --keep-spool 2>"$TMP/l.err" &
+    -- --spool-dir "$TMP/spools" --keep-spool 2>"$TMP/l.err" &
 launcher=$!
 track_pid "$launcher"
 wait "$co"
@@ -99,6 +102,8 @@ check_eq "60 iterations: 60 requests" "$(nreq "$TMP/c.ev")" 60
 check_eq "indexed 0..2 from the hosts file, 20 each" \
     "$(jq -r 'select(.type == "req") | .worker' "$TMP/c.ev" | sort | uniq -c \
     | awk '{ printf "%s:%s ", $2, $1 }')" "0:20 1:20 2:20 "
+check_eq "worker options after -- reached the workers (3 spools kept)" \
+    "$(ls "$TMP/spools" | grep -c '^lt-fanout-.*-w[0-2]\.spool$')" 3
 check "the launcher named each worker" test "$(grep -c '^lt-fanout-ssh: worker [0-2] of 3' "$TMP/l.err")" = 3
 check "the token went on stdin, not on a command line" \
     test "$(grep -c 'ssh test token' "$S/sshd.err" "$TMP/l.err" | awk -F: '{ s += $2 } END { print s }')" = 0
@@ -112,7 +117,8 @@ lt-fanout -q --listen tcp://127.0.0.1:$cport --expect-workers 2 \
 co=$!
 track_pid "$co"
 printf '127.0.0.1:%s 2\n' "$port" >"$TMP/hosts2"
-"$LAUNCH" -f "$TMP/hosts2" -c tcp://127.0.0.1:$cport "${LOPTS[@]}" 2>"$TMP/l2.err" &
+"$LAUNCH" -f "$TMP/hosts2" -c tcp://127.0.0.1:$cport "${LOPTS[@]}" \
+    -- --spool-dir "$TMP/spools" 2>"$TMP/l2.err" &
 launcher=$!
 track_pid "$launcher"
 for i in $(seq 1 200); do

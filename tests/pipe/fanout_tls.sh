@@ -8,6 +8,8 @@
 # replayed by a man in the middle does not authenticate; the token never
 # crosses the wire in clear.
 . "$(dirname "$0")/../lib.sh"
+# spools, sockets and private directories of lt-fanout stay in $TMP
+export TMPDIR=$TMP
 
 if ! command -v openssl >/dev/null; then
 	skip "fanout TLS" "openssl not installed"
