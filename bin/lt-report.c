@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "agg/baseline.h"
 #include "report/csv.h"
 #include "core/err.h"
+#include "report/history.h"
 #include "report/html.h"
 #include "report/md.h"
 #include "core/outclose.h"
@@ -27,30 +29,56 @@
 static const char usage_text[] =
     "usage: lt-report [-o dir] [--csv prefix] [--format md|html|csv]\n"
     "                 [--baseline file] [--tolerance pct] [--title text]\n"
-    "                 [--notes file] [--no-charts] [file]\n"
+    "                 [--notes file] [--ranges ms,ms] [--no-charts]\n"
+    "                 [--csv-full-history] [--csv-safe] [file]\n"
+    "       lt-report --history dir [--tolerance pct] [--title text]\n"
+    "                 [--no-charts]\n"
     "       lt-report -h | --help | --version\n"
     "\n"
     "  -o, --output DIR     write index.html, report.md and lt_*.csv into DIR\n"
     "  --csv PREFIX         write PREFIX_stats.csv, PREFIX_stats_history.csv,\n"
     "                       PREFIX_failures.csv, PREFIX_exceptions.csv\n"
-    "  -f, --format FMT     write the report to stdout as md, html or csv\n"
+    "  --csv-full-history   per-endpoint rows in the history CSV\n"
+    "  --format FMT         write the report to stdout as md, html or csv\n"
     "                       (default md when neither -o nor --csv)\n"
     "  -b, --baseline FILE  compare with an older aggregate; exit 1 if worse\n"
-    "  -t, --tolerance PCT  change still counted as none (default 10%)\n"
+    "  --tolerance PCT      change still counted as none (default 10%)\n"
     "  --title TEXT         the report's title\n"
     "  --notes FILE         Markdown text to include as the report's notes\n"
+    "  --ranges LO,HI       response time ranges in ms (default 800,1200)\n"
     "  --no-charts          do not run gnuplot\n"
+    "  --history DIR        one HTML page of the nightly aggregates in DIR\n"
+    "                       (YYYY-MM-DD*.json, YYYY-MM-DD*/run.json) on\n"
+    "                       stdout; exit 1 if the newest night regressed\n"
+    "  --csv-safe           in CSV files, a name or error starting with\n"
+    "                       = + - @ tab or CR gets a leading ' (spreadsheets)\n"
     "  -h, --help           this help\n"
     "  --version            print the version\n"
     "\n"
     "file is an aggregate written by lt-agg; - or none reads stdin.\n";
 
-enum { OPT_CSV = 256, OPT_TITLE, OPT_NOTES, OPT_NOCHARTS, OPT_VERSION };
+enum {
+	OPT_CSV = 256,
+	OPT_TITLE,
+	OPT_NOTES,
+	OPT_NOCHARTS,
+	OPT_VERSION,
+	OPT_RANGES,
+	OPT_FORMAT,
+	OPT_TOLERANCE,
+	OPT_FULLHIST,
+	OPT_HISTORY,
+	OPT_CSV_SAFE,
+};
 
 struct opts {
 	const char *input, *dir, *csv, *format, *baseline, *title, *notes;
+	const char *history;
 	double tolerance;
+	double ranges[2];
 	int no_charts;
+	int csv_safe;
+	int full_history;
 };
 
 /*
@@ -73,18 +101,57 @@ usage_error(const char *fmt, ...)
 	return LT_EXIT_USAGE;
 }
 
+/* "800,1200": two numbers of ms, 0 < lo < hi.  0 or -1. */
+static int
+parse_ranges(const char *s, double *r)
+{
+	char *end;
+
+	errno = 0;
+	r[0] = strtod(s, &end);
+	if (end == s || *end != ',')
+		return -1;
+	s = end + 1;
+	r[1] = strtod(s, &end);
+	if (end == s || *end != '\0' || errno != 0)
+		return -1;
+	return r[0] > 0 && r[1] > r[0] && r[1] < 1e9 ? 0 : -1;
+}
+
+/*
+ * An unknown option.  -f and -t were --format and --tolerance once; they
+ * went so that a letter means one thing across the programs (lt-run's -f
+ * is the scenario, -t the run time): say which long option to use.
+ */
+static int
+bad_option(const char *arg)
+{
+	if (optopt == 'f')
+		return usage_error(
+		    "-f is not an lt-report option: use --format "
+		    "(-f is lt-run's scenario)");
+	if (optopt == 't')
+		return usage_error("-t is not an lt-report option: use "
+		                   "--tolerance (-t is lt-run's run time)");
+	return usage_error("unknown option %s", arg);
+}
+
 static int
 parse(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "csv", required_argument, NULL, OPT_CSV },
-		{ "format", required_argument, NULL, 'f' },
+		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "baseline", required_argument, NULL, 'b' },
-		{ "tolerance", required_argument, NULL, 't' },
+		{ "tolerance", required_argument, NULL, OPT_TOLERANCE },
 		{ "title", required_argument, NULL, OPT_TITLE },
 		{ "notes", required_argument, NULL, OPT_NOTES },
 		{ "no-charts", no_argument, NULL, OPT_NOCHARTS },
+		{ "csv-safe", no_argument, NULL, OPT_CSV_SAFE },
+		{ "ranges", required_argument, NULL, OPT_RANGES },
+		{ "csv-full-history", no_argument, NULL, OPT_FULLHIST },
+		{ "history", required_argument, NULL, OPT_HISTORY },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -95,7 +162,7 @@ parse(int argc, char **argv, struct opts *o)
 	o->tolerance = 0.10;
 	opterr = 0;
 	for (;;) {
-		c = getopt_long(argc, argv, ":o:f:b:t:h", lo, NULL);
+		c = getopt_long(argc, argv, ":o:b:h", lo, NULL);
 		if (c == -1)
 			break;
 		switch (c) {
@@ -105,13 +172,13 @@ parse(int argc, char **argv, struct opts *o)
 		case OPT_CSV:
 			o->csv = optarg;
 			break;
-		case 'f':
+		case OPT_FORMAT:
 			o->format = optarg;
 			break;
 		case 'b':
 			o->baseline = optarg;
 			break;
-		case 't':
+		case OPT_TOLERANCE:
 			if (lt_baseline_tolerance(optarg, &o->tolerance) != 0) {
 				fprintf(stderr,
 				    PROG ": bad tolerance '%s' (a percentage "
@@ -126,8 +193,24 @@ parse(int argc, char **argv, struct opts *o)
 		case OPT_NOTES:
 			o->notes = optarg;
 			break;
+		case OPT_CSV_SAFE:
+			o->csv_safe = 1;
+			break;
 		case OPT_NOCHARTS:
 			o->no_charts = 1;
+			break;
+		case OPT_RANGES:
+			if (parse_ranges(optarg, o->ranges) != 0)
+				return usage_error("bad --ranges '%s' (two "
+				                   "times in ms, LO,HI, 0 < LO "
+				                   "< HI)",
+				    optarg);
+			break;
+		case OPT_FULLHIST:
+			o->full_history = 1;
+			break;
+		case OPT_HISTORY:
+			o->history = optarg;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -139,10 +222,14 @@ parse(int argc, char **argv, struct opts *o)
 			return usage_error(
 			    "option %s needs an argument", argv[optind - 1]);
 		default:
-			return usage_error(
-			    "unknown option %s", argv[optind - 1]);
+			return bad_option(argv[optind - 1]);
 		}
 	}
+	if (o->history != NULL &&
+	    (argc > optind || o->dir || o->csv || o->baseline || o->notes ||
+	        (o->format && strcmp(o->format, "html") != 0)))
+		return usage_error("--history takes only --tolerance, --title "
+		                   "and --no-charts");
 	if (argc - optind > 1)
 		return usage_error(
 		    "one aggregate file at most, extra %s", argv[optind + 1]);
@@ -215,6 +302,35 @@ to_stdout(const char *format, const struct lt_report *r, struct lt_md_opts *d,
 	return rc;
 }
 
+/* --history: the page on stdout; 1 when the newest night regressed. */
+static int
+history(const struct opts *o, int *gone, struct lt_err *err)
+{
+	struct lt_history_opts ho = { .dir = o->history,
+		.tolerance = o->tolerance,
+		.title = o->title,
+		.timeout_ms = CHART_TIMEOUT_MS };
+	const char *gp = getenv("LT_GNUPLOT");
+	char warn[LT_ERR_MSG_CAP];
+	struct lt_buf b;
+	int regressed = 0, rc;
+
+	ho.gnuplot = o->no_charts ? NULL : gp != NULL && *gp ? gp : "gnuplot";
+	lt_buf_init(&b, 0);
+	rc = lt_history_render(&ho, &b, &regressed, warn, sizeof(warn), err);
+	if (rc == 0)
+		rc = put_stdout(&b, gone, err);
+	lt_buf_fini(&b);
+	if (rc == 0 && warn[0] != '\0')
+		fprintf(stderr, PROG ": warning: %s\n", warn);
+	if (rc == 0 && regressed)
+		fprintf(stderr,
+		    PROG ": the newest night in %s regressed against the "
+		         "night before\n",
+		    o->history);
+	return rc == 0 && regressed ? 1 : rc;
+}
+
 static int
 run(const struct opts *o, int *gone, struct lt_err *err)
 {
@@ -230,6 +346,8 @@ run(const struct opts *o, int *gone, struct lt_err *err)
 	ho.timeout_ms = CHART_TIMEOUT_MS;
 	d.title = o->title;
 	d.tolerance = o->tolerance;
+	d.range_ms[0] = o->ranges[0];
+	d.range_ms[1] = o->ranges[1];
 	d.base_label = o->baseline;
 	if (o->notes != NULL) {
 		notes = lt_report_read_text(o->notes, 1 << 20, err);
@@ -240,6 +358,20 @@ run(const struct opts *o, int *gone, struct lt_err *err)
 	r = lt_report_load(o->input, err);
 	if (r == NULL)
 		goto out;
+	r->csv_safe = o->csv_safe;
+	/* the endpoint cap, applied when reading (lt-aggregate(5)) */
+	if (r->doc.folded_endpoints > 0)
+		fprintf(stderr,
+		    PROG ": note: %s: %lld endpoints beyond the first %d "
+		         "folded into \"(other)\"\n",
+		    o->input ? o->input : "-",
+		    (long long)r->doc.folded_endpoints, LT_DOC_MAX_ENDPOINTS);
+	r->csv_full_history = o->full_history;
+	if (o->full_history && !r->has_sec_eps && r->n_secs > 0)
+		fprintf(stderr,
+		    PROG ": warning: --csv-full-history: the aggregate has no "
+		         "per-endpoint timeline (lt-agg --timeline-endpoints "
+		         "writes one); the history has Aggregated rows only\n");
 	if (o->baseline != NULL) {
 		base = lt_report_load(o->baseline, err);
 		if (base == NULL)
@@ -296,6 +428,8 @@ main(int argc, char **argv)
 	struct opts o;
 	int rc, gone = 0;
 
+	/* histograms from mmap: untouched slots stay unallocated (lt-agg) */
+	mallopt(M_MMAP_THRESHOLD, 64 * 1024);
 	lt_err_clear(&err);
 	/* gnuplot may quit before reading its whole script (plot.h); a
 	 * closed stdout shows as EPIPE (put_stdout). */
@@ -304,7 +438,9 @@ main(int argc, char **argv)
 	if (rc > 0)
 		return rc;
 	/* rc < 0: -h or --version printed; only stdout is left to check. */
-	if (rc == 0)
+	if (rc == 0 && o.history != NULL)
+		rc = history(&o, &gone, &err);
+	else if (rc == 0)
 		rc = run(&o, &gone, &err);
 	else
 		rc = 0;

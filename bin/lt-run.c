@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,10 +27,12 @@
 #include "core/err.h"
 #include "run/http.h"
 #include "core/outclose.h"
+#include "run/preflight.h"
 #include "run/runner.h"
 #include "run/scenario.h"
 #include "run/segment.h"
 #include "run/shape.h"
+#include "run/taskratio.h"
 #include "core/version.h"
 
 enum {
@@ -55,6 +58,13 @@ enum {
 	O_TIMEOUT,
 	O_VERSION,
 	O_CONFIG,
+	O_EXITERR,
+	O_LIST,
+	O_RATIO,
+	O_RATIOJSON,
+	O_EQUAL,
+	O_LOGLEVEL,
+	O_LOGFILE,
 	O_SEGMENT,
 	O_START_AT,
 };
@@ -80,6 +90,13 @@ static const struct option longopts[] = {
 	{ "insecure", no_argument, NULL, O_INSECURE },
 	{ "timeout", required_argument, NULL, O_TIMEOUT },
 	{ "config", required_argument, NULL, O_CONFIG },
+	{ "exit-code-on-error", required_argument, NULL, O_EXITERR },
+	{ "list", no_argument, NULL, O_LIST },
+	{ "show-task-ratio", no_argument, NULL, O_RATIO },
+	{ "show-task-ratio-json", no_argument, NULL, O_RATIOJSON },
+	{ "equal-weights", no_argument, NULL, O_EQUAL },
+	{ "loglevel", required_argument, NULL, O_LOGLEVEL },
+	{ "logfile", required_argument, NULL, O_LOGFILE },
 	{ "segment", required_argument, NULL, O_SEGMENT },
 	{ "start-at", required_argument, NULL, O_START_AT },
 	{ "version", no_argument, NULL, O_VERSION },
@@ -92,8 +109,11 @@ static const char usage_text[] =
     "              [-q] [-j N] [--rate RPS] [--arrival constant|poisson]\n"
     "              [--shape FILE|CMD] [--stop-timeout S] [--tags LIST]\n"
     "              [--exclude-tags LIST] [--seed N] [--http2] [--insecure]\n"
-    "              [--timeout S] [--config FILE] [--segment I/N]\n"
-    "              [--start-at EPOCH_MS]\n"
+    "              [--timeout S] [--config FILE] [--exit-code-on-error N]\n"
+    "              [--equal-weights] [--loglevel LEVEL] [--logfile FILE]\n"
+    "              [--segment I/N] [--start-at EPOCH_MS]\n"
+    "       lt-run -f FILE --list | --show-task-ratio | "
+    "--show-task-ratio-json\n"
     "       lt-run --version | --help\n"
     "\n"
     "  -f, --scenario FILE     scenario file, - for stdin (lt-scenario(5))\n"
@@ -116,6 +136,13 @@ static const char usage_text[] =
     "      --insecure          do not verify TLS certificates\n"
     "      --timeout S         default per-request timeout (default 60)\n"
     "      --config FILE       read options from FILE (key = value)\n"
+    "      --exit-code-on-error N  exit N when any request failed\n"
+    "      --equal-weights     give every task the same weight\n"
+    "      --loglevel LEVEL    debug, info (default), warning or error\n"
+    "      --logfile FILE      messages and summary to FILE, not stderr\n"
+    "      --list              print the user classes and exit\n"
+    "      --show-task-ratio   print classes, weights, task ratios and exit\n"
+    "      --show-task-ratio-json  the same as JSON\n"
     "      --segment I/N       run only part I of N of the load (0-based)\n"
     "      --start-at MS       start at this Unix time in milliseconds\n"
     "      --version           print the version and exit\n"
@@ -126,7 +153,12 @@ struct cli {
 	const char *scenario;
 	const char *out;
 	int quiet;
-	int users_set;                /* -u given, even as 0 */
+	int users_set;     /* -u given, even as 0 */
+	int exit_on_error; /* --exit-code-on-error N; 0: off */
+	int show;          /* --list...: 1 + enum lt_taskratio_form */
+	int equal_weights;
+	int loglevel; /* 0 debug, 1 info, 2 warning, 3 error */
+	const char *logfile;
 	int64_t start_at_ms;          /* --start-at, 0: now */
 	const char *why;              /* reason of the last bad value */
 	char *base, *user, *password; /* host URL split by base_url() */
@@ -135,7 +167,8 @@ struct cli {
 };
 
 /* Options that only the command line may give. */
-static const int cli_only[] = { O_HELP, O_VERSION, O_CONFIG, 0 };
+static const int cli_only[] = { O_HELP, O_VERSION, O_CONFIG, O_LIST, O_RATIO,
+	O_RATIOJSON, 0 };
 
 /*
  * Option values are read strictly: a value that does not say exactly what
@@ -200,6 +233,22 @@ span(struct cli *c, const char *v, double *out)
 	return 0;
 }
 
+/* Locust's level names, any case; critical is error here. */
+static int
+level(struct cli *c, const char *v)
+{
+	static const char *const names[] = { "debug", "info", "warning",
+		"error", "critical" };
+	int i;
+
+	for (i = 0; i < 5; i++)
+		if (strcasecmp(v, names[i]) == 0) {
+			c->loglevel = i > 3 ? 3 : i;
+			return 0;
+		}
+	return bad(c, "expected debug, info, warning or error");
+}
+
 /* Applies one option from any source; returns 0 or -1 (a bad value). */
 static int
 set_opt(int id, const char *v, void *arg)
@@ -237,6 +286,27 @@ set_opt(int id, const char *v, void *arg)
 		r->insecure = lt_cliconf_bool(v);
 		return 0;
 	case O_CONFIG:
+		return 0;
+	case O_LIST:
+	case O_RATIO:
+	case O_RATIOJSON:
+		c->show = 1 +
+		    (id == O_LIST           ? LT_TASKRATIO_LIST
+		            : id == O_RATIO ? LT_TASKRATIO_TABLE
+		                            : LT_TASKRATIO_JSON);
+		return 0;
+	case O_EQUAL:
+		c->equal_weights = lt_cliconf_bool(v);
+		return 0;
+	case O_LOGLEVEL:
+		return level(c, v);
+	case O_LOGFILE:
+		c->logfile = v;
+		return 0;
+	case O_EXITERR:
+		if (whole(c, v, 0, 255, &u) != 0)
+			return -1;
+		c->exit_on_error = (int)u;
 		return 0;
 	case O_ARRIVAL:
 		if (strcmp(v, "constant") == 0)
@@ -399,8 +469,10 @@ parse(struct cli *c, int argc, char **argv)
 static void
 warn(const char *msg, void *arg)
 {
-	(void)arg;
-	fprintf(stderr, "lt-run: %s\n", msg);
+	const struct cli *c = arg;
+
+	if (c->loglevel <= 2)
+		fprintf(stderr, "lt-run: %s\n", msg);
 }
 
 static void
@@ -469,6 +541,18 @@ check_shape(struct cli *c)
 	return 0;
 }
 
+/* The host must resolve before -o is opened (an existing file is not
+ * truncated by a run that cannot send anything). */
+static int
+check_host(struct cli *c, const struct lt_scenario *sc)
+{
+	const char *host = c->run.host != NULL ? c->run.host : sc->host;
+
+	if (host == NULL)
+		return 0;
+	return lt_http_check_host(host, &c->err);
+}
+
 /*
  * Checks everything that can be checked (scenario, tags, host, shape
  * file), and only then opens the output: a usage error (exit 2) leaves
@@ -482,11 +566,20 @@ setup(struct cli *c, struct lt_scenario **sc, int *fd)
 	        *sc, c->run.tags, c->run.exclude_tags, &c->err) != 0 ||
 	    (c->run.host == NULL && scenario_creds(*sc) &&
 	        base_url(c, (*sc)->host) != 0) ||
-	    check_shape(c) != 0) {
+	    lt_preflight_shape(c->run.shape, &c->err) != 0 ||
+	    check_shape(c) != 0 || check_host(c, *sc) != 0) {
 		fprintf(stderr, "lt-run: %s\n", c->err.msg);
 		return c->err.code ? c->err.code : LT_EXIT_USAGE;
 	}
+	if (c->equal_weights)
+		lt_taskratio_equal_weights(*sc);
 	*fd = STDOUT_FILENO;
+	if (c->show)
+		return 0; /* --list and the like send nothing, write no -o */
+	if (lt_preflight_scenario(*sc, c->run.host, warn, c, &c->err) != 0) {
+		fprintf(stderr, "lt-run: %s\n", c->err.msg);
+		return c->err.code ? c->err.code : LT_EXIT_USAGE;
+	}
 	if (c->out != NULL && strcmp(c->out, "-") != 0) {
 		*fd = open(
 		    c->out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
@@ -524,27 +617,79 @@ run(struct cli *c, const struct lt_scenario *sc, struct lt_run_stats *st)
 
 	lt_buf_init(&b, 1 << 20);
 	if (lt_run(sc, &c->run,
-	        c->quiet || !isatty(STDERR_FILENO) ? NULL : progress, &b, st,
-	        &c->err) != 0) {
+	        c->quiet || c->loglevel > 1 || !isatty(STDERR_FILENO)
+	            ? NULL
+	            : progress,
+	        &b, st, &c->err) != 0) {
 		fprintf(stderr, "lt-run: %s\n", c->err.msg);
 		rc = c->err.code ? c->err.code : LT_EXIT_RUNTIME;
 	} else {
-		if (st->users_capped > 0)
+		if (st->users_capped > 0 && c->loglevel <= 2)
 			fprintf(stderr,
 			    "lt-run: open-file limit capped the run at %ld "
 			    "users (%ld refused); raise ulimit -n\n",
 			    st->users_max, st->users_capped);
 		lt_buf_reset(&b);
-		if (!c->quiet && lt_run_stats_format(st, &b) == 0)
+		if (!c->quiet && c->loglevel <= 1 &&
+		    lt_run_stats_format(st, &b) == 0)
 			fwrite(b.data, 1, b.len, stderr);
 		if (st->out_error[0] != '\0') {
 			fprintf(stderr, "lt-run: %s: %s\n",
 			    c->out ? c->out : "stdout", st->out_error);
 			rc = LT_EXIT_RUNTIME;
+		} else if (c->exit_on_error != 0 && st->failures > 0) {
+			fprintf(stderr,
+			    "lt-run: %llu of %llu requests failed: exit %d "
+			    "(--exit-code-on-error)\n",
+			    (unsigned long long)st->failures,
+			    (unsigned long long)st->requests, c->exit_on_error);
+			rc = c->exit_on_error;
 		}
 	}
 	lt_buf_fini(&b);
 	return rc;
+}
+
+/* --list, --show-task-ratio(-json): the classes and ratios on stdout. */
+static int
+show(const struct cli *c, const struct lt_scenario *sc)
+{
+	struct lt_buf b;
+	int rc = 0;
+
+	lt_buf_init(&b, 64 << 20);
+	if (lt_taskratio_format(sc, c->show - 1, &b) != 0) {
+		fprintf(stderr, "lt-run: the task list is too large\n");
+		rc = LT_EXIT_RUNTIME;
+	} else {
+		fwrite(b.data, 1, b.len, stdout);
+	}
+	lt_buf_fini(&b);
+	return rc;
+}
+
+/* --logfile: stderr (messages, the summary) goes to the file, appended. */
+static int
+logfile(const struct cli *c)
+{
+	int fd;
+
+	if (c->logfile == NULL)
+		return 0;
+	fd = open(c->logfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		fprintf(
+		    stderr, "lt-run: %s: %s\n", c->logfile, strerror(errno));
+		return -1;
+	}
+	if (dup2(fd, STDERR_FILENO) < 0) {
+		fprintf(
+		    stderr, "lt-run: %s: %s\n", c->logfile, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
 }
 
 int
@@ -567,14 +712,22 @@ main(int argc, char **argv)
 		return LT_EXIT_USAGE;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	if (logfile(&c) != 0) {
+		lt_cliconf_fini(&c.conf);
+		lt_http_base_url_free(c.base, c.user, c.password);
+		return LT_EXIT_RUNTIME;
+	}
 	rc = setup(&c, &sc, &fd);
-	if (rc == 0) {
+	if (rc == 0 && c.show) {
+		rc = show(&c, sc);
+	} else if (rc == 0) {
 		if (c.run.seed == 0)
 			c.run.seed =
 			    (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 		c.run.scenario_path = c.scenario;
 		c.run.out_fd = fd;
 		c.run.warn = warn;
+		c.run.warn_arg = &c;
 		c.run.iterations = lt_segment_iterations(&c.run);
 		curl_global_init(CURL_GLOBAL_DEFAULT);
 		if (c.start_at_ms > 0 &&

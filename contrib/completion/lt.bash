@@ -1,6 +1,7 @@
 # contrib/completion/lt.bash - bash completion for the lt programs.
 # Source it from ~/.bashrc, or install it as
-# /usr/share/bash-completion/completions/lt-run (and links for the others).
+# $(completionsdir)/lt-run with links lt-agg, lt-report, lt-target (make
+# install and the Debian package do that).
 # Options are read from each program's --help, so they never go stale.
 
 _lt_complete()
@@ -9,7 +10,7 @@ _lt_complete()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	case $prev in
-	-f|--scenario|--shape|-o|--output|--config|--baseline|--notes|--csv)
+	-f|--scenario|--shape|-o|--output|--config|--baseline|--notes|--csv|--logfile|--junit|--live-output)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
 		;;
@@ -17,8 +18,20 @@ _lt_complete()
 		COMPREPLY=($(compgen -W "constant poisson" -- "$cur"))
 		return
 		;;
+	--loglevel)
+		COMPREPLY=($(compgen -W "debug info warning error" -- "$cur"))
+		return
+		;;
 	--format)
-		COMPREPLY=($(compgen -W "json text md html csv" -- "$cur"))
+		COMPREPLY=($(compgen -W "json text openmetrics prometheus md html csv" -- "$cur"))
+		return
+		;;
+	--live-format)
+		COMPREPLY=($(compgen -W "text openmetrics prometheus" -- "$cur"))
+		return
+		;;
+	--history)
+		COMPREPLY=($(compgen -d -- "$cur"))
 		return
 		;;
 	esac

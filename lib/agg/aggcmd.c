@@ -20,10 +20,13 @@
 #include <unistd.h>
 
 #include "agg/agg.h"
+#include "agg/llmstat.h"
 #include "agg/aggcmd.h"
 #include "agg/aggmerge.h"
 #include "agg/aggwrite.h"
 #include "agg/baseline.h"
+#include "agg/junit.h"
+#include "agg/openmetrics.h"
 #include "core/lines.h"
 #include "agg/thresh.h"
 
@@ -166,8 +169,35 @@ now_s(void)
 struct live {
 	double every, last;
 	FILE *out;
+	const char *path; /* a file replaced at each interval, or NULL */
+	enum lt_agg_format format;
 	struct lt_buf buf;
 };
+
+/*
+ * Replaces path with b through a temporary file and rename(2), so that a
+ * scraper or a push script never reads half an exposition.
+ */
+static int
+replace_file(const char *path, const struct lt_buf *b)
+{
+	char tmp[4096];
+	FILE *f;
+	int bad;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -1;
+	f = fopen(tmp, "w");
+	if (f == NULL)
+		return -1;
+	bad = fwrite(b->data, 1, b->len, f) != b->len;
+	bad |= fclose(f) != 0;
+	if (bad || rename(tmp, path) == -1) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
 
 static int
 live_tick(struct lt_agg *agg, struct live *lv, int force)
@@ -179,9 +209,22 @@ live_tick(struct lt_agg *agg, struct live *lv, int force)
 	if (lt_agg_finish(agg) == -1)
 		return -1;
 	lt_buf_reset(&lv->buf);
-	lt_agg_write_live(agg, t - lv->last, &lv->buf);
-	fwrite(lv->buf.data, 1, lv->buf.len, lv->out);
-	fflush(lv->out);
+	if (lv->format == LT_FMT_TEXT) {
+		lt_agg_write_live(agg, t - lv->last, &lv->buf);
+	} else {
+		lt_om_write(agg,
+		    lv->format == LT_FMT_PROMETHEUS ? LT_OM_PROMETHEUS
+		                                    : LT_OM_OPENMETRICS,
+		    t - lv->last > 0 ? t - lv->last : 1e-9, &lv->buf);
+		lt_agg_live_mark(agg);
+	}
+	if (lv->path) {
+		/* a failed write is retried at the next interval */
+		replace_file(lv->path, &lv->buf);
+	} else {
+		fwrite(lv->buf.data, 1, lv->buf.len, lv->out);
+		fflush(lv->out);
+	}
 	lv->last = t;
 	return 0;
 }
@@ -231,6 +274,35 @@ note_reject(struct first_reject *fr, int64_t line, const char *reason)
 	}
 }
 
+/* Whether s[0..n) starts, after blanks, with the text t. */
+static int
+starts_with(const char *s, size_t n, const char *t)
+{
+	size_t i = 0, l = strlen(t);
+
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
+		i++;
+	return n - i >= l && memcmp(s + i, t, l) == 0;
+}
+
+/*
+ * Whether the first lines of a stream are an aggregate's (lt-aggregate(5)
+ * as lt-agg writes it, or reformatted by jq): "{"lt_aggregate":" on line
+ * 1, or "{" then ""lt_aggregate":" on line 2.  *open tracks a lone "{".
+ */
+static int
+is_aggregate_head(const char *line, size_t len, uint64_t lineno, int *open)
+{
+	if (lineno == 1) {
+		*open = starts_with(line, len, "{") &&
+		    strspn(line, "{ \t\r") == len;
+		return starts_with(line, len, "{\"lt_aggregate\":") ||
+		    starts_with(line, len, "{ \"lt_aggregate\":");
+	}
+	return lineno == 2 && *open &&
+	    starts_with(line, len, "\"lt_aggregate\":");
+}
+
 /* Reads one event stream into agg. */
 static int
 read_events(struct lt_agg *agg, struct lt_evscan *sc, const struct input *in,
@@ -241,7 +313,7 @@ read_events(struct lt_agg *agg, struct lt_evscan *sc, const struct input *in,
 	struct first_reject fr = { 0 };
 	const char *line;
 	size_t len;
-	int trunc, rc;
+	int trunc, rc, open = 0;
 
 	if (lt_lines_init(&lr, in->fd, 0, err) == -1)
 		return -1;
@@ -273,6 +345,14 @@ read_events(struct lt_agg *agg, struct lt_evscan *sc, const struct input *in,
 		}
 		rc = lt_agg_line(
 		    agg, sc, line, len, name, (int64_t)lr.lineno, err);
+		if (rc == 1 && lr.lineno <= 2 &&
+		    is_aggregate_head(line, len, lr.lineno, &open)) {
+			lt_err_set(err, LT_EXIT_USAGE,
+			    "%s: this is an aggregate (lt-aggregate(5)), not "
+			    "an event stream: use lt-agg --merge %s",
+			    name, name);
+			goto fail;
+		}
 		if (rc == -1 || (rc == 1 && cmd->strict))
 			goto fail;
 		if (rc == 1) {
@@ -326,6 +406,10 @@ read_all(struct lt_agg *agg, const struct lt_aggcmd *cmd, struct live *lv,
 				break;
 			}
 		}
+		if (strcmp(path, "-") == 0 && isatty(0) && !cmd->quiet)
+			fprintf(cmd->diag,
+			    "lt-agg: waiting for events on stdin (a terminal); "
+			    "pipe lt-run into lt-agg, or name event files\n");
 		if (open_input(path, &in, err) == -1) {
 			rc = -1;
 			break;
@@ -396,7 +480,8 @@ name_width(const struct lt_agg *agg)
 /* Parses, evaluates and reports the thresholds; *failed set when any fails. */
 static int
 run_checks(const struct lt_aggcmd *cmd, const struct lt_agg *agg,
-    struct lt_buf *json, struct lt_buf *text, int *failed, struct lt_err *err)
+    struct lt_buf *json, struct lt_buf *text, struct lt_junit *junit,
+    int *failed, struct lt_err *err)
 {
 	struct lt_thresh *t = calloc((size_t)cmd->n_checks + 1, sizeof(*t));
 	struct lt_buf line;
@@ -419,6 +504,10 @@ run_checks(const struct lt_aggcmd *cmd, const struct lt_agg *agg,
 		if (!cmd->quiet)
 			fprintf(cmd->diag, "lt-agg: %s", lt_buf_cstr(&line));
 		lt_buf_add(text, line.data, line.len);
+		if (junit && lt_junit_thresh(junit, &t[j]) == -1) {
+			rc = lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
+			break;
+		}
 	}
 	if (rc == 0 && lt_thresh_write_json(t, (size_t)cmd->n_checks, json))
 		rc = lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
@@ -444,28 +533,61 @@ precheck(const struct lt_aggcmd *cmd, struct lt_err *err)
 	return 0;
 }
 
+/* Writes the JUnit document of the results to cmd->junit. */
+static int
+write_junit(const struct lt_aggcmd *cmd, struct lt_junit *j,
+    const struct lt_buf *bl, struct lt_err *err)
+{
+	struct lt_aggcmd to = { .output = cmd->junit };
+	struct lt_buf doc;
+	int rc;
+
+	if (cmd->baseline && lt_junit_baseline(j, bl->data, bl->len, err) == -1)
+		return -1;
+	lt_buf_init(&doc, 0);
+	if (lt_junit_doc(j, cmd->baseline != NULL, &doc) == -1) {
+		lt_buf_fini(&doc);
+		return lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
+	}
+	rc = write_out(&to, &doc, err);
+	lt_buf_fini(&doc);
+	return rc;
+}
+
 static int
 finish_and_write(
     struct lt_agg *agg, const struct lt_aggcmd *cmd, struct lt_err *err)
 {
 	struct lt_buf out, th, tt, bl;
+	struct lt_junit junit;
 	int failed = 0, regressed = 0, rc = -1;
 
 	lt_buf_init(&out, 0);
 	lt_buf_init(&th, 0);
 	lt_buf_init(&tt, 0);
 	lt_buf_init(&bl, 0);
+	lt_junit_init(&junit);
 	if (lt_agg_finish(agg) == -1) {
 		lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
 		goto done;
 	}
-	if (run_checks(cmd, agg, &th, &tt, &failed, err) == -1)
+	if (run_checks(cmd, agg, &th, &tt, cmd->junit ? &junit : NULL, &failed,
+	        err) == -1)
 		goto done;
 	if (cmd->baseline &&
 	    lt_baseline_compare(agg, cmd->baseline, cmd->tolerance, &bl,
 	        &regressed, cmd->quiet ? NULL : cmd->diag, err) == -1)
 		goto done;
-	if (cmd->format == LT_FMT_TEXT) {
+	if (cmd->junit && write_junit(cmd, &junit, &bl, err) == -1)
+		goto done;
+	if (cmd->format == LT_FMT_OPENMETRICS ||
+	    cmd->format == LT_FMT_PROMETHEUS) {
+		if (lt_om_write(agg,
+		        cmd->format == LT_FMT_PROMETHEUS ? LT_OM_PROMETHEUS
+		                                         : LT_OM_OPENMETRICS,
+		        0, &out) == -1)
+			goto nomem;
+	} else if (cmd->format == LT_FMT_TEXT) {
 		if (lt_agg_write_text(agg, name_width(agg), &out) == -1)
 			goto nomem;
 		if (tt.len &&
@@ -478,10 +600,9 @@ finish_and_write(
 	}
 	if (write_out(cmd, &out, err) == -1)
 		goto done;
-	rc = failed || regressed ||
-	        (cmd->exit_code_on_error && agg->total.failures > 0)
-	    ? LT_EXIT_CHECK
-	    : LT_EXIT_OK;
+	rc = failed || regressed      ? LT_EXIT_CHECK
+	    : agg->total.failures > 0 ? cmd->exit_code_on_error
+	                              : LT_EXIT_OK;
 	goto done;
 nomem:
 	lt_err_set(err, LT_EXIT_RUNTIME, "output too large or out of memory");
@@ -490,6 +611,7 @@ done:
 	lt_buf_fini(&th);
 	lt_buf_fini(&tt);
 	lt_buf_fini(&bl);
+	lt_junit_fini(&junit);
 	if (rc == -1)
 		rc = err->code ? err->code : LT_EXIT_RUNTIME;
 	return rc;
@@ -513,8 +635,9 @@ no_events(const struct lt_agg *agg, struct lt_err *err)
 int
 lt_aggcmd_run(const struct lt_aggcmd *cmd, struct lt_err *err)
 {
-	struct lt_agg_opts o = { .timeline_endpoints =
-		                     cmd->timeline_endpoints };
+	struct lt_agg_opts o = { .timeline_endpoints = cmd->timeline_endpoints,
+		.since_us = cmd->since_us,
+		.until_us = cmd->until_us };
 	struct lt_agg *agg;
 	struct live lv, *lvp = NULL;
 	int rc;
@@ -527,20 +650,37 @@ lt_aggcmd_run(const struct lt_aggcmd *cmd, struct lt_err *err)
 		lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
 		return LT_EXIT_RUNTIME;
 	}
+	if (cmd->goodput != NULL &&
+	    lt_llmstat_goodput(&agg->llm, cmd->goodput, err) == -1) {
+		lt_agg_free(agg);
+		return err->code;
+	}
 	if (cmd->every_s > 0 && !cmd->merge) {
 		lv.every = cmd->every_s;
 		lv.last = now_s();
 		lv.out = cmd->diag;
+		lv.path = NULL;
+		lv.format = cmd->live_format;
+		if (cmd->live_output && strcmp(cmd->live_output, "-") == 0)
+			lv.out = stdout;
+		else if (cmd->live_output)
+			lv.path = cmd->live_output;
 		lt_buf_init(&lv.buf, 0);
 		lvp = &lv;
 	}
 	if (cmd->merge)
-		rc = lt_agg_merge_files(agg, cmd->files, cmd->n_files, err);
+		rc = lt_agg_merge_files(agg, cmd->files, cmd->n_files,
+		    cmd->quiet ? NULL : cmd->diag, err);
 	else
 		rc = read_all(agg, cmd, lvp, err);
 	if (rc == 0 && !cmd->merge && agg->events == 0 &&
 	    (agg->rejected > 0 || agg->unknown > 0))
 		rc = no_events(agg, err);
+	if (rc == 0 && !cmd->merge && agg->events == 0 && !cmd->quiet)
+		fprintf(cmd->diag,
+		    "lt-agg: warning: no events in the input (%s): the "
+		    "aggregate is of an empty run\n",
+		    agg->lines ? "blank lines only" : "it was empty");
 	if (rc == 0 && lvp && live_tick(agg, lvp, 1) == -1)
 		rc = lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
 	if (rc == 0)

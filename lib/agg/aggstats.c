@@ -75,7 +75,8 @@ lt_ep_add(struct lt_ep *dst, const struct lt_ep *src)
 		dst->status[i] = lt_sat_add(dst->status[i], src->status[i]);
 	if (lt_hist_add(&dst->hist, &src->hist) == -1 ||
 	    hist_add_opt(&dst->ttfb, &src->ttfb) == -1 ||
-	    hist_add_opt(&dst->co, &src->co) == -1)
+	    hist_add_opt(&dst->co, &src->co) == -1 ||
+	    lt_llmstat_add(&dst->llm, src->llm) == -1)
 		return -1;
 	return 0;
 }
@@ -89,6 +90,23 @@ flush_all(struct lt_agg *agg)
 		if (agg->eps[i]->tl && lt_series_flush(agg->eps[i]->tl) == -1)
 			return -1;
 	return 0;
+}
+
+/* The run span clipped to the time window: rates are over the window. */
+static void
+clip_window(struct lt_agg *agg)
+{
+	int64_t base = agg->run_start_us != LT_TS_NONE ? agg->run_start_us
+	                                               : agg->win_first_us;
+
+	if (base == LT_TS_NONE)
+		return;
+	if (agg->opts.since_us > 0 &&
+	    lt_sat_add(base, agg->opts.since_us) > agg->start_us)
+		agg->start_us = lt_sat_add(base, agg->opts.since_us);
+	if (agg->opts.until_us > 0 &&
+	    lt_sat_add(base, agg->opts.until_us) < agg->end_us)
+		agg->end_us = lt_sat_add(base, agg->opts.until_us);
 }
 
 int
@@ -113,6 +131,7 @@ lt_agg_finish(struct lt_agg *agg)
 	    : agg->last_req_us != LT_TS_NONE        ? agg->last_req_us
 	    : agg->last_us != LT_TS_NONE            ? agg->last_us
 	                                            : agg->start_us;
+	clip_window(agg);
 	if (agg->end_us < agg->start_us)
 		agg->end_us = agg->start_us;
 	agg->finished = 1;

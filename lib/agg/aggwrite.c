@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "agg/aggwrite.h"
+#include "agg/llmjson.h"
 #include "core/jsonw.h"
 #include "core/version.h"
 
@@ -115,6 +116,8 @@ w_ep(const struct lt_agg *agg, const struct lt_ep *ep, int total,
 	}
 	rc |= ADD(",\"first_ts\":") | w_ts(b, ep->first_ts_us);
 	rc |= ADD(",\"last_ts\":") | w_ts(b, ep->last_ts_us);
+	if (!total)
+		rc |= ADD(",") | w_kv_i64(b, "seq", ep->seq);
 	rc |= ADD(",\"hist\":") | lt_hist_write_json(&ep->hist, b);
 	rc |= ADD(",\"ttfb_hist\":");
 	if (ep->ttfb.counts)
@@ -153,6 +156,18 @@ w_run(const struct lt_agg *agg, struct lt_buf *b)
 	rc |= ADD(",\"first_event_ts\":") | w_ts(b, agg->first_us);
 	rc |= ADD(",\"last_event_ts\":") | w_ts(b, agg->last_us);
 	rc |= ADD(",\"last_completion_ts\":") | w_ts(b, agg->last_req_us);
+	if (agg->opts.since_us > 0 || agg->opts.until_us > 0) {
+		rc |= ADD(",\"window\":{\"since_s\":");
+		rc |= agg->opts.since_us > 0
+		    ? lt_jsonw_fixed(b, agg->opts.since_us, 6)
+		    : lt_jsonw_null(b);
+		rc |= ADD(",\"until_s\":");
+		rc |= agg->opts.until_us > 0
+		    ? lt_jsonw_fixed(b, agg->opts.until_us, 6)
+		    : lt_jsonw_null(b);
+		rc |=
+		    ADD(",") | w_kv_i64(b, "outside", agg->outside) | ADD("}");
+	}
 	return rc | ADD("},\n");
 }
 
@@ -261,6 +276,8 @@ w_timeline(const struct lt_agg *agg, struct lt_buf *b)
 		    w_ts(b, s->users >= 0 ? s->users_ts_us : LT_TS_NONE);
 		rc |= ADD(",") | w_kv_i64(b, "requests", s->requests);
 		rc |= ADD(",") | w_kv_i64(b, "failures", s->failures);
+		if (!agg->tl_no_bytes)
+			rc |= ADD(",") | w_kv_i64(b, "bytes", s->bytes);
 		rc |= w_sec_lat(b, &h, "");
 		if (s->has_co) {
 			lt_hist_reset(&co);
@@ -327,6 +344,7 @@ lt_agg_write_json(const struct lt_agg *agg, const char *thresholds_json,
 	rc |= ADD(",\n");
 	rc |= w_timeline(agg, b);
 	rc |= w_failures(agg, b);
+	rc |= lt_llmstat_write(agg, b); /* "llm":{...}, when streams */
 	rc |= ADD("\"thresholds\":");
 	rc |= ADD(thresholds_json ? thresholds_json : "[]");
 	rc |= ADD(",\n\"baseline\":");

@@ -12,6 +12,7 @@
 
 #include "core/jsonw.h"
 #include "agg/thresh.h"
+#include "agg/llmjson.h"
 
 static const struct {
 	const char *name;
@@ -27,6 +28,8 @@ static const struct {
 	{ "fail_ratio", LT_TM_FAIL_RATIO },
 	{ "failures", LT_TM_FAILURES },
 	{ "requests", LT_TM_REQUESTS },
+	{ "dropped", LT_TM_DROPPED },
+	{ "dropped_ratio", LT_TM_DROPPED_RATIO },
 };
 
 static const char *const op_text[] = { "<", "<=", ">", ">=", "==", "!=" };
@@ -35,6 +38,26 @@ static int
 is_time(enum lt_thresh_metric m)
 {
 	return m <= LT_TM_MEDIAN;
+}
+
+/* An LLM metric in milliseconds, or one that is a ratio. */
+static int
+llm_unit_is(const struct lt_thresh *t, const char *u)
+{
+	return t->metric == LT_TM_LLM &&
+	    strcmp(lt_llmstat_unit(t->llm), u) == 0;
+}
+
+static int
+is_ratio(enum lt_thresh_metric m)
+{
+	return m == LT_TM_FAIL_RATIO || m == LT_TM_DROPPED_RATIO;
+}
+
+static int
+is_run_wide(enum lt_thresh_metric m)
+{
+	return m == LT_TM_DROPPED || m == LT_TM_DROPPED_RATIO;
 }
 
 static int
@@ -99,7 +122,10 @@ parse_metric(
 	const char *p = *pp, *s = p;
 	size_t n;
 
-	if (strncmp(p, "co_p", 4) == 0 ||
+	if ((n = lt_llmstat_metric(p, &t->llm, &t->pct)) > 0) {
+		t->metric = LT_TM_LLM;
+		p += n;
+	} else if (strncmp(p, "co_p", 4) == 0 ||
 	    (p[0] == 'p' && (isdigit((unsigned char)p[1]) || p[1] == '.'))) {
 		t->metric = p[0] == 'c' ? LT_TM_CO_PCT : LT_TM_PCT;
 		p += p[0] == 'c' ? 4 : 1;
@@ -121,7 +147,7 @@ parse_metric(
 			return bad(err, expr, s,
 			    "expected a metric (pNN, co_pNN, avg, mean, min, "
 			    "max, median, rps, fps, fail_ratio, failures, "
-			    "requests)");
+			    "requests, dropped, dropped_ratio)");
 		t->metric = metrics[i].m;
 	}
 	s = *pp;
@@ -172,7 +198,8 @@ parse_unit(
 		p++;
 	if (*p)
 		return bad(err, expr, p, "unexpected text after the value");
-	if (is_time(t->metric) || t->metric == LT_TM_CO_PCT) {
+	if (is_time(t->metric) || t->metric == LT_TM_CO_PCT ||
+	    llm_unit_is(t, "ms")) {
 		if (n == 0 || (n == 2 && strncmp(u, "ms", 2) == 0))
 			return 0;
 		if (n == 1 && *u == 's') {
@@ -187,13 +214,15 @@ parse_unit(
 	}
 	if (n == 0)
 		return 0;
-	if (t->metric == LT_TM_FAIL_RATIO && n == 1 && *u == '%') {
+	if ((is_ratio(t->metric) || llm_unit_is(t, "ratio")) && n == 1 &&
+	    *u == '%') {
 		t->limit /= 100.0;
 		return 0;
 	}
 	return bad(err, expr, u,
-	    t->metric == LT_TM_FAIL_RATIO ? "expected no unit or '%'"
-	                                  : "this metric takes no unit");
+	    is_ratio(t->metric) || llm_unit_is(t, "ratio")
+	        ? "expected no unit or '%'"
+	        : "this metric takes no unit");
 }
 
 int
@@ -219,6 +248,10 @@ lt_thresh_parse(const char *expr, struct lt_thresh *t, struct lt_err *err)
 		p++;
 	if (parse_metric(expr, &p, t, err) == -1)
 		return -1;
+	if (colon && is_run_wide(t->metric))
+		return bad(err, expr, expr,
+		    "dropped and dropped_ratio are for the whole run, not an "
+		    "endpoint");
 	while (*p == ' ')
 		p++;
 	if (parse_op(expr, &p, t, err) == -1)
@@ -247,8 +280,28 @@ value_of(const struct lt_thresh *t, const struct lt_agg *agg,
 	struct lt_ep_stats st;
 
 	*reason = NULL;
+	if (t->metric == LT_TM_DROPPED)
+		return (double)agg->dropped;
+	if (t->metric == LT_TM_DROPPED_RATIO) {
+		/* of the scheduled work: dropped iterations and requests */
+		double all = (double)agg->dropped + (double)ep->requests;
+
+		if (all == 0) {
+			*reason = "no requests";
+			return 0;
+		}
+		return (double)agg->dropped / all;
+	}
+	if (t->metric == LT_TM_LLM)
+		return lt_llmstat_value(agg, ep->llm, t->llm, t->pct, reason);
 	if (t->metric != LT_TM_REQUESTS && ep->requests == 0) {
 		*reason = "no requests";
+		return 0;
+	}
+	if (is_time(t->metric) && ep->hist.count == 0) {
+		/* every request cut short: no response time to judge */
+		*reason = "no latency samples (every request was interrupted "
+		          "or had no latency)";
 		return 0;
 	}
 	if (t->metric == LT_TM_CO_PCT &&
@@ -356,11 +409,26 @@ lt_thresh_eval(struct lt_thresh *t, const struct lt_agg *agg)
 	return 0;
 }
 
+/* v to 3 significant decimals after the point for display (2.27%, not
+ * 2.27001%): below 1e-9 relative the reader cannot tell anyway. */
+static double
+round_sig(double v)
+{
+	double a = fabs(v);
+
+	if (a >= 1e15 || a == 0 || !isfinite(v))
+		return v;
+	return round(v * 1e3) / 1e3;
+}
+
 const char *
 lt_thresh_unit(const struct lt_thresh *t)
 {
-	if (is_time(t->metric) || t->metric == LT_TM_CO_PCT)
+	if (is_time(t->metric) || t->metric == LT_TM_CO_PCT ||
+	    llm_unit_is(t, "ms"))
 		return "ms";
+	if (llm_unit_is(t, "1/s"))
+		return "1/s";
 	if (t->metric == LT_TM_RPS || t->metric == LT_TM_FPS)
 		return "1/s";
 	return "";
@@ -422,6 +490,7 @@ lt_thresh_describe(const struct lt_thresh *t, struct lt_buf *b)
 {
 	const char *u = lt_thresh_unit(t);
 	const char *sp = *u ? " " : "";
+	double scale = 1;
 
 	if (!t->found)
 		return lt_buf_printf(b, "FAIL %s: no endpoint %s%s%s\n",
@@ -429,7 +498,14 @@ lt_thresh_describe(const struct lt_thresh *t, struct lt_buf *b)
 		    t->name);
 	if (t->reason)
 		return lt_buf_printf(b, "FAIL %s: %s\n", t->expr, t->reason);
+	if (is_ratio(t->metric) || llm_unit_is(t, "ratio")) {
+		/* fractions read as the percent they were written in */
+		scale = 100;
+		u = "%";
+		sp = "";
+	}
 	return lt_buf_printf(b, "%s %s: %s = %.6g%s%s (limit %s %.6g%s%s)\n",
-	    t->ok ? "PASS" : "FAIL", t->expr, t->metric_name, t->value, sp, u,
-	    op_text[t->op], t->limit, sp, u);
+	    t->ok ? "PASS" : "FAIL", t->expr, t->metric_name,
+	    round_sig(t->value * scale), sp, u, op_text[t->op],
+	    round_sig(t->limit * scale), sp, u);
 }

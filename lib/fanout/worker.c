@@ -648,7 +648,8 @@ lt_fanout_worker(const struct lt_fanout_wopts *o, struct lt_err *err)
 		goto out;
 	}
 	if (atomic_load(&w.stop)) {
-		rc = 0;
+		/* stopped before the start: nothing ran, say so */
+		rc = fin(&w, err) == 0 ? 0 : 3;
 		goto out;
 	}
 	if (start_child(&w, &rfd, err) != 0)

@@ -1,9 +1,9 @@
 /*
- * chart.c - gnuplot scripts for the report's charts; see chart.h.
- * Timelines are drawn against seconds since the run's first second, so
- * a baseline run overlays the new one whenever it ran.  Long timelines
- * are averaged into at most MAX_POINTS points per series (apis.md 4:
- * SVG size grows with points).
+ * chart.c - gnuplot scripts for the report's run-wide charts and what
+ * all charts share; see chart.h.  Timelines are drawn against seconds
+ * since the run's first second, so a baseline run overlays the new one
+ * whenever it ran.  Long timelines are averaged into at most MAX_POINTS
+ * points per series (apis.md 4: SVG size grows with points).
  */
 #include <math.h>
 #include <stdio.h>
@@ -11,19 +11,22 @@
 #include <string.h>
 
 #include "report/chart.h"
+#include "report/esc.h"
 
 #define MAX_POINTS 1500
 
 const char *const lt_chart_id[LT_CHART_N] = { "rps", "users", "latency", "dist",
-	"endpoints", "eptime" };
+	"hist", "endpoints", "eptime" };
 const char *const lt_chart_title[LT_CHART_N] = {
 	"Requests and failures per second",
 	"Users over time",
-	"Response time percentiles over time",
+	"Response time percentiles and active users over time",
 	"Response time percentile distribution",
+	"Response time distribution (share of requests)",
 	"Response time percentiles per endpoint",
 	"p95 response time per endpoint over time",
 };
+const int lt_chart_full[LT_CHART_N] = { 0, 0, 1, 0, 0, 1, 1 };
 
 #define C_BLUE   "#1f77b4"
 #define C_ORANGE "#ff7f0e"
@@ -32,21 +35,66 @@ const char *const lt_chart_title[LT_CHART_N] = {
 #define C_PURPLE "#9467bd"
 #define C_GREY   "#7f7f7f"
 
-static int
-preamble(struct lt_buf *b, int kind, int width, int height)
+void
+lt_chart_init(struct lt_chart *c)
 {
-	int rc = lt_buf_printf(b,
+	lt_buf_init(&c->gp, 0);
+	lt_buf_init(&c->series, 0);
+	c->caption[0] = '\0';
+	c->flag = NULL;
+}
+
+void
+lt_chart_fini(struct lt_chart *c)
+{
+	lt_buf_fini(&c->gp);
+	lt_buf_fini(&c->series);
+}
+
+int
+lt_chart_series(struct lt_chart *c, const char *title)
+{
+	int rc = 0;
+
+	for (; *title != '\0'; title++)
+		rc |= lt_buf_addc(&c->series,
+		    *title == '\n' || *title == '\r' ? ' ' : *title);
+	rc |= lt_buf_addc(&c->series, '\n');
+	return rc;
+}
+
+/*
+ * The legend (key) draws each colour sample before its label (reverse
+ * Left), left-aligned.
+ */
+int
+lt_chart_preamble(struct lt_buf *b, int width, int height)
+{
+	return lt_buf_printf(b,
 	    "set terminal svg dynamic noenhanced size %d,%d "
-	    "font \"sans,11\" background \"#ffffff\"\n"
+	    "font \"sans,%d\" background \"#ffffff\"\n"
 	    "set output\nset encoding utf8\n"
 	    "set border 3 lc rgb \"#444444\"\nset tics nomirror\n"
 	    "set grid lc rgb \"#dddddd\"\n"
-	    "set key top left box lc rgb \"#cccccc\"\n"
+	    "set key top left box lc rgb \"#cccccc\" reverse Left samplen 2\n"
 	    "set datafile missing \"?\"\n",
-	    width, height);
+	    width, height, LT_CHART_FONT);
+}
 
-	(void)kind; /* the title is the figure's caption and SVG <title> */
-	return rc;
+int
+lt_chart_time_axis(
+    struct lt_buf *b, const struct lt_report *r, const struct lt_report *base)
+{
+	int64_t span = r->secs[r->n_secs - 1].t - r->secs[0].t;
+
+	if (base != NULL && base->n_secs > 0 && lt_report_timeline_ok(base) &&
+	    base->secs[base->n_secs - 1].t - base->secs[0].t > span)
+		span = base->secs[base->n_secs - 1].t - base->secs[0].t;
+	if (span < 1)
+		span = 1;
+	return lt_buf_printf(b,
+	    "set xrange [0:%lld]\nset xlabel \"seconds since start\"\n",
+	    (long long)span);
 }
 
 /*
@@ -60,9 +108,8 @@ want_log(double lo, double hi)
 	return lo > 0 && hi / lo >= 100;
 }
 
-/* "set logscale y" with the axis starting at the decade below lo. */
-static int
-log_y(struct lt_buf *b, double lo)
+int
+lt_chart_log_y(struct lt_buf *b, double lo)
 {
 	return lt_buf_printf(b, "set logscale y\nset yrange [%g:*]\n",
 	    pow(10, floor(log10(lo))));
@@ -194,14 +241,31 @@ latency_span(const struct lt_report *r, double *lo, double *hi)
 	}
 }
 
+/* Appends ", " before every plot element but the first. */
 static int
-timeline_chart(struct lt_buf *b, int kind, const struct lt_report *r,
+sep(struct lt_buf *b, int *n)
+{
+	return (*n)++ ? lt_buf_adds(b, ", ") : 0;
+}
+
+/* One plot element with a fixed title (no outside text). */
+static int
+elem(struct lt_chart *c, int *n, const char *spec, const char *title)
+{
+	int rc = sep(&c->gp, n);
+
+	rc |= lt_buf_printf(&c->gp, "%s title \"%s\"", spec, title);
+	return rc | lt_chart_series(c, title);
+}
+
+static int
+timeline_chart(struct lt_chart *c, int kind, const struct lt_report *r,
     const struct lt_report *base)
 {
-	int rc = 0, logy = 0;
+	struct lt_buf *b = &c->gp;
+	int rc = 0, logy = 0, n = 0;
 	int has_base = base != NULL && base->n_secs > 0;
 	double lo = 0, hi = 0;
-	int64_t span;
 
 	has_base = has_base && lt_report_timeline_ok(base);
 	if (kind == LT_CHART_LATENCY) {
@@ -210,69 +274,82 @@ timeline_chart(struct lt_buf *b, int kind, const struct lt_report *r,
 			latency_span(base, &lo, &hi);
 		logy = want_log(lo, hi);
 	}
-	rc |= preamble(b, kind, 640, 300);
+	rc |= kind == LT_CHART_LATENCY
+	    ? lt_chart_preamble(b, LT_CHART_W_FULL, 420)
+	    : lt_chart_preamble(b, LT_CHART_W_HALF, 380);
 	rc |= timeline_block(b, "new", r, logy);
 	if (has_base)
 		rc |= timeline_block(b, "old", base, logy);
-	/* The same x span in the three charts, empty last seconds included. */
-	span = r->secs[r->n_secs - 1].t - r->secs[0].t;
-	if (has_base && base->secs[base->n_secs - 1].t - base->secs[0].t > span)
-		span = base->secs[base->n_secs - 1].t - base->secs[0].t;
-	if (span > 0)
-		rc |=
-		    lt_buf_printf(b, "set xrange [0:%lld]\n", (long long)span);
+	/* The same x span in every time chart, empty last seconds included. */
+	rc |= lt_chart_time_axis(b, r, has_base ? base : NULL);
 	rc |= lt_buf_adds(b,
-	    "set xlabel \"seconds since start\"\n"
-	    "set key outside top center horizontal\n");
-	rc |= logy ? log_y(b, lo) : lt_buf_adds(b, "set yrange [0:*]\n");
+	    kind == LT_CHART_LATENCY
+	        ? "set key outside top center horizontal\n"
+	        : "set key outside top center horizontal maxcols 2\n");
+	rc |=
+	    logy ? lt_chart_log_y(b, lo) : lt_buf_adds(b, "set yrange [0:*]\n");
 	switch (kind) {
 	case LT_CHART_RPS:
-		rc |= lt_buf_adds(b,
-		    "set ylabel \"per second\"\n"
-		    "plot $new using 1:2 with lines lw 2 lc rgb \"" C_BLUE
-		    "\" title \"requests/s\", $new using 1:3 with lines lw 2 "
-		    "lc rgb \"" C_RED "\" title \"failures/s\"");
+		rc |= lt_buf_adds(b, "set ylabel \"per second\"\nplot ");
+		rc |= elem(c, &n,
+		    "$new using 1:2 with lines lw 2 lc rgb \"" C_BLUE "\"",
+		    "requests/s");
+		rc |= elem(c, &n,
+		    "$new using 1:3 with lines lw 2 lc rgb \"" C_RED "\"",
+		    "failures/s");
 		if (has_base)
-			rc |= lt_buf_adds(b,
-			    ", $old using 1:2 with lines dt 2 "
-			    "lw 2 lc rgb \"" C_GREY "\" title \"baseline "
-			    "requests/s\"");
+			rc |= elem(c, &n,
+			    "$old using 1:2 with lines dt 2 lw 2 lc rgb "
+			    "\"" C_GREY "\"",
+			    "baseline requests/s");
 		if (r->dropped > 0)
-			rc |= lt_buf_adds(b,
-			    ", $new using 1:9 with lines lw 2 dt 3 "
-			    "lc rgb \"" C_PURPLE "\" title \"dropped/s\"");
+			rc |= elem(c, &n,
+			    "$new using 1:9 with lines lw 2 dt 3 lc rgb "
+			    "\"" C_PURPLE "\"",
+			    "dropped/s");
 		break;
 	case LT_CHART_USERS:
-		rc |= lt_buf_adds(b,
-		    "set ylabel \"users\"\n"
-		    "plot $new using 1:4 with steps lw 2 lc rgb \"" C_GREEN
-		    "\" title \"users\"");
+		rc |= lt_buf_adds(b, "set ylabel \"users\"\nplot ");
+		rc |= elem(c, &n,
+		    "$new using 1:4 with steps lw 2 lc rgb \"" C_GREEN "\"",
+		    "users");
 		if (has_base)
-			rc |= lt_buf_adds(b,
-			    ", $old using 1:4 with steps dt 2 "
-			    "lw 2 lc rgb \"" C_GREY "\" title \"baseline "
-			    "users\"");
+			rc |= elem(c, &n,
+			    "$old using 1:4 with steps dt 2 lw 2 lc rgb "
+			    "\"" C_GREY "\"",
+			    "baseline users");
 		break;
 	default:
+		/* Active users on the right axis, as Gatling draws them. */
 		rc |= lt_buf_adds(b,
 		    logy ? "set ylabel \"ms (log scale)\"\n"
 		         : "set ylabel \"ms\"\n");
 		rc |= lt_buf_adds(b,
-		    "plot $new using 1:5 with lines lw 2 lc rgb \"" C_BLUE
-		    "\" title \"p50\", $new using 1:6 with lines lw 2 lc rgb "
-		    "\"" C_ORANGE
-		    "\" title \"p95\", $new using 1:7 with lines lw 2 "
-		    "lc rgb \"" C_RED "\" title \"p99\"");
+		    "set y2label \"users\"\nset y2tics\nset y2range [0:*]\n"
+		    "plot ");
+		rc |= elem(c, &n,
+		    "$new using 1:5 with lines lw 2 lc rgb \"" C_BLUE "\"",
+		    "p50");
+		rc |= elem(c, &n,
+		    "$new using 1:6 with lines lw 2 lc rgb \"" C_ORANGE "\"",
+		    "p95");
+		rc |= elem(c, &n,
+		    "$new using 1:7 with lines lw 2 lc rgb \"" C_RED "\"",
+		    "p99");
 		if (r->has_co)
-			rc |= lt_buf_adds(b,
-			    ", $new using 1:8 with lines lw 2 "
-			    "dt 3 lc rgb \"" C_PURPLE "\" title \"p99 "
-			    "CO-corrected\"");
+			rc |= elem(c, &n,
+			    "$new using 1:8 with lines lw 2 dt 3 lc rgb "
+			    "\"" C_PURPLE "\"",
+			    "p99 CO-corrected");
 		if (has_base)
-			rc |= lt_buf_adds(b,
-			    ", $old using 1:6 with lines dt 2 "
-			    "lw 2 lc rgb \"" C_GREY
-			    "\" title \"baseline p95\"");
+			rc |= elem(c, &n,
+			    "$old using 1:6 with lines dt 2 lw 2 lc rgb "
+			    "\"" C_GREY "\"",
+			    "baseline p95");
+		rc |= elem(c, &n,
+		    "$new using 1:4 axes x1y2 with steps lw 1 lc rgb "
+		    "\"" C_GREEN "\"",
+		    "users (right)");
 		break;
 	}
 	return rc | lt_buf_adds(b, "\n");
@@ -349,11 +426,12 @@ dist_span(const struct lt_rep_ep *e, const struct lt_hist *h, const double *pct,
 
 static int
 dist_chart(
-    struct lt_buf *b, const struct lt_report *r, const struct lt_report *base)
+    struct lt_chart *c, const struct lt_report *r, const struct lt_report *base)
 {
+	struct lt_buf *b = &c->gp;
 	const struct lt_rep_ep *t = &r->total;
 	int has_base = base != NULL && base->total.requests > 0;
-	int rc = preamble(b, LT_CHART_DIST, 640, 300), logy;
+	int rc = lt_chart_preamble(b, LT_CHART_W_HALF, 380), logy, n = 0;
 	double lo = 0, hi = 0;
 	char mx[32];
 
@@ -371,7 +449,8 @@ dist_chart(
 	if (has_base)
 		rc |= dist_block(b, "old", base->total.hist, base->total.pct_ms,
 		    base->total.requests, logy);
-	rc |= logy ? log_y(b, lo) : lt_buf_adds(b, "set yrange [0:*]\n");
+	rc |=
+	    logy ? lt_chart_log_y(b, lo) : lt_buf_adds(b, "set yrange [0:*]\n");
 	/* The maximum, marked and labelled as in the summary. */
 	if (t->max_ms > 0)
 		rc |= lt_buf_printf(b,
@@ -391,269 +470,160 @@ dist_chart(
 	    "set xlabel \"percentile\"\n");
 	rc |= lt_buf_adds(b,
 	    logy ? "set ylabel \"ms (log scale)\"\n" : "set ylabel \"ms\"\n");
-	rc |= lt_buf_adds(b,
-	    "plot $raw using 1:2 with lines lw 2 lc rgb \"" C_BLUE
-	    "\" title \"response time\"");
+	rc |= lt_buf_adds(b, "plot ");
+	rc |=
+	    elem(c, &n, "$raw using 1:2 with lines lw 2 lc rgb \"" C_BLUE "\"",
+	        "response time");
 	if (t->has_co)
-		rc |= lt_buf_adds(b,
-		    ", $co using 1:2 with lines lw 2 lc rgb \"" C_PURPLE
-		    "\" title \"CO-corrected\"");
+		rc |= elem(c, &n,
+		    "$co using 1:2 with lines lw 2 lc rgb \"" C_PURPLE "\"",
+		    "CO-corrected");
 	if (has_base)
-		rc |= lt_buf_adds(b,
-		    ", $old using 1:2 with lines dt 2 lw 2 "
-		    "lc rgb \"" C_GREY "\" title \"baseline\"");
+		rc |= elem(c, &n,
+		    "$old using 1:2 with lines dt 2 lw 2 lc rgb \"" C_GREY "\"",
+		    "baseline");
 	return rc | lt_buf_adds(b, "\n");
 }
 
-/* The endpoints chart shows at most this many, the busiest. */
-#define MAX_BARS 20
-/* Longer axis labels are cut (on a UTF-8 character boundary) with "...". */
-#define LABEL_MAX 40
-
-static void
-shorten(char *s, size_t max)
-{
-	size_t n = strlen(s);
-
-	if (n <= max)
-		return;
-	n = max - 3;
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
-	memcpy(s + n, "...", 4);
-}
-
-static int
-cmp_desc(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x < y) - (x > y);
-}
-
 /*
- * The request count of the max-th busiest endpoint: endpoints with fewer
- * requests are left out of a chart (ties may keep a few more out).
- */
-static int64_t
-top_floor_n(const struct lt_report *r, size_t max)
-{
-	int64_t *n, f;
-	size_t i;
-
-	if (r->n_eps <= max)
-		return 0;
-	n = malloc(r->n_eps * sizeof(*n));
-	if (n == NULL)
-		return 0;
-	for (i = 0; i < r->n_eps; i++)
-		n[i] = r->eps[i].requests;
-	qsort(n, r->n_eps, sizeof(*n), cmp_desc);
-	f = n[max - 1];
-	free(n);
-	return f;
-}
-
-/* Characters (not bytes) of a UTF-8 string. */
-static int
-utf8_len(const char *s)
-{
-	int n = 0;
-
-	for (; *s != '\0'; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
-/*
- * The right margin, in characters, that shows the last x label whole: it
- * is slanted 25 degrees down to the right from its bar, so it reaches
- * about 0.9 of its length right of there (QA F32e).
+ * The histogram: the share of requests per response-time bin, 10 bins a
+ * decade on a log x axis (ms), from the run's histogram; the baseline's
+ * as an outline.  Bin k spans [10^(k/10), 10^((k+1)/10)) ms.
  */
 static int
-label_margin(int len)
+hist_block(
+    struct lt_buf *b, const char *name, const struct lt_hist *h, int k0, int k1)
 {
-	int m = (int)ceil(0.9 * len) - 4;
-
-	return m < 10 ? 10 : m > 45 ? 45 : m;
-}
-
-static int
-endpoints_chart(struct lt_buf *b, const struct lt_report *r)
-{
-	size_t i;
-	int rc = preamble(b, LT_CHART_ENDPOINTS, 1000, 360);
-	int64_t floor_req = top_floor_n(r, MAX_BARS);
-	int shown = 0, last_len = 0;
-	double lo = 0, hi = 0;
-
-	rc |= lt_buf_adds(b, "$ep << EOD\n");
-	for (i = 0; i < r->n_eps && shown < MAX_BARS; i++) {
-		const struct lt_rep_ep *e = &r->eps[i];
-		char label[300];
-		char *q;
-
-		if (e->requests < floor_req || e->requests == 0)
-			continue;
-		shown++;
-		snprintf(label, sizeof(label), "%s %s", e->method, e->name);
-		shorten(label, LABEL_MAX);
-		for (q = label; *q != '\0'; q++)
-			if (*q == '"' || *q == '\\' || *q == '\n')
-				*q = '\'';
-		rc |= lt_buf_printf(b, "\"%s\" %.3f %.3f %.3f\n", label,
-		    e->pct_ms[0], e->pct_ms[5], e->pct_ms[7]);
-		last_len = utf8_len(label);
-		if (e->requests > 0 && e->pct_ms[0] > 0 &&
-		    (lo == 0 || e->pct_ms[0] < lo))
-			lo = e->pct_ms[0];
-		if (e->pct_ms[7] > hi)
-			hi = e->pct_ms[7];
-	}
-	rc |= lt_buf_adds(b, "EOD\n");
-	rc |= lt_buf_printf(b, "set rmargin %d\n", label_margin(last_len));
-	/*
-	 * Latencies of endpoints often differ by orders of magnitude: a log
-	 * axis keeps the fast ones visible.  Bars start at the axis floor.
-	 */
-	if (lo > 0 && hi / lo >= 20)
-		rc |= log_y(b, lo) |
-		    lt_buf_adds(b, "set ylabel \"ms (log scale)\"\n");
-	else
-		rc |= lt_buf_adds(b, "set yrange [0:*]\nset ylabel \"ms\"\n");
-	rc |= lt_buf_adds(b,
-	    "set style data histograms\n"
-	    "set style histogram clustered gap 1\n"
-	    "set style fill solid 0.85 border -1\n"
-	    "set boxwidth 0.9\n"
-	    "set xtics rotate by -25 left\nset grid noxtics\n"
-	    "set bmargin 7\n"
-	    "set key outside top center horizontal\n"
-	    "plot $ep using 2:xtic(1) lc rgb \"" C_BLUE "\" title \"p50\", "
-	    "'' using 3 lc rgb \"" C_ORANGE "\" title \"p95\", "
-	    "'' using 4 lc rgb \"" C_RED "\" title \"p99\"\n");
-	return rc;
-}
-
-/* The per-endpoint timeline chart draws at most this many endpoints. */
-#define MAX_LINES 8
-
-static const char *const line_color[MAX_LINES] = { C_BLUE, C_ORANGE, C_GREEN,
-	C_RED, C_PURPLE, "#8c564b", "#e377c2", "#17becf" };
-
-/* The p95 of endpoint e in second s, or -1 when it had no request. */
-static double
-sec_ep_p95(const struct lt_rep_sec *s, const struct lt_rep_ep *e)
-{
-	size_t i;
-
-	if (s->src == NULL)
-		return -1;
-	for (i = 0; i < s->src->n_eps; i++) {
-		const struct lt_doc_sec_ep *x = &s->src->eps[i];
-
-		if (x->requests > 0 && strcmp(x->method, e->method) == 0 &&
-		    strcmp(x->name, e->name) == 0)
-			return (double)x->p95_us / 1000.0;
-	}
-	return -1;
-}
-
-/* One "x p95" datablock: the worst p95 of each window of step seconds. */
-static int
-eptime_block(struct lt_buf *b, int k, const struct lt_report *r,
-    const struct lt_rep_ep *e, int64_t step)
-{
-	int64_t t0 = r->secs[0].t;
+	int rc = lt_buf_printf(b, "$%s << EOD\n", name), k;
 	size_t i = 0;
-	int rc = lt_buf_printf(b, "$e%d << EOD\n", k);
 
-	while (i < r->n_secs) {
-		int64_t w = (r->secs[i].t - t0) / step;
-		double worst = -1;
+	for (k = k0; k <= k1; k++) {
+		double hi_us = 1000.0 * pow(10.0, (k + 1) / 10.0);
+		int64_t n = 0;
 
-		for (; i < r->n_secs && (r->secs[i].t - t0) / step == w; i++) {
-			double v = sec_ep_p95(&r->secs[i], e);
-
-			if (v > worst)
-				worst = v;
+		for (; i < h->counts_len; i++) {
+			if (h->counts[i] == 0)
+				continue;
+			if ((double)lt_hist_value_at(h, i) >= hi_us && k < k1)
+				break;
+			n += h->counts[i];
 		}
-		if (worst >= 0)
-			rc |= lt_buf_printf(
-			    b, "%lld %.3f\n", (long long)(w * step), worst);
+		rc |= lt_buf_printf(b, "%.6g %.6g %.4f\n", pow(10.0, k / 10.0),
+		    pow(10.0, (k + 1) / 10.0),
+		    100.0 * (double)n / (double)h->count);
 	}
 	return rc | lt_buf_adds(b, "EOD\n");
 }
 
+/*
+ * The bin of value us of h: that of its slot's lowest value, as
+ * hist_block counts it (values under 1 us fall in the first bin).
+ */
 static int
-eptime_chart(struct lt_buf *b, const struct lt_report *r)
+hist_bin(const struct lt_hist *h, int64_t us)
 {
-	int64_t t0 = r->secs[0].t, t1 = r->secs[r->n_secs - 1].t, step;
-	int64_t floor_req = top_floor_n(r, MAX_LINES);
-	const struct lt_rep_ep *shown[MAX_LINES];
-	int n = 0, k, rc = preamble(b, LT_CHART_EPTIME, 1000, 340);
-	size_t i;
+	double ms;
 
-	step = (t1 - t0 + 1 + MAX_POINTS - 1) / MAX_POINTS;
-	if (step < 1)
-		step = 1;
-	for (i = 0; i < r->n_eps && n < MAX_LINES; i++)
-		if (r->eps[i].requests > 0 && r->eps[i].requests >= floor_req)
-			shown[n++] = &r->eps[i];
-	for (k = 0; k < n; k++)
-		rc |= eptime_block(b, k, r, shown[k], step);
-	rc |= lt_buf_adds(b,
-	    "set xlabel \"seconds since start\"\n"
-	    "set ylabel \"ms (log scale)\"\nset logscale y\n"
-	    "set key outside right top vertical\nplot ");
-	for (k = 0; k < n; k++) {
-		char label[300];
-		char *q;
+	us = lt_hist_value_at(h, lt_hist_index(h, us));
+	ms = (double)(us < 1 ? 1 : us) / 1000.0;
+	return (int)floor(10.0 * log10(ms));
+}
 
-		snprintf(label, sizeof(label), "%s %s", shown[k]->method,
-		    shown[k]->name);
-		shorten(label, LABEL_MAX);
-		for (q = label; *q != '\0'; q++)
-			if (*q == '"' || *q == '\\' || *q == '\n')
-				*q = '\'';
-		rc |= lt_buf_printf(b,
-		    "%s$e%d using 1:2 with linespoints pt 7 "
-		    "ps 0.4 lw 2 lc rgb \"%s\" title \"%s\"",
-		    k ? ", " : "", k, line_color[k], label);
+int
+lt_chart_hist(
+    struct lt_chart *c, const struct lt_hist *h, const struct lt_hist *bh)
+{
+	struct lt_buf *b = &c->gp;
+	int rc, n = 0, k0, k1;
+
+	if (bh != NULL && (bh->count == 0 || bh->sig != h->sig))
+		bh = NULL;
+	k0 = hist_bin(h, h->min);
+	k1 = hist_bin(h, h->max);
+	if (bh != NULL) {
+		if (hist_bin(bh, bh->min) < k0)
+			k0 = hist_bin(bh, bh->min);
+		if (hist_bin(bh, bh->max) > k1)
+			k1 = hist_bin(bh, bh->max);
 	}
+	if (k1 < k0) /* a document with min > max */
+		k1 = k0;
+	rc = lt_chart_preamble(b, LT_CHART_W_HALF, 380);
+	rc |= hist_block(b, "h", h, k0, k1);
+	if (bh != NULL)
+		rc |= hist_block(b, "o", bh, k0, k1);
+	rc |= lt_buf_printf(b,
+	    "set logscale x\nset xrange [%.6g:%.6g]\nset yrange [0:*]\n"
+	    "set xlabel \"response time, ms (log scale)\"\n"
+	    "set ylabel \"%% of requests\"\n"
+	    "set key outside top center horizontal\n"
+	    "set style fill solid 0.8 border lc rgb \"#ffffff\"\nplot ",
+	    pow(10.0, k0 / 10.0), pow(10.0, (k1 + 1) / 10.0));
+	rc |= elem(c, &n,
+	    "$h using (sqrt($1*$2)):3:1:2 with boxes lc rgb \"" C_BLUE "\"",
+	    "requests");
+	if (bh != NULL)
+		rc |= elem(c, &n,
+		    "$o using (sqrt($1*$2)):3:1:2 with boxes fs empty "
+		    "lw 2 dt 2 lc rgb \"" C_GREY "\"",
+		    "baseline");
 	return rc | lt_buf_adds(b, "\n");
 }
 
 int
-lt_chart_script(struct lt_buf *gp, int kind, const struct lt_report *r,
+lt_chart_make(struct lt_chart *c, int kind, const struct lt_report *r,
     const struct lt_report *base)
 {
 	int rc;
 
+	lt_buf_reset(&c->gp);
+	lt_buf_reset(&c->series);
+	snprintf(c->caption, sizeof(c->caption), "%s", lt_chart_title[kind]);
 	switch (kind) {
 	case LT_CHART_RPS:
 	case LT_CHART_USERS:
 	case LT_CHART_LATENCY:
 		if (!lt_report_timeline_ok(r))
 			return 1;
-		rc = timeline_chart(gp, kind, r, base);
+		rc = timeline_chart(c, kind, r, base);
 		break;
 	case LT_CHART_DIST:
 		if (r->total.requests == 0)
 			return 1;
-		rc = dist_chart(gp, r, base);
+		rc = dist_chart(c, r, base);
+		break;
+	case LT_CHART_HIST:
+		if (r->total.hist == NULL || r->total.hist->count == 0)
+			return 1;
+		rc = lt_chart_hist(
+		    c, r->total.hist, base != NULL ? base->total.hist : NULL);
 		break;
 	case LT_CHART_EPTIME:
 		if (!r->has_sec_eps || !lt_report_timeline_ok(r) ||
 		    r->n_eps == 0)
 			return 1;
-		rc = eptime_chart(gp, r);
+		rc = lt_chart_eptime(c, r, base);
 		break;
 	default:
 		if (r->n_eps == 0 || r->total.requests == 0)
 			return 1;
-		rc = endpoints_chart(gp, r);
+		rc = lt_chart_endpoints(c, r);
 		break;
 	}
 	return rc ? -1 : 0;
+}
+
+int
+lt_chart_script(struct lt_buf *gp, int kind, const struct lt_report *r,
+    const struct lt_report *base)
+{
+	struct lt_chart c;
+	int rc;
+
+	lt_chart_init(&c);
+	rc = lt_chart_make(&c, kind, r, base);
+	if (rc == 0 && lt_buf_add(gp, c.gp.data, c.gp.len) != 0)
+		rc = -1;
+	lt_chart_fini(&c);
+	return rc;
 }

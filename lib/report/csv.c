@@ -127,14 +127,36 @@ pct_fields(struct lt_buf *b, const double *pct, int have)
 	return rc;
 }
 
+/*
+ * A text field from the run (a name, an error).  With safe (lt-report
+ * --csv-safe), one that a spreadsheet would take for a formula (leading
+ * =, +, -, @, tab or CR) gets a leading apostrophe, OWASP's escaping;
+ * without, it is written as Locust writes it (lt-report(1)).
+ */
 static int
-stats_row(struct lt_buf *b, const struct lt_rep_ep *e)
+text_field(struct lt_buf *b, const char *s, int safe)
+{
+	if (safe && s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL) {
+		struct lt_buf t;
+		int rc;
+
+		lt_buf_init(&t, 0);
+		rc = lt_buf_addc(&t, '\'') | lt_buf_adds(&t, s);
+		rc |= rc ? 0 : lt_csv_field(b, lt_buf_cstr(&t));
+		lt_buf_fini(&t);
+		return rc ? -1 : 0;
+	}
+	return lt_csv_field(b, s);
+}
+
+static int
+stats_row(struct lt_buf *b, const struct lt_rep_ep *e, int safe)
 {
 	int rc = 0;
 
-	rc |= lt_csv_field(b, e->method);
+	rc |= text_field(b, e->method, safe);
 	rc |= lt_buf_addc(b, ',');
-	rc |= lt_csv_field(b, e->name);
+	rc |= text_field(b, e->name, safe);
 	rc |= lt_buf_printf(
 	    b, ",%lld,%lld,", (long long)e->requests, (long long)e->failures);
 	if (e->requests > 0) {
@@ -167,20 +189,24 @@ lt_csv_stats(struct lt_buf *b, const struct lt_report *r)
 	int rc = lt_buf_adds(b, stats_header);
 
 	for (i = 0; i < r->n_eps; i++)
-		rc |= stats_row(b, &r->eps[i]);
-	rc |= stats_row(b, &r->total);
+		rc |= stats_row(b, &r->eps[i], r->csv_safe);
+	rc |= stats_row(b, &r->total, r->csv_safe);
 	return rc ? -1 : 0;
 }
 
-/* Running totals for the history rows. */
+/* Running totals for the history rows: the run's, or one endpoint's. */
 struct cum {
-	struct lt_hist h; /* sig 2, like the timeline's */
-	int64_t requests, failures, users;
+	const char *method, *name; /* "" and "Aggregated" for the run */
+	double avg_bytes;          /* when the timeline has no bytes: the
+				      run's (the endpoint's) average */
+	int has_bytes;             /* bytes counts every second's bytes */
+	struct lt_hist h;          /* sig 2, like the timeline's */
+	int64_t requests, failures, users, bytes;
+	int64_t sec_requests, sec_failures; /* this second's */
 };
 
 static int
-history_row(struct lt_buf *b, const struct cum *c, int64_t t,
-    const struct lt_rep_sec *s, const struct lt_report *r)
+history_row(struct lt_buf *b, const struct cum *c, int64_t t, int64_t users)
 {
 	double pct[LT_REP_NPCT];
 	int64_t us[LT_REP_NPCT];
@@ -189,9 +215,12 @@ history_row(struct lt_buf *b, const struct cum *c, int64_t t,
 	lt_hist_percentiles(&c->h, lt_pct_list, LT_REP_NPCT, us);
 	for (i = 0; i < LT_REP_NPCT; i++)
 		pct[i] = (double)us[i] / 1000.0;
-	rc |= lt_buf_printf(b, "%lld,%lld,,Aggregated,%.6f,%.6f", (long long)t,
-	    (long long)c->users, s ? (double)s->requests : 0.0,
-	    s ? (double)s->failures : 0.0);
+	rc |= lt_buf_printf(b, "%lld,%lld,", (long long)t, (long long)users);
+	rc |= lt_csv_field(b, c->method);
+	rc |= lt_buf_addc(b, ',');
+	rc |= lt_csv_field(b, c->name);
+	rc |= lt_buf_printf(
+	    b, ",%.6f,%.6f", (double)c->sec_requests, (double)c->sec_failures);
 	rc |= pct_fields(b, pct, c->requests > 0);
 	rc |= lt_buf_printf(
 	    b, ",%lld,%lld,", (long long)c->requests, (long long)c->failures);
@@ -205,8 +234,14 @@ history_row(struct lt_buf *b, const struct cum *c, int64_t t,
 		rc |= lt_buf_addc(b, ',');
 		rc |= lt_csv_pyfloat(b, (double)c->h.max / 1000.0);
 		rc |= lt_buf_addc(b, ',');
-		/* The timeline has no bytes: the run's average stands in. */
-		rc |= lt_csv_pyfloat(b, r->total.avg_bytes);
+		/*
+		 * Cumulative, as Locust's; an aggregate from an older lt-agg
+		 * (or an endpoint's series) has no bytes per second: the
+		 * run's (the endpoint's) average stands in.
+		 */
+		rc |= lt_csv_pyfloat(b,
+		    c->has_bytes ? (double)c->bytes / (double)c->requests
+		                 : c->avg_bytes);
 	} else {
 		rc |= lt_buf_adds(b, "0,0.0,0,0,0");
 	}
@@ -214,30 +249,127 @@ history_row(struct lt_buf *b, const struct cum *c, int64_t t,
 	return rc ? -1 : 0;
 }
 
-/* Adds second s of the timeline to the running totals. */
+/* Adds second s of the timeline to the running totals (NULL: empty). */
 static void
 cum_add(struct cum *c, const struct lt_rep_sec *s)
 {
+	c->sec_requests = c->sec_failures = 0;
+	if (s == NULL)
+		return;
 	lt_shist_add_to(s->hist, &c->h);
 	c->requests += s->requests;
 	c->failures += s->failures;
+	c->sec_requests = s->requests;
+	c->sec_failures = s->failures;
+	c->bytes += s->bytes;
 	if (s->users >= 0)
 		c->users = s->users;
+}
+
+/* Adds endpoint c's series in second s (NULL: none) to its totals. */
+static void
+cum_add_ep(struct cum *c, const struct lt_rep_sec *s)
+{
+	size_t i;
+
+	c->sec_requests = c->sec_failures = 0;
+	if (s == NULL || s->src == NULL)
+		return;
+	for (i = 0; i < s->src->n_eps; i++) {
+		const struct lt_doc_sec_ep *x = &s->src->eps[i];
+
+		if (strcmp(x->method, c->method) != 0 ||
+		    strcmp(x->name, c->name) != 0)
+			continue;
+		lt_shist_add_to(&x->hist, &c->h);
+		c->requests += x->requests;
+		c->failures += x->failures;
+		c->sec_requests = x->requests;
+		c->sec_failures = x->failures;
+		return;
+	}
+}
+
+/*
+ * One second's rows: with per-endpoint totals (nep > 0), a row for each
+ * endpoint that has had requests so far, then the Aggregated one.
+ */
+static int
+history_second(struct lt_buf *b, struct cum *run, struct cum *ep, size_t nep,
+    int64_t t, const struct lt_rep_sec *s)
+{
+	size_t i;
+	int rc = 0;
+
+	cum_add(run, s);
+	for (i = 0; i < nep; i++) {
+		cum_add_ep(&ep[i], s);
+		if (ep[i].requests > 0)
+			rc |= history_row(b, &ep[i], t, run->users);
+	}
+	rc |= history_row(b, run, t, run->users);
+	return rc;
+}
+
+static void
+cums_fini(struct cum *ep, size_t nep)
+{
+	size_t i;
+
+	for (i = 0; i < nep; i++)
+		lt_hist_fini(&ep[i].h);
+	free(ep);
+}
+
+/* Per-endpoint totals for --csv-full-history; *nep 0 when not asked. */
+static int
+cums_init(const struct lt_report *r, struct cum **out, size_t *nep)
+{
+	struct cum *ep;
+	size_t i;
+
+	*out = NULL;
+	*nep = 0;
+	if (!r->csv_full_history || !r->has_sec_eps || r->n_eps == 0)
+		return 0;
+	ep = calloc(r->n_eps, sizeof(*ep));
+	if (ep == NULL)
+		return -1;
+	for (i = 0; i < r->n_eps; i++) {
+		ep[i].method = r->eps[i].method;
+		ep[i].name = r->eps[i].name;
+		ep[i].avg_bytes = r->eps[i].avg_bytes;
+		if (lt_hist_init(&ep[i].h, 2) != 0) {
+			cums_fini(ep, i);
+			return -1;
+		}
+	}
+	*out = ep;
+	*nep = r->n_eps;
+	return 0;
 }
 
 int
 lt_csv_history(struct lt_buf *b, const struct lt_report *r)
 {
-	struct cum c;
-	size_t i;
+	struct cum c, *ep;
+	size_t i, nep;
 	int64_t t, fill_left = HISTORY_MAX_FILL;
 	int gaps, rc = lt_buf_adds(b, history_header);
 
 	if (r->n_secs == 0)
 		return rc;
 	memset(&c, 0, sizeof(c));
+	c.method = "";
+	c.name = "Aggregated";
+	c.avg_bytes = r->total.avg_bytes;
+	c.has_bytes = r->has_sec_bytes;
 	if (lt_hist_init(&c.h, 2) != 0)
 		return -1;
+	if (cums_init(r, &ep, &nep) != 0) {
+		lt_hist_fini(&c.h);
+		return -1;
+	}
 	/*
 	 * Locust writes a row every second: every second of the timeline is
 	 * written, and, when the timeline is sane, the empty seconds between
@@ -253,12 +385,12 @@ lt_csv_history(struct lt_buf *b, const struct lt_report *r)
 		if (empty > 0 && empty <= LT_REP_GAP_FILL_MAX &&
 		    empty <= fill_left) {
 			for (t = r->secs[i - 1].t + 1; t < s->t && rc == 0; t++)
-				rc |= history_row(b, &c, t, NULL, r);
+				rc |= history_second(b, &c, ep, nep, t, NULL);
 			fill_left -= empty;
 		}
-		cum_add(&c, s);
-		rc |= history_row(b, &c, s->t, s, r);
+		rc |= history_second(b, &c, ep, nep, s->t, s);
 	}
+	cums_fini(ep, nep);
 	lt_hist_fini(&c.h);
 	return rc ? -1 : 0;
 }
@@ -272,19 +404,43 @@ lt_csv_failures(struct lt_buf *b, const struct lt_report *r)
 	for (i = 0; i < r->n_fails; i++) {
 		const struct lt_rep_fail *f = &r->fails[i];
 
-		rc |= lt_csv_field(b, f->method);
+		rc |= text_field(b, f->method, r->csv_safe);
 		rc |= lt_buf_addc(b, ',');
-		rc |= lt_csv_field(b, f->name);
+		rc |= text_field(b, f->name, r->csv_safe);
 		rc |= lt_buf_addc(b, ',');
-		rc |= lt_csv_field(b, f->error);
+		rc |= text_field(b, f->error, r->csv_safe);
 		rc |= lt_buf_printf(b, ",%lld" CRLF, (long long)f->occurrences);
 	}
 	return rc ? -1 : 0;
 }
 
+/*
+ * Locust's exceptions are errors of the test's own code, not of the
+ * target; lt's test code is its exec tasks, so a failure whose category
+ * is "exec" (could not run, a non-zero exit status, bad output json) is
+ * one.  Traceback says where: the task; Nodes is "local", as Locust's
+ * standalone runs write.
+ */
 int
 lt_csv_exceptions(struct lt_buf *b, const struct lt_report *r)
 {
-	(void)r;
-	return lt_buf_adds(b, exceptions_header);
+	size_t i;
+	int rc = lt_buf_adds(b, exceptions_header);
+
+	for (i = 0; i < r->n_fails; i++) {
+		const struct lt_rep_fail *f = &r->fails[i];
+		struct lt_buf where;
+
+		if (strncmp(f->error, "exec:", 5) != 0)
+			continue;
+		lt_buf_init(&where, 0);
+		rc |= lt_buf_printf(b, "%lld,", (long long)f->occurrences);
+		rc |= lt_csv_field(b, f->error);
+		rc |= lt_buf_addc(b, ',');
+		rc |= lt_buf_printf(&where, "exec task %s", f->name);
+		rc |= lt_csv_field(b, lt_buf_cstr(&where));
+		rc |= lt_buf_adds(b, ",local" CRLF);
+		lt_buf_fini(&where);
+	}
+	return rc ? -1 : 0;
 }

@@ -34,6 +34,10 @@ int lt_csv_stats(struct lt_buf *b, const struct lt_report *r);
  * to the last second of the timeline; percentiles and Total columns are
  * cumulative up to that second (Locust's default, without
  * --csv-full-history), Requests/s and Failures/s are that second's counts.
+ * With r->csv_full_history and per-endpoint series in the timeline
+ * (lt-agg --timeline-endpoints), each second first has a row per endpoint
+ * that has had requests so far (Type is the method), as Locust's
+ * --csv-full-history writes.
  * Returns 0, or -1 when memory runs out.
  */
 int lt_csv_history(struct lt_buf *b, const struct lt_report *r);
@@ -41,7 +45,11 @@ int lt_csv_history(struct lt_buf *b, const struct lt_report *r);
 /* PREFIX_failures.csv (Locust 2.12 columns). */
 int lt_csv_failures(struct lt_buf *b, const struct lt_report *r);
 
-/* PREFIX_exceptions.csv: lt has no exceptions; the header only. */
+/*
+ * PREFIX_exceptions.csv: the failures of exec tasks (error category
+ * "exec"), lt's errors of the test's own code: Count, Message (the
+ * error), Traceback ("exec task NAME"), Nodes ("local").
+ */
 int lt_csv_exceptions(struct lt_buf *b, const struct lt_report *r);
 
 #endif

@@ -9,10 +9,12 @@
 #include <string.h>
 
 #include "report/chart.h"
+#include "report/esc.h"
 #include "report/html.h"
+#include "report/llmrep.h"
 #include "report/plot.h"
 
-static const char css[] =
+const char lt_html_css[] =
     ":root{--fg:#1b1f24;--mut:#57606a;--bd:#d0d7de;--bg2:#f6f8fa;"
     "--bad:#b42318;--badbg:#fde8e7;--good:#1a7f37;--goodbg:#e6f4ea}\n"
     "*{box-sizing:border-box}\n"
@@ -27,8 +29,11 @@ static const char css[] =
     "minmax(min(100%,480px),1fr));gap:1rem}\n"
     "figure.chart{margin:0;border:1px solid var(--bd);border-radius:6px;"
     "padding:.4rem;background:#fff}\n"
-    "figure.chart svg{display:block;width:100%;height:auto}\n"
-    "#chart-endpoints,#chart-eptime{grid-column:1/-1}\n"
+    "figure.chart .cs{overflow-x:auto}\n"
+    "figure.chart svg{display:block;width:100%;height:auto;"
+    "min-width:var(--minw);max-width:640px;margin:0 auto}\n"
+    "figure.chart.full{grid-column:1/-1}\n"
+    "figure.chart.full svg{max-width:none}\n"
     "figcaption{font-size:.85rem;color:var(--mut);text-align:center}\n"
     ".tw{overflow-x:auto;margin:.5rem 0 1rem}\n"
     "table{border-collapse:collapse;font-size:.88rem;"
@@ -42,6 +47,10 @@ static const char css[] =
     "tbody th{font-weight:normal;font-family:ui-monospace,monospace}\n"
     "table.tot tbody tr:last-child>*{font-weight:600}\n"
     ".n{text-align:right}\n"
+    "#t-regressions td,#t-regressions th,#t-compare td{"
+    "white-space:normal}\n"
+    "#t-regressions tbody th{overflow-wrap:anywhere}\n"
+    "#t-regressions td.n{min-width:8em}\n#t-compare td.n{min-width:7em}\n"
     ".worse,.fail{color:var(--bad);background:var(--badbg);"
     "font-weight:600}\n"
     ".better,.pass{color:var(--good);background:var(--goodbg)}\n"
@@ -55,113 +64,179 @@ static const char css[] =
     ".worse,.fail,.better,.pass{-webkit-print-color-adjust:exact;"
     "print-color-adjust:exact}}\n";
 
-int
-lt_html_esc(struct lt_buf *b, const char *s)
+/*
+ * Runs c's script through gnuplot and appends the figure (id "chart-ID")
+ * to fig.  0, or lt_plot_run's error.
+ */
+static int
+figure(struct lt_buf *fig, const struct lt_chart *c, const char *id, int full,
+    const struct lt_html_opts *ho, struct lt_err *err)
 {
-	int rc = 0;
+	struct lt_buf svg, *series = (struct lt_buf *)&c->series;
+	char prefix[48];
+	int rc;
 
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&':
-			rc |= lt_buf_adds(b, "&amp;");
-			break;
-		case '<':
-			rc |= lt_buf_adds(b, "&lt;");
-			break;
-		case '>':
-			rc |= lt_buf_adds(b, "&gt;");
-			break;
-		case '"':
-			rc |= lt_buf_adds(b, "&quot;");
-			break;
-		case '\'':
-			rc |= lt_buf_adds(b, "&#39;");
-			break;
-		default:
-			rc |= lt_buf_addc(b, *s);
-			break;
-		}
+	lt_buf_init(&svg, 0);
+	rc = lt_plot_run(
+	    ho->gnuplot, c->gp.data, c->gp.len, &svg, ho->timeout_ms, err);
+	if (rc == 0) {
+		snprintf(prefix, sizeof(prefix), "c-%s", id);
+		rc |= lt_buf_printf(fig,
+		    "<figure class=\"chart%s\" id=\"chart-%s\">\n"
+		    "<div class=\"cs\" style=\"--minw:%dpx\">",
+		    full ? " full" : "", id,
+		    LT_CHART_MIN_PX(full ? LT_CHART_W_FULL : LT_CHART_W_HALF));
+		rc |= lt_plot_splice(fig, svg.data, svg.len, prefix, c->caption,
+		    lt_buf_cstr(series));
+		rc |= lt_buf_adds(fig, "</div><figcaption>");
+		rc |= lt_html_esc(fig, c->caption);
+		rc |= lt_buf_adds(fig, "</figcaption></figure>\n");
+		if (rc != 0)
+			rc = lt_err_set(
+			    err, LT_EXIT_RUNTIME, "gnuplot wrote no SVG");
 	}
-	return rc ? -1 : 0;
+	lt_buf_fini(&svg);
+	return rc;
 }
 
 /* Draws one chart into fig; 0, 1 (nothing to draw), or lt_plot_run's. */
 static int
 draw(struct lt_buf *fig, int kind, const struct lt_report *r,
-    const struct lt_report *base, const struct lt_html_opts *ho,
-    struct lt_err *err)
+    const struct lt_report *base, const unsigned char *flag,
+    const struct lt_html_opts *ho, struct lt_err *err)
 {
-	struct lt_buf gp, svg;
-	char prefix[32];
+	struct lt_chart c;
 	int rc;
 
-	lt_buf_init(&gp, 0);
-	lt_buf_init(&svg, 0);
-	rc = lt_chart_script(&gp, kind, r, base);
+	lt_chart_init(&c);
+	c.flag = flag;
+	rc = lt_chart_make(&c, kind, r, base);
 	if (rc < 0)
 		rc = lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
 	if (rc == 0)
-		rc = lt_plot_run(
-		    ho->gnuplot, gp.data, gp.len, &svg, ho->timeout_ms, err);
-	if (rc == 0) {
-		snprintf(prefix, sizeof(prefix), "c-%s", lt_chart_id[kind]);
-		rc |= lt_buf_printf(fig,
-		    "<figure class=\"chart\" id=\"chart-%s"
-		    "\">\n",
-		    lt_chart_id[kind]);
-		rc |= lt_plot_splice(
-		    fig, svg.data, svg.len, prefix, lt_chart_title[kind]);
-		rc |= lt_buf_printf(fig,
-		    "<figcaption>%s</figcaption>"
-		    "</figure>\n",
-		    lt_chart_title[kind]);
-		if (rc != 0)
-			rc = lt_err_set(
-			    err, LT_EXIT_RUNTIME, "gnuplot wrote no SVG");
-	}
-	lt_buf_fini(&gp);
-	lt_buf_fini(&svg);
+		rc = figure(
+		    fig, &c, lt_chart_id[kind], lt_chart_full[kind], ho, err);
+	lt_chart_fini(&c);
 	return rc;
 }
 
+/*
+ * The charts of endpoint e's own section (number i) into fig: 0, 1
+ * (nothing to draw), or an error as draw's.
+ */
+static int
+draw_ep(struct lt_buf *fig, size_t i, const struct lt_report *r,
+    const struct lt_rep_ep *e, const struct lt_html_opts *ho,
+    struct lt_err *err)
+{
+	struct lt_chart c;
+	char id[32];
+	int rc, k, any = 0;
+
+	lt_chart_init(&c);
+	rc = lt_buf_adds(fig, "<div class=\"charts\">\n") ? -1 : 0;
+	for (k = 0; k < 2 && rc >= 0; k++) {
+		rc = k == 0 ? lt_chart_ep_time(&c, r, e)
+		            : lt_chart_ep_hist(&c, e);
+		if (rc < 0)
+			rc = lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
+		if (rc != 0)
+			continue;
+		snprintf(id, sizeof(id), "ep%zu-%s", i, k ? "hist" : "time");
+		rc = figure(fig, &c, id, 0, ho, err);
+		any |= rc == 0;
+	}
+	lt_chart_fini(&c);
+	if (rc == 1)
+		rc = 0;
+	if (rc == 0 && lt_buf_adds(fig, "</div>") != 0)
+		rc = lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
+	return rc == 0 && !any ? 1 : rc;
+}
+
+/* Frees every chart of o. */
+static void
+free_charts(struct lt_md_opts *o)
+{
+	int k;
+
+	for (k = 0; k < LT_CHART_N; k++) {
+		free((char *)o->chart_html[k]);
+		o->chart_html[k] = NULL;
+	}
+	for (k = 0; k < LT_MD_DETAIL_MAX; k++) {
+		free((char *)o->detail_html[k]);
+		o->detail_html[k] = NULL;
+	}
+}
+
+/* The warning and the page's note for chart failure rc (cerr). */
+static void
+chart_failed(int rc, const struct lt_err *cerr, struct lt_md_opts *o,
+    const struct lt_html_opts *ho, char *warn, size_t warn_cap)
+{
+	if (rc == LT_PLOT_MISSING) {
+		snprintf(warn, warn_cap,
+		    "%s not found: report written without charts", ho->gnuplot);
+		o->charts_note = "Charts omitted: gnuplot is not installed.";
+	} else {
+		snprintf(warn, warn_cap, "%s: report written without charts",
+		    cerr->msg);
+		o->charts_note = "Charts omitted: gnuplot failed.";
+	}
+	free_charts(o);
+}
+
+/*
+ * Draws the page's charts, then those of each picked endpoint's section,
+ * into o.  The first failure (gnuplot missing or failing) drops them all.
+ */
 static void
 charts(const struct lt_report *r, struct lt_md_opts *o,
     const struct lt_html_opts *ho, char *warn, size_t warn_cap)
 {
+	const struct lt_rep_ep *eps[LT_MD_DETAIL_MAX];
+	struct lt_rep_pick p = { 0 };
 	struct lt_err cerr;
 	struct lt_buf fig;
-	int k, rc;
+	unsigned char *flag = NULL;
+	size_t i;
+	int k, rc = 0;
 
-	for (k = 0; k < LT_CHART_N && ho->gnuplot != NULL; k++) {
+	if (ho->gnuplot == NULL)
+		return;
+	/* Regressed endpoints are shown as those with failures are. */
+	if (o->base != NULL)
+		flag = lt_compare_regressed(o->base, r, o->tolerance);
+	for (k = 0; k < LT_CHART_N && (rc == 0 || rc == 1); k++) {
 		lt_err_clear(&cerr);
 		lt_buf_init(&fig, 0);
-		rc = draw(&fig, k, r, o->base, ho, &cerr);
+		rc = draw(&fig, k, r, o->base, flag, ho, &cerr);
 		if (rc == 0) {
 			o->chart_html[k] = lt_buf_take(&fig);
 			continue;
 		}
 		lt_buf_fini(&fig);
-		if (rc == 1)
+		if (rc != 1)
+			chart_failed(rc, &cerr, o, ho, warn, warn_cap);
+	}
+	if ((rc != 0 && rc != 1) ||
+	    lt_report_pick(r, LT_MD_DETAIL_MAX, flag, eps, &p) < 0)
+		p.picked = 0;
+	free(flag);
+	for (i = 0; i < p.picked; i++) {
+		lt_err_clear(&cerr);
+		lt_buf_init(&fig, 0);
+		rc = draw_ep(&fig, i, r, eps[i], ho, &cerr);
+		if (rc == 0) {
+			o->detail_html[i] = lt_buf_take(&fig);
 			continue;
-		if (rc == LT_PLOT_MISSING) {
-			snprintf(warn, warn_cap,
-			    "%s not found: report written "
-			    "without charts",
-			    ho->gnuplot);
-			o->charts_note = "Charts omitted: gnuplot is not "
-			                 "installed.";
-		} else {
-			snprintf(warn, warn_cap,
-			    "%s: report written without "
-			    "charts",
-			    cerr.msg);
-			o->charts_note = "Charts omitted: gnuplot failed.";
 		}
-		for (k = 0; k < LT_CHART_N; k++) {
-			free((char *)o->chart_html[k]);
-			o->chart_html[k] = NULL;
+		lt_buf_fini(&fig);
+		if (rc != 1) {
+			chart_failed(rc, &cerr, o, ho, warn, warn_cap);
+			return;
 		}
-		return;
 	}
 }
 
@@ -250,12 +325,13 @@ images_to_links(cmark_node *doc)
 static char *
 md_to_html(const struct lt_md *d)
 {
-	cmark_node *doc =
-	    cmark_parse_document(d->md.data, d->md.len, CMARK_OPT_DEFAULT);
+	cmark_node *doc = cmark_parse_document(
+	    d->md.data, d->md.len, CMARK_OPT_DEFAULT | CMARK_OPT_SAFE);
 	char *html = NULL;
 
 	if (doc != NULL && images_to_links(doc) == 0)
-		html = cmark_render_html(doc, CMARK_OPT_DEFAULT);
+		html =
+		    cmark_render_html(doc, CMARK_OPT_DEFAULT | CMARK_OPT_SAFE);
 	cmark_node_free(doc);
 	return html;
 }
@@ -274,7 +350,7 @@ page(struct lt_buf *out, const struct lt_md *d, const char *title)
 	    "content=\"width=device-width, initial-scale=1\">\n<title>");
 	rc |= lt_html_esc(out, title);
 	rc |= lt_buf_adds(out, "</title>\n<style>\n");
-	rc |= lt_buf_adds(out, css);
+	rc |= lt_buf_adds(out, lt_html_css);
 	rc |= lt_buf_adds(out, "</style>\n</head>\n<body>\n<main>\n");
 	rc |= splice_blocks(out, body, d);
 	rc |= lt_buf_adds(out, "</main>\n</body>\n</html>\n");
@@ -293,18 +369,31 @@ lt_html_render(struct lt_buf *out, const struct lt_report *r,
 	warn[0] = '\0';
 	for (k = 0; k < LT_CHART_N; k++)
 		o->chart_html[k] = NULL;
+	for (k = 0; k < LT_MD_DETAIL_MAX; k++)
+		o->detail_html[k] = NULL;
 	o->charts_note = NULL;
 	charts(r, o, ho, warn, warn_cap);
+	o->llm_html = NULL;
+	if (o->charts_note == NULL && ho->gnuplot != NULL && lt_llmrep_has(r)) {
+		char *h = NULL;
+		struct lt_err cerr;
+
+		if (lt_llmrep_charts(
+		        r, ho->gnuplot, ho->timeout_ms, &h, &cerr) < 0)
+			snprintf(warn, warn_cap,
+			    "%s: report written without the stream charts",
+			    cerr.msg);
+		o->llm_html = h;
+	}
 	lt_md_init(&d, 1);
 	rc = lt_md_build(&d, r, o);
 	if (rc == 0)
 		rc = page(out, &d, o->title ? o->title : "Load test report");
 	lt_md_fini(&d);
-	for (k = 0; k < LT_CHART_N; k++) {
-		free((char *)o->chart_html[k]);
-		o->chart_html[k] = NULL;
-	}
+	free_charts(o);
 	o->charts_note = NULL;
+	free((char *)o->llm_html);
+	o->llm_html = NULL;
 	if (rc != 0)
 		return lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
 	return 0;

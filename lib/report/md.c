@@ -9,244 +9,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "report/html.h"
+#include "report/llmrep.h"
 #include "report/md.h"
+#include "report/mdsec.h"
 #include "core/version.h"
-
-/* ---- the document API ---- */
-
-void
-lt_md_init(struct lt_md *d, int html)
-{
-	memset(d, 0, sizeof(*d));
-	d->html = html;
-	lt_buf_init(&d->md, 0);
-	lt_buf_init(&d->tbl, 0);
-	lt_buf_init(&d->cell, 0);
-}
-
-void
-lt_md_fini(struct lt_md *d)
-{
-	size_t i;
-
-	for (i = 0; i < d->n_blocks; i++)
-		free(d->blocks[i]);
-	free(d->blocks);
-	lt_buf_fini(&d->md);
-	lt_buf_fini(&d->tbl);
-	lt_buf_fini(&d->cell);
-}
-
-void
-lt_md_text(struct lt_md *d, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	d->failed |= lt_buf_vprintf(&d->md, fmt, ap) != 0;
-	va_end(ap);
-}
-
-/* Markdown escaping of text into b: the characters that start markup. */
-static int
-md_esc(struct lt_buf *b, const char *s)
-{
-	int rc = 0;
-
-	for (; *s != '\0'; s++) {
-		if (strchr("\\`*_[]<>&|!~#", *s) != NULL)
-			rc |= lt_buf_addc(b, '\\');
-		if (*s == '\n' || *s == '\r')
-			rc |= lt_buf_addc(b, ' ');
-		else
-			rc |= lt_buf_addc(b, *s);
-	}
-	return rc;
-}
-
-void
-lt_md_esc(struct lt_md *d, const char *s)
-{
-	d->failed |= md_esc(&d->md, s) != 0;
-}
-
-void
-lt_md_block(struct lt_md *d, const char *html)
-{
-	char **nb;
-	char *copy;
-
-	if (!d->html)
-		return;
-	if (d->n_blocks == d->cap_blocks) {
-		size_t nc = d->cap_blocks ? d->cap_blocks * 2 : 16;
-
-		nb = realloc(d->blocks, nc * sizeof(*nb));
-		if (nb == NULL) {
-			d->failed = 1;
-			return;
-		}
-		d->blocks = nb;
-		d->cap_blocks = nc;
-	}
-	copy = strdup(html);
-	if (copy == NULL) {
-		d->failed = 1;
-		return;
-	}
-	d->blocks[d->n_blocks] = copy;
-	lt_md_text(d, "\n@@lt-block-%zu@@\n\n", d->n_blocks);
-	d->n_blocks++;
-}
-
-void
-lt_md_table(struct lt_md *d, const char *id, const char *caption, int ncols,
-    const char *const *heads)
-{
-	struct lt_buf *t = &d->tbl;
-	int i, rc = 0;
-
-	lt_buf_reset(t);
-	d->ncols = ncols;
-	d->col = 0;
-	if (d->html) {
-		size_t idlen = strlen(id);
-		int tot = idlen > 0 && id[idlen - 1] == '+';
-
-		rc |= lt_buf_printf(t,
-		    "<div class=\"tw\"><table id=\"%.*s\"%s>"
-		    "\n<caption>",
-		    (int)(idlen - (size_t)tot), id,
-		    tot ? " class=\"tot\"" : "");
-		rc |= lt_html_esc(t, caption);
-		rc |= lt_buf_adds(t, "</caption>\n<thead><tr>");
-		for (i = 0; i < ncols; i++) {
-			const char *h = heads[i];
-			int num = h[0] == '>';
-
-			rc |= lt_buf_printf(t, "<th scope=\"col\"%s>",
-			    num ? " class=\"n\"" : "");
-			rc |= lt_html_esc(t, h + num);
-			rc |= lt_buf_adds(t, "</th>");
-		}
-		rc |= lt_buf_adds(t, "</tr></thead>\n<tbody>\n<tr>");
-	} else {
-		rc |= lt_buf_adds(t, "\n|");
-		for (i = 0; i < ncols; i++) {
-			rc |= lt_buf_addc(t, ' ');
-			rc |= md_esc(t, heads[i] + (heads[i][0] == '>'));
-			rc |= lt_buf_adds(t, " |");
-		}
-		rc |= lt_buf_adds(t, "\n|");
-		for (i = 0; i < ncols; i++)
-			rc |= lt_buf_adds(
-			    t, heads[i][0] == '>' ? "---:|" : "---|");
-		rc |= lt_buf_adds(t, "\n|");
-	}
-	d->failed |= rc != 0;
-}
-
-void
-lt_md_cell(struct lt_md *d, int flags, const char *fmt, ...)
-{
-	struct lt_buf *t = &d->tbl;
-	const char *cls = flags & LT_MD_WORSE ? "worse"
-	    : flags & LT_MD_BETTER            ? "better"
-	    : flags & LT_MD_PASS              ? "pass"
-	    : flags & LT_MD_FAIL              ? "fail"
-	                                      : NULL;
-	const char *tag = flags & LT_MD_ROWHEAD ? "th" : "td";
-	const char *text;
-	va_list ap;
-	int rc;
-
-	lt_buf_reset(&d->cell);
-	va_start(ap, fmt);
-	rc = lt_buf_vprintf(&d->cell, fmt, ap);
-	va_end(ap);
-	if (rc != 0) {
-		d->failed = 1;
-		return;
-	}
-	text = lt_buf_cstr(&d->cell);
-	if (d->html) {
-		rc |= lt_buf_printf(t, "<%s%s", tag,
-		    flags & LT_MD_ROWHEAD ? " scope=\"row\"" : "");
-		if (cls != NULL || (flags & LT_MD_NUM))
-			rc |= lt_buf_printf(t, " class=\"%s%s%s\"",
-			    flags & LT_MD_NUM ? "n" : "",
-			    cls && (flags & LT_MD_NUM) ? " " : "",
-			    cls ? cls : "");
-		rc |= lt_buf_addc(t, '>');
-		rc |= lt_html_esc(t, text);
-		rc |= lt_buf_printf(t, "</%s>", tag);
-	} else {
-		rc |= lt_buf_addc(t, ' ');
-		if (flags & (LT_MD_WORSE | LT_MD_FAIL))
-			rc |= lt_buf_adds(t, "**");
-		rc |= md_esc(t, text);
-		if (flags & (LT_MD_WORSE | LT_MD_FAIL))
-			rc |= lt_buf_adds(t, "**");
-		if (flags & LT_MD_WORSE)
-			rc |= lt_buf_adds(t, " (worse)");
-		else if (flags & LT_MD_BETTER)
-			rc |= lt_buf_adds(t, " (better)");
-		rc |= lt_buf_adds(t, " |");
-	}
-	d->col++;
-	d->failed |= rc != 0;
-}
-
-void
-lt_md_row_end(struct lt_md *d)
-{
-	d->failed |= lt_buf_adds(&d->tbl, d->html ? "</tr>\n<tr>" : "\n|") != 0;
-	d->col = 0;
-}
-
-/* Drops the row opened after the last lt_md_row_end. */
-static void
-trim_open_row(struct lt_md *d)
-{
-	const char *open = d->html ? "<tr>" : "|";
-	size_t n = strlen(open);
-
-	if (d->tbl.len >= n &&
-	    memcmp(d->tbl.data + d->tbl.len - n, open, n) == 0)
-		d->tbl.len -= n;
-}
-
-void
-lt_md_table_end(struct lt_md *d)
-{
-	trim_open_row(d);
-	if (d->html) {
-		d->failed |=
-		    lt_buf_adds(&d->tbl, "</tbody></table></div>") != 0;
-		lt_md_block(d, lt_buf_cstr(&d->tbl));
-	} else {
-		d->failed |= lt_buf_adds(&d->tbl, "\n") != 0;
-		d->failed |= lt_buf_add(&d->md, d->tbl.data, d->tbl.len) != 0;
-	}
-	lt_buf_reset(&d->tbl);
-}
-
-/* ---- formatting helpers ---- */
-
-const char *
-lt_md_ms(char *s, size_t cap, double ms)
-{
-	if (ms < 1)
-		snprintf(s, cap, "%.3f", ms);
-	else if (ms < 10)
-		snprintf(s, cap, "%.2f", ms);
-	else if (ms < 1000)
-		snprintf(s, cap, "%.1f", ms);
-	else
-		snprintf(s, cap, "%.0f", ms);
-	return s;
-}
 
 static const char *
 ftime(char *s, size_t cap, double ts)
@@ -390,7 +156,6 @@ sec_summary(
     struct lt_md *d, const struct lt_report *r, const struct lt_md_opts *o)
 {
 	const struct lt_rep_ep *t = &r->total;
-	size_t i, failed = 0;
 	char a[32], b[32], c[32], m[32];
 
 	lt_md_text(d, "## Summary\n\n");
@@ -416,13 +181,6 @@ sec_summary(
 		    lt_md_ms(c, sizeof(c), t->pct_ms[7]),
 		    lt_md_ms(m, sizeof(m), t->max_ms));
 	}
-	for (i = 0; i < r->n_thrs; i++)
-		failed += !r->thrs[i].ok;
-	if (r->n_thrs > 0 && failed == 0)
-		lt_md_text(d, "All %zu thresholds passed.\n\n", r->n_thrs);
-	else if (r->n_thrs > 0)
-		lt_md_text(d, "**%zu of %zu thresholds failed.**\n\n", failed,
-		    r->n_thrs);
 	if (r->dropped > 0)
 		lt_md_text(d,
 		    "%lld scheduled iterations could not start (the "
@@ -574,74 +332,6 @@ sec_co(struct lt_md *d, const struct lt_report *r)
 	lt_md_table_end(d);
 }
 
-/* "12.3 → 14.1 (+14.6%)" for one compared metric. */
-static void
-delta_cell(struct lt_md *d, const struct lt_cmp_row *row, int m)
-{
-	double o = row->old_v[m], n = row->new_v[m];
-	int flags = LT_MD_NUM | (row->verdict[m] > 0 ? LT_MD_WORSE : 0) |
-	    (row->verdict[m] < 0 ? LT_MD_BETTER : 0);
-	char a[32], b[32], pct[32] = "";
-
-	if (row->old_ep == NULL || row->new_ep == NULL) {
-		lt_md_cell(d, LT_MD_NUM, "%s", row->old_ep ? "removed" : "new");
-		return;
-	}
-	if (o != 0)
-		snprintf(pct, sizeof(pct), " (%+.1f%%)", 100.0 * (n - o) / o);
-	if (m == LT_CMP_FAIL)
-		lt_md_cell(
-		    d, flags, "%.2f%% → %.2f%%%s", 100 * o, 100 * n, pct);
-	else if (m == LT_CMP_RPS)
-		lt_md_cell(d, flags, "%.2f → %.2f%s", o, n, pct);
-	else
-		lt_md_cell(d, flags, "%s → %s%s", lt_md_ms(a, sizeof(a), o),
-		    lt_md_ms(b, sizeof(b), n), pct);
-}
-
-static int
-sec_compare(
-    struct lt_md *d, const struct lt_report *r, const struct lt_md_opts *o)
-{
-	static const char *const heads[] = { "Type", "Name", ">p50 (ms)",
-		">p95 (ms)", ">p99 (ms)", ">Requests/s", ">Failure ratio" };
-	struct lt_cmp c;
-	size_t i;
-	int m;
-
-	if (o->base == NULL)
-		return 0;
-	if (lt_compare(&c, o->base, r, o->tolerance) != 0)
-		return -1;
-	lt_md_text(d, "\n## Comparison with the baseline\n\nBaseline: ");
-	lt_md_esc(d, o->base_label ? o->base_label : "baseline");
-	lt_md_text(d,
-	    ". Tolerance %g%% (latencies also by 1 ms or more, the failure "
-	    "ratio by 0.1 point or more): ",
-	    100 * o->tolerance);
-	if (c.regressions > 0)
-		lt_md_text(d, "**%d regression%s beyond the tolerance.**\n\n",
-		    c.regressions, c.regressions > 1 ? "s" : "");
-	else
-		lt_md_text(d, "no regression beyond the tolerance.\n\n");
-	lt_md_table(
-	    d, "t-compare+", "Baseline → this run, per endpoint", 7, heads);
-	for (i = 0; i < c.n_rows; i++) {
-		const struct lt_cmp_row *row = &c.rows[i];
-		const struct lt_rep_ep *e =
-		    row->new_ep ? row->new_ep : row->old_ep;
-
-		lt_md_cell(d, 0, "%s", e->method);
-		lt_md_cell(d, LT_MD_ROWHEAD, "%s", e->name);
-		for (m = 0; m < LT_CMP_N; m++)
-			delta_cell(d, row, m);
-		lt_md_row_end(d);
-	}
-	lt_md_table_end(d);
-	lt_compare_fini(&c);
-	return 0;
-}
-
 static void
 sec_failures(struct lt_md *d, const struct lt_report *r)
 {
@@ -665,32 +355,6 @@ sec_failures(struct lt_md *d, const struct lt_report *r)
 		lt_md_cell(d, 0, "%s", f->method);
 		lt_md_cell(d, LT_MD_ROWHEAD, "%s", f->name);
 		lt_md_cell(d, 0, "%s", f->error);
-		lt_md_row_end(d);
-	}
-	lt_md_table_end(d);
-}
-
-static void
-sec_thresholds(struct lt_md *d, const struct lt_report *r)
-{
-	static const char *const heads[] = { "Threshold", "Endpoint", ">Value",
-		">Limit", "Result" };
-	size_t i;
-
-	if (r->n_thrs == 0)
-		return;
-	lt_md_text(d, "\n## Thresholds\n\n");
-	lt_md_table(
-	    d, "t-thresholds", "Thresholds and their results", 5, heads);
-	for (i = 0; i < r->n_thrs; i++) {
-		const struct lt_rep_thr *t = &r->thrs[i];
-
-		lt_md_cell(d, LT_MD_ROWHEAD, "%s", t->expr);
-		lt_md_cell(d, 0, "%s", t->endpoint ? t->endpoint : "all");
-		lt_md_cell(d, LT_MD_NUM, "%.6g", t->value);
-		lt_md_cell(d, LT_MD_NUM, "%.6g", t->limit);
-		lt_md_cell(d, t->ok ? LT_MD_PASS : LT_MD_FAIL, "%s",
-		    t->ok ? "pass" : "FAIL");
 		lt_md_row_end(d);
 	}
 	lt_md_table_end(d);
@@ -738,25 +402,72 @@ sec_status(struct lt_md *d, const struct lt_report *r)
 	lt_md_table_end(d);
 }
 
+/*
+ * The options lt-run recorded.  A shape run takes its users and duration
+ * from the shape, not from users, spawn_rate and run_time_s: say so, and
+ * what the shape drove.
+ */
 static void
 sec_options(struct lt_md *d, const struct lt_report *r)
 {
 	static const char *const heads[] = { "Option", "Value" };
-	size_t i;
+	static const char *const unused[] = { "users", "spawn_rate",
+		"run_time_s" };
+	const char *shape = opt_get(r, "shape");
+	size_t i, k;
 
 	if (r->n_opts == 0)
 		return;
 	lt_md_text(d, "\n## Run options\n\n");
+	if (shape != NULL) {
+		lt_md_text(d, "The shape ");
+		lt_md_esc(d, shape);
+		lt_md_text(d,
+		    " set the number of users over time: it drove up to %lld "
+		    "users for %.1f s; users, spawn_rate and run_time_s were "
+		    "not used.\n\n",
+		    (long long)r->max_users, r->duration_s);
+	}
 	lt_md_table(d, "t-options",
 	    "Options of the run, as lt-run recorded "
 	    "them",
 	    2, heads);
 	for (i = 0; i < r->n_opts; i++) {
+		int skip = 0;
+
+		for (k = 0; shape != NULL && k < 3; k++)
+			skip |= strcmp(r->opts[i].key, unused[k]) == 0;
 		lt_md_cell(d, LT_MD_ROWHEAD, "%s", r->opts[i].key);
-		lt_md_cell(d, 0, "%s", r->opts[i].value);
+		lt_md_cell(d, 0, "%s%s", r->opts[i].value,
+		    skip ? " (not used: the shape sets users)" : "");
 		lt_md_row_end(d);
 	}
 	lt_md_table_end(d);
+}
+
+/* A section per picked endpoint (the same pick as html.c's charts). */
+static void
+sec_detail(
+    struct lt_md *d, const struct lt_report *r, const struct lt_md_opts *o)
+{
+	const struct lt_rep_ep *eps[LT_MD_DETAIL_MAX];
+	struct lt_rep_pick p;
+	unsigned char *flag = NULL;
+	int rc;
+
+	/* Regressed endpoints count as those with failures do (html.c). */
+	if (o->base != NULL &&
+	    (flag = lt_compare_regressed(o->base, r, o->tolerance)) == NULL) {
+		d->failed = 1;
+		return;
+	}
+	rc = lt_report_pick(r, LT_MD_DETAIL_MAX, flag, eps, &p);
+	free(flag);
+	if (rc < 0) {
+		d->failed = 1;
+		return;
+	}
+	lt_mdsec_detail(d, r, eps, &p, d->html ? o->detail_html : NULL);
 }
 
 int
@@ -765,16 +476,24 @@ lt_md_build(
 {
 	sec_header(d, r, o);
 	sec_summary(d, r, o);
+	lt_mdsec_thresholds(d, r);
 	if (o->notes_md != NULL)
 		lt_md_text(d, "## Notes\n\n%s\n\n", o->notes_md);
 	sec_charts(d, o);
-	if (sec_compare(d, r, o) != 0)
+	if (lt_mdsec_compare(d, r, o->base, o->base_label, o->tolerance) != 0)
 		d->failed = 1;
 	sec_endpoints(d, r);
+	lt_mdsec_ttfb(d, r);
+	lt_mdsec_ranges(d, r, o->range_ms[0] > 0 ? o->range_ms[0] : 800,
+	    o->range_ms[1] > 0 ? o->range_ms[1] : 1200);
 	sec_co(d, r);
+	sec_detail(d, r, o);
+	if (lt_llmrep_has(r))
+		lt_llmrep_section(d, r, o->llm_html);
 	sec_failures(d, r);
-	sec_thresholds(d, r);
+	lt_mdsec_checks(d, r);
 	sec_status(d, r);
+	lt_mdsec_bytes(d, r);
 	sec_options(d, r);
 	lt_md_text(d,
 	    "\n---\n\nWritten by lt-report %s from %lld events "

@@ -5,6 +5,7 @@
  * pipes are non-blocking and served by one poll() loop.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -14,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "report/html.h"
+#include "report/esc.h"
 #include "report/plot.h"
 
 #define SVG_CAP ((size_t)64 << 20)
@@ -254,10 +255,52 @@ skip_attr(const char *s, size_t len, size_t i)
 	return i;
 }
 
+/*
+ * At svg[i]: "<title>gnuplot_plot_N</title>" with line N of series?
+ * Appends that line escaped and returns the length consumed, else 0.
+ */
+static size_t
+series_title(struct lt_buf *html, const char *svg, size_t len, size_t i,
+    const char *series, int *rc)
+{
+	static const char open[] = "<title>gnuplot_plot_";
+	size_t j = i + sizeof(open) - 1;
+	unsigned long n = 0;
+	const char *p = series;
+	char *line;
+	size_t ll;
+
+	if (series == NULL || !at(svg, len, i, open))
+		return 0;
+	while (j < len && svg[j] >= '0' && svg[j] <= '9' && n < 100000)
+		n = n * 10 + (unsigned long)(svg[j++] - '0');
+	if (n == 0 || !at(svg, len, j, "</title>"))
+		return 0;
+	while (--n > 0 && p != NULL) {
+		p = strchr(p, '\n');
+		p = p ? p + 1 : NULL;
+	}
+	if (p == NULL || *p == '\0')
+		return 0;
+	ll = strcspn(p, "\n");
+	line = strndup(p, ll);
+	if (line == NULL) {
+		*rc = -1;
+		return 0;
+	}
+	*rc |= lt_buf_adds(html, "<title>");
+	*rc |= lt_html_esc(html, line);
+	*rc |= lt_buf_adds(html, "</title>");
+	free(line);
+	return j + strlen("</title>") - i;
+}
+
 int
 lt_plot_splice(struct lt_buf *html, const char *svg, size_t len,
-    const char *prefix, const char *title)
+    const char *prefix, const char *title, const char *series)
 {
+	size_t used;
+
 	const char *p = memmem(svg, len, "<svg", 4);
 	size_t i, tag_end;
 	int rc = 0, in_tag = 1;
@@ -283,7 +326,10 @@ lt_plot_splice(struct lt_buf *html, const char *svg, size_t len,
 				rc |= lt_buf_addc(html, ' ');
 			continue;
 		}
-		if (at(svg, len, i, "<title>Gnuplot</title>")) {
+		if (!in_tag &&
+		    (used = series_title(html, svg, len, i, series, &rc)) > 0) {
+			i += used - 1;
+		} else if (at(svg, len, i, "<title>Gnuplot</title>")) {
 			rc |= lt_buf_adds(html, "<title>");
 			rc |= lt_html_esc(html, title);
 			rc |= lt_buf_adds(html, "</title>");

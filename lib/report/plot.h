@@ -32,10 +32,13 @@ int lt_plot_run(const char *prog, const char *script, size_t len,
  * element: drops the XML prolog and the xmlns attributes (implied in
  * HTML), prefixes every id and every reference to one with "prefix-" so
  * that several charts can share a page, adds role="img" and aria-label,
- * and replaces gnuplot's <title> by title (HTML-escaped here).
- * Returns 0, or -1 when svg holds no <svg element or memory runs out.
+ * and replaces gnuplot's <title> by title (HTML-escaped here).  Each
+ * series' <title> (gnuplot writes "gnuplot_plot_N", the tooltip of its
+ * lines) becomes the N-th line of series ('\n'-ended titles; NULL: none),
+ * HTML-escaped.  Returns 0, or -1 when svg holds no <svg element or
+ * memory runs out.
  */
 int lt_plot_splice(struct lt_buf *html, const char *svg, size_t len,
-    const char *prefix, const char *title);
+    const char *prefix, const char *title, const char *series);
 
 #endif

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "report/llmrep.h"
 #include "report/csv.h"
 #include "report/reportio.h"
 
@@ -42,30 +43,73 @@ lt_report_read_text(const char *path, size_t cap, struct lt_err *err)
 	return lt_buf_take(&b);
 }
 
-int
-lt_report_write_file(
-    const char *path, const struct lt_buf *b, struct lt_err *err)
+/* Writes all of b to fd; 0, or an errno value. */
+static int
+write_all(int fd, const struct lt_buf *b)
 {
 	size_t off = 0;
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 
-	if (fd < 0)
-		return lt_err_sys(err, LT_EXIT_RUNTIME, errno, "%s", path);
 	while (off < b->len) {
 		ssize_t n = write(fd, b->data + off, b->len - off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0) {
-			int e = n < 0 ? errno : EIO;
-
-			close(fd);
-			return lt_err_sys(err, LT_EXIT_RUNTIME, e, "%s", path);
-		}
+		if (n <= 0)
+			return n < 0 ? errno : EIO;
 		off += (size_t)n;
 	}
-	if (close(fd) != 0)
+	return 0;
+}
+
+/*
+ * Creates a new file next to path, named .BASENAME.tmp-PID-N in the same
+ * directory (so that rename(2) can move it into place), with mode 0666
+ * and the umask.  Returns its descriptor, or -1 with errno set.
+ */
+static int
+open_temp(const char *path, char *tmp, size_t cap)
+{
+	const char *slash = strrchr(path, '/');
+	int dlen = slash ? (int)(slash - path + 1) : 0;
+	const char *base = slash ? slash + 1 : path;
+	unsigned n;
+
+	for (n = 0; n < 100; n++) {
+		int fd;
+
+		if ((size_t)snprintf(tmp, cap, "%.*s.%s.tmp-%ld-%u", dlen, path,
+		        base, (long)getpid(), n) >= cap) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	return -1;
+}
+
+int
+lt_report_write_file(
+    const char *path, const struct lt_buf *b, struct lt_err *err)
+{
+	char tmp[4200];
+	int e, fd = open_temp(path, tmp, sizeof(tmp));
+
+	if (fd < 0)
 		return lt_err_sys(err, LT_EXIT_RUNTIME, errno, "%s", path);
+	e = write_all(fd, b);
+	if (e == 0 && fsync(fd) != 0 && errno != EINVAL && errno != EROFS)
+		e = errno;
+	if (close(fd) != 0 && e == 0)
+		e = errno;
+	/* rename(2) replaces a symlink at path, never writes through it. */
+	if (e == 0 && rename(tmp, path) != 0)
+		e = errno;
+	if (e != 0) {
+		unlink(tmp);
+		return lt_err_sys(err, LT_EXIT_RUNTIME, e, "%s", path);
+	}
 	return 0;
 }
 
@@ -93,6 +137,33 @@ lt_report_mkdirs(const char *dir, struct lt_err *err)
 
 typedef int (*csv_fn)(struct lt_buf *, const struct lt_report *);
 
+/* PREFIX_llm_stats.csv and PREFIX_llm_history.csv (llmrep.h). */
+static int
+write_llm_csv(const char *prefix, const struct lt_report *r, struct lt_err *err)
+{
+	static const char *const suffix[] = { "llm_stats", "llm_history" };
+	static const csv_fn fn[] = { lt_llmrep_csv_stats,
+		lt_llmrep_csv_history };
+	struct lt_buf b;
+	char path[4096];
+	int rc = 0;
+
+	lt_buf_init(&b, 0);
+	for (size_t i = 0; i < 2 && rc == 0; i++) {
+		lt_buf_reset(&b);
+		if ((size_t)snprintf(path, sizeof(path), "%s_%s.csv", prefix,
+		        suffix[i]) >= sizeof(path))
+			rc = lt_err_set(
+			    err, LT_EXIT_USAGE, "%s: name too long", prefix);
+		else if (fn[i](&b, r) != 0)
+			rc = lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
+		else
+			rc = lt_report_write_file(path, &b, err);
+	}
+	lt_buf_fini(&b);
+	return rc;
+}
+
 int
 lt_report_write_csv(
     const char *prefix, const struct lt_report *r, struct lt_err *err)
@@ -119,6 +190,8 @@ lt_report_write_csv(
 			rc = lt_report_write_file(path, &b, err);
 	}
 	lt_buf_fini(&b);
+	if (rc == 0 && lt_llmrep_has(r))
+		rc = write_llm_csv(prefix, r, err);
 	return rc;
 }
 

@@ -2,8 +2,11 @@
  * reportio.h - writing a report's files: the CSV set under a prefix, and
  * everything (HTML, Markdown, CSV) into a directory.
  *
- * Files are written whole from memory and checked at close, so a full
- * disk is an error naming the file, never a silently short report.
+ * Each file is written whole from memory to a temporary name in its
+ * directory, synced, and renamed into place: a report file is whole or
+ * absent (a full disk is an error naming the file and leaves any older
+ * file as it was), and a symlink at its name is replaced, not written
+ * through.
  */
 #ifndef LT_REPORTIO_H
 #define LT_REPORTIO_H
@@ -28,7 +31,11 @@
  */
 char *lt_report_read_text(const char *path, size_t cap, struct lt_err *err);
 
-/* Writes b to path (created or truncated, mode 0666 & ~umask). 0 or -1. */
+/*
+ * Writes b to path through a temporary file in the same directory that is
+ * renamed over path (mode 0666 & ~umask).  On error the temporary file is
+ * removed and path is untouched.  0 or -1.
+ */
 int lt_report_write_file(
     const char *path, const struct lt_buf *b, struct lt_err *err);
 

@@ -254,13 +254,19 @@ lt_http_url(const struct lt_http *r, const char *host, struct lt_tmpl_ctx *ctx,
 
 int
 lt_scenario_user_init(const struct lt_scenario *s, const struct lt_class *c,
-    struct lt_vars *v, struct lt_tmpl_ctx *ctx)
+    const struct lt_vars *init, struct lt_vars *v, struct lt_tmpl_ctx *ctx)
 {
 	struct lt_buf b;
-	size_t i;
+	size_t i, n;
 
 	if (lt_vars_init(v, s->nvars, s->ndatas))
 		return -1;
+	for (i = 0; init != NULL && i < init->nvars && i < s->nvars; i++) {
+		const char *val = lt_vars_get(init, i, &n);
+
+		if (val != NULL && lt_vars_set(v, i, val, n) != 0)
+			return -1;
+	}
 	ctx->vars = v;
 	if (ctx->var_names == NULL)
 		ctx->var_names = s->vars;

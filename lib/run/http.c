@@ -22,6 +22,8 @@
 
 #include "core/fnv.h"
 #include "run/http.h"
+#include "run/secret.h"
+#include "run/llm.h"
 
 /*
  * One per socket number, kept after libcurl lets go of the socket
@@ -157,6 +159,44 @@ message(struct lt_http_xfer *x, CURLcode code)
 	return x->errbuf[0] ? x->errbuf : curl_easy_strerror(code);
 }
 
+/* The message of a response libcurl would not take (category http). */
+static const char *
+response_message(struct lt_http_xfer *x, CURLcode code)
+{
+	switch (code) {
+	case CURLE_OUT_OF_MEMORY:
+		/* 7.88 says "Out of memory" for a header over its 100 KB */
+#if LIBCURL_VERSION_NUM >= 0x080600
+	case CURLE_TOO_LARGE: /* what 8.6 and later say */
+#endif
+		return "response header too large";
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		if (strstr(x->errbuf, "HTTP/0.9") != NULL)
+			return "no HTTP status line (garbage or HTTP/0.9)";
+		if (strstr(x->errbuf, "response code") != NULL)
+			return "bad status code";
+		break;
+	default:
+		break;
+	}
+	return x->errbuf[0] ? x->errbuf : curl_easy_strerror(code);
+}
+
+/* CURLOPT_PREREQFUNCTION(3): a request is about to go out. */
+static int
+prereq_cb(void *arg, char *conn_primary_ip, char *conn_local_ip,
+    int conn_primary_port, int conn_local_port)
+{
+	struct lt_http_xfer *x = arg;
+
+	(void)conn_primary_ip;
+	(void)conn_local_ip;
+	(void)conn_primary_port;
+	(void)conn_local_port;
+	x->sent++;
+	return CURL_PREREQFUNC_OK;
+}
+
 static void
 finish(struct lt_http_xfer *x, CURLcode code)
 {
@@ -195,6 +235,18 @@ finish(struct lt_http_xfer *x, CURLcode code)
 	}
 	if (code != CURLE_OK && code != CURLE_ABORTED_BY_CALLBACK)
 		r->message = message(x, code);
+	if (x->sent > 0 && code == CURLE_COULDNT_CONNECT) {
+		/* libcurl sent the request on a kept-alive connection that
+		 * died, and its silent retry found the server gone: what
+		 * happened to the request is the reset, not the retry. */
+		r->category = "reset";
+		r->message = "connection closed with the request in flight";
+	} else if (x->sent > 0 && r->category != NULL &&
+	    strcmp(r->category, "request") == 0) {
+		/* sent, then failed on what came back: the response */
+		r->category = "http";
+		r->message = response_message(x, code);
+	}
 }
 
 /*
@@ -309,6 +361,55 @@ detach(struct lt_http_xfer *x)
 	admit(x->http);
 }
 
+/*
+ * An HTTP/2 server that closes a connection with GOAWAY (nginx after
+ * keepalive_requests, 1000 by default) refuses the streams above its last
+ * one: they were not processed and may be sent again (RFC 9113 6.8).
+ * libcurl 7.88 does so, but gives up after 5 tries with "Connection died,
+ * tried 5 times before giving up" when its retries land on connections
+ * that are closing too, as they do with many users multiplexed.  Since
+ * libcurl only says that for a request it judged unprocessed, send it
+ * again here, a bounded number of times, within the request's timeout;
+ * the time lost counts in its latency, as the user waited for it.
+ * Returns 1 when x was sent again.
+ */
+#define LT_HTTP_MAX_REFUSED 20
+
+static int
+retry_refused(struct lt_http_xfer *x, CURLcode code)
+{
+	struct lt_http_multi *h = x->http;
+	int64_t queued = x->queue_us;
+
+	if ((code != CURLE_SEND_ERROR && code != CURLE_RECV_ERROR) ||
+	    strstr(x->errbuf, "Connection died") == NULL ||
+	    x->refused >= LT_HTTP_MAX_REFUSED)
+		return 0;
+	if (queue_timed_out(x)) {
+		x->queue_us = queued; /* finish() adds libcurl's time */
+		return 0;
+	}
+	x->refused++;
+	x->errbuf[0] = '\0';
+	x->bytes = 0;
+	x->first_us = 0;
+	x->events = 0;
+	x->last = '\n';
+	lt_buf_reset(&x->body);
+	lt_buf_reset(&x->headers);
+	curl_multi_remove_handle(h->multi, x->easy);
+	if (curl_multi_add_handle(h->multi, x->easy) != CURLM_OK) {
+		h->active--;
+		x->busy = 0;
+		fail_unsent(x, code, "reset", "libcurl refused the transfer");
+		admit(h);
+		x->done(x, x->arg);
+		return 1;
+	}
+	h->kick = 1;
+	return 1;
+}
+
 static void
 drain(struct lt_http_multi *h)
 {
@@ -328,6 +429,8 @@ drain(struct lt_http_multi *h)
 		code = m->data.result;
 		x = NULL;
 		curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&x);
+		if (retry_refused(x, code))
+			continue;
 		finish(x, code);
 		detach(x);
 		x->done(x, x->arg);
@@ -569,6 +672,18 @@ out:
 }
 
 int
+lt_http_check_host(const char *url, struct lt_err *err)
+{
+	struct lt_http_multi h;
+	int rc;
+
+	memset(&h, 0, sizeof(h));
+	rc = pin_dns(&h, url, err);
+	curl_slist_free_all(h.resolve);
+	return rc;
+}
+
+int
 lt_http_base_url(const char *url, char **base, char **user, char **password,
     struct lt_err *err)
 {
@@ -577,22 +692,29 @@ lt_http_base_url(const char *url, char **base, char **user, char **password,
 	char *scheme = NULL, *part = NULL;
 	const char *a, *end, *at;
 	int ret = -1;
+	struct lt_buf shown; /* url without its password, for errors */
 
 	*base = *user = *password = NULL;
+	lt_buf_init(&shown, 64 << 10);
+	lt_secret_url_strip(&shown, url, strlen(url));
+	lt_buf_cstr(&shown);
 	u = curl_url();
-	if (u == NULL)
+	if (u == NULL) {
+		lt_buf_fini(&shown);
 		return lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
+	}
 	if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) !=
 	        CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK) {
 		lt_err_set(err, LT_EXIT_USAGE,
 		    "bad host URL '%s': expected http[s]://HOST[:PORT][/PATH]",
-		    url);
+		    shown.data);
 		goto out;
 	}
 	if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
 		lt_err_set(err, LT_EXIT_USAGE,
-		    "bad host URL '%s': the scheme must be http or https", url);
+		    "bad host URL '%s': the scheme must be http or https",
+		    shown.data);
 		goto out;
 	}
 	rc = curl_url_get(u, CURLUPART_QUERY, &part, 0);
@@ -600,14 +722,14 @@ lt_http_base_url(const char *url, char **base, char **user, char **password,
 		lt_err_set(err, LT_EXIT_USAGE,
 		    "bad host URL '%s': a base URL has no query (?...); put "
 		    "it in the scenario's paths",
-		    url);
+		    shown.data);
 		goto out;
 	}
 	rc = curl_url_get(u, CURLUPART_FRAGMENT, &part, 0);
 	if (rc == CURLUE_OK) {
 		lt_err_set(err, LT_EXIT_USAGE,
 		    "bad host URL '%s': a base URL has no fragment (#...)",
-		    url);
+		    shown.data);
 		goto out;
 	}
 	if (curl_url_get(u, CURLUPART_USER, user, CURLU_URLDECODE) != CURLUE_OK)
@@ -644,6 +766,7 @@ out:
 	curl_free(part);
 	curl_free(scheme);
 	curl_url_cleanup(u);
+	lt_buf_fini(&shown);
 	return ret;
 }
 
@@ -737,8 +860,10 @@ write_cb(char *p, size_t size, size_t n, void *arg)
 		return 0;
 	x->bytes += (int64_t)len;
 	if (x->streaming) {
+		int64_t now = lt_http_mono_us();
+
 		if (x->first_us == 0)
-			x->first_us = lt_http_mono_us();
+			x->first_us = now;
 		/* An SSE event ends with a blank line (WHATWG SSE 9.2.5). */
 		for (i = 0; i < len; i++) {
 			if (p[i] == '\n' && x->last == '\n')
@@ -746,6 +871,8 @@ write_cb(char *p, size_t size, size_t n, void *arg)
 			if (p[i] != '\r')
 				x->last = p[i];
 		}
+		if (x->llm != NULL)
+			lt_llm_feed(x->llm, p, len, now);
 	}
 	if (x->want_body) {
 		room = x->body.cap - x->body.len;
@@ -799,6 +926,8 @@ setup(struct lt_http_xfer *x)
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, prereq_cb);
+	curl_easy_setopt(e, CURLOPT_PREREQDATA, x);
 	curl_easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, sockopt_cb);
 	curl_easy_setopt(e, CURLOPT_SOCKOPTDATA, h);
 	curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, closesocket_cb);
@@ -858,6 +987,8 @@ lt_http_xfer_fini(struct lt_http_xfer *x)
 	x->url = NULL;
 	lt_buf_fini(&x->body);
 	lt_buf_fini(&x->headers);
+	lt_llm_free(x->llm);
+	x->llm = NULL;
 }
 
 CURL *
@@ -903,6 +1034,7 @@ lt_http_start(struct lt_http_xfer *x)
 
 	x->errbuf[0] = '\0';
 	x->bytes = 0;
+	x->sent = 0;
 	x->first_us = 0;
 	x->events = 0;
 	x->last = '\n';
@@ -916,6 +1048,7 @@ lt_http_start(struct lt_http_xfer *x)
 	    x->easy, CURLOPT_HEADERDATA, x->want_headers ? x : NULL);
 	x->t0_us = lt_http_mono_us();
 	x->queue_us = 0;
+	x->refused = 0;
 	if (h->opts.max_total > 0 && h->active >= h->opts.max_total) {
 		enqueue(h, x);
 	} else if (add(x) != 0) {

@@ -27,8 +27,10 @@
 
 #include "core/jsonw.h"
 #include "run/segment.h"
+#include "run/secret.h"
 #include "run/shape.h"
 #include "run/shard.h"
+#include "run/testhook.h"
 #include "run/user.h"
 #include "core/version.h"
 
@@ -70,6 +72,8 @@ struct run {
 	double last_tick_s;
 	struct lt_err err;
 	int failed;
+	struct lt_vars globals; /* what the test's setup left (testhook.h) */
+	int signals0;           /* signals when teardown began */
 };
 
 static struct run *
@@ -94,16 +98,23 @@ lt_shard_record(struct lt_shard *sh, const char *method, const char *name,
 			ep = &st->ep[i];
 			break;
 		}
-	if (ep == NULL && st->nep < LT_MAX_ENDPOINTS) {
+	if (ep == NULL && st->nep < LT_MAX_ENDPOINTS &&
+	    lt_hist_init(&st->ep[st->nep].hist, 3) == 0) {
 		ep = &st->ep[st->nep++];
 		snprintf(ep->method, sizeof(ep->method), "%s", method);
 		snprintf(ep->name, sizeof(ep->name), "%s", name);
 	}
+	if (st->total.counts == NULL)
+		lt_hist_init(&st->total, 3); /* ENOMEM: the table lacks it */
+	/* latency < 0: none (interrupted), counted but not timed, as lt-agg */
 	if (ep != NULL) {
-		lt_lathist_add(&ep->h, latency_us);
+		ep->requests++;
 		ep->fails += failed != 0;
+		if (latency_us >= 0)
+			lt_hist_record(&ep->hist, latency_us);
 	}
-	lt_lathist_add(&st->total, latency_us);
+	if (latency_us >= 0 && st->total.counts != NULL)
+		lt_hist_record(&st->total, latency_us);
 	st->requests++;
 	st->failures += failed != 0;
 	atomic_fetch_add_explicit(
@@ -111,7 +122,8 @@ lt_shard_record(struct lt_shard *sh, const char *method, const char *name,
 	pthread_mutex_lock(&st->lock);
 	st->i_requests++;
 	st->i_failures += failed != 0;
-	lt_lathist_add(&st->i_hist, latency_us);
+	if (latency_us >= 0)
+		lt_lathist_add(&st->i_hist, latency_us);
 	pthread_mutex_unlock(&st->lock);
 }
 
@@ -131,6 +143,9 @@ lt_shard_users_event(struct lt_shard *sh)
 	struct lt_buf *b = lt_evout_begin(&sh->out);
 	size_t i;
 
+	sh->users_last_us = lt_http_mono_us();
+	/* this one reports every change so far */
+	ev_timer_stop(sh->loop, &sh->users_timer);
 	lt_buf_adds(b, "{\"type\":\"users\",\"ts\":");
 	lt_jsonw_fixed(b, lt_http_real_us(), 6);
 	lt_buf_adds(b, ",\"count\":");
@@ -175,7 +190,13 @@ run_event_start(struct run *r)
 	lt_jsonw_fixed(b, r->real0_us, 6);
 	lt_buf_adds(b,
 	    ",\"phase\":\"start\",\"lt_version\":\"" LT_VERSION "\",\"host\":");
-	lt_jsonw_cstr(b, sh->host);
+	if (sh->host != NULL) { /* a scenario host may carry credentials */
+		lt_buf_reset(&sh->tmp);
+		lt_secret_url_strip(&sh->tmp, sh->host, strlen(sh->host));
+		lt_jsonw_str(b, sh->tmp.data, sh->tmp.len);
+	} else {
+		lt_jsonw_null(b);
+	}
 	lt_buf_adds(b, ",\"scenario\":");
 	lt_jsonw_cstr(b, o->scenario_path);
 	lt_buf_adds(b, ",\"options\":{\"users\":");
@@ -408,8 +429,13 @@ spawn_batch(struct lt_shard *sh, long n)
 	for (k = 0; k < n; k++)
 		if (add_user(sh) != 0)
 			break;
-	if (k > 0)
+	/* At once, so that the event precedes their first requests, unless
+	 * that would make two within 100 ms (-r 5000): then coalesced. */
+	if (k > 0 &&
+	    lt_http_mono_us() - sh->users_last_us >= USERS_EVENT_S * 1e6)
 		lt_shard_users_event(sh);
+	else if (k > 0)
+		users_changed(sh);
 	for (; first < sh->nusers; first++)
 		lt_user_start(sh->users[first]);
 	return k;
@@ -460,6 +486,11 @@ void
 lt_shard_user_dead(struct lt_shard *sh, struct lt_user *u)
 {
 	long lim = sh->opts->iterations;
+
+	if (u->c->index == LT_CLASS_TEST_HOOK) {
+		sh->hook_done = 1; /* not one of the run's users */
+		return;
+	}
 
 	if (u->idle_linked) {
 		/* unlink from the idle stack (rare: a stop while idle) */
@@ -824,9 +855,17 @@ runtime_fire(struct ev_loop *loop, ev_timer *w, int revents)
 static void
 users_fire(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	(void)loop;
+	struct lt_shard *sh = w->data;
+	double left = USERS_EVENT_S -
+	    (double)(lt_http_mono_us() - sh->users_last_us) / 1e6;
+
 	(void)revents;
-	lt_shard_users_event(w->data);
+	if (left > 0) { /* one went out at once since this was armed */
+		ev_timer_set(w, left, 0.);
+		ev_timer_start(loop, w);
+		return;
+	}
+	lt_shard_users_event(sh);
 }
 
 static void
@@ -1006,6 +1045,7 @@ shard_init(struct run *r, int i, struct lt_err *err)
 	lt_buf_init(&sh->url, 64 << 10);
 	lt_buf_init(&sh->tmp, 1 << 20);
 	lt_buf_init(&sh->reason, 4096);
+	lt_buf_init(&sh->mask, 64 << 10);
 	sh->loop = ev_loop_new(EVFLAG_AUTO);
 	if (sh->loop == NULL)
 		return lt_err_set(err, LT_EXIT_RUNTIME, "cannot create a loop");
@@ -1051,6 +1091,9 @@ shard_fini(struct lt_shard *sh)
 	for (i = 0; i < sh->nusers; i++)
 		lt_user_free(sh->users[i]);
 	free(sh->users);
+	for (i = 0; i < sh->st.nep; i++)
+		lt_hist_fini(&sh->st.ep[i].hist);
+	lt_hist_fini(&sh->st.total);
 	if (sh->loop != NULL) {
 		lt_evout_fini(&sh->out);
 		lt_http_fini(&sh->http);
@@ -1065,6 +1108,7 @@ shard_fini(struct lt_shard *sh)
 	lt_buf_fini(&sh->url);
 	lt_buf_fini(&sh->tmp);
 	lt_buf_fini(&sh->reason);
+	lt_buf_fini(&sh->mask);
 	pthread_mutex_destroy(&sh->st.lock);
 }
 
@@ -1225,30 +1269,32 @@ shape_start(struct run *r, struct lt_err *err)
 	return 0;
 }
 
+static int
+cmp_ep(const void *x, const void *y)
+{
+	const struct lt_run_endpoint *a = x, *b = y;
+	int c = strcmp(a->name, b->name);
+
+	return c ? c : strcmp(a->method, b->method);
+}
+
+/* The shards' figures added up, endpoints in lt-agg's order. */
 static void
 merge_stats(struct run *r, struct lt_run_stats *st)
 {
-	int i, j, k, e;
+	int i, j, e;
 	struct lt_run_endpoint *ep;
 
 	st->endpoints = calloc(LT_MAX_ENDPOINTS, sizeof(*st->endpoints));
+	lt_hist_init(&st->total, 3); /* ENOMEM: counts NULL, an empty row */
 	for (i = 0; i < r->jobs; i++) {
 		struct lt_shard_stats *s = &r->sh[i].st;
 
 		st->requests += s->requests;
 		st->failures += s->failures;
 		st->drops += s->drops;
-		for (k = 0; k < LT_STATS_BUCKETS; k++)
-			st->total.b[k] += s->total.b[k];
-		if (s->total.count > 0) {
-			if (st->total.count == 0 ||
-			    s->total.min_us < st->total.min_us)
-				st->total.min_us = s->total.min_us;
-			if (s->total.max_us > st->total.max_us)
-				st->total.max_us = s->total.max_us;
-		}
-		st->total.count += s->total.count;
-		st->total.sum_us += s->total.sum_us;
+		if (st->total.counts && s->total.counts)
+			lt_hist_add(&st->total, &s->total);
 		for (j = 0; j < s->nep && st->endpoints != NULL; j++) {
 			ep = NULL;
 			for (e = 0; e < st->n_endpoints; e++)
@@ -1258,21 +1304,57 @@ merge_stats(struct run *r, struct lt_run_stats *st)
 				        s->ep[j].method) == 0)
 					ep = &st->endpoints[e];
 			if (ep == NULL) {
-				ep = &st->endpoints[st->n_endpoints++];
-				*ep = s->ep[j];
-				continue;
+				ep = &st->endpoints[st->n_endpoints];
+				memcpy(ep->method, s->ep[j].method,
+				    sizeof(ep->method));
+				memcpy(
+				    ep->name, s->ep[j].name, sizeof(ep->name));
+				if (lt_hist_init(&ep->hist, 3) == -1)
+					continue;
+				st->n_endpoints++;
 			}
+			ep->requests += s->ep[j].requests;
 			ep->fails += s->ep[j].fails;
-			for (k = 0; k < LT_STATS_BUCKETS; k++)
-				ep->h.b[k] += s->ep[j].h.b[k];
-			if (s->ep[j].h.min_us < ep->h.min_us)
-				ep->h.min_us = s->ep[j].h.min_us;
-			if (s->ep[j].h.max_us > ep->h.max_us)
-				ep->h.max_us = s->ep[j].h.max_us;
-			ep->h.count += s->ep[j].h.count;
-			ep->h.sum_us += s->ep[j].h.sum_us;
+			lt_hist_add(&ep->hist, &s->ep[j].hist);
 		}
 	}
+	if (st->endpoints != NULL)
+		qsort(st->endpoints, (size_t)st->n_endpoints,
+		    sizeof(*st->endpoints), cmp_ep);
+}
+
+/* The setup ends early on any stop; the teardown on a further signal. */
+static int
+setup_stopped(void *arg)
+{
+	const struct run *r = arg;
+
+	return r->reason != NULL;
+}
+
+static int
+teardown_stopped(void *arg)
+{
+	const struct run *r = arg;
+
+	return r->signals > r->signals0;
+}
+
+/* Runs the test's setup before any user starts; 0 or -1 (no memory). */
+static int
+test_setup(struct run *r, struct lt_err *err)
+{
+	int i;
+
+	if (r->sc->setup == NULL)
+		return 0;
+	if (lt_testhook_run(
+	        &r->sh[0], r->sc->setup, &r->globals, setup_stopped, r) != 0)
+		return lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
+	for (i = 0; i < r->jobs; i++)
+		r->sh[i].globals = &r->globals;
+	lt_evout_flush(&r->sh[0].out);
+	return 0;
 }
 
 int
@@ -1305,7 +1387,8 @@ lt_run(const struct lt_scenario *sc, const struct lt_run_opts *o,
 	r->real0_us = lt_http_real_us();
 	r->sh = calloc((size_t)r->jobs, sizeof(*r->sh));
 	r->ramp = calloc((size_t)r->jobs, sizeof(*r->ramp));
-	if (r->sh == NULL || r->ramp == NULL) {
+	if (r->sh == NULL || r->ramp == NULL ||
+	    lt_vars_init(&r->globals, sc->nvars, sc->ndatas) != 0) {
 		free(r->sh);
 		free(r->ramp);
 		free(r);
@@ -1329,6 +1412,8 @@ lt_run(const struct lt_scenario *sc, const struct lt_run_opts *o,
 		goto out_control;
 	run_event_start(r);
 	lt_evout_flush(&r->sh[0].out);
+	if (test_setup(r, err) != 0)
+		goto out_control;
 	if (o->iterations < 0)
 		request_stop(r, "iterations", "iterations done", 0);
 	for (i = 1; i < r->jobs; i++)
@@ -1351,6 +1436,11 @@ lt_run(const struct lt_scenario *sc, const struct lt_run_opts *o,
 		pthread_join(r->sh[i].thread, NULL);
 	for (i = 1; i < r->jobs; i++)
 		lt_evout_flush(&r->sh[i].out);
+	r->signals0 = r->signals;
+	if (lt_testhook_run(
+	        &r->sh[0], sc->teardown, NULL, teardown_stopped, r) != 0 &&
+	    r->o->warn != NULL)
+		r->o->warn("out of memory: no teardown", r->o->warn_arg);
 	if (r->reason == NULL)
 		r->reason = "error";
 	lt_shard_users_event(&r->sh[0]);
@@ -1376,6 +1466,7 @@ out:
 		shard_fini(&r->sh[i]);
 	free(r->sh);
 	free(r->ramp);
+	lt_vars_fini(&r->globals);
 	free(r);
 	return rc;
 }
@@ -1383,6 +1474,9 @@ out:
 void
 lt_run_stats_fini(struct lt_run_stats *st)
 {
+	for (int i = 0; st->endpoints && i < st->n_endpoints; i++)
+		lt_hist_fini(&st->endpoints[i].hist);
+	lt_hist_fini(&st->total);
 	free(st->endpoints);
 	st->endpoints = NULL;
 }

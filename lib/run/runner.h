@@ -16,6 +16,7 @@
 
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/hist.h"
 
 struct lt_scenario;
 
@@ -59,11 +60,16 @@ struct lt_lathist {
 	uint32_t b[LT_STATS_BUCKETS];
 };
 
+/*
+ * The end-of-run table's figures per endpoint, computed as lt-agg does
+ * (core/hist.h, sig 3): requests count every request; the histogram only
+ * those with a response time (not those the end of the run interrupted).
+ */
 struct lt_run_endpoint {
 	char method[16];
 	char name[112];
-	uint64_t fails;
-	struct lt_lathist h;
+	uint64_t requests, fails;
+	struct lt_hist hist; /* counts NULL until the first request */
 };
 
 struct lt_run_stats {
@@ -73,8 +79,9 @@ struct lt_run_stats {
 	long users_max;
 	long users_capped; /* users refused because of RLIMIT_NOFILE */
 	int n_endpoints;
-	struct lt_run_endpoint *endpoints; /* owned; lt_run_stats_fini */
-	struct lt_lathist total;
+	struct lt_run_endpoint *endpoints; /* owned; lt_run_stats_fini;
+	                                      sorted as lt-agg sorts them */
+	struct lt_hist total;              /* every endpoint's latencies */
 	char out_error[128]; /* write error on the event output, or "" */
 };
 

@@ -28,6 +28,7 @@
 #include <jansson.h>
 
 #include "run/scenario.h"
+#include "run/secret.h"
 
 extern char **environ;
 
@@ -114,6 +115,7 @@ struct pstep {
 	struct vec caps;  /* struct lt_capture */
 	struct vec argv;  /* struct lt_tmpl * (exec) */
 	int stream;
+	long stream_timeout_ms; /* 0: none */
 	int output_json;
 	enum lt_body_kind body_kind;
 	struct lt_tmpl *body;
@@ -178,6 +180,9 @@ struct parser {
 	int top_has_wait;
 	struct lt_wait top_wait;
 	struct vec top_sets;           /* struct lt_set */
+	struct vec setup, teardown;    /* test-level steps: struct pstep * */
+	struct vec secret_vars;        /* size_t: "secret" variable ids */
+	struct vec secret_values;      /* const char *: their env values */
 	struct vec classes;            /* struct pclass * */
 	int implicit;                  /* an implicit class "User" exists */
 	struct vec steps;              /* struct pstep * */
@@ -214,14 +219,15 @@ oom(struct parser *p)
 	    p->err, LT_EXIT_RUNTIME, "%s:%d: out of memory", p->name, p->line);
 }
 
-/* Quotes at most 40 bytes of s[0..n) for a message, into buf. */
+/* Quotes at most 40 bytes of s[0..n) for a message, into buf, without
+ * the credentials of a URL in it. */
 static const char *
 q(char *buf, size_t cap, const char *s, size_t n)
 {
 	size_t k = n > 40 ? 40 : n;
 
 	snprintf(buf, cap, "'%.*s%s'", (int)k, s, k < n ? "..." : "");
-	return buf;
+	return lt_secret_text_strip_inplace(buf);
 }
 
 /*
@@ -1230,6 +1236,24 @@ parse_setting(struct parser *p, const struct word *kw, struct scope *s)
 
 /* --- step modifiers ----------------------------------------------------- */
 
+/* "stream [sse|openai] timeout DUR": the longest wait for the next event. */
+static int
+parse_stream_timeout(struct parser *p, struct pstep *ps)
+{
+	struct word w;
+	double d;
+	int r = scan_word(p, &w);
+
+	if (r <= 0)
+		return r < 0 ? -1 : expected(p, NULL, "a duration (2s, 500ms)");
+	if (word_duration(p, &w, &d, "a duration (2s, 500ms)"))
+		return -1;
+	ps->stream_timeout_ms = (long)(d * 1000 + 0.5);
+	if (ps->stream == LT_STREAM_NONE)
+		ps->stream = LT_STREAM_SSE;
+	return need_eol(p);
+}
+
 static int
 parse_save(struct parser *p, struct pstep *ps)
 {
@@ -1461,9 +1485,21 @@ step_line(struct parser *p, const struct word *kw, struct pstep *ps)
 		r = scan_word(p, &w);
 		if (r < 0)
 			return -1;
-		if (r == 0 || !word_is(&w, "sse"))
-			return expected(p, r ? &w : NULL, "'sse'");
-		ps->stream = LT_STREAM_SSE;
+		if (r > 0 && word_is(&w, "timeout"))
+			return parse_stream_timeout(p, ps);
+		if (r == 0 || !(word_is(&w, "sse") || word_is(&w, "openai")))
+			return expected(
+			    p, r ? &w : NULL, "'sse', 'openai' or 'timeout'");
+		ps->stream =
+		    word_is(&w, "sse") ? LT_STREAM_SSE : LT_STREAM_OPENAI;
+		r = scan_word(p, &w);
+		if (r < 0)
+			return -1;
+		if (r > 0 && word_is(&w, "timeout"))
+			return parse_stream_timeout(p, ps);
+		if (r > 0)
+			return expected(
+			    p, &w, "'timeout' or the end of the line");
 		return need_eol(p);
 	}
 	if (ps->st.kind == LT_STEP_EXEC)
@@ -1554,7 +1590,15 @@ parse_request(struct parser *p, const struct word *m, struct pstep *ps)
 		return expected(p, &u, "a URL path (/x) or http:// URL");
 	if (compile(p, &u, LT_ENC_URI, &ps->url))
 		return -1;
+	/* the default name is the URL as written, without credentials */
 	ps->st.name = ps->url->src;
+	if (strchr(ps->url->src, '@') != NULL) {
+		char *n = lt_arena_strdup(p->a, ps->url->src);
+
+		if (n == NULL)
+			return oom(p);
+		ps->st.name = lt_secret_url_strip_inplace(n);
+	}
 	for (;;) {
 		r = scan_word(p, &w);
 		if (r <= 0)
@@ -1984,12 +2028,14 @@ parse_user(struct parser *p, size_t indent)
 	return 0;
 }
 
-/* on_start / on_stop, alone (a block of steps) or with one step. */
+/*
+ * on_start / on_stop (of a class), setup / teardown (of the test), alone
+ * (a block of steps) or with one step, into hook.
+ */
 static int
-parse_hook(
-    struct parser *p, const struct word *kw, struct pclass *c, size_t indent)
+hook_into(struct parser *p, const struct word *kw, struct vec *hook,
+    struct scope *scope, size_t indent)
 {
-	struct vec *hook = word_is(kw, "on_start") ? &c->on_start : &c->on_stop;
 	struct word w;
 	int r = scan_word(p, &w);
 
@@ -1999,14 +2045,23 @@ parse_hook(
 		if (push(p, B_HOOK, indent, kw->s))
 			return -1;
 		cur(p)->hook = hook;
-		cur(p)->scope = c->scope;
+		cur(p)->scope = scope;
 		return 0;
 	}
-	r = parse_step(p, &w, NULL, 1, hook, indent, c->scope);
+	r = parse_step(p, &w, NULL, 1, hook, indent, scope);
 	if (r == 1)
 		return expected(
 		    p, &w, "a method, exec, sleep, set or end of line");
 	return r;
+}
+
+static int
+parse_hook(
+    struct parser *p, const struct word *kw, struct pclass *c, size_t indent)
+{
+	return hook_into(p, kw,
+	    word_is(kw, "on_start") ? &c->on_start : &c->on_stop, c->scope,
+	    indent);
 }
 
 static struct pclass *
@@ -2095,6 +2150,49 @@ parse_host(struct parser *p, const char **dst)
 	return *dst ? need_eol(p) : oom(p);
 }
 
+/*
+ * "secret NAME ...": values of these user variables, and of these
+ * environment variables as read now, are masked in events.
+ */
+static int
+parse_secret(struct parser *p)
+{
+	struct word w;
+	size_t *id;
+	const char **val, *env;
+	char *name;
+	long v;
+	int r, n = 0;
+
+	for (;;) {
+		r = scan_word(p, &w);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		if (w.quoted || !lt_tmpl_is_ident(w.s, w.n))
+			return expected(p, &w, "a variable name");
+		v = lt_tmpl_env_var(&p->sc->env, w.s, w.n);
+		id = vec_push(p->a, &p->secret_vars, sizeof(*id));
+		name = wdup(p, &w);
+		if (v < 0 || id == NULL || name == NULL)
+			return oom(p);
+		*id = (size_t)v;
+		env =
+		    p->sc->env.getenv ? p->sc->env.getenv(name) : getenv(name);
+		if (env != NULL && env[0] != '\0') {
+			val = vec_push(p->a, &p->secret_values, sizeof(*val));
+			if (val == NULL)
+				return oom(p);
+			*val = lt_arena_strdup(p->a, env);
+			if (*val == NULL)
+				return oom(p);
+		}
+		n++;
+	}
+	return n > 0 ? 0 : expected(p, NULL, "a variable name");
+}
+
 /* A line in a class block (or at the top level for the implicit class). */
 static int
 class_line(
@@ -2141,8 +2239,14 @@ top_line(struct parser *p, const struct word *kw, size_t indent)
 		return parse_host(p, &p->top_host);
 	if (word_is(kw, "data"))
 		return parse_data(p);
+	if (word_is(kw, "secret"))
+		return parse_secret(p);
 	if (word_is(kw, "include"))
 		return parse_include(p);
+	if (word_is(kw, "setup") || word_is(kw, "teardown"))
+		return hook_into(p, kw,
+		    word_is(kw, "setup") ? &p->setup : &p->teardown,
+		    p->top_scope, indent);
 	if (word_is(kw, "wait")) {
 		p->top_has_wait = 1;
 		return parse_wait(p, &p->top_wait);
@@ -2163,8 +2267,9 @@ top_line(struct parser *p, const struct word *kw, size_t indent)
 			return -1;
 		return class_line(p, kw, c, indent);
 	}
-	return expected(
-	    p, kw, "host, user, a task, data, set, wait, include or a setting");
+	return expected(p, kw,
+	    "host, user, a task, data, set, secret, wait, include, setup, "
+	    "teardown or a setting");
 }
 
 static int
@@ -2517,6 +2622,7 @@ resolve_http(struct parser *p, struct pstep *ps, struct scope **chain, int n)
 	h->body_len = ps->body_len;
 	h->body_path = ps->body_path;
 	h->stream = (enum lt_stream_kind)ps->stream;
+	h->stream_timeout_ms = ps->stream_timeout_ms;
 	if (ps->body_kind == LT_BODY_JSON &&
 	    add_literal_header(p, &headers, "Content-Type", "application/json"))
 		return -1;
@@ -2720,6 +2826,41 @@ build_class(
 	return 0;
 }
 
+/*
+ * The test's setup or teardown steps as a class of their own, run by one
+ * user before the users start or after they stopped (runner.c): its
+ * on_start steps, no tasks.  NULL when there are none.
+ */
+static int
+build_test_hook(struct parser *p, const struct vec *v, const char *name,
+    const struct lt_class **out)
+{
+	struct lt_class *c;
+
+	*out = NULL;
+	if (v->n == 0)
+		return 0;
+	c = lt_arena_alloc(p->a, sizeof(*c));
+	if (c == NULL)
+		return oom(p);
+	memset(c, 0, sizeof(*c));
+	c->name = name;
+	c->index = LT_CLASS_TEST_HOOK;
+	c->host = p->top_host;
+	c->sets = p->top_sets.v;
+	c->nsets = p->top_sets.n;
+	c->on_start = hook_steps(p, v);
+	c->tasks.kind = LT_GROUP_WEIGHTED;
+	c->tasks.tasks = lt_arena_alloc(p->a, sizeof(*c->tasks.tasks));
+	c->tasks.cum_weight = lt_arena_alloc(p->a, sizeof(uint64_t));
+	if (c->on_start == NULL || c->tasks.tasks == NULL ||
+	    c->tasks.cum_weight == NULL)
+		return oom(p);
+	c->non_start = v->n;
+	*out = c;
+	return 0;
+}
+
 static int
 finish(struct parser *p)
 {
@@ -2750,6 +2891,10 @@ finish(struct parser *p)
 			return g ? -1 : oom(p);
 	}
 	sc->host = p->top_host;
+	sc->secret_vars = p->secret_vars.v;
+	sc->nsecret_vars = p->secret_vars.n;
+	sc->secret_values = p->secret_values.v;
+	sc->nsecret_values = p->secret_values.n;
 	sc->nclasses = p->classes.n;
 	sc->classes = lt_arena_alloc(p->a, sc->nclasses * sizeof(*sc->classes));
 	if (sc->classes == NULL)
@@ -2757,6 +2902,9 @@ finish(struct parser *p)
 	for (i = 0; i < p->classes.n; i++)
 		if (build_class(p, classes[i], &sc->classes[i], i))
 			return -1;
+	if (build_test_hook(p, &p->setup, "setup", &sc->setup) ||
+	    build_test_hook(p, &p->teardown, "teardown", &sc->teardown))
+		return -1;
 	sc->steps = lt_arena_alloc(p->a, (p->steps.n + 1) * sizeof(*sc->steps));
 	if (sc->steps == NULL)
 		return oom(p);

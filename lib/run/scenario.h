@@ -83,8 +83,10 @@ enum lt_auth_kind {
 
 enum lt_stream_kind {
 	LT_STREAM_NONE = 0,
-	LT_STREAM_SSE, /* text/event-stream: count events, time the
+	LT_STREAM_SSE,   /* text/event-stream: count events, time the
 				   first one */
+	LT_STREAM_OPENAI /* SSE of OpenAI-compatible chat/completions:
+			    tokens, TTFT, gaps (run/llm.h) */
 };
 
 /* A request header: the name is literal, the value a template. */
@@ -130,6 +132,7 @@ struct lt_http {
 	struct lt_tmpl *auth_pass;
 	struct lt_tls tls;
 	enum lt_stream_kind stream;
+	long stream_timeout_ms; /* no event for this long: a stall; 0: none */
 };
 
 /* An exec step: a command run without a shell, recorded as a request. */
@@ -196,9 +199,13 @@ struct lt_set {
 	struct lt_tmpl *value; /* expanded once when the user starts */
 };
 
+/* lt_class.index of the test's setup and teardown classes. */
+#define LT_CLASS_TEST_HOOK ((size_t)-1)
+
 struct lt_class {
 	const char *name;
-	size_t index;         /* position in lt_scenario.classes */
+	size_t index;         /* position in lt_scenario.classes, or
+				 LT_CLASS_TEST_HOOK */
 	double weight;        /* "weight N" (default 1) */
 	unsigned fixed_count; /* "count N": exactly N users, spawned before
 				   weighted ones; weight is then 0 */
@@ -220,12 +227,24 @@ struct lt_scenario {
 	const char *host; /* "host URL" at top level, or NULL */
 	struct lt_class *classes;
 	size_t nclasses;
+	/* "setup" and "teardown" blocks (Locust's test_start/test_stop,
+	   k6's setup/teardown): classes named so, with the steps as
+	   on_start and no tasks, run once by one user before the users
+	   start and after they stopped; what setup saves or sets, every
+	   user starts with.  NULL when not written. */
+	const struct lt_class *setup, *teardown;
 	const char *const *vars; /* variable names; id = index */
 	size_t nvars;
 	struct lt_data *const *datas; /* data sources; lt_data.index */
 	size_t ndatas;
 	struct lt_step **steps; /* every step (also filtered-out ones) */
 	size_t nsteps;
+	/* "secret NAME ...": variables whose values, and environment
+	 * values, that events show masked (see secret.h) */
+	const size_t *secret_vars; /* variable ids */
+	size_t nsecret_vars;
+	const char *const *secret_values; /* of the environment, non-empty */
+	size_t nsecret_values;
 	struct lt_arena arena; /* owns everything above */
 	struct lt_tmpl_env env;
 };
@@ -279,11 +298,12 @@ int lt_http_url(const struct lt_http *r, const char *host,
     struct lt_tmpl_ctx *ctx, struct lt_buf *out);
 
 /*
- * Initialises a user's variables for s and applies the class's sets
+ * Initialises a user's variables for s: the values set in init (the
+ * test's setup user's variables; may be NULL), then the class's sets
  * (expanded with ctx; ctx->vars must be v).  Returns 0 or -1 (ENOMEM).
  */
 int lt_scenario_user_init(const struct lt_scenario *s, const struct lt_class *c,
-    struct lt_vars *v, struct lt_tmpl_ctx *ctx);
+    const struct lt_vars *init, struct lt_vars *v, struct lt_tmpl_ctx *ctx);
 
 /*
  * A user's position in its class's flow: on_start steps once, then

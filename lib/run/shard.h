@@ -41,7 +41,7 @@ struct lt_shared {
 struct lt_shard_stats {
 	pthread_mutex_t lock; /* guards the interval fields (live line) */
 	uint64_t requests, failures, drops;
-	struct lt_lathist total;
+	struct lt_hist total; /* counts NULL until the first request */
 	struct lt_run_endpoint ep[LT_MAX_ENDPOINTS];
 	int nep;
 	uint64_t i_requests, i_failures; /* since the last tick */
@@ -60,6 +60,10 @@ struct lt_shard {
 	const struct lt_run_opts *opts;
 	struct lt_shared *shared;
 	const char *host; /* --host, else scenario host */
+	/* what the test's setup saved and set (runner.c), or NULL; read-only
+	   once the users start */
+	const struct lt_vars *globals;
+	int hook_done; /* the setup or teardown user died (testhook.c) */
 	int open_model;
 
 	struct lt_user **users; /* all created users, by slot */
@@ -84,6 +88,7 @@ struct lt_shard {
 	ev_timer drop_timer;
 	ev_timer grace_timer;
 	ev_timer users_timer;       /* coalesces users events */
+	int64_t users_last_us;      /* monotonic time of the last one */
 	int64_t next_sched_us;      /* monotonic */
 	int64_t mono0_us, real0_us; /* run start, for open-model ts */
 	uint64_t drops_pending;
@@ -96,6 +101,7 @@ struct lt_shard {
 
 	/* Scratch for expanding a request, reused by every user. */
 	struct lt_buf url, tmp, reason;
+	struct lt_buf mask; /* scratch of secret masking */
 	char errline[256];
 
 	struct lt_shard_stats st;

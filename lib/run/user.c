@@ -31,6 +31,8 @@
 #include <jansson.h>
 
 #include "core/jsonw.h"
+#include "run/secret.h"
+#include "run/llm.h"
 #include "run/user.h"
 
 #define USER_BODY_CAP (1 << 20)
@@ -70,6 +72,57 @@ put_key(struct lt_buf *b, const char *k)
 	lt_jsonw_key(b, k);
 }
 
+static void
+mask_one(
+    struct lt_buf *b, size_t from, const char *v, size_t n, struct lt_buf *m)
+{
+	lt_secret_mask(b, from, v, n, m);
+	if (n > LT_SECRET_SHOWN)
+		lt_secret_mask(b, from, v, LT_SECRET_SHOWN, m);
+}
+
+/* Masks in b[from..) the values of the scenario's secrets: its
+ * "secret" environment values and the user's "secret" variables. */
+static void
+mask_secrets(struct lt_user *u, struct lt_buf *b, size_t from)
+{
+	const struct lt_scenario *sc = u->sh->sc;
+	struct lt_buf *m = &u->sh->mask;
+	const struct lt_buf *v;
+	size_t i, id;
+
+	for (i = 0; i < sc->nsecret_values; i++)
+		mask_one(b, from, sc->secret_values[i],
+		    strlen(sc->secret_values[i]), m);
+	for (i = 0; i < sc->nsecret_vars; i++) {
+		id = sc->secret_vars[i];
+		if (id >= u->vars.nvars || !u->vars.set[id])
+			continue;
+		v = &u->vars.val[id];
+		mask_one(b, from, v->data, v->len, m);
+	}
+}
+
+/* Writes url as a JSON string without its "user:password@", if any
+ * (libcurl's effective URL keeps it), and with secrets masked. */
+static void
+put_url(struct lt_user *u, struct lt_buf *b, const char *url, size_t len)
+{
+	const struct lt_scenario *sc = u->sh->sc;
+	struct lt_buf *t = &u->sh->tmp;
+	size_t at, n;
+
+	if (!lt_secret_userinfo(url, len, &at, &n) && sc->nsecret_values == 0 &&
+	    sc->nsecret_vars == 0) {
+		lt_jsonw_str(b, url, len);
+		return;
+	}
+	lt_buf_reset(t);
+	lt_secret_url_strip(t, url, len);
+	mask_secrets(u, t, 0);
+	lt_jsonw_str(b, t->data, t->len);
+}
+
 /* Writes the fields every req event has up to "error" (exclusive). */
 static void
 event_head(struct lt_user *u, struct lt_buf *b, const char *method,
@@ -82,7 +135,7 @@ event_head(struct lt_user *u, struct lt_buf *b, const char *method,
 	PUT_KEY(b, "method");
 	lt_jsonw_cstr(b, method);
 	PUT_KEY(b, "url");
-	lt_jsonw_str(b, url, url_len);
+	put_url(u, b, url, url_len);
 	PUT_KEY(b, "status");
 	lt_jsonw_i64(b, status);
 	PUT_KEY(b, "ok");
@@ -217,6 +270,8 @@ judge(struct lt_user *u, const struct lt_checks *cs, long status,
 		lt_buf_reset(&sh->reason);
 		lt_buf_adds(&sh->reason, "check: out of memory");
 	}
+	mask_secrets(u, &sh->reason, 0);
+	lt_buf_cstr(&sh->reason);
 	return 1;
 }
 
@@ -235,7 +290,11 @@ http_done(struct lt_http_xfer *x, void *arg)
 	const char *err_cat = NULL, *err_msg = NULL;
 	size_t err_len = 0;
 
-	if (r->category != NULL) {
+	if (x->llm != NULL && x->streaming &&
+	    lt_llm_end(x->llm, r->category, r->status, &err_cat, &err_msg)) {
+		failed = 1; /* the stream's own failure (run/llm.h) */
+		err_len = strlen(err_msg);
+	} else if (r->category != NULL) {
 		failed = 1;
 		/* connect/dns: see CAVEATS in lt-run(1) */
 		if (r->code == CURLE_COULDNT_CONNECT ||
@@ -299,10 +358,15 @@ http_done(struct lt_http_xfer *x, void *arg)
 			lt_jsonw_null(b);
 		PUT_KEY(b, "events");
 		lt_jsonw_i64(b, r->events);
+		if (x->llm != NULL)
+			lt_llm_put(x->llm, b, x->t0_us);
 	}
 	lt_buf_addc(b, '}');
 	emit_end(u);
-	lt_shard_record(sh, s->http->method, s->name, r->latency_us, failed);
+	/* an interrupted request has no response time (as in lt-agg) */
+	lt_shard_record(sh, s->http->method, s->name,
+	    err_cat && strcmp(err_cat, "interrupted") == 0 ? -1 : r->latency_us,
+	    failed);
 	u->state = LT_U_TIMER;
 	advance(u);
 }
@@ -372,10 +436,25 @@ set_body(struct lt_user *u, CURL *e, const struct lt_http *h)
 	curl_easy_setopt(e, CURLOPT_POSTFIELDS, p);
 }
 
+/* What basic auth the easy handle carries (user->auth_set). */
+enum {
+	LT_UAUTH_BASE, /* -H's credentials, if any (as the easy was made) */
+	LT_UAUTH_STEP, /* the step's own "auth basic" */
+	LT_UAUTH_NONE, /* none: a URL of another origin than -H's */
+};
+
+/*
+ * The step's own "auth basic", else the credentials of -H (or of the
+ * scenario's host) when the URL goes to their origin, else none: like
+ * CURLOPT_UNRESTRICTED_AUTH=0 for redirects, an absolute URL to another
+ * host or port never gets them.  Options are set only on a change.
+ */
 static void
-set_auth_tls(struct lt_user *u, CURL *e, const struct lt_http *h)
+set_auth(struct lt_user *u, CURL *e, const struct lt_http *h)
 {
 	struct lt_shard *sh = u->sh;
+	const struct lt_run_opts *o = sh->opts;
+	int want;
 
 	if (h->auth == LT_AUTH_BASIC) {
 		lt_buf_reset(&sh->tmp);
@@ -385,12 +464,36 @@ set_auth_tls(struct lt_user *u, CURL *e, const struct lt_http *h)
 		lt_tmpl_expand(h->auth_pass, &u->ctx, &sh->tmp);
 		curl_easy_setopt(e, CURLOPT_PASSWORD, lt_buf_cstr(&sh->tmp));
 		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-		u->auth_set = 1;
-	} else if (u->auth_set) {
+		u->auth_set = LT_UAUTH_STEP;
+		return;
+	}
+	want = LT_UAUTH_NONE;
+	if (o->username != NULL &&
+	    (!h->url_absolute ||
+	        (o->host != NULL &&
+	            lt_secret_same_origin(sh->url.data, sh->url.len, o->host))))
+		want = LT_UAUTH_BASE;
+	if (u->auth_set == want)
+		return;
+	if (want == LT_UAUTH_BASE) {
+		/* as lt_http_xfer_init set them: not NULL, which would wipe
+		 * them for every later request (issue 12) */
+		curl_easy_setopt(e, CURLOPT_USERNAME, o->username);
+		curl_easy_setopt(e, CURLOPT_PASSWORD,
+		    o->password != NULL ? o->password : "");
+	} else {
 		curl_easy_setopt(e, CURLOPT_USERNAME, NULL);
 		curl_easy_setopt(e, CURLOPT_PASSWORD, NULL);
-		u->auth_set = 0;
 	}
+	u->auth_set = (unsigned)want;
+}
+
+static void
+set_auth_tls(struct lt_user *u, CURL *e, const struct lt_http *h)
+{
+	struct lt_shard *sh = u->sh;
+
+	set_auth(u, e, h);
 	if (h->tls.insecure || sh->opts->insecure || h->tls.cafile ||
 	    h->tls.cert || h->tls.key || u->tls_set) {
 		int verify = !(h->tls.insecure || sh->opts->insecure);
@@ -477,7 +580,12 @@ http_start(struct lt_user *u)
 	set_auth_tls(u, e, h);
 	u->x.want_body = needs_body(&u->step->checks);
 	u->x.want_headers = needs_headers(&u->step->checks);
-	u->x.streaming = h->stream == LT_STREAM_SSE;
+	u->x.streaming = h->stream != LT_STREAM_NONE;
+	if (lt_llm_setup(&u->x, sh->loop, h->stream == LT_STREAM_OPENAI,
+	        h->stream_timeout_ms) != 0) {
+		http_fail_now(u, lt_buf_cstr(&sh->url), "http: out of memory");
+		return -1;
+	}
 	if (lt_http_start(&u->x) != 0) {
 		http_fail_now(u, lt_buf_cstr(&sh->url),
 		    "http: libcurl refused the request");
@@ -716,7 +824,8 @@ exec_event(struct lt_user *u, long status, int64_t lat_us, const char *cat,
 		json_decref(j);
 	lt_buf_addc(b, '}');
 	emit_end(u);
-	lt_shard_record(sh, "EXEC", cmd, lat_us, failed);
+	lt_shard_record(sh, "EXEC", cmd,
+	    cat && strcmp(cat, "interrupted") == 0 ? -1 : lat_us, failed);
 }
 
 /*
@@ -1098,7 +1207,8 @@ lt_user_new(struct lt_shard *sh, const struct lt_class *c, long id)
 	u->ctx.rng = &u->rng;
 	u->ctx.var_names = sh->sc->vars;
 	u->ctx.now_us = lt_http_real_us();
-	if (lt_scenario_user_init(sh->sc, c, &u->vars, &u->ctx) != 0) {
+	if (lt_scenario_user_init(sh->sc, c, sh->globals, &u->vars, &u->ctx) !=
+	    0) {
 		lt_user_free(u);
 		return NULL;
 	}

@@ -129,7 +129,7 @@ walk(const struct lt_scenario *s, const struct lt_class *c)
 	ctx.rng = &rng;
 	ctx.class_name = c->name;
 	ctx.now_us = 1764400000000000LL;
-	check(lt_scenario_user_init(s, c, &v, &ctx) == 0, "user init");
+	check(lt_scenario_user_init(s, c, NULL, &v, &ctx) == 0, "user init");
 	lt_buf_init(&b, 1 << 20);
 	lt_cursor_init(&cur, c);
 	for (i = 0; i < 64; i++) {

@@ -41,13 +41,13 @@ for rep in rep co; do
 	errs=$(grep -E 'CONSOLE|Uncaught|ERR_|Failed to load|Refused to' \
 	    "$TMP/$rep.log" | head -5)
 	check_eq "$rep: no console error or failed load" "$errs" ""
-	for id in rps users latency dist endpoints; do
+	for id in rps users latency dist hist endpoints; do
 		check "$rep: chart $id is in the rendered DOM" sh -c "grep -A1 \
-		    '<figure class=\"chart\" id=\"chart-$id\">' '$TMP/$rep.dom' |
+		    '<figure class=\"chart[ a-z]*\" id=\"chart-$id\">' '$TMP/$rep.dom' |
 		    grep -q '<svg role=\"img\" aria-label='"
 	done
-	check_eq "$rep: five inline svg elements" \
-	    "$(grep -o '<svg ' "$TMP/$rep.dom" | wc -l)" 5
+	check_eq "$rep: six inline svg charts and one per endpoint's section" \
+	    "$(grep -o '<svg ' "$TMP/$rep.dom" | wc -l)" 9
 	check "$rep: no script in the DOM" sh -c "! grep -q '<script' '$TMP/$rep.dom'"
 done
 
@@ -90,7 +90,7 @@ probe() {
 }
 for rep in rep co; do
 	probe "$rep" >"$TMP/$rep.vis"
-	for id in rps users latency dist endpoints; do
+	for id in rps users latency dist hist endpoints; do
 		check "$rep: chart $id is visible ($(grep "chart-$id " "$TMP/$rep.vis"))" \
 		    grep -q "^chart-$id visible " "$TMP/$rep.vis"
 	done
@@ -108,6 +108,107 @@ printf '<!DOCTYPE html><p>x</p><script>nosuch()</script>\n' >"$TMP/bad.html"
 run_chrome /dev/null "$TMP/bad.log" --dump-dom "file://$TMP/bad.html"
 check "a console error is detected when there is one" \
     grep -q 'CONSOLE.*Uncaught' "$TMP/bad.log"
+
+# Readable at 1400 and 400 CSS px (issue 14): a probe page frames the
+# demo report (per-endpoint timelines) and a comparison report at each
+# width and measures, from the DOM: the smallest chart text as shown
+# (font size times the SVG's scale), elements reaching past the page's
+# right edge other than inside the containers that scroll by design (.tw
+# tables, .cs charts), each regression cell (td.worse) of the summary of
+# regressions and, at 1400, of the comparison table: inside the page and
+# not scrolled out of its container; and each chart's <title>.
+lt-agg --timeline-endpoints <"$data/demo-events.ndjson" 2>/dev/null |
+    lt-report -o "$TMP/demo" 2>/dev/null
+check "demo report written" test -s "$TMP/demo/index.html"
+measure() { # measure DIR WIDTH: prints "key value" lines
+	cat >"$TMP/m-$1-$2.html" <<-EOF
+	<!DOCTYPE html>
+	<html><head><meta charset="utf-8"><title>measure</title></head>
+	<body style="margin:0"><pre id="out">no load event</pre>
+	<iframe id="f" src="$1/index.html" style="border:0;width:$2px;height:3000px"></iframe>
+	<script>
+	document.getElementById('f').addEventListener('load', function () {
+	  var d = this.contentDocument, w = d.defaultView, vw = d.documentElement.clientWidth;
+	  var out = [], minf = 1e9, minwhat = '', n = 0;
+	  d.querySelectorAll('svg text').forEach(function (t) {
+	    if (!t.textContent.trim() || !t.getClientRects().length) return;
+	    var m = t.getScreenCTM(), fs = parseFloat(w.getComputedStyle(t).fontSize);
+	    var px = fs * Math.sqrt(m.a * m.a + m.b * m.b);
+	    n++;
+	    if (px < minf) { minf = px; minwhat = t.textContent.trim().slice(0, 20); }
+	  });
+	  out.push('texts ' + n);
+	  out.push('minfont ' + minf.toFixed(2) + ' ' + minwhat);
+	  var over = [];
+	  d.body.querySelectorAll('*').forEach(function (e) {
+	    if (e.closest('.tw *, .cs *, svg *')) return;
+	    var r = e.getBoundingClientRect();
+	    if (r.width > 0 && (r.right > vw + 1 || r.left < -1))
+	      over.push(e.tagName + (e.id ? '#' + e.id : '') +
+	        (e.className && e.className.baseVal === undefined ? '.' + e.className : '') +
+	        ':' + Math.round(r.right));
+	  });
+	  out.push('overflow ' + over.length + ' ' + over.slice(0, 5).join(' '));
+	  function seen(c) {
+	    var r = c.getBoundingClientRect(), s = c.closest('.tw');
+	    var sr = s ? s.getBoundingClientRect() : {left: 0, right: vw};
+	    return r.width > 0 && r.left >= Math.max(0, sr.left) - 1 &&
+	      r.right <= Math.min(vw, sr.right) + 1;
+	  }
+	  var rs = d.querySelectorAll('#t-regressions td.worse'), rv = 0;
+	  rs.forEach(function (c) { rv += seen(c); });
+	  out.push('regressions ' + rs.length + ' visible ' + rv);
+	  var cs = d.querySelectorAll('#t-compare td.worse'), cv = 0;
+	  cs.forEach(function (c) { cv += seen(c); });
+	  out.push('comparecells ' + cs.length + ' visible ' + cv);
+	  var svgs = d.querySelectorAll('figure.chart svg'), titled = 0;
+	  svgs.forEach(function (s) {
+	    var t = s.querySelector(':scope > title');
+	    titled += !!(t && t.textContent.trim() && s.getAttribute('role') === 'img' &&
+	      s.getAttribute('aria-label'));
+	  });
+	  out.push('charts ' + svgs.length + ' titled ' + titled);
+	  document.getElementById('out').textContent = out.join('\n');
+	});
+	</script></body></html>
+	EOF
+	run_chrome "$TMP/m-$1-$2.dom" "$TMP/m-$1-$2.log" \
+	    --allow-file-access-from-files --virtual-time-budget=5000 \
+	    --window-size=$(($2 + 40)),3100 --dump-dom "file://$TMP/m-$1-$2.html"
+	sed -n '/<pre id="out">/,/<\/pre>/p' "$TMP/m-$1-$2.dom" |
+	    sed 's/<[^>]*>//g' | grep .
+}
+for rep in demo rep; do
+	for w in 1400 400; do
+		m=$(measure "$rep" "$w")
+		get() { echo "$m" | awk -v k="$1" '$1 == k { print $'"${2:-2}"' }'; }
+		echo "$m" | sed "s/^/# $rep $w: /"
+		check "$rep at $w px: chart text measured ($(get texts) texts)" \
+		    test "$(get texts)" -gt 20
+		check "$rep at $w px: smallest chart text $(get minfont) px >= 11" \
+		    awk -v f="$(get minfont)" 'BEGIN { exit !(f >= 11) }'
+		check_eq "$rep at $w px: nothing overflows the page" \
+		    "$(echo "$m" | grep '^overflow')" "overflow 0 "
+		check_eq "$rep at $w px: every chart has a title" \
+		    "$(get charts 4)" "$(get charts)"
+		if [ "$rep" = rep ]; then
+			check "$rep at $w px: regressions listed ($(get regressions))" \
+			    test "$(get regressions)" -gt 0
+			check_eq "$rep at $w px: every regression cell visible" \
+			    "$(get regressions 4)" "$(get regressions)"
+			[ "$w" = 1400 ] && check_eq \
+			    "$rep at $w px: the comparison table's regression cells visible" \
+			    "$(get comparecells 4)" "$(get comparecells)"
+		fi
+	done
+done
+# The measure itself: text drawn small must be caught.
+cp -r "$TMP/demo" "$TMP/small"
+sed -i 's|</head>|<style>figure.chart svg{min-width:0 !important;max-width:200px !important}</style></head>|' \
+    "$TMP/small/index.html"
+m=$(measure small 1400)
+check "small chart text is detected ($(echo "$m" | grep minfont))" \
+    awk -v f="$(echo "$m" | awk '$1 == "minfont" { print $2 }')" 'BEGIN { exit !(f < 11) }'
 
 run_chrome /dev/null "$TMP/shot.log" --hide-scrollbars \
     --screenshot="$TMP/shot.png" --window-size=1280,2000 \

@@ -104,4 +104,17 @@ check_eq "unknown option: one line pointing to --help" \
 lt-report "$data/normal.json" --title >/dev/null 2>"$TMP/err"
 check_eq "missing argument: one line" "$(cat "$TMP/err")" \
     "lt-report: option --title needs an argument (see lt-report --help)"
+
+# --ranges LO,HI: the ranges table's limits; anything else is bad usage.
+for bad in 5 5,5 20,5 0,5 x,5 5,20x -1,5; do
+	lt-report --ranges "$bad" --format md "$data/normal.json" >/dev/null \
+	    2>"$TMP/err"
+	check_eq "--ranges $bad: exit 2" "$?" 2
+done
+check "--ranges: the message says what is wanted" grep -q \
+    "bad --ranges '-1,5' (two times in ms" "$TMP/err"
+lt-report --ranges 2.5,30 --format md "$data/normal.json" >"$TMP/r.md"
+check "--ranges 2.5,30: the table's columns" grep -q \
+    '^| Type | Name | Under 2.5 ms | 2.5 to 30 ms | 30 ms or more | Failed |$' \
+    "$TMP/r.md"
 done_testing

@@ -31,11 +31,11 @@ check_eq "normal run: the six files and nothing else" \
     "$(ls "$TMP/normal" | tr '\n' ' ')" \
     "index.html lt_exceptions.csv lt_failures.csv lt_stats.csv lt_stats_history.csv report.md "
 check_eq "no temporary file left behind" "$(ls -A "$TMP/tmpdir")" ""
-checkhtml "normal run: well-formed, self-contained, 5 charts" \
-    "$TMP/normal/index.html" --charts 5
-for id in rps users latency dist endpoints; do
+checkhtml "normal run: well-formed, self-contained, 6 charts" \
+    "$TMP/normal/index.html" --charts 6
+for id in rps users latency dist hist endpoints; do
 	check "chart $id is an inline svg figure" grep -q \
-	    "<figure class=\"chart\" id=\"chart-$id\">" "$TMP/normal/index.html"
+	    -E "<figure class=\"chart( full)?\" id=\"chart-$id\">" "$TMP/normal/index.html"
 done
 check "no script anywhere" sh -c "! grep -qi '<script' '$TMP/normal/index.html'"
 check "responsive: viewport and a narrow-screen rule" \
@@ -119,8 +119,8 @@ PY
 lt-report -o "$TMP/long" "$TMP/long.json" 2>"$TMP/err"
 check_eq "long name: exit 0" "$?" 0
 checkhtml "long name: well-formed UTF-8 page" "$TMP/long/index.html" --charts 5
-check_eq "long name: whole in the three tables" \
-    "$(grep -c "$(printf '\303\251%.0s' $(seq 700))/x" "$TMP/long/index.html")" 3
+check_eq "long name: whole in the six endpoint tables and its section's heading" \
+    "$(grep -c "$(printf '\303\251%.0s' $(seq 700))/x" "$TMP/long/index.html")" 7
 
 # User notes: Markdown through cmark, raw HTML dropped.
 printf '### Why\n\nA *nightly* run.\n\n<script>x()</script>\n' >"$TMP/notes.md"

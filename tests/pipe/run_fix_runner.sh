@@ -89,12 +89,14 @@ for i in 1 2 3 4 5; do
 done
 check_eq "-j 2 | head -c 1, 5 times: every run ends, exit 0" "$bad" 0
 
-# F9: a shape command that fails is a runtime failure, exit 3.
-lt-run -q -f "$TMP/s.lt" -H "$TARGET_URL" --shape '/nonexistent/cmd' \
+# F9: a shape command that fails is a runtime failure, exit 3.  (A single
+# word with a '/' or '.' is a file name: missing, it is exit 2 before the
+# run, see run_preflight.sh; a command line has blanks.)
+lt-run -q -f "$TMP/s.lt" -H "$TARGET_URL" --shape '/nonexistent/cmd 1' \
     >"$TMP/f1.ev" 2>"$TMP/f1.err"
 check_eq "shape command not found: exit 3" "$?" 3
 check "shape command not found: says so with status 127" \
-    grep -q '^lt-run: /nonexistent/cmd: shape command exited with status 127$' \
+    grep -q '^lt-run: /nonexistent/cmd 1: shape command exited with status 127$' \
     "$TMP/f1.err"
 check_eq "shape command not found: run end reason error" \
     "$(tail -n 1 "$TMP/f1.ev" | jq -r .reason)" error

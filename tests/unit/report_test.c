@@ -10,7 +10,7 @@
 
 #include "report/chart.h"
 #include "report/compare.h"
-#include "agg/hist.h"
+#include "core/hist.h"
 #include "report/csv.h"
 #include "report/md.h"
 #include "report/plot.h"
@@ -91,13 +91,18 @@ test_splice(void)
 	    "xmlns:xlink=\"http://www.w3.org/1999/xlink\"\n>\n\n<title>Gnuplot"
 	    "</title>\n<defs><path id='gpPt0'/><use xlink:href='#gpPt0' "
 	    "id='gpPt1'/><filter id=\"textbox\"/></defs>\n<g "
-	    "filter=\"url(#textbox)\"></g>\n</svg>\n";
+	    "filter=\"url(#textbox)\"></g>\n"
+	    "<g id=\"gnuplot_plot_1\" ><title>gnuplot_plot_1</title></g>\n"
+	    "<g id=\"gnuplot_plot_2\" ><title>gnuplot_plot_2</title></g>\n"
+	    "<g id=\"gnuplot_plot_3\" ><title>gnuplot_plot_3</title></g>\n"
+	    "</svg>\n";
 	struct lt_buf b;
 	const char *s;
 
 	lt_buf_init(&b, 0);
-	TAP_EQ_INT(lt_plot_splice(&b, svg, sizeof(svg) - 1, "c1", "A & B"), 0,
-	    "splice succeeds");
+	TAP_EQ_INT(lt_plot_splice(&b, svg, sizeof(svg) - 1, "c1", "A & B",
+	               "p50\nGET /<x>\n"),
+	    0, "splice succeeds");
 	s = lt_buf_cstr(&b);
 	TAP_OK(
 	    strncmp(s, "<svg role=\"img\" aria-label=\"A &amp; B\"", 38) == 0,
@@ -110,8 +115,13 @@ test_splice(void)
 	        strstr(s, "id=\"c1-textbox\"") && strstr(s, "url(#c1-textbox)"),
 	    "ids and references prefixed");
 	TAP_OK(strstr(s, "viewBox=\"0 0 10 10\"") != NULL, "viewBox kept");
+	TAP_OK(strstr(s, "<title>p50</title>") != NULL &&
+	        strstr(s, "<title>GET /&lt;x&gt;</title>") != NULL,
+	    "series tooltips named, escaped");
+	TAP_OK(strstr(s, "<title>gnuplot_plot_3</title>") != NULL,
+	    "a series without a name keeps gnuplot's");
 	b.len = 0;
-	TAP_EQ_INT(lt_plot_splice(&b, "no svg", 6, "c", "t"), -1,
+	TAP_EQ_INT(lt_plot_splice(&b, "no svg", 6, "c", "t", NULL), -1,
 	    "splice refuses a non-SVG");
 	lt_buf_fini(&b);
 }
@@ -310,9 +320,20 @@ test_chart_scripts(void)
 	    "distribution: the curve ends at the max, x = count");
 	TAP_OK(strstr(s, "\"max 100.0 ms\" at 1000,100.000") != NULL,
 	    "distribution: the max is labelled as in the summary");
+	s = script(&b, LT_CHART_HIST, &r);
+	TAP_OK(strstr(s, "\n0.125893 0.158489 90.0000\n") != NULL,
+	    "histogram: 900 of 1000 at 0.14 ms in the bin 0.126..0.158 ms");
+	TAP_OK(strstr(s, "\n39.8107 50.1187 9.9000\n") != NULL &&
+	        strstr(s, "\n79.4328 100 0.1000\nEOD\n") != NULL,
+	    "histogram: 99 at 50 ms, the max (100 ms, its slot from 99.9) "
+	    "in the last bin");
+	TAP_OK(strstr(s, "set xrange [0.125893:100]") != NULL,
+	    "histogram: x from the min's bin to the max's");
 	s = script(&b, LT_CHART_LATENCY, &r);
 	TAP_OK(strstr(s, "set logscale y\nset yrange [0.1:*]\n") != NULL,
 	    "percentiles over time 0.14..50 ms: log y");
+	TAP_OK(strstr(s, "using 1:4 axes x1y2 with steps") != NULL,
+	    "percentiles over time: active users on the right axis");
 	TAP_OK(strstr(s, "\n1 0.000 0.000 10 ? ? ? ") != NULL,
 	    "percentiles over time: an empty second is a gap");
 	TAP_OK(strstr(s, "\n2 500.000 0.000 10 ? 50.000 50.000 ") != NULL,
@@ -323,7 +344,8 @@ test_chart_scripts(void)
 	TAP_OK(strstr(s, "set yrange [0:*]") != NULL &&
 	        strstr(s, "logscale y") == NULL,
 	    "requests per second: linear from 0");
-	TAP_OK(strstr(s, "set key outside top center horizontal\n") != NULL,
+	TAP_OK(strstr(s, "set key outside top center horizontal maxcols 2\n") !=
+	        NULL,
 	    "requests per second: the key above the plot, not on the lines");
 	/* QA F32b: partial first and last seconds are rates, not dips. */
 	r.start = 1764400000.75; /* a quarter of the first second */

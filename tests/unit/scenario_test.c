@@ -158,7 +158,8 @@ static const struct err_case err_cases[] = {
 	{ "on_start\n  task GET /\n",
 	    "t.lt:2:3: expected a method, exec, sleep or set, got 'task'" },
 	{ "GET /\n  stream websocket\n",
-	    "t.lt:2:10: expected 'sse' after 'stream', got 'websocket'" },
+	    "t.lt:2:10: expected 'sse', 'openai' or 'timeout' after 'stream', "
+	    "got 'websocket'" },
 	{ "GET /\nuser A\n  GET /\n",
 	    "t.lt:2:1: expected no 'user' after tasks at the top level (they "
 	    "make a class 'User')" },
@@ -531,7 +532,7 @@ test_steps(void)
 	lt_rng_seed(&rng, 1, 1);
 	ctx.rng = &rng;
 	ctx.user = 9;
-	TAP_OK(lt_scenario_user_init(s, c, &v, &ctx) == 0, "user init");
+	TAP_OK(lt_scenario_user_init(s, c, NULL, &v, &ctx) == 0, "user init");
 	TAP_EQ_STR(lt_vars_get(&v, (size_t)lt_scenario_var(s, "base"), NULL),
 	    "v9", "scenario set expanded per user");
 	TAP_EQ_STR(
@@ -860,7 +861,8 @@ test_urls(void)
 		struct lt_buf b;
 
 		lt_buf_init(&b, 0);
-		TAP_OK(lt_scenario_user_init(s, &s->classes[0], &v, &ctx) == 0,
+		TAP_OK(lt_scenario_user_init(
+		           s, &s->classes[0], NULL, &v, &ctx) == 0,
 		    "user init");
 		rc = lt_http_url(s->classes[0].tasks.tasks[0].step->http,
 		    "http://h", &ctx, &b);
