@@ -2,6 +2,8 @@
  * nngx.c - the thin NNG 1.5 shim behind nngx.h.  NNG 2.0 changes the poll
  * and TLS APIs; only this file (and tls.c) needs to follow.
  */
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -274,6 +276,29 @@ check_tls(struct lt_nngx *x, struct lt_err *err)
 	return 2;
 }
 
+/* "from HOST:PORT" of the pipe's peer, or "" (ipc, unknown). */
+static void
+peer(nng_pipe pipe, char *out, size_t cap)
+{
+	nng_sockaddr sa;
+	const unsigned char *a;
+
+	out[0] = '\0';
+	if (nng_pipe_get_addr(pipe, NNG_OPT_REMADDR, &sa) != 0)
+		return;
+	if (sa.s_family == NNG_AF_INET) {
+		a = (const unsigned char *)&sa.s_in.sa_addr;
+		snprintf(out, cap, " from %u.%u.%u.%u:%u", a[0], a[1], a[2],
+		    a[3], (unsigned)ntohs(sa.s_in.sa_port));
+	} else if (sa.s_family == NNG_AF_INET6) {
+		char h[INET6_ADDRSTRLEN];
+
+		if (inet_ntop(AF_INET6, sa.s_in6.sa_addr, h, sizeof(h)))
+			snprintf(out, cap, " from [%s]:%u", h,
+			    (unsigned)ntohs(sa.s_in6.sa_port));
+	}
+}
+
 static void
 answer(struct lt_nngx *x, enum lt_wire_type t, uint64_t seq, const char *p,
     size_t n)
@@ -294,6 +319,7 @@ srv_filter(struct lt_nngx *x, nng_msg *nm, struct lt_err *err)
 	struct lt_err e;
 	struct lt_buf out;
 	uint32_t pipe = nng_msg_get_pipe(nm).id;
+	char from[80];
 	int ok = lt_wire_decode(nng_msg_body(nm), nng_msg_len(nm), &m, &e) == 0;
 	int rc = 0;
 
@@ -314,16 +340,19 @@ srv_filter(struct lt_nngx *x, nng_msg *nm, struct lt_err *err)
 			return 0;
 		}
 		answer(x, LT_WIRE_REFUSE, 0, e.msg, strlen(e.msg));
-		lt_err_set(err, 2, "refused a connection: %s", e.msg);
+		peer(nng_msg_get_pipe(nm), from, sizeof(from));
+		lt_err_set(err, 2, "refused a connection%s: %s", from, e.msg);
 		return 2;
 	}
 	if (lt_auth_srv_ok(x->srv, pipe))
 		return 1;
 	answer(x, LT_WIRE_REFUSE, LT_AUTH_AGAIN, need, sizeof(need) - 1);
 	if (ok && m.type == LT_WIRE_HELLO) {
+		peer(nng_msg_get_pipe(nm), from, sizeof(from));
 		lt_err_set(err, 2,
-		    "refused a worker without the run token "
-		    "(it has no --token-file or LT_FANOUT_TOKEN)");
+		    "refused a worker%s without the run token "
+		    "(it has no --token-file or LT_FANOUT_TOKEN)",
+		    from);
 		rc = 2;
 	}
 	return rc;

@@ -102,6 +102,12 @@ ip netns exec "$NS_C" lt-fanout -q --listen tcp://0.0.0.0:5557 --expect-workers 
 co=$!
 track_pid "$co"
 sleep 0.3
+# A worker without the token is refused, named by its own address.
+timeout 60 ip netns exec "$NS_2" env -u LT_FANOUT_TOKEN lt-fanout worker \
+    --connect tcp://10.77.2.1:5557 2>"$TMP/wbad.err"
+check_eq "a worker without the token: exit 3" "$?" 3
+check "the coordinator names it by its address in its namespace" \
+    grep -q 'refused a worker from 10.77.2.2:[0-9]* without the run token' "$TMP/c.err"
 ip netns exec "$NS_1" lt-fanout worker --connect tcp://10.77.1.1:5557 \
     --index 0 --of 2 --token-file "$TMP/token" 2>"$TMP/w0.err" &
 track_pid $!

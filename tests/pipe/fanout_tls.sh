@@ -122,14 +122,14 @@ timeout 60 lt-fanout worker --connect "$url" "${W_TLS[@]}" \
 check_eq "wrong token: worker exits 3" "$?" 3
 check "the worker says the token is wrong" \
     grep -q "wrong run token: the coordinator's proof does not match" "$TMP/w_wrong.err"
-check "the coordinator says so too" wait_lines 'refused a connection: wrong run token' 1
+check "the coordinator says so too" wait_lines 'refused a connection from 127.0.0.1:[0-9]*: wrong run token' 1
 
 timeout 60 lt-fanout worker --connect "$url" "${W_TLS[@]}" 2>"$TMP/w_none.err"
 check_eq "no token: worker exits 3" "$?" 3
 check "the worker says the run needs the token" \
     grep -q 'refused by the coordinator: this run needs the run token' "$TMP/w_none.err"
 check "the coordinator says it refused a worker without it" \
-    wait_lines 'refused a worker without the run token' 1
+    wait_lines 'refused a worker from 127.0.0.1:[0-9]* without the run token' 1
 
 # The real workers: one with the token in a file, one in the environment.
 ( cd "$TMP" && exec lt-fanout worker --connect "$url" "${W_TLS[@]}" \
@@ -166,7 +166,7 @@ check "the captured exchange replayed on a new connection is refused" \
 check "the captured answer sent again is refused" \
     grep -q '^again refuse authentication without a challenge' <<<"$r"
 check "the coordinator says it refused the replay" \
-    grep -q 'refused a connection: authentication for another challenge' "$TMP/p.err"
+    grep -q 'refused a connection from 127.0.0.1:[0-9]*: authentication for another challenge' "$TMP/p.err"
 timeout 60 python3 - "$pport" "$port" "$TMP/wire.bin" "$TMP/cut" <<'PY' &
 import socket, sys, threading, time
 lp, cp, path, cut = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
@@ -256,5 +256,5 @@ check "the worker says the coordinator has none" \
     grep -q 'the coordinator has no run token, this worker has one' "$TMP/nw.err"
 wait "$co"
 check "the coordinator says the worker refused it" \
-    grep -q 'refused a connection: the worker has a run token and this coordinator none' "$TMP/n.err"
+    grep -q 'refused a connection from 127.0.0.1:[0-9]*: the worker has a run token and this coordinator none' "$TMP/n.err"
 done_testing
