@@ -1035,8 +1035,8 @@ shard_init(struct run *r, int i, struct lt_err *err)
 	sh->shared = &r->shared;
 	sh->host = r->o->host != NULL ? r->o->host : r->sc->host;
 	sh->open_model = r->o->rate > 0;
-	sh->stripe = lt_segment_stripe(r->o, i);
-	sh->stripes = lt_segment_stripes(r->o);
+	sh->stripe = lt_segment_stripe(r->o->seg_index, r->o->seg_count, i);
+	sh->stripes = lt_segment_stripes(r->o->jobs, r->o->seg_count);
 	sh->next_id = sh->stripe;
 	sh->mono0_us = r->mono0_us;
 	sh->real0_us = r->real0_us;
