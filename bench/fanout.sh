@@ -8,6 +8,7 @@
 #    moving the same bytes through a pipe.  1 and 2 workers.
 # 2. Load: requests/s against lt-target (GET /ok, 20 users, 5 s) of
 #    lt-run, lt-run -j 2, lt-fanout -w 1 and lt-fanout -w 2.
+# 3. --ship agg: coordinator CPU at growing request rates (flat).
 # Wall seconds, best of three; on a shared 2-core machine the ratios are
 # the result.
 set -eu
@@ -90,3 +91,36 @@ echo "| lt-run | $(reqs "$bin/lt-run" $args) |"
 echo "| lt-run -j 2 | $(reqs "$bin/lt-run" -j 2 $args) |"
 echo "| lt-fanout -w 1 | $(reqs "$bin/lt-fanout" -w 1 $args) |"
 echo "| lt-fanout -w 2 | $(reqs "$bin/lt-fanout" -w 2 $args) |"
+
+# 3. --ship agg: the coordinator's own CPU (utime + stime from
+# /proc/PID/stat, its children not counted) for 2 workers at open-model
+# rates growing 4x: workers aggregate, the coordinator only keeps each
+# worker's latest document, so its CPU should stay flat.
+cpu_agg() { # RATE SHIP: "achieved-req/s coordinator-cpu-s"
+	local pid st cpu=0 hz out=$tmp/agg.json
+	hz=$(getconf CLK_TCK)
+	"$bin/lt-fanout" -q -w 2 --ship "$2" -f "$tmp/s.lt" \
+	    -H "http://127.0.0.1:$port" -u 50 -r 1000 --rate "$1" -t 5s \
+	    >"$out" 2>/dev/null &
+	pid=$!
+	while st=$(cat "/proc/$pid/stat" 2>/dev/null); do
+		# fields after the ")" of comm: utime is the 12th, stime 13th
+		cpu=$(echo "${st##*) }" | awk -v hz="$hz" '{ printf "%.2f", ($12 + $13) / hz }')
+		sleep 0.1
+	done
+	wait "$pid" 2>/dev/null
+	if [ "$2" = events ]; then
+		echo "$(grep -c '"type":"req"' "$out") $cpu"
+	else
+		echo "$(jq -r '.total.requests' "$out") $cpu"
+	fi
+}
+echo
+echo "--ship agg: coordinator CPU, 2 workers, 5 s, open model"
+echo
+echo "| --rate | requests | coordinator CPU s, --ship agg | --ship events |"
+echo "|---:|---:|---:|---:|"
+for r in 500 2000 8000; do
+	set -- $(cpu_agg "$r" agg) $(cpu_agg "$r" events)
+	echo "| $r | $1 | $2 | $4 |"
+done

@@ -27,7 +27,8 @@
 static const char usage_text[] =
     "usage: lt-fanout -w N [-o FILE] [-q] [--exec CMD] [--on-worker-loss "
     "abort|continue]\n"
-    "                 [--spool-dir DIR] [lt-run options]\n"
+    "                 [--ship events|agg] [--spool-dir DIR] [--keep-spool]\n"
+    "                 [lt-run options]\n"
     "       lt-fanout --listen URL --expect-workers N\n"
     "                 [--expect-workers-max-wait TIME] [...] [lt-run "
     "options]\n"
@@ -47,9 +48,19 @@ static const char usage_text[] =
     "lt-run\n"
     "      --on-worker-loss POLICY  abort (default, exit 3) or continue\n"
     "      --spool-dir DIR          where local workers keep their spools\n"
+    "      --keep-spool             local workers keep their spools at the "
+    "end\n"
+    "      --ship events|agg        workers send their events (default), or "
+    "their\n"
+    "                               aggregates every second: the output is "
+    "then\n"
+    "                               one aggregate (lt-aggregate(5)), as "
+    "lt-agg's\n"
     "  -o, --output FILE            write the merged events to FILE\n"
     "  -q, --quiet                  no live line\n"
-    "Every other option is lt-run's and means the same for the whole run.\n";
+    "Every other option is lt-run's and means the same for the whole run;\n"
+    "--shape runs here and steers every worker's lt-run, data files go\n"
+    "with the scenario to remote workers and their rows are dealt out.\n";
 
 /* lt-run options that take a value (as separate argument). */
 static const char *const valued[] = { "-f", "--scenario", "-H", "--host", "-u",
@@ -213,6 +224,19 @@ main(int argc, char **argv)
 		}
 		if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
 			o.quiet = 1;
+			continue;
+		}
+		if (strcmp(a, "--keep-spool") == 0) {
+			o.keep_spool = 1;
+			continue;
+		}
+		if (strcmp(a, "--ship") == 0) {
+			if (v == NULL ||
+			    (strcmp(v, "agg") != 0 && strcmp(v, "events") != 0))
+				return usage_err(
+				    "%s", "--ship: expected events or agg");
+			o.ship_agg = strcmp(v, "agg") == 0;
+			i++;
 			continue;
 		}
 		if (strcmp(a, "--segment") == 0 ||

@@ -23,8 +23,11 @@
 #include "core/buf.h"
 #include "core/fnv.h"
 #include "core/version.h"
+#include "fanout/datafiles.h"
 #include "fanout/fanout.h"
 #include "fanout/nngx.h"
+#include "fanout/ship.h"
+#include "fanout/steer.h"
 #include "fanout/wire.h"
 #include "run/runner.h"
 
@@ -56,11 +59,14 @@ struct coord {
 	struct wk *w;
 	pid_t *local; /* local worker processes (0: none or reaped) */
 	struct lt_fanout_users *users;
+	struct lt_fanout_aggs *aggs;   /* --ship agg, else NULL */
+	struct lt_fanout_steer *steer; /* --shape, run here (steer.c) */
 	int joined;
 	int64_t t0_ms;
 	int64_t begin_us;
 	int stop;               /* told workers to stop */
 	int out_closed;         /* the event output's reader went away */
+	int final;              /* writing the merged aggregate */
 	char scenario_hash[32]; /* of the shipped scenario, or "" */
 	int aborted;            /* a worker was lost under abort */
 	int64_t stop_us;        /* when the stop was decided */
@@ -88,6 +94,8 @@ flush(struct coord *c)
 	size_t off = 0;
 	ssize_t w;
 
+	if (c->aggs != NULL && !c->final) /* --ship agg: one document */
+		lt_buf_reset(&c->out);
 	while (off < c->out.len && !c->out_closed) {
 		w = write(c->o->out_fd, c->out.data + off, c->out.len - off);
 		if (w < 0 && errno == EINTR)
@@ -171,13 +179,18 @@ build_plan(struct coord *c)
 	json_object_set_new(j, "argv", a);
 	json_object_set_new(
 	    j, "exec", o->exec ? json_string(o->exec) : json_null());
+	json_object_set_new(
+	    j, "ship", json_string(o->ship_agg ? "agg" : "events"));
+	json_object_set_new(
+	    j, "shape_arg", json_integer(o->exec == NULL ? o->shape_arg : -1));
 	for (i = 0; ship && i < o->run_argc; i++) {
 		struct lt_buf b;
 		char hash[32];
 		json_t *f;
 
-		if (i != o->scenario_arg && i != o->shape_arg)
-			continue;
+		if (i != o->scenario_arg &&
+		    (i != o->shape_arg || o->exec == NULL))
+			continue; /* a shape is steered from here */
 		lt_buf_init(&b, 64 << 20);
 		rc = slurp(o->run_argv[i], &b, &mode);
 		if (rc < 0) {
@@ -202,6 +215,13 @@ build_plan(struct coord *c)
 				json_array_append_new(files, f);
 		}
 		lt_buf_fini(&b);
+	}
+	if (ship && o->exec == NULL && o->scenario_arg >= 0 &&
+	    lt_fanout_data_files(
+	        o->run_argv[o->scenario_arg], files, &c->err) != 0) {
+		json_decref(j);
+		json_decref(files);
+		return -1;
 	}
 	json_object_set_new(j, "files", files);
 	s = json_dumps(j, JSON_COMPACT);
@@ -354,11 +374,15 @@ on_beat(struct coord *c, const struct lt_wire_msg *m)
 	    (uint64_t)json_integer_value(json_object_get(j, "spooled"));
 	if (st != NULL && strcmp(st, "waiting") != 0)
 		mark_started(c, (int)m->worker);
-	json_decref(j);
 	lt_buf_reset(&c->reply);
-	lt_buf_printf(&c->reply, "{\"t2\":%lld,\"t0_ms\":%lld,\"stop\":%s}",
+	lt_buf_printf(&c->reply, "{\"t2\":%lld,\"t0_ms\":%lld,\"stop\":%s",
 	    (long long)now, (long long)c->t0_ms,
 	    c->stop || w->st == W_LOST ? "true" : "false");
+	lt_fanout_steer_reply(c->steer,
+	    (uint64_t)json_integer_value(json_object_get(j, "shape_lines")),
+	    &c->reply);
+	lt_buf_addc(&c->reply, '}');
+	json_decref(j);
 	reply(c, LT_WIRE_BEAT, m->worker, 0, c->reply.data, c->reply.len);
 }
 
@@ -443,6 +467,29 @@ on_events(struct coord *c, const struct lt_wire_msg *m)
 }
 
 static void
+on_agg(struct coord *c, const struct lt_wire_msg *m)
+{
+	struct wk *w = &c->w[m->worker];
+
+	if (w->st == W_LOST || c->aggs == NULL) {
+		refuse(c, m->worker,
+		    c->aggs == NULL ? "this run ships events"
+		                    : "this worker was declared lost");
+		return;
+	}
+	w->last_beat_us = lt_fanout_now_us();
+	mark_started(c, (int)m->worker);
+	if (lt_fanout_aggs_put(c->aggs, (int)m->worker, m->seq, m->payload,
+	        m->len, &w->reqs, &w->fails) != 0) {
+		refuse(c, m->worker, "out of memory");
+		return;
+	}
+	if (m->seq > w->next_seq)
+		w->next_seq = m->seq;
+	reply(c, LT_WIRE_ACK, m->worker, m->seq, NULL, 0);
+}
+
+static void
 on_fin(struct coord *c, const struct lt_wire_msg *m)
 {
 	struct wk *w = &c->w[m->worker];
@@ -493,12 +540,32 @@ handle(struct coord *c, const struct lt_buf *in)
 	case LT_WIRE_FIN:
 		on_fin(c, &m);
 		break;
+	case LT_WIRE_AGG:
+		on_agg(c, &m);
+		break;
 	default:
 		refuse(c, m.worker, "unexpected message type");
 	}
 }
 
 /* --- the loop ------------------------------------------------------ */
+
+/* --shape: opened at the barrier (a file at once, to check it), read
+ * each turn.  0, or -1 with c->err. */
+static int
+steer(struct coord *c, int64_t now)
+{
+	const char *spec;
+
+	if (c->o->shape_arg < 0 || c->o->exec != NULL)
+		return 0;
+	spec = c->o->run_argv[c->o->shape_arg];
+	if (c->steer == NULL &&
+	    lt_fanout_steer_open(spec, &c->steer, &c->err) != 0)
+		return -1;
+	return lt_fanout_steer_poll(
+	    c->steer, (double)(now / 1000 - c->t0_ms) / 1000, &c->err);
+}
 
 static void
 live_line(struct coord *c, int64_t now)
@@ -626,6 +693,8 @@ loop(struct coord *c)
 			}
 		} else {
 			check_workers(c, now);
+			if (steer(c, now) != 0)
+				break;
 		}
 		if (now - c->tick_us >= 2000000)
 			live_line(c, now);
@@ -686,9 +755,11 @@ lt_fanout_coordinate(const struct lt_fanout_opts *o, struct lt_err *err)
 		return lt_err_set(err, 2, "need 1..%d workers", MAX_WORKERS), 2;
 	c.w = calloc((size_t)c.n, sizeof(*c.w));
 	c.users = lt_fanout_users_new(c.n);
-	if (c.w == NULL || c.users == NULL) {
+	c.aggs = o->ship_agg ? lt_fanout_aggs_new(c.n) : NULL;
+	if (c.w == NULL || c.users == NULL || (o->ship_agg && !c.aggs)) {
 		free(c.w);
 		lt_fanout_users_free(c.users);
+		lt_fanout_aggs_free(c.aggs);
 		return lt_err_set(err, 3, "out of memory"), 3;
 	}
 	lt_buf_init(&c.out, 0);
@@ -702,8 +773,22 @@ lt_fanout_coordinate(const struct lt_fanout_opts *o, struct lt_err *err)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (build_plan(&c) != 0)
+	if (o->shape_arg >= 0 && o->exec == NULL) {
+		struct stat st;
+		const char *spec = o->run_argv[o->shape_arg];
+
+		/* a file is checked now; a command starts at the barrier */
+		if (stat(spec, &st) == 0 && S_ISREG(st.st_mode) &&
+		    !(st.st_mode & 0111) &&
+		    lt_fanout_steer_open(spec, &c.steer, &c.err) != 0) {
+			rc = 2;
+			goto out;
+		}
+	}
+	if (build_plan(&c) != 0) {
+		rc = c.err.code == 2 ? 2 : 3;
 		goto out;
+	}
 	if (o->listen != NULL) {
 		snprintf(c.url, sizeof(c.url), "%s", o->listen);
 	} else {
@@ -729,8 +814,8 @@ lt_fanout_coordinate(const struct lt_fanout_opts *o, struct lt_err *err)
 			lt_err_set(&c.err, 3, "out of memory");
 			goto out;
 		}
-		if (lt_fanout_spawn_local(o->self, c.url, o->spool_dir, c.n,
-		        c.local, &c.err) != 0)
+		if (lt_fanout_spawn_local(o->self, c.url, o->spool_dir,
+		        o->keep_spool, c.n, c.local, &c.err) != 0)
 			goto out;
 	}
 	if (loop(&c) == 0) {
@@ -749,6 +834,12 @@ lt_fanout_coordinate(const struct lt_fanout_opts *o, struct lt_err *err)
 	if (!o->quiet && c.t0_ms != 0)
 		summary(&c, rc);
 	flush(&c);
+	if (c.aggs != NULL && c.t0_ms != 0) {
+		c.final = 1;
+		if (lt_fanout_aggs_write(c.aggs, &c.out, &c.err) != 0 ||
+		    flush(&c) != 0)
+			rc = 3;
+	}
 out:
 	lt_nngx_close(&c.sock);
 	if (c.local != NULL) {
@@ -774,5 +865,7 @@ out:
 	lt_buf_fini(&c.reply);
 	free(c.w);
 	lt_fanout_users_free(c.users);
+	lt_fanout_aggs_free(c.aggs);
+	lt_fanout_steer_close(c.steer);
 	return rc;
 }

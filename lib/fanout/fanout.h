@@ -25,6 +25,8 @@ struct lt_fanout_opts {
 	int out_fd;            /* the merged stream */
 	const char *self;      /* path of lt-fanout (to start workers) */
 	const char *spool_dir; /* --spool-dir for local workers, or NULL */
+	int ship_agg;          /* --ship agg: workers send aggregates */
+	int keep_spool;        /* --keep-spool for local workers */
 	/* lt-run's arguments for the whole run (no --segment, no -o) */
 	char **run_argv;
 	int run_argc;
@@ -61,7 +63,8 @@ int lt_fanout_tag(struct lt_buf *out, const char *line, size_t len, int index,
 /* local.c: starts n local workers (self worker --connect url --index i
  * --of n) into pids[]; returns 0 or -1 (err). */
 int lt_fanout_spawn_local(const char *self, const char *url,
-    const char *spool_dir, int n, pid_t *pids, struct lt_err *err);
+    const char *spool_dir, int keep_spool, int n, pid_t *pids,
+    struct lt_err *err);
 
 /* Waits up to wait_s for them, then kills what is left (SIGKILL). */
 void lt_fanout_reap_local(pid_t *pids, int n, int wait_s);

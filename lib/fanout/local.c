@@ -14,10 +14,10 @@
 
 int
 lt_fanout_spawn_local(const char *self, const char *url, const char *spool_dir,
-    int n, pid_t *pids, struct lt_err *err)
+    int keep_spool, int n, pid_t *pids, struct lt_err *err)
 {
 	char idx[16], of[16];
-	const char *argv[12];
+	const char *argv[14];
 	int i, k;
 	pid_t p;
 
@@ -37,6 +37,8 @@ lt_fanout_spawn_local(const char *self, const char *url, const char *spool_dir,
 			argv[k++] = "--spool-dir";
 			argv[k++] = spool_dir;
 		}
+		if (keep_spool)
+			argv[k++] = "--keep-spool";
 		argv[k] = NULL;
 		p = fork();
 		if (p < 0)

@@ -16,6 +16,7 @@ static const char *const type_names[] = {
 	"events",
 	"ack",
 	"fin",
+	"agg",
 };
 
 const char *

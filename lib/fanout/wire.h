@@ -9,10 +9,12 @@
  *     2  u8  version    LT_WIRE_VERSION
  *     3  u8  type       enum lt_wire_type
  *     4  u32 worker     worker index (0xffffffff: not yet assigned)
- *     8  u64 seq        EVENTS: seq of the first line; ACK: next expected
+ *     8  u64 seq        EVENTS: seq of the first line; ACK: next expected;
+ *                       AGG: lines aggregated (ACK: the same)
  *    16  u32 length     payload bytes, <= LT_WIRE_MAX_PAYLOAD
- *    20  payload        EVENTS: NDJSON lines; control types: one JSON
- *                       object; REFUSE: UTF-8 text
+ *    20  payload        EVENTS: NDJSON lines; AGG: an aggregate
+ *                       document (lt-aggregate(5)); control types: one
+ *                       JSON object; REFUSE: UTF-8 text
  */
 #ifndef LT_WIRE_H
 #define LT_WIRE_H
@@ -37,7 +39,8 @@ enum lt_wire_type {
 	LT_WIRE_EVENTS = 5,  /* w->c: NDJSON lines from seq on */
 	LT_WIRE_ACK = 6,     /* c->w: every line below seq is stored */
 	LT_WIRE_FIN = 7,     /* w->c: the load program ended (status) */
-	LT_WIRE_TYPE_MAX = 7,
+	LT_WIRE_AGG = 8,     /* w->c: its aggregate of its first seq lines */
+	LT_WIRE_TYPE_MAX = 8,
 };
 
 struct lt_wire_msg {

@@ -30,8 +30,11 @@
 #include "core/fnv.h"
 #include "core/jsonw.h"
 #include "core/version.h"
+#include "fanout/datafiles.h"
 #include "fanout/fanout.h"
 #include "fanout/nngx.h"
+#include "fanout/ship.h"
+#include "fanout/steer.h"
 #include "fanout/wire.h"
 #include "run/segment.h"
 
@@ -48,7 +51,9 @@ struct worker {
 	char run[64];
 	char dir[256]; /* private temporary directory */
 	char spool[512];
-	char **argv; /* to exec */
+	char **argv;                   /* to exec */
+	int ship_agg;                  /* the plan says --ship agg */
+	struct lt_fanout_wsteer steer; /* --shape from the coordinator */
 	pid_t child;
 	int spool_fd;
 
@@ -122,6 +127,9 @@ take_plan(struct worker *w, const char *p, size_t n, struct lt_err *err)
 	    json_string_value(json_object_get(j, "run")) ?: "run");
 	a = json_object_get(j, "argv");
 	exec = json_string_value(json_object_get(j, "exec"));
+	w->ship_agg =
+	    strcmp(json_string_value(json_object_get(j, "ship")) ?: "events",
+	        "agg") == 0;
 	if (!json_is_array(a) || w->of < 1)
 		goto bad;
 	argc = json_array_size(a);
@@ -145,6 +153,18 @@ take_plan(struct worker *w, const char *p, size_t n, struct lt_err *err)
 		w->argv[k++] = strdup("--segment");
 		w->argv[k++] = strdup(seg);
 	}
+	/* A shape steered by the coordinator: lt-run reads a FIFO. */
+	long sa = (long)json_integer_value(json_object_get(j, "shape_arg"));
+
+	if (exec == NULL && json_object_get(j, "shape_arg") != NULL &&
+	    sa >= 0 && (size_t)sa < argc) {
+		if (lt_fanout_steer_fifo(&w->steer, w->dir, err) != 0) {
+			json_decref(j);
+			return -1;
+		}
+		free(w->argv[2 + sa]);
+		w->argv[2 + sa] = strdup(w->steer.path);
+	}
 	/* Shipped files replace the argument that named them. */
 	files = json_object_get(j, "files");
 	json_array_foreach(files, i, f)
@@ -157,17 +177,31 @@ take_plan(struct worker *w, const char *p, size_t n, struct lt_err *err)
 		int mode = (int)json_integer_value(json_object_get(f, "mode"));
 		char mine[32];
 
+		const char *role =
+		    json_string_value(json_object_get(f, "role")) ?: "";
+
 		if (data == NULL || hash == NULL)
 			goto bad;
 		snprintf(mine, sizeof(mine), "%016llx",
 		    (unsigned long long)lt_fnv1a(data, strlen(data)));
 		if (strcmp(mine, hash) != 0) {
-			json_decref(j);
-			return lt_err_set(err, 2,
-			    "shipped file %zu: content "
+			lt_err_set(err, 2,
+			    "shipped %s file %zu: content "
 			    "hash %s, announced %s: refusing to run a "
 			    "different scenario",
-			    i, mine, hash);
+			    role, i, mine, hash);
+			json_decref(j);
+			return -1;
+		}
+		if (strcmp(role, "data") == 0) {
+			/* beside the scenario, where it names it */
+			if (lt_fanout_write_rel(w->dir,
+			        json_string_value(json_object_get(f, "rel")),
+			        data, strlen(data), err) != 0) {
+				json_decref(j);
+				return -1;
+			}
+			continue;
 		}
 		if (w->o->scenario_hash != NULL &&
 		    strcmp(json_string_value(json_object_get(f, "role")) ?: "",
@@ -345,10 +379,11 @@ beat_main(void *arg)
 		t1 = lt_fanout_now_us();
 		lt_buf_printf(&out,
 		    "{\"state\":\"%s\",\"t1\":%lld,\"offset_us\":%lld,"
-		    "\"delay_us\":%lld,\"pid\":%d,\"spooled\":%llu}",
+		    "\"delay_us\":%lld,\"pid\":%d,\"spooled\":%llu,"
+		    "\"shape_lines\":%llu}",
 		    state, (long long)t1, (long long)atomic_load(&w->offset_us),
 		    (long long)atomic_load(&w->delay_us), (int)getpid(),
-		    spooled(w));
+		    spooled(w), (unsigned long long)w->steer.lines);
 		rc = lt_nngx_call(&w->beat, LT_WIRE_BEAT, w->index, 0, out.data,
 		    out.len, &in, 1000, &err);
 		t4 = lt_fanout_now_us();
@@ -368,6 +403,7 @@ beat_main(void *arg)
 			}
 			if (t0 > 0)
 				atomic_store(&w->t0_ms, t0);
+			lt_fanout_steer_take(&w->steer, j);
 			if (json_is_true(json_object_get(j, "stop")) &&
 			    !atomic_load(&w->stop)) {
 				atomic_store(&w->stop, 1);
@@ -484,6 +520,34 @@ out:
 	lt_buf_fini(&batch);
 	lt_buf_fini(&in);
 	return rc;
+}
+
+/* For ship.c: what the spool holds and whether to go on. */
+static void
+ship_progress(
+    void *ctx, uint64_t *bytes, int *done, int *lost, int64_t *shift_us)
+{
+	struct worker *w = ctx;
+	int64_t off = atomic_load(&w->offset_us), a = off < 0 ? -off : off;
+
+	pthread_mutex_lock(&w->lock);
+	*bytes = w->bytes;
+	*done = w->reader_done;
+	pthread_mutex_unlock(&w->lock);
+	*lost = atomic_load(&w->lost);
+	/* as the coordinator's ts_shift: only beyond the sample's error */
+	*shift_us = a > 999 && a > atomic_load(&w->delay_us) / 2 ? off : 0;
+}
+
+static int
+ship(struct worker *w, struct lt_err *err)
+{
+	struct lt_fanout_ship s = { w->spool, &w->data, w->index, ship_progress,
+		w };
+
+	if (!w->ship_agg)
+		return relay(w, err);
+	return lt_fanout_ship_agg(&s, err);
 }
 
 static int
@@ -608,6 +672,7 @@ lt_fanout_worker(const struct lt_fanout_wopts *o, struct lt_err *err)
 	memset(&w, 0, sizeof(w));
 	w.o = o;
 	w.spool_fd = -1;
+	w.steer.fd = -1;
 	w.index = o->index >= 0 ? (uint32_t)o->index : LT_WIRE_NO_WORKER;
 	pthread_mutex_init(&w.lock, NULL);
 	snprintf(w.dir, sizeof(w.dir), "%s/lt-fanout-w.XXXXXX",
@@ -663,7 +728,7 @@ lt_fanout_worker(const struct lt_fanout_wopts *o, struct lt_err *err)
 		goto out;
 	}
 	reading = 1;
-	if (relay(&w, err) != 0) {
+	if (ship(&w, err) != 0) {
 		if (atomic_load(&w.lost))
 			lt_err_set(err, 3,
 			    "lost the coordinator at %s; "
@@ -703,16 +768,8 @@ out:
 			free(*a);
 		free(w.argv);
 	}
-	{
-		char cmd[300];
-		int i;
-
-		for (i = 0; i < 8; i++) {
-			snprintf(cmd, sizeof(cmd), "%s/file%d", w.dir, i);
-			unlink(cmd);
-		}
-		rmdir(w.dir);
-	}
+	lt_fanout_steer_fini(&w.steer);
+	lt_fanout_rmtree(w.dir); /* shipped files, data files */
 	pthread_mutex_destroy(&w.lock);
 	return rc;
 }

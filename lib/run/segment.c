@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "run/scenario.h"
 #include "run/segment.h"
 
 int
@@ -64,6 +65,19 @@ lt_segment_iterations(long iterations, int seg_index, int seg_count)
 		return iterations;
 	n = lt_segment_share(iterations, seg_count, seg_index);
 	return n > 0 ? n : -1;
+}
+
+void
+lt_segment_data(const struct lt_scenario *sc, int seg_index, int seg_count)
+{
+	size_t i;
+
+	if (seg_count <= 1)
+		return;
+	for (i = 0; i < sc->ndatas; i++) {
+		sc->datas[i]->first = (uint64_t)seg_index;
+		sc->datas[i]->stride = (uint64_t)seg_count;
+	}
 }
 
 int

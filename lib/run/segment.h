@@ -35,6 +35,14 @@ int lt_segment_stripe(int seg_index, int seg_count, int shard);
  * of a limited run is empty (it runs nothing). */
 long lt_segment_iterations(long iterations, int seg_index, int seg_count);
 
+/* Deals sc's data rows to this segment: its draw k takes row
+ * seg_index + k * seg_count, so segments never share a row (until the
+ * rows wrap around) and, when each takes its share of the draws, their
+ * rows together are a single process's rows 0, 1, 2, ... */
+struct lt_scenario;
+void lt_segment_data(
+    const struct lt_scenario *sc, int seg_index, int seg_count);
+
 /* Sleeps until the wall clock reads epoch_ms (returns at once when it is
  * past).  Returns 0, or -1 when interrupted by a signal (err set). */
 int lt_segment_wait_until(int64_t epoch_ms, struct lt_err *err);
