@@ -1372,7 +1372,7 @@ lt_run(const struct lt_scenario *sc, const struct lt_run_opts *o,
 		return lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
 	r->o = o;
 	r->sc = sc;
-	lt_segment_data(sc, o);
+	lt_segment_data(sc, o->seg_index, o->seg_count);
 	r->jobs = o->jobs > 0 ? o->jobs : 1;
 	r->progress_fn = progress;
 	r->progress_arg = arg;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "run/scenario.h"
 #include "run/segment.h"
 
 int
@@ -67,15 +68,15 @@ lt_segment_iterations(long iterations, int seg_index, int seg_count)
 }
 
 void
-lt_segment_data(const struct lt_scenario *sc, const struct lt_run_opts *o)
+lt_segment_data(const struct lt_scenario *sc, int seg_index, int seg_count)
 {
 	size_t i;
 
-	if (o->seg_count <= 1)
+	if (seg_count <= 1)
 		return;
 	for (i = 0; i < sc->ndatas; i++) {
-		sc->datas[i]->first = (uint64_t)o->seg_index;
-		sc->datas[i]->stride = (uint64_t)o->seg_count;
+		sc->datas[i]->first = (uint64_t)seg_index;
+		sc->datas[i]->stride = (uint64_t)seg_count;
 	}
 }
 

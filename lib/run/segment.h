@@ -17,8 +17,6 @@
 #include <stdint.h>
 
 #include "core/err.h"
-#include "run/runner.h"
-#include "run/scenario.h"
 
 #define LT_SEGMENT_MAX 100000
 
@@ -41,7 +39,9 @@ long lt_segment_iterations(long iterations, int seg_index, int seg_count);
  * seg_index + k * seg_count, so segments never share a row (until the
  * rows wrap around) and, when each takes its share of the draws, their
  * rows together are a single process's rows 0, 1, 2, ... */
-void lt_segment_data(const struct lt_scenario *sc, const struct lt_run_opts *o);
+struct lt_scenario;
+void lt_segment_data(
+    const struct lt_scenario *sc, int seg_index, int seg_count);
 
 /* Sleeps until the wall clock reads epoch_ms (returns at once when it is
  * past).  Returns 0, or -1 when interrupted by a signal (err set). */
