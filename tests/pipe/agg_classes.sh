@@ -97,6 +97,30 @@ check_eq "an aggregate without classes: exit 0" "$?" 0
 check "an aggregate without classes: no User classes section" \
     sh -c "! grep -q 'User classes' '$TMP/old.md'"
 
+# at most 100 named classes; the rest fold into one "(other)" entry.  The
+# halves fold the same names as the whole (a part that folded a class the
+# whole keeps cannot unfold it: lt-agg(1)).
+awk 'BEGIN { for (i = 0; i < 630; i++)
+	printf "{\"type\":\"req\",\"ts\":%d.%03d,\"method\":\"GET\",\"name\":\"/\",\"latency_ms\":%d,\"ok\":%s,\"class\":\"c%d\"}\n",
+	    1000 + int(i / 100), i % 100, 1 + i % 37, i % 7 ? "true" : "false", i % 105 }' \
+    >"$TMP/cap.ev"
+lt-agg "$TMP/cap.ev" -o "$TMP/cap.json"
+check_eq "cap: 100 named classes and (other)" \
+    "$(jq -c '[(.classes | map(select(.folded | not)) | length),
+        (.classes[-1] | [.name, .folded, .requests])]' "$TMP/cap.json")" \
+    '[100,["(other)",true,30]]'
+check "cap: requests add up to the total" \
+    jq -e '([.classes[].requests] | add) == .total.requests' "$TMP/cap.json"
+head -n 315 "$TMP/cap.ev" | lt-agg -o "$TMP/ca.json"
+tail -n +316 "$TMP/cap.ev" | lt-agg -o "$TMP/cb.json"
+lt-agg --merge "$TMP/ca.json" "$TMP/cb.json" -o "$TMP/cm.json"
+check "cap: merge of halves equals the whole" \
+    cmp -s <(jq -S 'del(.classes[].seq)' "$TMP/cap.json") \
+    <(jq -S 'del(.classes[].seq)' "$TMP/cm.json")
+lt-report --format md "$TMP/cap.json" >"$TMP/cap.md"
+check "cap: the report says classes were folded" \
+    grep -q 'beyond the first 100 are counted together as (other)' "$TMP/cap.md"
+
 # the report
 lt-report "$TMP/all.json" -o "$TMP/rep" 2>"$TMP/err"
 check_eq "lt-report: exit 0" "$?" 0
