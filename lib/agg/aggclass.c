@@ -54,10 +54,10 @@ cls_new(struct lt_aggcls *c)
 	return k;
 }
 
-/* The class name (created if new), or "(other)" past the cap. */
+/* The class name (created if new), or "(other)" past the cap or when
+ * folded (a merged document's "(other)"). */
 static struct lt_cls *
-cls_get(struct lt_aggcls **cp, const char *name, size_t len, int folded,
-    int64_t events)
+cls_get(struct lt_aggcls **cp, const char *name, size_t len, int folded)
 {
 	struct lt_aggcls *c = *cp;
 	struct lt_key key = { { name }, { len } };
@@ -80,8 +80,6 @@ cls_get(struct lt_aggcls **cp, const char *name, size_t len, int folded,
 			if (c->other == NULL)
 				return NULL;
 		}
-		if (!folded)
-			c->folded = lt_sat_add(c->folded, events);
 		return c->other;
 	}
 	if (c->n == c->alloc) {
@@ -112,7 +110,7 @@ lt_aggcls_req(
 
 	if (ev->class_name.ptr == NULL)
 		return 0;
-	k = cls_get(c, ev->class_name.ptr, ev->class_name.len, 0, 1);
+	k = cls_get(c, ev->class_name.ptr, ev->class_name.len, 0);
 	if (k == NULL)
 		return -1;
 	k->requests++;
@@ -327,8 +325,8 @@ lt_aggcls_merge(struct lt_agg *agg, const struct lt_aggdoc *d)
 		rc = -1;
 	for (size_t i = 0; i < d->n_classes && rc == 0; i++) {
 		const struct lt_doc_class *dk = v[i];
-		struct lt_cls *k = cls_get(&agg->cls, dk->name,
-		    strlen(dk->name), dk->folded, dk->requests);
+		struct lt_cls *k =
+		    cls_get(&agg->cls, dk->name, strlen(dk->name), dk->folded);
 
 		if (k == NULL) {
 			rc = -1;

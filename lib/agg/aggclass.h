@@ -29,7 +29,6 @@ struct lt_aggcls {
 	struct lt_cls **v; /* named classes; sorted by lt_aggcls_finish */
 	size_t n, alloc;
 	struct lt_cls *other; /* "(other)" once a class was folded */
-	int64_t folded;       /* events (requests) folded into it */
 	int64_t next_seq;
 };
 
@@ -55,8 +54,9 @@ int lt_aggcls_write(const struct lt_agg *agg, struct lt_buf *b);
 
 /*
  * Reads and validates the optional "classes" member of root into d
- * (aggread.c); at most LT_AGG_MAX_CLASSES named classes are kept, the
- * rest folded into "(other)" (d->folded_classes).  0 or -1 (r->err).
+ * (aggread.c): names unique, at most LT_AGG_MAX_CLASSES of them plus
+ * one "(other)" entry (as lt-agg writes), failures <= requests, the
+ * histogram no larger than requests.  0 or -1 (r->err).
  */
 int lt_aggcls_read(
     struct lt_rd *r, const struct json_t *root, struct lt_aggdoc *d);

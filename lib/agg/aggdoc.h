@@ -141,7 +141,6 @@ struct lt_aggdoc {
 	char *llm_json;      /* "llm": owned compact JSON text, or NULL */
 	struct lt_doc_class *classes; /* owned; NULL: no "classes" */
 	size_t n_classes;
-	int64_t folded_classes; /* beyond the cap, folded while reading */
 };
 
 #endif
