@@ -249,9 +249,12 @@ lt_aggcls_read(struct lt_rd *r, const json_t *root, struct lt_aggdoc *d)
 	size_t i, named = 0, other = 0;
 
 	snprintf(r->where, sizeof(r->where), "%s", "");
-	a = lt_rd_array(r, root, "classes", 0);
+	a = json_object_get(root, "classes");
+	if (a == NULL || json_is_null(a))
+		return 0;
+	a = lt_rd_array(r, root, "classes", 1);
 	if (a == NULL)
-		return r->err->code ? -1 : 0;
+		return -1;
 	d->classes = calloc(json_array_size(a) + 1, sizeof(*d->classes));
 	if (d->classes == NULL)
 		return lt_err_set(r->err, LT_EXIT_RUNTIME, "out of memory");
