@@ -9,7 +9,6 @@
 
 #include <jansson.h>
 
-#include "agg/agg.h"
 #include "agg/aggclass.h"
 #include "agg/aggget.h"
 #include "core/jsonw.h"
@@ -183,10 +182,8 @@ w_cls(const struct lt_cls *k, int folded, double dur, struct lt_buf *b)
 }
 
 int
-lt_aggcls_write(const struct lt_agg *agg, struct lt_buf *b)
+lt_aggcls_write(const struct lt_aggcls *c, double dur, struct lt_buf *b)
 {
-	const struct lt_aggcls *c = agg->cls;
-	double dur = lt_agg_duration_s(agg);
 	int rc = 0;
 
 	if (c == NULL)
@@ -309,7 +306,7 @@ cmp_seq(const void *x, const void *y)
  * the names kept are those the concatenated stream keeps.
  */
 int
-lt_aggcls_merge(struct lt_agg *agg, const struct lt_aggdoc *d)
+lt_aggcls_merge(struct lt_aggcls **cp, const struct lt_aggdoc *d)
 {
 	const struct lt_doc_class **v;
 	int rc = 0;
@@ -322,14 +319,14 @@ lt_aggcls_merge(struct lt_agg *agg, const struct lt_aggdoc *d)
 	for (size_t i = 0; i < d->n_classes; i++)
 		v[i] = &d->classes[i];
 	qsort(v, d->n_classes, sizeof(*v), cmp_seq);
-	if (agg->cls == NULL) /* "classes" stays, even empty */
-		agg->cls = calloc(1, sizeof(*agg->cls));
-	if (agg->cls == NULL)
+	if (*cp == NULL) /* "classes" stays, even empty */
+		*cp = calloc(1, sizeof(**cp));
+	if (*cp == NULL)
 		rc = -1;
 	for (size_t i = 0; i < d->n_classes && rc == 0; i++) {
 		const struct lt_doc_class *dk = v[i];
 		struct lt_cls *k =
-		    cls_get(&agg->cls, dk->name, strlen(dk->name), dk->folded);
+		    cls_get(cp, dk->name, strlen(dk->name), dk->folded);
 
 		if (k == NULL) {
 			rc = -1;

@@ -32,7 +32,6 @@ struct lt_aggcls {
 	int64_t next_seq;
 };
 
-struct lt_agg;
 struct lt_rd;
 struct json_t;
 
@@ -49,8 +48,12 @@ int lt_aggcls_req(
 /* Sorts the classes by name.  Idempotent. */
 void lt_aggcls_finish(struct lt_aggcls *c);
 
-/* Writes "classes":[...],\n when classes were seen.  0 or -1. */
-int lt_aggcls_write(const struct lt_agg *agg, struct lt_buf *b);
+/*
+ * Writes "classes":[...],\n when classes were seen (c not NULL), rates
+ * over duration_s.  0 or -1.
+ */
+int lt_aggcls_write(
+    const struct lt_aggcls *c, double duration_s, struct lt_buf *b);
 
 /*
  * Reads and validates the optional "classes" member of root into d
@@ -61,8 +64,8 @@ int lt_aggcls_write(const struct lt_agg *agg, struct lt_buf *b);
 int lt_aggcls_read(
     struct lt_rd *r, const struct json_t *root, struct lt_aggdoc *d);
 
-/* Adds d's classes into agg (lt-agg --merge).  0 or -1 (ENOMEM). */
-int lt_aggcls_merge(struct lt_agg *agg, const struct lt_aggdoc *d);
+/* Adds d's classes into *c (lt-agg --merge).  0 or -1 (ENOMEM). */
+int lt_aggcls_merge(struct lt_aggcls **c, const struct lt_aggdoc *d);
 
 /* Frees d's classes. */
 void lt_aggcls_doc_fini(struct lt_aggdoc *d);

@@ -236,7 +236,7 @@ lt_agg_add_doc(
 		        f->occurrences) == -1)
 			return nomem(err);
 	}
-	if (lt_aggcls_merge(agg, d) == -1)
+	if (lt_aggcls_merge(&agg->cls, d) == -1)
 		return nomem(err);
 	return lt_llmstat_merge(agg, d->llm_json, "aggregate", err);
 }
