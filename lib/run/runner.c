@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 
 #include "core/jsonw.h"
+#include "run/runner.h"
 #include "run/shape.h"
 #include "run/shard.h"
 #include "run/testhook.h"
@@ -74,6 +75,9 @@ struct run {
 	int signals0;           /* signals when teardown began */
 };
 
+static void shard_output_broken(struct lt_shard *sh);
+static const struct lt_user_ops user_ops;
+
 static struct run *
 run_of(struct lt_shard *sh)
 {
@@ -82,8 +86,8 @@ run_of(struct lt_shard *sh)
 
 /* --- statistics ---------------------------------------------------- */
 
-void
-lt_shard_record(struct lt_shard *sh, const char *method, const char *name,
+static void
+shard_record(struct lt_shard *sh, const char *method, const char *name,
     int64_t latency_us, int failed)
 {
 	struct lt_shard_stats *st = &sh->st;
@@ -123,11 +127,11 @@ static void
 event_end(struct lt_shard *sh)
 {
 	if (lt_evout_end(&sh->out) != 0)
-		lt_shard_output_broken(sh);
+		shard_output_broken(sh);
 }
 
-void
-lt_shard_users_event(struct lt_shard *sh)
+static void
+shard_users_event(struct lt_shard *sh)
 {
 	const struct lt_scenario *sc = sh->sc;
 	struct lt_buf *b = lt_evout_begin(&sh->out);
@@ -282,8 +286,8 @@ shard_stop(struct lt_shard *sh, int now)
 	shard_check_done(sh);
 }
 
-void
-lt_shard_output_broken(struct lt_shard *sh)
+static void
+shard_output_broken(struct lt_shard *sh)
 {
 	struct run *r = run_of(sh);
 
@@ -370,7 +374,7 @@ add_user(struct lt_shard *sh)
 	}
 	id = sh->next_id;
 	sh->next_id += sh->opts->jobs;
-	u = lt_user_new(sh, &sh->sc->classes[k], id);
+	u = lt_user_new(sh, &sh->sc->classes[k], id, &user_ops, sh);
 	if (u == NULL)
 		return -1;
 	if (sh->sc->classes[k].fixed_count != 0)
@@ -398,7 +402,7 @@ spawn_batch(struct lt_shard *sh, long n)
 		if (add_user(sh) != 0)
 			break;
 	if (k > 0)
-		lt_shard_users_event(sh);
+		shard_users_event(sh);
 	for (; first < sh->nusers; first++)
 		lt_user_start(sh->users[first]);
 	return k;
@@ -445,8 +449,8 @@ iterations_done(struct lt_shard *sh)
 	ev_async_send(r->sh[0].loop, &r->sh[0].wake);
 }
 
-void
-lt_shard_user_dead(struct lt_shard *sh, struct lt_user *u)
+static void
+shard_user_dead(struct lt_shard *sh, struct lt_user *u)
 {
 	long lim = sh->opts->iterations;
 
@@ -483,8 +487,8 @@ lt_shard_user_dead(struct lt_shard *sh, struct lt_user *u)
 	shard_check_done(sh);
 }
 
-void
-lt_shard_user_idle(struct lt_shard *sh, struct lt_user *u)
+static void
+shard_user_idle(struct lt_shard *sh, struct lt_user *u)
 {
 	u->next_idle = sh->idle;
 	u->idle_linked = 1;
@@ -492,6 +496,40 @@ lt_shard_user_idle(struct lt_shard *sh, struct lt_user *u)
 	if (sh->busy > 0)
 		sh->busy--;
 }
+
+/* --- what users report (struct lt_user_ops, user.h) ---------------- */
+
+static void
+on_record(void *ctx, const char *method, const char *name, int64_t latency_us,
+    int failed)
+{
+	shard_record(ctx, method, name, latency_us, failed);
+}
+
+static void
+on_idle(void *ctx, struct lt_user *u)
+{
+	shard_user_idle(ctx, u);
+}
+
+static void
+on_dead(void *ctx, struct lt_user *u)
+{
+	shard_user_dead(ctx, u);
+}
+
+static void
+on_output_broken(void *ctx)
+{
+	shard_output_broken(ctx);
+}
+
+static const struct lt_user_ops user_ops = {
+	.record = on_record,
+	.idle = on_idle,
+	.dead = on_dead,
+	.output_broken = on_output_broken,
+};
 
 static double
 tick_interval(double rate)
@@ -800,7 +838,7 @@ out_fire(struct ev_loop *loop, ev_io *w, int revents)
 	ev_io_stop(loop, w);
 	if (poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)) != 0) {
 		r->sh[0].out.broken = 1;
-		lt_shard_output_broken(&r->sh[0]);
+		shard_output_broken(&r->sh[0]);
 	}
 	/* else a FIFO someone wrote into: stop watching, never spin */
 }
@@ -818,7 +856,7 @@ users_fire(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	(void)loop;
 	(void)revents;
-	lt_shard_users_event(w->data);
+	shard_users_event(w->data);
 }
 
 static void
@@ -1288,8 +1326,8 @@ test_setup(struct run *r, struct lt_err *err)
 
 	if (r->sc->setup == NULL)
 		return 0;
-	if (lt_testhook_run(
-	        &r->sh[0], r->sc->setup, &r->globals, setup_stopped, r) != 0)
+	if (lt_testhook_run(&r->sh[0], r->sc->setup, &user_ops, &r->sh[0],
+	        &r->globals, setup_stopped, r) != 0)
 		return lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
 	for (i = 0; i < r->jobs; i++)
 		r->sh[i].globals = &r->globals;
@@ -1373,13 +1411,13 @@ lt_run(const struct lt_scenario *sc, const struct lt_run_opts *o,
 	for (i = 1; i < r->jobs; i++)
 		lt_evout_flush(&r->sh[i].out);
 	r->signals0 = r->signals;
-	if (lt_testhook_run(
-	        &r->sh[0], sc->teardown, NULL, teardown_stopped, r) != 0 &&
+	if (lt_testhook_run(&r->sh[0], sc->teardown, &user_ops, &r->sh[0], NULL,
+	        teardown_stopped, r) != 0 &&
 	    r->o->warn != NULL)
 		r->o->warn("out of memory: no teardown", r->o->warn_arg);
 	if (r->reason == NULL)
 		r->reason = "error";
-	lt_shard_users_event(&r->sh[0]);
+	shard_users_event(&r->sh[0]);
 	merge_stats(r, st);
 	run_event_end(r, st->requests);
 	lt_evout_flush(&r->sh[0].out);

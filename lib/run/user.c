@@ -1,5 +1,5 @@
 /*
- * user.c - the simulated user's state machine (see user.h, shard.h).
+ * user.c - the simulated user's state machine (see user.h).
  *
  * A user walks its class's flow with struct lt_cursor (scenario.h): each
  * step is an HTTP request on the user's own easy handle, an exec'd
@@ -55,7 +55,7 @@ die(struct lt_user *u)
 		return;
 	ev_timer_stop(u->sh->loop, &u->timer);
 	u->state = LT_U_DEAD;
-	lt_shard_user_dead(u->sh, u);
+	u->ops->dead(u->ops_ctx, u);
 }
 
 /* --- events -------------------------------------------------------- */
@@ -118,7 +118,7 @@ static int
 emit_end(struct lt_user *u)
 {
 	if (lt_evout_end(&u->sh->out) != 0)
-		lt_shard_output_broken(u->sh);
+		u->ops->output_broken(u->ops_ctx);
 	return 0;
 }
 
@@ -302,7 +302,8 @@ http_done(struct lt_http_xfer *x, void *arg)
 	}
 	lt_buf_addc(b, '}');
 	emit_end(u);
-	lt_shard_record(sh, s->http->method, s->name, r->latency_us, failed);
+	u->ops->record(
+	    u->ops_ctx, s->http->method, s->name, r->latency_us, failed);
 	u->state = LT_U_TIMER;
 	advance(u);
 }
@@ -420,7 +421,7 @@ http_fail_now(struct lt_user *u, const char *url, const char *why)
 	event_tail(u, b);
 	lt_buf_addc(b, '}');
 	emit_end(u);
-	lt_shard_record(sh, u->step->http->method, u->step->name, 0, 1);
+	u->ops->record(u->ops_ctx, u->step->http->method, u->step->name, 0, 1);
 }
 
 static long
@@ -716,7 +717,7 @@ exec_event(struct lt_user *u, long status, int64_t lat_us, const char *cat,
 		json_decref(j);
 	lt_buf_addc(b, '}');
 	emit_end(u);
-	lt_shard_record(sh, "EXEC", cmd, lat_us, failed);
+	u->ops->record(u->ops_ctx, "EXEC", cmd, lat_us, failed);
 }
 
 /*
@@ -1047,7 +1048,7 @@ advance(struct lt_user *u)
 			    sh->open_model && !u->stopping) {
 				u->held = u->step;
 				u->state = LT_U_IDLE;
-				lt_shard_user_idle(sh, u);
+				u->ops->idle(u->ops_ctx, u);
 				return;
 			}
 		}
@@ -1062,7 +1063,8 @@ advance(struct lt_user *u)
 /* --- lifecycle ----------------------------------------------------- */
 
 struct lt_user *
-lt_user_new(struct lt_shard *sh, const struct lt_class *c, long id)
+lt_user_new(struct lt_shard *sh, const struct lt_class *c, long id,
+    const struct lt_user_ops *ops, void *ctx)
 {
 	struct lt_user *u;
 	struct lt_err err;
@@ -1071,6 +1073,8 @@ lt_user_new(struct lt_shard *sh, const struct lt_class *c, long id)
 	if (u == NULL)
 		return NULL;
 	u->sh = sh;
+	u->ops = ops;
+	u->ops_ctx = ctx;
 	u->c = c;
 	u->id = id;
 	u->pidfd = -1;
