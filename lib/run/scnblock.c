@@ -4,23 +4,8 @@
  * its block (top level, user class, task group, hook, step): classes,
  * tasks and groups, waits, hooks, data and host lines.
  */
-#include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <spawn.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <jansson.h>
-
-#include "run/scenario.h"
 #include "run/scnparse.h"
 
 #define SCEN_LINE_CAP ((size_t)64 << 10)

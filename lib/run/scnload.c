@@ -5,23 +5,16 @@
  * looked up by name.  (scenario.h is the parser's public header; no
  * scenario.c, so that the parser's private scnparse.h may include it.)
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <spawn.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
-#include "run/scenario.h"
 #include "run/scnparse.h"
 
 extern char **environ;

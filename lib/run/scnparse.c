@@ -13,23 +13,15 @@
  * are written and resolved into each step once the whole file is read,
  * so a setting applies to its whole block whatever the line order.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
-#include <spawn.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
-#include "run/scenario.h"
 #include "run/scnparse.h"
 
 /* Reads an included file whole (regular files only). */

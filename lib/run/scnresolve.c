@@ -4,23 +4,10 @@
  * added, checks copied), and the parse-time tree becomes the scenario's
  * arrays of classes, groups and steps.
  */
-#include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <spawn.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
-#include "run/scenario.h"
 #include "run/scnparse.h"
 
 /* --- resolving settings into steps -------------------------------------- */

@@ -4,22 +4,8 @@
  * the block where they are written; scnresolve.c applies them to steps.
  */
 #include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <spawn.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <jansson.h>
-
-#include "run/scenario.h"
 #include "run/scnparse.h"
 
 /* --- settings (any block) ----------------------------------------------- */
