@@ -16,20 +16,30 @@
 #include "core/version.h"
 
 static const char usage_text[] =
-    "usage: lt-agg [-qs] [-c expr]... [-o file] [--format json|text]\n"
+    "usage: lt-agg [-qs] [-c expr]... [-o file] [--format fmt]\n"
     "              [--exit-code-on-error] [--baseline old.json]\n"
     "              [--tolerance pct] [--live | --every interval]\n"
-    "              [--timeline-endpoints] [--strict] [file ...]\n"
+    "              [--live-format fmt] [--live-output file]\n"
+    "              [--junit file] [--timeline-endpoints] [--strict]\n"
+    "              [--goodput slos]\n"
+    "              [file ...]\n"
     "       lt-agg --merge [options] aggregate.json ...\n"
     "       lt-agg -h | --help | --version\n"
     "\n"
     "  -c, --check expr        threshold, e.g. 'p95<300ms' (repeatable)\n"
+    "      --goodput slos      streams meeting every SLO, e.g.\n"
+    "                          'ttft<200ms,tpot<50ms,e2e<2s'\n"
     "      --exit-code-on-error  exit 1 when any request failed\n"
     "      --baseline old.json compare with an older aggregate\n"
     "      --tolerance pct     regression tolerance (default 10%)\n"
     "      --live              totals and current rates on stderr (2 s)\n"
     "      --every interval    the same, every interval (2s, 500ms, 1m)\n"
-    "      --format json|text  aggregate JSON (default) or a text summary\n"
+    "      --format fmt        json (default), text, openmetrics, prometheus\n"
+    "      --live-format fmt   live output as text (default), openmetrics\n"
+    "                          or prometheus\n"
+    "      --live-output file  live output to file (replaced each interval)\n"
+    "                          or - (stdout); default stderr\n"
+    "      --junit file        threshold and baseline results as JUnit XML\n"
     "      --timeline-endpoints  per-endpoint series in the timeline\n"
     "  -m, --merge             inputs are aggregates to merge\n"
     "  -o, --output file       write to file instead of stdout\n"
@@ -47,11 +57,16 @@ enum {
 	OPT_EVERY,
 	OPT_FORMAT,
 	OPT_TL_EPS,
+	OPT_LIVE_FORMAT,
+	OPT_LIVE_OUTPUT,
+	OPT_JUNIT,
+	OPT_GOODPUT,
 	OPT_VERSION,
 };
 
 static const struct option longopts[] = {
 	{ "check", required_argument, NULL, 'c' },
+	{ "goodput", required_argument, NULL, OPT_GOODPUT },
 	{ "exit-code-on-error", no_argument, NULL, OPT_EXIT_ON_ERROR },
 	{ "baseline", required_argument, NULL, OPT_BASELINE },
 	{ "tolerance", required_argument, NULL, OPT_TOLERANCE },
@@ -59,6 +74,9 @@ static const struct option longopts[] = {
 	{ "every", required_argument, NULL, OPT_EVERY },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "timeline-endpoints", no_argument, NULL, OPT_TL_EPS },
+	{ "live-format", required_argument, NULL, OPT_LIVE_FORMAT },
+	{ "live-output", required_argument, NULL, OPT_LIVE_OUTPUT },
+	{ "junit", required_argument, NULL, OPT_JUNIT },
 	{ "merge", no_argument, NULL, 'm' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -77,6 +95,21 @@ usage_error(const char *what, const char *arg)
 	else
 		fprintf(stderr, "lt-agg: %s (see lt-agg --help)\n", what);
 	return LT_EXIT_USAGE;
+}
+
+/* A --format name; -1 when unknown. */
+static int
+parse_format(const char *s)
+{
+	static const char *const names[] = { "json", "text", "openmetrics",
+		"prometheus" };
+	static const enum lt_agg_format fmts[] = { LT_FMT_JSON, LT_FMT_TEXT,
+		LT_FMT_OPENMETRICS, LT_FMT_PROMETHEUS };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(s, names[i]) == 0)
+			return (int)fmts[i];
+	return -1;
 }
 
 /* "2s", "500ms", "1m", "2" (seconds) -> seconds; -1 when bad. */
@@ -100,9 +133,11 @@ parse_interval(const char *s)
 int
 main(int argc, char **argv)
 {
-	struct lt_aggcmd cmd = { .tolerance = 0.1, .diag = stderr };
+	struct lt_aggcmd cmd = {
+		.tolerance = 0.1, .diag = stderr, .live_format = LT_FMT_TEXT
+	};
 	struct lt_err err;
-	int c, rc;
+	int c, rc, fmt;
 
 	signal(SIGPIPE, SIG_IGN); /* a closed stdout is seen at exit */
 	cmd.checks = calloc((size_t)argc, sizeof(*cmd.checks));
@@ -138,17 +173,29 @@ main(int argc, char **argv)
 			}
 			break;
 		case OPT_FORMAT:
-			if (strcmp(optarg, "json") == 0)
-				cmd.format = LT_FMT_JSON;
-			else if (strcmp(optarg, "text") == 0)
-				cmd.format = LT_FMT_TEXT;
-			else {
+		case OPT_LIVE_FORMAT:
+			fmt = parse_format(optarg);
+			if (fmt < 0 ||
+			    (c == OPT_LIVE_FORMAT && fmt == LT_FMT_JSON)) {
 				rc = usage_error("bad format", optarg);
 				goto out;
 			}
+			if (c == OPT_FORMAT)
+				cmd.format = (enum lt_agg_format)fmt;
+			else
+				cmd.live_format = (enum lt_agg_format)fmt;
+			break;
+		case OPT_LIVE_OUTPUT:
+			cmd.live_output = optarg;
+			break;
+		case OPT_JUNIT:
+			cmd.junit = optarg;
 			break;
 		case OPT_TL_EPS:
 			cmd.timeline_endpoints = 1;
+			break;
+		case OPT_GOODPUT:
+			cmd.goodput = optarg;
 			break;
 		case 'm':
 			cmd.merge = 1;
@@ -180,6 +227,15 @@ main(int argc, char **argv)
 	cmd.n_files = argc - optind;
 	if (cmd.merge && cmd.n_files == 0) {
 		rc = usage_error("--merge needs aggregate files", "");
+		goto out;
+	}
+	if ((cmd.live_output || cmd.live_format != LT_FMT_TEXT) &&
+	    cmd.every_s == 0)
+		cmd.every_s = 2; /* --live-format/--live-output imply --live */
+	if (cmd.live_output && strcmp(cmd.live_output, "-") == 0 &&
+	    !cmd.output) {
+		rc = usage_error(
+		    "--live-output - needs -o for the aggregate", "");
 		goto out;
 	}
 	rc = lt_aggcmd_run(&cmd, &err);

@@ -14,6 +14,7 @@
 #include "agg/baseline.h"
 #include "report/csv.h"
 #include "core/err.h"
+#include "report/history.h"
 #include "report/html.h"
 #include "report/md.h"
 #include "core/outclose.h"
@@ -29,6 +30,8 @@ static const char usage_text[] =
     "                 [--baseline file] [--tolerance pct] [--title text]\n"
     "                 [--notes file] [--ranges ms,ms] [--no-charts]\n"
     "                 [--csv-full-history] [file]\n"
+    "       lt-report --history dir [--tolerance pct] [--title text]\n"
+    "                 [--no-charts]\n"
     "       lt-report -h | --help | --version\n"
     "\n"
     "  -o, --output DIR     write index.html, report.md and lt_*.csv into DIR\n"
@@ -43,6 +46,9 @@ static const char usage_text[] =
     "  --notes FILE         Markdown text to include as the report's notes\n"
     "  --ranges LO,HI       response time ranges in ms (default 800,1200)\n"
     "  --no-charts          do not run gnuplot\n"
+    "  --history DIR        one HTML page of the nightly aggregates in DIR\n"
+    "                       (YYYY-MM-DD*.json, YYYY-MM-DD*/run.json) on\n"
+    "                       stdout; exit 1 if the newest night regressed\n"
     "  -h, --help           this help\n"
     "  --version            print the version\n"
     "\n"
@@ -58,10 +64,12 @@ enum {
 	OPT_FORMAT,
 	OPT_TOLERANCE,
 	OPT_FULLHIST,
+	OPT_HISTORY,
 };
 
 struct opts {
 	const char *input, *dir, *csv, *format, *baseline, *title, *notes;
+	const char *history;
 	double tolerance;
 	double ranges[2];
 	int no_charts;
@@ -137,6 +145,7 @@ parse(int argc, char **argv, struct opts *o)
 		{ "no-charts", no_argument, NULL, OPT_NOCHARTS },
 		{ "ranges", required_argument, NULL, OPT_RANGES },
 		{ "csv-full-history", no_argument, NULL, OPT_FULLHIST },
+		{ "history", required_argument, NULL, OPT_HISTORY },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -191,6 +200,9 @@ parse(int argc, char **argv, struct opts *o)
 		case OPT_FULLHIST:
 			o->full_history = 1;
 			break;
+		case OPT_HISTORY:
+			o->history = optarg;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return -1;
@@ -204,6 +216,11 @@ parse(int argc, char **argv, struct opts *o)
 			return bad_option(argv[optind - 1]);
 		}
 	}
+	if (o->history != NULL &&
+	    (argc > optind || o->dir || o->csv || o->baseline || o->notes ||
+	        (o->format && strcmp(o->format, "html") != 0)))
+		return usage_error("--history takes only --tolerance, --title "
+		                   "and --no-charts");
 	if (argc - optind > 1)
 		return usage_error(
 		    "one aggregate file at most, extra %s", argv[optind + 1]);
@@ -274,6 +291,35 @@ to_stdout(const char *format, const struct lt_report *r, struct lt_md_opts *d,
 		rc = put_stdout(&b, gone, err);
 	lt_buf_fini(&b);
 	return rc;
+}
+
+/* --history: the page on stdout; 1 when the newest night regressed. */
+static int
+history(const struct opts *o, int *gone, struct lt_err *err)
+{
+	struct lt_history_opts ho = { .dir = o->history,
+		.tolerance = o->tolerance,
+		.title = o->title,
+		.timeout_ms = CHART_TIMEOUT_MS };
+	const char *gp = getenv("LT_GNUPLOT");
+	char warn[LT_ERR_MSG_CAP];
+	struct lt_buf b;
+	int regressed = 0, rc;
+
+	ho.gnuplot = o->no_charts ? NULL : gp != NULL && *gp ? gp : "gnuplot";
+	lt_buf_init(&b, 0);
+	rc = lt_history_render(&ho, &b, &regressed, warn, sizeof(warn), err);
+	if (rc == 0)
+		rc = put_stdout(&b, gone, err);
+	lt_buf_fini(&b);
+	if (rc == 0 && warn[0] != '\0')
+		fprintf(stderr, PROG ": warning: %s\n", warn);
+	if (rc == 0 && regressed)
+		fprintf(stderr,
+		    PROG ": the newest night in %s regressed against the "
+		         "night before\n",
+		    o->history);
+	return rc == 0 && regressed ? 1 : rc;
 }
 
 static int
@@ -373,7 +419,9 @@ main(int argc, char **argv)
 	if (rc > 0)
 		return rc;
 	/* rc < 0: -h or --version printed; only stdout is left to check. */
-	if (rc == 0)
+	if (rc == 0 && o.history != NULL)
+		rc = history(&o, &gone, &err);
+	else if (rc == 0)
 		rc = run(&o, &gone, &err);
 	else
 		rc = 0;

@@ -520,6 +520,18 @@ check_shape(struct cli *c)
 	return 0;
 }
 
+/* The host must resolve before -o is opened (an existing file is not
+ * truncated by a run that cannot send anything). */
+static int
+check_host(struct cli *c, const struct lt_scenario *sc)
+{
+	const char *host = c->run.host != NULL ? c->run.host : sc->host;
+
+	if (host == NULL)
+		return 0;
+	return lt_http_check_host(host, &c->err);
+}
+
 /*
  * Checks everything that can be checked (scenario, tags, host, shape
  * file), and only then opens the output: a usage error (exit 2) leaves
@@ -534,7 +546,7 @@ setup(struct cli *c, struct lt_scenario **sc, int *fd)
 	    (c->run.host == NULL && scenario_creds(*sc) &&
 	        base_url(c, (*sc)->host) != 0) ||
 	    lt_preflight_shape(c->run.shape, &c->err) != 0 ||
-	    check_shape(c) != 0) {
+	    check_shape(c) != 0 || check_host(c, *sc) != 0) {
 		fprintf(stderr, "lt-run: %s\n", c->err.msg);
 		return c->err.code ? c->err.code : LT_EXIT_USAGE;
 	}

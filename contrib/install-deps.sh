@@ -5,7 +5,8 @@
 # apt-get line to run and exits 3.
 #
 #   --check   only report what is missing (exit 0 if nothing, 3 if some)
-#   --test    also what the test suite uses (python3, nginx, openssl)
+#   --test    also what the test suite uses (python3, nginx, openssl,
+#             prometheus-pushgateway, xmllint)
 #   --browser also chromium, for the report's browser test
 #   --bench   also the benchmarks' peers and tools (wrk, hey, Locust,
 #             /usr/bin/time, valgrind, clang with libFuzzer)
@@ -34,6 +35,7 @@ need() {	# need PACKAGE TEST-COMMAND...
 has_pc() { command -v pkg-config >/dev/null && pkg-config --exists "$1"; }
 has_hdr() { [ -f "/usr/include/$1" ]; }
 has_cmd() { command -v "$1"; }
+has_py() { /usr/bin/python3 -c "import $1" 2>/dev/null; }
 has_fuzzer_rt() { ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a; }
 
 need build-essential has_cmd cc
@@ -53,6 +55,8 @@ if [ "$with_test" = 1 ]; then
 	need python3 has_cmd python3
 	need nginx-light has_cmd nginx
 	need openssl has_cmd openssl
+	need prometheus-pushgateway has_cmd prometheus-pushgateway
+	need libxml2-utils has_cmd xmllint
 fi
 if [ "$with_browser" = 1 ]; then
 	need chromium has_cmd chromium
@@ -61,6 +65,7 @@ if [ "$with_bench" = 1 ]; then
 	need wrk has_cmd wrk
 	need hey has_cmd hey
 	need python3-locust has_cmd locust
+	need python3-aiohttp has_py aiohttp
 	need nginx-light has_cmd nginx
 	need time has_cmd /usr/bin/time
 	need util-linux has_cmd taskset

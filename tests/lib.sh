@@ -103,6 +103,36 @@ start_target() {
 	return 1
 }
 
+# start_faultsrv NAME [ARGS...]: starts tests/pipe/faultsrv.py (a server
+# that misbehaves by path) on a free port of 127.0.0.1; sets FS_PID and
+# FS_PORT.  Its counts go to $TMP/NAME.counts at SIGTERM (fs_count).
+start_faultsrv() {
+	local name=$1 i
+	shift
+	rm -f "$TMP/$name.port" "$TMP/$name.counts"
+	python3 "$LT_TOP/tests/pipe/faultsrv.py" --port-file "$TMP/$name.port" \
+	    --counts "$TMP/$name.counts" "$@" 2>"$TMP/$name.err" &
+	FS_PID=$!
+	track_pid "$FS_PID"
+	for i in $(seq 1 200); do
+		if [ -s "$TMP/$name.port" ]; then
+			FS_PORT=$(cat "$TMP/$name.port")
+			return 0
+		fi
+		sleep 0.05
+	done
+	echo "# fault server did not start: $(cat "$TMP/$name.err")"
+	return 1
+}
+
+# fs_count NAME PID KEY: stops the fault server PID (unless it is gone)
+# and prints its count for KEY (a path, or auth:PATH).
+fs_count() {
+	kill "$2" 2>/dev/null
+	wait "$2" 2>/dev/null
+	jq -r --arg k "$3" '.[$k] // 0' "$TMP/$1.counts" 2>/dev/null || echo 0
+}
+
 # target_count PATH: stops the target started by start_target and prints
 # how many requests it counted for PATH.
 target_count() {

@@ -9,7 +9,7 @@ _lt_complete()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	case $prev in
-	-f|--scenario|--shape|-o|--output|--config|--baseline|--notes|--csv|--logfile)
+	-f|--scenario|--shape|-o|--output|--config|--baseline|--notes|--csv|--logfile|--junit|--live-output)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
 		;;
@@ -22,7 +22,15 @@ _lt_complete()
 		return
 		;;
 	--format)
-		COMPREPLY=($(compgen -W "json text md html csv" -- "$cur"))
+		COMPREPLY=($(compgen -W "json text openmetrics prometheus md html csv" -- "$cur"))
+		return
+		;;
+	--live-format)
+		COMPREPLY=($(compgen -W "text openmetrics prometheus" -- "$cur"))
+		return
+		;;
+	--history)
+		COMPREPLY=($(compgen -d -- "$cur"))
 		return
 		;;
 	esac

@@ -63,6 +63,8 @@ lt_ep_fini(struct lt_ep *ep)
 	lt_hist_fini(&ep->hist);
 	lt_hist_fini(&ep->ttfb);
 	lt_hist_fini(&ep->co);
+	lt_llmstat_ep_free(ep->llm);
+	ep->llm = NULL;
 	free(ep->status);
 	ep->status = NULL;
 	if (ep->tl) {
@@ -99,6 +101,7 @@ lt_agg_free(struct lt_agg *agg)
 	lt_keytab_fini(&agg->fail_tab);
 	lt_series_fini(&agg->tl);
 	lt_ep_fini(&agg->total);
+	lt_llmstat_free(agg->llm);
 	free(agg->host);
 	free(agg->scenario);
 	free(agg->options);
@@ -347,6 +350,9 @@ add_req(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 	if (series_req(&agg->tl, t, failed, lat, co_us) == -1 ||
 	    (ep->tl && series_req(ep->tl, t, failed, lat, co_us) == -1))
 		return nomem(err);
+	if (ev->output_tokens != LT_EV_ABSENT &&
+	    lt_llmstat_record(&agg->llm, &ep->llm, ev, failed, err) == -1)
+		return -1;
 	if (failed) {
 		const char *e = ev->error.ptr ? ev->error.ptr : UNKNOWN_ERROR;
 		size_t elen =

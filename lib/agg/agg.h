@@ -27,6 +27,7 @@
 #include "core/evscan.h"
 #include "agg/hist.h"
 #include "agg/keytab.h"
+#include "agg/llmstat.h"
 #include "agg/timeline.h"
 
 #define LT_AGG_REJECTS        10   /* rejects listed in the aggregate */
@@ -44,6 +45,7 @@ struct lt_ep {
 	int64_t *status;                 /* LT_STATUS_N counts */
 	struct lt_series *tl; /* with timeline_endpoints, else NULL */
 	int64_t live_requests, live_failures; /* at the last live table */
+	struct lt_llmep *llm; /* stream statistics (llmstat.h), or NULL */
 };
 
 struct lt_failgroup {
@@ -85,7 +87,8 @@ struct lt_agg {
 	struct lt_ep **eps;
 	size_t n_eps, eps_alloc;
 
-	struct lt_series tl; /* all requests */
+	struct lt_series tl;   /* all requests */
+	struct lt_llmagg *llm; /* streams (llmstat.h), NULL: none seen */
 
 	struct lt_keytab fail_tab;
 	struct lt_failgroup **fails;

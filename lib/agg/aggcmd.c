@@ -20,10 +20,13 @@
 #include <unistd.h>
 
 #include "agg/agg.h"
+#include "agg/llmstat.h"
 #include "agg/aggcmd.h"
 #include "agg/aggmerge.h"
 #include "agg/aggwrite.h"
 #include "agg/baseline.h"
+#include "agg/junit.h"
+#include "agg/openmetrics.h"
 #include "core/lines.h"
 #include "agg/thresh.h"
 
@@ -166,8 +169,35 @@ now_s(void)
 struct live {
 	double every, last;
 	FILE *out;
+	const char *path; /* a file replaced at each interval, or NULL */
+	enum lt_agg_format format;
 	struct lt_buf buf;
 };
+
+/*
+ * Replaces path with b through a temporary file and rename(2), so that a
+ * scraper or a push script never reads half an exposition.
+ */
+static int
+replace_file(const char *path, const struct lt_buf *b)
+{
+	char tmp[4096];
+	FILE *f;
+	int bad;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -1;
+	f = fopen(tmp, "w");
+	if (f == NULL)
+		return -1;
+	bad = fwrite(b->data, 1, b->len, f) != b->len;
+	bad |= fclose(f) != 0;
+	if (bad || rename(tmp, path) == -1) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
 
 static int
 live_tick(struct lt_agg *agg, struct live *lv, int force)
@@ -179,9 +209,22 @@ live_tick(struct lt_agg *agg, struct live *lv, int force)
 	if (lt_agg_finish(agg) == -1)
 		return -1;
 	lt_buf_reset(&lv->buf);
-	lt_agg_write_live(agg, t - lv->last, &lv->buf);
-	fwrite(lv->buf.data, 1, lv->buf.len, lv->out);
-	fflush(lv->out);
+	if (lv->format == LT_FMT_TEXT) {
+		lt_agg_write_live(agg, t - lv->last, &lv->buf);
+	} else {
+		lt_om_write(agg,
+		    lv->format == LT_FMT_PROMETHEUS ? LT_OM_PROMETHEUS
+		                                    : LT_OM_OPENMETRICS,
+		    t - lv->last > 0 ? t - lv->last : 1e-9, &lv->buf);
+		lt_agg_live_mark(agg);
+	}
+	if (lv->path) {
+		/* a failed write is retried at the next interval */
+		replace_file(lv->path, &lv->buf);
+	} else {
+		fwrite(lv->buf.data, 1, lv->buf.len, lv->out);
+		fflush(lv->out);
+	}
 	lv->last = t;
 	return 0;
 }
@@ -396,7 +439,8 @@ name_width(const struct lt_agg *agg)
 /* Parses, evaluates and reports the thresholds; *failed set when any fails. */
 static int
 run_checks(const struct lt_aggcmd *cmd, const struct lt_agg *agg,
-    struct lt_buf *json, struct lt_buf *text, int *failed, struct lt_err *err)
+    struct lt_buf *json, struct lt_buf *text, struct lt_junit *junit,
+    int *failed, struct lt_err *err)
 {
 	struct lt_thresh *t = calloc((size_t)cmd->n_checks + 1, sizeof(*t));
 	struct lt_buf line;
@@ -419,6 +463,10 @@ run_checks(const struct lt_aggcmd *cmd, const struct lt_agg *agg,
 		if (!cmd->quiet)
 			fprintf(cmd->diag, "lt-agg: %s", lt_buf_cstr(&line));
 		lt_buf_add(text, line.data, line.len);
+		if (junit && lt_junit_thresh(junit, &t[j]) == -1) {
+			rc = lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
+			break;
+		}
 	}
 	if (rc == 0 && lt_thresh_write_json(t, (size_t)cmd->n_checks, json))
 		rc = lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
@@ -444,28 +492,61 @@ precheck(const struct lt_aggcmd *cmd, struct lt_err *err)
 	return 0;
 }
 
+/* Writes the JUnit document of the results to cmd->junit. */
+static int
+write_junit(const struct lt_aggcmd *cmd, struct lt_junit *j,
+    const struct lt_buf *bl, struct lt_err *err)
+{
+	struct lt_aggcmd to = { .output = cmd->junit };
+	struct lt_buf doc;
+	int rc;
+
+	if (cmd->baseline && lt_junit_baseline(j, bl->data, bl->len, err) == -1)
+		return -1;
+	lt_buf_init(&doc, 0);
+	if (lt_junit_doc(j, cmd->baseline != NULL, &doc) == -1) {
+		lt_buf_fini(&doc);
+		return lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
+	}
+	rc = write_out(&to, &doc, err);
+	lt_buf_fini(&doc);
+	return rc;
+}
+
 static int
 finish_and_write(
     struct lt_agg *agg, const struct lt_aggcmd *cmd, struct lt_err *err)
 {
 	struct lt_buf out, th, tt, bl;
+	struct lt_junit junit;
 	int failed = 0, regressed = 0, rc = -1;
 
 	lt_buf_init(&out, 0);
 	lt_buf_init(&th, 0);
 	lt_buf_init(&tt, 0);
 	lt_buf_init(&bl, 0);
+	lt_junit_init(&junit);
 	if (lt_agg_finish(agg) == -1) {
 		lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
 		goto done;
 	}
-	if (run_checks(cmd, agg, &th, &tt, &failed, err) == -1)
+	if (run_checks(cmd, agg, &th, &tt, cmd->junit ? &junit : NULL, &failed,
+	        err) == -1)
 		goto done;
 	if (cmd->baseline &&
 	    lt_baseline_compare(agg, cmd->baseline, cmd->tolerance, &bl,
 	        &regressed, cmd->quiet ? NULL : cmd->diag, err) == -1)
 		goto done;
-	if (cmd->format == LT_FMT_TEXT) {
+	if (cmd->junit && write_junit(cmd, &junit, &bl, err) == -1)
+		goto done;
+	if (cmd->format == LT_FMT_OPENMETRICS ||
+	    cmd->format == LT_FMT_PROMETHEUS) {
+		if (lt_om_write(agg,
+		        cmd->format == LT_FMT_PROMETHEUS ? LT_OM_PROMETHEUS
+		                                         : LT_OM_OPENMETRICS,
+		        0, &out) == -1)
+			goto nomem;
+	} else if (cmd->format == LT_FMT_TEXT) {
 		if (lt_agg_write_text(agg, name_width(agg), &out) == -1)
 			goto nomem;
 		if (tt.len &&
@@ -490,6 +571,7 @@ done:
 	lt_buf_fini(&th);
 	lt_buf_fini(&tt);
 	lt_buf_fini(&bl);
+	lt_junit_fini(&junit);
 	if (rc == -1)
 		rc = err->code ? err->code : LT_EXIT_RUNTIME;
 	return rc;
@@ -527,10 +609,21 @@ lt_aggcmd_run(const struct lt_aggcmd *cmd, struct lt_err *err)
 		lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
 		return LT_EXIT_RUNTIME;
 	}
+	if (cmd->goodput != NULL &&
+	    lt_llmstat_goodput(&agg->llm, cmd->goodput, err) == -1) {
+		lt_agg_free(agg);
+		return err->code;
+	}
 	if (cmd->every_s > 0 && !cmd->merge) {
 		lv.every = cmd->every_s;
 		lv.last = now_s();
 		lv.out = cmd->diag;
+		lv.path = NULL;
+		lv.format = cmd->live_format;
+		if (cmd->live_output && strcmp(cmd->live_output, "-") == 0)
+			lv.out = stdout;
+		else if (cmd->live_output)
+			lv.path = cmd->live_output;
 		lt_buf_init(&lv.buf, 0);
 		lvp = &lv;
 	}

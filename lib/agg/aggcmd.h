@@ -10,7 +10,12 @@
 
 #include "core/err.h"
 
-enum lt_agg_format { LT_FMT_JSON, LT_FMT_TEXT };
+enum lt_agg_format {
+	LT_FMT_JSON,
+	LT_FMT_TEXT,
+	LT_FMT_OPENMETRICS, /* openmetrics.h */
+	LT_FMT_PROMETHEUS,
+};
 
 struct lt_aggcmd {
 	char **files; /* borrowed; n_files 0: stdin */
@@ -23,11 +28,16 @@ struct lt_aggcmd {
 	double tolerance;       /* for the baseline, a ratio (0.1 = 10 %) */
 	double every_s;         /* live table interval; 0: none */
 	enum lt_agg_format format;
+	enum lt_agg_format live_format; /* text (default) or an exposition */
+	const char *live_output;        /* NULL: diag; "-": stdout; else a file
+	                            replaced at each interval */
+	const char *junit;              /* --junit FILE, or NULL (junit.h) */
 	int timeline_endpoints;
-	int strict;         /* first rejected line is an error */
-	const char *output; /* -o FILE, or NULL: stdout */
-	int quiet;          /* -q: no threshold lines on stderr */
-	FILE *diag;         /* where live tables and check lines go */
+	int strict;          /* first rejected line is an error */
+	const char *output;  /* -o FILE, or NULL: stdout */
+	int quiet;           /* -q: no threshold lines on stderr */
+	FILE *diag;          /* where live tables and check lines go */
+	const char *goodput; /* --goodput SLOs (llmstat.h), or NULL */
 };
 
 /*

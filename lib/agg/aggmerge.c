@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "agg/aggmerge.h"
+#include "agg/llmjson.h"
 
 static int
 nomem(struct lt_err *err)
@@ -194,7 +195,7 @@ lt_agg_add_doc(
 		        f->occurrences) == -1)
 			return nomem(err);
 	}
-	return 0;
+	return lt_llmstat_merge(agg, d->llm_json, "aggregate", err);
 }
 
 int

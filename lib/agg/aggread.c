@@ -796,6 +796,8 @@ decode(struct rd *r, const json_t *root, const struct elems *eps,
 	rc = rc ? rc : read_thresholds(r, root, d);
 	if (rc == 0)
 		d->baseline_json = dump(json_object_get(root, "baseline"));
+	if (rc == 0)
+		d->llm_json = dump(json_object_get(root, "llm"));
 	return rc;
 }
 
@@ -917,6 +919,7 @@ lt_aggdoc_fini(struct lt_aggdoc *d)
 	free(d->end_reason);
 	free(d->options_json);
 	free(d->baseline_json);
+	free(d->llm_json);
 	for (size_t i = 0; i < d->n_rejects; i++) {
 		free(d->rejects[i].file);
 		free(d->rejects[i].reason);

@@ -122,6 +122,7 @@ struct lt_aggdoc {
 	struct lt_doc_thresh *thresholds;
 	size_t n_thresholds;
 	char *baseline_json; /* owned compact JSON text, or NULL */
+	char *llm_json;      /* "llm": owned compact JSON text, or NULL */
 };
 
 /*

@@ -75,7 +75,8 @@ lt_ep_add(struct lt_ep *dst, const struct lt_ep *src)
 		dst->status[i] = lt_sat_add(dst->status[i], src->status[i]);
 	if (lt_hist_add(&dst->hist, &src->hist) == -1 ||
 	    hist_add_opt(&dst->ttfb, &src->ttfb) == -1 ||
-	    hist_add_opt(&dst->co, &src->co) == -1)
+	    hist_add_opt(&dst->co, &src->co) == -1 ||
+	    lt_llmstat_add(&dst->llm, src->llm) == -1)
 		return -1;
 	return 0;
 }

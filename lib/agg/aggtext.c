@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "agg/llmjson.h"
 #include "agg/aggwrite.h"
 
 /* Formats us as milliseconds into s (cap 16). */
@@ -213,6 +214,7 @@ lt_agg_write_text(const struct lt_agg *agg, int name_width, struct lt_buf *b)
 	rc |= pct_table(agg, name_width, 0, b);
 	if (agg->total.co.counts && agg->total.co.count)
 		rc |= pct_table(agg, name_width, 1, b);
+	rc |= lt_llmstat_write_text(agg, b);
 	rc |= error_report(agg, b);
 	rc |= lt_buf_printf(b,
 	    "\nRun: %.3f s, %lld run(s), max users %lld, dropped %lld\n"
@@ -246,11 +248,17 @@ lt_agg_write_live(struct lt_agg *agg, double interval_s, struct lt_buf *b)
 	    (long long)agg->events, (long long)agg->rejected);
 	rc |= stats_table(agg, width, interval_s > 0 ? interval_s : 1e-9, b);
 	rc |= lt_buf_addc(b, '\n');
+	lt_agg_live_mark(agg);
+	return rc ? -1 : 0;
+}
+
+void
+lt_agg_live_mark(struct lt_agg *agg)
+{
 	for (size_t i = 0; i < agg->n_eps; i++) {
 		agg->eps[i]->live_requests = agg->eps[i]->requests;
 		agg->eps[i]->live_failures = agg->eps[i]->failures;
 	}
 	agg->live_requests = agg->total.requests;
 	agg->live_failures = agg->total.failures;
-	return rc ? -1 : 0;
 }

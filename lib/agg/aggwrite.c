@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "agg/aggwrite.h"
+#include "agg/llmjson.h"
 #include "core/jsonw.h"
 #include "core/version.h"
 
@@ -327,6 +328,7 @@ lt_agg_write_json(const struct lt_agg *agg, const char *thresholds_json,
 	rc |= ADD(",\n");
 	rc |= w_timeline(agg, b);
 	rc |= w_failures(agg, b);
+	rc |= lt_llmstat_write(agg, b); /* "llm":{...}, when streams */
 	rc |= ADD("\"thresholds\":");
 	rc |= ADD(thresholds_json ? thresholds_json : "[]");
 	rc |= ADD(",\n\"baseline\":");

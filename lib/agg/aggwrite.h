@@ -36,6 +36,9 @@ int lt_agg_write_text(
  */
 int lt_agg_write_live(struct lt_agg *agg, double interval_s, struct lt_buf *b);
 
+/* Starts a new live interval: the rates count from here. */
+void lt_agg_live_mark(struct lt_agg *agg);
+
 /* Characters (UTF-8 code points) in s[0..n): the text tables' widths. */
 size_t lt_agg_text_cols(const char *s, size_t n);
 

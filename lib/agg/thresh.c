@@ -12,6 +12,7 @@
 
 #include "core/jsonw.h"
 #include "agg/thresh.h"
+#include "agg/llmjson.h"
 
 static const struct {
 	const char *name;
@@ -35,6 +36,14 @@ static int
 is_time(enum lt_thresh_metric m)
 {
 	return m <= LT_TM_MEDIAN;
+}
+
+/* An LLM metric in milliseconds, or one that is a ratio. */
+static int
+llm_unit_is(const struct lt_thresh *t, const char *u)
+{
+	return t->metric == LT_TM_LLM &&
+	    strcmp(lt_llmstat_unit(t->llm), u) == 0;
 }
 
 static int
@@ -99,7 +108,10 @@ parse_metric(
 	const char *p = *pp, *s = p;
 	size_t n;
 
-	if (strncmp(p, "co_p", 4) == 0 ||
+	if ((n = lt_llmstat_metric(p, &t->llm, &t->pct)) > 0) {
+		t->metric = LT_TM_LLM;
+		p += n;
+	} else if (strncmp(p, "co_p", 4) == 0 ||
 	    (p[0] == 'p' && (isdigit((unsigned char)p[1]) || p[1] == '.'))) {
 		t->metric = p[0] == 'c' ? LT_TM_CO_PCT : LT_TM_PCT;
 		p += p[0] == 'c' ? 4 : 1;
@@ -172,7 +184,8 @@ parse_unit(
 		p++;
 	if (*p)
 		return bad(err, expr, p, "unexpected text after the value");
-	if (is_time(t->metric) || t->metric == LT_TM_CO_PCT) {
+	if (is_time(t->metric) || t->metric == LT_TM_CO_PCT ||
+	    llm_unit_is(t, "ms")) {
 		if (n == 0 || (n == 2 && strncmp(u, "ms", 2) == 0))
 			return 0;
 		if (n == 1 && *u == 's') {
@@ -187,7 +200,8 @@ parse_unit(
 	}
 	if (n == 0)
 		return 0;
-	if (t->metric == LT_TM_FAIL_RATIO && n == 1 && *u == '%') {
+	if ((t->metric == LT_TM_FAIL_RATIO || llm_unit_is(t, "ratio")) &&
+	    n == 1 && *u == '%') {
 		t->limit /= 100.0;
 		return 0;
 	}
@@ -247,6 +261,8 @@ value_of(const struct lt_thresh *t, const struct lt_agg *agg,
 	struct lt_ep_stats st;
 
 	*reason = NULL;
+	if (t->metric == LT_TM_LLM)
+		return lt_llmstat_value(agg, ep->llm, t->llm, t->pct, reason);
 	if (t->metric != LT_TM_REQUESTS && ep->requests == 0) {
 		*reason = "no requests";
 		return 0;
@@ -359,8 +375,11 @@ lt_thresh_eval(struct lt_thresh *t, const struct lt_agg *agg)
 const char *
 lt_thresh_unit(const struct lt_thresh *t)
 {
-	if (is_time(t->metric) || t->metric == LT_TM_CO_PCT)
+	if (is_time(t->metric) || t->metric == LT_TM_CO_PCT ||
+	    llm_unit_is(t, "ms"))
 		return "ms";
+	if (llm_unit_is(t, "1/s"))
+		return "1/s";
 	if (t->metric == LT_TM_RPS || t->metric == LT_TM_FPS)
 		return "1/s";
 	return "";

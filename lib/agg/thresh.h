@@ -6,7 +6,8 @@
  *	endpoint = [ METHOD " " ] NAME       (NAME alone: every method)
  *	metric   = "p" NUMBER | "co_p" NUMBER | "avg" | "mean" | "min" | "max"
  *	         | "median" | "rps" | "fps" | "fail_ratio" | "failures"
- *	         | "requests"
+ *	         | "requests" | LLM (lt_llmstat_metric: "ttft_p95",
+ *	         "itl_median", "tpot_mean", "goodput", "tokens_per_s"...)
  *	op       = "<" | "<=" | ">" | ">=" | "==" | "!="
  *	unit     = "ms" | "s" | "us"   (times; default ms)  | "%" (fail_ratio)
  *
@@ -33,6 +34,7 @@ enum lt_thresh_metric {
 	LT_TM_FAIL_RATIO,
 	LT_TM_FAILURES,
 	LT_TM_REQUESTS,
+	LT_TM_LLM, /* a stream metric (llmstat.h): ttft_p95, goodput... */
 };
 
 enum lt_thresh_op {
@@ -49,7 +51,8 @@ struct lt_thresh {
 	char *method, *name; /* owned; name NULL: the total */
 	enum lt_thresh_metric metric;
 	char metric_name[24]; /* as written, e.g. "p99.9" */
-	double pct;           /* for LT_TM_PCT / LT_TM_CO_PCT */
+	double pct;           /* for LT_TM_PCT / LT_TM_CO_PCT / LT_TM_LLM */
+	int llm;              /* LT_TM_LLM: which (lt_llmstat_metric) */
 	enum lt_thresh_op op;
 	double limit; /* in the metric's unit: ms, ratio, 1/s, count */
 

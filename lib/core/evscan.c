@@ -74,7 +74,7 @@ stop_bytes(uint64_t w)
 	    HIGHS;
 }
 
-#define N_KNOWN  24 /* known keys (fields) */
+#define N_KNOWN  29 /* known keys (fields) */
 #define NO_GUESS N_KNOWN
 #define AT_START (N_KNOWN + 1)
 
@@ -116,6 +116,7 @@ enum kind {
 	K_INT,   /* integral number, or null */
 	K_BOOL,  /* true, false or null */
 	K_OBJ,   /* raw text of an object, or null */
+	K_ARR,   /* raw text of an array, or null */
 	K_TYPE,
 	K_TS,
 };
@@ -156,6 +157,11 @@ static const struct field f_scenario = F(K_STR, 0, scenario, 20);
 static const struct field f_options = F(K_OBJ, 0, options, 21);
 static const struct field f_worker = F(K_STR, 0, worker, 22);
 static const struct field f_state = F(K_STR, 0, state, 23);
+static const struct field f_ttft = F(K_FIXED, 3, ttft_us, 24);
+static const struct field f_e2e = F(K_FIXED, 3, e2e_us, 25);
+static const struct field f_out_tok = F(K_INT, 0, output_tokens, 26);
+static const struct field f_in_tok = F(K_INT, 0, input_tokens, 27);
+static const struct field f_itl = F(K_ARR, 0, itl_us, 28);
 static const struct field f_skip = { K_SKIP, 0, 0, N_KNOWN };
 
 /* Each known key as written by lt-run: quoted, with its ':'. */
@@ -187,6 +193,11 @@ static const struct {
 	{ "\"options\":", &f_options },
 	{ "\"worker\":", &f_worker },
 	{ "\"state\":", &f_state },
+	{ "\"ttft_ms\":", &f_ttft },
+	{ "\"e2e_ms\":", &f_e2e },
+	{ "\"output_tokens\":", &f_out_tok },
+	{ "\"input_tokens\":", &f_in_tok },
+	{ "\"itl_us\":", &f_itl },
 };
 
 #define IS(lit) (memcmp(k, lit, sizeof(lit) - 1) == 0)
@@ -227,8 +238,14 @@ lookup(const char *k, size_t n)
 			return &f_status;
 		if (IS("reason"))
 			return &f_reason;
+		if (IS("e2e_ms"))
+			return &f_e2e;
+		if (IS("itl_us"))
+			return &f_itl;
 		return IS("worker") ? &f_worker : &f_skip;
 	case 7:
+		if (IS("ttft_ms"))
+			return &f_ttft;
 		if (IS("ttfb_ms"))
 			return &f_ttfb;
 		if (IS("wait_ms"))
@@ -238,6 +255,10 @@ lookup(const char *k, size_t n)
 		return IS("options") ? &f_options : &f_skip;
 	case 8:
 		return IS("scenario") ? &f_scenario : &f_skip;
+	case 12:
+		return IS("input_tokens") ? &f_in_tok : &f_skip;
+	case 13:
+		return IS("output_tokens") ? &f_out_tok : &f_skip;
 	case 10:
 		if (IS("latency_ms"))
 			return &f_latency;
@@ -975,6 +996,14 @@ scan_field(struct scan *c, const struct field *f, const struct lt_sv *key,
 		sv->ptr = (const char *)c->s + at;
 		sv->len = c->p - at;
 		return 0;
+	case K_ARR:
+		if (peek(c) != '[')
+			return fail_key(c, at, key, "expected an array");
+		if (skip_value(c) != 0)
+			return -1;
+		sv->ptr = (const char *)c->s + at;
+		sv->len = c->p - at;
+		return 0;
 	default:
 		return skip_value(c);
 	}
@@ -991,6 +1020,8 @@ event_clear(struct lt_event *ev)
 	ev->latency_us = ev->ttfb_us = ev->connect_us = LT_EV_ABSENT;
 	ev->wait_us = LT_EV_ABSENT;
 	ev->bytes = ev->user = ev->count = LT_EV_ABSENT;
+	ev->ttft_us = ev->e2e_us = LT_EV_ABSENT;
+	ev->output_tokens = ev->input_tokens = LT_EV_ABSENT;
 }
 
 static int

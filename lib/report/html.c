@@ -11,9 +11,10 @@
 #include "report/chart.h"
 #include "report/esc.h"
 #include "report/html.h"
+#include "report/llmrep.h"
 #include "report/plot.h"
 
-static const char css[] =
+const char lt_html_css[] =
     ":root{--fg:#1b1f24;--mut:#57606a;--bd:#d0d7de;--bg2:#f6f8fa;"
     "--bad:#b42318;--badbg:#fde8e7;--good:#1a7f37;--goodbg:#e6f4ea}\n"
     "*{box-sizing:border-box}\n"
@@ -254,7 +255,7 @@ page(struct lt_buf *out, const struct lt_md *d, const char *title)
 	    "content=\"width=device-width, initial-scale=1\">\n<title>");
 	rc |= lt_html_esc(out, title);
 	rc |= lt_buf_adds(out, "</title>\n<style>\n");
-	rc |= lt_buf_adds(out, css);
+	rc |= lt_buf_adds(out, lt_html_css);
 	rc |= lt_buf_adds(out, "</style>\n</head>\n<body>\n<main>\n");
 	rc |= splice_blocks(out, body, d);
 	rc |= lt_buf_adds(out, "</main>\n</body>\n</html>\n");
@@ -275,6 +276,18 @@ lt_html_render(struct lt_buf *out, const struct lt_report *r,
 		o->chart_html[k] = NULL;
 	o->charts_note = NULL;
 	charts(r, o, ho, warn, warn_cap);
+	o->llm_html = NULL;
+	if (o->charts_note == NULL && ho->gnuplot != NULL && lt_llmrep_has(r)) {
+		char *h = NULL;
+		struct lt_err cerr;
+
+		if (lt_llmrep_charts(
+		        r, ho->gnuplot, ho->timeout_ms, &h, &cerr) < 0)
+			snprintf(warn, warn_cap,
+			    "%s: report written without the stream charts",
+			    cerr.msg);
+		o->llm_html = h;
+	}
 	lt_md_init(&d, 1);
 	rc = lt_md_build(&d, r, o);
 	if (rc == 0)
@@ -285,6 +298,8 @@ lt_html_render(struct lt_buf *out, const struct lt_report *r,
 		o->chart_html[k] = NULL;
 	}
 	o->charts_note = NULL;
+	free((char *)o->llm_html);
+	o->llm_html = NULL;
 	if (rc != 0)
 		return lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
 	return 0;

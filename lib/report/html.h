@@ -34,4 +34,7 @@ int lt_html_render(struct lt_buf *out, const struct lt_report *r,
     struct lt_md_opts *o, const struct lt_html_opts *ho, char *warn,
     size_t warn_cap, struct lt_err *err);
 
+/* The report's stylesheet (lt-report --history uses it too). */
+extern const char lt_html_css[];
+
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "report/llmrep.h"
 #include "report/md.h"
 #include "report/mdsec.h"
 #include "core/version.h"
@@ -461,6 +462,8 @@ lt_md_build(
 	lt_mdsec_ranges(d, r, o->range_ms[0] > 0 ? o->range_ms[0] : 800,
 	    o->range_ms[1] > 0 ? o->range_ms[1] : 1200);
 	sec_co(d, r);
+	if (lt_llmrep_has(r))
+		lt_llmrep_section(d, r, o->llm_html);
 	sec_failures(d, r);
 	lt_mdsec_checks(d, r);
 	sec_status(d, r);

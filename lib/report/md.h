@@ -39,6 +39,7 @@ struct lt_md_opts {
 	const char *chart_html[LT_CHART_N]; /* spliced SVG figures, or NULL */
 	const char *charts_note; /* why charts are missing, or NULL */
 	double range_ms[2];      /* response time ranges; 0: 800 and 1200 ms */
+	const char *llm_html;    /* streamed answers' charts (llmrep.h) */
 };
 
 /* Writes the whole report into d.  Returns 0, or -1 when memory ran out. */

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "report/llmrep.h"
 #include "report/csv.h"
 #include "report/reportio.h"
 
@@ -136,6 +137,33 @@ lt_report_mkdirs(const char *dir, struct lt_err *err)
 
 typedef int (*csv_fn)(struct lt_buf *, const struct lt_report *);
 
+/* PREFIX_llm_stats.csv and PREFIX_llm_history.csv (llmrep.h). */
+static int
+write_llm_csv(const char *prefix, const struct lt_report *r, struct lt_err *err)
+{
+	static const char *const suffix[] = { "llm_stats", "llm_history" };
+	static const csv_fn fn[] = { lt_llmrep_csv_stats,
+		lt_llmrep_csv_history };
+	struct lt_buf b;
+	char path[4096];
+	int rc = 0;
+
+	lt_buf_init(&b, 0);
+	for (size_t i = 0; i < 2 && rc == 0; i++) {
+		lt_buf_reset(&b);
+		if ((size_t)snprintf(path, sizeof(path), "%s_%s.csv", prefix,
+		        suffix[i]) >= sizeof(path))
+			rc = lt_err_set(
+			    err, LT_EXIT_USAGE, "%s: name too long", prefix);
+		else if (fn[i](&b, r) != 0)
+			rc = lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
+		else
+			rc = lt_report_write_file(path, &b, err);
+	}
+	lt_buf_fini(&b);
+	return rc;
+}
+
 int
 lt_report_write_csv(
     const char *prefix, const struct lt_report *r, struct lt_err *err)
@@ -162,6 +190,8 @@ lt_report_write_csv(
 			rc = lt_report_write_file(path, &b, err);
 	}
 	lt_buf_fini(&b);
+	if (rc == 0 && lt_llmrep_has(r))
+		rc = write_llm_csv(prefix, r, err);
 	return rc;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "run/check.h"
+#include "run/secret.h"
 #include "run/checkpriv.h"
 
 #define SHOW_MAX 60 /* bytes of a value quoted in a failure message */
@@ -355,6 +356,17 @@ check_json(struct eval *e, const struct lt_check *c)
 	return check_json_value(e, c, v);
 }
 
+/* A header value in a reason: masked when the header's name says it
+ * carries credentials (Authorization, Cookie, *token*...). */
+static void
+show_header(struct eval *e, const struct lt_check *c, const char *v, size_t n)
+{
+	if (lt_secret_header_name(c->header, strlen(c->header)))
+		lt_buf_adds(e->reason, "\"" LT_SECRET_MASK "\"");
+	else
+		show(e->reason, v, n);
+}
+
 static int
 check_header(struct eval *e, const struct lt_check *c)
 {
@@ -378,7 +390,7 @@ check_header(struct eval *e, const struct lt_check *c)
 		fail(e, "check: header ");
 		lt_buf_adds(e->reason, c->header);
 		lt_buf_addc(e->reason, ' ');
-		show(e->reason, v, n);
+		show_header(e, c, v, n);
 		lt_buf_adds(e->reason, " does not match ");
 		shows(e->reason, c->re_src);
 		return LT_CHECK_FAIL;
@@ -391,9 +403,9 @@ check_header(struct eval *e, const struct lt_check *c)
 	fail(e, "check: header ");
 	lt_buf_adds(e->reason, c->header);
 	lt_buf_adds(e->reason, " is ");
-	show(e->reason, v, n);
+	show_header(e, c, v, n);
 	lt_buf_adds(e->reason, ", want ");
-	show(e->reason, s, sn);
+	show_header(e, c, s, sn);
 	return LT_CHECK_FAIL;
 }
 

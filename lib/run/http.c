@@ -18,6 +18,7 @@
 #include "core/fnv.h"
 #include "run/http.h"
 #include "run/httppriv.h"
+#include "run/llm.h"
 
 int64_t
 lt_http_mono_us(void)
@@ -117,8 +118,10 @@ write_cb(char *p, size_t size, size_t n, void *arg)
 		return 0;
 	x->bytes += (int64_t)len;
 	if (x->streaming) {
+		int64_t now = lt_http_mono_us();
+
 		if (x->first_us == 0)
-			x->first_us = lt_http_mono_us();
+			x->first_us = now;
 		/* An SSE event ends with a blank line (WHATWG SSE 9.2.5). */
 		for (i = 0; i < len; i++) {
 			if (p[i] == '\n' && x->last == '\n')
@@ -126,6 +129,8 @@ write_cb(char *p, size_t size, size_t n, void *arg)
 			if (p[i] != '\r')
 				x->last = p[i];
 		}
+		if (x->llm != NULL)
+			lt_llm_feed(x->llm, p, len, now);
 	}
 	if (x->want_body) {
 		room = x->body.cap - x->body.len;
@@ -168,6 +173,21 @@ lt_http_xfer_init(struct lt_http_multi *h, struct lt_http_xfer *x,
 	return 0;
 }
 
+/* CURLOPT_PREREQFUNCTION(3): a request is about to go out. */
+static int
+prereq_cb(void *arg, char *conn_primary_ip, char *conn_local_ip,
+    int conn_primary_port, int conn_local_port)
+{
+	struct lt_http_xfer *x = arg;
+
+	(void)conn_primary_ip;
+	(void)conn_local_ip;
+	(void)conn_primary_port;
+	(void)conn_local_port;
+	x->sent++;
+	return CURL_PREREQFUNC_OK;
+}
+
 static void
 setup(struct lt_http_xfer *x)
 {
@@ -179,6 +199,8 @@ setup(struct lt_http_xfer *x)
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, prereq_cb);
+	curl_easy_setopt(e, CURLOPT_PREREQDATA, x);
 	curl_easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, http_sockopt_cb);
 	curl_easy_setopt(e, CURLOPT_SOCKOPTDATA, h);
 	curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, http_closesocket_cb);
@@ -238,6 +260,8 @@ lt_http_xfer_fini(struct lt_http_xfer *x)
 	x->url = NULL;
 	lt_buf_fini(&x->body);
 	lt_buf_fini(&x->headers);
+	lt_llm_free(x->llm);
+	x->llm = NULL;
 }
 
 CURL *
@@ -283,6 +307,7 @@ lt_http_start(struct lt_http_xfer *x)
 
 	x->errbuf[0] = '\0';
 	x->bytes = 0;
+	x->sent = 0;
 	x->first_us = 0;
 	x->events = 0;
 	x->last = '\n';

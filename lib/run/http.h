@@ -77,23 +77,27 @@ typedef void lt_http_done_fn(struct lt_http_xfer *x, void *arg);
 struct lt_http_xfer {
 	struct lt_http_multi *http;
 	CURL *easy;
-	int busy;         /* started and not finished: queued or added */
-	int queued;       /* waiting in the multi's queue, not yet added */
-	int want_body;    /* collect the body into body (up to its cap) */
-	int want_headers; /* collect header lines into headers */
-	int streaming;    /* time the first chunk, count SSE events */
-	int http2;        /* this request allows HTTP/2 */
-	long timeout_ms;  /* this request's CURLOPT_TIMEOUT_MS, for messages;
+	int busy;           /* started and not finished: queued or added */
+	int queued;         /* waiting in the multi's queue, not yet added */
+	int want_body;      /* collect the body into body (up to its cap) */
+	int want_headers;   /* collect header lines into headers */
+	int streaming;      /* time the first chunk, count SSE events */
+	struct lt_llm *llm; /* token measurement (run/llm.h), NULL: none;
+			       owned, freed by lt_http_xfer_fini */
+	int http2;          /* this request allows HTTP/2 */
+	long timeout_ms;    /* this request's CURLOPT_TIMEOUT_MS, for messages;
 	                     0: the multi handle's default */
-	int64_t t0_us;    /* CLOCK_MONOTONIC at start */
-	int64_t queue_us; /* time spent queued before it was added, and in
+	int64_t t0_us;      /* CLOCK_MONOTONIC at start */
+	int64_t queue_us;   /* time spent queued before it was added, and in
 			     attempts refused by a closing HTTP/2
 			     connection (see retry_refused in http.c) */
-	int refused;      /* such attempts of this request so far */
-	int64_t first_us; /* monotonic time of the first body chunk */
+	int refused;        /* such attempts of this request so far */
+	int64_t first_us;   /* monotonic time of the first body chunk */
 	long events;
 	char last; /* last body byte seen, for SSE framing */
 	int64_t bytes;
+	int sent; /* requests handed to the connection (prereq callback):
+	             libcurl retries one a dying keep-alive connection took */
 	struct lt_buf body;
 	struct lt_buf headers;
 	struct lt_http_result res;
@@ -104,6 +108,14 @@ struct lt_http_xfer {
 	uint64_t url_hash; /* of the URL set on the easy handle */
 	char errbuf[CURL_ERROR_SIZE];
 };
+
+/*
+ * Resolves the host of the base URL url as lt_http_multi_init will,
+ * without keeping anything: lt-run calls it before it opens its output.
+ * Returns 0, or -1 with err set (LT_EXIT_RUNTIME when the name does not
+ * resolve).
+ */
+int lt_http_check_host(const char *url, struct lt_err *err);
 
 /*
  * Checks a base URL (-H, a scenario's host): scheme http or https, a

@@ -96,3 +96,25 @@ http_message(struct lt_http_xfer *x, CURLcode code)
 	}
 	return x->errbuf[0] ? x->errbuf : curl_easy_strerror(code);
 }
+
+const char *
+http_response_message(struct lt_http_xfer *x, CURLcode code)
+{
+	switch (code) {
+	case CURLE_OUT_OF_MEMORY:
+		/* 7.88 says "Out of memory" for a header over its 100 KB */
+#if LIBCURL_VERSION_NUM >= 0x080600
+	case CURLE_TOO_LARGE: /* what 8.6 and later say */
+#endif
+		return "response header too large";
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		if (strstr(x->errbuf, "HTTP/0.9") != NULL)
+			return "no HTTP status line (garbage or HTTP/0.9)";
+		if (strstr(x->errbuf, "response code") != NULL)
+			return "bad status code";
+		break;
+	default:
+		break;
+	}
+	return x->errbuf[0] ? x->errbuf : curl_easy_strerror(code);
+}

@@ -50,6 +50,9 @@ const char *http_category(CURLcode c);
  */
 const char *http_message(struct lt_http_xfer *x, CURLcode code);
 
+/* The message of a response libcurl would not take (category http). */
+const char *http_response_message(struct lt_http_xfer *x, CURLcode code);
+
 /* httpqueue.c */
 
 void http_finish(struct lt_http_xfer *x, CURLcode code);

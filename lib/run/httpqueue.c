@@ -48,6 +48,18 @@ http_finish(struct lt_http_xfer *x, CURLcode code)
 	}
 	if (code != CURLE_OK && code != CURLE_ABORTED_BY_CALLBACK)
 		r->message = http_message(x, code);
+	if (x->sent > 0 && code == CURLE_COULDNT_CONNECT) {
+		/* libcurl sent the request on a kept-alive connection that
+		 * died, and its silent retry found the server gone: what
+		 * happened to the request is the reset, not the retry. */
+		r->category = "reset";
+		r->message = "connection closed with the request in flight";
+	} else if (x->sent > 0 && r->category != NULL &&
+	    strcmp(r->category, "request") == 0) {
+		/* sent, then failed on what came back: the response */
+		r->category = "http";
+		r->message = http_response_message(x, code);
+	}
 }
 
 void

@@ -10,6 +10,7 @@
 
 #include "run/http.h"
 #include "run/httppriv.h"
+#include "run/secret.h"
 
 int
 http_pin_dns(struct lt_http_multi *h, const char *url, struct lt_err *err)
@@ -69,6 +70,18 @@ out:
 }
 
 int
+lt_http_check_host(const char *url, struct lt_err *err)
+{
+	struct lt_http_multi h;
+	int rc;
+
+	memset(&h, 0, sizeof(h));
+	rc = http_pin_dns(&h, url, err);
+	curl_slist_free_all(h.resolve);
+	return rc;
+}
+
+int
 lt_http_base_url(const char *url, char **base, char **user, char **password,
     struct lt_err *err)
 {
@@ -77,22 +90,29 @@ lt_http_base_url(const char *url, char **base, char **user, char **password,
 	char *scheme = NULL, *part = NULL;
 	const char *a, *end, *at;
 	int ret = -1;
+	struct lt_buf shown; /* url without its password, for errors */
 
 	*base = *user = *password = NULL;
+	lt_buf_init(&shown, 64 << 10);
+	lt_secret_url_strip(&shown, url, strlen(url));
+	lt_buf_cstr(&shown);
 	u = curl_url();
-	if (u == NULL)
+	if (u == NULL) {
+		lt_buf_fini(&shown);
 		return lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
+	}
 	if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) !=
 	        CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK) {
 		lt_err_set(err, LT_EXIT_USAGE,
 		    "bad host URL '%s': expected http[s]://HOST[:PORT][/PATH]",
-		    url);
+		    shown.data);
 		goto out;
 	}
 	if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
 		lt_err_set(err, LT_EXIT_USAGE,
-		    "bad host URL '%s': the scheme must be http or https", url);
+		    "bad host URL '%s': the scheme must be http or https",
+		    shown.data);
 		goto out;
 	}
 	rc = curl_url_get(u, CURLUPART_QUERY, &part, 0);
@@ -100,14 +120,14 @@ lt_http_base_url(const char *url, char **base, char **user, char **password,
 		lt_err_set(err, LT_EXIT_USAGE,
 		    "bad host URL '%s': a base URL has no query (?...); put "
 		    "it in the scenario's paths",
-		    url);
+		    shown.data);
 		goto out;
 	}
 	rc = curl_url_get(u, CURLUPART_FRAGMENT, &part, 0);
 	if (rc == CURLUE_OK) {
 		lt_err_set(err, LT_EXIT_USAGE,
 		    "bad host URL '%s': a base URL has no fragment (#...)",
-		    url);
+		    shown.data);
 		goto out;
 	}
 	if (curl_url_get(u, CURLUPART_USER, user, CURLU_URLDECODE) != CURLUE_OK)
@@ -144,6 +164,7 @@ out:
 	curl_free(part);
 	curl_free(scheme);
 	curl_url_cleanup(u);
+	lt_buf_fini(&shown);
 	return ret;
 }
 

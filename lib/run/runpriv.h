@@ -25,6 +25,8 @@
 struct lt_run_stats;
 struct lt_run_tick;
 
+#define USERS_EVENT_S 0.1 /* users events at most this often */
+
 /* A shard's current ramp toward its target (that shard's thread only). */
 struct ramp {
 	int64_t t0_us; /* when it began, monotonic */

@@ -9,8 +9,6 @@
 
 #include "run/runpriv.h"
 
-#define USERS_EVENT_S 0.1
-
 /* --- users --------------------------------------------------------- */
 
 static void
@@ -103,8 +101,13 @@ run_spawn_batch(struct lt_shard *sh, long n)
 	for (k = 0; k < n; k++)
 		if (add_user(sh) != 0)
 			break;
-	if (k > 0)
+	/* At once, so that the event precedes their first requests, unless
+	 * that would make two within 100 ms (-r 5000): then coalesced. */
+	if (k > 0 &&
+	    lt_http_mono_us() - sh->users_last_us >= USERS_EVENT_S * 1e6)
 		run_shard_users_event(sh);
+	else if (k > 0)
+		users_changed(sh);
 	for (; first < sh->nusers; first++)
 		lt_user_start(sh->users[first]);
 	return k;

@@ -9,6 +9,7 @@
 #include "core/version.h"
 #include "run/runner.h"
 #include "run/runpriv.h"
+#include "run/secret.h"
 
 /* --- statistics ---------------------------------------------------- */
 
@@ -63,6 +64,9 @@ run_shard_users_event(struct lt_shard *sh)
 	struct lt_buf *b = lt_evout_begin(&sh->out);
 	size_t i;
 
+	sh->users_last_us = lt_http_mono_us();
+	/* this one reports every change so far */
+	ev_timer_stop(sh->loop, &sh->users_timer);
 	lt_buf_adds(b, "{\"type\":\"users\",\"ts\":");
 	lt_jsonw_fixed(b, lt_http_real_us(), 6);
 	lt_buf_adds(b, ",\"count\":");
@@ -107,7 +111,13 @@ run_event_start(struct run *r)
 	lt_jsonw_fixed(b, r->real0_us, 6);
 	lt_buf_adds(b,
 	    ",\"phase\":\"start\",\"lt_version\":\"" LT_VERSION "\",\"host\":");
-	lt_jsonw_cstr(b, sh->host);
+	if (sh->host != NULL) { /* a scenario host may carry credentials */
+		lt_buf_reset(&sh->tmp);
+		lt_secret_url_strip(&sh->tmp, sh->host, strlen(sh->host));
+		lt_jsonw_str(b, sh->tmp.data, sh->tmp.len);
+	} else {
+		lt_jsonw_null(b);
+	}
 	lt_buf_adds(b, ",\"scenario\":");
 	lt_jsonw_cstr(b, o->scenario_path);
 	lt_buf_adds(b, ",\"options\":{\"users\":");
@@ -160,9 +170,17 @@ run_event_end(struct run *r, uint64_t requests)
 void
 run_users_fire(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	(void)loop;
+	struct lt_shard *sh = w->data;
+	double left = USERS_EVENT_S -
+	    (double)(lt_http_mono_us() - sh->users_last_us) / 1e6;
+
 	(void)revents;
-	run_shard_users_event(w->data);
+	if (left > 0) { /* one went out at once since this was armed */
+		ev_timer_set(w, left, 0.);
+		ev_timer_start(loop, w);
+		return;
+	}
+	run_shard_users_event(sh);
 }
 
 void

@@ -83,8 +83,10 @@ enum lt_auth_kind {
 
 enum lt_stream_kind {
 	LT_STREAM_NONE = 0,
-	LT_STREAM_SSE, /* text/event-stream: count events, time the
+	LT_STREAM_SSE,   /* text/event-stream: count events, time the
 				   first one */
+	LT_STREAM_OPENAI /* SSE of OpenAI-compatible chat/completions:
+			    tokens, TTFT, gaps (run/llm.h) */
 };
 
 /* A request header: the name is literal, the value a template. */
@@ -130,6 +132,7 @@ struct lt_http {
 	struct lt_tmpl *auth_pass;
 	struct lt_tls tls;
 	enum lt_stream_kind stream;
+	long stream_timeout_ms; /* no event for this long: a stall; 0: none */
 };
 
 /* An exec step: a command run without a shell, recorded as a request. */
@@ -236,6 +239,12 @@ struct lt_scenario {
 	size_t ndatas;
 	struct lt_step **steps; /* every step (also filtered-out ones) */
 	size_t nsteps;
+	/* "secret NAME ...": variables whose values, and environment
+	 * values, that events show masked (see secret.h) */
+	const size_t *secret_vars; /* variable ids */
+	size_t nsecret_vars;
+	const char *const *secret_values; /* of the environment, non-empty */
+	size_t nsecret_values;
 	struct lt_arena arena; /* owns everything above */
 	struct lt_tmpl_env env;
 };

@@ -4,6 +4,7 @@
  * its block (top level, user class, task group, hook, step): classes,
  * tasks and groups, waits, hooks, data and host lines.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "run/scnparse.h"
@@ -496,6 +497,50 @@ parse_host(struct parser *p, const char **dst)
 	return *dst ? scn_need_eol(p) : scn_oom(p);
 }
 
+/*
+ * "secret NAME ...": values of these user variables, and of these
+ * environment variables as read now, are masked in events.
+ */
+static int
+parse_secret(struct parser *p)
+{
+	struct word w;
+	size_t *id;
+	const char **val, *env;
+	char *name;
+	long v;
+	int r, n = 0;
+
+	for (;;) {
+		r = scn_scan_word(p, &w);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		if (w.quoted || !lt_tmpl_is_ident(w.s, w.n))
+			return scn_expected(p, &w, "a variable name");
+		v = lt_tmpl_env_var(&p->sc->env, w.s, w.n);
+		id = scn_vec_push(p->a, &p->secret_vars, sizeof(*id));
+		name = scn_wdup(p, &w);
+		if (v < 0 || id == NULL || name == NULL)
+			return scn_oom(p);
+		*id = (size_t)v;
+		env =
+		    p->sc->env.getenv ? p->sc->env.getenv(name) : getenv(name);
+		if (env != NULL && env[0] != '\0') {
+			val =
+			    scn_vec_push(p->a, &p->secret_values, sizeof(*val));
+			if (val == NULL)
+				return scn_oom(p);
+			*val = lt_arena_strdup(p->a, env);
+			if (*val == NULL)
+				return scn_oom(p);
+		}
+		n++;
+	}
+	return n > 0 ? 0 : scn_expected(p, NULL, "a variable name");
+}
+
 /* A line in a class block (or at the top level for the implicit class). */
 static int
 class_line(
@@ -540,6 +585,8 @@ top_line(struct parser *p, const struct word *kw, size_t indent)
 		return parse_host(p, &p->top_host);
 	if (scn_word_is(kw, "data"))
 		return parse_data(p);
+	if (scn_word_is(kw, "secret"))
+		return parse_secret(p);
 	if (scn_word_is(kw, "include"))
 		return scn_parse_include(p);
 	if (scn_word_is(kw, "setup") || scn_word_is(kw, "teardown"))
@@ -567,8 +614,8 @@ top_line(struct parser *p, const struct word *kw, size_t indent)
 		return class_line(p, kw, c, indent);
 	}
 	return scn_expected(p, kw,
-	    "host, user, a task, data, set, wait, include, setup, teardown "
-	    "or a setting");
+	    "host, user, a task, data, set, secret, wait, include, setup, "
+	    "teardown or a setting");
 }
 
 static int

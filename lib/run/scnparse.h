@@ -70,6 +70,7 @@ struct pstep {
 	struct vec caps;  /* struct lt_capture */
 	struct vec argv;  /* struct lt_tmpl * (exec) */
 	int stream;
+	long stream_timeout_ms; /* 0: none */
 	int output_json;
 	enum lt_body_kind body_kind;
 	struct lt_tmpl *body;
@@ -135,6 +136,8 @@ struct parser {
 	struct lt_wait top_wait;
 	struct vec top_sets;           /* struct lt_set */
 	struct vec setup, teardown;    /* test-level steps: struct pstep * */
+	struct vec secret_vars;        /* size_t: "secret" variable ids */
+	struct vec secret_values;      /* const char *: their env values */
 	struct vec classes;            /* struct pclass * */
 	int implicit;                  /* an implicit class "User" exists */
 	struct vec steps;              /* struct pstep * */

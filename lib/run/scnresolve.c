@@ -128,6 +128,7 @@ resolve_http(struct parser *p, struct pstep *ps, struct scope **chain, int n)
 	h->body_len = ps->body_len;
 	h->body_path = ps->body_path;
 	h->stream = (enum lt_stream_kind)ps->stream;
+	h->stream_timeout_ms = ps->stream_timeout_ms;
 	if (ps->body_kind == LT_BODY_JSON &&
 	    add_literal_header(p, &headers, "Content-Type", "application/json"))
 		return -1;
@@ -397,6 +398,10 @@ scn_finish(struct parser *p)
 			return g ? -1 : scn_oom(p);
 	}
 	sc->host = p->top_host;
+	sc->secret_vars = p->secret_vars.v;
+	sc->nsecret_vars = p->secret_vars.n;
+	sc->secret_values = p->secret_values.v;
+	sc->nsecret_values = p->secret_values.n;
 	sc->nclasses = p->classes.n;
 	sc->classes = lt_arena_alloc(p->a, sc->nclasses * sizeof(*sc->classes));
 	if (sc->classes == NULL)

@@ -7,8 +7,28 @@
 #include <string.h>
 
 #include "run/scnparse.h"
+#include "run/secret.h"
 
 /* --- step modifiers ----------------------------------------------------- */
+
+/* "stream [sse|openai] timeout DUR": the longest wait for the next event. */
+static int
+parse_stream_timeout(struct parser *p, struct pstep *ps)
+{
+	struct word w;
+	double d;
+	int r = scn_scan_word(p, &w);
+
+	if (r <= 0)
+		return r < 0 ? -1
+		             : scn_expected(p, NULL, "a duration (2s, 500ms)");
+	if (scn_word_duration(p, &w, &d, "a duration (2s, 500ms)"))
+		return -1;
+	ps->stream_timeout_ms = (long)(d * 1000 + 0.5);
+	if (ps->stream == LT_STREAM_NONE)
+		ps->stream = LT_STREAM_SSE;
+	return scn_need_eol(p);
+}
 
 static int
 parse_save(struct parser *p, struct pstep *ps)
@@ -246,9 +266,22 @@ scn_step_line(struct parser *p, const struct word *kw, struct pstep *ps)
 		r = scn_scan_word(p, &w);
 		if (r < 0)
 			return -1;
-		if (r == 0 || !scn_word_is(&w, "sse"))
-			return scn_expected(p, r ? &w : NULL, "'sse'");
-		ps->stream = LT_STREAM_SSE;
+		if (r > 0 && scn_word_is(&w, "timeout"))
+			return parse_stream_timeout(p, ps);
+		if (r == 0 ||
+		    !(scn_word_is(&w, "sse") || scn_word_is(&w, "openai")))
+			return scn_expected(
+			    p, r ? &w : NULL, "'sse', 'openai' or 'timeout'");
+		ps->stream =
+		    scn_word_is(&w, "sse") ? LT_STREAM_SSE : LT_STREAM_OPENAI;
+		r = scn_scan_word(p, &w);
+		if (r < 0)
+			return -1;
+		if (r > 0 && scn_word_is(&w, "timeout"))
+			return parse_stream_timeout(p, ps);
+		if (r > 0)
+			return scn_expected(
+			    p, &w, "'timeout' or the end of the line");
 		return scn_need_eol(p);
 	}
 	if (ps->st.kind == LT_STEP_EXEC)
@@ -335,7 +368,15 @@ scn_parse_request(struct parser *p, const struct word *m, struct pstep *ps)
 		return scn_expected(p, &u, "a URL path (/x) or http:// URL");
 	if (scn_compile(p, &u, LT_ENC_URI, &ps->url))
 		return -1;
+	/* the default name is the URL as written, without credentials */
 	ps->st.name = ps->url->src;
+	if (strchr(ps->url->src, '@') != NULL) {
+		char *n = lt_arena_strdup(p->a, ps->url->src);
+
+		if (n == NULL)
+			return scn_oom(p);
+		ps->st.name = lt_secret_url_strip_inplace(n);
+	}
 	for (;;) {
 		r = scn_scan_word(p, &w);
 		if (r <= 0)

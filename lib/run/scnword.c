@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "run/scnparse.h"
+#include "run/secret.h"
 
 #define BODY_FILE_CAP ((size_t)256 << 20)
 
@@ -70,14 +71,15 @@ scn_oom(struct parser *p)
 	    p->err, LT_EXIT_RUNTIME, "%s:%d: out of memory", p->name, p->line);
 }
 
-/* Quotes at most 40 bytes of s[0..n) for a message, into buf. */
+/* Quotes at most 40 bytes of s[0..n) for a message, into buf, without
+ * the credentials of a URL in it. */
 static const char *
 q(char *buf, size_t cap, const char *s, size_t n)
 {
 	size_t k = n > 40 ? 40 : n;
 
 	snprintf(buf, cap, "'%.*s%s'", (int)k, s, k < n ? "..." : "");
-	return buf;
+	return lt_secret_text_strip_inplace(buf);
 }
 
 int

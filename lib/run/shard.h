@@ -91,6 +91,7 @@ struct lt_shard {
 	ev_timer drop_timer;
 	ev_timer grace_timer;
 	ev_timer users_timer;       /* coalesces users events */
+	int64_t users_last_us;      /* monotonic time of the last one */
 	int64_t next_sched_us;      /* monotonic */
 	int64_t mono0_us, real0_us; /* run start, for open-model ts */
 	uint64_t drops_pending;
@@ -102,6 +103,7 @@ struct lt_shard {
 
 	/* Scratch for expanding a request, reused by every user. */
 	struct lt_buf url, tmp, reason;
+	struct lt_buf mask; /* scratch of secret masking */
 	char errline[256];
 
 	struct lt_shard_stats st;

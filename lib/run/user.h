@@ -56,7 +56,7 @@ struct lt_user {
 	unsigned in_iter : 1;     /* inside a task iteration */
 	unsigned sched_first : 1; /* open model: next request is the
 					   iteration's first */
-	unsigned auth_set : 1;    /* basic auth options are set on the easy */
+	unsigned auth_set : 2;    /* basic auth on the easy: LT_UAUTH_* */
 	unsigned tls_set : 1;     /* TLS file options are set on the easy */
 	unsigned http_on : 1;     /* x is initialised */
 	unsigned counted_out : 1;

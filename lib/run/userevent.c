@@ -6,6 +6,8 @@
  */
 
 #include "core/jsonw.h"
+#include "run/secret.h"
+#include "run/llm.h"
 #include "run/user.h"
 #include "run/userpriv.h"
 
@@ -14,6 +16,57 @@ user_put_key(struct lt_buf *b, const char *k)
 {
 	lt_buf_addc(b, ',');
 	lt_jsonw_key(b, k);
+}
+
+static void
+mask_one(
+    struct lt_buf *b, size_t from, const char *v, size_t n, struct lt_buf *m)
+{
+	lt_secret_mask(b, from, v, n, m);
+	if (n > LT_SECRET_SHOWN)
+		lt_secret_mask(b, from, v, LT_SECRET_SHOWN, m);
+}
+
+/* Masks in b[from..) the values of the scenario's secrets: its
+ * "secret" environment values and the user's "secret" variables. */
+static void
+mask_secrets(struct lt_user *u, struct lt_buf *b, size_t from)
+{
+	const struct lt_scenario *sc = u->sh->sc;
+	struct lt_buf *m = &u->sh->mask;
+	const struct lt_buf *v;
+	size_t i, id;
+
+	for (i = 0; i < sc->nsecret_values; i++)
+		mask_one(b, from, sc->secret_values[i],
+		    strlen(sc->secret_values[i]), m);
+	for (i = 0; i < sc->nsecret_vars; i++) {
+		id = sc->secret_vars[i];
+		if (id >= u->vars.nvars || !u->vars.set[id])
+			continue;
+		v = &u->vars.val[id];
+		mask_one(b, from, v->data, v->len, m);
+	}
+}
+
+/* Writes url as a JSON string without its "user:password@", if any
+ * (libcurl's effective URL keeps it), and with secrets masked. */
+static void
+put_url(struct lt_user *u, struct lt_buf *b, const char *url, size_t len)
+{
+	const struct lt_scenario *sc = u->sh->sc;
+	struct lt_buf *t = &u->sh->tmp;
+	size_t at, n;
+
+	if (!lt_secret_userinfo(url, len, &at, &n) && sc->nsecret_values == 0 &&
+	    sc->nsecret_vars == 0) {
+		lt_jsonw_str(b, url, len);
+		return;
+	}
+	lt_buf_reset(t);
+	lt_secret_url_strip(t, url, len);
+	mask_secrets(u, t, 0);
+	lt_jsonw_str(b, t->data, t->len);
 }
 
 void
@@ -27,7 +80,7 @@ user_event_head(struct lt_user *u, struct lt_buf *b, const char *method,
 	PUT_KEY(b, "method");
 	lt_jsonw_cstr(b, method);
 	PUT_KEY(b, "url");
-	lt_jsonw_str(b, url, url_len);
+	put_url(u, b, url, url_len);
 	PUT_KEY(b, "status");
 	lt_jsonw_i64(b, status);
 	PUT_KEY(b, "ok");
@@ -158,5 +211,7 @@ user_judge(struct lt_user *u, const struct lt_checks *cs, long status,
 		lt_buf_reset(&sh->reason);
 		lt_buf_adds(&sh->reason, "check: out of memory");
 	}
+	mask_secrets(u, &sh->reason, 0);
+	lt_buf_cstr(&sh->reason);
 	return 1;
 }

@@ -16,6 +16,8 @@
 #include "core/jsonw.h"
 #include "run/user.h"
 #include "run/userpriv.h"
+#include "run/llm.h"
+#include "run/secret.h"
 
 #define MAX_HEADERS 64
 
@@ -34,7 +36,11 @@ user_http_done(struct lt_http_xfer *x, void *arg)
 	const char *err_cat = NULL, *err_msg = NULL;
 	size_t err_len = 0;
 
-	if (r->category != NULL) {
+	if (x->llm != NULL && x->streaming &&
+	    lt_llm_end(x->llm, r->category, r->status, &err_cat, &err_msg)) {
+		failed = 1; /* the stream's own failure (run/llm.h) */
+		err_len = strlen(err_msg);
+	} else if (r->category != NULL) {
 		failed = 1;
 		/* connect/dns: see CAVEATS in lt-run(1) */
 		if (r->code == CURLE_COULDNT_CONNECT ||
@@ -98,6 +104,8 @@ user_http_done(struct lt_http_xfer *x, void *arg)
 			lt_jsonw_null(b);
 		PUT_KEY(b, "events");
 		lt_jsonw_i64(b, r->events);
+		if (x->llm != NULL)
+			lt_llm_put(x->llm, b, x->t0_us);
 	}
 	lt_buf_addc(b, '}');
 	user_emit_end(u);
@@ -172,10 +180,25 @@ set_body(struct lt_user *u, CURL *e, const struct lt_http *h)
 	curl_easy_setopt(e, CURLOPT_POSTFIELDS, p);
 }
 
+/* What basic auth the easy handle carries (user->auth_set). */
+enum {
+	LT_UAUTH_BASE, /* -H's credentials, if any (as the easy was made) */
+	LT_UAUTH_STEP, /* the step's own "auth basic" */
+	LT_UAUTH_NONE, /* none: a URL of another origin than -H's */
+};
+
+/*
+ * The step's own "auth basic", else the credentials of -H (or of the
+ * scenario's host) when the URL goes to their origin, else none: like
+ * CURLOPT_UNRESTRICTED_AUTH=0 for redirects, an absolute URL to another
+ * host or port never gets them.  Options are set only on a change.
+ */
 static void
-set_auth_tls(struct lt_user *u, CURL *e, const struct lt_http *h)
+set_auth(struct lt_user *u, CURL *e, const struct lt_http *h)
 {
 	struct lt_shard *sh = u->sh;
+	const struct lt_run_opts *o = sh->opts;
+	int want;
 
 	if (h->auth == LT_AUTH_BASIC) {
 		lt_buf_reset(&sh->tmp);
@@ -185,12 +208,36 @@ set_auth_tls(struct lt_user *u, CURL *e, const struct lt_http *h)
 		lt_tmpl_expand(h->auth_pass, &u->ctx, &sh->tmp);
 		curl_easy_setopt(e, CURLOPT_PASSWORD, lt_buf_cstr(&sh->tmp));
 		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-		u->auth_set = 1;
-	} else if (u->auth_set) {
+		u->auth_set = LT_UAUTH_STEP;
+		return;
+	}
+	want = LT_UAUTH_NONE;
+	if (o->username != NULL &&
+	    (!h->url_absolute ||
+	        (o->host != NULL &&
+	            lt_secret_same_origin(sh->url.data, sh->url.len, o->host))))
+		want = LT_UAUTH_BASE;
+	if (u->auth_set == want)
+		return;
+	if (want == LT_UAUTH_BASE) {
+		/* as lt_http_xfer_init set them: not NULL, which would wipe
+		 * them for every later request (issue 12) */
+		curl_easy_setopt(e, CURLOPT_USERNAME, o->username);
+		curl_easy_setopt(e, CURLOPT_PASSWORD,
+		    o->password != NULL ? o->password : "");
+	} else {
 		curl_easy_setopt(e, CURLOPT_USERNAME, NULL);
 		curl_easy_setopt(e, CURLOPT_PASSWORD, NULL);
-		u->auth_set = 0;
 	}
+	u->auth_set = (unsigned)want;
+}
+
+static void
+set_auth_tls(struct lt_user *u, CURL *e, const struct lt_http *h)
+{
+	struct lt_shard *sh = u->sh;
+
+	set_auth(u, e, h);
 	if (h->tls.insecure || sh->opts->insecure || h->tls.cafile ||
 	    h->tls.cert || h->tls.key || u->tls_set) {
 		int verify = !(h->tls.insecure || sh->opts->insecure);
@@ -277,7 +324,12 @@ user_http_start(struct lt_user *u)
 	set_auth_tls(u, e, h);
 	u->x.want_body = user_needs_body(&u->step->checks);
 	u->x.want_headers = user_needs_headers(&u->step->checks);
-	u->x.streaming = h->stream == LT_STREAM_SSE;
+	u->x.streaming = h->stream != LT_STREAM_NONE;
+	if (lt_llm_setup(&u->x, sh->loop, h->stream == LT_STREAM_OPENAI,
+	        h->stream_timeout_ms) != 0) {
+		http_fail_now(u, lt_buf_cstr(&sh->url), "http: out of memory");
+		return -1;
+	}
 	if (lt_http_start(&u->x) != 0) {
 		http_fail_now(u, lt_buf_cstr(&sh->url),
 		    "http: libcurl refused the request");

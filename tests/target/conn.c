@@ -70,6 +70,8 @@ struct tg_conn {
 	uint64_t gen_i;    /* pieces done */
 	size_t gen_size;   /* bytes per chunk */
 	double gen_ival_ms;
+	tg_gen_fn *gen_fn; /* TG_GEN_FN: makes each piece (llm.c) */
+	void *gen_arg;     /* its state, freed with free(3) at the end */
 };
 
 static void on_read(struct ev_loop *loop, ev_io *w, int revents);
@@ -148,6 +150,7 @@ conn_close(struct tg_conn *c)
 		c->next->prev = c->prev;
 	lt_buf_fini(&c->in);
 	lt_buf_fini(&c->out);
+	free(c->gen_arg);
 	free(c);
 }
 
@@ -242,6 +245,44 @@ add_chunk_head(struct lt_buf *b, size_t n)
 	return lt_buf_add(b, tmp + i, sizeof(tmp) - (size_t)i);
 }
 
+/*
+ * TG_GEN_FN: asks the maker for the next piece and its delay; frames it.
+ * The maker's "end" ends the body, "stall" stops sending for good.
+ */
+static int
+fn_piece(struct tg_conn *c)
+{
+	struct lt_buf *t = &c->srv->tmp;
+	double next_ms = 0;
+	int rc = 0, st;
+
+	lt_buf_reset(t);
+	st = c->gen_fn(c->gen_arg, t, &next_ms);
+	if (st < 0)
+		return -1;
+	if (t->len > 0 && c->gen_chunked)
+		rc |= add_chunk_head(&c->out, t->len);
+	rc |= lt_buf_add(&c->out, t->data, t->len);
+	if (t->len > 0 && c->gen_chunked)
+		rc |= lt_buf_add(&c->out, "\r\n", 2);
+	c->gen_i++;
+	c->gen_ival_ms = next_ms;
+	if (st == TG_GEN_MORE)
+		return rc;
+	free(c->gen_arg);
+	c->gen_arg = NULL;
+	c->gen_fn = NULL;
+	if (st == TG_GEN_END) {
+		c->gen_left = 0;
+		return rc;
+	}
+	/* stalled: the answer never completes; keep the connection */
+	c->gen_left = 0;
+	c->gen_chunked = 0;
+	c->stall = 1;
+	return rc;
+}
+
 /* Appends the next piece of the generated body. */
 static int
 gen_piece(struct tg_conn *c)
@@ -269,6 +310,8 @@ gen_piece(struct tg_conn *c)
 			rc |= add_chunk_head(o, n);
 		rc |= lt_buf_add(o, ev, n);
 		break;
+	case TG_GEN_FN:
+		return fn_piece(c);
 	}
 	if (c->gen_chunked)
 		rc |= lt_buf_add(o, "\r\n", 2);
@@ -297,9 +340,19 @@ gen_fill(struct tg_conn *c)
 		c->gen_active = 0;
 		c->busy = 0;
 	} else if (c->gen_ival_ms > 0) {
+		if (c->gen == TG_GEN_FN)
+			ev_now_update(c->srv->loop); /* delays from now */
 		timer_start(c, TMR_GEN, c->gen_ival_ms);
 	}
 	return rc;
+}
+
+void
+tg_conn_stream_fn(struct tg_conn *c, tg_gen_fn *fn, void *arg, int chunked)
+{
+	c->gen_fn = fn;
+	c->gen_arg = arg;
+	tg_conn_stream(c, TG_GEN_FN, UINT64_MAX, 0, 1.0, chunked);
 }
 
 void

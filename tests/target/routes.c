@@ -431,6 +431,8 @@ static const struct route routes[] = {
 	{ "/products/", 1, r_item },
 	{ "/cart", 0, r_cart },
 	{ "/checkout", 0, r_checkout },
+	{ "/v1/chat/completions", 0, tg_route_llm },
+	{ "/v1/completions", 0, tg_route_llm },
 };
 
 void

@@ -13,7 +13,8 @@
  * httpparse.c (request head and chunked body parser), reply.c (response
  * framing), routes.c (endpoints), auth.c (login, tokens, cookies),
  * query.c (query strings and numbers), counts.c (per-path request
- * counts), rng.c (the seeded PRNG behind /delay distributions).
+ * counts), rng.c (the seeded PRNG behind /delay distributions), llm.c
+ * (OpenAI-compatible streaming endpoints).
  */
 #ifndef LT_TARGET_H
 #define LT_TARGET_H
@@ -215,8 +216,23 @@ void tg_conn_hold(struct tg_conn *c, double ms);
 enum tg_gen {
 	TG_GEN_BYTES,  /* count bytes of 'x' */
 	TG_GEN_CHUNKS, /* count chunks of size bytes of 'x' */
-	TG_GEN_SSE     /* count events data: {"i":k} */
+	TG_GEN_SSE,    /* count events data: {"i":k} */
+	TG_GEN_FN      /* pieces made by a function, see tg_conn_stream_fn */
 };
+
+/* What a piece maker returns (tg_conn_stream_fn). */
+enum tg_gen_status {
+	TG_GEN_MORE = 0,  /* call again after *next_ms */
+	TG_GEN_END = 1,   /* that was the last piece: end the body */
+	TG_GEN_STALL = 2, /* send nothing more, keep the connection open */
+};
+
+/*
+ * Appends the next piece of a body to out (may append nothing) and sets
+ * *next_ms, the delay before the next call.  Returns a tg_gen_status, or
+ * -1 to drop the connection.
+ */
+typedef int tg_gen_fn(void *arg, struct lt_buf *out, double *next_ms);
 
 /*
  * Answers with a generated body after the response head that the handler
@@ -226,6 +242,15 @@ enum tg_gen {
  */
 void tg_conn_stream(struct tg_conn *c, enum tg_gen kind, uint64_t count,
     size_t size, double interval_ms, int chunked);
+
+/*
+ * Answers with a body made piece by piece by fn(arg, ...) after the head
+ * that the handler wrote: the first piece at once, each next one after the
+ * delay the previous call asked for.  arg (malloc'd) is owned by c from
+ * now on and freed with free(3) when the body ends or c closes.
+ */
+void tg_conn_stream_fn(
+    struct tg_conn *c, tg_gen_fn *fn, void *arg, int chunked);
 
 /* Closes the connection with a TCP RST once earlier answers are sent. */
 void tg_conn_reset(struct tg_conn *c);
@@ -283,5 +308,9 @@ void tg_route(struct tg_conn *c, struct tg_req *r);
 void tg_route_login(struct tg_conn *c, struct tg_req *r);
 void tg_route_secure(struct tg_conn *c, struct tg_req *r);
 void tg_route_cookie(struct tg_conn *c, struct tg_req *r);
+
+/* llm.c: OpenAI-compatible /v1/chat/completions and /v1/completions */
+
+void tg_route_llm(struct tg_conn *c, struct tg_req *r);
 
 #endif

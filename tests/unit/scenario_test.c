@@ -158,7 +158,8 @@ static const struct err_case err_cases[] = {
 	{ "on_start\n  task GET /\n",
 	    "t.lt:2:3: expected a method, exec, sleep or set, got 'task'" },
 	{ "GET /\n  stream websocket\n",
-	    "t.lt:2:10: expected 'sse' after 'stream', got 'websocket'" },
+	    "t.lt:2:10: expected 'sse', 'openai' or 'timeout' after 'stream', "
+	    "got 'websocket'" },
 	{ "GET /\nuser A\n  GET /\n",
 	    "t.lt:2:1: expected no 'user' after tasks at the top level (they "
 	    "make a class 'User')" },
