@@ -18,7 +18,6 @@
 #include "core/fnv.h"
 #include "run/http.h"
 #include "run/httppriv.h"
-#include "run/llm.h"
 
 int64_t
 lt_http_mono_us(void)
@@ -130,7 +129,7 @@ write_cb(char *p, size_t size, size_t n, void *arg)
 				x->last = p[i];
 		}
 		if (x->llm != NULL)
-			lt_llm_feed(x->llm, p, len, now);
+			x->llm_feed(x->llm, p, len, now);
 	}
 	if (x->want_body) {
 		room = x->body.cap - x->body.len;
@@ -260,7 +259,8 @@ lt_http_xfer_fini(struct lt_http_xfer *x)
 	x->url = NULL;
 	lt_buf_fini(&x->body);
 	lt_buf_fini(&x->headers);
-	lt_llm_free(x->llm);
+	if (x->llm != NULL)
+		x->llm_free(x->llm);
 	x->llm = NULL;
 }
 
