@@ -22,7 +22,7 @@ PKGS = libcurl libcmark jansson
 DEP_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 DEP_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lev -lnng -lm -lpthread
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(OPT) $(SAN) $(WARN) -Ilib \
-	$(DEP_CFLAGS) $(CFLAGS) -MMD -MP
+	$(DEP_CFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 
 LIB_SRC := $(wildcard lib/*/*.c)
@@ -41,18 +41,20 @@ TARGET_BIN := $(B)/lt-target
 .SECONDARY:
 
 .PHONY: all check asan lint fmt bench demo install uninstall clean help \
-	deps fuzz units
+	deps fuzz units deb fresh-check
 
 all: $(PROGS) $(TARGET_BIN)
 
-# Installs missing Debian packages once (contrib/install-deps.sh).
+# Installs missing Debian packages once (contrib/install-deps.sh);
+# INSTALL_DEPS=: turns that off (the Debian package build does).
+INSTALL_DEPS ?= sh contrib/install-deps.sh
 $(DEPS_STAMP): contrib/install-deps.sh
-	@sh contrib/install-deps.sh
+	@$(INSTALL_DEPS)
 	@mkdir -p $(@D) && touch $@
 deps: $(DEPS_STAMP)
 # What the test suite needs beyond the build (python3, nginx, openssl).
 $(B)/.testdeps-ok: contrib/install-deps.sh
-	@sh contrib/install-deps.sh --test
+	@$(INSTALL_DEPS) --test
 	@mkdir -p $(@D) && touch $@
 
 $(B)/%.o: %.c | $(DEPS_STAMP)
@@ -117,20 +119,58 @@ demo: all
 
 MAN1 = $(wildcard share/man/man1/*.1)
 MAN5 = $(wildcard share/man/man5/*.5)
+# Where completions go: bash-completion's own directory (its pkg-config
+# file, with datadir moved under PREFIX), else the same path by hand; zsh's
+# vendor directory.  Examples (scenarios, contrib) go to EXAMPLESDIR.
+BASHCOMPDIR ?= $(or $(shell pkg-config --define-variable=prefix=$(PREFIX) \
+    --define-variable=datadir=$(PREFIX)/share \
+    --variable=completionsdir bash-completion 2>/dev/null), \
+    $(PREFIX)/share/bash-completion/completions)
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/vendor-completions
+EXAMPLESDIR ?= $(PREFIX)/share/lt
+COMPLETED = lt-agg lt-report lt-target
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/lt
+	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(EXAMPLESDIR) \
+	    $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 755 $(TARGET_BIN) $(DESTDIR)$(PREFIX)/bin/lt-target
 	[ -z "$(MAN1)" ] || install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/
 	[ -z "$(MAN5)" ] || install -m 644 $(MAN5) $(DESTDIR)$(PREFIX)/share/man/man5/
-	cp -R share/lt/. $(DESTDIR)$(PREFIX)/share/lt/ 2>/dev/null || true
-	cp -R scenarios contrib $(DESTDIR)$(PREFIX)/share/lt/
+	install -m 644 contrib/completion/lt.bash $(DESTDIR)$(BASHCOMPDIR)/lt-run
+	for c in $(COMPLETED); do ln -sf lt-run $(DESTDIR)$(BASHCOMPDIR)/$$c; done
+	install -m 644 contrib/completion/_lt $(DESTDIR)$(ZSHCOMPDIR)/_lt
+	cp -R scenarios $(DESTDIR)$(EXAMPLESDIR)/
+	cp -R contrib $(DESTDIR)$(EXAMPLESDIR)/
+	rm -rf $(DESTDIR)$(EXAMPLESDIR)/contrib/debian
 uninstall:
 	rm -f $(PROGS:$(OUTBIN)/%=$(DESTDIR)$(PREFIX)/bin/%) $(DESTDIR)$(PREFIX)/bin/lt-target
 	rm -f $(MAN1:share/man/%=$(DESTDIR)$(PREFIX)/share/man/%)
 	rm -f $(MAN5:share/man/%=$(DESTDIR)$(PREFIX)/share/man/%)
-	rm -rf $(DESTDIR)$(PREFIX)/share/lt
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/lt-run $(COMPLETED:%=$(DESTDIR)$(BASHCOMPDIR)/%)
+	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_lt
+	rm -rf $(DESTDIR)$(EXAMPLESDIR)/scenarios $(DESTDIR)$(EXAMPLESDIR)/contrib
+	-rmdir $(DESTDIR)$(EXAMPLESDIR) 2>/dev/null
+
+# A Debian package (binary only) from a copy of the source tree with
+# contrib/debian/ as its debian/; lintian checks it.  Needs
+# `contrib/install-deps.sh --deb`.  The package lands in build/deb/.
+DEB_SRC = bin lib share scenarios tests contrib bench Makefile README.md \
+	LICENSE .clang-format
+deb:
+	@$(INSTALL_DEPS) --deb
+	rm -rf build/deb && mkdir -p build/deb/lt
+	cp -R $(DEB_SRC) build/deb/lt/
+	$(MAKE) -s -C build/deb/lt clean
+	cp -R contrib/debian build/deb/lt/debian
+	cd build/deb/lt && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error,warning --display-info build/deb/lt_*.changes
+
+# The README's promise on a fresh Debian 12 root (tests/fresh.sh): make
+# demo, make check, make deb, and the package in a second clean root.
+fresh-check:
+	@$(INSTALL_DEPS) --fresh
+	bash tests/fresh.sh
 
 clean:
 	rm -rf build $(PROGS) demo
@@ -144,6 +184,8 @@ help:
 	@echo "make lint       formatting, cppcheck and man page checks"
 	@echo "make fuzz       libFuzzer runs of the harnesses"
 	@echo "make install    PREFIX=/usr/local DESTDIR= ; make uninstall"
+	@echo "make deb        a Debian package in build/deb/ (lintian checked)"
+	@echo "make fresh-check  demo, check and deb in a new Debian 12 root"
 
 -include $(LIB_OBJ:.o=.d) $(TARGET_OBJ:.o=.d) $(PROG_SRC:%.c=$(B)/%.d) \
 	$(UNIT_SRC:%.c=$(B)/%.d) $(FUZZ_SRC:%.c=$(B)/%.d)

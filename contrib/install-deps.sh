@@ -5,40 +5,59 @@
 # apt-get line to run and exits 3.
 #
 #   --check   only report what is missing (exit 0 if nothing, 3 if some)
-#   --test    also what the test suite uses (python3, nginx, openssl,
-#             prometheus-pushgateway, xmllint)
-#   --browser also chromium, for the report's browser test
+#   --list    only print the packages the chosen flags stand for
+#   --test    also every program a test or `make demo` calls (python3,
+#             nginx, openssl, /usr/bin/time, col, chromium,
+#             prometheus-pushgateway, xmllint...)
+#   --browser the same as --test (chromium is part of it now)
+#   --deb     also what `make deb` needs (debhelper, dpkg-dev, lintian)
+#   --fresh   also what `make fresh-check` needs (debootstrap)
 #   --bench   also the benchmarks' peers and tools (wrk, hey, Locust,
 #             /usr/bin/time, valgrind, clang with libFuzzer)
+#
+# The rule: a program that any test calls is listed under --test here, as
+# `need PACKAGE PROBE`.  `make fresh-check` proves it: the whole suite runs
+# in a minimal Debian 12 root where only this script installed anything.
 set -u
 
 check_only=0
+list_only=0
 with_test=0
-with_browser=0
+with_deb=0
+with_fresh=0
 with_bench=0
 for a in "$@"; do
 	case $a in
 	--check) check_only=1 ;;
+	--list) list_only=1 ;;
 	--test) with_test=1 ;;
-	--browser) with_browser=1 ;;
+	--browser) with_test=1 ;;
+	--deb) with_deb=1 ;;
+	--fresh) with_fresh=1 ;;
 	--bench) with_bench=1 ;;
-	*) echo "usage: install-deps.sh [--check] [--test] [--browser] [--bench]" >&2; exit 2 ;;
+	*) echo "usage: install-deps.sh [--check|--list] [--test] [--browser] [--deb] [--fresh] [--bench]" >&2; exit 2 ;;
 	esac
 done
 
 missing=""
+listed=""
 need() {	# need PACKAGE TEST-COMMAND...
 	pkg=$1
 	shift
+	case " $listed " in *" $pkg "*) ;; *) listed="$listed $pkg" ;; esac
+	[ "$list_only" = 1 ] && return 0
+	case " $missing " in *" $pkg "*) return 0 ;; esac
 	"$@" >/dev/null 2>&1 || missing="$missing $pkg"
 }
 has_pc() { command -v pkg-config >/dev/null && pkg-config --exists "$1"; }
 has_hdr() { [ -f "/usr/include/$1" ]; }
 has_cmd() { command -v "$1"; }
 has_py() { /usr/bin/python3 -c "import $1" 2>/dev/null; }
+has_file() { [ -e "$1" ]; }
+has_pkg() { dpkg-query -W -f '${Status}' "$1" | grep -q 'ok installed'; }
 has_fuzzer_rt() { ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a; }
 
-need build-essential has_cmd cc
+need build-essential has_pkg build-essential	# a cc alone may lack libc6-dev
 need make has_cmd make
 need pkg-config has_cmd pkg-config
 need libcurl4-openssl-dev has_pc libcurl
@@ -57,9 +76,24 @@ if [ "$with_test" = 1 ]; then
 	need openssl has_cmd openssl
 	need prometheus-pushgateway has_cmd prometheus-pushgateway
 	need libxml2-utils has_cmd xmllint
-fi
-if [ "$with_browser" = 1 ]; then
+	need time has_cmd /usr/bin/time
+	need bsdextrautils has_cmd col	# col, column
+	need bsdutils has_cmd script
 	need chromium has_cmd chromium
+	need fonts-dejavu-core has_file /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+	need iproute2 has_cmd ip
+	need zsh has_cmd zsh	# the zsh completion's test
+fi
+if [ "$with_deb" = 1 ]; then
+	need debhelper has_cmd dh
+	need dpkg-dev has_cmd dpkg-buildpackage
+	need lintian has_cmd lintian
+	need bash-completion has_pc bash-completion
+fi
+if [ "$with_fresh" = 1 ]; then
+	need debootstrap has_cmd debootstrap
+	need git has_cmd git
+	need tar has_cmd tar
 fi
 if [ "$with_bench" = 1 ]; then
 	need wrk has_cmd wrk
@@ -74,6 +108,10 @@ if [ "$with_bench" = 1 ]; then
 	need libclang-rt-14-dev has_fuzzer_rt
 fi
 
+if [ "$list_only" = 1 ]; then
+	echo $listed
+	exit 0
+fi
 [ -z "$missing" ] && exit 0
 if [ "$check_only" = 1 ]; then
 	echo "missing packages:$missing" >&2
@@ -86,10 +124,12 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "install-deps: installing:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
+# Wait for another apt-get (a parallel build) instead of failing at once.
+lock="-o DPkg::Lock::Timeout=600"
 # A fresh machine has empty package lists; refresh them once.
-if ! apt-get install -y --no-install-recommends $missing >/dev/null 2>&1; then
-	apt-get update -q >/dev/null 2>&1
-	apt-get install -y -q --no-install-recommends $missing >&2 || {
+if ! apt-get $lock install -y --no-install-recommends $missing >/dev/null 2>&1; then
+	apt-get $lock update -q >/dev/null 2>&1
+	apt-get $lock install -y -q --no-install-recommends $missing >&2 || {
 		echo "install-deps: apt-get install failed" >&2
 		exit 3
 	}

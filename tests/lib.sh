@@ -141,6 +141,34 @@ target_count() {
 	jq -r --arg p "$1" '.paths[$p] // 0' "$TMP/target.out"
 }
 
+# netns_usable: whether a network namespace can be made and a process run
+# in it (ip netns add, then exec).  `ip netns add` alone proves nothing: in
+# a root whose / is not a mount point it works but `ip netns exec` fails on
+# "mount --make-rslave /".  A test needing namespaces probes with this and
+# skips with $NETNS_WHY as the reason when it fails.
+netns_usable() {
+	local ns=lt-probe-$$-$RANDOM
+	NETNS_WHY=
+	if ! command -v ip >/dev/null 2>&1; then
+		NETNS_WHY="ip (iproute2) not installed"
+		return 1
+	fi
+	if [ "$(id -u)" != 0 ]; then
+		NETNS_WHY="network namespaces need root"
+		return 1
+	fi
+	if ! ip netns add "$ns" 2>"$TMP/netns.err"; then
+		NETNS_WHY="ip netns add failed: $(head -n 1 "$TMP/netns.err")"
+		return 1
+	fi
+	if ! ip netns exec "$ns" ip link set lo up 2>"$TMP/netns.err"; then
+		NETNS_WHY="ip netns exec failed: $(head -n 1 "$TMP/netns.err")"
+		ip netns del "$ns" 2>/dev/null
+		return 1
+	fi
+	ip netns del "$ns"
+}
+
 # nreq FILE: the number of req events in FILE.
 nreq() { grep -c '"type":"req"' "$1"; }
 

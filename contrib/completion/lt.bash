@@ -1,6 +1,7 @@
 # contrib/completion/lt.bash - bash completion for the lt programs.
 # Source it from ~/.bashrc, or install it as
-# /usr/share/bash-completion/completions/lt-run (and links for the others).
+# $(completionsdir)/lt-run with links lt-agg, lt-report, lt-target (make
+# install and the Debian package do that).
 # Options are read from each program's --help, so they never go stale.
 
 _lt_complete()

@@ -259,8 +259,8 @@ nomem(struct lt_err *err)
 
 /* Records one request into a series. */
 static int
-series_req(
-    struct lt_series *s, int64_t t, int failed, int64_t lat, int64_t co_us)
+series_req(struct lt_series *s, int64_t t, int failed, int64_t lat,
+    int64_t co_us, int64_t bytes)
 {
 	struct lt_hist *h, *co;
 	struct lt_sec *sec = lt_series_sec(s, t, &h, &co, co_us >= 0);
@@ -269,6 +269,8 @@ series_req(
 		return -1;
 	sec->requests++;
 	sec->failures += failed;
+	if (bytes > 0)
+		sec->bytes = lt_sat_add(sec->bytes, bytes);
 	if (lat >= 0)
 		lt_hist_record(h, lat);
 	if (co_us >= 0)
@@ -279,7 +281,7 @@ series_req(
 static int
 add_req(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 {
-	int64_t lat = ev->latency_us, status = ev->status, co_us = -1, t;
+	int64_t lat = ev->latency_us, status = ev->status, co_us = -1, t, bytes;
 	int failed = ev->ok == 0 || (ev->ok == -1 && ev->error.ptr != NULL);
 	struct lt_ep *ep;
 
@@ -347,8 +349,9 @@ add_req(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 			agg->last_req_us = done;
 	}
 	t = floor_sec(ev->ts_us);
-	if (series_req(&agg->tl, t, failed, lat, co_us) == -1 ||
-	    (ep->tl && series_req(ep->tl, t, failed, lat, co_us) == -1))
+	bytes = ev->bytes != LT_EV_ABSENT ? ev->bytes : 0;
+	if (series_req(&agg->tl, t, failed, lat, co_us, bytes) == -1 ||
+	    (ep->tl && series_req(ep->tl, t, failed, lat, co_us, bytes) == -1))
 		return nomem(err);
 	if (ev->output_tokens != LT_EV_ABSENT &&
 	    lt_llmstat_record(&agg->llm, &ep->llm, ev, failed, err) == -1)

@@ -89,6 +89,7 @@ struct lt_agg {
 
 	struct lt_series tl;   /* all requests */
 	struct lt_llmagg *llm; /* streams (llmstat.h), NULL: none seen */
+	int tl_no_bytes;       /* a merged document's timeline had no bytes */
 
 	struct lt_keytab fail_tab;
 	struct lt_failgroup **fails;

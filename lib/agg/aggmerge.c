@@ -158,6 +158,9 @@ merge_sec(struct lt_agg *agg, const struct lt_doc_sec *s)
 	sec->requests = lt_sat_add(sec->requests, s->requests);
 	sec->failures = lt_sat_add(sec->failures, s->failures);
 	sec->dropped = lt_sat_add(sec->dropped, s->dropped);
+	sec->bytes = lt_sat_add(sec->bytes, s->bytes);
+	if (!s->has_bytes)
+		agg->tl_no_bytes = 1;
 	if (s->users_ts_us != LT_DOC_TS_NONE && s->users >= 0 &&
 	    (sec->users < 0 || s->users_ts_us >= sec->users_ts_us)) {
 		sec->users = s->users;

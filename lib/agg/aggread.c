@@ -381,6 +381,7 @@ read_sec(struct rd *r, const json_t *o, struct lt_doc_sec *s,
 	    get_count(r, o, "requests", &s->requests, 1) ||
 	    get_count(r, o, "failures", &s->failures, 0) ||
 	    get_count(r, o, "dropped", &s->dropped, 0) ||
+	    get_count(r, o, "bytes", &s->bytes, 0) ||
 	    get_scaled(r, o, "p50_ms", 1e3, &s->p50_us, 0) ||
 	    get_scaled(r, o, "p95_ms", 1e3, &s->p95_us, 0) ||
 	    get_scaled(r, o, "p99_ms", 1e3, &s->p99_us, 0) ||
@@ -388,6 +389,7 @@ read_sec(struct rd *r, const json_t *o, struct lt_doc_sec *s,
 	    get_shist(r, o, "hist", &s->hist, scratch))
 		return -1;
 	s->mean_us *= 1000.0;
+	s->has_bytes = json_object_get(o, "bytes") != NULL;
 	if (json_object_get(o, "co_hist")) {
 		s->has_co = 1;
 		if (get_scaled(r, o, "co_p50_ms", 1e3, &s->co_p50_us, 0) ||

@@ -63,6 +63,8 @@ struct lt_doc_sec {
 	int64_t users;       /* -1 when null */
 	int64_t users_ts_us; /* users event in this second, or NONE */
 	int64_t requests, failures, dropped;
+	int64_t bytes; /* response bytes; 0 when absent */
+	int has_bytes; /* the second had "bytes" (older lt-agg: not) */
 	int64_t p50_us, p95_us, p99_us;
 	double mean_us;
 	int has_co;

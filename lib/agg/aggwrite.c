@@ -262,6 +262,8 @@ w_timeline(const struct lt_agg *agg, struct lt_buf *b)
 		    w_ts(b, s->users >= 0 ? s->users_ts_us : LT_TS_NONE);
 		rc |= ADD(",") | w_kv_i64(b, "requests", s->requests);
 		rc |= ADD(",") | w_kv_i64(b, "failures", s->failures);
+		if (!agg->tl_no_bytes)
+			rc |= ADD(",") | w_kv_i64(b, "bytes", s->bytes);
 		rc |= w_sec_lat(b, &h, "");
 		if (s->has_co) {
 			lt_hist_reset(&co);

@@ -41,6 +41,7 @@ lt_chart_init(struct lt_chart *c)
 	lt_buf_init(&c->gp, 0);
 	lt_buf_init(&c->series, 0);
 	c->caption[0] = '\0';
+	c->flag = NULL;
 }
 
 void
@@ -75,7 +76,7 @@ lt_chart_preamble(struct lt_buf *b, int width, int height)
 	    "set output\nset encoding utf8\n"
 	    "set border 3 lc rgb \"#444444\"\nset tics nomirror\n"
 	    "set grid lc rgb \"#dddddd\"\n"
-	    "set key top left box lc rgb \"#cccccc\" reverse Left\n"
+	    "set key top left box lc rgb \"#cccccc\" reverse Left samplen 2\n"
 	    "set datafile missing \"?\"\n",
 	    width, height, LT_CHART_FONT);
 }
@@ -281,7 +282,10 @@ timeline_chart(struct lt_chart *c, int kind, const struct lt_report *r,
 		rc |= timeline_block(b, "old", base, logy);
 	/* The same x span in every time chart, empty last seconds included. */
 	rc |= lt_chart_time_axis(b, r, has_base ? base : NULL);
-	rc |= lt_buf_adds(b, "set key outside top center horizontal\n");
+	rc |= lt_buf_adds(b,
+	    kind == LT_CHART_LATENCY
+	        ? "set key outside top center horizontal\n"
+	        : "set key outside top center horizontal maxcols 2\n");
 	rc |=
 	    logy ? lt_chart_log_y(b, lo) : lt_buf_adds(b, "set yrange [0:*]\n");
 	switch (kind) {

@@ -37,6 +37,8 @@ struct lt_chart {
 	struct lt_buf gp;     /* the gnuplot script */
 	struct lt_buf series; /* series titles in plot order, '\n'-ended */
 	char caption[256];    /* the figure caption (no outside text) */
+	/* per r->eps[i]: shown like an endpoint with failures (regressed) */
+	const unsigned char *flag; /* NULL: none; the caller's */
 };
 
 void lt_chart_init(struct lt_chart *c);

@@ -48,7 +48,8 @@ pick(struct lt_chart *c, const struct lt_report *r, size_t max,
     const struct lt_rep_ep **out, const char *title)
 {
 	struct lt_rep_pick p;
-	int k = lt_report_pick(r, max, out, &p);
+	int k = lt_report_pick(r, max, c->flag, out, &p);
+	const char *what = c->flag ? "failures or regressions" : "failures";
 
 	if (k < 0)
 		return -1;
@@ -60,15 +61,15 @@ pick(struct lt_chart *c, const struct lt_report *r, size_t max,
 		    p.with_requests);
 	else if (p.picked > p.picked_failing)
 		snprintf(c->caption, sizeof(c->caption),
-		    "%s: %zu of %zu endpoints, the %zu with failures and the "
-		    "%zu busiest others",
-		    title, p.picked, p.with_requests, p.picked_failing,
+		    "%s: %zu of %zu endpoints, the %zu with %s and the %zu "
+		    "busiest others",
+		    title, p.picked, p.with_requests, p.picked_failing, what,
 		    p.picked - p.picked_failing);
 	else
 		snprintf(c->caption, sizeof(c->caption),
-		    "%s: the %zu busiest of the %zu endpoints with failures "
-		    "(%zu endpoints in all)",
-		    title, p.picked, p.failing, p.with_requests);
+		    "%s: the %zu busiest of the %zu endpoints with %s (%zu "
+		    "endpoints in all)",
+		    title, p.picked, p.failing, what, p.with_requests);
 	return k;
 }
 
@@ -345,7 +346,8 @@ lt_chart_ep_time(
 	rc = lt_chart_preamble(b, LT_CHART_W_HALF, 380);
 	rc |= ep_time_block(b, r, e, step, &lo, &hi);
 	rc |= lt_chart_time_axis(b, r, NULL);
-	rc |= lt_buf_adds(b, "set key outside top center horizontal\n");
+	rc |=
+	    lt_buf_adds(b, "set key outside top center horizontal maxcols 2\n");
 	if (lo > 0 && hi / lo >= 100)
 		rc |= lt_chart_log_y(b, lo) |
 		    lt_buf_adds(b, "set ylabel \"ms (log scale)\"\n");

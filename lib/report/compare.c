@@ -69,3 +69,30 @@ lt_compare_fini(struct lt_cmp *c)
 	c->rows = NULL;
 	c->n_rows = 0;
 }
+
+unsigned char *
+lt_compare_regressed(
+    const struct lt_report *old_r, const struct lt_report *new_r, double tol)
+{
+	unsigned char *f = calloc(new_r->n_eps + 1, 1);
+	struct lt_cmp c;
+	size_t i;
+	int m;
+
+	if (f == NULL || lt_compare(&c, old_r, new_r, tol) != 0) {
+		free(f);
+		return NULL;
+	}
+	for (i = 0; i < c.n_rows; i++) {
+		const struct lt_rep_ep *e = c.rows[i].new_ep;
+
+		if (e == NULL || e < new_r->eps ||
+		    e >= new_r->eps + new_r->n_eps)
+			continue;
+		for (m = 0; m < LT_CMP_N; m++)
+			if (c.rows[i].verdict[m] > 0)
+				f[e - new_r->eps] = 1;
+	}
+	lt_compare_fini(&c);
+	return f;
+}

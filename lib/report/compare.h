@@ -44,6 +44,14 @@ struct lt_cmp {
 int lt_compare(struct lt_cmp *c, const struct lt_report *old_r,
     const struct lt_report *new_r, double tol);
 
+/*
+ * Flags per endpoint of new_r (index in new_r->eps): 1 when any of its
+ * metrics regressed against old_r beyond tol.  Returns a new array (free
+ * it; n_eps + 1 bytes), or NULL when memory runs out.
+ */
+unsigned char *lt_compare_regressed(
+    const struct lt_report *old_r, const struct lt_report *new_r, double tol);
+
 /* Frees the rows. */
 void lt_compare_fini(struct lt_cmp *c);
 

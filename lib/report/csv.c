@@ -175,10 +175,11 @@ lt_csv_stats(struct lt_buf *b, const struct lt_report *r)
 /* Running totals for the history rows: the run's, or one endpoint's. */
 struct cum {
 	const char *method, *name; /* "" and "Aggregated" for the run */
-	double avg_bytes;          /* the timeline has no bytes: the run's
-				      average (the endpoint's) stands in */
+	double avg_bytes;          /* when the timeline has no bytes: the
+				      run's (the endpoint's) average */
+	int has_bytes;             /* bytes counts every second's bytes */
 	struct lt_hist h;          /* sig 2, like the timeline's */
-	int64_t requests, failures, users;
+	int64_t requests, failures, users, bytes;
 	int64_t sec_requests, sec_failures; /* this second's */
 };
 
@@ -211,7 +212,14 @@ history_row(struct lt_buf *b, const struct cum *c, int64_t t, int64_t users)
 		rc |= lt_buf_addc(b, ',');
 		rc |= lt_csv_pyfloat(b, (double)c->h.max / 1000.0);
 		rc |= lt_buf_addc(b, ',');
-		rc |= lt_csv_pyfloat(b, c->avg_bytes);
+		/*
+		 * Cumulative, as Locust's; an aggregate from an older lt-agg
+		 * (or an endpoint's series) has no bytes per second: the
+		 * run's (the endpoint's) average stands in.
+		 */
+		rc |= lt_csv_pyfloat(b,
+		    c->has_bytes ? (double)c->bytes / (double)c->requests
+		                 : c->avg_bytes);
 	} else {
 		rc |= lt_buf_adds(b, "0,0.0,0,0,0");
 	}
@@ -231,6 +239,7 @@ cum_add(struct cum *c, const struct lt_rep_sec *s)
 	c->failures += s->failures;
 	c->sec_requests = s->requests;
 	c->sec_failures = s->failures;
+	c->bytes += s->bytes;
 	if (s->users >= 0)
 		c->users = s->users;
 }
@@ -332,6 +341,7 @@ lt_csv_history(struct lt_buf *b, const struct lt_report *r)
 	c.method = "";
 	c.name = "Aggregated";
 	c.avg_bytes = r->total.avg_bytes;
+	c.has_bytes = r->has_sec_bytes;
 	if (lt_hist_init(&c.h, 2) != 0)
 		return -1;
 	if (cums_init(r, &ep, &nep) != 0) {

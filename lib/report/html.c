@@ -47,9 +47,10 @@ const char lt_html_css[] =
     "tbody th{font-weight:normal;font-family:ui-monospace,monospace}\n"
     "table.tot tbody tr:last-child>*{font-weight:600}\n"
     ".n{text-align:right}\n"
-    "#t-regressions th,#t-regressions td,#t-compare td,#t-compare th{"
-    "white-space:normal;overflow-wrap:anywhere}\n"
-    "#t-regressions td.n{min-width:8em}\n"
+    "#t-regressions td,#t-regressions th,#t-compare td{"
+    "white-space:normal}\n"
+    "#t-regressions tbody th{overflow-wrap:anywhere}\n"
+    "#t-regressions td.n{min-width:8em}\n#t-compare td.n{min-width:7em}\n"
     ".worse,.fail{color:var(--bad);background:var(--badbg);"
     "font-weight:600}\n"
     ".better,.pass{color:var(--good);background:var(--goodbg)}\n"
@@ -63,85 +64,179 @@ const char lt_html_css[] =
     ".worse,.fail,.better,.pass{-webkit-print-color-adjust:exact;"
     "print-color-adjust:exact}}\n";
 
-/* Draws one chart into fig; 0, 1 (nothing to draw), or lt_plot_run's. */
+/*
+ * Runs c's script through gnuplot and appends the figure (id "chart-ID")
+ * to fig.  0, or lt_plot_run's error.
+ */
 static int
-draw(struct lt_buf *fig, int kind, const struct lt_report *r,
-    const struct lt_report *base, const struct lt_html_opts *ho,
-    struct lt_err *err)
+figure(struct lt_buf *fig, const struct lt_chart *c, const char *id, int full,
+    const struct lt_html_opts *ho, struct lt_err *err)
 {
-	struct lt_chart c;
-	struct lt_buf svg;
-	char prefix[32];
+	struct lt_buf svg, *series = (struct lt_buf *)&c->series;
+	char prefix[48];
 	int rc;
 
-	lt_chart_init(&c);
 	lt_buf_init(&svg, 0);
-	rc = lt_chart_make(&c, kind, r, base);
-	if (rc < 0)
-		rc = lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
-	if (rc == 0)
-		rc = lt_plot_run(ho->gnuplot, c.gp.data, c.gp.len, &svg,
-		    ho->timeout_ms, err);
+	rc = lt_plot_run(
+	    ho->gnuplot, c->gp.data, c->gp.len, &svg, ho->timeout_ms, err);
 	if (rc == 0) {
-		snprintf(prefix, sizeof(prefix), "c-%s", lt_chart_id[kind]);
+		snprintf(prefix, sizeof(prefix), "c-%s", id);
 		rc |= lt_buf_printf(fig,
 		    "<figure class=\"chart%s\" id=\"chart-%s\">\n"
 		    "<div class=\"cs\" style=\"--minw:%dpx\">",
-		    lt_chart_full[kind] ? " full" : "", lt_chart_id[kind],
-		    LT_CHART_MIN_PX(lt_chart_full[kind] ? LT_CHART_W_FULL
-		                                        : LT_CHART_W_HALF));
-		rc |= lt_plot_splice(fig, svg.data, svg.len, prefix, c.caption,
-		    lt_buf_cstr(&c.series));
+		    full ? " full" : "", id,
+		    LT_CHART_MIN_PX(full ? LT_CHART_W_FULL : LT_CHART_W_HALF));
+		rc |= lt_plot_splice(fig, svg.data, svg.len, prefix, c->caption,
+		    lt_buf_cstr(series));
 		rc |= lt_buf_adds(fig, "</div><figcaption>");
-		rc |= lt_html_esc(fig, c.caption);
+		rc |= lt_html_esc(fig, c->caption);
 		rc |= lt_buf_adds(fig, "</figcaption></figure>\n");
 		if (rc != 0)
 			rc = lt_err_set(
 			    err, LT_EXIT_RUNTIME, "gnuplot wrote no SVG");
 	}
-	lt_chart_fini(&c);
 	lt_buf_fini(&svg);
 	return rc;
 }
 
+/* Draws one chart into fig; 0, 1 (nothing to draw), or lt_plot_run's. */
+static int
+draw(struct lt_buf *fig, int kind, const struct lt_report *r,
+    const struct lt_report *base, const unsigned char *flag,
+    const struct lt_html_opts *ho, struct lt_err *err)
+{
+	struct lt_chart c;
+	int rc;
+
+	lt_chart_init(&c);
+	c.flag = flag;
+	rc = lt_chart_make(&c, kind, r, base);
+	if (rc < 0)
+		rc = lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
+	if (rc == 0)
+		rc = figure(
+		    fig, &c, lt_chart_id[kind], lt_chart_full[kind], ho, err);
+	lt_chart_fini(&c);
+	return rc;
+}
+
+/*
+ * The charts of endpoint e's own section (number i) into fig: 0, 1
+ * (nothing to draw), or an error as draw's.
+ */
+static int
+draw_ep(struct lt_buf *fig, size_t i, const struct lt_report *r,
+    const struct lt_rep_ep *e, const struct lt_html_opts *ho,
+    struct lt_err *err)
+{
+	struct lt_chart c;
+	char id[32];
+	int rc, k, any = 0;
+
+	lt_chart_init(&c);
+	rc = lt_buf_adds(fig, "<div class=\"charts\">\n") ? -1 : 0;
+	for (k = 0; k < 2 && rc >= 0; k++) {
+		rc = k == 0 ? lt_chart_ep_time(&c, r, e)
+		            : lt_chart_ep_hist(&c, e);
+		if (rc < 0)
+			rc = lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
+		if (rc != 0)
+			continue;
+		snprintf(id, sizeof(id), "ep%zu-%s", i, k ? "hist" : "time");
+		rc = figure(fig, &c, id, 0, ho, err);
+		any |= rc == 0;
+	}
+	lt_chart_fini(&c);
+	if (rc == 1)
+		rc = 0;
+	if (rc == 0 && lt_buf_adds(fig, "</div>") != 0)
+		rc = lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
+	return rc == 0 && !any ? 1 : rc;
+}
+
+/* Frees every chart of o. */
+static void
+free_charts(struct lt_md_opts *o)
+{
+	int k;
+
+	for (k = 0; k < LT_CHART_N; k++) {
+		free((char *)o->chart_html[k]);
+		o->chart_html[k] = NULL;
+	}
+	for (k = 0; k < LT_MD_DETAIL_MAX; k++) {
+		free((char *)o->detail_html[k]);
+		o->detail_html[k] = NULL;
+	}
+}
+
+/* The warning and the page's note for chart failure rc (cerr). */
+static void
+chart_failed(int rc, const struct lt_err *cerr, struct lt_md_opts *o,
+    const struct lt_html_opts *ho, char *warn, size_t warn_cap)
+{
+	if (rc == LT_PLOT_MISSING) {
+		snprintf(warn, warn_cap,
+		    "%s not found: report written without charts", ho->gnuplot);
+		o->charts_note = "Charts omitted: gnuplot is not installed.";
+	} else {
+		snprintf(warn, warn_cap, "%s: report written without charts",
+		    cerr->msg);
+		o->charts_note = "Charts omitted: gnuplot failed.";
+	}
+	free_charts(o);
+}
+
+/*
+ * Draws the page's charts, then those of each picked endpoint's section,
+ * into o.  The first failure (gnuplot missing or failing) drops them all.
+ */
 static void
 charts(const struct lt_report *r, struct lt_md_opts *o,
     const struct lt_html_opts *ho, char *warn, size_t warn_cap)
 {
+	const struct lt_rep_ep *eps[LT_MD_DETAIL_MAX];
+	struct lt_rep_pick p = { 0 };
 	struct lt_err cerr;
 	struct lt_buf fig;
-	int k, rc;
+	unsigned char *flag = NULL;
+	size_t i;
+	int k, rc = 0;
 
-	for (k = 0; k < LT_CHART_N && ho->gnuplot != NULL; k++) {
+	if (ho->gnuplot == NULL)
+		return;
+	/* Regressed endpoints are shown as those with failures are. */
+	if (o->base != NULL)
+		flag = lt_compare_regressed(o->base, r, o->tolerance);
+	for (k = 0; k < LT_CHART_N && (rc == 0 || rc == 1); k++) {
 		lt_err_clear(&cerr);
 		lt_buf_init(&fig, 0);
-		rc = draw(&fig, k, r, o->base, ho, &cerr);
+		rc = draw(&fig, k, r, o->base, flag, ho, &cerr);
 		if (rc == 0) {
 			o->chart_html[k] = lt_buf_take(&fig);
 			continue;
 		}
 		lt_buf_fini(&fig);
-		if (rc == 1)
+		if (rc != 1)
+			chart_failed(rc, &cerr, o, ho, warn, warn_cap);
+	}
+	if ((rc != 0 && rc != 1) ||
+	    lt_report_pick(r, LT_MD_DETAIL_MAX, flag, eps, &p) < 0)
+		p.picked = 0;
+	free(flag);
+	for (i = 0; i < p.picked; i++) {
+		lt_err_clear(&cerr);
+		lt_buf_init(&fig, 0);
+		rc = draw_ep(&fig, i, r, eps[i], ho, &cerr);
+		if (rc == 0) {
+			o->detail_html[i] = lt_buf_take(&fig);
 			continue;
-		if (rc == LT_PLOT_MISSING) {
-			snprintf(warn, warn_cap,
-			    "%s not found: report written "
-			    "without charts",
-			    ho->gnuplot);
-			o->charts_note = "Charts omitted: gnuplot is not "
-			                 "installed.";
-		} else {
-			snprintf(warn, warn_cap,
-			    "%s: report written without "
-			    "charts",
-			    cerr.msg);
-			o->charts_note = "Charts omitted: gnuplot failed.";
 		}
-		for (k = 0; k < LT_CHART_N; k++) {
-			free((char *)o->chart_html[k]);
-			o->chart_html[k] = NULL;
+		lt_buf_fini(&fig);
+		if (rc != 1) {
+			chart_failed(rc, &cerr, o, ho, warn, warn_cap);
+			return;
 		}
-		return;
 	}
 }
 
@@ -274,6 +369,8 @@ lt_html_render(struct lt_buf *out, const struct lt_report *r,
 	warn[0] = '\0';
 	for (k = 0; k < LT_CHART_N; k++)
 		o->chart_html[k] = NULL;
+	for (k = 0; k < LT_MD_DETAIL_MAX; k++)
+		o->detail_html[k] = NULL;
 	o->charts_note = NULL;
 	charts(r, o, ho, warn, warn_cap);
 	o->llm_html = NULL;
@@ -293,10 +390,7 @@ lt_html_render(struct lt_buf *out, const struct lt_report *r,
 	if (rc == 0)
 		rc = page(out, &d, o->title ? o->title : "Load test report");
 	lt_md_fini(&d);
-	for (k = 0; k < LT_CHART_N; k++) {
-		free((char *)o->chart_html[k]);
-		o->chart_html[k] = NULL;
-	}
+	free_charts(o);
 	o->charts_note = NULL;
 	free((char *)o->llm_html);
 	o->llm_html = NULL;

@@ -445,6 +445,31 @@ sec_options(struct lt_md *d, const struct lt_report *r)
 	lt_md_table_end(d);
 }
 
+/* A section per picked endpoint (the same pick as html.c's charts). */
+static void
+sec_detail(
+    struct lt_md *d, const struct lt_report *r, const struct lt_md_opts *o)
+{
+	const struct lt_rep_ep *eps[LT_MD_DETAIL_MAX];
+	struct lt_rep_pick p;
+	unsigned char *flag = NULL;
+	int rc;
+
+	/* Regressed endpoints count as those with failures do (html.c). */
+	if (o->base != NULL &&
+	    (flag = lt_compare_regressed(o->base, r, o->tolerance)) == NULL) {
+		d->failed = 1;
+		return;
+	}
+	rc = lt_report_pick(r, LT_MD_DETAIL_MAX, flag, eps, &p);
+	free(flag);
+	if (rc < 0) {
+		d->failed = 1;
+		return;
+	}
+	lt_mdsec_detail(d, r, eps, &p, d->html ? o->detail_html : NULL);
+}
+
 int
 lt_md_build(
     struct lt_md *d, const struct lt_report *r, const struct lt_md_opts *o)
@@ -462,6 +487,7 @@ lt_md_build(
 	lt_mdsec_ranges(d, r, o->range_ms[0] > 0 ? o->range_ms[0] : 800,
 	    o->range_ms[1] > 0 ? o->range_ms[1] : 1200);
 	sec_co(d, r);
+	sec_detail(d, r, o);
 	if (lt_llmrep_has(r))
 		lt_llmrep_section(d, r, o->llm_html);
 	sec_failures(d, r);

@@ -30,6 +30,9 @@ enum lt_chart_kind {
 	LT_CHART_N
 };
 
+/* Endpoints that get a section of their own (lt_report_pick's choice). */
+#define LT_MD_DETAIL_MAX 10
+
 struct lt_md_opts {
 	const char *title;            /* NULL: "Load test report" */
 	const struct lt_report *base; /* baseline to compare with, or NULL */
@@ -40,6 +43,8 @@ struct lt_md_opts {
 	const char *charts_note; /* why charts are missing, or NULL */
 	double range_ms[2];      /* response time ranges; 0: 800 and 1200 ms */
 	const char *llm_html;    /* streamed answers' charts (llmrep.h) */
+	/* html: the charts of each picked endpoint's section, or NULL */
+	const char *detail_html[LT_MD_DETAIL_MAX];
 };
 
 /* Writes the whole report into d.  Returns 0, or -1 when memory ran out. */

@@ -406,3 +406,50 @@ lt_mdsec_checks(struct lt_md *d, const struct lt_report *r)
 	}
 	lt_md_table_end(d);
 }
+
+/* ---- a section per endpoint ---- */
+
+void
+lt_mdsec_detail(struct lt_md *d, const struct lt_report *r,
+    const struct lt_rep_ep *const *eps, const struct lt_rep_pick *pick,
+    const char *const *html)
+{
+	size_t i;
+	char a[32], b[32], c[32], m[32], t[32];
+
+	if (pick->picked == 0)
+		return;
+	lt_md_text(d, "\n## Endpoints\n\n");
+	if (pick->picked < pick->with_requests)
+		lt_md_text(d,
+		    "%zu of %zu endpoints: those with failures (or "
+		    "regressions) first, then the busiest.\n\n",
+		    pick->picked, pick->with_requests);
+	for (i = 0; i < pick->picked; i++) {
+		const struct lt_rep_ep *e = eps[i];
+		const struct lt_doc_ep *x =
+		    lt_aggdoc_find(&r->doc, e->method, e->name);
+
+		lt_md_text(d, "### ");
+		lt_md_esc(d, e->method);
+		lt_md_text(d, " ");
+		lt_md_esc(d, e->name);
+		lt_md_text(d,
+		    "\n\n%lld requests, %lld failed (%.2f%%), %.2f "
+		    "requests/s. Response time p50 %s ms, p95 %s ms, p99 %s "
+		    "ms, max %s ms",
+		    (long long)e->requests, (long long)e->failures,
+		    100.0 * e->fail_ratio, e->rps,
+		    lt_md_ms(a, sizeof(a), e->pct_ms[0]),
+		    lt_md_ms(b, sizeof(b), e->pct_ms[5]),
+		    lt_md_ms(c, sizeof(c), e->pct_ms[7]),
+		    lt_md_ms(m, sizeof(m), e->max_ms));
+		if (x != NULL && x->has_ttfb)
+			lt_md_text(d, "; time to first byte p95 %s ms",
+			    lt_md_ms(t, sizeof(t),
+			        (double)x->ttfb_pct_us[5] / 1000.0));
+		lt_md_text(d, "; %.0f bytes per response.\n\n", e->avg_bytes);
+		if (html != NULL && html[i] != NULL)
+			lt_md_block(d, html[i]);
+	}
+}

@@ -34,6 +34,15 @@ void lt_mdsec_ranges(
 /* Bytes received, in total and per second. */
 void lt_mdsec_bytes(struct lt_md *d, const struct lt_report *r);
 
+/*
+ * A section per endpoint of eps[0..n): its figures in a line, then (html
+ * mode) html[i], its charts, when not NULL.  pick says how they were
+ * chosen from all.
+ */
+void lt_mdsec_detail(struct lt_md *d, const struct lt_report *r,
+    const struct lt_rep_ep *const *eps, const struct lt_rep_pick *pick,
+    const char *const *html);
+
 /* Failed checks ("check: ..." failures) by endpoint and check. */
 void lt_mdsec_checks(struct lt_md *d, const struct lt_report *r);
 

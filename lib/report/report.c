@@ -119,6 +119,7 @@ conv_sec(struct lt_rep_sec *s, const struct lt_doc_sec *d)
 	s->requests = d->requests;
 	s->failures = d->failures;
 	s->dropped = d->dropped;
+	s->bytes = d->bytes;
 	s->p50_ms = ms(d->p50_us);
 	s->p95_ms = ms(d->p95_us);
 	s->p99_ms = ms(d->p99_us);
@@ -217,10 +218,12 @@ convert(struct lt_report *r)
 	oom |= conv_ep(&r->total, &d->total, d->duration_s) != 0;
 	r->has_co = r->total.has_co;
 	r->secs = arr(d->n_timeline, sizeof(*r->secs), &oom);
+	r->has_sec_bytes = d->n_timeline > 0;
 	for (i = 0; r->secs != NULL && i < d->n_timeline; i++, r->n_secs++) {
 		conv_sec(&r->secs[i], &d->timeline[i]);
 		r->has_co |= r->secs[i].has_co;
 		r->has_sec_eps |= d->timeline[i].has_eps;
+		r->has_sec_bytes &= d->timeline[i].has_bytes;
 	}
 	r->fails = arr(d->n_failures, sizeof(*r->fails), &oom);
 	for (i = 0; r->fails != NULL && i < d->n_failures; i++, r->n_fails++) {
@@ -380,18 +383,22 @@ lt_report_find(const struct lt_report *r, const char *method, const char *name)
 	return NULL;
 }
 
-/* Endpoints with failures first, then the busiest, then report order. */
+/* One endpoint to pick from: flagged ones first, then the busiest. */
+struct pick_ent {
+	const struct lt_rep_ep *e;
+	int flagged;
+};
+
 static int
 cmp_pick(const void *a, const void *b)
 {
-	const struct lt_rep_ep *x = *(const struct lt_rep_ep *const *)a;
-	const struct lt_rep_ep *y = *(const struct lt_rep_ep *const *)b;
+	const struct pick_ent *x = a, *y = b;
 
-	if ((x->failures > 0) != (y->failures > 0))
-		return x->failures > 0 ? -1 : 1;
-	if (x->requests != y->requests)
-		return x->requests > y->requests ? -1 : 1;
-	return (x > y) - (x < y);
+	if (x->flagged != y->flagged)
+		return x->flagged ? -1 : 1;
+	if (x->e->requests != y->e->requests)
+		return x->e->requests > y->e->requests ? -1 : 1;
+	return (x->e > y->e) - (x->e < y->e);
 }
 
 static int
@@ -404,30 +411,32 @@ cmp_order(const void *a, const void *b)
 }
 
 int
-lt_report_pick(const struct lt_report *r, size_t max,
+lt_report_pick(const struct lt_report *r, size_t max, const unsigned char *flag,
     const struct lt_rep_ep **out, struct lt_rep_pick *p)
 {
-	const struct lt_rep_ep **all = malloc((r->n_eps + 1) * sizeof(*all));
-	size_t i, n = 0, k, nf = 0, nfail = 0;
+	struct pick_ent *all = malloc((r->n_eps + 1) * sizeof(*all));
+	size_t i, n = 0, k, nf = 0, nflag = 0;
 
 	if (all == NULL)
 		return -1;
 	for (i = 0; i < r->n_eps; i++)
 		if (r->eps[i].requests > 0) {
-			all[n++] = &r->eps[i];
-			nfail += r->eps[i].failures > 0;
+			all[n].e = &r->eps[i];
+			all[n].flagged =
+			    r->eps[i].failures > 0 || (flag != NULL && flag[i]);
+			nflag += all[n++].flagged;
 		}
 	qsort(all, n, sizeof(*all), cmp_pick);
 	k = n < max ? n : max;
 	for (i = 0; i < k; i++) {
-		out[i] = all[i];
-		nf += all[i]->failures > 0;
+		out[i] = all[i].e;
+		nf += all[i].flagged;
 	}
 	free(all);
 	qsort(out, k, sizeof(*out), cmp_order);
 	p->picked = k;
 	p->with_requests = n;
 	p->picked_failing = nf;
-	p->failing = nfail;
+	p->failing = nflag;
 	return (int)k;
 }

@@ -53,6 +53,7 @@ struct lt_rep_sec {
 	int64_t t;     /* Unix second */
 	int64_t users; /* -1 when unknown */
 	int64_t requests, failures, dropped;
+	int64_t bytes; /* response bytes (when the report's has_sec_bytes) */
 	double p50_ms, p95_ms, p99_ms, mean_ms;
 	int has_co;
 	double co_p50_ms, co_p99_ms;
@@ -94,8 +95,9 @@ struct lt_report {
 	struct lt_rep_fail *fails;
 	size_t n_thrs;
 	struct lt_rep_thr *thrs;
-	int has_co;           /* any endpoint or second has CO data */
-	int has_sec_eps;      /* the timeline has per-endpoint series */
+	int has_co;        /* any endpoint or second has CO data */
+	int has_sec_eps;   /* the timeline has per-endpoint series */
+	int has_sec_bytes; /* every second has bytes (lt-agg from issue 14 on) */
 	int csv_full_history; /* set by the caller: the history CSV gets
 				 per-endpoint rows (Locust's
 				 --csv-full-history) when has_sec_eps */
@@ -163,17 +165,19 @@ const struct lt_rep_ep *lt_report_find(
 /* What lt_report_pick chose from. */
 struct lt_rep_pick {
 	size_t picked, with_requests; /* endpoints picked, of those with any */
-	size_t picked_failing, failing; /* of them with failures, of all */
+	size_t picked_failing, failing; /* of them flagged, of all */
 };
 
 /*
  * Picks at most max endpoints that had requests into out, in report
- * order: every endpoint with failures first (the busiest of them when
- * there are more), then the busiest others.  Fills p.  Returns the number
- * picked, or -1 when memory ran out.
+ * order: every flagged endpoint first (with failures, or with flag[i] set
+ * for r->eps[i] when flag is not NULL: regressions), the busiest of them
+ * when there are more, then the busiest others.  Fills p.  Returns the
+ * number picked, or -1 when memory ran out.
  */
 int lt_report_pick(const struct lt_report *r, size_t max,
-    const struct lt_rep_ep **out, struct lt_rep_pick *p);
+    const unsigned char *flag, const struct lt_rep_ep **out,
+    struct lt_rep_pick *p);
 
 /* Percentile p (in percent, 0 < p <= 100) of h in ms; 0 when empty. */
 double lt_rep_pct_ms(const struct lt_hist *h, double p);

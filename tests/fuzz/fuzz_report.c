@@ -26,6 +26,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct lt_err err;
 	int64_t from, to;
 	int k;
+	size_t i;
+	struct lt_chart ch;
 
 	r = lt_report_parse((const char *)data, size, "fuzz", &err);
 	if (r == NULL) {
@@ -52,6 +54,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		lt_chart_script(&b, k, r, r);
 	}
 	lt_buf_fini(&b);
+	lt_chart_init(&ch);
+	for (i = 0; i < r->n_eps && i < 4; i++) {
+		lt_chart_ep_time(&ch, r, &r->eps[i]);
+		lt_chart_ep_hist(&ch, &r->eps[i]);
+	}
+	lt_chart_fini(&ch);
 	if (lt_compare(&c, r, r, 0.1) == 0) {
 		if (c.regressions != 0)
 			abort(); /* a run is never worse than itself */

@@ -45,12 +45,12 @@ agg_worse() {
 }
 report_worse() {
 	sed -n '/^## Comparison with the baseline/,/^## /p' "$1" |
-	    awk -F'|' 'NF >= 9 && $3 !~ /Name|---/ {
+	    awk -F'|' 'NF == 8 && $2 !~ /Endpoint|---/ {
 		split("p50 p95 p99 rps fail", k, " ")
-		gsub(/^ +| +$/, "", $2); gsub(/^ +| +$/, "", $3)
+		gsub(/^ +| +$/, "", $2)
 		for (i = 1; i <= 5; i++)
-			if ($(i + 3) ~ /\(worse\)/)
-				print ($2 == "" ? "" : $2 " ") $3 " " k[i]
+			if ($(i + 2) ~ /\(worse\)/)
+				print $2 " " k[i]
 	    }' | sort
 }
 

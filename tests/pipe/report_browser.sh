@@ -46,8 +46,8 @@ for rep in rep co; do
 		    '<figure class=\"chart[ a-z]*\" id=\"chart-$id\">' '$TMP/$rep.dom' |
 		    grep -q '<svg role=\"img\" aria-label='"
 	done
-	check_eq "$rep: six inline svg elements" \
-	    "$(grep -o '<svg ' "$TMP/$rep.dom" | wc -l)" 6
+	check_eq "$rep: six inline svg charts and one per endpoint's section" \
+	    "$(grep -o '<svg ' "$TMP/$rep.dom" | wc -l)" 9
 	check "$rep: no script in the DOM" sh -c "! grep -q '<script' '$TMP/$rep.dom'"
 done
 

@@ -126,4 +126,34 @@ PY
 lt-report --format csv "$TMP/quoted.json" >"$TMP/quoted.csv"
 check "a name with a comma and quotes is quoted" \
     grep -q '^GET,"a,""b""",274,' "$TMP/quoted.csv"
+# History: "Total Average Content Size" is cumulative to each second, as
+# Locust's (the timeline carries bytes per second); an aggregate without
+# them (older lt-agg, or merged with one) falls back to the run's average.
+python3 - >"$TMP/bytes.ndjson" <<'PY'
+import json
+for s, b in ((0, 100), (1, 300), (2, 300)):
+    for k in range(2):
+        print(json.dumps({"type": "req", "ts": 1000.0 + s + 0.1 * k, "name": "/x",
+            "method": "GET", "url": "http://127.0.0.1:1/x", "status": 200,
+            "ok": True, "error": None, "latency_ms": 1.0, "ttfb_ms": 0.5,
+            "connect_ms": 0.0, "bytes": b, "user": 0}))
+PY
+lt-agg <"$TMP/bytes.ndjson" >"$TMP/bytes.json" 2>/dev/null
+check "the aggregate's timeline has bytes per second" \
+    test "$(jq -c '[.timeline[].bytes]' "$TMP/bytes.json")" = "[200,600,600]"
+lt-report --csv "$TMP/by" "$TMP/bytes.json"
+check_eq "history: cumulative average content size per second" \
+    "$(tail -n +2 "$TMP/by_stats_history.csv" | awk -F, '{ print $NF }' | tr -d '\r' | tr '\n' ' ')" \
+    "100.0 200.0 233.33333333333334 "
+jq 'del(.timeline[].bytes)' "$TMP/bytes.json" >"$TMP/nobytes.json"
+lt-report --csv "$TMP/nb" "$TMP/nobytes.json"
+check_eq "history without bytes per second: the run's average" \
+    "$(tail -n +2 "$TMP/nb_stats_history.csv" | awk -F, '{ print $NF }' | tr -d '\r' | sort -u)" \
+    "233.33333333333334"
+lt-agg --merge "$TMP/bytes.json" "$TMP/nobytes.json" >"$TMP/merged.json" 2>/dev/null
+check_eq "merged with an aggregate without bytes: none written" \
+    "$(jq -c '[.timeline[] | has("bytes")] | unique' "$TMP/merged.json")" "[false]"
+lt-agg --merge "$TMP/bytes.json" "$TMP/bytes.json" >"$TMP/merged2.json" 2>/dev/null
+check_eq "merged: bytes per second add up" \
+    "$(jq -c '[.timeline[].bytes]' "$TMP/merged2.json")" "[400,1200,1200]"
 done_testing

@@ -119,8 +119,8 @@ PY
 lt-report -o "$TMP/long" "$TMP/long.json" 2>"$TMP/err"
 check_eq "long name: exit 0" "$?" 0
 checkhtml "long name: well-formed UTF-8 page" "$TMP/long/index.html" --charts 5
-check_eq "long name: whole in the six endpoint tables" \
-    "$(grep -c "$(printf '\303\251%.0s' $(seq 700))/x" "$TMP/long/index.html")" 6
+check_eq "long name: whole in the six endpoint tables and its section's heading" \
+    "$(grep -c "$(printf '\303\251%.0s' $(seq 700))/x" "$TMP/long/index.html")" 7
 
 # User notes: Markdown through cmark, raw HTML dropped.
 printf '### Why\n\nA *nightly* run.\n\n<script>x()</script>\n' >"$TMP/notes.md"

@@ -90,6 +90,9 @@ check "the per-endpoint timeline titles its series from data" sh -c \
 check "a newline in a name is a space in the chart" sh -c \
     "grep -qF 'GET /e EOD system(' '$html'"
 check "HTML in a name is escaped" grep -qF '/h&lt;b&gt;bold&lt;/b&gt;&amp;amp;' "$html"
+check "an endpoint section's heading escapes the name" grep -qF \
+    '<h3>GET /h&lt;b&gt;bold&lt;/b&gt;&amp;amp;</h3>' "$html"
+check "the endpoint sections' charts are drawn" grep -q 'id="chart-ep7-hist"' "$html"
 check "HTML in a name never raw" sh -c "! grep -qF '<b>bold' '$html'"
 check "notes: raw <script> dropped" sh -c "! grep -qi '<script' '$html'"
 check "notes: raw <img> dropped" sh -c "! grep -qi '<img' '$html'"

@@ -90,4 +90,55 @@ pid=$(sed -n 's/^demo: target server pid \([0-9]*\)$/\1/p' "$TMP/demo.out")
 check "demo: printed the target's pid" test -n "$pid"
 check "demo: the target server is gone" sh -c "! kill -0 '$pid' 2>/dev/null"
 check "demo: no port file left" test ! -e "$TMP/demo/.target.port"
+# Twelve endpoints, the quietest the only one failing: the per-endpoint
+# charts and sections show it, and their captions say which are shown.
+mkmany() { python3 - "$1" <<'PY'
+import json, sys
+slow = float(sys.argv[1])  # /e10's response time, ms
+def ev(**k): print(json.dumps(k))
+ev(type="run", ts=1000.0, phase="start", lt_version="0.1.0",
+   host="http://127.0.0.1:1", scenario="s.lt", options={"users": 1})
+for s in range(3):
+    for e in range(12):
+        for k in range(20 - e):
+            bad = e == 11
+            ev(type="req", ts=1000.0 + s + 0.001 * (e * 20 + k), name="/e%02d" % e,
+               method="GET", url="http://127.0.0.1:1/", status=500 if bad else 200,
+               ok=not bad, error="http: status 500" if bad else None,
+               latency_ms=slow if e == 10 else 1.0 + e, ttfb_ms=0.5,
+               connect_ms=0.0, bytes=10, user=0, **{"class": "A"})
+ev(type="run", ts=1003.0, phase="end", reason="time", requests=0)
+PY
+}
+mkmany 11 >"$TMP/many.ndjson"
+lt-agg --timeline-endpoints <"$TMP/many.ndjson" 2>/dev/null |
+    lt-report -o "$TMP/many" 2>"$TMP/err"
+check_eq "twelve endpoints: quiet" "$(cat "$TMP/err")" ""
+html=$TMP/many/index.html
+check "p95 over time: the caption says which 8 of 12" grep -qF \
+    'p95 response time per endpoint over time: 8 of 12 endpoints, the 1 with failures and the 7 busiest others</figcaption>' "$html"
+check "p95 over time: the failing endpoint is drawn" sh -c \
+    "sed -n '/id=\"chart-eptime\"/,/<\/figure>/p' '$html' | grep -q '<title>GET /e11</title>'"
+check "percentiles per endpoint: all 12, no caption note" grep -qF \
+    '<figcaption>Response time percentiles per endpoint</figcaption>' "$html"
+check_eq "a section for 10 endpoints" "$(grep -c '<h3>GET /e' "$html")" 10
+check "the failing one among them" grep -q '<h3>GET /e11</h3>' "$html"
+check "the section says how they were picked" grep -qF \
+    '10 of 12 endpoints: those with failures (or regressions) first, then the busiest.' "$html"
+check "each section has its timeline and histogram" sh -c \
+    "grep -c 'id=\"chart-ep[0-9]-time\"' '$html' | grep -qx 10 &&
+     grep -c 'id=\"chart-ep[0-9]-hist\"' '$html' | grep -qx 10"
+# Against a baseline where the quiet /e10 was 10 times faster: the
+# regressed endpoint is drawn and sectioned as a failing one is.
+mkmany 1.1 | lt-agg --timeline-endpoints >"$TMP/many-base.json" 2>/dev/null
+lt-agg --timeline-endpoints <"$TMP/many.ndjson" 2>/dev/null |
+    lt-report -o "$TMP/manyb" --baseline "$TMP/many-base.json" 2>/dev/null
+html=$TMP/manyb/index.html
+check "with a baseline: the regressed endpoint is named a regression" \
+    grep -q '<th scope="row">GET /e10</th><td>p50</td>' "$html"
+check "p95 over time: the caption counts the regression" grep -qF \
+    '8 of 12 endpoints, the 2 with failures or regressions and the 6 busiest others</figcaption>' "$html"
+check "p95 over time: the regressed endpoint is drawn" sh -c \
+    "sed -n '/id=\"chart-eptime\"/,/<\/figure>/p' '$html' | grep -q '<title>GET /e10</title>'"
+check "the regressed endpoint has its section" grep -q '<h3>GET /e10</h3>' "$html"
 done_testing

@@ -344,7 +344,8 @@ test_chart_scripts(void)
 	TAP_OK(strstr(s, "set yrange [0:*]") != NULL &&
 	        strstr(s, "logscale y") == NULL,
 	    "requests per second: linear from 0");
-	TAP_OK(strstr(s, "set key outside top center horizontal\n") != NULL,
+	TAP_OK(strstr(s, "set key outside top center horizontal maxcols 2\n") !=
+	        NULL,
 	    "requests per second: the key above the plot, not on the lines");
 	/* QA F32b: partial first and last seconds are rates, not dips. */
 	r.start = 1764400000.75; /* a quarter of the first second */
