@@ -92,12 +92,12 @@ struct lt_http_xfer {
 	int http2;        /* this request allows HTTP/2 */
 	long timeout_ms;  /* this request's CURLOPT_TIMEOUT_MS, for messages;
 	                     0: the multi handle's default */
-	int64_t t0_us;      /* CLOCK_MONOTONIC at start */
-	int64_t queue_us;   /* time spent queued before it was added, and in
+	int64_t t0_us;    /* CLOCK_MONOTONIC at start */
+	int64_t queue_us; /* time spent queued before it was added, and in
 			     attempts refused by a closing HTTP/2
 			     connection (see retry_refused in http.c) */
-	int refused;        /* such attempts of this request so far */
-	int64_t first_us;   /* monotonic time of the first body chunk */
+	int refused;      /* such attempts of this request so far */
+	int64_t first_us; /* monotonic time of the first body chunk */
 	long events;
 	char last; /* last body byte seen, for SSE framing */
 	int64_t bytes;
