@@ -10,7 +10,8 @@
 
 #include <jansson.h>
 
-/* check.h: not included, check.c includes this header */
+/* check.h is not included: check.c includes this header, and to
+ * tests/layering.sh check.c with check.h is one module */
 struct lt_jpath;
 
 /* checkpath.c */

@@ -50,7 +50,7 @@ struct lt_http_multi {
 	struct lt_http_xfer *qhead; /* started, waiting for a free connection */
 	struct lt_http_xfer *qtail;
 	struct curl_slist *resolve;  /* pinned DNS for the host */
-	struct lt_http_sock **socks; /* by socket number, see http.c */
+	struct lt_http_sock **socks; /* by socket number, see httpsock.c */
 	size_t nsocks;
 	struct lt_http_opts opts;
 };
@@ -95,7 +95,7 @@ struct lt_http_xfer {
 	int64_t t0_us;    /* CLOCK_MONOTONIC at start */
 	int64_t queue_us; /* time spent queued before it was added, and in
 			     attempts refused by a closing HTTP/2
-			     connection (see retry_refused in http.c) */
+			     connection (see retry_refused in httpqueue.c) */
 	int refused;      /* such attempts of this request so far */
 	int64_t first_us; /* monotonic time of the first body chunk */
 	long events;

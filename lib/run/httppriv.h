@@ -14,7 +14,8 @@
 
 #include "core/err.h"
 
-/* http.h: not included, http.c includes this header */
+/* http.h is not included: http.c includes this header, and to
+ * tests/layering.sh http.c with http.h is one module */
 struct lt_http_multi;
 struct lt_http_xfer;
 

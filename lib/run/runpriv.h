@@ -21,7 +21,8 @@
 #include "run/shard.h"
 #include "run/user.h"
 
-/* runner.h: not included, runner.c includes this header */
+/* runner.h is not included: runner.c includes this header, and to
+ * tests/layering.sh runner.c with runner.h is one module */
 struct lt_run_stats;
 struct lt_run_tick;
 

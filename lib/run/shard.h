@@ -1,9 +1,10 @@
 /*
  * shard.h - one event loop's share of a run (the engine's private header,
- * used by runner.c, user.c and testhook.c).  The runner owns the shards;
- * users read their loop, HTTP multi handle, event writer and scratch
- * buffers, and report back only through struct lt_user_ops (user.h), so
- * this header needs nothing of runner.h or user.h.
+ * used by the runner's files run*.c, the users' user*.c and testhook.c).
+ * The runner owns the shards; users read their loop, HTTP multi handle,
+ * event writer and scratch buffers, and report back only through struct
+ * lt_user_ops (user.h), so this header needs nothing of runner.h or
+ * user.h.
  *
  * A shard owns a libev loop, a libcurl multi handle, an event writer and
  * the users it runs.  lt-run -j N runs N shards on N threads: sharing

@@ -18,7 +18,8 @@
 #include "run/http.h"
 #include "run/scenario.h"
 
-/* user.h: not included, user.c includes this header */
+/* user.h is not included: user.c includes this header, and to
+ * tests/layering.sh user.c with user.h is one module */
 struct lt_user;
 
 /* Appends ,"k": for a literal key k (no escaping needed). */
