@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "run/check.h"
-#include "run/secret.h"
 #include "run/checkpriv.h"
+#include "run/secret.h"
 
 #define SHOW_MAX 60 /* bytes of a value quoted in a failure message */
 

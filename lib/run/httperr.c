@@ -3,7 +3,6 @@
  * documented error categories (lt-events(5)) and a message that names
  * what failed, in the words a reader of the events expects.
  */
-
 #include "run/http.h"
 #include "run/httppriv.h"
 

@@ -6,7 +6,6 @@
  * sent again when a server refused them before reading them (HTTP/2
  * GOAWAY, a closed keep-alive connection).
  */
-
 #include "run/http.h"
 #include "run/httppriv.h"
 

@@ -3,7 +3,6 @@
  * rate, arrival rate) shared out among the shards and sent with
  * ev_async, and the load shape (--shape) read stage by stage.
  */
-
 #include "run/runpriv.h"
 
 void

@@ -11,7 +11,6 @@
  * that was started produces exactly one req event, from its completion,
  * its failure to start, or its interruption.
  */
-
 #include <jansson.h>
 
 #include "run/user.h"

@@ -4,10 +4,8 @@
  * by its step's checks: which parts of the response the checks need kept,
  * and the failure message of the first check that fails.
  */
-
 #include "core/jsonw.h"
 #include "run/secret.h"
-#include "run/llm.h"
 #include "run/user.h"
 #include "run/userpriv.h"
 

@@ -10,14 +10,13 @@
  * which must stay put while the transfer runs (CURLOPT_POSTFIELDS and
  * CURLOPT_HTTPHEADER are not copied).
  */
-
 #include <jansson.h>
 
 #include "core/jsonw.h"
-#include "run/user.h"
-#include "run/userpriv.h"
 #include "run/llm.h"
 #include "run/secret.h"
+#include "run/user.h"
+#include "run/userpriv.h"
 
 #define MAX_HEADERS 64
 
