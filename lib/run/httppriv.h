@@ -41,6 +41,7 @@ struct lt_http_sock {
 
 /* httperr.c */
 
+/* The lt-events(5) error category of a libcurl result. */
 const char *http_category(CURLcode c);
 
 /*
@@ -56,6 +57,7 @@ const char *http_response_message(struct lt_http_xfer *x, CURLcode code);
 
 /* httpqueue.c */
 
+/* Fills x's result from code and calls its done callback. */
 void http_finish(struct lt_http_xfer *x, CURLcode code);
 
 /*
@@ -67,8 +69,10 @@ void http_finish(struct lt_http_xfer *x, CURLcode code);
  */
 void http_unqueue(struct lt_http_multi *h, struct lt_http_xfer *x);
 
+/* Appends x to h's queue of transfers waiting for a connection. */
 void http_enqueue(struct lt_http_multi *h, struct lt_http_xfer *x);
 
+/* Adds x to the multi handle; 0, or -1 when libcurl refused it. */
 int http_add(struct lt_http_xfer *x);
 
 /* Fails x without it having been added: refused by libcurl or cancelled
@@ -80,6 +84,7 @@ void http_fail_unsent(struct lt_http_xfer *x, CURLcode code,
  * to the next transfer waiting, if any. */
 void http_detach(struct lt_http_xfer *x);
 
+/* Finishes every transfer libcurl reports done. */
 void http_drain(struct lt_http_multi *h);
 
 /*
@@ -94,8 +99,10 @@ void http_kick(struct lt_http_multi *h);
 
 /* httpsock.c */
 
+/* ev_prepare: runs the transfers started this loop turn (http_kick). */
 void http_prepare_fire(struct ev_loop *loop, ev_prepare *w, int revents);
 
+/* The multi handle's timer is due: a socket action on timeout. */
 void http_timer_fire(struct ev_loop *loop, ev_timer *w, int revents);
 
 /* CURLMOPT_TIMERFUNCTION(3): one non-repeating timer; -1 deletes it. */

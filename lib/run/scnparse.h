@@ -163,9 +163,11 @@ int scn_parse_include(struct parser *p);
 /* Appends room for one element of size sz; returns it zeroed, or NULL. */
 void *scn_vec_push(struct lt_arena *a, struct vec *vc, size_t sz);
 
+/* Sets p->err to "name:line:col: message" (col 0: no column); returns -1. */
 int __attribute__((format(printf, 3, 4)))
 scn_perr(struct parser *p, size_t col, const char *fmt, ...);
 
+/* Sets p->err to "name:line: out of memory" (LT_EXIT_RUNTIME); returns -1. */
 int scn_oom(struct parser *p);
 
 /*
@@ -174,6 +176,7 @@ int scn_oom(struct parser *p);
  */
 int scn_expected(struct parser *p, const struct word *w, const char *what);
 
+/* Moves past spaces and tabs on the current line. */
 void scn_skip_blanks(struct parser *p);
 
 /*
@@ -189,31 +192,40 @@ void scn_scan_rest(struct parser *p, struct word *w);
 /* The rest of the line as one string: a quoted string or raw text. */
 int scn_scan_text(struct parser *p, struct word *w);
 
+/* 1 when w is exactly s (case matters), else 0. */
 int scn_word_is(const struct word *w, const char *s);
 
+/* w as a NUL-terminated copy in the parse's arena, or NULL. */
 char *scn_wdup(struct parser *p, const struct word *w);
 
 /* Requires the end of the line. */
 int scn_need_eol(struct parser *p);
 
+/* 1 when w is an HTTP method the language knows. */
 int scn_is_method(const struct word *w);
 
+/* The static name of the method w (see scn_is_method). */
 const char *scn_method_name(const struct word *w);
 
 /* Parses a non-negative integer word; -1 when it is not one. */
 long scn_word_uint(const struct word *w);
 
+/* A finite decimal number 0..1e12 in *out: 0, else -1. */
 int scn_word_number(const struct word *w, double *out);
 
+/* A duration word in *out_s; -1 with p->err naming what was expected. */
 int scn_word_duration(
     struct parser *p, const struct word *w, double *out_s, const char *what);
 
+/* Compiles w as a template encoded for enc into *out; 0 or -1 with p->err. */
 int scn_compile(struct parser *p, const struct word *w, enum lt_tmpl_enc enc,
     struct lt_tmpl **out);
 
 /* Resolves a file name against the scenario's directory. */
 const char *scn_resolve(struct parser *p, const struct word *w);
 
+/* Appends everything readable from fd to b; 0, or -1 with errno (EFBIG past
+ * its cap). */
 int scn_read_all_fd(int fd, struct lt_buf *b);
 
 /* Reads a whole file (body @file); the bytes go to the arena. */
@@ -234,12 +246,15 @@ int scn_parse_setting(struct parser *p, const struct word *kw, struct scope *s);
 
 /* scnexpect.c */
 
+/* Compiles w as a bounded regex into re (*src its text, *has set); 0 or -1
+ * with p->err. */
 int scn_regex_word(struct parser *p, const struct word *w, regex_t *re,
     const char **src, int *has);
 
 /* Reads the operand of a check: a quoted string or the rest of the line. */
 int scn_operand(struct parser *p, struct word *w, const char *what);
 
+/* The rest of an "expect" line, as a check of scope s; 0 or -1 with p->err. */
 int scn_parse_expect(struct parser *p, struct scope *s);
 
 /* scnstep.c */
@@ -247,6 +262,8 @@ int scn_parse_expect(struct parser *p, struct scope *s);
 /* A line inside a request or exec step. */
 int scn_step_line(struct parser *p, const struct word *kw, struct pstep *ps);
 
+/* A new step of kind at the current line, with its own scope under parent;
+ * NULL when out of memory (p->err not set). */
 struct pstep *scn_step_new(
     struct parser *p, enum lt_step_kind kind, struct scope *parent);
 
@@ -267,6 +284,8 @@ int scn_parse_set(struct parser *p, struct lt_set *out, struct pstep *ps);
 
 /* scnblock.c */
 
+/* A new scope under parent in the parse's arena, its settings unset; NULL
+ * when out of memory (p->err not set). */
 struct scope *scn_scope_new(struct parser *p, struct scope *parent);
 
 /* Parses the lines of text (a file, or an included one). */
@@ -274,6 +293,8 @@ int scn_parse_text(struct parser *p, const char *text, size_t n);
 
 /* scnresolve.c */
 
+/* Resolves every step and builds p->sc once all lines are read; 0 or -1 with
+ * p->err. */
 int scn_finish(struct parser *p);
 
 #endif

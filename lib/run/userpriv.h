@@ -36,18 +36,25 @@ void user_advance(struct lt_user *u);
 
 /* userevent.c */
 
+/* Appends ,"k": for a key k that may need escaping. */
 void user_put_key(struct lt_buf *b, const char *k);
 
 /* Writes the fields every req event has up to "error" (exclusive). */
 void user_event_head(struct lt_user *u, struct lt_buf *b, const char *method,
     const char *url, size_t url_len, long status, int ok);
 
+/* Writes the fields every req event has after "error": user, class, wait,
+ * tags. */
 void user_event_tail(struct lt_user *u, struct lt_buf *b);
 
+/* Ends the event being written; a failed write stops the run
+ * (ops->output_broken). Returns 0. */
 int user_emit_end(struct lt_user *u);
 
+/* 1 when a check or capture of cs reads the body. */
 int user_needs_body(const struct lt_checks *cs);
 
+/* 1 when a check or capture of cs reads response headers. */
 int user_needs_headers(const struct lt_checks *cs);
 
 /*
@@ -60,12 +67,15 @@ int user_judge(struct lt_user *u, const struct lt_checks *cs, long status,
 
 /* userhttp.c */
 
+/* lt_http_xfer done callback: the request's event, statistics and next step. */
 void user_http_done(struct lt_http_xfer *x, void *arg);
 
+/* Starts u's HTTP step; 0, or -1 when it failed at once (its event written). */
 int user_http_start(struct lt_user *u);
 
 /* userexec.c */
 
+/* exec_timer: the command ran past its timeout and is killed. */
 void user_exec_timeout(struct ev_loop *loop, ev_timer *w, int revents);
 
 /*
@@ -78,8 +88,11 @@ void user_exec_timeout(struct ev_loop *loop, ev_timer *w, int revents);
  */
 int user_exec_reap(pid_t pid, int *st, int nohang);
 
+/* Reaps u's command (killed first when interrupted is the reason) and writes
+ * its event. */
 void user_exec_finish(struct lt_user *u, const char *interrupted);
 
+/* Spawns u's exec step; 0, or -1 when it failed at once (its event written). */
 int user_exec_start(struct lt_user *u);
 
 #endif
