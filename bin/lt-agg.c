@@ -4,6 +4,8 @@
  * Option parsing only; the work is lt_aggcmd_run (lib/agg/aggcmd.c).
  */
 #include <getopt.h>
+#include <math.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,11 +19,11 @@
 
 static const char usage_text[] =
     "usage: lt-agg [-qs] [-c expr]... [-o file] [--format fmt]\n"
-    "              [--exit-code-on-error] [--baseline old.json]\n"
+    "              [--exit-code-on-error [n]] [--baseline old.json]\n"
     "              [--tolerance pct] [--live | --every interval]\n"
     "              [--live-format fmt] [--live-output file]\n"
     "              [--junit file] [--timeline-endpoints] [--strict]\n"
-    "              [--goodput slos]\n"
+    "              [--goodput slos] [--since time] [--until time]\n"
     "              [file ...]\n"
     "       lt-agg --merge [options] aggregate.json ...\n"
     "       lt-agg -h | --help | --version\n"
@@ -29,7 +31,8 @@ static const char usage_text[] =
     "  -c, --check expr        threshold, e.g. 'p95<300ms' (repeatable)\n"
     "      --goodput slos      streams meeting every SLO, e.g.\n"
     "                          'ttft<200ms,tpot<50ms,e2e<2s'\n"
-    "      --exit-code-on-error  exit 1 when any request failed\n"
+    "      --exit-code-on-error [n]  exit n (default 1) when any request "
+    "failed\n"
     "      --baseline old.json compare with an older aggregate\n"
     "      --tolerance pct     regression tolerance (default 10%)\n"
     "      --live              totals and current rates on stderr (2 s)\n"
@@ -41,6 +44,9 @@ static const char usage_text[] =
     "                          or - (stdout); default stderr\n"
     "      --junit file        threshold and baseline results as JUnit XML\n"
     "      --timeline-endpoints  per-endpoint series in the timeline\n"
+    "      --since time        leave out events before this time from the\n"
+    "                          run start (30s, 2m; Locust's --reset-stats)\n"
+    "      --until time        leave out events from this time on (5m)\n"
     "  -m, --merge             inputs are aggregates to merge\n"
     "  -o, --output file       write to file instead of stdout\n"
     "  -q, --quiet             no threshold, baseline or reject lines on "
@@ -57,6 +63,8 @@ enum {
 	OPT_EVERY,
 	OPT_FORMAT,
 	OPT_TL_EPS,
+	OPT_SINCE,
+	OPT_UNTIL,
 	OPT_LIVE_FORMAT,
 	OPT_LIVE_OUTPUT,
 	OPT_JUNIT,
@@ -67,13 +75,15 @@ enum {
 static const struct option longopts[] = {
 	{ "check", required_argument, NULL, 'c' },
 	{ "goodput", required_argument, NULL, OPT_GOODPUT },
-	{ "exit-code-on-error", no_argument, NULL, OPT_EXIT_ON_ERROR },
+	{ "exit-code-on-error", optional_argument, NULL, OPT_EXIT_ON_ERROR },
 	{ "baseline", required_argument, NULL, OPT_BASELINE },
 	{ "tolerance", required_argument, NULL, OPT_TOLERANCE },
 	{ "live", no_argument, NULL, OPT_LIVE },
 	{ "every", required_argument, NULL, OPT_EVERY },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "timeline-endpoints", no_argument, NULL, OPT_TL_EPS },
+	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "until", required_argument, NULL, OPT_UNTIL },
 	{ "live-format", required_argument, NULL, OPT_LIVE_FORMAT },
 	{ "live-output", required_argument, NULL, OPT_LIVE_OUTPUT },
 	{ "junit", required_argument, NULL, OPT_JUNIT },
@@ -97,6 +107,22 @@ usage_error(const char *what, const char *arg)
 	return LT_EXIT_USAGE;
 }
 
+/* An exit code 0..255 in decimal, or -1. */
+static int
+parse_code(const char *s)
+{
+	int v = 0;
+
+	if (*s == '\0' || strlen(s) > 3)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v <= 255 ? v : -1;
+}
+
 /* A --format name; -1 when unknown. */
 static int
 parse_format(const char *s)
@@ -112,14 +138,17 @@ parse_format(const char *s)
 	return -1;
 }
 
-/* "2s", "500ms", "1m", "2" (seconds) -> seconds; -1 when bad. */
+/* "2s", "500ms", "1m", "1h", "2" (seconds) -> seconds; -1 when bad. */
 static double
 parse_interval(const char *s)
 {
 	char *end;
-	double v = strtod(s, &end);
+	double v;
 
-	if (end == s || !(v > 0))
+	if (*s < '0' || *s > '9')
+		return -1; /* no sign, no inf or nan */
+	v = strtod(s, &end);
+	if (end == s || !(v > 0) || v > 1e9)
 		return -1;
 	if (*end == '\0' || strcmp(end, "s") == 0)
 		return v;
@@ -127,6 +156,8 @@ parse_interval(const char *s)
 		return v / 1000.0;
 	if (strcmp(end, "m") == 0)
 		return v * 60.0;
+	if (strcmp(end, "h") == 0)
+		return v * 3600.0;
 	return -1;
 }
 
@@ -140,6 +171,13 @@ main(int argc, char **argv)
 	int c, rc, fmt;
 
 	signal(SIGPIPE, SIG_IGN); /* a closed stdout is seen at exit */
+	/*
+	 * Histograms are large and mostly empty: from mmap, their untouched
+	 * pages stay unallocated.  A fixed threshold keeps glibc from raising
+	 * it (and serving them from the heap, zeroed page by page) after the
+	 * first is freed: memory follows the values held, not the slots.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 64 * 1024);
 	cmd.checks = calloc((size_t)argc, sizeof(*cmd.checks));
 	if (cmd.checks == NULL)
 		return LT_EXIT_RUNTIME;
@@ -150,7 +188,19 @@ main(int argc, char **argv)
 			cmd.checks[cmd.n_checks++] = optarg;
 			break;
 		case OPT_EXIT_ON_ERROR:
-			cmd.exit_code_on_error = 1;
+			/*
+			 * Locust's form takes a value (--exit-code-on-error
+			 * 1); a following word that is not a code is a file.
+			 */
+			if (optarg == NULL && optind < argc &&
+			    parse_code(argv[optind]) >= 0)
+				optarg = argv[optind++];
+			cmd.exit_code_on_error =
+			    optarg ? parse_code(optarg) : LT_EXIT_CHECK;
+			if (cmd.exit_code_on_error < 0) {
+				rc = usage_error("bad exit code", optarg);
+				goto out;
+			}
 			break;
 		case OPT_BASELINE:
 			cmd.baseline = optarg;
@@ -194,6 +244,18 @@ main(int argc, char **argv)
 		case OPT_TL_EPS:
 			cmd.timeline_endpoints = 1;
 			break;
+		case OPT_SINCE:
+		case OPT_UNTIL: {
+			double t = parse_interval(optarg);
+
+			if (t < 0) {
+				rc = usage_error("bad time", optarg);
+				goto out;
+			}
+			*(c == OPT_SINCE ? &cmd.since_us : &cmd.until_us) =
+			    llround(t * 1e6);
+			break;
+		}
 		case OPT_GOODPUT:
 			cmd.goodput = optarg;
 			break;
@@ -225,6 +287,17 @@ main(int argc, char **argv)
 	}
 	cmd.files = argv + optind;
 	cmd.n_files = argc - optind;
+	if (cmd.since_us > 0 && cmd.until_us > 0 &&
+	    cmd.until_us <= cmd.since_us) {
+		rc = usage_error("--until must be later than --since", "");
+		goto out;
+	}
+	if (cmd.merge && (cmd.since_us > 0 || cmd.until_us > 0)) {
+		rc = usage_error("--since and --until read events, not "
+		                 "aggregates (--merge)",
+		    "");
+		goto out;
+	}
 	if (cmd.merge && cmd.n_files == 0) {
 		rc = usage_error("--merge needs aggregate files", "");
 		goto out;

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,7 +30,7 @@ static const char usage_text[] =
     "usage: lt-report [-o dir] [--csv prefix] [--format md|html|csv]\n"
     "                 [--baseline file] [--tolerance pct] [--title text]\n"
     "                 [--notes file] [--ranges ms,ms] [--no-charts]\n"
-    "                 [--csv-full-history] [file]\n"
+    "                 [--csv-full-history] [--csv-safe] [file]\n"
     "       lt-report --history dir [--tolerance pct] [--title text]\n"
     "                 [--no-charts]\n"
     "       lt-report -h | --help | --version\n"
@@ -49,6 +50,8 @@ static const char usage_text[] =
     "  --history DIR        one HTML page of the nightly aggregates in DIR\n"
     "                       (YYYY-MM-DD*.json, YYYY-MM-DD*/run.json) on\n"
     "                       stdout; exit 1 if the newest night regressed\n"
+    "  --csv-safe           in CSV files, a name or error starting with\n"
+    "                       = + - @ tab or CR gets a leading ' (spreadsheets)\n"
     "  -h, --help           this help\n"
     "  --version            print the version\n"
     "\n"
@@ -65,6 +68,7 @@ enum {
 	OPT_TOLERANCE,
 	OPT_FULLHIST,
 	OPT_HISTORY,
+	OPT_CSV_SAFE,
 };
 
 struct opts {
@@ -73,6 +77,7 @@ struct opts {
 	double tolerance;
 	double ranges[2];
 	int no_charts;
+	int csv_safe;
 	int full_history;
 };
 
@@ -143,6 +148,7 @@ parse(int argc, char **argv, struct opts *o)
 		{ "title", required_argument, NULL, OPT_TITLE },
 		{ "notes", required_argument, NULL, OPT_NOTES },
 		{ "no-charts", no_argument, NULL, OPT_NOCHARTS },
+		{ "csv-safe", no_argument, NULL, OPT_CSV_SAFE },
 		{ "ranges", required_argument, NULL, OPT_RANGES },
 		{ "csv-full-history", no_argument, NULL, OPT_FULLHIST },
 		{ "history", required_argument, NULL, OPT_HISTORY },
@@ -186,6 +192,9 @@ parse(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_NOTES:
 			o->notes = optarg;
+			break;
+		case OPT_CSV_SAFE:
+			o->csv_safe = 1;
 			break;
 		case OPT_NOCHARTS:
 			o->no_charts = 1;
@@ -349,6 +358,14 @@ run(const struct opts *o, int *gone, struct lt_err *err)
 	r = lt_report_load(o->input, err);
 	if (r == NULL)
 		goto out;
+	r->csv_safe = o->csv_safe;
+	/* the endpoint cap, applied when reading (lt-aggregate(5)) */
+	if (r->doc.folded_endpoints > 0)
+		fprintf(stderr,
+		    PROG ": note: %s: %lld endpoints beyond the first %d "
+		         "folded into \"(other)\"\n",
+		    o->input ? o->input : "-",
+		    (long long)r->doc.folded_endpoints, LT_DOC_MAX_ENDPOINTS);
 	r->csv_full_history = o->full_history;
 	if (o->full_history && !r->has_sec_eps && r->n_secs > 0)
 		fprintf(stderr,
@@ -411,6 +428,8 @@ main(int argc, char **argv)
 	struct opts o;
 	int rc, gone = 0;
 
+	/* histograms from mmap: untouched slots stay unallocated (lt-agg) */
+	mallopt(M_MMAP_THRESHOLD, 64 * 1024);
 	lt_err_clear(&err);
 	/* gnuplot may quit before reading its whole script (plot.h); a
 	 * closed stdout shows as EPIPE (put_stdout). */

@@ -29,6 +29,7 @@ lt_agg_new(const struct lt_agg_opts *opts)
 		return NULL;
 	if (opts)
 		agg->opts = *opts;
+	agg->win_first_us = LT_TS_NONE;
 	agg->run_start_us = agg->run_end_us = LT_TS_NONE;
 	agg->first_us = agg->last_req_us = agg->last_us = LT_TS_NONE;
 	lt_series_init(&agg->tl);
@@ -126,37 +127,19 @@ push(void ***arr, size_t *n, size_t *alloc, void *p)
 	return 0;
 }
 
-struct lt_ep *
-lt_agg_ep(struct lt_agg *agg, const char *method, size_t method_len,
-    const char *name, size_t name_len)
+static struct lt_ep *
+ep_new(struct lt_agg *agg, const struct lt_key *k, uint64_t h)
 {
-	struct lt_key k = { { method, name, NULL },
-		{ method_len, name_len, 0 } };
-	uint64_t h = lt_key_hash(&k);
-	struct lt_keyed *o = lt_keytab_get(&agg->ep_tab, &k, h);
-	struct lt_ep *ep;
+	struct lt_ep *ep = malloc(sizeof(*ep));
 
-	if (o)
-		return (struct lt_ep *)o;
-	if (agg->n_eps >= LT_AGG_MAX_ENDPOINTS) {
-		agg->other_endpoint_events++;
-		k.p[0] = "";
-		k.n[0] = 0;
-		k.p[1] = OTHER_NAME;
-		k.n[1] = sizeof(OTHER_NAME) - 1;
-		h = lt_key_hash(&k);
-		o = lt_keytab_get(&agg->ep_tab, &k, h);
-		if (o)
-			return (struct lt_ep *)o;
-	}
-	ep = malloc(sizeof(*ep));
 	if (ep == NULL)
 		return NULL;
 	if (lt_ep_init(ep, agg->opts.timeline_endpoints) == -1) {
 		free(ep);
 		return NULL;
 	}
-	if (lt_keytab_put(&agg->ep_tab, &ep->key, &k, h) == -1 ||
+	ep->seq = (int64_t)agg->n_eps;
+	if (lt_keytab_put(&agg->ep_tab, &ep->key, k, h) == -1 ||
 	    push((void ***)&agg->eps, &agg->n_eps, &agg->eps_alloc, ep) == -1) {
 		lt_ep_fini(ep);
 		free(ep);
@@ -164,6 +147,46 @@ lt_agg_ep(struct lt_agg *agg, const char *method, size_t method_len,
 	}
 	agg->finished = 0;
 	return ep;
+}
+
+static struct lt_ep *
+ep_other(struct lt_agg *agg)
+{
+	struct lt_key k = { { "", OTHER_NAME, NULL },
+		{ 0, sizeof(OTHER_NAME) - 1, 0 } };
+
+	if (agg->other == NULL)
+		agg->other = ep_new(agg, &k, lt_key_hash(&k));
+	return agg->other;
+}
+
+struct lt_ep *
+lt_agg_ep_n(struct lt_agg *agg, const char *method, size_t method_len,
+    const char *name, size_t name_len, int64_t events)
+{
+	struct lt_key k = { { method, name, NULL },
+		{ method_len, name_len, 0 } };
+	uint64_t h = lt_key_hash(&k);
+	struct lt_keyed *o = lt_keytab_get(&agg->ep_tab, &k, h);
+
+	if (o)
+		return (struct lt_ep *)o;
+	if (method_len == 0 && name_len == sizeof(OTHER_NAME) - 1 &&
+	    memcmp(name, OTHER_NAME, name_len) == 0)
+		return ep_other(agg);
+	if (agg->n_eps - (agg->other != NULL) >= LT_AGG_MAX_ENDPOINTS) {
+		agg->other_endpoint_events =
+		    lt_sat_add(agg->other_endpoint_events, events);
+		return ep_other(agg);
+	}
+	return ep_new(agg, &k, h);
+}
+
+struct lt_ep *
+lt_agg_ep(struct lt_agg *agg, const char *method, size_t method_len,
+    const char *name, size_t name_len)
+{
+	return lt_agg_ep_n(agg, method, method_len, name, name_len, 1);
 }
 
 int
@@ -473,12 +496,37 @@ add_drop(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 	return 0;
 }
 
+/* Whether ev falls outside the time window (--since/--until). */
+static int
+outside_window(struct lt_agg *agg, const struct lt_event *ev)
+{
+	int64_t base, rel;
+
+	if (agg->opts.since_us <= 0 && agg->opts.until_us <= 0)
+		return 0;
+	if (agg->win_first_us == LT_TS_NONE || ev->ts_us < agg->win_first_us)
+		agg->win_first_us = ev->ts_us;
+	base = agg->run_start_us != LT_TS_NONE ? agg->run_start_us
+	                                       : agg->win_first_us;
+	if (__builtin_sub_overflow(ev->ts_us, base, &rel))
+		return 1;
+	return (agg->opts.since_us > 0 && rel < agg->opts.since_us) ||
+	    (agg->opts.until_us > 0 && rel >= agg->opts.until_us);
+}
+
 int
 lt_agg_event(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 {
 	int rc = 0;
 
 	agg->finished = 0;
+	if ((ev->type == LT_EV_REQ || ev->type == LT_EV_USERS ||
+	        ev->type == LT_EV_DROP) &&
+	    outside_window(agg, ev)) {
+		agg->events++;
+		agg->outside++;
+		return 0;
+	}
 	switch (ev->type) {
 	case LT_EV_REQ:
 		rc = add_req(agg, ev, err);

@@ -25,7 +25,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/evscan.h"
-#include "agg/hist.h"
+#include "core/hist.h"
 #include "agg/keytab.h"
 #include "agg/llmstat.h"
 #include "agg/timeline.h"
@@ -40,10 +40,11 @@ struct lt_ep {
 	struct lt_keyed key; /* p[0] method, p[1] name */
 	int64_t requests, failures, bytes;
 	int64_t first_ts_us, last_ts_us; /* request start times */
-	struct lt_hist hist;             /* latency; always allocated */
-	struct lt_hist ttfb, co;         /* counts NULL until first used */
-	int64_t *status;                 /* LT_STATUS_N counts */
-	struct lt_series *tl; /* with timeline_endpoints, else NULL */
+	int64_t seq;         /* order of first appearance, 0-based ("seq") */
+	struct lt_hist hist; /* latency; always allocated */
+	struct lt_hist ttfb, co; /* counts NULL until first used */
+	int64_t *status;         /* LT_STATUS_N counts */
+	struct lt_series *tl;    /* with timeline_endpoints, else NULL */
 	int64_t live_requests, live_failures; /* at the last live table */
 	struct lt_llmep *llm; /* stream statistics (llmstat.h), or NULL */
 };
@@ -64,6 +65,13 @@ struct lt_reject {
 
 struct lt_agg_opts {
 	int timeline_endpoints; /* per-endpoint series in the timeline */
+	/*
+	 * A time window (lt-agg --since/--until) relative to the run start
+	 * (the run start event, else the earliest event seen): req, users
+	 * and drop events outside [since, until) are counted in `outside`
+	 * and left out, and the run span is clipped to it.  0: no bound.
+	 */
+	int64_t since_us, until_us;
 };
 
 struct lt_agg {
@@ -71,6 +79,9 @@ struct lt_agg {
 
 	/* input accounting */
 	int64_t lines, events, rejected, unknown, other_endpoint_events;
+	int64_t outside;      /* events outside the time window */
+	int64_t win_first_us; /* earliest windowed event (the base when
+	                          there is no run start) */
 	struct lt_reject rejects[LT_AGG_REJECTS];
 	int nrejects;
 
@@ -86,6 +97,7 @@ struct lt_agg {
 	struct lt_keytab ep_tab;
 	struct lt_ep **eps;
 	size_t n_eps, eps_alloc;
+	struct lt_ep *other; /* "(other)" once an endpoint was folded */
 
 	struct lt_series tl;   /* all requests */
 	struct lt_llmagg *llm; /* streams (llmstat.h), NULL: none seen */
@@ -146,9 +158,21 @@ void lt_agg_reject(
 int lt_agg_event(
     struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err);
 
-/* The endpoint (method, name), created if new; NULL on ENOMEM. */
+/*
+ * The endpoint (method, name), created if new; NULL on ENOMEM.  Beyond
+ * LT_AGG_MAX_ENDPOINTS named endpoints (the "(other)" one does not take
+ * a slot), a new name gives "(other)" and counts one event in
+ * other_endpoint_events.
+ */
 struct lt_ep *lt_agg_ep(struct lt_agg *agg, const char *method,
     size_t method_len, const char *name, size_t name_len);
+
+/*
+ * As lt_agg_ep, for merging: a folded name counts `events` (its
+ * requests) in other_endpoint_events; ("", "(other)") is "(other)".
+ */
+struct lt_ep *lt_agg_ep_n(struct lt_agg *agg, const char *method,
+    size_t method_len, const char *name, size_t name_len, int64_t events);
 
 /*
  * Adds n occurrences of error to the failure group of (method, name, the

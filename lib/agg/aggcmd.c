@@ -274,6 +274,35 @@ note_reject(struct first_reject *fr, int64_t line, const char *reason)
 	}
 }
 
+/* Whether s[0..n) starts, after blanks, with the text t. */
+static int
+starts_with(const char *s, size_t n, const char *t)
+{
+	size_t i = 0, l = strlen(t);
+
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
+		i++;
+	return n - i >= l && memcmp(s + i, t, l) == 0;
+}
+
+/*
+ * Whether the first lines of a stream are an aggregate's (lt-aggregate(5)
+ * as lt-agg writes it, or reformatted by jq): "{"lt_aggregate":" on line
+ * 1, or "{" then ""lt_aggregate":" on line 2.  *open tracks a lone "{".
+ */
+static int
+is_aggregate_head(const char *line, size_t len, uint64_t lineno, int *open)
+{
+	if (lineno == 1) {
+		*open = starts_with(line, len, "{") &&
+		    strspn(line, "{ \t\r") == len;
+		return starts_with(line, len, "{\"lt_aggregate\":") ||
+		    starts_with(line, len, "{ \"lt_aggregate\":");
+	}
+	return lineno == 2 && *open &&
+	    starts_with(line, len, "\"lt_aggregate\":");
+}
+
 /* Reads one event stream into agg. */
 static int
 read_events(struct lt_agg *agg, struct lt_evscan *sc, const struct input *in,
@@ -284,7 +313,7 @@ read_events(struct lt_agg *agg, struct lt_evscan *sc, const struct input *in,
 	struct first_reject fr = { 0 };
 	const char *line;
 	size_t len;
-	int trunc, rc;
+	int trunc, rc, open = 0;
 
 	if (lt_lines_init(&lr, in->fd, 0, err) == -1)
 		return -1;
@@ -316,6 +345,14 @@ read_events(struct lt_agg *agg, struct lt_evscan *sc, const struct input *in,
 		}
 		rc = lt_agg_line(
 		    agg, sc, line, len, name, (int64_t)lr.lineno, err);
+		if (rc == 1 && lr.lineno <= 2 &&
+		    is_aggregate_head(line, len, lr.lineno, &open)) {
+			lt_err_set(err, LT_EXIT_USAGE,
+			    "%s: this is an aggregate (lt-aggregate(5)), not "
+			    "an event stream: use lt-agg --merge %s",
+			    name, name);
+			goto fail;
+		}
 		if (rc == -1 || (rc == 1 && cmd->strict))
 			goto fail;
 		if (rc == 1) {
@@ -369,6 +406,10 @@ read_all(struct lt_agg *agg, const struct lt_aggcmd *cmd, struct live *lv,
 				break;
 			}
 		}
+		if (strcmp(path, "-") == 0 && isatty(0) && !cmd->quiet)
+			fprintf(cmd->diag,
+			    "lt-agg: waiting for events on stdin (a terminal); "
+			    "pipe lt-run into lt-agg, or name event files\n");
 		if (open_input(path, &in, err) == -1) {
 			rc = -1;
 			break;
@@ -559,10 +600,9 @@ finish_and_write(
 	}
 	if (write_out(cmd, &out, err) == -1)
 		goto done;
-	rc = failed || regressed ||
-	        (cmd->exit_code_on_error && agg->total.failures > 0)
-	    ? LT_EXIT_CHECK
-	    : LT_EXIT_OK;
+	rc = failed || regressed      ? LT_EXIT_CHECK
+	    : agg->total.failures > 0 ? cmd->exit_code_on_error
+	                              : LT_EXIT_OK;
 	goto done;
 nomem:
 	lt_err_set(err, LT_EXIT_RUNTIME, "output too large or out of memory");
@@ -595,8 +635,9 @@ no_events(const struct lt_agg *agg, struct lt_err *err)
 int
 lt_aggcmd_run(const struct lt_aggcmd *cmd, struct lt_err *err)
 {
-	struct lt_agg_opts o = { .timeline_endpoints =
-		                     cmd->timeline_endpoints };
+	struct lt_agg_opts o = { .timeline_endpoints = cmd->timeline_endpoints,
+		.since_us = cmd->since_us,
+		.until_us = cmd->until_us };
 	struct lt_agg *agg;
 	struct live lv, *lvp = NULL;
 	int rc;
@@ -628,12 +669,18 @@ lt_aggcmd_run(const struct lt_aggcmd *cmd, struct lt_err *err)
 		lvp = &lv;
 	}
 	if (cmd->merge)
-		rc = lt_agg_merge_files(agg, cmd->files, cmd->n_files, err);
+		rc = lt_agg_merge_files(agg, cmd->files, cmd->n_files,
+		    cmd->quiet ? NULL : cmd->diag, err);
 	else
 		rc = read_all(agg, cmd, lvp, err);
 	if (rc == 0 && !cmd->merge && agg->events == 0 &&
 	    (agg->rejected > 0 || agg->unknown > 0))
 		rc = no_events(agg, err);
+	if (rc == 0 && !cmd->merge && agg->events == 0 && !cmd->quiet)
+		fprintf(cmd->diag,
+		    "lt-agg: warning: no events in the input (%s): the "
+		    "aggregate is of an empty run\n",
+		    agg->lines ? "blank lines only" : "it was empty");
 	if (rc == 0 && lvp && live_tick(agg, lvp, 1) == -1)
 		rc = lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
 	if (rc == 0)

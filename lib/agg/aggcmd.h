@@ -6,6 +6,7 @@
 #ifndef LT_AGGCMD_H
 #define LT_AGGCMD_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "core/err.h"
@@ -23,7 +24,8 @@ struct lt_aggcmd {
 	int merge;     /* files are aggregates to merge */
 	char **checks; /* borrowed threshold expressions */
 	int n_checks;
-	int exit_code_on_error; /* exit 1 when any request failed */
+	int exit_code_on_error; /* exit status when any request failed, 0:
+	                           none (Locust's --exit-code-on-error) */
 	const char *baseline;   /* aggregate to compare with, or NULL */
 	double tolerance;       /* for the baseline, a ratio (0.1 = 10 %) */
 	double every_s;         /* live table interval; 0: none */
@@ -33,18 +35,21 @@ struct lt_aggcmd {
 	                            replaced at each interval */
 	const char *junit;              /* --junit FILE, or NULL (junit.h) */
 	int timeline_endpoints;
-	int strict;          /* first rejected line is an error */
-	const char *output;  /* -o FILE, or NULL: stdout */
-	int quiet;           /* -q: no threshold lines on stderr */
-	FILE *diag;          /* where live tables and check lines go */
-	const char *goodput; /* --goodput SLOs (llmstat.h), or NULL */
+	int64_t since_us, until_us; /* time window from the run start; 0:
+	                               none (--since, --until) */
+	int strict;                 /* first rejected line is an error */
+	const char *output;         /* -o FILE, or NULL: stdout */
+	int quiet;                  /* -q: no threshold lines on stderr */
+	FILE *diag;                 /* where live tables and check lines go */
+	const char *goodput;        /* --goodput SLOs (llmstat.h), or NULL */
 };
 
 /*
  * Runs lt-agg.  Returns an enum lt_exit value; on LT_EXIT_USAGE or
  * LT_EXIT_RUNTIME err holds the message (the caller prints it once).
  * LT_EXIT_CHECK means the output was written but a threshold failed, the
- * baseline regressed, or (with exit_code_on_error) a request failed.
+ * baseline regressed; with exit_code_on_error and a failed request (and
+ * no threshold or baseline failure), that code.
  */
 int lt_aggcmd_run(const struct lt_aggcmd *cmd, struct lt_err *err);
 

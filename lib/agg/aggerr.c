@@ -8,6 +8,7 @@
  */
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "agg/aggerr.h"
 
@@ -40,6 +41,56 @@ static int
 word_char(char c)
 {
 	return isalnum((unsigned char)c) || c == '_';
+}
+
+/*
+ * Words after which a number is a configured limit, the same for every
+ * request, and kept: "no response within 1000 ms", "larger than 1 MiB".
+ */
+static const char *const limit_words[] = {
+	"within",
+	"limit",
+	"max",
+	"maximum",
+	"exceeds",
+	"exceeded",
+	"exceeding",
+	"than",
+	"most",
+	"over",
+	"above",
+	"below",
+	"under",
+	"last", /* "the last 5 seconds": libcurl's low-speed window */
+	"<",
+	">",
+	"<=",
+	">=",
+};
+
+/* Whether the word before s[i] (one space between) is a limit word. */
+static int
+after_limit_word(const char *s, size_t i)
+{
+	size_t end, start;
+
+	if (i < 2 || s[i - 1] != ' ')
+		return 0;
+	end = start = i - 1;
+	while (start > 0 && s[start - 1] != ' ')
+		start--;
+	for (size_t w = 0; w < sizeof(limit_words) / sizeof(limit_words[0]);
+	     w++) {
+		size_t l = strlen(limit_words[w]);
+
+		/* "limit:" and "max," count too */
+		if ((end - start == l ||
+		        (end - start == l + 1 &&
+		            (s[end - 1] == ':' || s[end - 1] == ','))) &&
+		    strncasecmp(s + start, limit_words[w], l) == 0)
+			return 1;
+	}
+	return 0;
 }
 
 /* Length of the number at s[i..n) (digits [. digits]), 0 when none. */
@@ -101,7 +152,7 @@ lt_aggerr_key(const char *s, size_t n, struct lt_buf *out)
 				i++;
 			continue;
 		}
-		if (!unit_at(s, i + len, n)) {
+		if (!unit_at(s, i + len, n) || after_limit_word(s, i)) {
 			i += len;
 			continue;
 		}

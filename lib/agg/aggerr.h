@@ -15,6 +15,10 @@
  * A number without such a unit is an identity and is kept: a status code
  * ("http: status 503"), a port, an address, an errno, a count the scenario
  * chose.  Merging 500 with 503, or port 80 with 8080, would hide causes.
+ * So is a measurement after a word that states a limit ("within",
+ * "limit", "max", "than", "exceeds", "over", "<" ...): a configured limit
+ * is the same for every request and tells causes apart ("no response
+ * within 1000 ms" and "... within 5000 ms" come from different steps).
  */
 #ifndef LT_AGGERR_H
 #define LT_AGGERR_H

@@ -7,6 +7,7 @@
  * the users event that set each second's user count.  Ties resolve as
  * they would in the concatenated stream (earlier input first).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,8 +100,8 @@ hist_add(struct lt_hist *dst, const struct lt_hist *src)
 static int
 merge_ep(struct lt_agg *agg, const struct lt_doc_ep *de)
 {
-	struct lt_ep *ep = lt_agg_ep(
-	    agg, de->method, strlen(de->method), de->name, strlen(de->name));
+	struct lt_ep *ep = lt_agg_ep_n(agg, de->method, strlen(de->method),
+	    de->name, strlen(de->name), de->requests);
 
 	if (ep == NULL)
 		return -1;
@@ -124,8 +125,8 @@ merge_sec_eps(struct lt_agg *agg, const struct lt_doc_sec *s)
 {
 	for (size_t i = 0; i < s->n_eps; i++) {
 		const struct lt_doc_sec_ep *e = &s->eps[i];
-		struct lt_ep *ep = lt_agg_ep(agg, e->method, strlen(e->method),
-		    e->name, strlen(e->name));
+		struct lt_ep *ep = lt_agg_ep_n(agg, e->method,
+		    strlen(e->method), e->name, strlen(e->name), 0);
 		struct lt_hist *h, *co;
 		struct lt_sec *sec;
 
@@ -176,6 +177,43 @@ merge_sec(struct lt_agg *agg, const struct lt_doc_sec *s)
 	return 0;
 }
 
+/* Order of first appearance ("seq"; documents without it: their order). */
+static int
+cmp_seq(const void *x, const void *y)
+{
+	const struct lt_doc_ep *a = *(const struct lt_doc_ep *const *)x;
+	const struct lt_doc_ep *b = *(const struct lt_doc_ep *const *)y;
+	int64_t sa = a->seq >= 0 ? a->seq : INT64_MAX;
+	int64_t sb = b->seq >= 0 ? b->seq : INT64_MAX;
+
+	if (sa != sb)
+		return sa < sb ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+/*
+ * Endpoints enter in the order the part first saw them, so that at the
+ * cap the names kept are those the concatenated stream keeps (its first
+ * 1000): a name the part kept but the whole did not folds into "(other)",
+ * its requests counted in input.other_endpoint_events as events.
+ */
+static int
+merge_eps(struct lt_agg *agg, const struct lt_aggdoc *d)
+{
+	const struct lt_doc_ep **v = calloc(d->n_eps + 1, sizeof(*v));
+	int rc = 0;
+
+	if (v == NULL)
+		return -1;
+	for (size_t i = 0; i < d->n_eps; i++)
+		v[i] = &d->eps[i];
+	qsort(v, d->n_eps, sizeof(*v), cmp_seq);
+	for (size_t i = 0; i < d->n_eps && rc == 0; i++)
+		rc = merge_ep(agg, v[i]);
+	free(v);
+	return rc;
+}
+
 int
 lt_agg_add_doc(
     struct lt_agg *agg, const struct lt_aggdoc *d, struct lt_err *err)
@@ -183,9 +221,8 @@ lt_agg_add_doc(
 	agg->finished = 0;
 	merge_run(agg, d);
 	merge_input(agg, d);
-	for (size_t i = 0; i < d->n_eps; i++)
-		if (merge_ep(agg, &d->eps[i]) == -1)
-			return nomem(err);
+	if (merge_eps(agg, d) == -1)
+		return nomem(err);
 	for (size_t i = 0; i < d->n_timeline; i++)
 		if (merge_sec(agg, &d->timeline[i]) == -1)
 			return nomem(err);
@@ -202,7 +239,8 @@ lt_agg_add_doc(
 }
 
 int
-lt_agg_merge_files(struct lt_agg *agg, char **files, int n, struct lt_err *err)
+lt_agg_merge_files(
+    struct lt_agg *agg, char **files, int n, FILE *diag, struct lt_err *err)
 {
 	for (int i = 0; i < n; i++) {
 		struct lt_aggdoc d;
@@ -210,6 +248,12 @@ lt_agg_merge_files(struct lt_agg *agg, char **files, int n, struct lt_err *err)
 
 		if (lt_aggdoc_load(&d, files[i], err) == -1)
 			return -1;
+		if (d.folded_endpoints > 0 && diag)
+			fprintf(diag,
+			    "lt-agg: note: %s: %lld endpoints beyond the first "
+			    "%d folded into \"(other)\"\n",
+			    files[i], (long long)d.folded_endpoints,
+			    LT_DOC_MAX_ENDPOINTS);
 		rc = lt_agg_add_doc(agg, &d, err);
 		lt_aggdoc_fini(&d);
 		if (rc == -1)

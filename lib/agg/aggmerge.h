@@ -7,6 +7,8 @@
 #ifndef LT_AGGMERGE_H
 #define LT_AGGMERGE_H
 
+#include <stdio.h>
+
 #include "agg/agg.h"
 #include "agg/aggread.h"
 
@@ -14,8 +16,11 @@
 int lt_agg_add_doc(
     struct lt_agg *agg, const struct lt_aggdoc *doc, struct lt_err *err);
 
-/* Loads each file (lt_aggdoc_load) and adds it.  0 or -1 with err. */
+/*
+ * Loads each file (lt_aggdoc_load) and adds it; a note on diag (unless
+ * NULL) for a file whose endpoints were folded at the cap.  0 or -1.
+ */
 int lt_agg_merge_files(
-    struct lt_agg *agg, char **files, int n, struct lt_err *err);
+    struct lt_agg *agg, char **files, int n, FILE *diag, struct lt_err *err);
 
 #endif

@@ -13,166 +13,12 @@
 
 #include <jansson.h>
 
+#include "agg/aggfold.h"
+#include "agg/aggget.h"
 #include "agg/aggread.h"
+#include "agg/aggscan.h"
+#include "agg/aggsec.h"
 #include "agg/timeline.h"
-
-struct rd {
-	const char *name;
-	struct lt_err *err;
-	char where[96]; /* path of the object being read */
-};
-
-static int
-fail(struct rd *r, const char *key, const char *what)
-{
-	return lt_err_set(r->err, LT_EXIT_USAGE, "%s: %s%s%s: %s", r->name,
-	    r->where, *r->where && key ? "." : "", key ? key : "", what);
-}
-
-/* Integer member; absent/null gives def unless required. */
-static int
-get_i64(struct rd *r, const json_t *o, const char *k, int64_t *out,
-    int required, int64_t def)
-{
-	const json_t *v = json_object_get(o, k);
-
-	if (v == NULL || json_is_null(v)) {
-		if (required)
-			return fail(r, k, "missing");
-		*out = def;
-		return 0;
-	}
-	if (json_is_integer(v)) {
-		*out = json_integer_value(v);
-		return 0;
-	}
-	if (json_is_real(v) && fabs(json_real_value(v)) < 9e15 &&
-	    json_real_value(v) == floor(json_real_value(v))) {
-		*out = (int64_t)json_real_value(v);
-		return 0;
-	}
-	return fail(r, k, "expected an integer");
-}
-
-static int
-get_count(
-    struct rd *r, const json_t *o, const char *k, int64_t *out, int required)
-{
-	if (get_i64(r, o, k, out, required, 0) == -1)
-		return -1;
-	if (*out < 0)
-		return fail(r, k, "must not be negative");
-	return 0;
-}
-
-static int
-get_dbl(struct rd *r, const json_t *o, const char *k, double *out)
-{
-	const json_t *v = json_object_get(o, k);
-
-	*out = 0;
-	if (v == NULL || json_is_null(v))
-		return 0;
-	if (!json_is_number(v))
-		return fail(r, k, "expected a number");
-	*out = json_number_value(v);
-	return 0;
-}
-
-/* A number in units scaled by mul (1e6 for seconds, 1e3 for ms) to int. */
-static int
-get_scaled(struct rd *r, const json_t *o, const char *k, double mul,
-    int64_t *out, int64_t def)
-{
-	const json_t *v = json_object_get(o, k);
-	double x;
-
-	if (v == NULL || json_is_null(v)) {
-		*out = def;
-		return 0;
-	}
-	if (!json_is_number(v))
-		return fail(r, k, "expected a number");
-	x = json_number_value(v) * mul;
-	if (!(fabs(x) < 9.2e18))
-		return fail(r, k, "out of range");
-	*out = llround(x);
-	return 0;
-}
-
-static int
-get_str(struct rd *r, const json_t *o, const char *k, char **out, int required)
-{
-	const json_t *v = json_object_get(o, k);
-
-	*out = NULL;
-	if (v == NULL || json_is_null(v))
-		return required ? fail(r, k, "missing") : 0;
-	if (!json_is_string(v))
-		return fail(r, k, "expected a string");
-	*out = strdup(json_string_value(v));
-	if (*out == NULL)
-		return lt_err_set(r->err, LT_EXIT_RUNTIME, "out of memory");
-	return 0;
-}
-
-static int
-get_pcts(struct rd *r, const json_t *o, const char *k, int64_t *out)
-{
-	const json_t *p = json_object_get(o, k);
-
-	memset(out, 0, LT_PCT_N * sizeof(*out));
-	if (p == NULL || json_is_null(p))
-		return 0;
-	if (!json_is_object(p))
-		return fail(r, k, "expected an object");
-	for (int i = 0; i < LT_PCT_N; i++)
-		if (get_scaled(r, p, lt_pct_keys[i], 1e3, &out[i], 0) == -1)
-			return -1;
-	return 0;
-}
-
-/* A HIST member into h (initialised here with sig). */
-static int
-get_hist(struct rd *r, const json_t *o, const char *k, struct lt_hist *h,
-    int sig, int required)
-{
-	const json_t *v = json_object_get(o, k);
-	struct lt_err e;
-
-	if (lt_hist_init(h, sig) == -1)
-		return lt_err_set(r->err, LT_EXIT_RUNTIME, "out of memory");
-	if (v == NULL || json_is_null(v))
-		return required ? fail(r, k, "missing") : 0;
-	if (lt_hist_add_json(h, v, &e) == -1)
-		return fail(r, k, e.msg);
-	return 0;
-}
-
-static int
-get_shist(struct rd *r, const json_t *o, const char *k, struct lt_shist *sh,
-    struct lt_hist *scratch)
-{
-	const json_t *v = json_object_get(o, k);
-	struct lt_err e;
-
-	lt_hist_reset(scratch);
-	if (v == NULL || json_is_null(v))
-		return 0;
-	if (lt_hist_add_json(scratch, v, &e) == -1)
-		return fail(r, k, e.msg);
-	if (lt_shist_set(sh, scratch) == -1)
-		return lt_err_set(r->err, LT_EXIT_RUNTIME, "out of memory");
-	return 0;
-}
-
-static char *
-dump(const json_t *v)
-{
-	if (v == NULL || json_is_null(v))
-		return NULL;
-	return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-}
 
 static void
 ep_fini(struct lt_doc_ep *ep)
@@ -187,7 +33,7 @@ ep_fini(struct lt_doc_ep *ep)
 }
 
 static int
-read_status(struct rd *r, const json_t *o, struct lt_doc_ep *ep)
+read_status(struct lt_rd *r, const json_t *o, struct lt_doc_ep *ep)
 {
 	const json_t *st = json_object_get(o, "status"), *v;
 	const char *key;
@@ -196,7 +42,7 @@ read_status(struct rd *r, const json_t *o, struct lt_doc_ep *ep)
 	if (st == NULL || json_is_null(st))
 		return 0;
 	if (!json_is_object(st))
-		return fail(r, "status", "expected an object");
+		return lt_rd_fail(r, "status", "expected an object");
 	ep->status = calloc(json_object_size(st) + 1, sizeof(*ep->status));
 	if (ep->status == NULL)
 		return lt_err_set(r->err, LT_EXIT_RUNTIME, "out of memory");
@@ -206,9 +52,10 @@ read_status(struct rd *r, const json_t *o, struct lt_doc_ep *ep)
 		long code = strtol(key, &end, 10);
 
 		if (*key == '\0' || *end || code < 0 || code > 999)
-			return fail(r, "status", "keys must be codes 0..999");
+			return lt_rd_fail(
+			    r, "status", "keys must be codes 0..999");
 		if (!json_is_integer(v) || json_integer_value(v) < 0)
-			return fail(
+			return lt_rd_fail(
 			    r, "status", "counts must be integers >= 0");
 		ep->status[n].code = (int)code;
 		ep->status[n].n = json_integer_value(v);
@@ -219,225 +66,120 @@ read_status(struct rd *r, const json_t *o, struct lt_doc_ep *ep)
 }
 
 static int
-read_ep(struct rd *r, const json_t *o, struct lt_doc_ep *ep)
+read_ep(struct lt_rd *r, const json_t *o, struct lt_doc_ep *ep)
 {
 	const json_t *t, *c;
+	/* histogram storage is kept for reuse (a folded endpoint's) */
+	struct lt_hist h = ep->hist, th = ep->ttfb_hist, ch = ep->co_hist;
 
 	memset(ep, 0, sizeof(*ep));
+	ep->hist = h;
+	ep->ttfb_hist = th;
+	ep->co_hist = ch;
+	if (ch.counts)
+		lt_hist_reset(&ep->co_hist);
 	if (!json_is_object(o))
-		return fail(r, NULL, "expected an object");
-	if (get_str(r, o, "method", &ep->method, 1) ||
-	    get_str(r, o, "name", &ep->name, 1) ||
-	    get_count(r, o, "requests", &ep->requests, 1) ||
-	    get_count(r, o, "failures", &ep->failures, 1) ||
-	    get_dbl(r, o, "fail_ratio", &ep->fail_ratio) ||
-	    get_dbl(r, o, "rps", &ep->rps) || get_dbl(r, o, "fps", &ep->fps) ||
-	    get_scaled(r, o, "min_ms", 1e3, &ep->min_us, 0) ||
-	    get_scaled(r, o, "max_ms", 1e3, &ep->max_us, 0) ||
-	    get_scaled(r, o, "median_ms", 1e3, &ep->median_us, 0) ||
-	    get_dbl(r, o, "mean_ms", &ep->mean_us) ||
-	    get_pcts(r, o, "percentiles_ms", ep->pct_us) ||
-	    get_dbl(r, o, "avg_bytes", &ep->avg_bytes) ||
-	    get_count(r, o, "bytes", &ep->bytes, 0) || read_status(r, o, ep) ||
-	    get_scaled(
+		return lt_rd_fail(r, NULL, "expected an object");
+	if (lt_rd_str(r, o, "method", &ep->method, 1) ||
+	    lt_rd_str(r, o, "name", &ep->name, 1) ||
+	    lt_rd_count(r, o, "requests", &ep->requests, 1) ||
+	    lt_rd_count(r, o, "failures", &ep->failures, 1) ||
+	    lt_rd_dbl(r, o, "fail_ratio", &ep->fail_ratio, LT_RD_RATIO) ||
+	    lt_rd_dbl(r, o, "rps", &ep->rps, LT_RD_POS) ||
+	    lt_rd_dbl(r, o, "fps", &ep->fps, LT_RD_POS) ||
+	    lt_rd_ms(r, o, "min_ms", &ep->min_us) ||
+	    lt_rd_ms(r, o, "max_ms", &ep->max_us) ||
+	    lt_rd_ms(r, o, "median_ms", &ep->median_us) ||
+	    lt_rd_dbl(r, o, "mean_ms", &ep->mean_us, LT_RD_LAT_MS) ||
+	    lt_rd_pcts(r, o, "percentiles_ms", ep->pct_us) ||
+	    lt_rd_dbl(r, o, "avg_bytes", &ep->avg_bytes, LT_RD_POS) ||
+	    lt_rd_count(r, o, "bytes", &ep->bytes, 0) ||
+	    read_status(r, o, ep) ||
+	    lt_rd_scaled(
 	        r, o, "first_ts", 1e6, &ep->first_ts_us, LT_DOC_TS_NONE) ||
-	    get_scaled(r, o, "last_ts", 1e6, &ep->last_ts_us, LT_DOC_TS_NONE) ||
-	    get_hist(r, o, "hist", &ep->hist, 3, 1) ||
-	    get_hist(r, o, "ttfb_hist", &ep->ttfb_hist, 3, 0))
+	    lt_rd_i64(r, o, "seq", &ep->seq, 0, -1) ||
+	    lt_rd_scaled(
+	        r, o, "last_ts", 1e6, &ep->last_ts_us, LT_DOC_TS_NONE) ||
+	    lt_rd_hist(r, o, "hist", &ep->hist, 3, 1) ||
+	    lt_rd_hist(r, o, "ttfb_hist", &ep->ttfb_hist, 3, 0))
 		return -1;
 	ep->mean_us *= 1000.0;
 	if (ep->failures > ep->requests)
-		return fail(r, "failures", "exceeds requests");
+		return lt_rd_fail(r, "failures", "exceeds requests");
 	if (ep->hist.count > ep->requests)
-		return fail(r, "hist", "count exceeds requests");
+		return lt_rd_fail(r, "hist", "count exceeds requests");
 	t = json_object_get(o, "ttfb");
 	if (json_is_object(t)) {
 		ep->has_ttfb = 1;
-		if (get_dbl(r, t, "mean_ms", &ep->ttfb_mean_us) ||
-		    get_pcts(r, t, "percentiles_ms", ep->ttfb_pct_us))
+		if (lt_rd_dbl(
+		        r, t, "mean_ms", &ep->ttfb_mean_us, LT_RD_LAT_MS) ||
+		    lt_rd_pcts(r, t, "percentiles_ms", ep->ttfb_pct_us))
 			return -1;
 		ep->ttfb_mean_us *= 1000.0;
 	}
 	c = json_object_get(o, "co");
 	if (json_is_object(c)) {
 		ep->has_co = 1;
-		if (get_dbl(r, c, "mean_ms", &ep->co_mean_us) ||
-		    get_scaled(r, c, "max_ms", 1e3, &ep->co_max_us, 0) ||
-		    get_pcts(r, c, "percentiles_ms", ep->co_pct_us) ||
-		    get_hist(r, c, "hist", &ep->co_hist, 3, 1))
+		if (lt_rd_dbl(r, c, "mean_ms", &ep->co_mean_us, LT_RD_LAT_MS) ||
+		    lt_rd_ms(r, c, "max_ms", &ep->co_max_us) ||
+		    lt_rd_pcts(r, c, "percentiles_ms", ep->co_pct_us) ||
+		    lt_rd_hist(r, c, "hist", &ep->co_hist, 3, 1))
 			return -1;
 		ep->co_mean_us *= 1000.0;
 	}
 	return 0;
 }
 
-/* Iterates array member k of o: n elements into *arr of elsize bytes. */
-static const json_t *
-get_array(struct rd *r, const json_t *o, const char *k, int required)
-{
-	const json_t *a = json_object_get(o, k);
-
-	if ((a == NULL || json_is_null(a)) && !required)
-		return NULL;
-	if (!json_is_array(a)) {
-		fail(r, k, a ? "expected an array" : "missing");
-		return NULL;
-	}
-	return a;
-}
-
-/*
- * The elements of "endpoints" or "timeline": a parsed array (the whole
- * document was parsed), or spans of the text to parse one at a time (the
- * streamed path of lt_aggdoc_parse), so that only one element's DOM lives
- * at a time.
- */
-struct elems {
-	const json_t *arr; /* or NULL: spans */
-	const char *text;
-	size_t *span; /* 2 per element: start, end */
-	size_t n;
-	int present; /* the member was seen (streamed path) */
-};
-
-static size_t
-elems_n(const struct elems *e)
-{
-	return e->arr ? json_array_size(e->arr) : e->n;
-}
-
-/* Element i, a new reference (json_decref it); NULL: syntax (streamed). */
-static json_t *
-elems_get(const struct elems *e, size_t i)
-{
-	if (e->arr)
-		return json_incref(json_array_get(e->arr, i));
-	return json_loadb(e->text + e->span[2 * i],
-	    e->span[2 * i + 1] - e->span[2 * i], JSON_ALLOW_NUL, NULL);
-}
-
 /* The array member k of root, or of the streamed spans when s is set. */
 static int
-get_elems(struct rd *r, const json_t *root, const char *k,
-    const struct elems *s, struct elems *e)
+lt_rd_elems(struct lt_rd *r, const json_t *root, const char *k,
+    const struct lt_elems *s, struct lt_elems *e)
 {
 	if (s && s->present) {
 		*e = *s;
 		return 0;
 	}
 	memset(e, 0, sizeof(*e));
-	e->arr = get_array(r, root, k, 1);
+	e->arr = lt_rd_array(r, root, k, 1);
 	return e->arr ? 0 : -1;
 }
-
 static int
-read_sec_eps(struct rd *r, const json_t *o, struct lt_doc_sec *s,
-    struct lt_hist *scratch)
-{
-	const json_t *eps = json_object_get(o, "endpoints"), *v;
-	const char *key;
-	size_t i = 0;
-
-	if (eps == NULL || json_is_null(eps))
-		return 0;
-	if (!json_is_object(eps))
-		return fail(r, "endpoints", "expected an object");
-	s->has_eps = 1;
-	s->eps = calloc(json_object_size(eps) + 1, sizeof(*s->eps));
-	if (s->eps == NULL)
-		return lt_err_set(r->err, LT_EXIT_RUNTIME, "out of memory");
-	json_object_foreach((json_t *)eps, key, v)
-	{
-		struct lt_doc_sec_ep *e = &s->eps[i];
-
-		s->n_eps = ++i;
-		if (!json_is_object(v))
-			return fail(r, "endpoints", "expected objects");
-		if (get_str(r, v, "method", &e->method, 1) ||
-		    get_str(r, v, "name", &e->name, 1) ||
-		    get_count(r, v, "requests", &e->requests, 1) ||
-		    get_count(r, v, "failures", &e->failures, 0) ||
-		    get_scaled(r, v, "p50_ms", 1e3, &e->p50_us, 0) ||
-		    get_scaled(r, v, "p95_ms", 1e3, &e->p95_us, 0) ||
-		    get_scaled(r, v, "p99_ms", 1e3, &e->p99_us, 0) ||
-		    get_dbl(r, v, "mean_ms", &e->mean_us) ||
-		    get_shist(r, v, "hist", &e->hist, scratch))
-			return -1;
-		e->mean_us *= 1000.0;
-	}
-	return 0;
-}
-
-static int
-read_sec(struct rd *r, const json_t *o, struct lt_doc_sec *s,
-    struct lt_hist *scratch)
-{
-	if (!json_is_object(o))
-		return fail(r, NULL, "expected an object");
-	if (get_i64(r, o, "t", &s->t, 1, 0) ||
-	    get_i64(r, o, "users", &s->users, 0, -1) ||
-	    get_scaled(
-	        r, o, "users_ts", 1e6, &s->users_ts_us, LT_DOC_TS_NONE) ||
-	    get_count(r, o, "requests", &s->requests, 1) ||
-	    get_count(r, o, "failures", &s->failures, 0) ||
-	    get_count(r, o, "dropped", &s->dropped, 0) ||
-	    get_count(r, o, "bytes", &s->bytes, 0) ||
-	    get_scaled(r, o, "p50_ms", 1e3, &s->p50_us, 0) ||
-	    get_scaled(r, o, "p95_ms", 1e3, &s->p95_us, 0) ||
-	    get_scaled(r, o, "p99_ms", 1e3, &s->p99_us, 0) ||
-	    get_dbl(r, o, "mean_ms", &s->mean_us) ||
-	    get_shist(r, o, "hist", &s->hist, scratch))
-		return -1;
-	s->mean_us *= 1000.0;
-	s->has_bytes = json_object_get(o, "bytes") != NULL;
-	if (json_object_get(o, "co_hist")) {
-		s->has_co = 1;
-		if (get_scaled(r, o, "co_p50_ms", 1e3, &s->co_p50_us, 0) ||
-		    get_scaled(r, o, "co_p95_ms", 1e3, &s->co_p95_us, 0) ||
-		    get_scaled(r, o, "co_p99_ms", 1e3, &s->co_p99_us, 0) ||
-		    get_dbl(r, o, "co_mean_ms", &s->co_mean_us) ||
-		    get_shist(r, o, "co_hist", &s->co_hist, scratch))
-			return -1;
-		s->co_mean_us *= 1000.0;
-	}
-	return read_sec_eps(r, o, s, scratch);
-}
-
-static int
-read_run(struct rd *r, const json_t *root, struct lt_aggdoc *d)
+read_run(struct lt_rd *r, const json_t *root, struct lt_aggdoc *d)
 {
 	const json_t *o = json_object_get(root, "run");
 
 	snprintf(r->where, sizeof(r->where), "run");
 	if (!json_is_object(o))
-		return fail(r, NULL, "missing or not an object");
-	if (get_scaled(r, o, "start", 1e6, &d->start_us, 0) ||
-	    get_scaled(r, o, "end", 1e6, &d->end_us, 0) ||
-	    get_dbl(r, o, "duration_s", &d->duration_s) ||
-	    get_str(r, o, "host", &d->host, 0) ||
-	    get_str(r, o, "scenario", &d->scenario, 0) ||
-	    get_str(r, o, "end_reason", &d->end_reason, 0) ||
-	    get_count(r, o, "runs", &d->runs, 0) ||
-	    get_count(r, o, "max_users", &d->max_users, 0) ||
-	    get_count(r, o, "dropped", &d->dropped, 0) ||
-	    get_scaled(
+		return lt_rd_fail(r, NULL, "missing or not an object");
+	if (lt_rd_scaled(r, o, "start", 1e6, &d->start_us, 0) ||
+	    lt_rd_scaled(r, o, "end", 1e6, &d->end_us, 0) ||
+	    lt_rd_dbl(r, o, "duration_s", &d->duration_s, 0, 9.2e12) ||
+	    lt_rd_str(r, o, "host", &d->host, 0) ||
+	    lt_rd_str(r, o, "scenario", &d->scenario, 0) ||
+	    lt_rd_str(r, o, "end_reason", &d->end_reason, 0) ||
+	    lt_rd_count(r, o, "runs", &d->runs, 0) ||
+	    lt_rd_count(r, o, "max_users", &d->max_users, 0) ||
+	    lt_rd_count(r, o, "dropped", &d->dropped, 0) ||
+	    lt_rd_scaled(
 	        r, o, "run_start_ts", 1e6, &d->run_start_us, LT_DOC_TS_NONE) ||
-	    get_scaled(
+	    lt_rd_scaled(
 	        r, o, "run_end_ts", 1e6, &d->run_end_us, LT_DOC_TS_NONE) ||
-	    get_scaled(r, o, "first_event_ts", 1e6, &d->first_event_us,
+	    lt_rd_scaled(r, o, "first_event_ts", 1e6, &d->first_event_us,
 	        LT_DOC_TS_NONE) ||
-	    get_scaled(r, o, "last_event_ts", 1e6, &d->last_event_us,
+	    lt_rd_scaled(r, o, "last_event_ts", 1e6, &d->last_event_us,
 	        LT_DOC_TS_NONE) ||
-	    get_scaled(r, o, "last_completion_ts", 1e6, &d->last_completion_us,
-	        LT_DOC_TS_NONE))
+	    lt_rd_scaled(r, o, "last_completion_ts", 1e6,
+	        &d->last_completion_us, LT_DOC_TS_NONE))
 		return -1;
+	if (d->end_us < d->start_us)
+		return lt_rd_fail(r, "end", "before run.start");
 	if (json_is_object(json_object_get(o, "options")))
-		d->options_json = dump(json_object_get(o, "options"));
+		d->options_json = lt_rd_dump(json_object_get(o, "options"));
 	return 0;
 }
 
 static int
-read_input(struct rd *r, const json_t *root, struct lt_aggdoc *d)
+read_input(struct lt_rd *r, const json_t *root, struct lt_aggdoc *d)
 {
 	const json_t *o = json_object_get(root, "input"), *a, *v;
 	size_t i;
@@ -446,15 +188,15 @@ read_input(struct rd *r, const json_t *root, struct lt_aggdoc *d)
 	if (o == NULL)
 		return 0;
 	if (!json_is_object(o))
-		return fail(r, NULL, "not an object");
-	if (get_count(r, o, "lines", &d->lines, 0) ||
-	    get_count(r, o, "events", &d->events, 0) ||
-	    get_count(r, o, "rejected", &d->rejected, 0) ||
-	    get_count(r, o, "unknown", &d->unknown, 0) ||
-	    get_count(
+		return lt_rd_fail(r, NULL, "not an object");
+	if (lt_rd_count(r, o, "lines", &d->lines, 0) ||
+	    lt_rd_count(r, o, "events", &d->events, 0) ||
+	    lt_rd_count(r, o, "rejected", &d->rejected, 0) ||
+	    lt_rd_count(r, o, "unknown", &d->unknown, 0) ||
+	    lt_rd_count(
 	        r, o, "other_endpoint_events", &d->other_endpoint_events, 0))
 		return -1;
-	a = get_array(r, o, "rejects", 0);
+	a = lt_rd_array(r, o, "rejects", 0);
 	if (a == NULL)
 		return json_object_get(o, "rejects") ? -1 : 0;
 	d->rejects = calloc(json_array_size(a) + 1, sizeof(*d->rejects));
@@ -467,68 +209,118 @@ read_input(struct rd *r, const json_t *root, struct lt_aggdoc *d)
 		d->n_rejects = i + 1;
 		snprintf(r->where, sizeof(r->where), "input.rejects[%zu]", i);
 		if (!json_is_object(v))
-			return fail(r, NULL, "expected an object");
-		if (get_str(r, v, "file", &j->file, 0) ||
-		    get_count(r, v, "line", &j->line, 0) ||
-		    get_str(r, v, "reason", &j->reason, 0))
+			return lt_rd_fail(r, NULL, "expected an object");
+		if (lt_rd_str(r, v, "file", &j->file, 0) ||
+		    lt_rd_count(r, v, "line", &j->line, 0) ||
+		    lt_rd_str(r, v, "reason", &j->reason, 0))
 			return -1;
 	}
 	return 0;
 }
 
 static int
-read_eps(struct rd *r, const json_t *root, const struct elems *s,
-    struct lt_aggdoc *d)
+read_eps(struct lt_rd *r, const json_t *root, const struct lt_elems *s,
+    struct lt_aggdoc *d, struct lt_docnames *kept)
 {
-	struct elems e;
+	struct lt_elems e;
 	const json_t *v;
-	size_t i, n;
+	size_t i, n, named = 0;
+	ptrdiff_t other = -1;
+	struct lt_doc_ep tmp = { 0 };
+	int refold = 0;
 
 	snprintf(r->where, sizeof(r->where), "%s", "");
-	if (get_elems(r, root, "endpoints", s, &e) == -1)
+	if (lt_rd_elems(r, root, "endpoints", s, &e) == -1)
 		return -1;
-	n = elems_n(&e);
-	d->eps = calloc(n + 1, sizeof(*d->eps));
+	n = lt_elems_n(&e);
+	/* the cap: memory for what is kept, not for what the file holds */
+	d->eps =
+	    calloc((n < LT_DOC_MAX_ENDPOINTS ? n : LT_DOC_MAX_ENDPOINTS) + 2,
+	        sizeof(*d->eps));
 	if (d->eps == NULL)
 		return lt_err_set(r->err, LT_EXIT_RUNTIME, "out of memory");
 	for (i = 0; i < n; i++) {
-		json_t *ev = elems_get(&e, i);
-		int rc;
+		json_t *ev = lt_elems_get(&e, i);
+		int rc, is_other;
 
 		if (ev == NULL)
 			return 1; /* streamed syntax error: parse it whole */
-		d->n_eps = i + 1;
 		snprintf(r->where, sizeof(r->where), "endpoints[%zu]", i);
-		rc = read_ep(r, ev, &d->eps[i]);
+		rc = read_ep(r, ev, &tmp);
 		json_decref(ev);
-		if (rc == -1)
+		if (rc == -1) {
+			ep_fini(&tmp);
 			return -1;
+		}
+		is_other = lt_fold_is_other(tmp.method, tmp.name);
+		if (is_other && other >= 0) {
+			rc = lt_fold_ep(&d->eps[other], &tmp); /* repeated */
+			refold = 1;
+		} else if (is_other || named < LT_DOC_MAX_ENDPOINTS) {
+			if (is_other)
+				other = (ptrdiff_t)d->n_eps;
+			else
+				named++;
+			d->eps[d->n_eps++] = tmp;
+			memset(&tmp, 0, sizeof(tmp)); /* now owned by d */
+			continue;
+		} else {
+			if (other < 0) {
+				other = (ptrdiff_t)d->n_eps++;
+				rc = lt_fold_other_init(&d->eps[other]);
+			}
+			rc = rc ? rc : lt_fold_ep(&d->eps[other], &tmp);
+			refold = 1;
+			d->folded_endpoints++;
+			d->other_endpoint_events =
+			    lt_sat_add(d->other_endpoint_events, tmp.requests);
+		}
+		/* folded: the strings go, the histograms' storage stays */
+		free(tmp.method);
+		free(tmp.name);
+		free(tmp.status);
+		tmp.method = tmp.name = NULL;
+		tmp.status = NULL;
+		if (rc == -1) {
+			ep_fini(&tmp);
+			return lt_err_set(
+			    r->err, LT_EXIT_RUNTIME, "out of memory");
+		}
+	}
+	ep_fini(&tmp);
+	if (refold)
+		lt_fold_ep_stats(&d->eps[other], d->duration_s);
+	if (d->folded_endpoints) {
+		if (lt_docnames_build(kept, d->eps, d->n_eps) == -1)
+			return lt_err_set(
+			    r->err, LT_EXIT_RUNTIME, "out of memory");
+		r->kept = kept;
 	}
 	snprintf(r->where, sizeof(r->where), "total");
 	v = json_object_get(root, "total");
 	if (v == NULL)
-		return fail(r, NULL, "missing");
+		return lt_rd_fail(r, NULL, "missing");
 	return read_ep(r, v, &d->total);
 }
 
 static int
-read_timeline(struct rd *r, const json_t *root, const struct elems *s,
+read_timeline(struct lt_rd *r, const json_t *root, const struct lt_elems *s,
     struct lt_aggdoc *d)
 {
 	struct lt_hist scratch;
-	struct elems e;
+	struct lt_elems e;
 	size_t i, n;
 	int rc = 0;
 
 	snprintf(r->where, sizeof(r->where), "%s", "");
-	if (get_elems(r, root, "timeline", s, &e) == -1)
+	if (lt_rd_elems(r, root, "timeline", s, &e) == -1)
 		return -1;
-	n = elems_n(&e);
+	n = lt_elems_n(&e);
 	d->timeline = calloc(n + 1, sizeof(*d->timeline));
 	if (d->timeline == NULL || lt_hist_init(&scratch, LT_TL_SIG) == -1)
 		return lt_err_set(r->err, LT_EXIT_RUNTIME, "out of memory");
 	for (i = 0; i < n && rc == 0; i++) {
-		json_t *v = elems_get(&e, i);
+		json_t *v = lt_elems_get(&e, i);
 
 		if (v == NULL) {
 			rc = 1; /* streamed syntax error: parse it whole */
@@ -536,7 +328,7 @@ read_timeline(struct rd *r, const json_t *root, const struct elems *s,
 		}
 		d->n_timeline = i + 1;
 		snprintf(r->where, sizeof(r->where), "timeline[%zu]", i);
-		rc = read_sec(r, v, &d->timeline[i], &scratch);
+		rc = lt_rd_sec(r, v, &d->timeline[i], &scratch);
 		json_decref(v);
 	}
 	lt_hist_fini(&scratch);
@@ -544,13 +336,13 @@ read_timeline(struct rd *r, const json_t *root, const struct elems *s,
 }
 
 static int
-read_failures(struct rd *r, const json_t *root, struct lt_aggdoc *d)
+read_failures(struct lt_rd *r, const json_t *root, struct lt_aggdoc *d)
 {
 	const json_t *a, *v;
 	size_t i;
 
 	snprintf(r->where, sizeof(r->where), "%s", "");
-	a = get_array(r, root, "failures", 1);
+	a = lt_rd_array(r, root, "failures", 1);
 	if (a == NULL)
 		return -1;
 	d->failures = calloc(json_array_size(a) + 1, sizeof(*d->failures));
@@ -563,25 +355,25 @@ read_failures(struct rd *r, const json_t *root, struct lt_aggdoc *d)
 		d->n_failures = i + 1;
 		snprintf(r->where, sizeof(r->where), "failures[%zu]", i);
 		if (!json_is_object(v))
-			return fail(r, NULL, "expected an object");
-		if (get_str(r, v, "method", &f->method, 1) ||
-		    get_str(r, v, "name", &f->name, 1) ||
-		    get_str(r, v, "error", &f->error, 1) ||
-		    get_str(r, v, "example", &f->example, 0) ||
-		    get_count(r, v, "occurrences", &f->occurrences, 1))
+			return lt_rd_fail(r, NULL, "expected an object");
+		if (lt_rd_str(r, v, "method", &f->method, 1) ||
+		    lt_rd_str(r, v, "name", &f->name, 1) ||
+		    lt_rd_str(r, v, "error", &f->error, 1) ||
+		    lt_rd_str(r, v, "example", &f->example, 0) ||
+		    lt_rd_count(r, v, "occurrences", &f->occurrences, 1))
 			return -1;
 	}
 	return 0;
 }
 
 static int
-read_thresholds(struct rd *r, const json_t *root, struct lt_aggdoc *d)
+read_thresholds(struct lt_rd *r, const json_t *root, struct lt_aggdoc *d)
 {
 	const json_t *a, *v;
 	size_t i;
 
 	snprintf(r->where, sizeof(r->where), "%s", "");
-	a = get_array(r, root, "thresholds", 0);
+	a = lt_rd_array(r, root, "thresholds", 0);
 	if (a == NULL)
 		return json_object_get(root, "thresholds") &&
 		        !json_is_null(json_object_get(root, "thresholds"))
@@ -597,15 +389,15 @@ read_thresholds(struct rd *r, const json_t *root, struct lt_aggdoc *d)
 		d->n_thresholds = i + 1;
 		snprintf(r->where, sizeof(r->where), "thresholds[%zu]", i);
 		if (!json_is_object(v))
-			return fail(r, NULL, "expected an object");
-		if (get_str(r, v, "expr", &t->expr, 1) ||
-		    get_str(r, v, "metric", &t->metric, 0) ||
-		    get_str(r, v, "op", &t->op, 0) ||
-		    get_str(r, v, "unit", &t->unit, 0) ||
-		    get_str(r, v, "endpoint", &t->endpoint, 0) ||
-		    get_str(r, v, "reason", &t->reason, 0) ||
-		    get_dbl(r, v, "limit", &t->limit) ||
-		    get_dbl(r, v, "value", &t->value))
+			return lt_rd_fail(r, NULL, "expected an object");
+		if (lt_rd_str(r, v, "expr", &t->expr, 1) ||
+		    lt_rd_str(r, v, "metric", &t->metric, 0) ||
+		    lt_rd_str(r, v, "op", &t->op, 0) ||
+		    lt_rd_str(r, v, "unit", &t->unit, 0) ||
+		    lt_rd_str(r, v, "endpoint", &t->endpoint, 0) ||
+		    lt_rd_str(r, v, "reason", &t->reason, 0) ||
+		    lt_rd_dbl(r, v, "limit", &t->limit, LT_RD_ANY) ||
+		    lt_rd_dbl(r, v, "value", &t->value, LT_RD_ANY))
 			return -1;
 		t->ok = json_is_true(json_object_get(v, "ok"));
 		t->has_value = json_is_number(json_object_get(v, "value"));
@@ -614,192 +406,35 @@ read_thresholds(struct rd *r, const json_t *root, struct lt_aggdoc *d)
 }
 
 /*
- * The streamed path.  A 1-hour aggregate is ~10 MB of JSON, most of it
- * [index,count] pairs; as one jansson DOM that is ~20 bytes of heap per
- * byte of text (190 MB), and building and freeing it is most of the time.
- * Here a small scanner splits the top-level object into members without
- * parsing them; "endpoints" and "timeline" are kept as spans of their
- * elements, parsed one at a time later, and every other member is parsed
- * into a small root.  The scanner only finds boundaries: jansson still
- * validates every byte (each span must parse exactly).  Anything unusual
- * (a syntax error, a repeated streamed member) makes the caller parse the
- * whole document instead, so messages and results are the same.
- */
-static size_t
-ws(const char *p, size_t i, size_t n)
-{
-	while (i < n &&
-	    (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r'))
-		i++;
-	return i;
-}
-
-/* End of the JSON value starting at p[i] (not validated), or 0. */
-static size_t
-skip_value(const char *p, size_t i, size_t n)
-{
-	size_t depth = 0;
-
-	for (; i < n; i++) {
-		char c = p[i];
-
-		if (c == '"') {
-			for (i++; i < n && p[i] != '"'; i++)
-				if (p[i] == '\\')
-					i++;
-			if (i >= n)
-				return 0;
-			if (depth == 0)
-				return i + 1;
-		} else if (c == '[' || c == '{') {
-			/* deep nesting: let the whole parse apply its limit */
-			if (++depth > 1000)
-				return 0;
-		} else if (c == ']' || c == '}') {
-			if (depth == 0)
-				return 0;
-			if (--depth == 0)
-				return i + 1;
-		} else if (depth == 0) {
-			while (i < n && p[i] != ',' && p[i] != ']' &&
-			    p[i] != '}' && p[i] != ' ' && p[i] != '\t' &&
-			    p[i] != '\n' && p[i] != '\r')
-				i++;
-			return i;
-		}
-	}
-	return 0;
-}
-
-/* Spans of the elements of the array at p[i]; the end, or 0. */
-static size_t
-split_array(const char *p, size_t i, size_t n, struct elems *e)
-{
-	size_t alloc = 0;
-
-	i = ws(p, i + 1, n);
-	if (i < n && p[i] == ']')
-		return i + 1;
-	for (;;) {
-		size_t end = skip_value(p, i, n);
-
-		if (end == 0)
-			return 0;
-		if (e->n * 2 + 2 > alloc) {
-			size_t *t;
-
-			alloc = alloc ? alloc * 2 : 256;
-			t = realloc(e->span, alloc * sizeof(*t));
-			if (t == NULL)
-				return 0;
-			e->span = t;
-		}
-		e->span[e->n * 2] = i;
-		e->span[e->n * 2 + 1] = end;
-		e->n++;
-		i = ws(p, end, n);
-		if (i < n && p[i] == ']')
-			return i + 1;
-		if (i >= n || p[i] != ',')
-			return 0;
-		i = ws(p, i + 1, n);
-	}
-}
-
-/* Splits text into root (all members but eps and tl) and spans: 0 or -1. */
-static int
-split_doc(
-    const char *p, size_t n, json_t *root, struct elems *eps, struct elems *tl)
-{
-	size_t i = ws(p, 0, n);
-
-	if (i >= n || p[i] != '{')
-		return -1;
-	i = ws(p, i + 1, n);
-	if (i < n && p[i] == '}')
-		return ws(p, i + 1, n) == n ? 0 : -1;
-	for (;;) {
-		size_t kend, vend;
-		json_t *key, *v;
-		const char *k;
-		struct elems *e = NULL;
-		int rc;
-
-		if (i >= n || p[i] != '"' || (kend = skip_value(p, i, n)) == 0)
-			return -1;
-		key = json_loadb(p + i, kend - i, JSON_DECODE_ANY, NULL);
-		if (key == NULL || !json_is_string(key) ||
-		    strlen(json_string_value(key)) != json_string_length(key)) {
-			json_decref(key);
-			return -1;
-		}
-		k = json_string_value(key);
-		i = ws(p, kend, n);
-		if (i >= n || p[i] != ':') {
-			json_decref(key);
-			return -1;
-		}
-		i = ws(p, i + 1, n);
-		if (strcmp(k, "endpoints") == 0)
-			e = eps;
-		else if (strcmp(k, "timeline") == 0)
-			e = tl;
-		if (e &&
-		    (e->present || json_object_get(root, k) || i >= n ||
-		        p[i] != '[')) {
-			json_decref(key); /* repeated, or not an array */
-			return -1;
-		}
-		if (e) {
-			e->present = 1;
-			e->text = p;
-			vend = split_array(p, i, n, e);
-			rc = vend ? 0 : -1;
-		} else {
-			vend = skip_value(p, i, n);
-			v = vend ? json_loadb(p + i, vend - i,
-			               JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL)
-			         : NULL;
-			rc = v ? json_object_set_new(root, k, v) : -1;
-		}
-		json_decref(key);
-		if (rc == -1)
-			return -1;
-		i = ws(p, vend, n);
-		if (i < n && p[i] == '}')
-			return ws(p, i + 1, n) == n ? 0 : -1;
-		if (i >= n || p[i] != ',')
-			return -1;
-		i = ws(p, i + 1, n);
-	}
-}
-
-/*
  * Decodes root (and the streamed spans eps/tl when present) into d.
  * 0, -1 with err, or 1: a streamed element did not parse.
  */
 static int
-decode(struct rd *r, const json_t *root, const struct elems *eps,
-    const struct elems *tl, struct lt_aggdoc *d)
+decode(struct lt_rd *r, const json_t *root, const struct lt_elems *eps,
+    const struct lt_elems *tl, struct lt_aggdoc *d)
 {
+	struct lt_docnames kept = { 0 };
 	int64_t ver;
 	int rc;
 
-	if (get_i64(r, root, "lt_aggregate", &ver, 1, 0) == -1 || ver != 1)
+	if (lt_rd_i64(r, root, "lt_aggregate", &ver, 1, 0) == -1 || ver != 1)
 		return lt_err_set(r->err, LT_EXIT_USAGE,
 		    "%s: not an lt aggregate of version 1", r->name);
 	d->version = 1;
-	rc = get_str(r, root, "lt_version", &d->lt_version, 0);
+	rc = lt_rd_str(r, root, "lt_version", &d->lt_version, 0);
 	rc = rc ? rc : read_run(r, root, d);
 	rc = rc ? rc : read_input(r, root, d);
-	rc = rc ? rc : read_eps(r, root, eps, d);
+	rc = rc ? rc : read_eps(r, root, eps, d, &kept);
 	rc = rc ? rc : read_timeline(r, root, tl, d);
+	r->kept = NULL;
+	lt_docnames_fini(&kept);
 	rc = rc ? rc : read_failures(r, root, d);
 	rc = rc ? rc : read_thresholds(r, root, d);
 	if (rc == 0)
-		d->baseline_json = dump(json_object_get(root, "baseline"));
+		d->baseline_json =
+		    lt_rd_dump(json_object_get(root, "baseline"));
 	if (rc == 0)
-		d->llm_json = dump(json_object_get(root, "llm"));
+		d->llm_json = lt_rd_dump(json_object_get(root, "llm"));
 	return rc;
 }
 
@@ -808,13 +443,14 @@ decode(struct rd *r, const json_t *root, const struct elems *eps,
  * every error message the one the whole-document parse gives.
  */
 static int
-parse_streamed(struct rd *r, const char *text, size_t len, struct lt_aggdoc *d)
+parse_streamed(
+    struct lt_rd *r, const char *text, size_t len, struct lt_aggdoc *d)
 {
-	struct elems eps = { 0 }, tl = { 0 };
+	struct lt_elems eps = { 0 }, tl = { 0 };
 	json_t *root = json_object();
 	int rc = 1;
 
-	if (root && split_doc(text, len, root, &eps, &tl) == 0)
+	if (root && lt_scan_doc(text, len, root, &eps, &tl) == 0)
 		rc = decode(r, root, &eps, &tl, d) ? 1 : 0;
 	json_decref(root);
 	free(eps.span);
@@ -830,7 +466,7 @@ int
 lt_aggdoc_parse(struct lt_aggdoc *d, const char *text, size_t len,
     const char *name, struct lt_err *err)
 {
-	struct rd r = { name, err, "" };
+	struct lt_rd r = { name, err, "" };
 
 	memset(d, 0, sizeof(*d));
 	if (parse_streamed(&r, text, len, d) == 0)
@@ -838,11 +474,42 @@ lt_aggdoc_parse(struct lt_aggdoc *d, const char *text, size_t len,
 	return lt_aggdoc_parse_whole(d, text, len, name, err);
 }
 
+/*
+ * Whether text starts with an lt event (lt-events(5)): a first line that
+ * is one JSON object with a string "type" and a number "ts".  Said instead
+ * of a parser error when the wrong kind of file is given.
+ */
+static int
+is_event_stream(const char *text, size_t len)
+{
+	const char *nl = memchr(text, '\n', len);
+	json_t *o = json_loadb(text, nl ? (size_t)(nl - text) : len, 0, NULL);
+	int yes = json_is_object(o) &&
+	    json_is_string(json_object_get(o, "type")) &&
+	    json_is_number(json_object_get(o, "ts")) &&
+	    json_object_get(o, "lt_aggregate") == NULL;
+
+	json_decref(o);
+	return yes;
+}
+
+static int
+not_aggregate(const char *text, size_t len, const char *name,
+    struct lt_err *err, const char *otherwise)
+{
+	if (is_event_stream(text, len))
+		return lt_err_set(err, LT_EXIT_USAGE,
+		    "%s: this is an event stream (lt-events(5)), not an "
+		    "aggregate: pipe it through lt-agg",
+		    name);
+	return lt_err_set(err, LT_EXIT_USAGE, "%s", otherwise);
+}
+
 int
 lt_aggdoc_parse_whole(struct lt_aggdoc *d, const char *text, size_t len,
     const char *name, struct lt_err *err)
 {
-	struct rd r = { name, err, "" };
+	struct lt_rd r = { name, err, "" };
 	json_error_t je;
 	json_t *root;
 	int rc;
@@ -854,13 +521,22 @@ lt_aggdoc_parse_whole(struct lt_aggdoc *d, const char *text, size_t len,
 	 * U+FFFD-replaced key in a second's "endpoints" object.
 	 */
 	root = json_loadb(text, len, JSON_ALLOW_NUL, &je);
-	if (root == NULL)
-		return lt_err_set(err, LT_EXIT_USAGE, "%s:%d:%d: %s", name,
-		    je.line, je.column, je.text);
+	if (root == NULL) {
+		char msg[sizeof(err->msg)];
+
+		snprintf(msg, sizeof(msg), "%s:%d:%d: %s", name, je.line,
+		    je.column, je.text);
+		return not_aggregate(text, len, name, err, msg);
+	}
 	if (!json_is_object(root)) {
 		json_decref(root);
 		return lt_err_set(err, LT_EXIT_USAGE,
 		    "%s: not an aggregate (expected an object)", name);
+	}
+	if (json_object_get(root, "lt_aggregate") == NULL &&
+	    is_event_stream(text, len)) {
+		json_decref(root);
+		return not_aggregate(text, len, name, err, "");
 	}
 	rc = decode(&r, root, NULL, NULL, d);
 	json_decref(root);

@@ -92,6 +92,23 @@ flush_all(struct lt_agg *agg)
 	return 0;
 }
 
+/* The run span clipped to the time window: rates are over the window. */
+static void
+clip_window(struct lt_agg *agg)
+{
+	int64_t base = agg->run_start_us != LT_TS_NONE ? agg->run_start_us
+	                                               : agg->win_first_us;
+
+	if (base == LT_TS_NONE)
+		return;
+	if (agg->opts.since_us > 0 &&
+	    lt_sat_add(base, agg->opts.since_us) > agg->start_us)
+		agg->start_us = lt_sat_add(base, agg->opts.since_us);
+	if (agg->opts.until_us > 0 &&
+	    lt_sat_add(base, agg->opts.until_us) < agg->end_us)
+		agg->end_us = lt_sat_add(base, agg->opts.until_us);
+}
+
 int
 lt_agg_finish(struct lt_agg *agg)
 {
@@ -114,6 +131,7 @@ lt_agg_finish(struct lt_agg *agg)
 	    : agg->last_req_us != LT_TS_NONE        ? agg->last_req_us
 	    : agg->last_us != LT_TS_NONE            ? agg->last_us
 	                                            : agg->start_us;
+	clip_window(agg);
 	if (agg->end_us < agg->start_us)
 		agg->end_us = agg->start_us;
 	agg->finished = 1;

@@ -116,6 +116,8 @@ w_ep(const struct lt_agg *agg, const struct lt_ep *ep, int total,
 	}
 	rc |= ADD(",\"first_ts\":") | w_ts(b, ep->first_ts_us);
 	rc |= ADD(",\"last_ts\":") | w_ts(b, ep->last_ts_us);
+	if (!total)
+		rc |= ADD(",") | w_kv_i64(b, "seq", ep->seq);
 	rc |= ADD(",\"hist\":") | lt_hist_write_json(&ep->hist, b);
 	rc |= ADD(",\"ttfb_hist\":");
 	if (ep->ttfb.counts)
@@ -154,6 +156,18 @@ w_run(const struct lt_agg *agg, struct lt_buf *b)
 	rc |= ADD(",\"first_event_ts\":") | w_ts(b, agg->first_us);
 	rc |= ADD(",\"last_event_ts\":") | w_ts(b, agg->last_us);
 	rc |= ADD(",\"last_completion_ts\":") | w_ts(b, agg->last_req_us);
+	if (agg->opts.since_us > 0 || agg->opts.until_us > 0) {
+		rc |= ADD(",\"window\":{\"since_s\":");
+		rc |= agg->opts.since_us > 0
+		    ? lt_jsonw_fixed(b, agg->opts.since_us, 6)
+		    : lt_jsonw_null(b);
+		rc |= ADD(",\"until_s\":");
+		rc |= agg->opts.until_us > 0
+		    ? lt_jsonw_fixed(b, agg->opts.until_us, 6)
+		    : lt_jsonw_null(b);
+		rc |=
+		    ADD(",") | w_kv_i64(b, "outside", agg->outside) | ADD("}");
+	}
 	return rc | ADD("},\n");
 }
 

@@ -30,7 +30,7 @@
 #include "agg/agg.h"
 #include "core/buf.h"
 #include "core/err.h"
-#include "agg/hist.h"
+#include "core/hist.h"
 
 #define LT_BASELINE_FLOOR_MS    1.0   /* smallest latency change, ms */
 #define LT_BASELINE_FLOOR_RATIO 0.001 /* smallest failure-ratio change */

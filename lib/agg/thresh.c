@@ -28,6 +28,8 @@ static const struct {
 	{ "fail_ratio", LT_TM_FAIL_RATIO },
 	{ "failures", LT_TM_FAILURES },
 	{ "requests", LT_TM_REQUESTS },
+	{ "dropped", LT_TM_DROPPED },
+	{ "dropped_ratio", LT_TM_DROPPED_RATIO },
 };
 
 static const char *const op_text[] = { "<", "<=", ">", ">=", "==", "!=" };
@@ -44,6 +46,18 @@ llm_unit_is(const struct lt_thresh *t, const char *u)
 {
 	return t->metric == LT_TM_LLM &&
 	    strcmp(lt_llmstat_unit(t->llm), u) == 0;
+}
+
+static int
+is_ratio(enum lt_thresh_metric m)
+{
+	return m == LT_TM_FAIL_RATIO || m == LT_TM_DROPPED_RATIO;
+}
+
+static int
+is_run_wide(enum lt_thresh_metric m)
+{
+	return m == LT_TM_DROPPED || m == LT_TM_DROPPED_RATIO;
 }
 
 static int
@@ -133,7 +147,7 @@ parse_metric(
 			return bad(err, expr, s,
 			    "expected a metric (pNN, co_pNN, avg, mean, min, "
 			    "max, median, rps, fps, fail_ratio, failures, "
-			    "requests)");
+			    "requests, dropped, dropped_ratio)");
 		t->metric = metrics[i].m;
 	}
 	s = *pp;
@@ -200,14 +214,15 @@ parse_unit(
 	}
 	if (n == 0)
 		return 0;
-	if ((t->metric == LT_TM_FAIL_RATIO || llm_unit_is(t, "ratio")) &&
-	    n == 1 && *u == '%') {
+	if ((is_ratio(t->metric) || llm_unit_is(t, "ratio")) && n == 1 &&
+	    *u == '%') {
 		t->limit /= 100.0;
 		return 0;
 	}
 	return bad(err, expr, u,
-	    t->metric == LT_TM_FAIL_RATIO ? "expected no unit or '%'"
-	                                  : "this metric takes no unit");
+	    is_ratio(t->metric) || llm_unit_is(t, "ratio")
+	        ? "expected no unit or '%'"
+	        : "this metric takes no unit");
 }
 
 int
@@ -233,6 +248,10 @@ lt_thresh_parse(const char *expr, struct lt_thresh *t, struct lt_err *err)
 		p++;
 	if (parse_metric(expr, &p, t, err) == -1)
 		return -1;
+	if (colon && is_run_wide(t->metric))
+		return bad(err, expr, expr,
+		    "dropped and dropped_ratio are for the whole run, not an "
+		    "endpoint");
 	while (*p == ' ')
 		p++;
 	if (parse_op(expr, &p, t, err) == -1)
@@ -261,10 +280,28 @@ value_of(const struct lt_thresh *t, const struct lt_agg *agg,
 	struct lt_ep_stats st;
 
 	*reason = NULL;
+	if (t->metric == LT_TM_DROPPED)
+		return (double)agg->dropped;
+	if (t->metric == LT_TM_DROPPED_RATIO) {
+		/* of the scheduled work: dropped iterations and requests */
+		double all = (double)agg->dropped + (double)ep->requests;
+
+		if (all == 0) {
+			*reason = "no requests";
+			return 0;
+		}
+		return (double)agg->dropped / all;
+	}
 	if (t->metric == LT_TM_LLM)
 		return lt_llmstat_value(agg, ep->llm, t->llm, t->pct, reason);
 	if (t->metric != LT_TM_REQUESTS && ep->requests == 0) {
 		*reason = "no requests";
+		return 0;
+	}
+	if (is_time(t->metric) && ep->hist.count == 0) {
+		/* every request cut short: no response time to judge */
+		*reason = "no latency samples (every request was interrupted "
+		          "or had no latency)";
 		return 0;
 	}
 	if (t->metric == LT_TM_CO_PCT &&
@@ -372,6 +409,18 @@ lt_thresh_eval(struct lt_thresh *t, const struct lt_agg *agg)
 	return 0;
 }
 
+/* v to 3 significant decimals after the point for display (2.27%, not
+ * 2.27001%): below 1e-9 relative the reader cannot tell anyway. */
+static double
+round_sig(double v)
+{
+	double a = fabs(v);
+
+	if (a >= 1e15 || a == 0 || !isfinite(v))
+		return v;
+	return round(v * 1e3) / 1e3;
+}
+
 const char *
 lt_thresh_unit(const struct lt_thresh *t)
 {
@@ -441,6 +490,7 @@ lt_thresh_describe(const struct lt_thresh *t, struct lt_buf *b)
 {
 	const char *u = lt_thresh_unit(t);
 	const char *sp = *u ? " " : "";
+	double scale = 1;
 
 	if (!t->found)
 		return lt_buf_printf(b, "FAIL %s: no endpoint %s%s%s\n",
@@ -448,7 +498,14 @@ lt_thresh_describe(const struct lt_thresh *t, struct lt_buf *b)
 		    t->name);
 	if (t->reason)
 		return lt_buf_printf(b, "FAIL %s: %s\n", t->expr, t->reason);
+	if (is_ratio(t->metric) || llm_unit_is(t, "ratio")) {
+		/* fractions read as the percent they were written in */
+		scale = 100;
+		u = "%";
+		sp = "";
+	}
 	return lt_buf_printf(b, "%s %s: %s = %.6g%s%s (limit %s %.6g%s%s)\n",
-	    t->ok ? "PASS" : "FAIL", t->expr, t->metric_name, t->value, sp, u,
-	    op_text[t->op], t->limit, sp, u);
+	    t->ok ? "PASS" : "FAIL", t->expr, t->metric_name,
+	    round_sig(t->value * scale), sp, u, op_text[t->op],
+	    round_sig(t->limit * scale), sp, u);
 }

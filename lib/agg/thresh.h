@@ -6,14 +6,18 @@
  *	endpoint = [ METHOD " " ] NAME       (NAME alone: every method)
  *	metric   = "p" NUMBER | "co_p" NUMBER | "avg" | "mean" | "min" | "max"
  *	         | "median" | "rps" | "fps" | "fail_ratio" | "failures"
- *	         | "requests" | LLM (lt_llmstat_metric: "ttft_p95",
+ *	         | "requests" | "dropped" | "dropped_ratio"
+ *	         | LLM (lt_llmstat_metric: "ttft_p95",
  *	         "itl_median", "tpot_mean", "goodput", "tokens_per_s"...)
  *	op       = "<" | "<=" | ">" | ">=" | "==" | "!="
- *	unit     = "ms" | "s" | "us"   (times; default ms)  | "%" (fail_ratio)
+ *	unit     = "ms" | "s" | "us"   (times; default ms)
+ *	         | "%" (fail_ratio, dropped_ratio)
  *
  * e.g. "p95<300ms", "GET /items/{id}:p99<1s", "fail_ratio<1%", "rps>100".
  * The endpoint part ends at the last ':' so names may contain colons.
- * Spaces around the operator are allowed.
+ * Spaces around the operator are allowed.  dropped and dropped_ratio are
+ * run-wide (open-model iterations that could not start: lt-events(5)
+ * "drop"); they take no endpoint.
  */
 #ifndef LT_THRESH_H
 #define LT_THRESH_H
@@ -34,6 +38,8 @@ enum lt_thresh_metric {
 	LT_TM_FAIL_RATIO,
 	LT_TM_FAILURES,
 	LT_TM_REQUESTS,
+	LT_TM_DROPPED,
+	LT_TM_DROPPED_RATIO,
 	LT_TM_LLM, /* a stream metric (llmstat.h): ttft_p95, goodput... */
 };
 
@@ -76,19 +82,26 @@ void lt_thresh_fini(struct lt_thresh *t);
 /*
  * Evaluates t against a finished aggregate, setting found, reason, value
  * and ok.  A missing endpoint fails; so does every metric but "requests"
- * when the selection has no requests (reason "no requests": a CI gate must
- * not pass on a run that produced nothing), and co_pNN without corrected
- * samples (a closed-model run).  Returns 0 or -1 (ENOMEM).
+ * and "dropped" when the selection has no requests (reason "no requests":
+ * a CI gate must not pass on a run that produced nothing), a latency
+ * metric without one latency sample (every request interrupted: "no
+ * latency samples"), and co_pNN without corrected samples (a
+ * closed-model run).  Returns 0 or -1 (ENOMEM).
  */
 int lt_thresh_eval(struct lt_thresh *t, const struct lt_agg *agg);
 
-/* The unit the metric's value and limit are in: "ms", "", "1/s". */
+/* The unit the metric's value and limit are in: "ms", "", "1/s" (ratios
+ * are fractions, shown in percent by lt_thresh_describe). */
 const char *lt_thresh_unit(const struct lt_thresh *t);
 
 /* Appends the results of n thresholds as a JSON array. 0 or -1. */
 int lt_thresh_write_json(const struct lt_thresh *t, size_t n, struct lt_buf *b);
 
-/* Appends one human line: "PASS p95<300ms: p95 = 12.3 ms (limit < 300 ms)". */
+/*
+ * Appends one human line in the metric's unit: "PASS p95<300ms: p95 =
+ * 12.3 ms (limit < 300 ms)", "FAIL fail_ratio<1%: fail_ratio = 2.27%
+ * (limit < 1%)".
+ */
 int lt_thresh_describe(const struct lt_thresh *t, struct lt_buf *b);
 
 #endif

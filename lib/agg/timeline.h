@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "agg/hist.h"
+#include "core/hist.h"
 
 #define LT_TL_SIG  2
 #define LT_TL_WAYS 8

@@ -127,14 +127,36 @@ pct_fields(struct lt_buf *b, const double *pct, int have)
 	return rc;
 }
 
+/*
+ * A text field from the run (a name, an error).  With safe (lt-report
+ * --csv-safe), one that a spreadsheet would take for a formula (leading
+ * =, +, -, @, tab or CR) gets a leading apostrophe, OWASP's escaping;
+ * without, it is written as Locust writes it (lt-report(1)).
+ */
 static int
-stats_row(struct lt_buf *b, const struct lt_rep_ep *e)
+text_field(struct lt_buf *b, const char *s, int safe)
+{
+	if (safe && s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL) {
+		struct lt_buf t;
+		int rc;
+
+		lt_buf_init(&t, 0);
+		rc = lt_buf_addc(&t, '\'') | lt_buf_adds(&t, s);
+		rc |= rc ? 0 : lt_csv_field(b, lt_buf_cstr(&t));
+		lt_buf_fini(&t);
+		return rc ? -1 : 0;
+	}
+	return lt_csv_field(b, s);
+}
+
+static int
+stats_row(struct lt_buf *b, const struct lt_rep_ep *e, int safe)
 {
 	int rc = 0;
 
-	rc |= lt_csv_field(b, e->method);
+	rc |= text_field(b, e->method, safe);
 	rc |= lt_buf_addc(b, ',');
-	rc |= lt_csv_field(b, e->name);
+	rc |= text_field(b, e->name, safe);
 	rc |= lt_buf_printf(
 	    b, ",%lld,%lld,", (long long)e->requests, (long long)e->failures);
 	if (e->requests > 0) {
@@ -167,8 +189,8 @@ lt_csv_stats(struct lt_buf *b, const struct lt_report *r)
 	int rc = lt_buf_adds(b, stats_header);
 
 	for (i = 0; i < r->n_eps; i++)
-		rc |= stats_row(b, &r->eps[i]);
-	rc |= stats_row(b, &r->total);
+		rc |= stats_row(b, &r->eps[i], r->csv_safe);
+	rc |= stats_row(b, &r->total, r->csv_safe);
 	return rc ? -1 : 0;
 }
 
@@ -382,11 +404,11 @@ lt_csv_failures(struct lt_buf *b, const struct lt_report *r)
 	for (i = 0; i < r->n_fails; i++) {
 		const struct lt_rep_fail *f = &r->fails[i];
 
-		rc |= lt_csv_field(b, f->method);
+		rc |= text_field(b, f->method, r->csv_safe);
 		rc |= lt_buf_addc(b, ',');
-		rc |= lt_csv_field(b, f->name);
+		rc |= text_field(b, f->name, r->csv_safe);
 		rc |= lt_buf_addc(b, ',');
-		rc |= lt_csv_field(b, f->error);
+		rc |= text_field(b, f->error, r->csv_safe);
 		rc |= lt_buf_printf(b, ",%lld" CRLF, (long long)f->occurrences);
 	}
 	return rc ? -1 : 0;

@@ -242,6 +242,7 @@ convert(struct lt_report *r)
 		r->thrs[i].endpoint = t->endpoint;
 		r->thrs[i].ok = t->ok;
 		r->thrs[i].value = t->has_value ? t->value : 0;
+		r->thrs[i].has_value = t->has_value;
 		r->thrs[i].limit = t->limit;
 	}
 	return oom ? -1 : 0;

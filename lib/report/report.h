@@ -24,7 +24,7 @@
 #include "agg/aggread.h"
 #include "core/buf.h"
 #include "core/err.h"
-#include "agg/hist.h"
+#include "core/hist.h"
 
 /* Locust's percentile set (hist.h lt_pct_list): labels "50%" ... "100%". */
 #define LT_REP_NPCT LT_PCT_N
@@ -69,6 +69,7 @@ struct lt_rep_fail {
 struct lt_rep_thr {
 	const char *expr, *metric, *endpoint; /* endpoint NULL: the total */
 	int ok;
+	int has_value; /* 0: lt-agg had no value (no samples) */
 	double value, limit;
 };
 
@@ -101,6 +102,8 @@ struct lt_report {
 	int csv_full_history; /* set by the caller: the history CSV gets
 				 per-endpoint rows (Locust's
 				 --csv-full-history) when has_sec_eps */
+	int csv_safe;         /* set by the caller: CSV text fields escaped
+				 against formula injection (csv.c) */
 };
 
 /*

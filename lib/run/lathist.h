@@ -1,7 +1,7 @@
 /*
- * lathist.h - lt-run's small latency histogram (lathist.c) and the
- * per-endpoint statistics built on it, shared by the runner (runner.h)
- * and its shards (shard.h).
+ * lathist.h - lt-run's small latency histogram (lathist.c), behind the
+ * live line: cheap to add to under the shards' stats lock and to read
+ * every 2 s.  The final table uses core/hist.h, as lt-agg does (runep.h).
  */
 #ifndef LT_LATHIST_H
 #define LT_LATHIST_H
@@ -16,14 +16,6 @@ struct lt_lathist {
 	uint64_t sum_us;
 	int64_t min_us, max_us;
 	uint32_t b[LT_STATS_BUCKETS];
-};
-
-/* One endpoint (method and name) of a run: its failures and latencies. */
-struct lt_run_endpoint {
-	char method[16];
-	char name[112];
-	uint64_t fails;
-	struct lt_lathist h;
 };
 
 /* Value of the q-quantile (0..1) of h in microseconds; 0 when empty. */

@@ -103,6 +103,9 @@ shard_fini(struct lt_shard *sh)
 	for (i = 0; i < sh->nusers; i++)
 		lt_user_free(sh->users[i]);
 	free(sh->users);
+	for (i = 0; i < sh->st.nep; i++)
+		lt_hist_fini(&sh->st.ep[i].hist);
+	lt_hist_fini(&sh->st.total);
 	if (sh->loop != NULL) {
 		lt_evout_fini(&sh->out);
 		lt_http_fini(&sh->http);
@@ -399,6 +402,9 @@ out:
 void
 lt_run_stats_fini(struct lt_run_stats *st)
 {
+	for (int i = 0; st->endpoints && i < st->n_endpoints; i++)
+		lt_hist_fini(&st->endpoints[i].hist);
+	lt_hist_fini(&st->total);
 	free(st->endpoints);
 	st->endpoints = NULL;
 }

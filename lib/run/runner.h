@@ -16,7 +16,8 @@
 
 #include "core/buf.h"
 #include "core/err.h"
-#include "run/lathist.h"
+#include "core/hist.h"
+#include "run/runep.h"
 #include "run/runopts.h"
 
 struct lt_scenario;
@@ -28,8 +29,9 @@ struct lt_run_stats {
 	long users_max;
 	long users_capped; /* users refused because of RLIMIT_NOFILE */
 	int n_endpoints;
-	struct lt_run_endpoint *endpoints; /* owned; lt_run_stats_fini */
-	struct lt_lathist total;
+	struct lt_run_endpoint *endpoints; /* owned; lt_run_stats_fini;
+	                                      sorted as lt-agg sorts them */
+	struct lt_hist total;              /* every endpoint's latencies */
 	char out_error[128]; /* write error on the event output, or "" */
 };
 

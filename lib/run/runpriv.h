@@ -94,7 +94,8 @@ void run_users_fire(struct ev_loop *loop, ev_timer *w, int revents);
 /* progress timer (shard 0): the live line, every 2 s. */
 void run_progress_fire(struct ev_loop *loop, ev_timer *w, int revents);
 
-/* Adds up the shards' statistics into st at the end of the run. */
+/* Adds up the shards' statistics into st at the end of the run,
+ * endpoints sorted as lt-agg sorts them. */
 void run_merge_stats(struct run *r, struct lt_run_stats *st);
 
 /* runspawn.c */

@@ -27,16 +27,23 @@ run_shard_record(struct lt_shard *sh, const char *method, const char *name,
 			ep = &st->ep[i];
 			break;
 		}
-	if (ep == NULL && st->nep < LT_MAX_ENDPOINTS) {
+	if (ep == NULL && st->nep < LT_MAX_ENDPOINTS &&
+	    lt_hist_init(&st->ep[st->nep].hist, 3) == 0) {
 		ep = &st->ep[st->nep++];
 		snprintf(ep->method, sizeof(ep->method), "%s", method);
 		snprintf(ep->name, sizeof(ep->name), "%s", name);
 	}
+	if (st->total.counts == NULL)
+		lt_hist_init(&st->total, 3); /* ENOMEM: the table lacks it */
+	/* latency < 0: none (interrupted), counted but not timed, as lt-agg */
 	if (ep != NULL) {
-		lt_lathist_add(&ep->h, latency_us);
+		ep->requests++;
 		ep->fails += failed != 0;
+		if (latency_us >= 0)
+			lt_hist_record(&ep->hist, latency_us);
 	}
-	lt_lathist_add(&st->total, latency_us);
+	if (latency_us >= 0 && st->total.counts != NULL)
+		lt_hist_record(&st->total, latency_us);
 	st->requests++;
 	st->failures += failed != 0;
 	atomic_fetch_add_explicit(
@@ -44,7 +51,8 @@ run_shard_record(struct lt_shard *sh, const char *method, const char *name,
 	pthread_mutex_lock(&st->lock);
 	st->i_requests++;
 	st->i_failures += failed != 0;
-	lt_lathist_add(&st->i_hist, latency_us);
+	if (latency_us >= 0)
+		lt_lathist_add(&st->i_hist, latency_us);
 	pthread_mutex_unlock(&st->lock);
 }
 
@@ -226,30 +234,32 @@ run_progress_fire(struct ev_loop *loop, ev_timer *w, int revents)
 	r->progress_fn(&t, r->progress_arg);
 }
 
+static int
+cmp_ep(const void *x, const void *y)
+{
+	const struct lt_run_endpoint *a = x, *b = y;
+	int c = strcmp(a->name, b->name);
+
+	return c ? c : strcmp(a->method, b->method);
+}
+
+/* The shards' figures added up, endpoints in lt-agg's order. */
 void
 run_merge_stats(struct run *r, struct lt_run_stats *st)
 {
-	int i, j, k, e;
+	int i, j, e;
 	struct lt_run_endpoint *ep;
 
 	st->endpoints = calloc(LT_MAX_ENDPOINTS, sizeof(*st->endpoints));
+	lt_hist_init(&st->total, 3); /* ENOMEM: counts NULL, an empty row */
 	for (i = 0; i < r->jobs; i++) {
 		struct lt_shard_stats *s = &r->sh[i].st;
 
 		st->requests += s->requests;
 		st->failures += s->failures;
 		st->drops += s->drops;
-		for (k = 0; k < LT_STATS_BUCKETS; k++)
-			st->total.b[k] += s->total.b[k];
-		if (s->total.count > 0) {
-			if (st->total.count == 0 ||
-			    s->total.min_us < st->total.min_us)
-				st->total.min_us = s->total.min_us;
-			if (s->total.max_us > st->total.max_us)
-				st->total.max_us = s->total.max_us;
-		}
-		st->total.count += s->total.count;
-		st->total.sum_us += s->total.sum_us;
+		if (st->total.counts && s->total.counts)
+			lt_hist_add(&st->total, &s->total);
 		for (j = 0; j < s->nep && st->endpoints != NULL; j++) {
 			ep = NULL;
 			for (e = 0; e < st->n_endpoints; e++)
@@ -259,19 +269,21 @@ run_merge_stats(struct run *r, struct lt_run_stats *st)
 				        s->ep[j].method) == 0)
 					ep = &st->endpoints[e];
 			if (ep == NULL) {
-				ep = &st->endpoints[st->n_endpoints++];
-				*ep = s->ep[j];
-				continue;
+				ep = &st->endpoints[st->n_endpoints];
+				memcpy(ep->method, s->ep[j].method,
+				    sizeof(ep->method));
+				memcpy(
+				    ep->name, s->ep[j].name, sizeof(ep->name));
+				if (lt_hist_init(&ep->hist, 3) == -1)
+					continue;
+				st->n_endpoints++;
 			}
+			ep->requests += s->ep[j].requests;
 			ep->fails += s->ep[j].fails;
-			for (k = 0; k < LT_STATS_BUCKETS; k++)
-				ep->h.b[k] += s->ep[j].h.b[k];
-			if (s->ep[j].h.min_us < ep->h.min_us)
-				ep->h.min_us = s->ep[j].h.min_us;
-			if (s->ep[j].h.max_us > ep->h.max_us)
-				ep->h.max_us = s->ep[j].h.max_us;
-			ep->h.count += s->ep[j].h.count;
-			ep->h.sum_us += s->ep[j].h.sum_us;
+			lt_hist_add(&ep->hist, &s->ep[j].hist);
 		}
 	}
+	if (st->endpoints != NULL)
+		qsort(st->endpoints, (size_t)st->n_endpoints,
+		    sizeof(*st->endpoints), cmp_ep);
 }

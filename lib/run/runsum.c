@@ -24,19 +24,29 @@ ms_col(struct lt_buf *out, int64_t us)
 	lt_buf_printf(out, " %9.2f", (double)us / 1000.0);
 }
 
+/*
+ * One row, from the same histogram and the same percentile rule as
+ * lt-agg's (core/hist.h): the figures agree with lt-agg's on the events.
+ */
 static void
-row(struct lt_buf *out, const char *method, const char *name,
-    const struct lt_lathist *h, uint64_t fails, double secs)
+row(struct lt_buf *out, const char *method, const char *name, uint64_t requests,
+    const struct lt_hist *h, uint64_t fails, double secs)
 {
+	static const double pcts[3] = { 50, 95, 99 };
+	int64_t p[3] = { 0, 0, 0 };
+	int has = h->counts != NULL && h->count > 0;
+
+	if (has)
+		lt_hist_percentiles(h, pcts, 3, p);
 	lt_buf_printf(out, "%-7s %-30.30s %9llu %7llu", method, name,
-	    (unsigned long long)h->count, (unsigned long long)fails);
-	ms_col(out, h->count ? (int64_t)(h->sum_us / h->count) : 0);
-	ms_col(out, h->count ? h->min_us : 0);
-	ms_col(out, h->max_us);
-	ms_col(out, lt_lathist_quantile(h, 0.5));
-	ms_col(out, lt_lathist_quantile(h, 0.95));
-	ms_col(out, lt_lathist_quantile(h, 0.99));
-	lt_buf_printf(out, " %8.1f\n", secs > 0 ? (double)h->count / secs : 0.);
+	    (unsigned long long)requests, (unsigned long long)fails);
+	lt_buf_printf(out, " %9.2f", has ? lt_hist_mean_us(h) / 1000.0 : 0.);
+	ms_col(out, has ? h->min : 0);
+	ms_col(out, has ? h->max : 0);
+	ms_col(out, p[0]);
+	ms_col(out, p[1]);
+	ms_col(out, p[2]);
+	lt_buf_printf(out, " %8.1f\n", secs > 0 ? (double)requests / secs : 0.);
 }
 
 int
@@ -49,8 +59,10 @@ lt_run_stats_format(const struct lt_run_stats *st, struct lt_buf *out)
 	    "Med ms", "95% ms", "99% ms", "req/s");
 	for (i = 0; i < st->n_endpoints; i++)
 		row(out, st->endpoints[i].method, st->endpoints[i].name,
-		    &st->endpoints[i].h, st->endpoints[i].fails, st->elapsed_s);
-	row(out, "", "Aggregated", &st->total, st->failures, st->elapsed_s);
+		    st->endpoints[i].requests, &st->endpoints[i].hist,
+		    st->endpoints[i].fails, st->elapsed_s);
+	row(out, "", "Aggregated", st->requests, &st->total, st->failures,
+	    st->elapsed_s);
 	lt_buf_printf(out,
 	    "lt-run: %.1f s, ended by %s, %llu requests, %llu failed "
 	    "(%.2f%%)",

@@ -24,6 +24,7 @@
 #include "run/evout.h"
 #include "run/http.h"
 #include "run/lathist.h"
+#include "run/runep.h"
 #include "run/runopts.h"
 #include "run/scenario.h"
 
@@ -46,7 +47,7 @@ struct lt_shared {
 struct lt_shard_stats {
 	pthread_mutex_t lock; /* guards the interval fields (live line) */
 	uint64_t requests, failures, drops;
-	struct lt_lathist total;
+	struct lt_hist total; /* counts NULL until the first request */
 	struct lt_run_endpoint ep[LT_MAX_ENDPOINTS];
 	int nep;
 	uint64_t i_requests, i_failures; /* since the last tick */

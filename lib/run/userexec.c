@@ -248,7 +248,8 @@ exec_event(struct lt_user *u, long status, int64_t lat_us, const char *cat,
 		json_decref(j);
 	lt_buf_addc(b, '}');
 	user_emit_end(u);
-	u->ops->record(u->ops_ctx, "EXEC", cmd, lat_us, failed);
+	u->ops->record(u->ops_ctx, "EXEC", cmd,
+	    cat && strcmp(cat, "interrupted") == 0 ? -1 : lat_us, failed);
 }
 
 int

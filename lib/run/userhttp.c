@@ -108,8 +108,10 @@ user_http_done(struct lt_http_xfer *x, void *arg)
 	}
 	lt_buf_addc(b, '}');
 	user_emit_end(u);
-	u->ops->record(
-	    u->ops_ctx, s->http->method, s->name, r->latency_us, failed);
+	/* an interrupted request has no response time (as in lt-agg) */
+	u->ops->record(u->ops_ctx, s->http->method, s->name,
+	    err_cat && strcmp(err_cat, "interrupted") == 0 ? -1 : r->latency_us,
+	    failed);
 	u->state = LT_U_TIMER;
 	user_advance(u);
 }

@@ -63,4 +63,32 @@ check_eq "interrupted: counted, latency left out" \
     "[3,1,5,2]"
 check "interrupted: in the failures table" \
     jqe '.failures[0].error == "interrupted: run time over"' int.json
+# issue 12: a configured limit tells causes apart and stays in the group
+# key; the measured time after it does not (lt-run against stalls)
+start_target || exit 1
+cat >lim.lt <<LT
+host $TARGET_URL
+user U
+  sequence
+    task GET /stall name /short
+      timeout 300ms
+    task GET /stall name /long
+      timeout 600ms
+LT
+lt-run -q -f lim.lt -i 2 -o lim.nd 2>lim.err
+lt-agg lim.nd >lim.json
+check_eq "lt-run: two limits, two groups, the limits kept" \
+    "$(jq -r '[.failures[].error] | sort | .[]' lim.json)" \
+    "timeout: no response within 300 ms
+timeout: no response within 600 ms"
+{
+	fev 1764400001.1 'check: latency 12.5 ms > 10 ms'
+	fev 1764400001.2 'check: latency 17 ms > 10 ms'
+	fev 1764400001.3 'check: latency 31 ms > 20 ms'
+} >lim2.nd
+lt-agg lim2.nd >lim2.json
+check_eq "measured values fold, limits separate" \
+    "$(jq -r '.failures[] | "\(.occurrences) \(.error)"' lim2.json)" \
+    "2 check: latency N ms > 10 ms
+1 check: latency N ms > 20 ms"
 done_testing

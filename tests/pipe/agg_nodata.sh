@@ -69,7 +69,24 @@ lt-agg -q mixed.nd >/dev/null 2>mixedq.err
 check "F7: -q: no warning" [ ! -s mixedq.err ]
 : | lt-agg >e.json 2>e.err
 check_eq "F7: empty input: exit 0" "$?" 0
-check "F7: empty input: silent" [ ! -s e.err ]
+# issue 12: an empty pipeline (events went elsewhere) is said, not silent
+check_eq "empty input: one warning on stderr" "$(cat e.err)" \
+    "lt-agg: warning: no events in the input (it was empty): the aggregate is of an empty run"
+lt-agg </dev/null >/dev/null 2>null.err
+check "lt-agg </dev/null warns" grep -q '^lt-agg: warning: no events in the input' null.err
+lt-agg -q </dev/null >/dev/null 2>nullq.err
+check "-q: no warning for empty input" [ ! -s nullq.err ]
 printf '\n\n' | lt-agg >/dev/null 2>blank.err
 check_eq "F7: blank lines only: exit 0 (nothing was rejected)" "$?" 0
+check "blank lines only: warns" grep -q 'no events in the input (blank lines only)' blank.err
+# a terminal on stdin: lt-agg says what it waits for (script(1) gives a tty)
+if command -v script >/dev/null; then
+	# lt-agg waits on the terminal for ever: timeout ends it
+	{ timeout -s KILL 10 script -qfec "$LT_BIN/lt-agg -o /dev/null" \
+	    tty.log </dev/null >/dev/null 2>&1; } 2>/dev/null
+	check "a terminal on stdin: says it waits for events on stdin" \
+	    grep -q 'lt-agg: waiting for events on stdin' tty.log
+else
+	skip "a terminal on stdin" "no script(1)"
+fi
 done_testing

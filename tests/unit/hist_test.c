@@ -12,7 +12,7 @@
 #include <jansson.h>
 
 #include "core/buf.h"
-#include "agg/hist.h"
+#include "core/hist.h"
 #include "../tap.h"
 
 #define N_VALUES 200000

@@ -10,7 +10,7 @@
 
 #include "report/chart.h"
 #include "report/compare.h"
-#include "agg/hist.h"
+#include "core/hist.h"
 #include "report/csv.h"
 #include "report/md.h"
 #include "report/plot.h"

@@ -15,7 +15,7 @@
 
 #include <jansson.h>
 
-#include "agg/hist.h"
+#include "core/hist.h"
 #include "core/jsonw.h"
 
 const double lt_pct_list[LT_PCT_N] = { 50, 66, 75, 80, 90, 95, 98, 99, 99.9,
