@@ -29,6 +29,7 @@
 #include "run/preflight.h"
 #include "run/runner.h"
 #include "run/scenario.h"
+#include "run/segment.h"
 #include "run/taskratio.h"
 
 enum {
@@ -61,6 +62,8 @@ enum {
 	O_EQUAL,
 	O_LOGLEVEL,
 	O_LOGFILE,
+	O_SEGMENT,
+	O_START_AT,
 };
 
 static const struct option longopts[] = {
@@ -91,6 +94,8 @@ static const struct option longopts[] = {
 	{ "equal-weights", no_argument, NULL, O_EQUAL },
 	{ "loglevel", required_argument, NULL, O_LOGLEVEL },
 	{ "logfile", required_argument, NULL, O_LOGFILE },
+	{ "segment", required_argument, NULL, O_SEGMENT },
+	{ "start-at", required_argument, NULL, O_START_AT },
 	{ "version", no_argument, NULL, O_VERSION },
 	{ "help", no_argument, NULL, O_HELP },
 	{ NULL, 0, NULL, 0 },
@@ -103,6 +108,7 @@ static const char usage_text[] =
     "              [--exclude-tags LIST] [--seed N] [--http2] [--insecure]\n"
     "              [--timeout S] [--config FILE] [--exit-code-on-error N]\n"
     "              [--equal-weights] [--loglevel LEVEL] [--logfile FILE]\n"
+    "              [--segment I/N] [--start-at EPOCH_MS]\n"
     "       lt-run -f FILE --list | --show-task-ratio | "
     "--show-task-ratio-json\n"
     "       lt-run --version | --help\n"
@@ -134,6 +140,8 @@ static const char usage_text[] =
     "      --list              print the user classes and exit\n"
     "      --show-task-ratio   print classes, weights, task ratios and exit\n"
     "      --show-task-ratio-json  the same as JSON\n"
+    "      --segment I/N       run only part I of N of the load (0-based)\n"
+    "      --start-at MS       start at this Unix time in milliseconds\n"
     "      --version           print the version and exit\n"
     "  -h, --help              print this help and exit\n";
 
@@ -148,6 +156,7 @@ struct cli {
 	int equal_weights;
 	int loglevel; /* 0 debug, 1 info, 2 warning, 3 error */
 	const char *logfile;
+	int64_t start_at_ms;          /* --start-at, 0: now */
 	const char *why;              /* reason of the last bad value */
 	char *base, *user, *password; /* host URL split by base_url() */
 	struct lt_cliconf conf;       /* values read from files */
@@ -261,6 +270,18 @@ set_opt(int id, const char *v, void *arg)
 		return 0;
 	case O_SEED:
 		return lt_optval_whole(v, 0, UINT64_MAX, &r->seed, &c->why);
+	case O_SEGMENT: {
+		struct lt_err e;
+
+		if (lt_segment_parse(v, &r->seg_index, &r->seg_count, &e) != 0)
+			return bad(c, "expected I/N with 0 <= I < N");
+		return 0;
+	}
+	case O_START_AT:
+		if (lt_optval_whole(v, 0, 100000000000000ull, &u, &c->why) != 0)
+			return -1;
+		c->start_at_ms = (int64_t)u;
+		return 0;
 	case O_JOBS:
 		if (lt_optval_whole(v, 1, 64, &u, &c->why) != 0)
 			return -1;
@@ -576,8 +597,15 @@ main(int argc, char **argv)
 		c.run.out_fd = fd;
 		c.run.warn = warn;
 		c.run.warn_arg = &c;
+		c.run.iterations = lt_segment_iterations(&c.run);
 		curl_global_init(CURL_GLOBAL_DEFAULT);
-		rc = run(&c, sc, &st);
+		if (c.start_at_ms > 0 &&
+		    lt_segment_wait_until(c.start_at_ms, &c.err) != 0) {
+			fprintf(stderr, "lt-run: %s\n", c.err.msg);
+			rc = LT_EXIT_RUNTIME;
+		} else {
+			rc = run(&c, sc, &st);
+		}
 		curl_global_cleanup();
 	}
 	if (fd != STDOUT_FILENO && close(fd) != 0 && rc == 0) {

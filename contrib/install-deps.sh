@@ -79,6 +79,7 @@ if [ "$with_test" = 1 ]; then
 	need time has_cmd /usr/bin/time
 	need bsdextrautils has_cmd col	# col, column
 	need bsdutils has_cmd script
+	need faketime has_cmd faketime
 	need chromium has_cmd chromium
 	need fonts-dejavu-core has_file /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 	need iproute2 has_cmd ip

@@ -4,6 +4,7 @@
  * ev_async, and the load shape (--shape) read stage by stage.
  */
 #include "run/runpriv.h"
+#include "run/segment.h"
 
 void
 run_wake_fire(struct ev_loop *loop, ev_async *w, int revents)
@@ -48,9 +49,10 @@ set_targets(struct run *r, long users, double spawn_rate)
 	int i;
 
 	for (i = 0; i < r->jobs; i++) {
+		atomic_store(&r->sh[i].target_users,
+		    lt_segment_share(users, r->sh[i].stripes, r->sh[i].stripe));
 		atomic_store(
-		    &r->sh[i].target_users, run_share(users, r->jobs, i));
-		atomic_store(&r->sh[i].spawn_rate, spawn_rate / r->jobs);
+		    &r->sh[i].spawn_rate, spawn_rate / r->sh[i].stripes);
 		if (i == 0)
 			run_shard_retarget(&r->sh[0]);
 		else
@@ -65,9 +67,9 @@ set_rate(struct run *r, double rate)
 
 	for (i = 0; i < r->jobs; i++) {
 		if (i == 0) {
-			run_shard_set_rate(&r->sh[0], rate / r->jobs);
+			run_shard_set_rate(&r->sh[0], rate / r->sh[0].stripes);
 		} else {
-			atomic_store(&r->sh[i].rate, rate / r->jobs);
+			atomic_store(&r->sh[i].rate, rate / r->sh[i].stripes);
 			ev_async_send(r->sh[i].loop, &r->sh[i].wake);
 		}
 	}

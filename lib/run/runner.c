@@ -23,6 +23,7 @@
 
 #include "run/runner.h"
 #include "run/runpriv.h"
+#include "run/segment.h"
 #include "run/testhook.h"
 
 #define PROGRESS_S 2.0
@@ -49,10 +50,12 @@ shard_init(struct run *r, int i, struct lt_err *err)
 	sh->shared = &r->shared;
 	sh->host = r->o->host != NULL ? r->o->host : r->sc->host;
 	sh->open_model = r->o->rate > 0;
-	sh->next_id = i;
+	sh->stripe = lt_segment_stripe(r->o, i);
+	sh->stripes = lt_segment_stripes(r->o);
+	sh->next_id = sh->stripe;
 	sh->mono0_us = r->mono0_us;
 	sh->real0_us = r->real0_us;
-	lt_rng_seed(&sh->rng, r->o->seed, 0x5eed0000u + (uint64_t)i);
+	lt_rng_seed(&sh->rng, r->o->seed, 0x5eed0000u + (uint64_t)sh->stripe);
 	pthread_mutex_init(&sh->st.lock, NULL);
 	lt_buf_init(&sh->url, 64 << 10);
 	lt_buf_init(&sh->tmp, 1 << 20);
@@ -128,8 +131,10 @@ shard_fini(struct lt_shard *sh)
 static void
 shard_begin(struct run *r, struct lt_shard *sh)
 {
-	long n = run_share(r->users, r->jobs, sh->index);
+	long n = lt_segment_share(r->users, sh->stripes, sh->stripe);
 
+	if (r->o->iterations < 0)
+		return; /* an empty segment: nothing to run */
 	if (sh->open_model) {
 		run_spawn_batch(sh, n);
 		atomic_store(&sh->target_users, n);
@@ -304,6 +309,7 @@ lt_run(const struct lt_scenario *sc, const struct lt_run_opts *o,
 		return lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
 	r->o = o;
 	r->sc = sc;
+	lt_segment_data(sc, o);
 	r->jobs = o->jobs > 0 ? o->jobs : 1;
 	r->progress_fn = progress;
 	r->progress_arg = arg;
@@ -329,12 +335,14 @@ lt_run(const struct lt_scenario *sc, const struct lt_run_opts *o,
 	for (i = 0; i < r->jobs; i++) {
 		if (shard_init(r, i, err) != 0)
 			goto out;
-		atomic_store(&r->sh[i].rate, o->rate / r->jobs);
+		atomic_store(&r->sh[i].rate, o->rate / r->sh[i].stripes);
 		if (o->shape == NULL) {
 			atomic_store(&r->sh[i].target_users,
-			    run_share(r->users, r->jobs, i));
+			    lt_segment_share(
+			        r->users, r->sh[i].stripes, r->sh[i].stripe));
 			atomic_store(&r->sh[i].spawn_rate,
-			    (o->spawn_rate > 0 ? o->spawn_rate : 1) / r->jobs);
+			    (o->spawn_rate > 0 ? o->spawn_rate : 1) /
+			        r->sh[i].stripes);
 		}
 	}
 	control_init(r);
@@ -344,6 +352,8 @@ lt_run(const struct lt_scenario *sc, const struct lt_run_opts *o,
 	lt_evout_flush(&r->sh[0].out);
 	if (test_setup(r, err) != 0)
 		goto out_control;
+	if (o->iterations < 0)
+		run_request_stop(r, "iterations", "iterations done", 0);
 	for (i = 1; i < r->jobs; i++)
 		if (pthread_create(
 		        &r->sh[i].thread, NULL, shard_thread, &r->sh[i]) != 0) {

@@ -17,6 +17,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/hist.h"
+#include "run/lathist.h" /* lt_lathist, part of this API (lib/fanout) */
 #include "run/runep.h"
 #include "run/runopts.h"
 

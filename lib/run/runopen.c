@@ -76,7 +76,7 @@ run_shard_set_rate(struct lt_shard *sh, double rate)
 	if (rate <= 0)
 		return;
 	sh->next_sched_us = lt_http_mono_us() +
-	    (int64_t)(1e6 / rate * sh->index / sh->opts->jobs);
+	    (int64_t)(1e6 / rate * sh->stripe / sh->stripes);
 	ev_timer_set(&sh->sched_timer, 0., 0.);
 	ev_timer_start(sh->loop, &sh->sched_timer);
 }

@@ -21,9 +21,10 @@ struct lt_run_opts {
 	enum lt_arrival arrival;
 	const char *shape; /* --shape FILE|CMD, NULL: none */
 	double stop_timeout_s;
-	long iterations; /* -i; 0: unlimited */
+	long iterations; /* -i; 0: unlimited; -1: none (empty segment) */
 	uint64_t seed;
-	int jobs; /* -j: event loops, one per thread */
+	int jobs;                 /* -j: event loops, one per thread */
+	int seg_index, seg_count; /* --segment I/N (segment.h); 0/0: whole */
 	int http2;
 	int insecure;
 	double timeout_s; /* default per-request timeout */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "run/runpriv.h"
+#include "run/segment.h"
 
 /* --- users --------------------------------------------------------- */
 
@@ -27,7 +28,7 @@ pick_class(struct lt_shard *sh)
 	const struct lt_scenario *sc = sh->sc;
 	size_t i,
 	    n = sc->nclasses < LT_MAX_CLASSES ? sc->nclasses : LT_MAX_CLASSES;
-	long want;
+	long want, target;
 	double total = 0;
 	int best = -1;
 
@@ -35,24 +36,34 @@ pick_class(struct lt_shard *sh)
 	for (i = 0; i < n; i++) {
 		if (sc->classes[i].fixed_count == 0)
 			continue;
-		want = (long)(sc->classes[i].fixed_count / sh->opts->jobs) +
-		    ((long)(sc->classes[i].fixed_count % sh->opts->jobs) >
-		        sh->index);
+		want = lt_segment_share(
+		    (long)sc->classes[i].fixed_count, sh->stripes, sh->stripe);
 		if (sh->fixed_spawned[i] < want)
 			return (int)i;
 	}
-	/* Then smooth weighted round robin over weighted classes. */
-	for (i = 0; i < n; i++) {
-		if (sc->classes[i].fixed_count != 0 ||
-		    sc->classes[i].weight <= 0)
-			continue;
-		sh->swrr[i] += sc->classes[i].weight;
-		total += sc->classes[i].weight;
-		if (best < 0 || sh->swrr[i] > sh->swrr[best])
-			best = (int)i;
-	}
-	if (best >= 0)
+	/* Then smooth weighted round robin over weighted classes, run over
+	 * the whole run's sequence: this stripe's j-th weighted user gets
+	 * the class of the run's weighted user stripe + j * stripes, so the
+	 * proportions hold over all shards and segments (segment.h). */
+	target = sh->stripe + sh->swrr_picks * sh->stripes;
+	sh->swrr_picks++;
+	while (sh->swrr_at <= target) {
+		best = -1;
+		total = 0;
+		for (i = 0; i < n; i++) {
+			if (sc->classes[i].fixed_count != 0 ||
+			    sc->classes[i].weight <= 0)
+				continue;
+			sh->swrr[i] += sc->classes[i].weight;
+			total += sc->classes[i].weight;
+			if (best < 0 || sh->swrr[i] > sh->swrr[best])
+				best = (int)i;
+		}
+		if (best < 0)
+			return -1;
 		sh->swrr[best] -= total;
+		sh->swrr_at++;
+	}
 	return best;
 }
 
@@ -79,7 +90,7 @@ add_user(struct lt_shard *sh)
 		sh->users_cap = sh->users_cap * 2 + 16;
 	}
 	id = sh->next_id;
-	sh->next_id += sh->opts->jobs;
+	sh->next_id += sh->stripes;
 	u = lt_user_new(sh, &sh->sc->classes[k], id, &run_user_ops, sh);
 	if (u == NULL)
 		return -1;

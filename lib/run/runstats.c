@@ -155,6 +155,9 @@ run_event_start(struct run *r)
 	lt_jsonw_i64(b, r->jobs);
 	lt_buf_adds(b, ",\"http2\":");
 	lt_jsonw_bool(b, o->http2);
+	if (o->seg_count > 0)
+		lt_buf_printf(
+		    b, ",\"segment\":\"%d/%d\"", o->seg_index, o->seg_count);
 	lt_buf_adds(b, "}}");
 	event_end(sh);
 }

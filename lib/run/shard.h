@@ -58,6 +58,7 @@ enum lt_stop_kind { LT_STOP_NONE, LT_STOP_GRACEFUL, LT_STOP_NOW };
 
 struct lt_shard {
 	int index;
+	int stripe, stripes; /* its stripe of the whole run (segment.h) */
 	struct ev_loop *loop;
 	struct lt_http_multi http;
 	struct lt_evout out;
@@ -100,6 +101,7 @@ struct lt_shard {
 	long next_id; /* next user id (global: index + k*N) */
 	long fixed_spawned[LT_MAX_CLASSES];
 	double swrr[LT_MAX_CLASSES]; /* smooth weighted round robin */
+	long swrr_at, swrr_picks;    /* global steps done, own picks */
 	int stopping, done, grace_started;
 	struct lt_rng rng;
 

@@ -386,6 +386,8 @@ data_row(struct lt_data *d, struct lt_tmpl_ctx *ctx)
 	    v->row_seq[d->index] == ctx->seq + 1)
 		return v->row[d->index];
 	n = __atomic_fetch_add(&d->next, 1, __ATOMIC_RELAXED);
+	if (d->stride > 1)
+		n = d->first + n * d->stride;
 	n %= d->nrows;
 	if (v != NULL && d->index < v->ndatas) {
 		v->row[d->index] = (size_t)n;
