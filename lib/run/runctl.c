@@ -37,12 +37,6 @@ run_wake_fire(struct ev_loop *loop, ev_async *w, int revents)
 		run_shard_set_rate(sh, atomic_load(&sh->rate));
 }
 
-long
-run_share(long total, int jobs, int i)
-{
-	return total / jobs + (total % jobs > i);
-}
-
 static void
 set_targets(struct run *r, long users, double spawn_rate)
 {

@@ -38,6 +38,13 @@ run_of(struct lt_shard *sh)
 
 /* --- setup --------------------------------------------------------- */
 
+/* Splits a total across shards: shard i's share. */
+static long
+share(long total, int jobs, int i)
+{
+	return total / jobs + (total % jobs > i);
+}
+
 static int
 shard_init(struct run *r, int i, struct lt_err *err)
 {
@@ -71,9 +78,9 @@ shard_init(struct run *r, int i, struct lt_err *err)
 	ho.insecure = r->o->insecure;
 	ho.username = r->o->username;
 	ho.password = r->o->password;
-	ho.max_connects = run_share(r->budget, r->jobs, i) + 16;
+	ho.max_connects = share(r->budget, r->jobs, i) + 16;
 	ho.max_total =
-	    run_share(r->users, r->jobs, i) > LT_MAX_CONNS ? LT_MAX_CONNS : 0;
+	    share(r->users, r->jobs, i) > LT_MAX_CONNS ? LT_MAX_CONNS : 0;
 	if (lt_http_init(&sh->http, sh->loop, &ho, err) != 0)
 		return -1;
 	lt_evout_init(&sh->out, r->o->out_fd, sh->loop, r->jobs > 1);

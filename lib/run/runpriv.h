@@ -167,9 +167,6 @@ void run_runtime_fire(struct ev_loop *loop, ev_timer *w, int revents);
  * the targets and stops shard 0 sent. */
 void run_wake_fire(struct ev_loop *loop, ev_async *w, int revents);
 
-/* Splits a total across shards: shard i's share. */
-long run_share(long total, int jobs, int i);
-
 /* stage_timer: the held shape stage is due. */
 void run_stage_fire(struct ev_loop *loop, ev_timer *w, int revents);
 
