@@ -35,6 +35,8 @@ static const char usage_text[] =
     "       lt-fanout worker --connect URL [--index I --of N] "
     "[--spool-dir DIR]\n"
     "                 [--scenario-hash HASH] [--keep-spool]\n"
+    "                 [--token-file FILE] [--tls-cert FILE --tls-key FILE "
+    "--tls-ca FILE]\n"
     "       lt-fanout collect SPOOL...\n"
     "       lt-fanout --version | --help\n"
     "\n"
@@ -58,6 +60,11 @@ static const char usage_text[] =
     "lt-agg's\n"
     "  -o, --output FILE            write the merged events to FILE\n"
     "  -q, --quiet                  no live line\n"
+    "      --token-file FILE        the run token (else $LT_FANOUT_TOKEN); "
+    "workers\n"
+    "                               must prove it (--listen, worker)\n"
+    "      --tls-cert FILE, --tls-key FILE, --tls-ca FILE\n"
+    "                               mutual TLS for tls+tcp:// URLs\n"
     "Every other option is lt-run's and means the same for the whole run;\n"
     "--shape runs here and steers every worker's lt-run, data files go\n"
     "with the scenario to remote workers and their rows are dealt out.\n";
@@ -110,6 +117,43 @@ usage_err(const char *fmt, ...)
 	return LT_EXIT_USAGE;
 }
 
+/* File scope, so what it points to stays reachable on an early exit. */
+static struct lt_fanout_sec sec;
+
+/* Takes a security option (and its value) into sec: 1, or 0 when a is
+ * not one; token_file gets --token-file's value. */
+static int
+sec_opt(const char *a, const char *v, const char **token_file)
+{
+	if (strcmp(a, "--tls-cert") == 0)
+		sec.tls_cert = v;
+	else if (strcmp(a, "--tls-key") == 0)
+		sec.tls_key = v;
+	else if (strcmp(a, "--tls-ca") == 0)
+		sec.tls_ca = v;
+	else if (strcmp(a, "--token-file") == 0)
+		*token_file = v;
+	else
+		return 0;
+	return 1;
+}
+
+/* Loads the token and checks the TLS options against url; 0 or an
+ * exit status (the message printed). */
+static int
+sec_load(const char *url, const char *token_file, const char *who)
+{
+	struct lt_err err;
+
+	lt_err_clear(&err);
+	if (lt_fanout_sec_token(&sec, token_file, &err) != 0 ||
+	    lt_fanout_sec_check(&sec, url, &err) != 0) {
+		fprintf(stderr, "lt-fanout%s: %s\n", who, err.msg);
+		return LT_EXIT_USAGE;
+	}
+	return 0;
+}
+
 /* Directory of this program, for lt-run next to it. */
 static char *
 sibling(const char *name)
@@ -134,6 +178,7 @@ worker_main(int argc, char **argv)
 	struct lt_fanout_wopts w;
 	struct lt_err err;
 	const char *env = getenv("JOB_COMPLETION_INDEX");
+	const char *token_file = NULL;
 	int i, rc;
 
 	memset(&w, 0, sizeof(w));
@@ -148,6 +193,8 @@ worker_main(int argc, char **argv)
 		if (v == NULL)
 			return usage_err("missing value for %s", a);
 		i++;
+		if (sec_opt(a, v, &token_file))
+			continue;
 		if (strcmp(a, "--connect") == 0)
 			w.connect = v;
 		else if (strcmp(a, "--spool-dir") == 0)
@@ -168,6 +215,9 @@ worker_main(int argc, char **argv)
 	if (w.index < 0 && env != NULL && *env &&
 	    count(env, 0, 1000000, &w.index) != 0)
 		return usage_err("bad JOB_COMPLETION_INDEX '%s'", env);
+	if ((rc = sec_load(w.connect, token_file, " worker")) != 0)
+		return rc;
+	w.sec = &sec;
 	w.ltrun = getenv("LT_RUN");
 	if (w.ltrun == NULL || *w.ltrun == '\0')
 		w.ltrun = sibling("lt-run");
@@ -189,7 +239,7 @@ int
 main(int argc, char **argv)
 {
 	struct lt_err err;
-	const char *out = NULL;
+	const char *out = NULL, *token_file = NULL;
 	char seed[32];
 	int i, rc, have_seed = 0;
 
@@ -259,6 +309,10 @@ main(int argc, char **argv)
 			i++;
 			continue;
 		}
+		if (v != NULL && sec_opt(a, v, &token_file)) {
+			i++;
+			continue;
+		}
 		if (strcmp(a, "--listen") == 0 || strcmp(a, "--exec") == 0 ||
 		    strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 ||
 		    strcmp(a, "--spool-dir") == 0 ||
@@ -308,6 +362,17 @@ main(int argc, char **argv)
 		    "--listen URL --expect-workers N");
 	if (o.listen != NULL && o.expect < 1)
 		return usage_err("%s", "--listen needs --expect-workers N");
+	if (o.workers > 0 &&
+	    (token_file != NULL || sec.tls_cert != NULL ||
+	        sec.tls_key != NULL || sec.tls_ca != NULL))
+		return usage_err("%s",
+		    "--token-file and --tls-* are for --listen "
+		    "(local workers talk over a private ipc socket)");
+	if (o.workers > 0)
+		unsetenv("LT_FANOUT_TOKEN"); /* not for local workers */
+	else if ((rc = sec_load(o.listen, token_file, "")) != 0)
+		return rc;
+	o.sec = &sec;
 	if (o.exec == NULL && o.scenario_arg < 0)
 		return usage_err("%s", "no scenario: use -f FILE (or --exec)");
 	if (!have_seed && o.exec == NULL) {

@@ -597,7 +597,8 @@ main(int argc, char **argv)
 		c.run.out_fd = fd;
 		c.run.warn = warn;
 		c.run.warn_arg = &c;
-		c.run.iterations = lt_segment_iterations(&c.run);
+		c.run.iterations = lt_segment_iterations(
+		    c.run.iterations, c.run.seg_index, c.run.seg_count);
 		curl_global_init(CURL_GLOBAL_DEFAULT);
 		if (c.start_at_ms > 0 &&
 		    lt_segment_wait_until(c.start_at_ms, &c.err) != 0) {

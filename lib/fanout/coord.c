@@ -664,6 +664,8 @@ loop(struct coord *c)
 		now = lt_fanout_now_us();
 		if (rc == 1)
 			handle(c, &in);
+		else if (rc == 2)
+			fprintf(stderr, "\nlt-fanout: %s\n", e.msg);
 		else if (rc < 0) {
 			lt_err_set(&c->err, 3, "%s", e.msg);
 			break;
@@ -800,7 +802,8 @@ lt_fanout_coordinate(const struct lt_fanout_opts *o, struct lt_err *err)
 		}
 		snprintf(c.url, sizeof(c.url), "ipc://%s/ctl", c.dir);
 	}
-	if (lt_nngx_listen(&c.sock, c.url, &c.err) != 0)
+	if (lt_nngx_listen(&c.sock, c.url, o->listen ? o->sec : NULL, &c.err) !=
+	    0)
 		goto out;
 	c.begin_us = c.tick_us = lt_fanout_now_us();
 	if (o->listen != NULL && !o->quiet)

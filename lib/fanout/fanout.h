@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "core/err.h"
+#include "fanout/sec.h"
 
 enum lt_fanout_loss { LT_LOSS_ABORT, LT_LOSS_CONTINUE };
 
@@ -27,6 +28,7 @@ struct lt_fanout_opts {
 	const char *spool_dir; /* --spool-dir for local workers, or NULL */
 	int ship_agg;          /* --ship agg: workers send aggregates */
 	int keep_spool;        /* --keep-spool for local workers */
+	const struct lt_fanout_sec *sec; /* --listen: TLS files, token */
 	/* lt-run's arguments for the whole run (no --segment, no -o) */
 	char **run_argv;
 	int run_argc;
@@ -41,6 +43,7 @@ struct lt_fanout_wopts {
 	const char *ltrun;         /* lt-run to exec */
 	int keep_spool;            /* keep the spool even when all was acked */
 	const char *scenario_hash; /* refuse a plan with another scenario */
+	const struct lt_fanout_sec *sec; /* TLS files, token, or NULL */
 };
 
 /* Runs a whole test; returns the exit status (err says why when > 1). */

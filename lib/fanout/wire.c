@@ -16,6 +16,8 @@ static const char *const type_names[] = {
 	"events",
 	"ack",
 	"fin",
+	"challenge",
+	"auth",
 	"agg",
 };
 

@@ -14,7 +14,9 @@
  *    16  u32 length     payload bytes, <= LT_WIRE_MAX_PAYLOAD
  *    20  payload        EVENTS: NDJSON lines; AGG: an aggregate
  *                       document (lt-aggregate(5)); control types: one
- *                       JSON object; REFUSE: UTF-8 text
+ *                       JSON object; REFUSE: UTF-8 text (seq 1:
+ *                       authenticate this connection and send again,
+ *                       auth.h)
  */
 #ifndef LT_WIRE_H
 #define LT_WIRE_H
@@ -32,15 +34,17 @@
 #define LT_WIRE_NO_WORKER   0xffffffffu
 
 enum lt_wire_type {
-	LT_WIRE_HELLO = 1,   /* w->c: version, index wanted, pid, host */
-	LT_WIRE_WELCOME = 2, /* c->w: index, of, run id, argv, files */
-	LT_WIRE_REFUSE = 3,  /* c->w: why (text); the worker exits */
-	LT_WIRE_BEAT = 4,    /* w->c: state, clock sample; c->w: t0, stop */
-	LT_WIRE_EVENTS = 5,  /* w->c: NDJSON lines from seq on */
-	LT_WIRE_ACK = 6,     /* c->w: every line below seq is stored */
-	LT_WIRE_FIN = 7,     /* w->c: the load program ended (status) */
-	LT_WIRE_AGG = 8,     /* w->c: its aggregate of its first seq lines */
-	LT_WIRE_TYPE_MAX = 8,
+	LT_WIRE_HELLO = 1,     /* w->c: version, index wanted, pid, host */
+	LT_WIRE_WELCOME = 2,   /* c->w: index, of, run id, argv, files */
+	LT_WIRE_REFUSE = 3,    /* c->w: why (text); the worker exits */
+	LT_WIRE_BEAT = 4,      /* w->c: state, clock sample; c->w: t0, stop */
+	LT_WIRE_EVENTS = 5,    /* w->c: NDJSON lines from seq on */
+	LT_WIRE_ACK = 6,       /* c->w: every line below seq is stored */
+	LT_WIRE_FIN = 7,       /* w->c: the load program ended (status) */
+	LT_WIRE_CHALLENGE = 8, /* both ways: nonces (auth.h) */
+	LT_WIRE_AUTH = 9,      /* w->c: proof of the run token (auth.h) */
+	LT_WIRE_AGG = 10,      /* w->c: its aggregate of its first seq lines */
+	LT_WIRE_TYPE_MAX = 10,
 };
 
 struct lt_wire_msg {

@@ -681,8 +681,8 @@ lt_fanout_worker(const struct lt_fanout_wopts *o, struct lt_err *err)
 		lt_err_sys(err, 3, errno, "%s", w.dir);
 		return 3;
 	}
-	if (lt_nngx_dial(&w.data, o->connect, 10000, err) != 0 ||
-	    lt_nngx_dial(&w.beat, o->connect, 1000, err) != 0)
+	if (lt_nngx_dial(&w.data, o->connect, 10000, o->sec, err) != 0 ||
+	    lt_nngx_dial(&w.beat, o->connect, 1000, o->sec, err) != 0)
 		goto out;
 	if (join(&w, err) != 0) {
 		if (w.argv != NULL || err->code == 2)

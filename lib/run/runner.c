@@ -57,8 +57,8 @@ shard_init(struct run *r, int i, struct lt_err *err)
 	sh->shared = &r->shared;
 	sh->host = r->o->host != NULL ? r->o->host : r->sc->host;
 	sh->open_model = r->o->rate > 0;
-	sh->stripe = lt_segment_stripe(r->o, i);
-	sh->stripes = lt_segment_stripes(r->o);
+	sh->stripe = lt_segment_stripe(r->o->seg_index, r->o->seg_count, i);
+	sh->stripes = lt_segment_stripes(r->o->jobs, r->o->seg_count);
 	sh->next_id = sh->stripe;
 	sh->mono0_us = r->mono0_us;
 	sh->real0_us = r->real0_us;
@@ -316,7 +316,7 @@ lt_run(const struct lt_scenario *sc, const struct lt_run_opts *o,
 		return lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
 	r->o = o;
 	r->sc = sc;
-	lt_segment_data(sc, o);
+	lt_segment_data(sc, o->seg_index, o->seg_count);
 	r->jobs = o->jobs > 0 ? o->jobs : 1;
 	r->progress_fn = progress;
 	r->progress_arg = arg;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "run/scenario.h"
 #include "run/segment.h"
 
 int
@@ -43,45 +44,39 @@ lt_segment_share(long total, long parts, long i)
 	return total / parts + (total % parts > i);
 }
 
-static int
-segs(const struct lt_run_opts *o)
+int
+lt_segment_stripes(int jobs, int seg_count)
 {
-	return o->seg_count > 0 ? o->seg_count : 1;
+	return (jobs > 0 ? jobs : 1) * (seg_count > 0 ? seg_count : 1);
 }
 
 int
-lt_segment_stripes(const struct lt_run_opts *o)
+lt_segment_stripe(int seg_index, int seg_count, int shard)
 {
-	return (o->jobs > 0 ? o->jobs : 1) * segs(o);
-}
-
-int
-lt_segment_stripe(const struct lt_run_opts *o, int shard)
-{
-	return o->seg_index + shard * segs(o);
+	return seg_index + shard * (seg_count > 0 ? seg_count : 1);
 }
 
 long
-lt_segment_iterations(const struct lt_run_opts *o)
+lt_segment_iterations(long iterations, int seg_index, int seg_count)
 {
 	long n;
 
-	if (o->iterations <= 0 || o->seg_count <= 1)
-		return o->iterations;
-	n = lt_segment_share(o->iterations, o->seg_count, o->seg_index);
+	if (iterations <= 0 || seg_count <= 1)
+		return iterations;
+	n = lt_segment_share(iterations, seg_count, seg_index);
 	return n > 0 ? n : -1;
 }
 
 void
-lt_segment_data(const struct lt_scenario *sc, const struct lt_run_opts *o)
+lt_segment_data(const struct lt_scenario *sc, int seg_index, int seg_count)
 {
 	size_t i;
 
-	if (o->seg_count <= 1)
+	if (seg_count <= 1)
 		return;
 	for (i = 0; i < sc->ndatas; i++) {
-		sc->datas[i]->first = (uint64_t)o->seg_index;
-		sc->datas[i]->stride = (uint64_t)o->seg_count;
+		sc->datas[i]->first = (uint64_t)seg_index;
+		sc->datas[i]->stride = (uint64_t)seg_count;
 	}
 }
 

@@ -17,8 +17,6 @@
 #include <stdint.h>
 
 #include "core/err.h"
-#include "run/runopts.h"
-#include "run/scenario.h"
 
 #define LT_SEGMENT_MAX 100000
 
@@ -28,19 +26,22 @@ int lt_segment_parse(const char *s, int *index, int *count, struct lt_err *err);
 /* Part i of total split into parts: they add up to total exactly. */
 long lt_segment_share(long total, long parts, long i);
 
-/* Number of stripes of the whole run, and shard's stripe. */
-int lt_segment_stripes(const struct lt_run_opts *o);
-int lt_segment_stripe(const struct lt_run_opts *o, int shard);
+/* Number of stripes of a run of jobs shards per segment (seg_count 0:
+ * no --segment), and the stripe of shard in segment seg_index. */
+int lt_segment_stripes(int jobs, int seg_count);
+int lt_segment_stripe(int seg_index, int seg_count, int shard);
 
 /* The -i budget of this segment: 0 unlimited, -1 when the segment's share
  * of a limited run is empty (it runs nothing). */
-long lt_segment_iterations(const struct lt_run_opts *o);
+long lt_segment_iterations(long iterations, int seg_index, int seg_count);
 
 /* Deals sc's data rows to this segment: its draw k takes row
  * seg_index + k * seg_count, so segments never share a row (until the
  * rows wrap around) and, when each takes its share of the draws, their
  * rows together are a single process's rows 0, 1, 2, ... */
-void lt_segment_data(const struct lt_scenario *sc, const struct lt_run_opts *o);
+struct lt_scenario;
+void lt_segment_data(
+    const struct lt_scenario *sc, int seg_index, int seg_count);
 
 /* Sleeps until the wall clock reads epoch_ms (returns at once when it is
  * past).  Returns 0, or -1 when interrupted by a signal (err set). */

@@ -8,6 +8,7 @@
 
 #include "core/buf.h"
 #include "fanout/fanout.h"
+#include "run/runner.h"
 #include "run/segment.h"
 #include "../tap.h"
 
@@ -45,12 +46,14 @@ main(void)
 	for (i = 0; i < 16; i++) {
 		o.seg_index = (int)i;
 		for (j = 0; j < 4; j++) {
-			s = lt_segment_stripe(&o, j);
-			if (s < 0 || s >= lt_segment_stripes(&o) || seen[s]++)
+			s = lt_segment_stripe(o.seg_index, o.seg_count, j);
+			if (s < 0 ||
+			    s >= lt_segment_stripes(o.jobs, o.seg_count) ||
+			    seen[s]++)
 				bad++;
 		}
 	}
-	TAP_OK(bad == 0 && lt_segment_stripes(&o) == 64,
+	TAP_OK(bad == 0 && lt_segment_stripes(o.jobs, o.seg_count) == 64,
 	    "16 segments x 4 shards: stripes 0..63 once each");
 
 	o.iterations = 10;
@@ -58,14 +61,19 @@ main(void)
 	sum = 0;
 	for (i = 0; i < 4; i++) {
 		o.seg_index = (int)i;
-		sum += lt_segment_iterations(&o);
+		sum += lt_segment_iterations(
+		    o.iterations, o.seg_index, o.seg_count);
 	}
 	TAP_OK(sum == 10, "-i 10 over 4 segments: 3+3+2+2");
 	o.iterations = 2;
 	o.seg_index = 3;
-	TAP_OK(lt_segment_iterations(&o) == -1, "an empty share is -1, not 0");
+	TAP_OK(
+	    lt_segment_iterations(o.iterations, o.seg_index, o.seg_count) == -1,
+	    "an empty share is -1, not 0");
 	o.iterations = 0;
-	TAP_OK(lt_segment_iterations(&o) == 0, "unlimited stays unlimited");
+	TAP_OK(
+	    lt_segment_iterations(o.iterations, o.seg_index, o.seg_count) == 0,
+	    "unlimited stays unlimited");
 
 	TAP_OK(
 	    lt_segment_parse("2/5", &si, &sn, &err) == 0 && si == 2 && sn == 5,
