@@ -109,6 +109,7 @@ lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	    --suppress=missingIncludeSystem -Ilib lib bin tests/target
 	sh tests/manlint.sh
+	sh tests/layering.sh
 
 bench: all
 	sh bench/run.sh
