@@ -119,9 +119,7 @@ run_event_start(struct run *r)
 	lt_jsonw_fixed(b, r->real0_us, 6);
 	lt_buf_adds(b,
 	    ",\"phase\":\"start\",\"lt_version\":\"" LT_VERSION "\",\"host\":");
-	if (sh->host != NULL && o->show_secrets) {
-		lt_jsonw_cstr(b, sh->host);
-	} else if (sh->host != NULL) { /* it may carry credentials */
+	if (sh->host != NULL) { /* a scenario host may carry credentials */
 		lt_buf_reset(&sh->tmp);
 		lt_secret_url_strip(&sh->tmp, sh->host, strlen(sh->host));
 		lt_jsonw_str(b, sh->tmp.data, sh->tmp.len);
