@@ -64,6 +64,7 @@ enum {
 	O_LOGFILE,
 	O_SEGMENT,
 	O_START_AT,
+	O_SHOWSECRETS,
 };
 
 static const struct option longopts[] = {
@@ -96,6 +97,7 @@ static const struct option longopts[] = {
 	{ "logfile", required_argument, NULL, O_LOGFILE },
 	{ "segment", required_argument, NULL, O_SEGMENT },
 	{ "start-at", required_argument, NULL, O_START_AT },
+	{ "show-secrets", no_argument, NULL, O_SHOWSECRETS },
 	{ "version", no_argument, NULL, O_VERSION },
 	{ "help", no_argument, NULL, O_HELP },
 	{ NULL, 0, NULL, 0 },
@@ -108,7 +110,7 @@ static const char usage_text[] =
     "              [--exclude-tags LIST] [--seed N] [--http2] [--insecure]\n"
     "              [--timeout S] [--config FILE] [--exit-code-on-error N]\n"
     "              [--equal-weights] [--loglevel LEVEL] [--logfile FILE]\n"
-    "              [--segment I/N] [--start-at EPOCH_MS]\n"
+    "              [--segment I/N] [--start-at EPOCH_MS] [--show-secrets]\n"
     "       lt-run -f FILE --list | --show-task-ratio | "
     "--show-task-ratio-json\n"
     "       lt-run --version | --help\n"
@@ -142,6 +144,7 @@ static const char usage_text[] =
     "      --show-task-ratio-json  the same as JSON\n"
     "      --segment I/N       run only part I of N of the load (0-based)\n"
     "      --start-at MS       start at this Unix time in milliseconds\n"
+    "      --show-secrets      record URL credentials and secrets in clear\n"
     "      --version           print the version and exit\n"
     "  -h, --help              print this help and exit\n";
 
@@ -210,6 +213,9 @@ set_opt(int id, const char *v, void *arg)
 		return 0;
 	case O_INSECURE:
 		r->insecure = lt_cliconf_bool(v);
+		return 0;
+	case O_SHOWSECRETS:
+		r->show_secrets = lt_cliconf_bool(v);
 		return 0;
 	case O_CONFIG:
 		return 0;
@@ -597,6 +603,10 @@ main(int argc, char **argv)
 		c.run.out_fd = fd;
 		c.run.warn = warn;
 		c.run.warn_arg = &c;
+		if (c.run.show_secrets)
+			warn("--show-secrets: credentials and secret values "
+			     "are recorded and printed in clear",
+			    &c);
 		c.run.iterations = lt_segment_iterations(
 		    c.run.iterations, c.run.seg_index, c.run.seg_count);
 		curl_global_init(CURL_GLOBAL_DEFAULT);

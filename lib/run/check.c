@@ -361,7 +361,8 @@ check_json(struct eval *e, const struct lt_check *c)
 static void
 show_header(struct eval *e, const struct lt_check *c, const char *v, size_t n)
 {
-	if (lt_secret_header_name(c->header, strlen(c->header)))
+	if (!e->r->show_secrets &&
+	    lt_secret_header_name(c->header, strlen(c->header)))
 		lt_buf_adds(e->reason, "\"" LT_SECRET_MASK "\"");
 	else
 		show(e->reason, v, n);

@@ -115,6 +115,7 @@ struct lt_response {
 	const char *body; /* may be NULL when body_len is 0 */
 	size_t body_len;
 	int64_t latency_us;
+	int show_secrets; /* quote credential headers in clear */
 };
 
 enum lt_check_result {

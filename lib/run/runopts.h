@@ -33,6 +33,10 @@ struct lt_run_opts {
 	const char *exclude_tags;
 	const char *username; /* HTTP auth taken out of the host URL */
 	const char *password;
+	/* --show-secrets: record and print URLs with their userinfo and
+	 * secret values unmasked (credentials still go only to their own
+	 * origin). */
+	int show_secrets;
 	/* Called on the main thread with one warning line (no newline, no
 	 * program name), e.g. a shape line ignored; may be NULL. */
 	void (*warn)(const char *msg, void *arg);

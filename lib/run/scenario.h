@@ -156,6 +156,9 @@ struct lt_step {
 	int line;                /* where it was written */
 	const char *name;        /* grouping name for events: "name X", or the
 				   URL/command as written */
+	const char *name_clear;  /* the default name with the credentials
+				   that name lost kept (--show-secrets);
+				   NULL when name has none taken out */
 	const char *const *tags; /* effective tags: own and inherited */
 	size_t ntags;
 	struct lt_http *http;      /* LT_STEP_HTTP */

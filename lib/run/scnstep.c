@@ -163,6 +163,7 @@ parse_name(struct parser *p, struct pstep *ps)
 	if (r == 0 || x.n == 0)
 		return scn_expected(p, NULL, "a name");
 	ps->st.name = scn_wdup(p, &x);
+	ps->st.name_clear = NULL;
 	ps->has_name = 1;
 	return ps->st.name ? 0 : scn_oom(p);
 }
@@ -338,6 +339,7 @@ parse_inline_name(struct parser *p, struct pstep *ps)
 		}
 		if (w.quoted && end == 0) {
 			ps->st.name = scn_wdup(p, &w);
+			ps->st.name_clear = NULL;
 			ps->has_name = 1;
 			return ps->st.name ? 0 : scn_oom(p);
 		}
@@ -346,6 +348,7 @@ parse_inline_name(struct parser *p, struct pstep *ps)
 	if (end == 0)
 		return scn_expected(p, r > 0 ? &w : NULL, "a name");
 	ps->st.name = lt_arena_strndup(p->a, p->ln + start, end - start);
+	ps->st.name_clear = NULL;
 	ps->has_name = 1;
 	return ps->st.name ? 0 : scn_oom(p);
 }
@@ -376,6 +379,8 @@ scn_parse_request(struct parser *p, const struct word *m, struct pstep *ps)
 		if (n == NULL)
 			return scn_oom(p);
 		ps->st.name = lt_secret_url_strip_inplace(n);
+		if (strcmp(n, ps->url->src) != 0)
+			ps->st.name_clear = ps->url->src;
 	}
 	for (;;) {
 		r = scn_scan_word(p, &w);

@@ -16,6 +16,14 @@ user_put_key(struct lt_buf *b, const char *k)
 	lt_jsonw_key(b, k);
 }
 
+const char *
+user_step_name(const struct lt_user *u)
+{
+	if (u->sh->opts->show_secrets && u->step->name_clear != NULL)
+		return u->step->name_clear;
+	return u->step->name;
+}
+
 static void
 mask_one(
     struct lt_buf *b, size_t from, const char *v, size_t n, struct lt_buf *m)
@@ -56,8 +64,9 @@ put_url(struct lt_user *u, struct lt_buf *b, const char *url, size_t len)
 	struct lt_buf *t = &u->sh->tmp;
 	size_t at, n;
 
-	if (!lt_secret_userinfo(url, len, &at, &n) && sc->nsecret_values == 0 &&
-	    sc->nsecret_vars == 0) {
+	if (u->sh->opts->show_secrets ||
+	    (!lt_secret_userinfo(url, len, &at, &n) &&
+	        sc->nsecret_values == 0 && sc->nsecret_vars == 0)) {
 		lt_jsonw_str(b, url, len);
 		return;
 	}
@@ -74,7 +83,7 @@ user_event_head(struct lt_user *u, struct lt_buf *b, const char *method,
 	lt_buf_adds(b, "{\"type\":\"req\",\"ts\":");
 	lt_jsonw_fixed(b, u->ts_us, 6);
 	PUT_KEY(b, "name");
-	lt_jsonw_cstr(b, u->step->name);
+	lt_jsonw_cstr(b, user_step_name(u));
 	PUT_KEY(b, "method");
 	lt_jsonw_cstr(b, method);
 	PUT_KEY(b, "url");
@@ -190,6 +199,7 @@ user_judge(struct lt_user *u, const struct lt_checks *cs, long status,
 	r.body = body;
 	r.body_len = body_len;
 	r.latency_us = latency_us;
+	r.show_secrets = sh->opts->show_secrets;
 	u->ctx.now_us = lt_http_real_us();
 	lt_buf_reset(&sh->tmp);
 	rc = lt_check_eval(cs, &r, &u->ctx, &sh->tmp, &sh->reason);
@@ -209,7 +219,8 @@ user_judge(struct lt_user *u, const struct lt_checks *cs, long status,
 		lt_buf_reset(&sh->reason);
 		lt_buf_adds(&sh->reason, "check: out of memory");
 	}
-	mask_secrets(u, &sh->reason, 0);
+	if (!sh->opts->show_secrets)
+		mask_secrets(u, &sh->reason, 0);
 	lt_buf_cstr(&sh->reason);
 	return 1;
 }

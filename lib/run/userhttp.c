@@ -109,7 +109,7 @@ user_http_done(struct lt_http_xfer *x, void *arg)
 	lt_buf_addc(b, '}');
 	user_emit_end(u);
 	/* an interrupted request has no response time (as in lt-agg) */
-	u->ops->record(u->ops_ctx, s->http->method, s->name,
+	u->ops->record(u->ops_ctx, s->http->method, user_step_name(u),
 	    err_cat && strcmp(err_cat, "interrupted") == 0 ? -1 : r->latency_us,
 	    failed);
 	u->state = LT_U_TIMER;
@@ -268,7 +268,8 @@ http_fail_now(struct lt_user *u, const char *url, const char *why)
 	user_event_tail(u, b);
 	lt_buf_addc(b, '}');
 	user_emit_end(u);
-	u->ops->record(u->ops_ctx, u->step->http->method, u->step->name, 0, 1);
+	u->ops->record(
+	    u->ops_ctx, u->step->http->method, user_step_name(u), 0, 1);
 }
 
 static long

@@ -39,6 +39,10 @@ void user_advance(struct lt_user *u);
 /* Appends ,"k": for a key k that may need escaping. */
 void user_put_key(struct lt_buf *b, const char *k);
 
+/* The name of the user's step as recorded: with the credentials of a
+ * default URL name under --show-secrets. */
+const char *user_step_name(const struct lt_user *u);
+
 /* Writes the fields every req event has up to "error" (exclusive). */
 void user_event_head(struct lt_user *u, struct lt_buf *b, const char *method,
     const char *url, size_t url_len, long status, int ok);

@@ -40,5 +40,5 @@ check_eq "completion: lt-run --log" "$(comp lt-run --log)" \
 check_eq "completion: --loglevel w" "$(comp lt-run --loglevel w)" "warning "
 check_eq "completion: lt-report --tol" "$(comp lt-report --tol)" "--tolerance "
 check_eq "completion: lt-run --show" "$(comp lt-run --show)" \
-    "--show-task-ratio --show-task-ratio-json "
+    "--show-secrets --show-task-ratio --show-task-ratio-json "
 done_testing

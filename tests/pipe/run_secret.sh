@@ -129,4 +129,50 @@ check_eq "secret: X-Api-Token value masked" \
 check_eq "secret: other header values still shown" \
     "$(jq -r 'select(.name=="plain") | .error' "$TMP/hdr.ev")" \
     'check: header Content-Length is "2", want "3"'
+
+# --show-secrets turns masking off for what lt-run records and prints,
+# with a warning; the same from a --config file.
+start_target || exit 1
+cat >"$TMP/show.lt" <<LT
+secret tok API_KEY
+sequence
+  GET http://u:PASSW0RD@127.0.0.1:$FS_PORT/authhdr
+    expect header Authorization == nope
+  GET $TARGET_URL/echo?key=\${env API_KEY}
+    save tok json .query
+    expect json .query == nope
+LT
+API_KEY=SEKRET42 lt-run -f "$TMP/show.lt" -i 1 --show-secrets \
+    >"$TMP/show.ev" 2>"$TMP/show.err"
+check_eq "show-secrets: 2 requests" "$(nreq "$TMP/show.ev")" 2
+check_eq "show-secrets: url and name keep user:pass@" \
+    "$(jq -r 'select(.type=="req" and (.url|test("authhdr"))) |
+    .url + " " + .name' "$TMP/show.ev")" \
+    "http://u:PASSW0RD@127.0.0.1:$FS_PORT/authhdr http://u:PASSW0RD@127.0.0.1:$FS_PORT/authhdr"
+check "show-secrets: Authorization value in the check message" \
+    bash -c "jq -r 'select(.type==\"req\") | .error' '$TMP/show.ev' |
+    grep -q 'Authorization is \"Bearer abc123xyz' &&
+    ! grep -qF '***' '$TMP/show.ev'"
+check_eq "show-secrets: secret value in the url" \
+    "$(jq -r 'select(.type=="req" and (.url|test("echo"))) | .url' "$TMP/show.ev")" \
+    "$TARGET_URL/echo?key=SEKRET42"
+check_eq "show-secrets: secret value in the check message" \
+    "$(jq -r 'select(.type=="req" and (.url|test("echo"))) | .error' "$TMP/show.ev")" \
+    'check: json .query is "key=SEKRET42", want "nope"'
+check_eq "show-secrets: one warning line on stderr" \
+    "$(grep -c 'lt-run: --show-secrets: ' "$TMP/show.err")" 1
+check "show-secrets: summary on stderr has the userinfo" \
+    grep -q 'u:PASSW0RD@' "$TMP/show.err"
+API_KEY=SEKRET42 lt-run -q -f "$TMP/show.lt" -i 1 \
+    >"$TMP/hide.ev" 2>"$TMP/hide.err"
+check "show-secrets: without it, masked and no warning" \
+    bash -c "! grep -q 'PASSW0RD\|SEKRET42\|abc123xyz' '$TMP/hide.ev' &&
+    ! grep -q show-secrets '$TMP/hide.err'"
+printf 'show-secrets = true\n' >"$TMP/show.conf"
+API_KEY=SEKRET42 lt-run -q -f "$TMP/show.lt" -i 1 --config "$TMP/show.conf" \
+    >"$TMP/conf.ev" 2>"$TMP/conf.err"
+check "show-secrets: from --config too" \
+    bash -c "grep -q 'u:PASSW0RD@' '$TMP/conf.ev' &&
+    grep -q SEKRET42 '$TMP/conf.ev' && grep -q show-secrets '$TMP/conf.err'"
+kill "$FS_PID"
 done_testing
