@@ -435,11 +435,15 @@ cli_auth(struct lt_nngx *x, int timeout_ms, struct lt_err *err)
 	if (lt_auth_cli_answer(x->sec, wn, m.payload, m.len, &out, err) != 0) {
 		struct lt_err e;
 
-		/* tell the coordinator (best effort), then refuse */
+		/*
+		 * Tell the coordinator (best effort), then refuse; its reply
+		 * says it has read the refusal (closing at once could drop
+		 * it unsent), and a loaded coordinator may take seconds.
+		 */
 		if (out.len > 0 &&
 		    lt_nngx_send_frame(x, LT_WIRE_AUTH, LT_WIRE_NO_WORKER, 0,
 		        out.data, out.len, &e) == 0)
-			lt_nngx_recv(x, &in, 1000, &e);
+			lt_nngx_recv(x, &in, 5000, &e);
 		rc = -1;
 		goto out;
 	}
