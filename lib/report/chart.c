@@ -160,6 +160,12 @@ timeline_block(
 	size_t i = 0;
 	double users = 0;
 	int rc = lt_buf_printf(b, "$%s << EOD\n", name);
+	/*
+	 * A run shorter than a second may cover under half of each second
+	 * it touches: then every covered part counts, or the chart would
+	 * have no rate at all and gnuplot would refuse it.
+	 */
+	double need = r->end > r->start && r->end - r->start < 1 ? 1e-6 : 0.5;
 
 	step = (t1 - t0 + 1 + MAX_POINTS - 1) / MAX_POINTS;
 	if (step < 1)
@@ -196,7 +202,7 @@ timeline_block(
 		 * second is no dip (QA F32b); under half a second is too
 		 * little to tell a rate.
 		 */
-		if (n >= 0.5)
+		if (n >= need)
 			rc |= lt_buf_printf(b, "%lld %.3f %.3f %.0f ",
 			    (long long)(t - t0), p.req / n, p.fail / n, users);
 		else
@@ -213,7 +219,7 @@ timeline_block(
 			rc |= ms_col(b, p.co99 / nc, logy);
 		else
 			rc |= lt_buf_adds(b, "? ");
-		if (n >= 0.5)
+		if (n >= need)
 			rc |= lt_buf_printf(b, "%.3f\n", p.drop / n);
 		else
 			rc |= lt_buf_adds(b, "?\n");
