@@ -22,7 +22,7 @@ start_target --seed 7 || exit 1
 # within GOT WANT: |got - want| <= max(2% of want, 1 ms); 5% (or 3 ms)
 # in an ASan build, whose lt-run and target run several times slower.
 ASAN="" TOL="2% (or 1 ms)"
-[[ $LT_BIN != *asan* ]] || { ASAN=1; TOL="5% (or 3 ms)"; }
+[[ $LT_BIN != */build/asan/bin ]] || { ASAN=1; TOL="5% (or 3 ms)"; }
 within() {
 	awk -v g="$1" -v w="$2" -v a="$ASAN" 'BEGIN { d = g - w; if (d < 0) d = -d
 	    t = w * (a ? 0.05 : 0.02); m = a ? 3 : 1; if (t < m) t = m
