@@ -16,7 +16,7 @@ SAN ?=
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wvla -Wundef \
 	-Wno-missing-field-initializers
-PKGS = libcurl libcmark jansson
+PKGS = libcurl libcmark jansson libcrypto
 # Recursively expanded on purpose: evaluated when a recipe runs, that is
 # after the deps stamp has installed pkg-config and the -dev packages.
 DEP_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -109,6 +109,7 @@ lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	    --suppress=missingIncludeSystem -Ilib lib bin tests/target
 	sh tests/manlint.sh
+	sh tests/layering.sh
 
 bench: all
 	sh bench/run.sh

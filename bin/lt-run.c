@@ -10,14 +10,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <math.h>
-#include <stdint.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,14 +22,15 @@
 
 #include "core/cliconf.h"
 #include "core/err.h"
-#include "run/http.h"
 #include "core/outclose.h"
+#include "core/version.h"
+#include "run/http.h"
+#include "run/optval.h"
 #include "run/preflight.h"
 #include "run/runner.h"
 #include "run/scenario.h"
-#include "run/shape.h"
+#include "run/segment.h"
 #include "run/taskratio.h"
-#include "core/version.h"
 
 enum {
 	O_SCENARIO = 'f',
@@ -64,6 +62,8 @@ enum {
 	O_EQUAL,
 	O_LOGLEVEL,
 	O_LOGFILE,
+	O_SEGMENT,
+	O_START_AT,
 };
 
 static const struct option longopts[] = {
@@ -94,6 +94,8 @@ static const struct option longopts[] = {
 	{ "equal-weights", no_argument, NULL, O_EQUAL },
 	{ "loglevel", required_argument, NULL, O_LOGLEVEL },
 	{ "logfile", required_argument, NULL, O_LOGFILE },
+	{ "segment", required_argument, NULL, O_SEGMENT },
+	{ "start-at", required_argument, NULL, O_START_AT },
 	{ "version", no_argument, NULL, O_VERSION },
 	{ "help", no_argument, NULL, O_HELP },
 	{ NULL, 0, NULL, 0 },
@@ -106,6 +108,7 @@ static const char usage_text[] =
     "              [--exclude-tags LIST] [--seed N] [--http2] [--insecure]\n"
     "              [--timeout S] [--config FILE] [--exit-code-on-error N]\n"
     "              [--equal-weights] [--loglevel LEVEL] [--logfile FILE]\n"
+    "              [--segment I/N] [--start-at EPOCH_MS]\n"
     "       lt-run -f FILE --list | --show-task-ratio | "
     "--show-task-ratio-json\n"
     "       lt-run --version | --help\n"
@@ -137,6 +140,8 @@ static const char usage_text[] =
     "      --list              print the user classes and exit\n"
     "      --show-task-ratio   print classes, weights, task ratios and exit\n"
     "      --show-task-ratio-json  the same as JSON\n"
+    "      --segment I/N       run only part I of N of the load (0-based)\n"
+    "      --start-at MS       start at this Unix time in milliseconds\n"
     "      --version           print the version and exit\n"
     "  -h, --help              print this help and exit\n";
 
@@ -151,6 +156,7 @@ struct cli {
 	int equal_weights;
 	int loglevel; /* 0 debug, 1 info, 2 warning, 3 error */
 	const char *logfile;
+	int64_t start_at_ms;          /* --start-at, 0: now */
 	const char *why;              /* reason of the last bad value */
 	char *base, *user, *password; /* host URL split by base_url() */
 	struct lt_cliconf conf;       /* values read from files */
@@ -161,83 +167,12 @@ struct cli {
 static const int cli_only[] = { O_HELP, O_VERSION, O_CONFIG, O_LIST, O_RATIO,
 	O_RATIOJSON, 0 };
 
-/*
- * Option values are read strictly: a value that does not say exactly what
- * it means (overflow, nan, inf, a fraction for a count, hex) is a usage
- * error with a reason, never silently replaced by a default.
- */
+/* Values are read strictly (run/optval.h); c->why gets the reason. */
 static int
 bad(struct cli *c, const char *why)
 {
 	c->why = why;
 	return -1;
-}
-
-/* A whole number in lo..hi: decimal digits only. */
-static int
-whole(struct cli *c, const char *v, uint64_t lo, uint64_t hi, uint64_t *out)
-{
-	const char *p;
-	unsigned long long u;
-	char *end;
-
-	for (p = v; *p >= '0' && *p <= '9'; p++)
-		;
-	if (p == v || *p != '\0')
-		return bad(c, "expected a whole number");
-	errno = 0;
-	u = strtoull(v, &end, 10);
-	if (errno == ERANGE || u > hi)
-		return bad(c, "too large");
-	if (u < lo)
-		return bad(c, lo == 1 ? "must be at least 1" : "too small");
-	*out = (uint64_t)u;
-	return 0;
-}
-
-/* A finite decimal number > 0 (or >= 0 with zero_ok) and <= hi. */
-static int
-real(struct cli *c, const char *v, int zero_ok, double hi, double *out)
-{
-	char *end;
-	double d;
-
-	if (v[strspn(v, "0123456789.eE+-")] != '\0')
-		return bad(c, "expected a decimal number");
-	errno = 0;
-	d = strtod(v, &end);
-	if (end == v || *end != '\0')
-		return bad(c, "expected a decimal number");
-	if (!isfinite(d) || errno == ERANGE || d > hi)
-		return bad(c, "too large");
-	if (d < 0 || (d == 0 && !zero_ok))
-		return bad(c, "must be greater than 0");
-	*out = d;
-	return 0;
-}
-
-static int
-span(struct cli *c, const char *v, double *out)
-{
-	if (lt_duration_parse(v, strlen(v), out) != 0 || *out < 0)
-		return bad(c, "expected a duration such as 90, 90s, 5m, 1h30m");
-	return 0;
-}
-
-/* Locust's level names, any case; critical is error here. */
-static int
-level(struct cli *c, const char *v)
-{
-	static const char *const names[] = { "debug", "info", "warning",
-		"error", "critical" };
-	int i;
-
-	for (i = 0; i < 5; i++)
-		if (strcasecmp(v, names[i]) == 0) {
-			c->loglevel = i > 3 ? 3 : i;
-			return 0;
-		}
-	return bad(c, "expected debug, info, warning or error");
 }
 
 /* Applies one option from any source; returns 0 or -1 (a bad value). */
@@ -290,25 +225,19 @@ set_opt(int id, const char *v, void *arg)
 		c->equal_weights = lt_cliconf_bool(v);
 		return 0;
 	case O_LOGLEVEL:
-		return level(c, v);
+		return lt_optval_level(v, &c->loglevel, &c->why);
 	case O_LOGFILE:
 		c->logfile = v;
 		return 0;
 	case O_EXITERR:
-		if (whole(c, v, 0, 255, &u) != 0)
+		if (lt_optval_whole(v, 0, 255, &u, &c->why) != 0)
 			return -1;
 		c->exit_on_error = (int)u;
 		return 0;
 	case O_ARRIVAL:
-		if (strcmp(v, "constant") == 0)
-			r->arrival = LT_ARRIVAL_CONSTANT;
-		else if (strcmp(v, "poisson") == 0)
-			r->arrival = LT_ARRIVAL_POISSON;
-		else
-			return bad(c, "expected constant or poisson");
-		return 0;
+		return lt_optval_arrival(v, &r->arrival, &c->why);
 	case O_TIME:
-		if (span(c, v, &r->run_time_s) != 0)
+		if (lt_optval_span(v, &r->run_time_s, &c->why) != 0)
 			return -1;
 		if (r->run_time_s <= 0)
 			return bad(c,
@@ -316,32 +245,45 @@ set_opt(int id, const char *v, void *arg)
 			    "run goes on until stopped)");
 		return 0;
 	case O_STOPTO:
-		return span(c, v, &r->stop_timeout_s);
+		return lt_optval_span(v, &r->stop_timeout_s, &c->why);
 	case O_TIMEOUT:
-		if (span(c, v, &r->timeout_s) != 0)
+		if (lt_optval_span(v, &r->timeout_s, &c->why) != 0)
 			return -1;
 		if (r->timeout_s < 0.001)
 			return bad(c, "must be 1ms or more");
 		return 0;
 	case O_USERS:
-		if (whole(c, v, 0, 100000000, &u) != 0)
+		if (lt_optval_whole(v, 0, 100000000, &u, &c->why) != 0)
 			return -1;
 		r->users = (long)u;
 		c->users_set = 1;
 		return 0;
 	case O_SPAWN:
-		return real(c, v, 0, 1e9, &r->spawn_rate);
+		return lt_optval_real(v, 0, 1e9, &r->spawn_rate, &c->why);
 	case O_RATE:
-		return real(c, v, 0, 1e9, &r->rate);
+		return lt_optval_real(v, 0, 1e9, &r->rate, &c->why);
 	case O_ITER:
-		if (whole(c, v, 1, 1000000000000000ull, &u) != 0)
+		if (lt_optval_whole(v, 1, 1000000000000000ull, &u, &c->why) !=
+		    0)
 			return -1;
 		r->iterations = (long)u;
 		return 0;
 	case O_SEED:
-		return whole(c, v, 0, UINT64_MAX, &r->seed);
+		return lt_optval_whole(v, 0, UINT64_MAX, &r->seed, &c->why);
+	case O_SEGMENT: {
+		struct lt_err e;
+
+		if (lt_segment_parse(v, &r->seg_index, &r->seg_count, &e) != 0)
+			return bad(c, "expected I/N with 0 <= I < N");
+		return 0;
+	}
+	case O_START_AT:
+		if (lt_optval_whole(v, 0, 100000000000000ull, &u, &c->why) != 0)
+			return -1;
+		c->start_at_ms = (int64_t)u;
+		return 0;
 	case O_JOBS:
-		if (whole(c, v, 1, 64, &u) != 0)
+		if (lt_optval_whole(v, 1, 64, &u, &c->why) != 0)
 			return -1;
 		r->jobs = (int)u;
 		return 0;
@@ -481,58 +423,6 @@ base_url(struct cli *c, const char *url)
 }
 
 /*
- * Returns 1 when the scenario's host carries "user:password@" and every
- * class uses that host: it is then taken out of the URL as for -H.
- */
-static int
-scenario_creds(const struct lt_scenario *sc)
-{
-	const char *a;
-	size_t i;
-
-	if (sc->host == NULL)
-		return 0;
-	a = strstr(sc->host, "://");
-	a = a != NULL ? a + 3 : sc->host;
-	if (memchr(a, '@', strcspn(a, "/?#")) == NULL)
-		return 0;
-	for (i = 0; i < sc->nclasses; i++)
-		if (sc->classes[i].host != NULL &&
-		    strcmp(sc->classes[i].host, sc->host) != 0)
-			return 0;
-	return 1;
-}
-
-/* A shape file is read whole at open: read it now to catch its errors
- * before -o is touched.  FIFOs and commands are met when the run starts. */
-static int
-check_shape(struct cli *c)
-{
-	struct lt_shape *sh;
-	struct stat st;
-
-	if (c->run.shape == NULL || stat(c->run.shape, &st) != 0 ||
-	    !S_ISREG(st.st_mode) || access(c->run.shape, X_OK) == 0)
-		return 0;
-	if (lt_shape_open(c->run.shape, &sh, &c->err) != 0)
-		return -1;
-	lt_shape_close(sh);
-	return 0;
-}
-
-/* The host must resolve before -o is opened (an existing file is not
- * truncated by a run that cannot send anything). */
-static int
-check_host(struct cli *c, const struct lt_scenario *sc)
-{
-	const char *host = c->run.host != NULL ? c->run.host : sc->host;
-
-	if (host == NULL)
-		return 0;
-	return lt_http_check_host(host, &c->err);
-}
-
-/*
  * Checks everything that can be checked (scenario, tags, host, shape
  * file), and only then opens the output: a usage error (exit 2) leaves
  * an existing -o file alone.  Returns 0 or an exit status.
@@ -543,10 +433,10 @@ setup(struct cli *c, struct lt_scenario **sc, int *fd)
 	if (lt_scenario_load(c->scenario, sc, &c->err) != 0 ||
 	    lt_scenario_filter_tags(
 	        *sc, c->run.tags, c->run.exclude_tags, &c->err) != 0 ||
-	    (c->run.host == NULL && scenario_creds(*sc) &&
+	    (c->run.host == NULL && lt_preflight_host_creds(*sc) &&
 	        base_url(c, (*sc)->host) != 0) ||
 	    lt_preflight_shape(c->run.shape, &c->err) != 0 ||
-	    check_shape(c) != 0 || check_host(c, *sc) != 0) {
+	    lt_preflight_host(c->run.host, *sc, &c->err) != 0) {
 		fprintf(stderr, "lt-run: %s\n", c->err.msg);
 		return c->err.code ? c->err.code : LT_EXIT_USAGE;
 	}
@@ -707,8 +597,16 @@ main(int argc, char **argv)
 		c.run.out_fd = fd;
 		c.run.warn = warn;
 		c.run.warn_arg = &c;
+		c.run.iterations = lt_segment_iterations(
+		    c.run.iterations, c.run.seg_index, c.run.seg_count);
 		curl_global_init(CURL_GLOBAL_DEFAULT);
-		rc = run(&c, sc, &st);
+		if (c.start_at_ms > 0 &&
+		    lt_segment_wait_until(c.start_at_ms, &c.err) != 0) {
+			fprintf(stderr, "lt-run: %s\n", c.err.msg);
+			rc = LT_EXIT_RUNTIME;
+		} else {
+			rc = run(&c, sc, &st);
+		}
 		curl_global_cleanup();
 	}
 	if (fd != STDOUT_FILENO && close(fd) != 0 && rc == 0) {

@@ -8,7 +8,7 @@
 #   --list    only print the packages the chosen flags stand for
 #   --test    also every program a test or `make demo` calls (python3,
 #             nginx, openssl, /usr/bin/time, col, chromium,
-#             prometheus-pushgateway, xmllint...)
+#             prometheus-pushgateway, xmllint, iproute2, openssh...)
 #   --browser the same as --test (chromium is part of it now)
 #   --deb     also what `make deb` needs (debhelper, dpkg-dev, lintian)
 #   --fresh   also what `make fresh-check` needs (debootstrap)
@@ -65,6 +65,7 @@ need libcmark-dev has_pc libcmark
 need libjansson-dev has_pc jansson
 need libev-dev has_hdr ev.h
 need libnng-dev has_hdr nng/nng.h
+need libssl-dev has_pc libcrypto
 need gnuplot-nox has_cmd gnuplot
 need jq has_cmd jq
 need curl has_cmd curl
@@ -79,6 +80,9 @@ if [ "$with_test" = 1 ]; then
 	need time has_cmd /usr/bin/time
 	need bsdextrautils has_cmd col	# col, column
 	need bsdutils has_cmd script
+	need faketime has_cmd faketime
+	need openssh-client has_cmd ssh
+	need openssh-server has_cmd /usr/sbin/sshd
 	need chromium has_cmd chromium
 	need fonts-dejavu-core has_file /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 	need iproute2 has_cmd ip

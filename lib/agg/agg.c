@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "agg/aggclass.h"
 #include "agg/agg.h"
 #include "agg/aggerr.h"
 
@@ -103,6 +104,7 @@ lt_agg_free(struct lt_agg *agg)
 	lt_series_fini(&agg->tl);
 	lt_ep_fini(&agg->total);
 	lt_llmstat_free(agg->llm);
+	lt_aggcls_free(agg->cls);
 	free(agg->host);
 	free(agg->scenario);
 	free(agg->options);
@@ -375,6 +377,8 @@ add_req(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 	bytes = ev->bytes != LT_EV_ABSENT ? ev->bytes : 0;
 	if (series_req(&agg->tl, t, failed, lat, co_us, bytes) == -1 ||
 	    (ep->tl && series_req(ep->tl, t, failed, lat, co_us, bytes) == -1))
+		return nomem(err);
+	if (lt_aggcls_req(&agg->cls, ev, failed, lat) == -1)
 		return nomem(err);
 	if (ev->output_tokens != LT_EV_ABSENT &&
 	    lt_llmstat_record(&agg->llm, &ep->llm, ev, failed, err) == -1)

@@ -36,6 +36,8 @@
 #define LT_STATUS_N           1000 /* status codes 0..999 */
 #define LT_TS_NONE            INT64_MIN
 
+struct lt_aggcls;
+
 struct lt_ep {
 	struct lt_keyed key; /* p[0] method, p[1] name */
 	int64_t requests, failures, bytes;
@@ -101,6 +103,7 @@ struct lt_agg {
 
 	struct lt_series tl;   /* all requests */
 	struct lt_llmagg *llm; /* streams (llmstat.h), NULL: none seen */
+	struct lt_aggcls *cls; /* user classes (aggclass.h), NULL: none */
 	int tl_no_bytes;       /* a merged document's timeline had no bytes */
 
 	struct lt_keytab fail_tab;

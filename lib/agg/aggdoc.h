@@ -91,6 +91,17 @@ struct lt_doc_thresh {
 	double value, limit;
 };
 
+/* One user class ("classes", aggclass.h). */
+struct lt_doc_class {
+	char *name; /* owned */
+	int folded; /* the "(other)" entry of folded classes */
+	int64_t requests, failures, bytes, seq;
+	double fail_ratio, rps, mean_us;
+	int64_t min_us, max_us, median_us;
+	int64_t pct_us[LT_PCT_N]; /* order of lt_pct_list */
+	struct lt_hist hist;      /* sig 3 */
+};
+
 struct lt_doc_reject {
 	char *file, *reason; /* owned */
 	int64_t line;
@@ -128,6 +139,8 @@ struct lt_aggdoc {
 	size_t n_thresholds;
 	char *baseline_json; /* owned compact JSON text, or NULL */
 	char *llm_json;      /* "llm": owned compact JSON text, or NULL */
+	struct lt_doc_class *classes; /* owned; NULL: no "classes" */
+	size_t n_classes;
 };
 
 #endif

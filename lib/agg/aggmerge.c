@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agg/aggclass.h"
 #include "agg/aggmerge.h"
 #include "agg/llmjson.h"
 
@@ -235,6 +236,8 @@ lt_agg_add_doc(
 		        f->occurrences) == -1)
 			return nomem(err);
 	}
+	if (lt_aggcls_merge(&agg->cls, d) == -1)
+		return nomem(err);
 	return lt_llmstat_merge(agg, d->llm_json, "aggregate", err);
 }
 

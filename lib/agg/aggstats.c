@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agg/aggclass.h"
 #include "agg/agg.h"
 
 static int
@@ -116,6 +117,7 @@ lt_agg_finish(struct lt_agg *agg)
 		return -1;
 	if (agg->n_eps)
 		qsort(agg->eps, agg->n_eps, sizeof(*agg->eps), cmp_ep);
+	lt_aggcls_finish(agg->cls);
 	if (agg->n_fails)
 		qsort(agg->fails, agg->n_fails, sizeof(*agg->fails), cmp_fail);
 	lt_ep_fini(&agg->total);

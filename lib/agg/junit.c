@@ -10,37 +10,16 @@
 #include <string.h>
 
 #include "agg/junit.h"
+#include "core/utf8.h"
 
-/* Length of a valid UTF-8 sequence at s (n bytes left), or 0. */
+/* XML 1.0 Char also excludes U+FFFE and U+FFFF. */
 static size_t
-utf8_len(const unsigned char *s, size_t n)
+xml_char_len(const unsigned char *s, size_t n)
 {
-	size_t len;
-	unsigned min, cp;
+	unsigned cp;
+	size_t len = lt_utf8_len(s, n, &cp);
 
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2, min = 0x80, cp = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3, min = 0x800, cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4, min = 0x10000, cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	/* XML 1.0 Char excludes surrogates and U+FFFE, U+FFFF */
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
-	    cp == 0xfffe || cp == 0xffff)
-		return 0;
-	return len;
+	return len > 0 && cp != 0xfffe && cp != 0xffff ? len : 0;
 }
 
 int
@@ -50,7 +29,7 @@ lt_junit_esc(struct lt_buf *b, const char *s, size_t n)
 	int rc = 0;
 
 	for (size_t i = 0; i < n;) {
-		size_t l = utf8_len(p + i, n - i);
+		size_t l = xml_char_len(p + i, n - i);
 		const char *rep = NULL;
 
 		switch (l == 1 ? p[i] : 0x80) {

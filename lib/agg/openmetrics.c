@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "agg/openmetrics.h"
+#include "core/utf8.h"
 
 /* Bucket bounds in microseconds and as written (no float printing). */
 static const struct {
@@ -61,37 +62,6 @@ static const struct {
 	{ 10, "100" },
 };
 
-/* Length of a valid UTF-8 sequence at s (n bytes left), or 0. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len;
-	unsigned min;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2, min = 0x80, cp = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3, min = 0x800, cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4, min = 0x10000, cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 int
 lt_om_label(struct lt_buf *b, const char *s, size_t n)
 {
@@ -100,7 +70,7 @@ lt_om_label(struct lt_buf *b, const char *s, size_t n)
 
 	/* OpenMetrics 1.0, ABNF escaped-string: \\ \" \n */
 	for (size_t i = 0; i < n;) {
-		size_t l = utf8_len(p + i, n - i);
+		size_t l = lt_utf8_len(p + i, n - i, NULL);
 
 		if (l == 0) {
 			rc |= lt_buf_adds(b, "\xef\xbf\xbd");

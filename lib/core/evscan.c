@@ -112,6 +112,7 @@ struct scan {
 enum kind {
 	K_SKIP,
 	K_STR,   /* string or null */
+	K_NAME,  /* string, or a number kept as its text, or null */
 	K_FIXED, /* number scaled by 10^dec, or null */
 	K_INT,   /* integral number, or null */
 	K_BOOL,  /* true, false or null */
@@ -155,7 +156,7 @@ static const struct field f_host = F(K_STR, 0, host, 18);
 static const struct field f_reason = F(K_STR, 0, reason, 19);
 static const struct field f_scenario = F(K_STR, 0, scenario, 20);
 static const struct field f_options = F(K_OBJ, 0, options, 21);
-static const struct field f_worker = F(K_STR, 0, worker, 22);
+static const struct field f_worker = F(K_NAME, 0, worker, 22);
 static const struct field f_state = F(K_STR, 0, state, 23);
 static const struct field f_ttft = F(K_FIXED, 3, ttft_us, 24);
 static const struct field f_e2e = F(K_FIXED, 3, e2e_us, 25);
@@ -970,6 +971,18 @@ scan_field(struct scan *c, const struct field *f, const struct lt_sv *key,
 		return 0;
 	}
 	switch (f->kind) {
+	case K_NAME:
+		if (peek(c) == '-' || (peek(c) >= '0' && peek(c) <= '9')) {
+			if (skip_value(c) != 0)
+				return -1;
+			sv->ptr = (const char *)c->s + at;
+			sv->len = c->p - at;
+			return 0;
+		}
+		if (peek(c) != '"')
+			return fail_key(
+			    c, at, key, "expected a string or a number");
+		return scan_string(c, sv);
 	case K_TYPE:
 	case K_STR:
 		if (peek(c) != '"')

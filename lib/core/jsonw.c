@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/jsonw.h"
+#include "core/utf8.h"
 
 /* 0: copy as is; 1: escape; 2: start of a multi-byte UTF-8 sequence. */
 static unsigned char
@@ -20,34 +21,6 @@ byte_class(unsigned char c)
 	if (c >= 0x80)
 		return 2;
 	return 0;
-}
-
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	unsigned int cp;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
 }
 
 static int
@@ -101,7 +74,7 @@ lt_jsonw_str(struct lt_buf *b, const char *s, size_t len)
 			i++;
 			continue;
 		}
-		n = utf8_len(p + i, len - i);
+		n = lt_utf8_len(p + i, len - i, NULL);
 		if (n == 0) {
 			if (lt_buf_add(b, "\xef\xbf\xbd", 3) != 0)
 				return -1;

@@ -63,24 +63,6 @@ lt_chart_series(struct lt_chart *c, const char *title)
 	return rc;
 }
 
-/*
- * The legend (key) draws each colour sample before its label (reverse
- * Left), left-aligned.
- */
-int
-lt_chart_preamble(struct lt_buf *b, int width, int height)
-{
-	return lt_buf_printf(b,
-	    "set terminal svg dynamic noenhanced size %d,%d "
-	    "font \"sans,%d\" background \"#ffffff\"\n"
-	    "set output\nset encoding utf8\n"
-	    "set border 3 lc rgb \"#444444\"\nset tics nomirror\n"
-	    "set grid lc rgb \"#dddddd\"\n"
-	    "set key top left box lc rgb \"#cccccc\" reverse Left samplen 2\n"
-	    "set datafile missing \"?\"\n",
-	    width, height, LT_CHART_FONT);
-}
-
 int
 lt_chart_time_axis(
     struct lt_buf *b, const struct lt_report *r, const struct lt_report *base)
@@ -153,8 +135,8 @@ coverage(const struct lt_report *r, int64_t t)
  * "x req fail users p50 p95 p99 co99 dropped" rows to b.
  */
 static int
-timeline_block(
-    struct lt_buf *b, const char *name, const struct lt_report *r, int logy)
+timeline_block(struct lt_buf *b, const char *name, const struct lt_report *r,
+    int logy, int *n_rate, int *n_lat)
 {
 	int64_t t0 = r->secs[0].t, t1 = r->secs[r->n_secs - 1].t, t, step;
 	size_t i = 0;
@@ -163,7 +145,7 @@ timeline_block(
 	/*
 	 * A run shorter than a second may cover under half of each second
 	 * it touches: then every covered part counts, or the chart would
-	 * have no rate at all and gnuplot would refuse it.
+	 * have no rate at all.
 	 */
 	double need = r->end > r->start && r->end - r->start < 1 ? 1e-6 : 0.5;
 
@@ -202,6 +184,8 @@ timeline_block(
 		 * second is no dip (QA F32b); under half a second is too
 		 * little to tell a rate.
 		 */
+		*n_rate += n >= need;
+		*n_lat += nl > 0 && (!logy || p.p99 > 0);
 		if (n >= need)
 			rc |= lt_buf_printf(b, "%lld %.3f %.3f %.0f ",
 			    (long long)(t - t0), p.req / n, p.fail / n, users);
@@ -269,8 +253,8 @@ timeline_chart(struct lt_chart *c, int kind, const struct lt_report *r,
     const struct lt_report *base)
 {
 	struct lt_buf *b = &c->gp;
-	int rc = 0, logy = 0, n = 0;
-	int has_base = base != NULL && base->n_secs > 0;
+	int rc = 0, logy = 0, n = 0, n_rate = 0, n_lat = 0, ob_rate = 0;
+	int ob_lat = 0, has_base = base != NULL && base->n_secs > 0;
 	double lo = 0, hi = 0;
 
 	has_base = has_base && lt_report_timeline_ok(base);
@@ -283,9 +267,16 @@ timeline_chart(struct lt_chart *c, int kind, const struct lt_report *r,
 	rc |= kind == LT_CHART_LATENCY
 	    ? lt_chart_preamble(b, LT_CHART_W_FULL, 420)
 	    : lt_chart_preamble(b, LT_CHART_W_HALF, 380);
-	rc |= timeline_block(b, "new", r, logy);
+	rc |= timeline_block(b, "new", r, logy, &n_rate, &n_lat);
 	if (has_base)
-		rc |= timeline_block(b, "old", base, logy);
+		rc |= timeline_block(b, "old", base, logy, &ob_rate, &ob_lat);
+	/*
+	 * A run with no covered part has no rate to draw, one without a
+	 * latency no percentile: gnuplot refuses a plot with no point.
+	 */
+	if ((kind == LT_CHART_RPS && n_rate == 0) ||
+	    (kind == LT_CHART_LATENCY && n_lat == 0))
+		return rc ? -1 : 1;
 	/* The same x span in every time chart, empty last seconds included. */
 	rc |= lt_chart_time_axis(b, r, has_base ? base : NULL);
 	rc |= lt_buf_adds(b,
@@ -592,6 +583,8 @@ lt_chart_make(struct lt_chart *c, int kind, const struct lt_report *r,
 		if (!lt_report_timeline_ok(r))
 			return 1;
 		rc = timeline_chart(c, kind, r, base);
+		if (rc == 1)
+			return 1;
 		break;
 	case LT_CHART_DIST:
 		if (r->total.requests == 0)

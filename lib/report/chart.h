@@ -8,25 +8,16 @@
  * Text from the aggregate enters a script only as datablock fields
  * (esc.h); series named by it take `title columnheader(1)`.
  *
- * Charts are drawn for the width they are shown at: the half-width ones
- * LT_CHART_W_HALF units wide, the full-width ones LT_CHART_W_FULL, both
- * with LT_CHART_FONT-unit text, and the page (html.c) never shows a chart
- * narrower than LT_CHART_MIN_PX(width) CSS pixels (it scrolls instead),
- * so that no chart text is smaller than 11 CSS px at any page width.
+ * Sizes and fonts: gpstyle.h.
  * Every time chart spans the same x range: the run's seconds.
  */
 #ifndef LT_CHART_H
 #define LT_CHART_H
 
 #include "core/buf.h"
+#include "report/gpstyle.h"
 #include "report/md.h"
 #include "report/report.h"
-
-#define LT_CHART_W_HALF 540
-#define LT_CHART_W_FULL 1000
-#define LT_CHART_FONT   17
-/* The narrowest a chart of width w is shown: its text at 11 CSS px. */
-#define LT_CHART_MIN_PX(w) (((w)*11 + LT_CHART_FONT - 1) / LT_CHART_FONT)
 
 extern const char *const lt_chart_id[LT_CHART_N]; /* "rps", ... */
 extern const char *const lt_chart_title[LT_CHART_N];
@@ -57,9 +48,6 @@ int lt_chart_script(struct lt_buf *gp, int kind, const struct lt_report *r,
     const struct lt_report *base);
 
 /* ---- shared by chart.c and chartep.c ---- */
-
-/* The terminal and the common settings, for a chart width x height. */
-int lt_chart_preamble(struct lt_buf *b, int width, int height);
 
 /* "set logscale y" with the axis starting at the decade below lo. */
 int lt_chart_log_y(struct lt_buf *b, double lo);

@@ -81,16 +81,10 @@ figure(struct lt_buf *fig, const struct lt_chart *c, const char *id, int full,
 	    ho->gnuplot, c->gp.data, c->gp.len, &svg, ho->timeout_ms, err);
 	if (rc == 0) {
 		snprintf(prefix, sizeof(prefix), "c-%s", id);
-		rc |= lt_buf_printf(fig,
-		    "<figure class=\"chart%s\" id=\"chart-%s\">\n"
-		    "<div class=\"cs\" style=\"--minw:%dpx\">",
-		    full ? " full" : "", id,
-		    LT_CHART_MIN_PX(full ? LT_CHART_W_FULL : LT_CHART_W_HALF));
+		rc |= lt_chart_fig_open(fig, id, full);
 		rc |= lt_plot_splice(fig, svg.data, svg.len, prefix, c->caption,
 		    lt_buf_cstr(series));
-		rc |= lt_buf_adds(fig, "</div><figcaption>");
-		rc |= lt_html_esc(fig, c->caption);
-		rc |= lt_buf_adds(fig, "</figcaption></figure>\n");
+		rc |= lt_chart_fig_close(fig, c->caption);
 		if (rc != 0)
 			rc = lt_err_set(
 			    err, LT_EXIT_RUNTIME, "gnuplot wrote no SVG");

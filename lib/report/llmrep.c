@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "report/csv.h"
+#include "report/gpstyle.h"
 #include "report/llmrep.h"
 #include "report/plot.h"
 
@@ -300,13 +301,9 @@ lt_llmrep_section(
 static int
 preamble(struct lt_buf *b)
 {
-	return lt_buf_adds(b,
-	    "set terminal svg dynamic noenhanced size 640,300 "
-	    "font \"sans,11\" background \"#ffffff\"\n"
-	    "set output\nset encoding utf8\n"
-	    "set border 3 lc rgb \"#444444\"\nset tics nomirror\n"
-	    "set grid lc rgb \"#dddddd\"\n"
-	    "set key outside top center horizontal\n");
+	/* The page's chart style (gpstyle.h): readable at any width. */
+	return lt_chart_preamble(b, LT_CHART_W_HALF, 380) |
+	    lt_buf_adds(b, "set key outside top center horizontal maxcols 2\n");
 }
 
 /* Percentile curve of h: x = 1 / (1 - p), as the latency chart. */
@@ -400,11 +397,9 @@ draw(struct lt_buf *out, const char *script, size_t len, const char *prog,
 	lt_buf_init(&svg, 0);
 	rc = lt_plot_run(prog, script, len, &svg, timeout_ms, err);
 	if (rc == 0) {
-		rc |= lt_buf_printf(
-		    out, "<figure class=\"chart\" id=\"chart-%s\">\n", id);
+		rc |= lt_chart_fig_open(out, id, 0);
 		rc |= lt_plot_splice(out, svg.data, svg.len, id, title, series);
-		rc |= lt_buf_printf(
-		    out, "<figcaption>%s</figcaption></figure>\n", title);
+		rc |= lt_chart_fig_close(out, title);
 		if (rc != 0)
 			rc = lt_err_set(
 			    err, LT_EXIT_RUNTIME, "gnuplot wrote no SVG");

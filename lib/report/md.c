@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "report/llmrep.h"
+#include "report/mdclass.h"
 #include "report/md.h"
 #include "report/mdsec.h"
 #include "core/version.h"
@@ -483,6 +484,7 @@ lt_md_build(
 	if (lt_mdsec_compare(d, r, o->base, o->base_label, o->tolerance) != 0)
 		d->failed = 1;
 	sec_endpoints(d, r);
+	lt_mdclass_section(d, r);
 	lt_mdsec_ttfb(d, r);
 	lt_mdsec_ranges(d, r, o->range_ms[0] > 0 ? o->range_ms[0] : 800,
 	    o->range_ms[1] > 0 ? o->range_ms[1] : 1200);

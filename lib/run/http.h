@@ -50,7 +50,7 @@ struct lt_http_multi {
 	struct lt_http_xfer *qhead; /* started, waiting for a free connection */
 	struct lt_http_xfer *qtail;
 	struct curl_slist *resolve;  /* pinned DNS for the host */
-	struct lt_http_sock **socks; /* by socket number, see http.c */
+	struct lt_http_sock **socks; /* by socket number, see httpsock.c */
 	size_t nsocks;
 	struct lt_http_opts opts;
 };
@@ -84,15 +84,20 @@ struct lt_http_xfer {
 	int streaming;      /* time the first chunk, count SSE events */
 	struct lt_llm *llm; /* token measurement (run/llm.h), NULL: none;
 			       owned, freed by lt_http_xfer_fini */
-	int http2;          /* this request allows HTTP/2 */
-	long timeout_ms;    /* this request's CURLOPT_TIMEOUT_MS, for messages;
+	/* llm's functions, set with llm by lt_llm_setup: the driver calls
+	 * them without including llm.h, which includes this header */
+	void (*llm_feed)(
+	    struct lt_llm *m, const char *p, size_t len, int64_t now_us);
+	void (*llm_free)(struct lt_llm *m);
+	int http2;        /* this request allows HTTP/2 */
+	long timeout_ms;  /* this request's CURLOPT_TIMEOUT_MS, for messages;
 	                     0: the multi handle's default */
-	int64_t t0_us;      /* CLOCK_MONOTONIC at start */
-	int64_t queue_us;   /* time spent queued before it was added, and in
+	int64_t t0_us;    /* CLOCK_MONOTONIC at start */
+	int64_t queue_us; /* time spent queued before it was added, and in
 			     attempts refused by a closing HTTP/2
-			     connection (see retry_refused in http.c) */
-	int refused;        /* such attempts of this request so far */
-	int64_t first_us;   /* monotonic time of the first body chunk */
+			     connection (see retry_refused in httpqueue.c) */
+	int refused;      /* such attempts of this request so far */
+	int64_t first_us; /* monotonic time of the first body chunk */
 	long events;
 	char last; /* last body byte seen, for SSE framing */
 	int64_t bytes;

@@ -1,11 +1,11 @@
 /*
  * lathist.c - the small latency histogram behind lt-run's live line and
- * final table (declared in runner.h).  Log-linear buckets: values below
+ * final table (declared in lathist.h).  Log-linear buckets: values below
  * 64 us exactly, then 32 sub-buckets per power of two (about 3% relative
  * error), up to 2^36 us.  lt-agg has the exact, mergeable histogram; this
  * one only has to be cheap and good enough for a console summary.
  */
-#include "run/runner.h"
+#include "run/lathist.h"
 
 static int
 bucket(int64_t us)

@@ -106,6 +106,8 @@ lt_llm_setup(
 		x->llm = lt_llm_new(x, loop);
 	if (x->llm == NULL)
 		return -1;
+	x->llm_feed = lt_llm_feed;
+	x->llm_free = lt_llm_free;
 	lt_llm_begin(x->llm, openai, stall_ms);
 	return 0;
 }

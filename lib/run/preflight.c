@@ -3,18 +3,23 @@
  * (see preflight.h).  The parser checks each line by itself; whether a
  * variable is ever saved, or a class has a host, is only known once every
  * line is read, and the host also depends on -H.  Kept apart from the
- * parser so that scenario.c stays about the language.
+ * parser so that its files (scn*.c) stay about the language.  Also the
+ * checks of lt-run's other inputs that must pass before -o is opened: the
+ * --shape file, and the host resolved.
  */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "core/buf.h"
+#include "run/http.h"
 #include "run/preflight.h"
+#include "run/shape.h"
 
 struct pf {
 	const struct lt_scenario *s;
@@ -264,16 +269,65 @@ lt_preflight_scenario(const struct lt_scenario *s, const char *host,
 	return rc ? -1 : 0;
 }
 
+/* A shape file is read whole at open: read it now to catch its errors
+ * before -o is touched.  FIFOs and commands are met when the run starts. */
+static int
+shape_file(const char *shape, struct lt_err *err)
+{
+	struct lt_shape *sh;
+	struct stat st;
+
+	if (stat(shape, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    access(shape, X_OK) == 0)
+		return 0;
+	if (lt_shape_open(shape, &sh, err) != 0)
+		return -1;
+	lt_shape_close(sh);
+	return 0;
+}
+
 int
 lt_preflight_shape(const char *shape, struct lt_err *err)
 {
 	struct stat st;
 
-	if (shape == NULL || shape[strcspn(shape, " \t")] != '\0' ||
-	    strpbrk(shape, "/.") == NULL || stat(shape, &st) == 0)
+	if (shape == NULL)
 		return 0;
+	if (shape[strcspn(shape, " \t")] != '\0' ||
+	    strpbrk(shape, "/.") == NULL || stat(shape, &st) == 0)
+		return shape_file(shape, err);
 	return lt_err_set(err, LT_EXIT_USAGE,
 	    "%s: %s (--shape takes a word with a '.' or '/' for a file; a "
 	    "command line has blanks)",
 	    shape, strerror(errno));
+}
+
+int
+lt_preflight_host_creds(const struct lt_scenario *s)
+{
+	const char *a;
+	size_t i;
+
+	if (s->host == NULL)
+		return 0;
+	a = strstr(s->host, "://");
+	a = a != NULL ? a + 3 : s->host;
+	if (memchr(a, '@', strcspn(a, "/?#")) == NULL)
+		return 0;
+	for (i = 0; i < s->nclasses; i++)
+		if (s->classes[i].host != NULL &&
+		    strcmp(s->classes[i].host, s->host) != 0)
+			return 0;
+	return 1;
+}
+
+int
+lt_preflight_host(
+    const char *host, const struct lt_scenario *s, struct lt_err *err)
+{
+	if (host == NULL)
+		host = s->host;
+	if (host == NULL)
+		return 0;
+	return lt_http_check_host(host, err);
 }

@@ -2,7 +2,8 @@
  * preflight.h - mistakes caught before any load is sent (lt-run(1) EXIT
  * STATUS 2): a relative request with no host anywhere, a template
  * variable that nothing defines, a json body that is not JSON, a --shape
- * that names a missing file.  Each would otherwise fail every request,
+ * that names a missing file or a shape file with errors, a host that does
+ * not resolve.  Each would otherwise fail every request,
  * or send something other than what was written, thousands of times.
  */
 #ifndef LT_PREFLIGHT_H
@@ -23,10 +24,28 @@ int lt_preflight_scenario(const struct lt_scenario *s, const char *host,
     struct lt_err *err);
 
 /*
- * Checks a --shape value: one that looks like a file name (no blank, and
- * a '/' or a '.') must exist; anything else is left to run as a command.
- * Returns 0, or -1 with err ("nosuch.shape: No such file or directory").
+ * Checks a --shape value (NULL: none): one that looks like a file name (no
+ * blank, and a '/' or a '.') must exist; anything else is left to run as a
+ * command.  A regular, non-executable file is read whole at open: it is
+ * read now, so that its errors come before -o is touched (FIFOs and
+ * commands are met when the run starts).  Returns 0, or -1 with err
+ * ("nosuch.shape: No such file or directory", or the shape's own error).
  */
 int lt_preflight_shape(const char *shape, struct lt_err *err);
+
+/*
+ * Returns 1 when the scenario's host carries "user:password@" and every
+ * class uses that host: lt-run then takes the credentials out of the URL
+ * as for -H.  0 otherwise.
+ */
+int lt_preflight_host_creds(const struct lt_scenario *s);
+
+/*
+ * Resolves host, or the scenario's host when host is NULL, before -o is
+ * opened (an existing file is not truncated by a run that cannot send
+ * anything).  Returns 0 (also when there is no host), or -1 with err.
+ */
+int lt_preflight_host(
+    const char *host, const struct lt_scenario *s, struct lt_err *err);
 
 #endif

@@ -17,59 +17,11 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/hist.h"
+#include "run/lathist.h" /* lt_lathist, part of this API (lib/fanout) */
+#include "run/runep.h"
+#include "run/runopts.h"
 
 struct lt_scenario;
-
-enum lt_arrival { LT_ARRIVAL_CONSTANT, LT_ARRIVAL_POISSON };
-
-struct lt_run_opts {
-	const char *scenario_path; /* for events and messages */
-	const char *host;          /* NULL: the scenario's host */
-	long users;                /* -u; 0: 1 */
-	double spawn_rate;         /* -r; 0: 1 */
-	double run_time_s;         /* -t; 0: until stopped */
-	double rate;               /* --rate; 0: closed model */
-	enum lt_arrival arrival;
-	const char *shape; /* --shape FILE|CMD, NULL: none */
-	double stop_timeout_s;
-	long iterations; /* -i; 0: unlimited */
-	uint64_t seed;
-	int jobs; /* -j: event loops, one per thread */
-	int http2;
-	int insecure;
-	double timeout_s; /* default per-request timeout */
-	int out_fd;       /* events go here */
-	const char *tags; /* comma-separated, NULL: all */
-	const char *exclude_tags;
-	const char *username; /* HTTP auth taken out of the host URL */
-	const char *password;
-	/* Called on the main thread with one warning line (no newline, no
-	 * program name), e.g. a shape line ignored; may be NULL. */
-	void (*warn)(const char *msg, void *arg);
-	void *warn_arg;
-};
-
-#define LT_STATS_BUCKETS 1024
-
-/* Latency histogram: log-linear, about 3% relative error, microseconds. */
-struct lt_lathist {
-	uint64_t count;
-	uint64_t sum_us;
-	int64_t min_us, max_us;
-	uint32_t b[LT_STATS_BUCKETS];
-};
-
-/*
- * The end-of-run table's figures per endpoint, computed as lt-agg does
- * (core/hist.h, sig 3): requests count every request; the histogram only
- * those with a response time (not those the end of the run interrupted).
- */
-struct lt_run_endpoint {
-	char method[16];
-	char name[112];
-	uint64_t requests, fails;
-	struct lt_hist hist; /* counts NULL until the first request */
-};
 
 struct lt_run_stats {
 	double elapsed_s;
@@ -116,11 +68,5 @@ int lt_run_tick_format(const struct lt_run_tick *t, struct lt_buf *out);
  * drops) to out.  Returns 0 or -1.
  */
 int lt_run_stats_format(const struct lt_run_stats *st, struct lt_buf *out);
-
-/* Value of the q-quantile (0..1) of h in microseconds; 0 when empty. */
-int64_t lt_lathist_quantile(const struct lt_lathist *h, double q);
-
-/* Adds one latency. */
-void lt_lathist_add(struct lt_lathist *h, int64_t us);
 
 #endif

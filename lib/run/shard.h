@@ -1,6 +1,10 @@
 /*
  * shard.h - one event loop's share of a run (the engine's private header,
- * used by runner.c and user.c).
+ * used by the runner's files run*.c, the users' user*.c and testhook.c).
+ * The runner owns the shards; users read their loop, HTTP multi handle,
+ * event writer and scratch buffers, and report back only through struct
+ * lt_user_ops (user.h), so this header needs nothing of runner.h or
+ * user.h.
  *
  * A shard owns a libev loop, a libcurl multi handle, an event writer and
  * the users it runs.  lt-run -j N runs N shards on N threads: sharing
@@ -19,7 +23,9 @@
 
 #include "run/evout.h"
 #include "run/http.h"
-#include "run/runner.h"
+#include "run/lathist.h"
+#include "run/runep.h"
+#include "run/runopts.h"
 #include "run/scenario.h"
 
 struct lt_user;
@@ -52,6 +58,7 @@ enum lt_stop_kind { LT_STOP_NONE, LT_STOP_GRACEFUL, LT_STOP_NOW };
 
 struct lt_shard {
 	int index;
+	int stripe, stripes; /* its stripe of the whole run (segment.h) */
 	struct ev_loop *loop;
 	struct lt_http_multi http;
 	struct lt_evout out;
@@ -94,6 +101,7 @@ struct lt_shard {
 	long next_id; /* next user id (global: index + k*N) */
 	long fixed_spawned[LT_MAX_CLASSES];
 	double swrr[LT_MAX_CLASSES]; /* smooth weighted round robin */
+	long swrr_at, swrr_picks;    /* global steps done, own picks */
 	int stopping, done, grace_started;
 	struct lt_rng rng;
 
@@ -107,31 +115,5 @@ struct lt_shard {
 	struct lt_err err;
 	void (*on_done)(struct lt_shard *sh); /* runner: shard finished */
 };
-
-/* user.c: called by the runner */
-struct lt_user *lt_user_new(
-    struct lt_shard *sh, const struct lt_class *c, long id);
-void lt_user_free(struct lt_user *u);
-void lt_user_start(struct lt_user *u);
-/* Open model: runs one iteration scheduled at sched_mono_us. */
-void lt_user_iterate(struct lt_user *u, int64_t sched_mono_us);
-/* Stops a user: skip its wait, finish the request in flight, run on_stop
- * (unless now), then die. */
-void lt_user_stop(struct lt_user *u, int now);
-/* Ends the request or command in flight with an "interrupted" event. */
-void lt_user_interrupt(struct lt_user *u, const char *why);
-int lt_user_alive(const struct lt_user *u);
-const struct lt_class *lt_user_class(const struct lt_user *u);
-
-/* runner.c: called by users */
-void lt_shard_user_idle(struct lt_shard *sh, struct lt_user *u);
-void lt_shard_user_dead(struct lt_shard *sh, struct lt_user *u);
-/* Records a finished request in the shard's statistics. */
-void lt_shard_record(struct lt_shard *sh, const char *method, const char *name,
-    int64_t latency_us, int failed);
-/* Writes a users event with the global per-class counts. */
-void lt_shard_users_event(struct lt_shard *sh);
-/* Called when the event output broke (stdout closed). */
-void lt_shard_output_broken(struct lt_shard *sh);
 
 #endif

@@ -2,7 +2,7 @@
  * testhook.c - runs the test's setup or teardown steps (see testhook.h).
  * The engine's own user runs them, so requests, exec steps, checks and
  * captures behave exactly as in on_start; only the user's end differs:
- * lt_shard_user_dead() sees LT_CLASS_TEST_HOOK and sets sh->hook_done
+ * the runner's ops->dead sees LT_CLASS_TEST_HOOK and sets sh->hook_done
  * instead of counting the user out of the run.
  */
 #include <stddef.h>
@@ -10,7 +10,6 @@
 #include <ev.h>
 
 #include "run/testhook.h"
-#include "run/user.h"
 
 static void
 keep_vars(const struct lt_user *u, struct lt_vars *keep)
@@ -27,14 +26,15 @@ keep_vars(const struct lt_user *u, struct lt_vars *keep)
 
 int
 lt_testhook_run(struct lt_shard *sh, const struct lt_class *c,
-    struct lt_vars *keep, int (*stopped)(void *arg), void *arg)
+    const struct lt_user_ops *ops, void *ctx, struct lt_vars *keep,
+    int (*stopped)(void *arg), void *arg)
 {
 	struct lt_user *u;
 	int stopping = 0;
 
 	if (c == NULL)
 		return 0;
-	u = lt_user_new(sh, c, -1);
+	u = lt_user_new(sh, c, -1, ops, ctx);
 	if (u == NULL)
 		return -1;
 	sh->hook_done = 0;

@@ -9,11 +9,14 @@
 #define LT_TESTHOOK_H
 
 #include "run/shard.h"
+#include "run/user.h"
 
 /*
  * Runs class c (setup or teardown: steps as on_start, no tasks) with one
- * user on sh's loop until its steps are done; its requests are events and
- * statistics like any user's, with class c->name and user -1.  stopped(arg)
+ * user on sh's loop until its steps are done; the user reports through ops
+ * with ctx like any user (ops->dead must set sh->hook_done for class
+ * LT_CLASS_TEST_HOOK); its requests are events and statistics like any
+ * user's, with class c->name and user -1.  stopped(arg)
  * is asked before each loop turn: once it says 1 the user stops at once
  * (an in-flight request is cancelled).  keep (may be NULL; initialised by
  * the caller for the scenario's variables) receives every variable the
@@ -21,6 +24,7 @@
  * Returns 0, or -1 when the user could not be made (no memory).
  */
 int lt_testhook_run(struct lt_shard *sh, const struct lt_class *c,
-    struct lt_vars *keep, int (*stopped)(void *arg), void *arg);
+    const struct lt_user_ops *ops, void *ctx, struct lt_vars *keep,
+    int (*stopped)(void *arg), void *arg);
 
 #endif

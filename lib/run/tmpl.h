@@ -103,6 +103,9 @@ struct lt_data {
 	size_t *ncells; /* cells in each row */
 	size_t index;   /* position in the scenario's data table */
 	uint64_t next;  /* shared counter: atomic fetch-and-add */
+	/* --segment I/N: draw k takes row first + k*stride (mod nrows), so
+	 * N processes deal the rows out without overlap (stride 0: 1) */
+	uint64_t first, stride;
 };
 
 struct lt_tmpl_part {

@@ -1,13 +1,14 @@
 /*
  * user.h - a simulated user: a small state machine driven by its shard's
  * loop (scenario position, variables, PRNG, its easy handle with its own
- * cookie jar, a think timer, an exec child).  The functions are declared
- * in shard.h, beside the runner's, because the two call each other; this
- * header only gives the struct to code that embeds or inspects users.
+ * cookie jar, a think timer, an exec child).  The runner creates, starts
+ * and stops users; a user reports back only through the struct
+ * lt_user_ops its creator hands it, so user.c knows nothing of runner.c.
  */
 #ifndef LT_USER_H
 #define LT_USER_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #include <ev.h>
@@ -15,6 +16,24 @@
 #include "run/http.h"
 #include "run/scenario.h"
 #include "run/shard.h"
+
+struct lt_user;
+
+/*
+ * How a user reports to whoever runs it (the runner), each called on the
+ * user's shard's loop with the ctx given to lt_user_new().
+ */
+struct lt_user_ops {
+	/* A request or command finished (or failed to start). */
+	void (*record)(void *ctx, const char *method, const char *name,
+	    int64_t latency_us, int failed);
+	/* Open model: u waits for its next scheduled iteration. */
+	void (*idle)(void *ctx, struct lt_user *u);
+	/* u died: it will not run again (lt_user_free is the caller's). */
+	void (*dead)(void *ctx, struct lt_user *u);
+	/* Writing an event failed (stdout closed, disk full). */
+	void (*output_broken)(void *ctx);
+};
 
 enum lt_user_state {
 	LT_U_NEW,   /* created, not started */
@@ -26,6 +45,8 @@ enum lt_user_state {
 
 struct lt_user {
 	struct lt_shard *sh;
+	const struct lt_user_ops *ops;
+	void *ops_ctx;
 	const struct lt_class *c;
 	long id;
 	enum lt_user_state state;
@@ -69,5 +90,24 @@ struct lt_user {
 	int64_t exec_bytes; /* output bytes read (the body keeps 1 MiB) */
 	struct lt_user *next_idle;
 };
+
+/*
+ * Creates a user of class c with id (-1 for the test's setup and
+ * teardown) on sh, not started; it reports through ops with ctx.
+ * Returns NULL when out of memory.  Freed with lt_user_free.
+ */
+struct lt_user *lt_user_new(struct lt_shard *sh, const struct lt_class *c,
+    long id, const struct lt_user_ops *ops, void *ctx);
+void lt_user_free(struct lt_user *u);
+void lt_user_start(struct lt_user *u);
+/* Open model: runs one iteration scheduled at sched_mono_us. */
+void lt_user_iterate(struct lt_user *u, int64_t sched_mono_us);
+/* Stops a user: skip its wait, finish the request in flight, run on_stop
+ * (unless now), then die. */
+void lt_user_stop(struct lt_user *u, int now);
+/* Ends the request or command in flight with an "interrupted" event. */
+void lt_user_interrupt(struct lt_user *u, const char *why);
+int lt_user_alive(const struct lt_user *u);
+const struct lt_class *lt_user_class(const struct lt_user *u);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * fuzz_data.c - fuzz harness for data files (lib/run/tmpl.c
+ * fuzz_data.c - fuzz harness for data files (lib/run/tmpldata.c
  * lt_data_load: the lines and CSV cells behind "data NAME FILE [csv]"
  * and ${data ...}), the files a scenario feeds its users from.
  *

@@ -1,7 +1,7 @@
 /*
  * fuzz_response.c - fuzz harness for what lt-run reads from a server:
  * response headers and bodies through checks and captures
- * (lib/run/check.c: JSON paths over the parsed body, regexes, header
+ * (lib/run/check*.c: JSON paths over the parsed body, regexes, header
  * lookup across redirect blocks) and secret masking (lib/run/secret.c).
  *
  * The input is split at its first NUL byte: headers before, body after

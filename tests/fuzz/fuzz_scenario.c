@@ -1,6 +1,6 @@
 /*
- * fuzz_scenario.c - fuzz harness for the scenario language: lib/run/scenario.c,
- * lib/run/tmpl.c, lib/run/check.c and lib/run/flow.c.
+ * fuzz_scenario.c - fuzz harness for the scenario language: lib/run/scn*.c,
+ * lib/run/tmpl*.c, lib/run/check*.c and lib/run/flow.c.
  *
  * The input is parsed as a scenario.  Besides crashes, leaks and undefined
  * behaviour, the harness checks properties and aborts when one fails:

@@ -178,7 +178,23 @@ measure() { # measure DIR WIDTH: prints "key value" lines
 	sed -n '/<pre id="out">/,/<\/pre>/p' "$TMP/m-$1-$2.dom" |
 	    sed 's/<[^>]*>//g' | grep .
 }
-for rep in demo rep; do
+# A report with streamed answers (its own charts, llmrep.c): a short
+# OpenAI-style run against lt-target.
+llm=0
+if start_target --seed 7; then
+	cat >"$TMP/g.lt" <<-'LT'
+	user G
+	  sequence
+	    POST /v1/chat/completions?ttft=40&itl=10&tokens=4 name fast
+	      json {"stream": true, "messages": [{"role": "user", "content": "hi"}]}
+	      stream openai
+	LT
+	lt-run -q -f "$TMP/g.lt" -H "$TARGET_URL" -u 2 -r 100 -i 10 2>/dev/null |
+	    lt-agg 2>/dev/null | lt-report -o "$TMP/llm" 2>/dev/null
+	grep -q 'id="chart-llm-' "$TMP/llm/index.html" 2>/dev/null && llm=1
+fi
+check "a report with streamed answers' charts" test "$llm" = 1
+for rep in demo rep $([ "$llm" = 1 ] && echo llm); do
 	for w in 1400 400; do
 		m=$(measure "$rep" "$w")
 		get() { echo "$m" | awk -v k="$1" '$1 == k { print $'"${2:-2}"' }'; }

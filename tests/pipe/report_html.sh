@@ -178,4 +178,17 @@ lt-report --format pdf "$data/normal.json" >/dev/null 2>&1
 check_eq "unknown format: exit 2" "$?" 2
 lt-report -o /dev/null/x "$data/normal.json" 2>"$TMP/err"
 check_eq "unwritable directory: exit 3" "$?" 3
+# A run shorter than half a second has no rate to draw: that chart is
+# left out, the others drawn (gnuplot refused the empty plot, and the
+# page lost every chart).
+printf '%s\n' \
+    '{"type":"req","ts":1000.1,"name":"/a","method":"GET","status":200,"ok":true,"error":null,"latency_ms":1.5,"bytes":10}' \
+    '{"type":"req","ts":1000.3,"name":"/a","method":"GET","status":200,"ok":true,"error":null,"latency_ms":2.5,"bytes":10}' |
+    lt-agg 2>/dev/null >"$TMP/short.json"
+jq '.run.start = 1000.1 | .run.end = 1000.4' "$TMP/short.json" >"$TMP/short2.json"
+lt-report -o "$TMP/short" "$TMP/short2.json" 2>"$TMP/err"
+check_eq "sub-second run: no warning" "$(cat "$TMP/err")" ""
+check "sub-second run: no rate chart" sh -c "! grep -q 'id=\"chart-rps\"' '$TMP/short/index.html'"
+check "sub-second run: the other charts drawn" grep -q 'id="chart-hist"' \
+    "$TMP/short/index.html"
 done_testing

@@ -1,5 +1,5 @@
 /*
- * check_test.c - unit tests of checks and captures (lib/run/check.c), through
+ * check_test.c - unit tests of checks and captures (lib/run/check*.c), through
  * scenarios parsed from text so the syntax is tested with the semantics:
  * status lists and ranges, body contains/regex, JSON paths, headers after
  * redirects, latency, captures into variables, and the failure reasons.

@@ -13,7 +13,7 @@
 
 #include "../tap.h"
 #include "run/evout.h"
-#include "run/runner.h"
+#include "run/lathist.h"
 
 /* Reads everything the pipe holds into buf; returns the byte count. */
 static size_t

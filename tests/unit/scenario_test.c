@@ -1,5 +1,5 @@
 /*
- * scenario_test.c - unit tests of the scenario language (lib/run/scenario.c,
+ * scenario_test.c - unit tests of the scenario language (lib/run/scn*.c,
  * lib/run/flow.c): every construct, inheritance of settings, the cursor over
  * weights, sequences and nested groups, think times, URLs, tag filtering,
  * loading from files and generators, every parse error with its

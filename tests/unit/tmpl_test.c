@@ -1,5 +1,5 @@
 /*
- * tmpl_test.c - unit tests of templates (lib/run/tmpl.c): every builtin,
+ * tmpl_test.c - unit tests of templates (lib/run/tmpl*.c): every builtin,
  * encodings, variables, data files shared round robin, and compile errors
  * with their columns.
  */

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# fanout_data.sh - a scenario's data file is shipped to cluster workers
+# with it (content hash checked) and its rows are dealt out over the
+# workers: no row used twice, and together the rows one lt-run uses.
+. "$(dirname "$0")/../lib.sh"
+export TMPDIR=$TMP
+
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+# ids: the path of each request is /id/ID, so the target counts each id
+ids() { # FILE: "ID COUNT" of the target's counts, sorted
+	jq -r '.paths | to_entries[] | select(.key | startswith("/id/"))
+	    | "\(.key[4:]) \(.value)"' "$1" | sort
+}
+stop_target() {
+	kill "$TARGET_PID"
+	wait "$TARGET_PID" 2>/dev/null
+}
+mkdir -p "$TMP/coord/data" "$TMP/w"
+seq -f 'u%04g' 1 500 >"$TMP/coord/data/ids.txt"
+cat >"$TMP/coord/s.lt" <<'LT'
+data ids data/ids.txt
+user A
+  task GET /id/${data ids}
+LT
+
+start_target || exit 1
+lt-run -q -f "$TMP/coord/s.lt" -H "$TARGET_URL" -u 5 -r 100 -i 200 \
+    >/dev/null
+stop_target
+ids "$TMP/target.out" >"$TMP/one.ids"
+check_eq "lt-run -i 200 uses 200 ids" "$(wc -l <"$TMP/one.ids")" 200
+check_eq "lt-run: ids u0001..u0200, each once" \
+    "$(awk '{ print $1 }' "$TMP/one.ids" | md5sum)" \
+    "$(seq -f 'u%04g' 1 200 | md5sum)"
+
+# Cluster: 3 workers that cannot see the data file; it is shipped.
+start_target || exit 1
+port=$(free_port)
+url=tcp://127.0.0.1:$port
+lt-fanout -q --listen "$url" --expect-workers 3 \
+    --expect-workers-max-wait 60s -f "$TMP/coord/s.lt" \
+    -H "$TARGET_URL" -u 5 -r 100 -i 200 >"$TMP/c.ev" 2>"$TMP/c.err" &
+co=$!
+track_pid "$co"
+for i in 0 1 2; do
+	( cd "$TMP/w" && exec lt-fanout worker --connect "$url" --index $i \
+	    --of 3 ) 2>"$TMP/w$i.err" &
+	wp="${wp:-} $!"
+	track_pid $!
+done
+wait "$co"
+check_eq "3 workers over tcp: exit 0" "$?" 0
+wait $wp
+check_eq "workers: exit 0" "$?" 0
+stop_target
+ids "$TMP/target.out" >"$TMP/three.ids"
+check_eq "3 workers: no id used twice" \
+    "$(awk '$2 != 1' "$TMP/three.ids" | wc -l)" 0
+check_eq "3 workers: the ids lt-run uses, no more, no fewer" \
+    "$(md5sum <"$TMP/three.ids")" "$(md5sum <"$TMP/one.ids")"
+check_eq "ids dealt by worker: u0001 to 0, u0002 to 1, u0003 to 2" \
+    "$(jq -r 'select(.type == "req") | "\(.worker) \(.url)"' "$TMP/c.ev" \
+    | sort -k2 | head -3 | awk '{ printf "%s ", $1 }')" "0 1 2 "
+check_eq "the workers' private copies are gone" \
+    "$(find "$TMP" -path '*lt-fanout-w.*' | wc -l)" 0
+
+# Local workers read the file where it is, and deal it out the same way.
+start_target || exit 1
+lt-fanout -q -w 2 -f "$TMP/coord/s.lt" -H "$TARGET_URL" -u 4 -r 100 \
+    -i 200 >/dev/null
+check_eq "-w 2: exit 0" "$?" 0
+stop_target
+ids "$TMP/target.out" >"$TMP/two.ids"
+check_eq "-w 2: the ids lt-run uses, each once" \
+    "$(md5sum <"$TMP/two.ids")" "$(md5sum <"$TMP/one.ids")"
+
+# A data file outside the scenario's directory cannot be shipped.
+seq 1 3 >"$TMP/outside.txt"
+printf 'data o ../outside.txt\nuser A\n  task GET /id/${data o}\n' \
+    >"$TMP/coord/o.lt"
+port=$(free_port)
+lt-fanout -q --listen "tcp://127.0.0.1:$port" --expect-workers 1 \
+    -f "$TMP/coord/o.lt" -H "$TARGET_URL" -i 1 >/dev/null 2>"$TMP/o.err"
+check_eq "a data file outside the scenario's directory: exit 2" "$?" 2
+check "and says why" grep -q 'not under the scenario' "$TMP/o.err"
+
+done_testing
