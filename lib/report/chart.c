@@ -143,11 +143,12 @@ timeline_block(struct lt_buf *b, const char *name, const struct lt_report *r,
 	double users = 0;
 	int rc = lt_buf_printf(b, "$%s << EOD\n", name);
 	/*
-	 * A run shorter than a second may cover under half of each second
-	 * it touches: then every covered part counts, or the chart would
-	 * have no rate at all.
+	 * A run of half a second to a second may cover under half of each
+	 * second it touches: then every covered part counts, or the chart
+	 * would have no rate at all (under half a second is too little).
 	 */
-	double need = r->end > r->start && r->end - r->start < 1 ? 1e-6 : 0.5;
+	double span = r->end - r->start;
+	double need = span >= 0.5 && span < 1 ? 1e-6 : 0.5;
 
 	step = (t1 - t0 + 1 + MAX_POINTS - 1) / MAX_POINTS;
 	if (step < 1)
