@@ -142,6 +142,13 @@ timeline_block(struct lt_buf *b, const char *name, const struct lt_report *r,
 	size_t i = 0;
 	double users = 0;
 	int rc = lt_buf_printf(b, "$%s << EOD\n", name);
+	/*
+	 * A run of half a second to a second may cover under half of each
+	 * second it touches: then every covered part counts, or the chart
+	 * would have no rate at all (under half a second is too little).
+	 */
+	double span = r->end - r->start;
+	double need = span >= 0.5 && span < 1 ? 1e-6 : 0.5;
 
 	step = (t1 - t0 + 1 + MAX_POINTS - 1) / MAX_POINTS;
 	if (step < 1)
@@ -178,9 +185,9 @@ timeline_block(struct lt_buf *b, const char *name, const struct lt_report *r,
 		 * second is no dip (QA F32b); under half a second is too
 		 * little to tell a rate.
 		 */
-		*n_rate += n >= 0.5;
+		*n_rate += n >= need;
 		*n_lat += nl > 0 && (!logy || p.p99 > 0);
-		if (n >= 0.5)
+		if (n >= need)
 			rc |= lt_buf_printf(b, "%lld %.3f %.3f %.0f ",
 			    (long long)(t - t0), p.req / n, p.fail / n, users);
 		else
@@ -197,7 +204,7 @@ timeline_block(struct lt_buf *b, const char *name, const struct lt_report *r,
 			rc |= ms_col(b, p.co99 / nc, logy);
 		else
 			rc |= lt_buf_adds(b, "? ");
-		if (n >= 0.5)
+		if (n >= need)
 			rc |= lt_buf_printf(b, "%.3f\n", p.drop / n);
 		else
 			rc |= lt_buf_adds(b, "?\n");
@@ -265,8 +272,8 @@ timeline_chart(struct lt_chart *c, int kind, const struct lt_report *r,
 	if (has_base)
 		rc |= timeline_block(b, "old", base, logy, &ob_rate, &ob_lat);
 	/*
-	 * A run shorter than half a second has no rate to draw, one without
-	 * a latency no percentile: gnuplot refuses a plot with no point.
+	 * A run with no covered part has no rate to draw, one without a
+	 * latency no percentile: gnuplot refuses a plot with no point.
 	 */
 	if ((kind == LT_CHART_RPS && n_rate == 0) ||
 	    (kind == LT_CHART_LATENCY && n_lat == 0))

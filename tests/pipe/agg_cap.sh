@@ -65,7 +65,7 @@ rss() { # OUT CMD...: max RSS in KB of CMD into OUT, under a 4 GB cap
 	shift
 	(ulimit -v 4000000 && /usr/bin/time -f %M -o "$out" "$@")
 }
-if [ -x /usr/bin/time ] && [[ $LT_BIN != *asan* ]]; then
+if [ -x /usr/bin/time ] && [[ $LT_BIN != */build/asan/bin ]]; then
 	rss rep.rss lt-report --no-charts --format md wide.json >wide.md 2>wide.err
 	check_eq "lt-report on 50000 endpoints: exit 0" "$?" 0
 	check "lt-report: RSS $(tail -1 rep.rss) KB < 1 GB" [ "$(tail -1 rep.rss)" -lt 1000000 ]

@@ -66,10 +66,13 @@ check_eq "die: exit status 0" "$?" 0
 check_eq "die: 8 events" "$(nreq "$TMP/die.ev")" 8
 check_eq "die: the server had all 4 /die requests" \
     "$(fs_count die "$FS_PID" /die)" 4
+# The kernel answers a request the dying server never read with a RST
+# (libcurl: "Recv failure"), one it had read with a FIN: which one depends
+# on timing, the category does not.
 check_eq "die: each in-flight request is a reset" \
     "$(jq -r 'select(.type == "req" and (.url | endswith("/die"))) | .error' "$TMP/die.ev" |
-        sort | uniq -c | sed 's/^ *//')" \
-    "4 reset: connection closed with the request in flight"
+        sed 's/:.*//' | sort | uniq -c | sed 's/^ *//')" \
+    "4 reset"
 
 # Refused: a port that was just closed.
 start_faultsrv closed || exit 1

@@ -19,10 +19,14 @@ if chrt -f 10 true 2>/dev/null; then
 fi
 start_target --seed 7 || exit 1
 
-# within GOT WANT: |got - want| <= max(2% of want, 1 ms)
+# within GOT WANT: |got - want| <= max(2% of want, 1 ms); 5% (or 3 ms)
+# in an ASan build, whose lt-run and target run several times slower.
+ASAN="" TOL="2% (or 1 ms)"
+[[ $LT_BIN != */build/asan/bin ]] || { ASAN=1; TOL="5% (or 3 ms)"; }
 within() {
-	awk -v g="$1" -v w="$2" 'BEGIN { d = g - w; if (d < 0) d = -d
-	    t = w * 0.02; if (t < 1) t = 1; exit !(d <= t) }'
+	awk -v g="$1" -v w="$2" -v a="$ASAN" 'BEGIN { d = g - w; if (d < 0) d = -d
+	    t = w * (a ? 0.05 : 0.02); m = a ? 3 : 1; if (t < m) t = m
+	    exit !(d <= t) }'
 }
 
 # --- accuracy: TTFT constant 150 ms, gaps uniform on [20, 40] ms, 40 tokens
@@ -38,14 +42,16 @@ check_eq "60 streams, all ok" \
 lt-agg "$TMP/a.ev" >"$TMP/a.json"
 pct() { jq -r ".llm.total.$1.percentiles_ms[\"$2\"]" "$TMP/a.json"; }
 v=$(pct ttft 50)
-check "ttft p50 = $v ms, within 2% (or 1 ms) of 150" within "$v" 150
+check "ttft p50 = $v ms, within $TOL of 150" within "$v" 150
 v=$(pct itl 50)
-check "itl p50 = $v ms, within 2% (or 1 ms) of 30" within "$v" 30
-if [ -n "$RT" ]; then
+check "itl p50 = $v ms, within $TOL of 30" within "$v" 30
+if [ -n "$RT" ] && [ -z "$ASAN" ]; then
 	v=$(pct ttft 99)
 	check "ttft p99 = $v ms, within 2% (or 1 ms) of 150" within "$v" 150
 	v=$(pct itl 99)
 	check "itl p99 = $v ms, within 2% (or 1 ms) of 39.8" within "$v" 39.8
+elif [ -n "$ASAN" ]; then
+	skip "ttft and itl p99 within 2%" "an ASan build: the tail measures the sanitiser"
 else
 	skip "ttft and itl p99 within 2%" "no real-time priority (chrt -f)"
 fi
@@ -85,7 +91,7 @@ check_eq "no usage block: 7 content events = 7 output tokens, no input_tokens" \
     "[true,7,7,false]"
 lt-agg "$TMP/c.ev" >"$TMP/c.json"
 v=$(jq -r '.llm.total.tpot.percentiles_ms["50"]' "$TMP/c.json")
-check "tpot p50 = $v ms, within 1 ms of 10 (constant gaps)" within "$v" 10
+check "tpot p50 = $v ms, within $TOL of 10 (constant gaps)" within "$v" 10
 
 # --- goodput: one fast (TTFT 40 ms) and one slow (300 ms) answer a turn
 cat >"$TMP/g.lt" <<'LT'
@@ -135,9 +141,9 @@ check_eq "lt_llm_history.csv adds up to the output tokens" \
     "$(tail -n +2 "$TMP/rep/lt_llm_history.csv" | tr -d '\r' | awk -F, '{ s += $3 } END { print s }')" \
     "$(jq .llm.total.output_tokens "$TMP/g.json")"
 if command -v gnuplot >/dev/null 2>&1; then
-	check "index.html has the TTFT/ITL and tokens/s charts" \
-	    test "$(grep -c -e 'id="chart-llm-dist"' -e 'id="chart-llm-tokens"' "$TMP/rep/index.html")" -eq 2 ||
-	    sed 's/^/# lt-report: /' "$TMP/rep.err"
+	check_eq "index.html has the TTFT/ITL and tokens/s charts" \
+	    "$(grep -c -e 'id="chart-llm-dist"' -e 'id="chart-llm-tokens"' "$TMP/rep/index.html")" 2
+	[ "$TAP_FAILED" -eq 0 ] || sed 's/^/# lt-report: /' "$TMP/rep.err"
 else
 	skip "index.html has the stream charts" "gnuplot not installed"
 fi

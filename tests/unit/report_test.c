@@ -357,6 +357,20 @@ test_chart_scripts(void)
 	    "a whole second: as counted");
 	TAP_OK(strstr(s, "\n2 1000.000 0.000 10 ") != NULL,
 	    "half a second: its count doubled");
+	/*
+	 * A run of 0.8 s over a second's boundary covers under half of
+	 * both seconds: both still get a rate, or gnuplot has nothing to
+	 * draw and refuses the chart (and lt-report drops every chart).
+	 */
+	r.n_secs = 2;
+	secs[1].requests = 100;
+	r.start = 1764400000.6; /* 0.4 of the first second */
+	r.end = 1764400001.4;   /* 0.4 of the second */
+	s = script(&b, LT_CHART_RPS, &r);
+	TAP_OK(strstr(s, "\n0 1250.000 0.000 10 ") != NULL &&
+	        strstr(s, "\n1 250.000 0.000 10 ") != NULL,
+	    "a run under a second: rates over the parts it covers");
+	r.n_secs = 3;
 	lt_hist_fini(&h);
 
 	fake_run(&r, &h, secs, 1000, 3000);
