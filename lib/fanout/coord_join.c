@@ -20,28 +20,6 @@
 
 /* --- the plan ------------------------------------------------------ */
 
-static int
-slurp(const char *path, struct lt_buf *b, int *mode)
-{
-	char tmp[65536];
-	struct stat st;
-	ssize_t n;
-	int fd = open(path, O_RDONLY);
-
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return 1; /* not a regular file: not shipped */
-	}
-	*mode = (int)st.st_mode & 0777;
-	while ((n = read(fd, tmp, sizeof(tmp))) > 0)
-		if (lt_buf_add(b, tmp, (size_t)n) != 0)
-			break;
-	close(fd);
-	return n == 0 ? 0 : -1;
-}
-
 /* The part of WELCOME every worker shares: argv, exec, shipped files. */
 int
 lt_coord_build_plan(struct coord *c)
@@ -69,7 +47,7 @@ lt_coord_build_plan(struct coord *c)
 		    (i != o->shape_arg || o->exec == NULL))
 			continue; /* a shape is steered from here */
 		lt_buf_init(&b, 64 << 20);
-		rc = slurp(o->run_argv[i], &b, &mode);
+		rc = lt_fanout_slurp(o->run_argv[i], &b, &mode);
 		if (rc < 0) {
 			lt_buf_fini(&b);
 			json_decref(j);
