@@ -72,6 +72,11 @@ int lt_fanout_spawn_local(const char *self, const char *url,
 /* Waits up to wait_s for them, then kills what is left (SIGKILL). */
 void lt_fanout_reap_local(pid_t *pids, int n, int wait_s);
 
+/* The program name in this program's directory (lt-run beside
+ * lt-fanout), malloc'd; NULL when /proc/self/exe cannot say or no
+ * memory. */
+char *lt_fanout_sibling(const char *name);
+
 /* users.c: run-wide users events (sums of the workers' last counts). */
 struct lt_fanout_users;
 struct lt_fanout_users *lt_fanout_users_new(int n);
