@@ -56,6 +56,12 @@ int lt_fanout_worker(const struct lt_fanout_wopts *o, struct lt_err *err);
  * to fd; returns the exit status. */
 int lt_fanout_collect(char *const *paths, int n, int fd, struct lt_err *err);
 
+/* Reads the spool (fd, named spool) from off up to bytes, its length in
+ * whole lines, at most max bytes, into buf, and keeps whole lines: their
+ * length, or 0 with err (a read error, or a line over max bytes). */
+size_t lt_fanout_spool_lines(int fd, const char *spool, uint64_t off,
+    uint64_t bytes, size_t max, char *buf, struct lt_err *err);
+
 /* Appends line (one event, without its '\n') to out with "worker":index
  * inserted first and, when offset_us != 0, its ts moved by offset_us.
  * Returns 0 or -1 (no memory). */
