@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -154,24 +153,6 @@ sec_load(const char *url, const char *token_file, const char *who)
 	return 0;
 }
 
-/* Directory of this program, for lt-run next to it. */
-static char *
-sibling(const char *name)
-{
-	static char path[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 64);
-	char *s;
-
-	if (n <= 0)
-		return NULL;
-	path[n] = '\0';
-	s = strrchr(path, '/');
-	if (s == NULL)
-		return NULL;
-	snprintf(s + 1, 64, "%s", name);
-	return path;
-}
-
 static int
 worker_main(int argc, char **argv)
 {
@@ -219,11 +200,10 @@ worker_main(int argc, char **argv)
 		return rc;
 	w.sec = &sec;
 	w.ltrun = getenv("LT_RUN");
-	if (w.ltrun == NULL || *w.ltrun == '\0')
-		w.ltrun = sibling("lt-run");
-	if (w.ltrun == NULL)
-		w.ltrun = "lt-run";
-	w.ltrun = strdup(w.ltrun);
+	if (w.ltrun != NULL && *w.ltrun != '\0')
+		w.ltrun = strdup(w.ltrun);
+	else if ((w.ltrun = lt_fanout_sibling("lt-run")) == NULL)
+		w.ltrun = strdup("lt-run");
 	lt_err_clear(&err);
 	rc = lt_fanout_worker(&w, &err);
 	if (rc != 0 && err.msg[0] != '\0')
@@ -383,10 +363,9 @@ main(int argc, char **argv)
 		o.run_argv[o.run_argc++] = "--seed";
 		o.run_argv[o.run_argc++] = seed;
 	}
-	o.self = sibling("lt-fanout");
+	o.self = lt_fanout_sibling("lt-fanout");
 	if (o.self == NULL)
-		o.self = argv[0];
-	o.self = strdup(o.self);
+		o.self = strdup(argv[0]);
 	if (out != NULL && strcmp(out, "-") != 0) {
 		o.out_fd =
 		    open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);

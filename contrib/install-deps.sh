@@ -73,6 +73,7 @@ need procps has_cmd ps
 need mandoc has_cmd mandoc
 if [ "$with_test" = 1 ]; then
 	need python3 has_cmd python3
+	need python3-yaml has_py yaml	# fanout_deploy: the k8s YAML
 	need nginx-light has_cmd nginx
 	need openssl has_cmd openssl
 	need prometheus-pushgateway has_cmd prometheus-pushgateway

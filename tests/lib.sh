@@ -172,6 +172,17 @@ netns_usable() {
 # nreq FILE: the number of req events in FILE.
 nreq() { grep -c '"type":"req"' "$1"; }
 
+# per_worker FILE: req events per "worker" tag in FILE, as "0:30 1:30 ".
+per_worker() {
+	jq -r 'select(.type == "req") | .worker' "$1" | sort | uniq -c |
+	    awk '{ printf "%s:%s ", $2, $1 }'
+}
+
+# free_port: a TCP port on 127.0.0.1 that was free a moment ago.
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 # done_testing: prints the plan; the script's exit status tells failure.
 done_testing() {
 	echo "1..$TAP_N"

@@ -3,10 +3,12 @@
  * (vegeta's model).  A spool is the raw event stream of one worker's
  * load program, named lt-fanout-RUN-wI.spool; every event is written
  * tagged with its worker I, as the coordinator would have, so a run
- * whose coordinator died can still be aggregated.
+ * whose coordinator died can still be aggregated.  Also the reading of a
+ * growing spool in whole lines that the worker's senders share.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -103,4 +105,23 @@ fail:
 	lt_buf_fini(&out);
 	lt_buf_fini(&part);
 	return err->code ? err->code : 3;
+}
+
+size_t
+lt_fanout_spool_lines(int fd, const char *spool, uint64_t off, uint64_t bytes,
+    size_t max, char *buf, struct lt_err *err)
+{
+	size_t n = bytes - off > max ? max : (size_t)(bytes - off);
+	ssize_t got = pread(fd, buf, n, (off_t)off);
+
+	if (got <= 0) {
+		lt_err_sys(err, 3, errno, "%s", spool);
+		return 0;
+	}
+	n = (size_t)got;
+	while (n > 0 && buf[n - 1] != '\n')
+		n--;
+	if (n == 0)
+		lt_err_set(err, 3, "%s: a line over %zu bytes", spool, max);
+	return n;
 }

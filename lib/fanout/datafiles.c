@@ -22,8 +22,8 @@
 #include "fanout/datafiles.h"
 #include "run/scenario.h"
 
-static int
-slurp(const char *path, struct lt_buf *b, int *mode)
+int
+lt_fanout_slurp(const char *path, struct lt_buf *b, int *mode)
 {
 	char tmp[65536];
 	struct stat st;
@@ -34,8 +34,7 @@ slurp(const char *path, struct lt_buf *b, int *mode)
 		return -1;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		errno = EINVAL;
-		return -1;
+		return 1;
 	}
 	*mode = (int)st.st_mode & 0777;
 	while ((n = read(fd, tmp, sizeof(tmp))) > 0)
@@ -86,7 +85,7 @@ lt_fanout_data_files(const char *scenario, json_t *files, struct lt_err *err)
 		const char *path = sc->datas[i]->path, *rel;
 		struct lt_buf b;
 		char hash[32];
-		int mode = 0;
+		int mode = 0, got;
 		json_t *f;
 
 		rel = strncmp(path, dir, dl) == 0 && path[dl] == '/'
@@ -101,7 +100,10 @@ lt_fanout_data_files(const char *scenario, json_t *files, struct lt_err *err)
 			goto out;
 		}
 		lt_buf_init(&b, 3u << 20);
-		if (slurp(path, &b, &mode) != 0) {
+		got = lt_fanout_slurp(path, &b, &mode);
+		if (got != 0) {
+			if (got == 1)
+				errno = EINVAL; /* not a regular file */
 			lt_err_sys(err, 2, errno, "data file %s", path);
 			lt_buf_fini(&b);
 			goto out;

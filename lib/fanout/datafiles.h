@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "core/buf.h"
 #include "core/err.h"
 
 /* Loads the scenario and appends each data file it reads to files:
@@ -16,6 +17,11 @@
  * outside that directory, unreadable, not text). */
 int lt_fanout_data_files(
     const char *scenario, json_t *files, struct lt_err *err);
+
+/* Reads the regular file at path into b, its permission bits into mode:
+ * 0, 1 when it is not a regular file (nothing read), or -1 with errno
+ * (EFBIG: larger than b's cap). */
+int lt_fanout_slurp(const char *path, struct lt_buf *b, int *mode);
 
 /* 1 when rel is a relative path without "." or ".." components. */
 int lt_fanout_rel_ok(const char *rel);

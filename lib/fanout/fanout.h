@@ -56,6 +56,12 @@ int lt_fanout_worker(const struct lt_fanout_wopts *o, struct lt_err *err);
  * to fd; returns the exit status. */
 int lt_fanout_collect(char *const *paths, int n, int fd, struct lt_err *err);
 
+/* Reads the spool (fd, named spool) from off up to bytes, its length in
+ * whole lines, at most max bytes, into buf, and keeps whole lines: their
+ * length, or 0 with err (a read error, or a line over max bytes). */
+size_t lt_fanout_spool_lines(int fd, const char *spool, uint64_t off,
+    uint64_t bytes, size_t max, char *buf, struct lt_err *err);
+
 /* Appends line (one event, without its '\n') to out with "worker":index
  * inserted first and, when offset_us != 0, its ts moved by offset_us.
  * Returns 0 or -1 (no memory). */
@@ -71,6 +77,11 @@ int lt_fanout_spawn_local(const char *self, const char *url,
 
 /* Waits up to wait_s for them, then kills what is left (SIGKILL). */
 void lt_fanout_reap_local(pid_t *pids, int n, int wait_s);
+
+/* The program name in this program's directory (lt-run beside
+ * lt-fanout), malloc'd; NULL when /proc/self/exe cannot say or no
+ * memory. */
+char *lt_fanout_sibling(const char *name);
 
 /* users.c: run-wide users events (sums of the workers' last counts). */
 struct lt_fanout_users;

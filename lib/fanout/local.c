@@ -1,11 +1,14 @@
 /*
  * local.c - lt-fanout -w N: starts the N local worker processes (this
  * program again, as `lt-fanout worker`, over the coordinator's ipc://
- * socket) and reaps them at the end.
+ * socket) and reaps them at the end; finds the programs it runs next to
+ * this one.
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -79,4 +82,21 @@ lt_fanout_reap_local(pid_t *pids, int n, int wait_s)
 			waitpid(pids[i], NULL, 0);
 			pids[i] = 0;
 		}
+}
+
+char *
+lt_fanout_sibling(const char *name)
+{
+	char path[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 64);
+	char *s;
+
+	if (n <= 0)
+		return NULL;
+	path[n] = '\0';
+	s = strrchr(path, '/');
+	if (s == NULL)
+		return NULL;
+	snprintf(s + 1, 64, "%s", name);
+	return strdup(path);
 }

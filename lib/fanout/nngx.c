@@ -339,8 +339,9 @@ srv_filter(struct lt_nngx *x, nng_msg *nm, struct lt_err *err)
 			answer(x, LT_WIRE_ACK, 0, NULL, 0);
 			return 0;
 		}
-		answer(x, LT_WIRE_REFUSE, 0, e.msg, strlen(e.msg));
+		/* its address first: once refused, the worker hangs up */
 		peer(nng_msg_get_pipe(nm), from, sizeof(from));
+		answer(x, LT_WIRE_REFUSE, 0, e.msg, strlen(e.msg));
 		lt_err_set(err, 2, "refused a connection%s: %s", from, e.msg);
 		return 2;
 	}

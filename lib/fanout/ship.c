@@ -108,7 +108,6 @@ lt_fanout_ship_agg(const struct lt_fanout_ship *s, struct lt_err *err)
 		goto out;
 	}
 	for (;;) {
-		ssize_t got;
 		size_t n, a, b;
 
 		s->progress(s->ctx, &bytes, &done, &lost, &shift);
@@ -128,20 +127,10 @@ lt_fanout_ship_agg(const struct lt_fanout_ship *s, struct lt_err *err)
 			usleep(20000);
 			continue;
 		}
-		n = bytes - off > CHUNK ? CHUNK : (size_t)(bytes - off);
-		got = pread(fd, chunk.data, n, (off_t)off);
-		if (got <= 0) {
-			lt_err_sys(err, 3, errno, "%s", s->spool);
+		n = lt_fanout_spool_lines(
+		    fd, s->spool, off, bytes, CHUNK, chunk.data, err);
+		if (n == 0)
 			goto out;
-		}
-		n = (size_t)got;
-		while (n > 0 && chunk.data[n - 1] != '\n')
-			n--;
-		if (n == 0) {
-			lt_err_set(err, 3, "%s: a line over %u bytes", s->spool,
-			    CHUNK);
-			goto out;
-		}
 		for (a = 0; a < n; a = b + 1) {
 			const char *p = chunk.data + a;
 

@@ -449,7 +449,6 @@ relay(struct worker *w, struct lt_err *err)
 	struct lt_wire_msg m;
 	uint64_t seq = 0, off = 0, lines, bytes, n, k;
 	int rfd = open(w->spool, O_RDONLY), done, rc = -1;
-	ssize_t got;
 
 	if (rfd < 0)
 		return lt_err_sys(err, 3, errno, "%s", w->spool);
@@ -470,21 +469,10 @@ relay(struct worker *w, struct lt_err *err)
 			msleep(5);
 			continue;
 		}
-		n = bytes - off > BATCH_MAX ? BATCH_MAX : bytes - off;
-		got = pread(rfd, batch.data, n, (off_t)off);
-		if (got <= 0) {
-			lt_err_sys(err, 3, errno, "%s", w->spool);
+		n = lt_fanout_spool_lines(
+		    rfd, w->spool, off, bytes, BATCH_MAX, batch.data, err);
+		if (n == 0)
 			goto out;
-		}
-		/* whole lines only */
-		n = (uint64_t)got;
-		while (n > 0 && batch.data[n - 1] != '\n')
-			n--;
-		if (n == 0) {
-			lt_err_set(err, 3, "%s: a line over %u bytes", w->spool,
-			    BATCH_MAX);
-			goto out;
-		}
 		k = (uint64_t)lt_wire_count_lines(batch.data, n);
 		(void)lines;
 		for (;;) {

@@ -16,22 +16,10 @@ import socket
 import struct
 import sys
 
+from fanout_wire import frame, readn
+
 port, token = int(sys.argv[1]), sys.argv[2].encode()
 CHALLENGE, AUTH, ACK, REFUSE = 8, 9, 6, 3
-
-
-def frame(t, payload):
-    return b"LT" + bytes([1, t]) + struct.pack(">IQI", 0xFFFFFFFF, 0, len(payload)) + payload
-
-
-def readn(s, n):
-    b = b""
-    while len(b) < n:
-        c = s.recv(n - len(b))
-        if not c:
-            raise EOFError("closed")
-        b += c
-    return b
 
 
 class Conn:

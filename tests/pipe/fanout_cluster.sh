@@ -11,9 +11,6 @@ export TMPDIR=$TMP
 
 start_target || exit 1
 SP="python3 $LT_TOP/tests/pipe/fanout_sp.py"
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 # The scenario lives where workers cannot see it: it must be shipped.
 mkdir "$TMP/coord"
 printf 'user A\n  task GET /ok\n' >"$TMP/coord/s.lt"
@@ -59,8 +56,7 @@ wait "$co"
 check_eq "coordinator exit 0 after hostile traffic" "$?" 0
 check_eq "90 iterations over tcp: 90 requests" "$(nreq "$TMP/c.ev")" 90
 check_eq "split 30/30/30" \
-    "$(jq -r 'select(.type == "req") | .worker' "$TMP/c.ev" | sort | uniq -c \
-    | awk '{ printf "%s:%s ", $2, $1 }')" "0:30 1:30 2:30 "
+    "$(per_worker "$TMP/c.ev")" "0:30 1:30 2:30 "
 check_eq "worker pids as indexed" \
     "$(jq -r 'select(.type == "worker" and .state == "finished") | .worker' "$TMP/c.ev" | sort | tr '\n' ' ')" \
     "0 1 2 "

@@ -5,9 +5,6 @@
 . "$(dirname "$0")/../lib.sh"
 export TMPDIR=$TMP
 
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 # ids: the path of each request is /id/ID, so the target counts each id
 ids() { # FILE: "ID COUNT" of the target's counts, sorted
 	jq -r '.paths | to_entries[] | select(.key | startswith("/id/"))

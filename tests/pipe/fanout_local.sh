@@ -33,8 +33,7 @@ lt-fanout -q -w 3 -f "$TMP/s.lt" -H "$TARGET_URL" -u 7 -r 100 -i 200 \
 check_eq "3 workers: exit status 0" "$?" 0
 check_eq "3 workers: -i 200 gives 200 requests" "$(nreq "$TMP/f3.ev")" 200
 check_eq "-i split 67/67/66 by worker" \
-    "$(jq -r 'select(.type == "req") | .worker' "$TMP/f3.ev" | sort | uniq -c \
-    | awk '{ printf "%s:%s ", $2, $1 }')" "0:67 1:67 2:66 "
+    "$(per_worker "$TMP/f3.ev")" "0:67 1:67 2:66 "
 check_eq "user ids unique across workers" \
     "$(jq -r 'select(.type == "req") | "\(.worker) \(.user)"' "$TMP/f3.ev" \
     | sort -u | awk '{ print $2 }' | sort | uniq -d | wc -l)" 0

@@ -128,8 +128,7 @@ check_eq "coordinator in its namespace: exit 0" "$?" 0
 check_eq "the coordinator's peers are the workers' own addresses" "$peers" "10.77.1.2 10.77.2.2 "
 check_eq "60 iterations: 60 requests merged" "$(nreq "$TMP/c.ev")" 60
 check_eq "split 30/30" \
-    "$(jq -r 'select(.type == "req") | .worker' "$TMP/c.ev" | sort | uniq -c \
-    | awk '{ printf "%s:%s ", $2, $1 }')" "0:30 1:30 "
+    "$(per_worker "$TMP/c.ev")" "0:30 1:30 "
 for ns in "$NS_1" "$NS_2"; do
 	eval "kill \$tpid_$ns; wait \$tpid_$ns 2>/dev/null"
 done

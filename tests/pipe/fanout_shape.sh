@@ -55,7 +55,7 @@ check_eq "the command's exit ended both workers' runs" \
     "$TMP/c.ev" | sort | uniq -c | awk '{ print $1, $2 }')" "2 shape"
 
 # Cluster: workers over tcp that have no copy of the shape.
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 mkdir "$TMP/w"
 lt-fanout -q --listen "tcp://127.0.0.1:$port" --expect-workers 2 \
     --expect-workers-max-wait 60s -f "$TMP/s.lt" -H "$TARGET_URL" \

@@ -10,21 +10,9 @@ import socket
 import struct
 import sys
 
+from fanout_wire import frame, readn
+
 port, case = int(sys.argv[1]), sys.argv[2]
-
-
-def readn(s, n):
-    b = b""
-    while len(b) < n:
-        c = s.recv(n - len(b))
-        if not c:
-            raise EOFError("closed")
-        b += c
-    return b
-
-
-def frame(t, payload, ver=1, worker=0xFFFFFFFF):
-    return b"LT" + bytes([ver, t]) + struct.pack(">IQI", worker, 0, len(payload)) + payload
 
 
 s = socket.create_connection(("127.0.0.1", port), timeout=5)

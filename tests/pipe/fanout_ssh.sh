@@ -23,9 +23,6 @@ if [ ! -d /run/sshd ]; then
 	mkdir -p /run/sshd && chmod 755 /run/sshd || skip_all "cannot create /run/sshd"
 fi
 [ "$(id -u)" = 0 ] || skip_all "sshd needs root here to log a user in"
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 S=$TMP/ssh
 mkdir -m 700 "$S"
 ssh-keygen -q -t ed25519 -N '' -f "$S/host" >/dev/null 2>"$S/kg.err" &&
@@ -100,8 +97,7 @@ wait "$launcher"
 check_eq "the launcher exits 0 when its workers do" "$?" 0
 check_eq "60 iterations: 60 requests" "$(nreq "$TMP/c.ev")" 60
 check_eq "indexed 0..2 from the hosts file, 20 each" \
-    "$(jq -r 'select(.type == "req") | .worker' "$TMP/c.ev" | sort | uniq -c \
-    | awk '{ printf "%s:%s ", $2, $1 }')" "0:20 1:20 2:20 "
+    "$(per_worker "$TMP/c.ev")" "0:20 1:20 2:20 "
 check_eq "worker options after -- reached the workers (3 spools kept)" \
     "$(ls "$TMP/spools" | grep -c '^lt-fanout-.*-w[0-2]\.spool$')" 3
 check "the launcher named each worker" test "$(grep -c '^lt-fanout-ssh: worker [0-2] of 3' "$TMP/l.err")" = 3

@@ -17,9 +17,6 @@ if ! command -v openssl >/dev/null; then
 	exit
 fi
 start_target || exit 1
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 printf 'user A\n  task GET /ok\n' >"$TMP/s.lt"
 
 # Certificates: a CA signing the coordinator's and the worker's, and
@@ -142,8 +139,7 @@ wait "$co"
 check_eq "mutual TLS with the token: coordinator exit 0" "$?" 0
 check_eq "40 iterations over TLS: 40 requests" "$(nreq "$TMP/c.ev")" 40
 check_eq "both workers ran their share" \
-    "$(jq -r 'select(.type == "req") | .worker' "$TMP/c.ev" | sort | uniq -c \
-    | awk '{ printf "%s:%s ", $2, $1 }')" "0:20 1:20 "
+    "$(per_worker "$TMP/c.ev")" "0:20 1:20 "
 check_eq "no refusal of the real workers" "$(cat "$TMP/w0.err" "$TMP/w1.err")" ""
 
 # Over plain tcp:// the token still gates every connection: a captured
