@@ -136,8 +136,14 @@ fs_count() {
 # target_count PATH: stops the target started by start_target and prints
 # how many requests it counted for PATH.
 target_count() {
+	local st
 	kill "$TARGET_PID"
 	wait "$TARGET_PID" 2>/dev/null
+	st=$?
+	if [ ! -s "$TMP/target.out" ]; then
+		# say why on the TAP stream: the check that follows fails
+		echo "# target: no counts (exit status $st): $(tr '\n' ' ' <"$TMP/target.err" | cut -c1-400)" >&2
+	fi
 	jq -r --arg p "$1" '.paths[$p] // 0' "$TMP/target.out"
 }
 
