@@ -136,10 +136,19 @@ fs_count() {
 # target_count PATH: stops the target started by start_target and prints
 # how many requests it counted for PATH.
 target_count() {
-	local st
+	local st i
 	kill "$TARGET_PID"
 	wait "$TARGET_PID" 2>/dev/null
 	st=$?
+	# Called as $(target_count ...), this is a subshell: wait cannot wait
+	# for its parent's child and returns at once (127).  Poll until the
+	# target has written its counts or is gone (a zombie has written).
+	for i in $(seq 1 400); do
+		[ -s "$TMP/target.out" ] && break
+		kill -0 "$TARGET_PID" 2>/dev/null || break
+		case $(ps -o stat= -p "$TARGET_PID" 2>/dev/null) in Z*) break ;; esac
+		sleep 0.05
+	done
 	if [ ! -s "$TMP/target.out" ]; then
 		# say why on the TAP stream: the check that follows fails
 		echo "# target: no counts (exit status $st): $(tr '\n' ' ' <"$TMP/target.err" | cut -c1-400)" >&2
