@@ -62,7 +62,9 @@ shard_init(struct run *r, int i, struct lt_err *err)
 	sh->next_id = sh->stripe;
 	sh->mono0_us = r->mono0_us;
 	sh->real0_us = r->real0_us;
-	lt_rng_seed(&sh->rng, r->o->seed, 0x5eed0000u + (uint64_t)sh->stripe);
+	/* One arrival stream for the whole run: every stripe draws all of
+	 * its gaps and keeps its own arrivals (runopen.c). */
+	lt_rng_seed(&sh->rng, r->o->seed, 0x5eed0000u);
 	pthread_mutex_init(&sh->st.lock, NULL);
 	lt_buf_init(&sh->url, 64 << 10);
 	lt_buf_init(&sh->tmp, 1 << 20);

@@ -10,15 +10,24 @@
 
 /* --- open model ---------------------------------------------------- */
 
+/*
+ * The next n gaps of the whole run's schedule, whose rate is this
+ * stripe's rate times stripes.  Poisson gaps come from the one stream
+ * every stripe draws in full (runner.c), so stripe s keeps the arrivals
+ * s, s + stripes, ... of the single-machine schedule, as with constant
+ * gaps.
+ */
 static int64_t
-next_gap_us(struct lt_shard *sh, double rate)
+gaps_us(struct lt_shard *sh, double rate, int n)
 {
-	double mean = 1e6 / rate, u;
+	double mean = 1e6 / (rate * sh->stripes), sum = 0;
+	int i;
 
 	if (sh->opts->arrival != LT_ARRIVAL_POISSON)
-		return (int64_t)mean;
-	u = lt_rng_unit(&sh->rng);
-	return (int64_t)(-log(1.0 - u) * mean);
+		return (int64_t)(mean * n);
+	for (i = 0; i < n; i++)
+		sum += -log(1.0 - lt_rng_unit(&sh->rng)) * mean;
+	return (int64_t)sum;
 }
 
 void
@@ -50,7 +59,7 @@ run_sched_fire(struct ev_loop *loop, ev_timer *w, int revents)
 			sh->busy++;
 			lt_user_iterate(u, sh->next_sched_us);
 		}
-		sh->next_sched_us += next_gap_us(sh, rate);
+		sh->next_sched_us += gaps_us(sh, rate, sh->stripes);
 		n++;
 	}
 	ev_timer_set(w, (double)(sh->next_sched_us - now) / 1e6, 0.);
@@ -75,8 +84,7 @@ run_shard_set_rate(struct lt_shard *sh, double rate)
 	ev_timer_stop(sh->loop, &sh->sched_timer);
 	if (rate <= 0)
 		return;
-	sh->next_sched_us = lt_http_mono_us() +
-	    (int64_t)(1e6 / rate * sh->stripe / sh->stripes);
+	sh->next_sched_us = lt_http_mono_us() + gaps_us(sh, rate, sh->stripe);
 	ev_timer_set(&sh->sched_timer, 0., 0.);
 	ev_timer_start(sh->loop, &sh->sched_timer);
 }

@@ -107,6 +107,33 @@ d=$(jq -s -r '[.[] | select(.type == "req")] | group_by(.worker)
 check "worker 1's first arrival ${d} ms after worker 0's (25 ms; the start barrier allows 0..100)" \
     test "$d" -ge 0 -a "$d" -le 100
 
+# Poisson arrivals: every worker draws lt-run's gaps (same --seed) and
+# fires its stripe, so worker I's arrivals, relative to its first, are
+# lt-run's arrivals I, I+3, ... relative to arrival I (to 1 ms).
+lt-run -q -f "$TMP/s.lt" -H "$TARGET_URL" --rate 40 --arrival poisson \
+    -u 60 -i 60 --seed 7 >"$TMP/p1.ev"
+lt-fanout -q -w 3 -f "$TMP/s.lt" -H "$TARGET_URL" --rate 40 \
+    --arrival poisson -u 60 -i 60 --seed 7 >"$TMP/p3.ev"
+rel() { # FILE WORKERS: "stripe ms" per arrival, relative to the stripe's first
+	jq -s -r --argjson n "$2" '
+	    [.[] | select(.type == "req")]
+	    | if $n == 1 then sort_by(.ts) | to_entries
+		| map({w: (.key % 3), ts: .value.ts}) else map({w: .worker, ts})
+	      end
+	    | group_by(.w) | .[] | (map(.ts) | min) as $f | .[]
+	    | "\(.w) \((.ts - $f) * 1000)"' "$1" | sort -k1,1n -k2,2g
+}
+rel "$TMP/p1.ev" 1 >"$TMP/p1.k"
+rel "$TMP/p3.ev" 3 >"$TMP/p3.k"
+check_eq "poisson: lt-run fires 60 arrivals" "$(wc -l <"$TMP/p1.k")" 60
+check_eq "poisson: 3 workers fire 60 arrivals" "$(wc -l <"$TMP/p3.k")" 60
+check_eq "poisson: each worker's arrivals are lt-run's every 3rd (1 ms)" \
+    "$(paste -d ' ' "$TMP/p1.k" "$TMP/p3.k" | awk '$1 != $3 ||
+	$2 - $4 > 1 || $4 - $2 > 1' | wc -l)" 0
+check "poisson: the gaps are not constant (25 ms apart)" \
+    test "$(awk '{ print int($2 / 75 + 0.5) * 75 - $2 }' "$TMP/p1.k" \
+	| awk '$1 > 5 || $1 < -5' | wc -l)" -gt 10
+
 # A closed event output stops the run, as with lt-run: exit 0.
 lt-fanout -w 2 -f "$TMP/s.lt" -H "$TARGET_URL" -u 2 -t 60s 2>"$TMP/h.err" \
     | head -n 3 >/dev/null
