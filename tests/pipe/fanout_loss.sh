@@ -106,8 +106,15 @@ runs=$(for w in $ws; do children "$w"; done)
 check_eq "two workers, two lt-runs" "$(echo $ws $runs | wc -w)" 4
 kill -9 "$co"
 wait "$co" 2>/dev/null
-check "workers ($(echo $ws)) and lt-runs ($(echo $runs)) gone within 5 s" \
-    gone_within 6 $ws $runs
+# A worker stops its lt-run after 3 s without an answer (load ends
+# then); the processes are gone once lt-run has written its last events.
+t0=$(date +%s.%N)
+gone_within 10 $ws $runs
+took=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+# 6 s: 5 s and the polling of this loaded test machine.
+check "workers ($(echo $ws)) and lt-runs ($(echo $runs)) gone within 6 s (took $took s)" \
+    awk -v t="$took" 'BEGIN { exit !(t <= 6.0) }'
+
 ls "$TMP"/sp/*.spool >"$TMP/spools" 2>/dev/null
 check_eq "two spools kept" "$(wc -l <"$TMP/spools")" 2
 lt-fanout collect $(cat "$TMP/spools") >"$TMP/all.ev"
