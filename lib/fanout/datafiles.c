@@ -1,6 +1,7 @@
 /*
  * datafiles.c - a scenario's data files (its `data` sources and
- * ${data FILE} references, lt-scenario(5)) shipped to cluster workers
+ * ${data FILE} references, the files it includes and its body @file
+ * bodies, lt-scenario(5)) shipped to cluster workers
  * with the scenario: the coordinator lists them with their content hash,
  * each worker checks the hash and writes them at the same path relative
  * to its copy of the scenario, so the scenario finds them unchanged.
@@ -67,64 +68,87 @@ lt_fanout_rel_ok(const char *rel)
 	return 1;
 }
 
+/* Appends path (what: "data", "include", "body") to files, rel to dir,
+ * unless a file of that rel is already there. */
+static int
+ship_one(json_t *files, const char *path, const char *what, const char *dir,
+    struct lt_err *err)
+{
+	size_t dl = strlen(dir), k;
+	const char *rel;
+	struct lt_buf b;
+	char hash[32];
+	int mode = 0, got;
+	json_t *f;
+
+	rel = strncmp(path, dir, dl) == 0 && path[dl] == '/' ? path + dl + 1
+	                                                     : NULL;
+	if (!lt_fanout_rel_ok(rel))
+		return lt_err_set(err, 2,
+		    "%s file %s is not under the scenario's "
+		    "directory %s: it cannot be shipped to the "
+		    "workers (name it relative to the scenario)",
+		    what, path, dir);
+	json_array_foreach(files, k, f)
+	{
+		const char *r = json_string_value(json_object_get(f, "rel"));
+
+		if (r != NULL && strcmp(r, rel) == 0)
+			return 0; /* named twice: shipped once */
+	}
+	lt_buf_init(&b, 3u << 20);
+	got = lt_fanout_slurp(path, &b, &mode);
+	if (got != 0) {
+		if (got == 1)
+			errno = EINVAL; /* not a regular file */
+		lt_err_sys(err, 2, errno, "%s file %s", what, path);
+		lt_buf_fini(&b);
+		return -1;
+	}
+	if (memchr(b.data ? b.data : "", 0, b.len) != NULL) {
+		lt_err_set(err, 2, "%s file %s holds NUL bytes", what, path);
+		lt_buf_fini(&b);
+		return -1;
+	}
+	snprintf(hash, sizeof(hash), "%016llx",
+	    (unsigned long long)lt_fnv1a(b.data ? b.data : "", b.len));
+	f = json_pack("{s:i,s:s,s:s,s:s,s:s%,s:i}", "arg", -1, "role", "data",
+	    "rel", rel, "hash", hash, "data", b.data ? b.data : "", b.len,
+	    "mode", mode);
+	lt_buf_fini(&b);
+	if (f == NULL)
+		return lt_err_set(
+		    err, 2, "%s file %s is not UTF-8", what, path);
+	json_array_append_new(files, f);
+	return 0;
+}
+
 int
 lt_fanout_data_files(const char *scenario, json_t *files, struct lt_err *err)
 {
 	struct lt_scenario *sc = NULL;
 	char *copy = strdup(scenario), *dir;
-	size_t i, dl;
+	size_t i;
 	int rc = -1;
 
 	if (copy == NULL)
 		return lt_err_set(err, 3, "out of memory");
 	dir = dirname(copy);
-	dl = strlen(dir);
 	if (lt_scenario_load(scenario, &sc, err) != 0)
 		goto out;
-	for (i = 0; i < sc->ndatas; i++) {
-		const char *path = sc->datas[i]->path, *rel;
-		struct lt_buf b;
-		char hash[32];
-		int mode = 0, got;
-		json_t *f;
+	for (i = 0; i < sc->nincludes; i++)
+		if (ship_one(files, sc->includes[i], "include", dir, err) != 0)
+			goto out;
+	for (i = 0; i < sc->ndatas; i++)
+		if (ship_one(files, sc->datas[i]->path, "data", dir, err) != 0)
+			goto out;
+	for (i = 0; i < sc->nsteps; i++) {
+		const struct lt_http *h = sc->steps[i]->http;
 
-		rel = strncmp(path, dir, dl) == 0 && path[dl] == '/'
-		    ? path + dl + 1
-		    : NULL;
-		if (!lt_fanout_rel_ok(rel)) {
-			lt_err_set(err, 2,
-			    "data file %s is not under the scenario's "
-			    "directory %s: it cannot be shipped to the "
-			    "workers (name it relative to the scenario)",
-			    path, dir);
+		if (sc->steps[i]->kind == LT_STEP_HTTP && h != NULL &&
+		    h->body_kind == LT_BODY_FILE && h->body_path != NULL &&
+		    ship_one(files, h->body_path, "body", dir, err) != 0)
 			goto out;
-		}
-		lt_buf_init(&b, 3u << 20);
-		got = lt_fanout_slurp(path, &b, &mode);
-		if (got != 0) {
-			if (got == 1)
-				errno = EINVAL; /* not a regular file */
-			lt_err_sys(err, 2, errno, "data file %s", path);
-			lt_buf_fini(&b);
-			goto out;
-		}
-		if (memchr(b.data ? b.data : "", 0, b.len) != NULL) {
-			lt_err_set(
-			    err, 2, "data file %s holds NUL bytes", path);
-			lt_buf_fini(&b);
-			goto out;
-		}
-		snprintf(hash, sizeof(hash), "%016llx",
-		    (unsigned long long)lt_fnv1a(b.data ? b.data : "", b.len));
-		f = json_pack("{s:i,s:s,s:s,s:s,s:s%,s:i}", "arg", -1, "role",
-		    "data", "rel", rel, "hash", hash, "data",
-		    b.data ? b.data : "", b.len, "mode", mode);
-		lt_buf_fini(&b);
-		if (f == NULL) {
-			lt_err_set(err, 2, "data file %s is not UTF-8", path);
-			goto out;
-		}
-		json_array_append_new(files, f);
 	}
 	rc = 0;
 out:

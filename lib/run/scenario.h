@@ -240,6 +240,10 @@ struct lt_scenario {
 	size_t nvars;
 	struct lt_data *const *datas; /* data sources; lt_data.index */
 	size_t ndatas;
+	/* the files "include" read (resolved paths, in reading order;
+	 * body @file paths are in the steps' lt_http.body_path) */
+	const char *const *includes;
+	size_t nincludes;
 	struct lt_step **steps; /* every step (also filtered-out ones) */
 	size_t nsteps;
 	/* "secret NAME ...": variables whose values, and environment

@@ -88,6 +88,16 @@ scn_parse_include(struct parser *p)
 		lt_buf_fini(&b);
 		return -1;
 	}
+	{
+		const char **slot =
+		    scn_vec_push(p->a, &p->includes, sizeof(*slot));
+
+		if (slot == NULL) {
+			lt_buf_fini(&b);
+			return scn_oom(p);
+		}
+		*slot = path;
+	}
 	p->incl[p->nincl++] = path;
 	p->name = path;
 	p->line = 0;

@@ -147,6 +147,7 @@ struct parser {
 				   when parsing ends */
 	int nincl;                     /* includes being read */
 	const char *incl[MAX_INCLUDE]; /* their paths, to refuse loops */
+	struct vec includes;           /* const char *: every file read */
 };
 
 /* scnparse.c */

@@ -422,5 +422,7 @@ scn_finish(struct parser *p)
 	sc->nvars = sc->env.nvars;
 	sc->datas = sc->env.datas;
 	sc->ndatas = sc->env.ndatas;
+	sc->includes = p->includes.v;
+	sc->nincludes = p->includes.n;
 	return 0;
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # fanout_data.sh - a scenario's data file is shipped to cluster workers
+# (and its include and body @file files)
 # with it (content hash checked) and its rows are dealt out over the
 # workers: no row used twice, and together the rows one lt-run uses.
 . "$(dirname "$0")/../lib.sh"
@@ -72,6 +73,56 @@ stop_target
 ids "$TMP/target.out" >"$TMP/two.ids"
 check_eq "-w 2: the ids lt-run uses, each once" \
     "$(md5sum <"$TMP/two.ids")" "$(md5sum <"$TMP/one.ids")"
+
+# include and body @file files are shipped too: the workers have
+# neither; the included file's body (named from its own directory) is
+# echoed back by the target, and checked.
+mkdir -p "$TMP/coord/inc" "$TMP/w2"
+printf '{"marker":"shipped-body-7q"}' >"$TMP/coord/inc/body.json"
+cat >"$TMP/coord/inc/tasks.lt" <<'LT'
+user B
+  task POST /echo
+    body @body.json
+    expect body contains shipped-body-7q
+LT
+printf 'include inc/tasks.lt\n' >"$TMP/coord/b.lt"
+start_target || exit 1
+port=$(free_port)
+url=tcp://127.0.0.1:$port
+lt-fanout -q --listen "$url" --expect-workers 2 \
+    --expect-workers-max-wait 60s -f "$TMP/coord/b.lt" \
+    -H "$TARGET_URL" -u 2 -r 100 -i 20 >"$TMP/b.ev" 2>"$TMP/b.err" &
+co=$!
+track_pid "$co"
+wp=
+for i in 0 1; do
+	( cd "$TMP/w2" && exec lt-fanout worker --connect "$url" --index $i \
+	    --of 2 ) 2>"$TMP/wb$i.err" &
+	wp="$wp $!"
+	track_pid $!
+done
+wait "$co"
+check_eq "include + body @file over tcp: exit 0" "$?" 0
+wait $wp
+check_eq "workers: exit 0" "$?" 0
+check_eq "the target counted 20 POST /echo" "$(target_count /echo)" 20
+check_eq "20 requests, each ok (the body echoed holds the marker)" \
+    "$(jq -r 'select(.type == "req") | "\(.ok)"' "$TMP/b.ev" \
+    | sort | uniq -c | awk '{ print $1, $2 }')" "20 true"
+check_eq "both workers sent some" \
+    "$(jq -r 'select(.type == "req") | .worker' "$TMP/b.ev" | sort -u \
+    | tr '\n' ' ')" "0 1 "
+check_eq "the workers' directory holds no copy" \
+    "$(find "$TMP/w2" -type f | wc -l)" 0
+
+# An included file outside the scenario's directory cannot be shipped.
+printf 'include ../coord/inc/tasks.lt\n' >"$TMP/w/i.lt"
+port=$(free_port)
+lt-fanout -q --listen "tcp://127.0.0.1:$port" --expect-workers 1 \
+    -f "$TMP/w/i.lt" -H "$TARGET_URL" -i 1 >/dev/null 2>"$TMP/i.err"
+check_eq "an include outside the scenario's directory: exit 2" "$?" 2
+check "and says why" grep -q 'include file.*not under the scenario' \
+    "$TMP/i.err"
 
 # A data file outside the scenario's directory cannot be shipped.
 seq 1 3 >"$TMP/outside.txt"
