@@ -198,6 +198,18 @@ free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# tls_site: a self-signed certificate ($TMP/cert.pem, $TMP/key.pem for
+# CN localhost), a document root $TMP/www with index.html, and a free
+# port in $port, for the tests that start nginx with TLS.
+tls_site() {
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMP/key.pem" \
+	    -out "$TMP/cert.pem" -days 1 -subj /CN=localhost >/dev/null 2>&1
+	mkdir -p "$TMP/www"
+	echo hello >"$TMP/www/index.html"
+	chmod 755 "$TMP" "$TMP/www"
+	port=$(free_port)
+}
+
 # done_testing: prints the plan; the script's exit status tells failure.
 done_testing() {
 	echo "1..$TAP_N"

@@ -137,19 +137,17 @@ lt_report_mkdirs(const char *dir, struct lt_err *err)
 
 typedef int (*csv_fn)(struct lt_buf *, const struct lt_report *);
 
-/* PREFIX_llm_stats.csv and PREFIX_llm_history.csv (llmrep.h). */
+/* Writes PREFIX_<suffix[i]>.csv from fn[i], i < n, each whole or absent. */
 static int
-write_llm_csv(const char *prefix, const struct lt_report *r, struct lt_err *err)
+write_csvs(const char *prefix, const char *const *suffix, const csv_fn *fn,
+    size_t n, const struct lt_report *r, struct lt_err *err)
 {
-	static const char *const suffix[] = { "llm_stats", "llm_history" };
-	static const csv_fn fn[] = { lt_llmrep_csv_stats,
-		lt_llmrep_csv_history };
 	struct lt_buf b;
 	char path[4096];
 	int rc = 0;
 
 	lt_buf_init(&b, 0);
-	for (size_t i = 0; i < 2 && rc == 0; i++) {
+	for (size_t i = 0; i < n && rc == 0; i++) {
 		lt_buf_reset(&b);
 		if ((size_t)snprintf(path, sizeof(path), "%s_%s.csv", prefix,
 		        suffix[i]) >= sizeof(path))
@@ -172,26 +170,14 @@ lt_report_write_csv(
 		"failures", "exceptions" };
 	static const csv_fn fn[] = { lt_csv_stats, lt_csv_history,
 		lt_csv_failures, lt_csv_exceptions };
-	struct lt_buf b;
-	char path[4096];
-	size_t i;
-	int rc = 0;
+	/* PREFIX_llm_stats.csv and PREFIX_llm_history.csv (llmrep.h) */
+	static const char *const llm_suffix[] = { "llm_stats", "llm_history" };
+	static const csv_fn llm_fn[] = { lt_llmrep_csv_stats,
+		lt_llmrep_csv_history };
+	int rc = write_csvs(prefix, suffix, fn, 4, r, err);
 
-	lt_buf_init(&b, 0);
-	for (i = 0; i < 4 && rc == 0; i++) {
-		lt_buf_reset(&b);
-		if ((size_t)snprintf(path, sizeof(path), "%s_%s.csv", prefix,
-		        suffix[i]) >= sizeof(path))
-			rc = lt_err_set(
-			    err, LT_EXIT_USAGE, "%s: name too long", prefix);
-		else if (fn[i](&b, r) != 0)
-			rc = lt_err_set(err, LT_EXIT_RUNTIME, "out of memory");
-		else
-			rc = lt_report_write_file(path, &b, err);
-	}
-	lt_buf_fini(&b);
 	if (rc == 0 && lt_llmrep_has(r))
-		rc = write_llm_csv(prefix, r, err);
+		rc = write_csvs(prefix, llm_suffix, llm_fn, 2, r, err);
 	return rc;
 }
 

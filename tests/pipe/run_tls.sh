@@ -12,12 +12,7 @@ for tool in nginx openssl python3; do
 		exit 0
 	fi
 done
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMP/key.pem" \
-    -out "$TMP/cert.pem" -days 1 -subj /CN=localhost >/dev/null 2>&1
-mkdir -p "$TMP/www"
-echo hello >"$TMP/www/index.html"
-chmod 755 "$TMP" "$TMP/www"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+tls_site
 cat >"$TMP/nginx.conf" <<CONF
 daemon off;
 worker_processes 1;
