@@ -114,7 +114,8 @@ struct eval {
 	struct lt_buf *scratch;
 	struct lt_buf *reason;
 	json_t *doc;
-	int doc_state; /* 0 not parsed, 1 parsed, -1 not JSON */
+	int doc_state;       /* 0 not parsed, 1 parsed, -1 not JSON */
+	struct lt_buf later; /* failures after the first: not kept */
 };
 
 static json_t *
@@ -524,31 +525,59 @@ is_status(const struct lt_check *c)
 	return c->kind == LT_CHK_STATUS;
 }
 
+/*
+ * Notes one result: the first failure's message stays in the caller's
+ * reason; later ones are written to e->later and dropped.
+ */
+static int
+note(struct eval *e, int rc, unsigned char *mark, int *first)
+{
+	if (rc < 0)
+		return -1;
+	if (mark != NULL)
+		*mark = rc == LT_CHECK_OK ? LT_MARK_PASS : LT_MARK_FAIL;
+	if (rc != LT_CHECK_OK && *first == LT_CHECK_OK) {
+		*first = rc;
+		e->reason = &e->later;
+	}
+	return 0;
+}
+
 int
 lt_check_eval(const struct lt_checks *cs, const struct lt_response *resp,
-    struct lt_tmpl_ctx *ctx, struct lt_buf *scratch, struct lt_buf *reason)
+    struct lt_tmpl_ctx *ctx, struct lt_buf *scratch, struct lt_buf *reason,
+    unsigned char *marks)
 {
-	struct eval e = { resp, ctx, scratch, reason, NULL, 0 };
-	int rc = LT_CHECK_OK;
+	struct eval e = { resp, ctx, scratch, reason, NULL, 0, { 0 } };
+	int rc = LT_CHECK_OK, r = 0, st_ok;
 	size_t i;
 
 	lt_buf_reset(reason);
+	if (marks != NULL)
+		memset(marks, LT_MARK_NOT_RUN, cs->n + cs->ncap);
 	if (!cs->has_status && resp->status >= 400) {
 		lt_buf_printf(reason, "http: status %ld", resp->status);
-		return LT_CHECK_HTTP;
+		rc = LT_CHECK_HTTP;
+		e.reason = &e.later;
 	}
-	for (i = 0; i < cs->n && rc == LT_CHECK_OK; i++)
+	for (i = 0; i < cs->n && r == 0; i++)
 		if (is_status(&cs->v[i]))
-			rc = check_status(&e, &cs->v[i]);
-	for (i = 0; i < cs->ncap && rc == LT_CHECK_OK; i++)
-		rc = capture_one(&e, &cs->cap[i]);
-	for (i = 0; i < cs->n && rc == LT_CHECK_OK; i++)
+			r = note(&e, check_status(&e, &cs->v[i]),
+			    marks ? &marks[i] : NULL, &rc);
+	/* no captures from an error page: variables keep their values */
+	st_ok = rc == LT_CHECK_OK;
+	for (i = 0; i < cs->ncap && r == 0 && st_ok; i++)
+		r = note(&e, capture_one(&e, &cs->cap[i]),
+		    marks ? &marks[cs->n + i] : NULL, &rc);
+	for (i = 0; i < cs->n && r == 0; i++)
 		if (!is_status(&cs->v[i]))
-			rc = check_one(&e, &cs->v[i]);
+			r = note(&e, check_one(&e, &cs->v[i]),
+			    marks ? &marks[i] : NULL, &rc);
 	if (e.doc != NULL)
 		json_decref(e.doc);
+	lt_buf_fini(&e.later);
 	lt_buf_cstr(reason);
-	return rc;
+	return r < 0 ? -1 : rc;
 }
 
 void

@@ -61,7 +61,9 @@ enum lt_check_kind {
 
 struct lt_check {
 	enum lt_check_kind kind;
-	int line;                       /* scenario line, for messages */
+	int line;          /* scenario line, for messages */
+	const char *label; /* the line after "expect", as written: the
+	                      check's name in events ("checks") */
 	struct lt_status_range *ranges; /* LT_CHK_STATUS */
 	size_t nranges;
 	struct lt_tmpl *text; /* contains/lacks/EQ value */
@@ -86,7 +88,8 @@ enum lt_capture_kind {
 struct lt_capture {
 	enum lt_capture_kind kind;
 	int line;
-	size_t var; /* variable id (lt_tmpl_env_var) */
+	const char *label; /* "save " and the rest of the line */
+	size_t var;        /* variable id (lt_tmpl_env_var) */
 	struct lt_jpath path;
 	const char *header;
 	regex_t re;
@@ -125,18 +128,33 @@ enum lt_check_result {
 				   reason: "http: status 503" */
 };
 
+/* What lt_check_eval records for each check and capture. */
+enum lt_check_mark {
+	LT_MARK_NOT_RUN = 0, /* a capture after a failed status check */
+	LT_MARK_PASS = 1,
+	LT_MARK_FAIL = 2,
+};
+
 /*
- * Runs the captures (into ctx->vars), then the checks, of cs on resp.
+ * Evaluates cs on resp: the status checks, then (when they passed) the
+ * captures into ctx->vars, then every other check.  Every check is
+ * evaluated even after one failed, as k6 does, so that each has a pass
+ * and a failure count; a capture that finds nothing fails and leaves its
+ * variable as it was.  Without an "expect status", a status of 400 or
+ * more fails as LT_CHECK_HTTP and the captures are not run.
+ *
  * Returns an enum lt_check_result, or -1 on ENOMEM.  On a failure, reason
- * receives the message (reset first), e.g. "check: status 500 != 200",
- * "check: body lacks \"price\"", "check: json .token missing",
- * "check: save token: no header Location".  The first failure wins; a
- * capture that finds nothing is a failure (and leaves the variable as it
- * was).  Templates in expected values are expanded with ctx; scratch is
- * a caller's reusable buffer.  Runs on the user's loop thread.
+ * receives the first failure's message (reset first), e.g. "check: status
+ * 500 != 200", "check: body lacks \"price\"", "check: json .token
+ * missing", "check: save token: no header Location".  When marks is not
+ * NULL, marks[i] (i < cs->n) receives an enum lt_check_mark for check i
+ * and marks[cs->n + k] for capture k.  Templates in expected values are
+ * expanded with ctx; scratch is a caller's reusable buffer.  Runs on the
+ * user's loop thread.
  */
 int lt_check_eval(const struct lt_checks *cs, const struct lt_response *resp,
-    struct lt_tmpl_ctx *ctx, struct lt_buf *scratch, struct lt_buf *reason);
+    struct lt_tmpl_ctx *ctx, struct lt_buf *scratch, struct lt_buf *reason,
+    unsigned char *marks);
 
 /*
  * Finds header name (case-insensitive) in resp's last header block.

@@ -70,6 +70,7 @@ shard_init(struct run *r, int i, struct lt_err *err)
 	lt_buf_init(&sh->tmp, 1 << 20);
 	lt_buf_init(&sh->reason, 4096);
 	lt_buf_init(&sh->mask, 64 << 10);
+	lt_buf_init(&sh->marks, 64 << 10);
 	sh->loop = ev_loop_new(EVFLAG_AUTO);
 	if (sh->loop == NULL)
 		return lt_err_set(err, LT_EXIT_RUNTIME, "cannot create a loop");
@@ -133,6 +134,7 @@ shard_fini(struct lt_shard *sh)
 	lt_buf_fini(&sh->tmp);
 	lt_buf_fini(&sh->reason);
 	lt_buf_fini(&sh->mask);
+	lt_buf_fini(&sh->marks);
 	pthread_mutex_destroy(&sh->st.lock);
 }
 

@@ -269,6 +269,9 @@ scn_parse_expect(struct parser *p, struct scope *s)
 	if (c == NULL)
 		return scn_oom(p);
 	c->line = p->line;
+	c->label = scn_rest_label(p, "");
+	if (c->label == NULL)
+		return scn_oom(p);
 	r = scn_scan_word(p, &w);
 	if (r < 0)
 		return -1;

@@ -202,6 +202,13 @@ char *scn_wdup(struct parser *p, const struct word *w);
 /* Requires the end of the line. */
 int scn_need_eol(struct parser *p);
 
+/*
+ * prefix and the rest of the line from the scanner's position, blanks at
+ * both ends trimmed, as a copy in the parse's arena (NULL on ENOMEM): a
+ * check's name as the user wrote it.
+ */
+char *scn_rest_label(struct parser *p, const char *prefix);
+
 /* 1 when w is an HTTP method the language knows. */
 int scn_is_method(const struct word *w);
 

@@ -189,6 +189,44 @@ copy_check(struct parser *p, struct pstep *ps, struct vec *checks,
 	return 0;
 }
 
+/*
+ * Whether checks already holds a check written the same way: inherited
+ * "expect" lines repeated in a step are one check, so that each name
+ * appears once in an event's "checks".
+ */
+static int
+has_label(const struct vec *checks, const char *label)
+{
+	const struct lt_check *v = checks->v;
+
+	for (size_t i = 0; i < checks->n; i++)
+		if (strcmp(v[i].label, label) == 0)
+			return 1;
+	return 0;
+}
+
+/* Drops captures written the same way as an earlier one of the step. */
+static void
+dedupe_captures(struct pstep *ps)
+{
+	struct lt_capture *v = ps->caps.v;
+	size_t n = 0;
+
+	for (size_t i = 0; i < ps->caps.n; i++) {
+		size_t j = 0;
+
+		while (j < n && strcmp(v[j].label, v[i].label) != 0)
+			j++;
+		if (j < n) {
+			if (v[i].has_re)
+				regfree(&v[i].re);
+			continue;
+		}
+		v[n++] = v[i];
+	}
+	ps->caps.n = n;
+}
+
 /* Copies inherited settings, checks and tags into one step. */
 static int
 resolve_step(struct parser *p, struct pstep *ps)
@@ -213,12 +251,14 @@ resolve_step(struct parser *p, struct pstep *ps)
 		const char *const *tv = chain[i]->tags.v;
 
 		for (k = 0; k < chain[i]->checks.n; k++)
-			if (copy_check(p, ps, &checks, &cv[k]))
+			if (!has_label(&checks, cv[k].label) &&
+			    copy_check(p, ps, &checks, &cv[k]))
 				return -1;
 		for (k = 0; k < chain[i]->tags.n; k++)
 			if (add_tag(p, &tags, tv[k]))
 				return -1;
 	}
+	dedupe_captures(ps);
 	ps->st.checks.cap = ps->caps.v;
 	ps->st.checks.ncap = ps->caps.n;
 	for (k = 0; k < checks.n; k++) {

@@ -42,6 +42,9 @@ parse_save(struct parser *p, struct pstep *ps)
 	if (c == NULL)
 		return scn_oom(p);
 	c->line = p->line;
+	c->label = scn_rest_label(p, "save ");
+	if (c->label == NULL)
+		return scn_oom(p);
 	r = scn_scan_word(p, &v);
 	if (r <= 0 || !lt_tmpl_is_ident(v.s, v.n) || v.quoted)
 		return r < 0

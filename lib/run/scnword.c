@@ -248,6 +248,28 @@ scn_wdup(struct parser *p, const struct word *w)
 	return lt_arena_strndup(p->a, w->s, w->n);
 }
 
+char *
+scn_rest_label(struct parser *p, const char *prefix)
+{
+	const char *s = p->ln + p->pos, *e = p->ln + p->ln_len;
+	size_t np = strlen(prefix);
+	char *out;
+
+	if (p->pos > p->ln_len)
+		s = e;
+	while (s < e && (*s == ' ' || *s == '\t'))
+		s++;
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		e--;
+	out = lt_arena_alloc(p->a, np + (size_t)(e - s) + 1);
+	if (out == NULL)
+		return NULL;
+	memcpy(out, prefix, np);
+	memcpy(out + np, s, (size_t)(e - s));
+	out[np + (size_t)(e - s)] = '\0';
+	return out;
+}
+
 int
 scn_need_eol(struct parser *p)
 {

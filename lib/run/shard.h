@@ -107,7 +107,9 @@ struct lt_shard {
 
 	/* Scratch for expanding a request, reused by every user. */
 	struct lt_buf url, tmp, reason;
-	struct lt_buf mask; /* scratch of secret masking */
+	struct lt_buf mask;  /* scratch of secret masking */
+	struct lt_buf marks; /* the last judged step's check marks (an
+	                        enum lt_check_mark each); empty: none */
 	char errline[256];
 
 	struct lt_shard_stats st;

@@ -129,6 +129,31 @@ user_emit_end(struct lt_user *u)
 
 /* --- results ------------------------------------------------------- */
 
+void
+user_put_checks(struct lt_user *u, struct lt_buf *b, const struct lt_checks *cs)
+{
+	const unsigned char *m = (const unsigned char *)u->sh->marks.data;
+	size_t i, n = u->sh->marks.len;
+	int any = 0;
+
+	if (n != cs->n + cs->ncap || n == 0)
+		return;
+	for (i = 0; i < n; i++) {
+		const char *label =
+		    i < cs->n ? cs->v[i].label : cs->cap[i - cs->n].label;
+
+		if (m[i] == LT_MARK_NOT_RUN || label == NULL)
+			continue;
+		lt_buf_adds(b, any ? "," : ",\"checks\":{");
+		any = 1;
+		lt_jsonw_cstr(b, label);
+		lt_buf_addc(b, ':');
+		lt_jsonw_bool(b, m[i] == LT_MARK_PASS);
+	}
+	if (any)
+		lt_buf_addc(b, '}');
+}
+
 int
 user_needs_body(const struct lt_checks *cs)
 {
@@ -177,9 +202,11 @@ user_judge(struct lt_user *u, const struct lt_checks *cs, long status,
 {
 	struct lt_shard *sh = u->sh;
 	struct lt_response r;
+	unsigned char *marks = NULL;
 	int rc;
 
 	lt_buf_reset(&sh->reason);
+	lt_buf_reset(&sh->marks);
 	if (cs->n == 0 && cs->ncap == 0) {
 		if (exec && status != 0) {
 			lt_buf_printf(
@@ -202,7 +229,11 @@ user_judge(struct lt_user *u, const struct lt_checks *cs, long status,
 	r.show_secrets = sh->opts->show_secrets;
 	u->ctx.now_us = lt_http_real_us();
 	lt_buf_reset(&sh->tmp);
-	rc = lt_check_eval(cs, &r, &u->ctx, &sh->tmp, &sh->reason);
+	if (lt_buf_reserve(&sh->marks, cs->n + cs->ncap) == 0) {
+		marks = (unsigned char *)sh->marks.data;
+		sh->marks.len = cs->n + cs->ncap;
+	}
+	rc = lt_check_eval(cs, &r, &u->ctx, &sh->tmp, &sh->reason, marks);
 	if (rc == LT_CHECK_OK) {
 		if (exec && status != 0 && !cs->has_status) {
 			lt_buf_reset(&sh->reason);

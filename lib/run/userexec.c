@@ -185,7 +185,7 @@ exec_event(struct lt_user *u, long status, int64_t lat_us, const char *cat,
 	json_t *j = NULL, *v;
 	const char *k, *cmd = u->step->name, *bad = NULL;
 	int64_t ttfb_us = lat_us, conn_us = 0, bytes = u->exec_bytes;
-	int failed = 0;
+	int failed = 0, judged = 0;
 	char *s;
 
 	/* output json: only from a command that ran to its end */
@@ -205,6 +205,7 @@ exec_event(struct lt_user *u, long status, int64_t lat_us, const char *cat,
 			lt_buf_cstr(&u->x.body);
 		failed = user_judge(u, &u->step->checks, status, u->x.body.data,
 		    u->x.body.len, NULL, 0, lat_us, 1);
+		judged = 1;
 		if (!failed && bad != NULL) {
 			failed = 1;
 			lt_buf_reset(&sh->reason);
@@ -229,6 +230,8 @@ exec_event(struct lt_user *u, long status, int64_t lat_us, const char *cat,
 	PUT_KEY(b, "bytes");
 	lt_jsonw_i64(b, bytes);
 	user_event_tail(u, b);
+	if (judged)
+		user_put_checks(u, b, &u->step->checks);
 	if (status >= 0) { /* none when the command did not start */
 		PUT_KEY(b, "exit");
 		lt_jsonw_i64(b, status);

@@ -31,7 +31,7 @@ user_http_done(struct lt_http_xfer *x, void *arg)
 	const struct lt_http_result *r = &x->res;
 	struct lt_buf *b;
 	char *url = NULL;
-	int failed;
+	int failed, judged = 0;
 	const char *err_cat = NULL, *err_msg = NULL;
 	size_t err_len = 0;
 
@@ -57,6 +57,7 @@ user_http_done(struct lt_http_xfer *x, void *arg)
 		failed = user_judge(u, &s->checks, r->status, x->body.data,
 		    x->body.len, x->headers.data, x->headers.len, r->latency_us,
 		    0);
+		judged = 1;
 		if (failed) {
 			err_msg = lt_buf_cstr(&sh->reason);
 			err_len = sh->reason.len;
@@ -88,6 +89,8 @@ user_http_done(struct lt_http_xfer *x, void *arg)
 	PUT_KEY(b, "bytes");
 	lt_jsonw_i64(b, r->bytes);
 	user_event_tail(u, b);
+	if (judged)
+		user_put_checks(u, b, &s->checks);
 	PUT_KEY(b, "new_conn");
 	lt_jsonw_bool(b, r->new_conn);
 	if (r->http_version == CURL_HTTP_VERSION_2_0) {

@@ -69,6 +69,14 @@ int user_judge(struct lt_user *u, const struct lt_checks *cs, long status,
     const char *body, size_t body_len, const char *hdr, size_t hdr_len,
     int64_t latency_us, int exec);
 
+/*
+ * Writes ,"checks":{LABEL:true|false,...} into b: the marks user_judge
+ * left for cs, skipping checks not run.  Call right after user_judge,
+ * only when it ran for this request.
+ */
+void user_put_checks(
+    struct lt_user *u, struct lt_buf *b, const struct lt_checks *cs);
+
 /* userhttp.c */
 
 /* lt_http_xfer done callback: the request's event, statistics and next step. */

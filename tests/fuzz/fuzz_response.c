@@ -64,7 +64,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct lt_response r;
 	struct lt_err err;
 	const uint8_t *nul = memchr(data, 0, size);
-	size_t i, hl = nul != NULL ? (size_t)(nul - data) : 0;
+	size_t i, nfail, hl = nul != NULL ? (size_t)(nul - data) : 0;
+	unsigned char marks[64];
 	int rc;
 
 	if (sc == NULL &&
@@ -91,10 +92,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (st->http == NULL)
 			continue;
-		rc = lt_check_eval(&st->checks, &r, &ctx, &scratch, &reason);
+		check(st->checks.n + st->checks.ncap <= sizeof(marks), "marks");
+		rc = lt_check_eval(
+		    &st->checks, &r, &ctx, &scratch, &reason, marks);
 		check(rc == LT_CHECK_OK || rc == LT_CHECK_FAIL ||
 		        rc == LT_CHECK_HTTP || rc < 0,
 		    "known result");
+		nfail = 0;
+		for (size_t k = 0; k < st->checks.n + st->checks.ncap; k++)
+			nfail += marks[k] == LT_MARK_FAIL;
+		check(rc < 0 || (rc == LT_CHECK_OK) == (nfail == 0),
+		    "a failure is marked, and only then");
 		if (rc == LT_CHECK_FAIL || rc == LT_CHECK_HTTP) {
 			check(known_reason(lt_buf_cstr(&reason)), "category");
 			/* masking a captured value leaves no copy of it

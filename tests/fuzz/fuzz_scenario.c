@@ -104,7 +104,7 @@ expand_step(const struct lt_step *st, struct lt_tmpl_ctx *ctx, struct lt_buf *b)
 	memcpy(bd, body, sizeof(body) - 1);
 	lt_buf_init(&reason, 0);
 	lt_buf_init(&scratch, 0);
-	rc = lt_check_eval(&st->checks, &r, ctx, &scratch, &reason);
+	rc = lt_check_eval(&st->checks, &r, ctx, &scratch, &reason, NULL);
 	check(rc == LT_CHECK_OK || rc == LT_CHECK_FAIL || rc == LT_CHECK_HTTP,
 	    "checks evaluate");
 	check(rc == LT_CHECK_OK || reason.len > 0, "a failure has a reason");

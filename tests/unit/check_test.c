@@ -66,7 +66,7 @@ eval(long status, const char *body, int64_t latency_us)
 	r.body = body;
 	r.body_len = body ? strlen(body) : 0;
 	r.latency_us = latency_us;
-	rc = lt_check_eval(&step()->checks, &r, &ctx, &scratch, &reason);
+	rc = lt_check_eval(&step()->checks, &r, &ctx, &scratch, &reason, NULL);
 	if (rc == LT_CHECK_OK)
 		return "ok";
 	return lt_buf_cstr(&reason);
@@ -281,7 +281,8 @@ test_unterminated(void)
 	            "price\n  expect json .n ~ \"3\"\n  save t regex "
 	            "\"(t-[0-9]+)\"\n  save ct header X-Id\n") == 0,
 	    "parse");
-	TAP_EQ_INT(lt_check_eval(&step()->checks, &r, &ctx, &scratch, &reason),
+	TAP_EQ_INT(
+	    lt_check_eval(&step()->checks, &r, &ctx, &scratch, &reason, NULL),
 	    LT_CHECK_OK, "regex checks on unterminated buffers");
 	TAP_EQ_STR(lt_vars_get(&vars, (size_t)lt_scenario_var(sc, "t"), NULL),
 	    "t-123", "regex capture from an unterminated body");
@@ -291,7 +292,8 @@ test_unterminated(void)
 	TAP_OK(load("GET /x\n  expect body ~ \"tok\"\n  expect body !~ "
 	            "\"token\"\n") == 0,
 	    "parse");
-	TAP_EQ_INT(lt_check_eval(&step()->checks, &r, &ctx, &scratch, &reason),
+	TAP_EQ_INT(
+	    lt_check_eval(&step()->checks, &r, &ctx, &scratch, &reason, NULL),
 	    LT_CHECK_OK, "regexes see only body_len bytes");
 	free(h);
 	free(b);
@@ -328,6 +330,77 @@ test_regex_limits(void)
 	regfree(&re);
 }
 
+/* Marks of the step's checks as "label=P|F|-" joined by ';'. */
+static const char *
+marks_of(long status, const char *body, const char **why)
+{
+	static char out[1024];
+	const struct lt_checks *cs = &step()->checks;
+	struct lt_response r = { 0 };
+	unsigned char m[32];
+	size_t i, n = cs->n + cs->ncap, o = 0;
+	int rc;
+
+	r.status = status;
+	r.headers = headers;
+	r.headers_len = strlen(headers);
+	r.body = body;
+	r.body_len = strlen(body);
+	memset(m, 0xee, sizeof(m));
+	rc = lt_check_eval(cs, &r, &ctx, &scratch, &reason, m);
+	*why = rc == LT_CHECK_OK ? "ok" : lt_buf_cstr(&reason);
+	out[0] = '\0';
+	for (i = 0; i < n && o < sizeof(out) - 80; i++)
+		o += (size_t)snprintf(out + o, sizeof(out) - o, "%s%s=%c",
+		    i ? ";" : "",
+		    i < cs->n ? cs->v[i].label : cs->cap[i - cs->n].label,
+		    m[i] == LT_MARK_PASS          ? 'P'
+		        : m[i] == LT_MARK_FAIL    ? 'F'
+		        : m[i] == LT_MARK_NOT_RUN ? '-'
+		                                  : '?');
+	return out;
+}
+
+/* Every check is evaluated and marked; the first failure names the error. */
+static void
+test_marks(void)
+{
+	const char *why;
+
+	TAP_OK(load("expect status 200\nGET /x\n  expect   body contains "
+	            "\"price\"  \n"
+	            "  expect json .n == 4\n  expect header X-Id == 42\n"
+	            "  save tok json .token\n  save nope json .nope\n"
+	            "  expect status 200\n") == 0,
+	    "parse");
+	TAP_EQ_INT(
+	    (long)step()->checks.n, 4, "a repeated inherited check is one");
+	TAP_EQ_STR(marks_of(200, body_json, &why),
+	    "status 200=P;body contains \"price\"=P;json .n == 4=F;"
+	    "header X-Id == 42=P;save tok json .token=P;save nope json .nope=F",
+	    "labels as written, trimmed; checks after a failure still run");
+	TAP_EQ_STR(why, "check: save nope: json .nope missing",
+	    "the first failure (captures before other checks) is the error");
+	TAP_EQ_STR(marks_of(500, body_json, &why),
+	    "status 200=F;body contains \"price\"=P;json .n == 4=F;"
+	    "header X-Id == 42=P;save tok json .token=-;save nope json .nope=-",
+	    "a failed status: captures not run, other checks still marked");
+	TAP_EQ_STR(why, "check: status 500 != 200", "the status is the error");
+	TAP_OK(
+	    load(
+	        "GET /x\n  expect body contains zzz\n  save t json .token\n") ==
+	        0,
+	    "parse");
+	TAP_EQ_STR(marks_of(503, "{}", &why),
+	    "body contains zzz=F;save t json .token=-",
+	    "no expect status and 503: body checks marked, captures not run");
+	TAP_EQ_STR(why, "http: status 503", "the http rule names the error");
+	TAP_OK(
+	    load("GET /x\n  save a json .token\n  save a json .token\n") == 0,
+	    "parse");
+	TAP_EQ_INT((long)step()->checks.ncap, 1, "a repeated capture is one");
+}
+
 int
 main(void)
 {
@@ -340,6 +413,7 @@ main(void)
 	test_captures();
 	test_regex_limits();
 	test_unterminated();
+	test_marks();
 	lt_scenario_free(sc);
 	lt_vars_fini(&vars);
 	lt_buf_fini(&scratch);
