@@ -74,7 +74,7 @@ stop_bytes(uint64_t w)
 	    HIGHS;
 }
 
-#define N_KNOWN  29 /* known keys (fields) */
+#define N_KNOWN  30 /* known keys (fields) */
 #define NO_GUESS N_KNOWN
 #define AT_START (N_KNOWN + 1)
 
@@ -88,6 +88,8 @@ struct lt_evscan {
 	char *scratch; /* decoded strings of the current line */
 	size_t scratch_alloc;
 	size_t scratch_used;
+	struct lt_evcheck *chk; /* the current line's "checks" members */
+	size_t chk_alloc;
 	/*
 	 * Key order prediction: next[i] is the field that followed field i
 	 * (AT_START: the first key) in the last line that had it, NO_GUESS
@@ -118,6 +120,7 @@ enum kind {
 	K_BOOL,  /* true, false or null */
 	K_OBJ,   /* raw text of an object, or null */
 	K_ARR,   /* raw text of an array, or null */
+	K_CHECKS, /* an object of string: true|false|null */
 	K_TYPE,
 	K_TS,
 };
@@ -163,6 +166,7 @@ static const struct field f_e2e = F(K_FIXED, 3, e2e_us, 25);
 static const struct field f_out_tok = F(K_INT, 0, output_tokens, 26);
 static const struct field f_in_tok = F(K_INT, 0, input_tokens, 27);
 static const struct field f_itl = F(K_ARR, 0, itl_us, 28);
+static const struct field f_checks = F(K_CHECKS, 0, checks, 29);
 static const struct field f_skip = { K_SKIP, 0, 0, N_KNOWN };
 
 /* Each known key as written by lt-run: quoted, with its ':'. */
@@ -199,6 +203,7 @@ static const struct {
 	{ "\"output_tokens\":", &f_out_tok },
 	{ "\"input_tokens\":", &f_in_tok },
 	{ "\"itl_us\":", &f_itl },
+	{ "\"checks\":", &f_checks },
 };
 
 #define IS(lit) (memcmp(k, lit, sizeof(lit) - 1) == 0)
@@ -243,6 +248,8 @@ lookup(const char *k, size_t n)
 			return &f_e2e;
 		if (IS("itl_us"))
 			return &f_itl;
+		if (IS("checks"))
+			return &f_checks;
 		return IS("worker") ? &f_worker : &f_skip;
 	case 7:
 		if (IS("ttft_ms"))
@@ -948,6 +955,82 @@ scan_scaled(struct scan *c, const struct lt_sv *key, int dec, int want_int,
 	return 0;
 }
 
+/* One more member for sc->chk: 0, or -1 when memory runs out. */
+static int
+chk_grow(struct scan *c, size_t n)
+{
+	struct lt_evscan *sc = c->sc;
+	size_t want = sc->chk_alloc ? sc->chk_alloc * 2 : 16;
+	struct lt_evcheck *v;
+
+	if (n < sc->chk_alloc)
+		return 0;
+	v = realloc(sc->chk, want * sizeof(*v));
+	if (v == NULL)
+		return lt_err_set(c->err, LT_EXIT_RUNTIME,
+		    "out of memory for a line's checks");
+	sc->chk = v;
+	sc->chk_alloc = want;
+	return 0;
+}
+
+/*
+ * The "checks" object of a req event: each member a check's label and
+ * true or false (null: as if absent).  A repeated "checks" key replaces
+ * the earlier one, as for every other key.
+ */
+static int
+scan_checks(struct scan *c, const struct lt_sv *key, struct lt_event *ev)
+{
+	size_t at = c->p, n = 0;
+	struct lt_sv label;
+	int ok;
+
+	ev->n_checks = 0;
+	if (peek(c) != '{')
+		return fail_key(c, at, key, "expected an object");
+	c->p++;
+	skip_ws(c);
+	if (peek(c) == '}') {
+		c->p++;
+		return 0;
+	}
+	for (;;) {
+		if (scan_key(c, &label) != 0)
+			return -1;
+		at = c->p;
+		if (take_null(c))
+			ok = -1;
+		else if (peek(c) == 't' && match_word(c, "true", 4) == 0)
+			ok = 1;
+		else if (peek(c) == 'f' && match_word(c, "false", 5) == 0)
+			ok = 0;
+		else
+			return fail_key(c, at, key, "expected true or false");
+		if (ok >= 0) {
+			if (chk_grow(c, n) != 0)
+				return -1;
+			c->sc->chk[n].label = label;
+			c->sc->chk[n].ok = ok;
+			n++;
+		}
+		skip_ws(c);
+		if (peek(c) == ',' && c->p < c->len) {
+			c->p++;
+			skip_ws(c);
+			continue;
+		}
+		if (peek(c) == '}' && c->p < c->len) {
+			c->p++;
+			break;
+		}
+		return fail(c, c->p, "expected ',' or '}'");
+	}
+	ev->checks = c->sc->chk;
+	ev->n_checks = n;
+	return 0;
+}
+
 /* Scans the value of a known key into the event. */
 static int
 scan_field(struct scan *c, const struct field *f, const struct lt_sv *key,
@@ -960,6 +1043,10 @@ scan_field(struct scan *c, const struct field *f, const struct lt_sv *key,
 	if (f->kind == K_SKIP)
 		return skip_value(c);
 	if (take_null(c)) {
+		if (f->kind == K_CHECKS) {
+			ev->n_checks = 0;
+			return 0;
+		}
 		if (f->kind == K_TYPE || f->kind == K_TS)
 			return fail_key(c, at, key, "must not be null");
 		if (f->kind == K_BOOL)
@@ -1009,6 +1096,8 @@ scan_field(struct scan *c, const struct field *f, const struct lt_sv *key,
 		sv->ptr = (const char *)c->s + at;
 		sv->len = c->p - at;
 		return 0;
+	case K_CHECKS:
+		return scan_checks(c, key, ev);
 	case K_ARR:
 		if (peek(c) != '[')
 			return fail_key(c, at, key, "expected an array");
@@ -1173,6 +1262,7 @@ lt_evscan_free(struct lt_evscan *sc)
 	if (sc == NULL)
 		return;
 	free(sc->scratch);
+	free(sc->chk);
 	free(sc);
 }
 

@@ -36,6 +36,12 @@ enum lt_event_type {
 	LT_EV_DROP, /* open model: iterations that could not start */
 };
 
+/* One member of a req event's "checks" object. */
+struct lt_evcheck {
+	struct lt_sv label; /* the check as the scenario wrote it */
+	int ok;             /* 1 passed, 0 failed */
+};
+
 /* Sentinel for absent numeric fields. */
 #define LT_EV_ABSENT INT64_MIN
 
@@ -54,6 +60,10 @@ struct lt_event {
 	int64_t ttft_us, e2e_us;             /* or LT_EV_ABSENT */
 	int64_t output_tokens, input_tokens; /* or LT_EV_ABSENT */
 	struct lt_sv itl_us; /* raw JSON text of the "itl_us" array */
+	/* "checks": in the scanner's storage, valid as the string views;
+	   members whose value is null are left out */
+	const struct lt_evcheck *checks;
+	size_t n_checks;
 
 	/* users, drop */
 	int64_t count;        /* or LT_EV_ABSENT */

@@ -576,6 +576,62 @@ test_scratch(void)
 	free(line);
 }
 
+/* The "checks" object: labels (escaped or not), results, nulls, errors. */
+static void
+test_checks(void)
+{
+	char big[8192], *p = big;
+	int i, ok;
+
+	TAP_EQ_INT(parse("{\"type\":\"req\",\"ts\":1,\"name\":\"n\","
+	               "\"checks\" : { \"status 200\" : true ,"
+	               "\"body contains \\\"p\\u00e9\\\"\":false,\"x\":null},"
+	               "\"bytes\":3}"),
+	    0, "checks object");
+	TAP_EQ_INT((long)ev.n_checks, 2, "two members, null left out");
+	TAP_EQ_STR(sv(ev.checks[0].label), "status 200", "first label");
+	TAP_EQ_INT(ev.checks[0].ok, 1, "first passed");
+	TAP_EQ_STR(sv(ev.checks[1].label), "body contains \"p\xc3\xa9\"",
+	    "escaped label decoded");
+	TAP_EQ_INT(ev.checks[1].ok, 0, "second failed");
+	TAP_EQ_INT(ev.bytes, 3, "fields after checks");
+	TAP_EQ_INT(parse("{\"type\":\"req\",\"ts\":1,\"name\":\"n\"}"), 0,
+	    "no checks");
+	TAP_EQ_INT((long)ev.n_checks, 0, "absent: none");
+	TAP_EQ_INT(parse("{\"type\":\"req\",\"ts\":1,\"name\":\"n\","
+	               "\"checks\":null}"),
+	    0, "null checks");
+	TAP_EQ_INT((long)ev.n_checks, 0, "null: none");
+	TAP_EQ_INT(parse("{\"type\":\"req\",\"ts\":1,\"name\":\"n\","
+	               "\"checks\":{}}"),
+	    0, "empty checks");
+	TAP_EQ_INT((long)ev.n_checks, 0, "empty: none");
+	bad("{\"type\":\"req\",\"ts\":1,\"name\":\"n\",\"checks\":[true]}",
+	    "col 42: \"checks\": expected an object");
+	bad("{\"type\":\"req\",\"ts\":1,\"name\":\"n\",\"checks\":{\"a\":1}}",
+	    "col 47: \"checks\": expected true or false");
+	bad("{\"type\":\"req\",\"ts\":1,\"name\":\"n\",\"checks\":{\"a\":true",
+	    "col 51: expected ',' or '}'");
+	bad("{\"type\":\"req\",\"ts\":1,\"name\":\"n\",\"checks\":{true}}",
+	    "col 43: expected '\"' (a key)");
+	/* more members than the first allocation holds */
+	p += sprintf(p, "{\"type\":\"req\",\"ts\":1,\"name\":\"n\",\"checks\":{");
+	for (i = 0; i < 100; i++)
+		p += sprintf(p, "%s\"c%d\":%s", i ? "," : "", i,
+		    i % 3 ? "true" : "false");
+	p += sprintf(p, "}}");
+	TAP_EQ_INT(parse_n(big, (size_t)(p - big)), 0, "100 checks");
+	ok = ev.n_checks == 100;
+	for (i = 0; ok && i < 100; i++) {
+		char want[16];
+
+		snprintf(want, sizeof(want), "c%d", i);
+		ok = strcmp(sv(ev.checks[i].label), want) == 0 &&
+		    ev.checks[i].ok == (i % 3 != 0);
+	}
+	TAP_OK(ok, "every member kept in order");
+}
+
 int
 main(void)
 {
@@ -590,6 +646,7 @@ main(void)
 	test_malformed();
 	test_roundtrip();
 	test_scratch();
+	test_checks();
 	lt_evscan_free(sc);
 	lt_evscan_free(NULL);
 	free(held);
