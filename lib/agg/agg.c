@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "agg/aggcheck.h"
 #include "agg/aggclass.h"
 #include "agg/agg.h"
 #include "agg/aggerr.h"
@@ -105,6 +106,7 @@ lt_agg_free(struct lt_agg *agg)
 	lt_ep_fini(&agg->total);
 	lt_llmstat_free(agg->llm);
 	lt_aggcls_free(agg->cls);
+	lt_aggchk_free(agg->chk);
 	free(agg->host);
 	free(agg->scenario);
 	free(agg->options);
@@ -379,6 +381,10 @@ add_req(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 	    (ep->tl && series_req(ep->tl, t, failed, lat, co_us, bytes) == -1))
 		return nomem(err);
 	if (lt_aggcls_req(&agg->cls, ev, failed, lat) == -1)
+		return nomem(err);
+	if (ev->n_checks > 0 &&
+	    lt_aggchk_req(&agg->chk, ep->key.p[0], ep->key.n[0], ep->key.p[1],
+	        ep->key.n[1], ev->checks, ev->n_checks) == -1)
 		return nomem(err);
 	if (ev->output_tokens != LT_EV_ABSENT &&
 	    lt_llmstat_record(&agg->llm, &ep->llm, ev, failed, err) == -1)

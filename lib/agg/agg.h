@@ -37,6 +37,7 @@
 #define LT_TS_NONE            INT64_MIN
 
 struct lt_aggcls;
+struct lt_aggchk;
 
 struct lt_ep {
 	struct lt_keyed key; /* p[0] method, p[1] name */
@@ -104,6 +105,7 @@ struct lt_agg {
 	struct lt_series tl;   /* all requests */
 	struct lt_llmagg *llm; /* streams (llmstat.h), NULL: none seen */
 	struct lt_aggcls *cls; /* user classes (aggclass.h), NULL: none */
+	struct lt_aggchk *chk; /* checks (aggcheck.h), NULL: none seen */
 	int tl_no_bytes;       /* a merged document's timeline had no bytes */
 
 	struct lt_keytab fail_tab;

@@ -102,6 +102,13 @@ struct lt_doc_class {
 	struct lt_hist hist;      /* sig 3 */
 };
 
+/* One check of one endpoint ("checks", aggcheck.h). */
+struct lt_doc_check {
+	char *method, *name, *check; /* owned */
+	int folded; /* the "(other)" entry of pairs past the cap */
+	int64_t passes, fails, seq;
+};
+
 struct lt_doc_reject {
 	char *file, *reason; /* owned */
 	int64_t line;
@@ -141,6 +148,8 @@ struct lt_aggdoc {
 	char *llm_json;      /* "llm": owned compact JSON text, or NULL */
 	struct lt_doc_class *classes; /* owned; NULL: no "classes" */
 	size_t n_classes;
+	struct lt_doc_check *checks; /* owned; NULL: no "checks" */
+	size_t n_checks;
 };
 
 #endif

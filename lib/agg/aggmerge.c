@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agg/aggcheck.h"
 #include "agg/aggclass.h"
 #include "agg/aggmerge.h"
 #include "agg/llmjson.h"
@@ -215,6 +216,49 @@ merge_eps(struct lt_agg *agg, const struct lt_aggdoc *d)
 	return rc;
 }
 
+/*
+ * Checks enter in the order the document first met them.  A check of an
+ * endpoint this aggregate folded (at its endpoint cap) goes to the
+ * "(other)" endpoint, as its events would have.
+ */
+static int
+merge_checks(struct lt_agg *agg, const struct lt_aggdoc *d)
+{
+	static const char other[] = "(other)";
+	const struct lt_doc_check **v;
+	int rc = 0;
+
+	if (d->checks == NULL)
+		return 0;
+	if (agg->chk == NULL) /* "checks" stays, even empty */
+		agg->chk = calloc(1, sizeof(*agg->chk));
+	v = lt_aggchk_by_seq(d);
+	if (agg->chk == NULL || v == NULL) {
+		free(v);
+		return -1;
+	}
+	for (size_t i = 0; i < d->n_checks && rc == 0; i++) {
+		const struct lt_doc_check *c = v[i];
+		struct lt_key ep = { { c->method, c->name },
+			{ strlen(c->method), strlen(c->name) } };
+		struct lt_key k = { { c->method, c->name, c->check },
+			{ ep.n[0], ep.n[1], strlen(c->check) } };
+
+		if (!c->folded &&
+		    lt_keytab_get(&agg->ep_tab, &ep, lt_key_hash(&ep)) ==
+		        NULL) {
+			k.p[0] = "";
+			k.n[0] = 0;
+			k.p[1] = other;
+			k.n[1] = sizeof(other) - 1;
+		}
+		rc = lt_aggchk_add(
+		    &agg->chk, &k, c->folded, c->passes, c->fails);
+	}
+	free(v);
+	return rc;
+}
+
 int
 lt_agg_add_doc(
     struct lt_agg *agg, const struct lt_aggdoc *d, struct lt_err *err)
@@ -236,7 +280,7 @@ lt_agg_add_doc(
 		        f->occurrences) == -1)
 			return nomem(err);
 	}
-	if (lt_aggcls_merge(&agg->cls, d) == -1)
+	if (lt_aggcls_merge(&agg->cls, d) == -1 || merge_checks(agg, d) == -1)
 		return nomem(err);
 	return lt_llmstat_merge(agg, d->llm_json, "aggregate", err);
 }

@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "agg/aggcheck.h"
 #include "agg/aggclass.h"
 #include "agg/aggfold.h"
 #include "agg/aggget.h"
@@ -431,6 +432,7 @@ decode(struct lt_rd *r, const json_t *root, const struct lt_elems *eps,
 	lt_docnames_fini(&kept);
 	rc = rc ? rc : read_failures(r, root, d);
 	rc = rc ? rc : lt_aggcls_read(r, root, d);
+	rc = rc ? rc : lt_aggchk_read(r, root, d);
 	rc = rc ? rc : read_thresholds(r, root, d);
 	if (rc == 0)
 		d->baseline_json =
@@ -601,6 +603,7 @@ lt_aggdoc_fini(struct lt_aggdoc *d)
 	free(d->baseline_json);
 	free(d->llm_json);
 	lt_aggcls_doc_fini(d);
+	lt_aggchk_doc_fini(d);
 	for (size_t i = 0; i < d->n_rejects; i++) {
 		free(d->rejects[i].file);
 		free(d->rejects[i].reason);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agg/aggcheck.h"
 #include "agg/aggclass.h"
 #include "agg/agg.h"
 
@@ -118,6 +119,7 @@ lt_agg_finish(struct lt_agg *agg)
 	if (agg->n_eps)
 		qsort(agg->eps, agg->n_eps, sizeof(*agg->eps), cmp_ep);
 	lt_aggcls_finish(agg->cls);
+	lt_aggchk_finish(agg->chk);
 	if (agg->n_fails)
 		qsort(agg->fails, agg->n_fails, sizeof(*agg->fails), cmp_fail);
 	lt_ep_fini(&agg->total);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agg/aggcheck.h"
 #include "agg/aggclass.h"
 #include "agg/aggwrite.h"
 #include "agg/llmjson.h"
@@ -346,8 +347,9 @@ lt_agg_write_json(const struct lt_agg *agg, const char *thresholds_json,
 	rc |= w_timeline(agg, b);
 	rc |= w_failures(agg, b);
 	rc |= lt_aggcls_write(agg->cls, lt_agg_duration_s(agg),
-	    b);                         /* "classes":[...], when seen */
-	rc |= lt_llmstat_write(agg, b); /* "llm":{...}, when streams */
+	    b);                             /* "classes":[...], when seen */
+	rc |= lt_aggchk_write(agg->chk, b); /* "checks":[...], when seen */
+	rc |= lt_llmstat_write(agg, b);     /* "llm":{...}, when streams */
 	rc |= ADD("\"thresholds\":");
 	rc |= ADD(thresholds_json ? thresholds_json : "[]");
 	rc |= ADD(",\n\"baseline\":");

@@ -113,13 +113,13 @@ struct scan {
 
 enum kind {
 	K_SKIP,
-	K_STR,   /* string or null */
-	K_NAME,  /* string, or a number kept as its text, or null */
-	K_FIXED, /* number scaled by 10^dec, or null */
-	K_INT,   /* integral number, or null */
-	K_BOOL,  /* true, false or null */
-	K_OBJ,   /* raw text of an object, or null */
-	K_ARR,   /* raw text of an array, or null */
+	K_STR,    /* string or null */
+	K_NAME,   /* string, or a number kept as its text, or null */
+	K_FIXED,  /* number scaled by 10^dec, or null */
+	K_INT,    /* integral number, or null */
+	K_BOOL,   /* true, false or null */
+	K_OBJ,    /* raw text of an object, or null */
+	K_ARR,    /* raw text of an array, or null */
 	K_CHECKS, /* an object of string: true|false|null */
 	K_TYPE,
 	K_TS,

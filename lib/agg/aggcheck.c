@@ -1,0 +1,302 @@
+/*
+ * aggcheck.c - pass and failure counts per check and endpoint (the
+ * "checks" member of lt-aggregate(5)); see aggcheck.h.  Two counters per
+ * pair, so merging is exact: a merge adds each document's pairs in the
+ * order the document first met them, as the concatenated stream would.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "agg/aggcheck.h"
+#include "agg/aggget.h"
+#include "core/jsonw.h"
+
+#define OTHER "(other)"
+
+static void
+chk_free(struct lt_chk *k)
+{
+	if (k == NULL)
+		return;
+	lt_keyed_fini(&k->key);
+	free(k);
+}
+
+void
+lt_aggchk_free(struct lt_aggchk *c)
+{
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < c->n; i++)
+		chk_free(c->v[i]);
+	chk_free(c->other);
+	free(c->v);
+	lt_keytab_fini(&c->tab);
+	free(c);
+}
+
+static struct lt_chk *
+chk_new(struct lt_aggchk *c)
+{
+	struct lt_chk *k = calloc(1, sizeof(*k));
+
+	if (k != NULL)
+		k->seq = c->next_seq++;
+	return k;
+}
+
+/* The entry of key (created if new), or the folded one. */
+static struct lt_chk *
+chk_get(struct lt_aggchk **cp, const struct lt_key *key, int folded)
+{
+	struct lt_aggchk *c = *cp;
+	uint64_t h = lt_key_hash(key);
+	struct lt_chk *k;
+
+	if (c == NULL) {
+		c = *cp = calloc(1, sizeof(*c));
+		if (c == NULL)
+			return NULL;
+	}
+	if (!folded) {
+		k = (struct lt_chk *)lt_keytab_get(&c->tab, key, h);
+		if (k != NULL)
+			return k;
+	}
+	if (folded || c->n >= LT_AGG_MAX_CHECKS) {
+		if (c->other == NULL)
+			c->other = chk_new(c);
+		return c->other;
+	}
+	if (c->n == c->alloc) {
+		size_t na = c->alloc ? c->alloc * 2 : 16;
+		struct lt_chk **v = realloc(c->v, na * sizeof(*v));
+
+		if (v == NULL)
+			return NULL;
+		c->v = v;
+		c->alloc = na;
+	}
+	k = chk_new(c);
+	if (k == NULL)
+		return NULL;
+	if (lt_keytab_put(&c->tab, &k->key, key, h) == -1) {
+		chk_free(k);
+		return NULL;
+	}
+	c->v[c->n++] = k;
+	return k;
+}
+
+int
+lt_aggchk_add(struct lt_aggchk **c, const struct lt_key *key, int folded,
+    int64_t passes, int64_t fails)
+{
+	struct lt_chk *k = chk_get(c, key, folded);
+
+	if (k == NULL)
+		return -1;
+	k->passes = lt_sat_add(k->passes, passes);
+	k->fails = lt_sat_add(k->fails, fails);
+	return 0;
+}
+
+int
+lt_aggchk_req(struct lt_aggchk **c, const char *method, size_t mlen,
+    const char *name, size_t nlen, const struct lt_evcheck *v, size_t n)
+{
+	struct lt_key key = { { method, name }, { mlen, nlen } };
+
+	for (size_t i = 0; i < n; i++) {
+		key.p[2] = v[i].label.ptr;
+		key.n[2] = v[i].label.len;
+		if (lt_aggchk_add(c, &key, 0, v[i].ok, !v[i].ok) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+cmp_part(const struct lt_chk *a, const struct lt_chk *b, int i)
+{
+	size_t n = a->key.n[i] < b->key.n[i] ? a->key.n[i] : b->key.n[i];
+	int r = memcmp(a->key.p[i], b->key.p[i], n);
+
+	if (r != 0)
+		return r;
+	return (a->key.n[i] > b->key.n[i]) - (a->key.n[i] < b->key.n[i]);
+}
+
+/* As the endpoints are sorted (name, then method); a step's checks in
+ * the order written, which is the order they first appear. */
+static int
+cmp_chk(const void *x, const void *y)
+{
+	const struct lt_chk *a = *(const struct lt_chk *const *)x;
+	const struct lt_chk *b = *(const struct lt_chk *const *)y;
+	int r = cmp_part(a, b, 1);
+
+	if (r == 0)
+		r = cmp_part(a, b, 0);
+	if (r == 0)
+		r = (a->seq > b->seq) - (a->seq < b->seq);
+	return r;
+}
+
+void
+lt_aggchk_finish(struct lt_aggchk *c)
+{
+	if (c != NULL && c->n > 1)
+		qsort(c->v, c->n, sizeof(*c->v), cmp_chk);
+}
+
+/* --- writing ----------------------------------------------------------- */
+
+#define ADD(s) lt_buf_adds(b, s)
+
+static int
+w_chk(const struct lt_chk *k, int folded, struct lt_buf *b)
+{
+	int rc = 0;
+
+	if (folded) {
+		rc |= ADD("{\"method\":\"\",\"name\":\"" OTHER
+		          "\",\"check\":\"" OTHER "\",\"folded\":true");
+	} else {
+		rc |= ADD("{\"method\":") |
+		    lt_jsonw_str(b, k->key.p[0], k->key.n[0]);
+		rc |= ADD(",\"name\":") |
+		    lt_jsonw_str(b, k->key.p[1], k->key.n[1]);
+		rc |= ADD(",\"check\":") |
+		    lt_jsonw_str(b, k->key.p[2], k->key.n[2]);
+	}
+	rc |= ADD(",\"passes\":") | lt_jsonw_i64(b, k->passes);
+	rc |= ADD(",\"fails\":") | lt_jsonw_i64(b, k->fails);
+	rc |= ADD(",\"seq\":") | lt_jsonw_i64(b, k->seq);
+	return rc | ADD("}");
+}
+
+int
+lt_aggchk_write(const struct lt_aggchk *c, struct lt_buf *b)
+{
+	int rc = 0;
+
+	if (c == NULL)
+		return 0;
+	rc |= ADD("\"checks\":[");
+	for (size_t i = 0; i < c->n; i++) {
+		rc |= ADD(i ? ",\n" : "\n");
+		rc |= w_chk(c->v[i], 0, b);
+	}
+	if (c->other) {
+		rc |= ADD(c->n ? ",\n" : "\n");
+		rc |= w_chk(c->other, 1, b);
+	}
+	return rc | ADD("\n],\n");
+}
+
+/* --- reading ----------------------------------------------------------- */
+
+static int
+read_one(struct lt_rd *r, const json_t *v, struct lt_doc_check *k)
+{
+	const json_t *f = json_object_get(v, "folded");
+
+	if (!json_is_object(v))
+		return lt_rd_fail(r, NULL, "expected an object");
+	if (f != NULL && !json_is_boolean(f))
+		return lt_rd_fail(r, "folded", "expected true or false");
+	k->folded = json_is_true(f);
+	return lt_rd_str(r, v, "method", &k->method, 1) ||
+	        lt_rd_str(r, v, "name", &k->name, 1) ||
+	        lt_rd_str(r, v, "check", &k->check, 1) ||
+	        lt_rd_count(r, v, "passes", &k->passes, 1) ||
+	        lt_rd_count(r, v, "fails", &k->fails, 1) ||
+	        lt_rd_i64(r, v, "seq", &k->seq, 0, -1)
+	    ? -1
+	    : 0;
+}
+
+static int
+same(const struct lt_doc_check *a, const struct lt_doc_check *b)
+{
+	return strcmp(a->check, b->check) == 0 &&
+	    strcmp(a->name, b->name) == 0 && strcmp(a->method, b->method) == 0;
+}
+
+int
+lt_aggchk_read(struct lt_rd *r, const json_t *root, struct lt_aggdoc *d)
+{
+	const json_t *a, *v;
+	size_t i, named = 0, other = 0;
+
+	snprintf(r->where, sizeof(r->where), "%s", "");
+	a = json_object_get(root, "checks");
+	if (a == NULL || json_is_null(a))
+		return 0;
+	a = lt_rd_array(r, root, "checks", 1);
+	if (a == NULL)
+		return -1;
+	d->checks = calloc(json_array_size(a) + 1, sizeof(*d->checks));
+	if (d->checks == NULL)
+		return lt_err_set(r->err, LT_EXIT_RUNTIME, "out of memory");
+	json_array_foreach(a, i, v)
+	{
+		struct lt_doc_check *k = &d->checks[i];
+
+		d->n_checks = i + 1;
+		snprintf(r->where, sizeof(r->where), "checks[%zu]", i);
+		if (read_one(r, v, k) == -1)
+			return -1;
+		if (k->folded ? ++other > 1 : ++named > LT_AGG_MAX_CHECKS)
+			return lt_rd_fail(r, NULL,
+			    other > 1 ? "a second folded \"(other)\" entry"
+			              : "more than 1000 named checks");
+		/* quadratic, but at most 1000 entries, read once */
+		for (size_t j = 0; j < i && !k->folded; j++)
+			if (!d->checks[j].folded && same(&d->checks[j], k))
+				return lt_rd_fail(r, "check", "repeated");
+	}
+	return 0;
+}
+
+void
+lt_aggchk_doc_fini(struct lt_aggdoc *d)
+{
+	for (size_t i = 0; i < d->n_checks; i++) {
+		free(d->checks[i].method);
+		free(d->checks[i].name);
+		free(d->checks[i].check);
+	}
+	free(d->checks);
+	d->checks = NULL;
+	d->n_checks = 0;
+}
+
+static int
+cmp_seq(const void *x, const void *y)
+{
+	const struct lt_doc_check *a = *(const struct lt_doc_check *const *)x;
+	const struct lt_doc_check *b = *(const struct lt_doc_check *const *)y;
+	int64_t sa = a->seq >= 0 ? a->seq : INT64_MAX;
+	int64_t sb = b->seq >= 0 ? b->seq : INT64_MAX;
+
+	if (sa != sb)
+		return sa < sb ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+const struct lt_doc_check **
+lt_aggchk_by_seq(const struct lt_aggdoc *d)
+{
+	const struct lt_doc_check **v = calloc(d->n_checks + 1, sizeof(*v));
+
+	if (v == NULL)
+		return NULL;
+	for (size_t i = 0; i < d->n_checks; i++)
+		v[i] = &d->checks[i];
+	qsort(v, d->n_checks, sizeof(*v), cmp_seq);
+	return v;
+}
