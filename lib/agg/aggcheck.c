@@ -154,6 +154,48 @@ lt_aggchk_finish(struct lt_aggchk *c)
 
 /* --- writing ----------------------------------------------------------- */
 
+static int
+text_row(struct lt_buf *b, const struct lt_chk *k, int folded)
+{
+	int64_t n = k->passes + k->fails;
+
+	return lt_buf_printf(b, "%-10lld %-10lld %7.2f%%  %.*s%s%.*s: %.*s\n",
+	    (long long)k->passes, (long long)k->fails,
+	    n ? 100.0 * (double)k->passes / (double)n : 0.0,
+	    folded ? 0 : (int)k->key.n[0], k->key.p[0],
+	    folded || k->key.n[0] == 0 ? "" : " ",
+	    folded ? 7 : (int)k->key.n[1], folded ? OTHER : k->key.p[1],
+	    folded ? 7 : (int)k->key.n[2], folded ? OTHER : k->key.p[2]);
+}
+
+int
+lt_aggchk_write_text(const struct lt_aggchk *c, struct lt_buf *b)
+{
+	int64_t pass = 0, all = 0;
+	int rc = 0;
+
+	if (c == NULL || (c->n == 0 && c->other == NULL))
+		return 0;
+	for (size_t i = 0; i < c->n; i++) {
+		pass += c->v[i]->passes;
+		all += c->v[i]->passes + c->v[i]->fails;
+	}
+	if (c->other != NULL) {
+		pass += c->other->passes;
+		all += c->other->passes + c->other->fails;
+	}
+	rc |= lt_buf_printf(b, "\nChecks: %.2f%% passed (%lld of %lld)\n",
+	    all ? 100.0 * (double)pass / (double)all : 0.0, (long long)pass,
+	    (long long)all);
+	rc |= lt_buf_printf(b, "%-10s %-10s %8s  %s\n", "# passes", "# fails",
+	    "passed", "Check");
+	for (size_t i = 0; i < c->n; i++)
+		rc |= text_row(b, c->v[i], 0);
+	if (c->other != NULL)
+		rc |= text_row(b, c->other, 1);
+	return rc ? -1 : 0;
+}
+
 #define ADD(s) lt_buf_adds(b, s)
 
 static int

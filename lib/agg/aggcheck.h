@@ -56,6 +56,13 @@ int lt_aggchk_req(struct lt_aggchk **c, const char *method, size_t mlen,
 /* Sorts by endpoint name, method, then first appearance.  Idempotent. */
 void lt_aggchk_finish(struct lt_aggchk *c);
 
+/*
+ * Appends the human "Checks" table of lt-agg's text output (passes,
+ * failures and passed % per endpoint and check, and the total) when
+ * checks were seen.  0 or -1.
+ */
+int lt_aggchk_write_text(const struct lt_aggchk *c, struct lt_buf *b);
+
 /* Writes "checks":[...],\n when checks were seen (c not NULL).  0 or -1. */
 int lt_aggchk_write(const struct lt_aggchk *c, struct lt_buf *b);
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "agg/aggcheck.h"
 #include "agg/llmjson.h"
 #include "agg/aggwrite.h"
 
@@ -216,6 +217,7 @@ lt_agg_write_text(const struct lt_agg *agg, int name_width, struct lt_buf *b)
 		rc |= pct_table(agg, name_width, 1, b);
 	rc |= lt_llmstat_write_text(agg, b);
 	rc |= error_report(agg, b);
+	rc |= lt_aggchk_write_text(agg->chk, b);
 	rc |= lt_buf_printf(b,
 	    "\nRun: %.3f s, %lld run(s), max users %lld, dropped %lld\n"
 	    "Input: %lld lines, %lld events, %lld rejected, %lld unknown\n",

@@ -4,7 +4,8 @@
  *
  * Families (label method and name on each; the total is left to PromQL's
  * sum(), as exporters do):
- *	lt_requests_total, lt_failures_total, lt_response_bytes_total
+ *	lt_requests_total, lt_failures_total, lt_response_bytes_total,
+ *	lt_checks_total (when the events had checks)
  *	                          counters
  *	lt_latency_seconds        histogram over fixed le bounds (0.1 ms to
  *	                          60 s), so that histogram_quantile() in
@@ -22,6 +23,7 @@
  */
 #include <string.h>
 
+#include "agg/aggcheck.h"
 #include "agg/openmetrics.h"
 #include "core/utf8.h"
 
@@ -253,6 +255,39 @@ run_figures(const struct lt_agg *agg, enum lt_om_flavour fl, struct lt_buf *b)
 	return rc;
 }
 
+/* lt_checks_total{method,name,check,result="pass"|"fail"}: k6's checks. */
+static int
+checks(const struct lt_agg *agg, enum lt_om_flavour fl, struct lt_buf *b)
+{
+	const struct lt_aggchk *c = agg->chk;
+	int rc = 0;
+
+	if (c == NULL)
+		return 0;
+	rc |= family(b, fl, "lt_checks", "counter", NULL,
+	    "Check evaluations by result.");
+	for (size_t i = 0; i <= c->n; i++) {
+		const struct lt_chk *k = i < c->n ? c->v[i] : c->other;
+		int folded = i == c->n;
+
+		for (int pass = 1; k != NULL && pass >= 0; pass--) {
+			rc |= lt_buf_adds(b, "lt_checks_total{method=\"");
+			rc |= lt_om_label(
+			    b, k->key.p[0], folded ? 0 : k->key.n[0]);
+			rc |= lt_buf_adds(b, "\",name=\"");
+			rc |= folded ? lt_buf_adds(b, "(other)")
+			             : lt_om_label(b, k->key.p[1], k->key.n[1]);
+			rc |= lt_buf_adds(b, "\",check=\"");
+			rc |= folded ? lt_buf_adds(b, "(other)")
+			             : lt_om_label(b, k->key.p[2], k->key.n[2]);
+			rc |= lt_buf_printf(b, "\",result=\"%s\"} %lld\n",
+			    pass ? "pass" : "fail",
+			    (long long)(pass ? k->passes : k->fails));
+		}
+	}
+	return rc;
+}
+
 int
 lt_om_write(const struct lt_agg *agg, enum lt_om_flavour fl, double interval_s,
     struct lt_buf *b)
@@ -260,6 +295,7 @@ lt_om_write(const struct lt_agg *agg, enum lt_om_flavour fl, double interval_s,
 	int rc = 0;
 
 	rc |= counters(agg, fl, b);
+	rc |= checks(agg, fl, b);
 	rc |= family(b, fl, "lt_latency_seconds", "histogram", "seconds",
 	    "Response time.");
 	for (size_t i = 0; i < agg->n_eps; i++)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/jsonw.h"
+#include "agg/aggcheck.h"
 #include "agg/thresh.h"
 #include "agg/llmjson.h"
 
@@ -30,6 +31,7 @@ static const struct {
 	{ "requests", LT_TM_REQUESTS },
 	{ "dropped", LT_TM_DROPPED },
 	{ "dropped_ratio", LT_TM_DROPPED_RATIO },
+	{ "checks", LT_TM_CHECKS },
 };
 
 static const char *const op_text[] = { "<", "<=", ">", ">=", "==", "!=" };
@@ -51,7 +53,8 @@ llm_unit_is(const struct lt_thresh *t, const char *u)
 static int
 is_ratio(enum lt_thresh_metric m)
 {
-	return m == LT_TM_FAIL_RATIO || m == LT_TM_DROPPED_RATIO;
+	return m == LT_TM_FAIL_RATIO || m == LT_TM_DROPPED_RATIO ||
+	    m == LT_TM_CHECKS;
 }
 
 static int
@@ -147,7 +150,7 @@ parse_metric(
 			return bad(err, expr, s,
 			    "expected a metric (pNN, co_pNN, avg, mean, min, "
 			    "max, median, rps, fps, fail_ratio, failures, "
-			    "requests, dropped, dropped_ratio)");
+			    "requests, dropped, dropped_ratio, checks)");
 		t->metric = metrics[i].m;
 	}
 	s = *pp;
@@ -356,15 +359,42 @@ compare(double v, enum lt_thresh_op op, double lim)
 	}
 }
 
+/* Whether the endpoint key (p[0] method, p[1] name) is t's selection. */
 static int
-matches(const struct lt_thresh *t, const struct lt_ep *ep)
+matches(const struct lt_thresh *t, const struct lt_keyed *key)
 {
-	if (strlen(t->name) != ep->key.n[1] ||
-	    memcmp(t->name, ep->key.p[1], ep->key.n[1]) != 0)
+	if (strlen(t->name) != key->n[1] ||
+	    memcmp(t->name, key->p[1], key->n[1]) != 0)
 		return 0;
 	return t->method == NULL ||
-	    (strlen(t->method) == ep->key.n[0] &&
-	        memcmp(t->method, ep->key.p[0], ep->key.n[0]) == 0);
+	    (strlen(t->method) == key->n[0] &&
+	        memcmp(t->method, key->p[0], key->n[0]) == 0);
+}
+
+/* checks: the pass fraction over the selected endpoints' checks. */
+static void
+eval_checks(struct lt_thresh *t, const struct lt_agg *agg)
+{
+	const struct lt_aggchk *c = agg->chk;
+	int64_t pass = 0, all = 0;
+
+	for (size_t i = 0; c != NULL && i < c->n; i++) {
+		const struct lt_chk *k = c->v[i];
+
+		if (t->name != NULL && !matches(t, &k->key))
+			continue;
+		pass += k->passes;
+		all += k->passes + k->fails;
+	}
+	if (t->name == NULL && c != NULL && c->other != NULL) {
+		pass += c->other->passes;
+		all += c->other->passes + c->other->fails;
+	}
+	if (all == 0) {
+		t->reason = "no checks evaluated";
+		return;
+	}
+	t->value = (double)pass / (double)all;
 }
 
 int
@@ -383,7 +413,7 @@ lt_thresh_eval(struct lt_thresh *t, const struct lt_agg *agg)
 		n = 1;
 	} else {
 		for (size_t i = 0; i < agg->n_eps; i++)
-			if (matches(t, agg->eps[i])) {
+			if (matches(t, &agg->eps[i]->key)) {
 				one = agg->eps[i];
 				n++;
 			}
@@ -391,13 +421,18 @@ lt_thresh_eval(struct lt_thresh *t, const struct lt_agg *agg)
 	if (n == 0)
 		return 0;
 	t->found = 1;
+	if (t->metric == LT_TM_CHECKS) {
+		eval_checks(t, agg);
+		t->ok = t->reason == NULL && compare(t->value, t->op, t->limit);
+		return 0;
+	}
 	if (n == 1) {
 		t->value = value_of(t, agg, one, &t->reason);
 	} else {
 		if (lt_ep_init(&sum, 0) == -1)
 			return -1;
 		for (size_t i = 0; i < agg->n_eps && rc == 0; i++)
-			if (matches(t, agg->eps[i]))
+			if (matches(t, &agg->eps[i]->key))
 				rc = lt_ep_add(&sum, agg->eps[i]);
 		if (rc == 0)
 			t->value = value_of(t, agg, &sum, &t->reason);

@@ -6,18 +6,19 @@
  *	endpoint = [ METHOD " " ] NAME       (NAME alone: every method)
  *	metric   = "p" NUMBER | "co_p" NUMBER | "avg" | "mean" | "min" | "max"
  *	         | "median" | "rps" | "fps" | "fail_ratio" | "failures"
- *	         | "requests" | "dropped" | "dropped_ratio"
+ *	         | "requests" | "dropped" | "dropped_ratio" | "checks"
  *	         | LLM (lt_llmstat_metric: "ttft_p95",
  *	         "itl_median", "tpot_mean", "goodput", "tokens_per_s"...)
  *	op       = "<" | "<=" | ">" | ">=" | "==" | "!="
  *	unit     = "ms" | "s" | "us"   (times; default ms)
- *	         | "%" (fail_ratio, dropped_ratio)
+ *	         | "%" (fail_ratio, dropped_ratio, checks)
  *
  * e.g. "p95<300ms", "GET /items/{id}:p99<1s", "fail_ratio<1%", "rps>100".
  * The endpoint part ends at the last ':' so names may contain colons.
  * Spaces around the operator are allowed.  dropped and dropped_ratio are
  * run-wide (open-model iterations that could not start: lt-events(5)
- * "drop"); they take no endpoint.
+ * "drop"); they take no endpoint.  checks is the fraction of check
+ * evaluations that passed (k6's "checks" rate), of the endpoint or of all.
  */
 #ifndef LT_THRESH_H
 #define LT_THRESH_H
@@ -40,7 +41,8 @@ enum lt_thresh_metric {
 	LT_TM_REQUESTS,
 	LT_TM_DROPPED,
 	LT_TM_DROPPED_RATIO,
-	LT_TM_LLM, /* a stream metric (llmstat.h): ttft_p95, goodput... */
+	LT_TM_CHECKS, /* passed / evaluated checks ("checks", aggcheck.h) */
+	LT_TM_LLM,    /* a stream metric (llmstat.h): ttft_p95, goodput... */
 };
 
 enum lt_thresh_op {

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "report/llmrep.h"
+#include "report/mdcheck.h"
 #include "report/mdclass.h"
 #include "report/md.h"
 #include "report/mdsec.h"
@@ -182,6 +183,7 @@ sec_summary(
 		    lt_md_ms(c, sizeof(c), t->pct_ms[7]),
 		    lt_md_ms(m, sizeof(m), t->max_ms));
 	}
+	lt_mdcheck_summary(d, r);
 	if (r->dropped > 0)
 		lt_md_text(d,
 		    "%lld scheduled iterations could not start (the "
@@ -493,7 +495,7 @@ lt_md_build(
 	if (lt_llmrep_has(r))
 		lt_llmrep_section(d, r, o->llm_html);
 	sec_failures(d, r);
-	lt_mdsec_checks(d, r);
+	lt_mdcheck_section(d, r);
 	sec_status(d, r);
 	lt_mdsec_bytes(d, r);
 	sec_options(d, r);

@@ -370,43 +370,6 @@ lt_mdsec_bytes(struct lt_md *d, const struct lt_report *r)
 	lt_md_table_end(d);
 }
 
-/* ---- checks ---- */
-
-void
-lt_mdsec_checks(struct lt_md *d, const struct lt_report *r)
-{
-	static const char *const heads[] = { "Endpoint", "Check", ">Failures",
-		">Of requests" };
-	size_t i, n = 0;
-
-	for (i = 0; i < r->n_fails; i++)
-		n += strncmp(r->fails[i].error, "check:", 6) == 0;
-	if (n == 0)
-		return;
-	lt_md_text(d,
-	    "\n## Checks\n\nResponse checks that failed; lt-run records a "
-	    "check only when it fails, so a check not listed here never "
-	    "failed.\n\n");
-	lt_md_table(d, "t-checks", "Failed checks by endpoint", 4, heads);
-	for (i = 0; i < r->n_fails; i++) {
-		const struct lt_rep_fail *f = &r->fails[i];
-		const struct lt_rep_ep *e;
-
-		if (strncmp(f->error, "check:", 6) != 0)
-			continue;
-		e = lt_report_find(r, f->method, f->name);
-		lt_md_cell(d, LT_MD_ROWHEAD, "%s%s%s", f->method,
-		    *f->method ? " " : "", f->name);
-		lt_md_cell(d, 0, "%s", f->error + 6 + (f->error[6] == ' '));
-		lt_md_cell(d, LT_MD_NUM | LT_MD_FAIL, "%lld",
-		    (long long)f->occurrences);
-		lt_md_cell(
-		    d, LT_MD_NUM, "%lld", e ? (long long)e->requests : 0LL);
-		lt_md_row_end(d);
-	}
-	lt_md_table_end(d);
-}
-
 /* ---- a section per endpoint ---- */
 
 void

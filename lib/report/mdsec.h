@@ -43,7 +43,4 @@ void lt_mdsec_detail(struct lt_md *d, const struct lt_report *r,
     const struct lt_rep_ep *const *eps, const struct lt_rep_pick *pick,
     const char *const *html);
 
-/* Failed checks ("check: ..." failures) by endpoint and check. */
-void lt_mdsec_checks(struct lt_md *d, const struct lt_report *r);
-
 #endif
