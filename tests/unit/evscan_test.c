@@ -584,9 +584,9 @@ test_checks(void)
 	int i, ok;
 
 	TAP_EQ_INT(parse("{\"type\":\"req\",\"ts\":1,\"name\":\"n\","
-	               "\"checks\" : { \"status 200\" : true ,"
-	               "\"body contains \\\"p\\u00e9\\\"\":false,\"x\":null},"
-	               "\"bytes\":3}"),
+	                 "\"checks\" : { \"status 200\" : true ,"
+	                 "\"body contains \\\"p\\u00e9\\\"\":false,\"x\":null},"
+	                 "\"bytes\":3}"),
 	    0, "checks object");
 	TAP_EQ_INT((long)ev.n_checks, 2, "two members, null left out");
 	TAP_EQ_STR(sv(ev.checks[0].label), "status 200", "first label");
@@ -599,11 +599,11 @@ test_checks(void)
 	    "no checks");
 	TAP_EQ_INT((long)ev.n_checks, 0, "absent: none");
 	TAP_EQ_INT(parse("{\"type\":\"req\",\"ts\":1,\"name\":\"n\","
-	               "\"checks\":null}"),
+	                 "\"checks\":null}"),
 	    0, "null checks");
 	TAP_EQ_INT((long)ev.n_checks, 0, "null: none");
 	TAP_EQ_INT(parse("{\"type\":\"req\",\"ts\":1,\"name\":\"n\","
-	               "\"checks\":{}}"),
+	                 "\"checks\":{}}"),
 	    0, "empty checks");
 	TAP_EQ_INT((long)ev.n_checks, 0, "empty: none");
 	bad("{\"type\":\"req\",\"ts\":1,\"name\":\"n\",\"checks\":[true]}",
@@ -615,7 +615,8 @@ test_checks(void)
 	bad("{\"type\":\"req\",\"ts\":1,\"name\":\"n\",\"checks\":{true}}",
 	    "col 43: expected '\"' (a key)");
 	/* more members than the first allocation holds */
-	p += sprintf(p, "{\"type\":\"req\",\"ts\":1,\"name\":\"n\",\"checks\":{");
+	p += sprintf(
+	    p, "{\"type\":\"req\",\"ts\":1,\"name\":\"n\",\"checks\":{");
 	for (i = 0; i < 100; i++)
 		p += sprintf(p, "%s\"c%d\":%s", i ? "," : "", i,
 		    i % 3 ? "true" : "false");
