@@ -16,11 +16,8 @@
 #define OTHER "(other)"
 
 static void
-chk_free(struct lt_chk *k)
+chk_free(struct lt_keyed *k)
 {
-	if (k == NULL)
-		return;
-	lt_keyed_fini(&k->key);
 	free(k);
 }
 
@@ -29,65 +26,40 @@ lt_aggchk_free(struct lt_aggchk *c)
 {
 	if (c == NULL)
 		return;
-	for (size_t i = 0; i < c->n; i++)
-		chk_free(c->v[i]);
-	chk_free(c->other);
-	free(c->v);
-	lt_keytab_fini(&c->tab);
+	lt_captab_fini(&c->t);
 	free(c);
 }
 
-static struct lt_chk *
-chk_new(struct lt_aggchk *c)
+static struct lt_keyed *
+chk_new(int64_t seq)
 {
 	struct lt_chk *k = calloc(1, sizeof(*k));
 
-	if (k != NULL)
-		k->seq = c->next_seq++;
-	return k;
+	if (k == NULL)
+		return NULL;
+	k->seq = seq;
+	return &k->key;
+}
+
+int
+lt_aggchk_ensure(struct lt_aggchk **cp)
+{
+	if (*cp == NULL) {
+		*cp = calloc(1, sizeof(**cp));
+		if (*cp == NULL)
+			return -1;
+		lt_captab_init(&(*cp)->t, LT_AGG_MAX_CHECKS, chk_new, chk_free);
+	}
+	return 0;
 }
 
 /* The entry of key (created if new), or the folded one. */
 static struct lt_chk *
 chk_get(struct lt_aggchk **cp, const struct lt_key *key, int folded)
 {
-	struct lt_aggchk *c = *cp;
-	uint64_t h = lt_key_hash(key);
-	struct lt_chk *k;
-
-	if (c == NULL) {
-		c = *cp = calloc(1, sizeof(*c));
-		if (c == NULL)
-			return NULL;
-	}
-	if (!folded) {
-		k = (struct lt_chk *)lt_keytab_get(&c->tab, key, h);
-		if (k != NULL)
-			return k;
-	}
-	if (folded || c->n >= LT_AGG_MAX_CHECKS) {
-		if (c->other == NULL)
-			c->other = chk_new(c);
-		return c->other;
-	}
-	if (c->n == c->alloc) {
-		size_t na = c->alloc ? c->alloc * 2 : 16;
-		struct lt_chk **v = realloc(c->v, na * sizeof(*v));
-
-		if (v == NULL)
-			return NULL;
-		c->v = v;
-		c->alloc = na;
-	}
-	k = chk_new(c);
-	if (k == NULL)
+	if (lt_aggchk_ensure(cp) == -1)
 		return NULL;
-	if (lt_keytab_put(&c->tab, &k->key, key, h) == -1) {
-		chk_free(k);
-		return NULL;
-	}
-	c->v[c->n++] = k;
-	return k;
+	return (struct lt_chk *)lt_captab_get(&(*cp)->t, key, folded);
 }
 
 int
@@ -134,8 +106,10 @@ cmp_part(const struct lt_chk *a, const struct lt_chk *b, int i)
 static int
 cmp_chk(const void *x, const void *y)
 {
-	const struct lt_chk *a = *(const struct lt_chk *const *)x;
-	const struct lt_chk *b = *(const struct lt_chk *const *)y;
+	const struct lt_chk *a =
+	    (const struct lt_chk *)*(const struct lt_keyed *const *)x;
+	const struct lt_chk *b =
+	    (const struct lt_chk *)*(const struct lt_keyed *const *)y;
 	int r = cmp_part(a, b, 1);
 
 	if (r == 0)
@@ -148,8 +122,8 @@ cmp_chk(const void *x, const void *y)
 void
 lt_aggchk_finish(struct lt_aggchk *c)
 {
-	if (c != NULL && c->n > 1)
-		qsort(c->v, c->n, sizeof(*c->v), cmp_chk);
+	if (c != NULL && c->t.n > 1)
+		qsort(c->t.v, c->t.n, sizeof(*c->t.v), cmp_chk);
 }
 
 /* --- writing ----------------------------------------------------------- */
@@ -174,25 +148,24 @@ lt_aggchk_write_text(const struct lt_aggchk *c, struct lt_buf *b)
 	int64_t pass = 0, all = 0;
 	int rc = 0;
 
-	if (c == NULL || (c->n == 0 && c->other == NULL))
+	if (c == NULL || (c->t.n == 0 && c->t.other == NULL))
 		return 0;
-	for (size_t i = 0; i < c->n; i++) {
-		pass += c->v[i]->passes;
-		all += c->v[i]->passes + c->v[i]->fails;
-	}
-	if (c->other != NULL) {
-		pass += c->other->passes;
-		all += c->other->passes + c->other->fails;
+	for (size_t i = 0; i <= c->t.n; i++) {
+		const struct lt_chk *k = lt_aggchk_at(c, i);
+
+		if (k != NULL) {
+			pass += k->passes;
+			all += k->passes + k->fails;
+		}
 	}
 	rc |= lt_buf_printf(b, "\nChecks: %.2f%% passed (%lld of %lld)\n",
 	    all ? 100.0 * (double)pass / (double)all : 0.0, (long long)pass,
 	    (long long)all);
 	rc |= lt_buf_printf(b, "%-10s %-10s %8s  %s\n", "# passes", "# fails",
 	    "passed", "Check");
-	for (size_t i = 0; i < c->n; i++)
-		rc |= text_row(b, c->v[i], 0);
-	if (c->other != NULL)
-		rc |= text_row(b, c->other, 1);
+	for (size_t i = 0; i <= c->t.n; i++)
+		if (lt_aggchk_at(c, i) != NULL)
+			rc |= text_row(b, lt_aggchk_at(c, i), i == c->t.n);
 	return rc ? -1 : 0;
 }
 
@@ -228,13 +201,11 @@ lt_aggchk_write(const struct lt_aggchk *c, struct lt_buf *b)
 	if (c == NULL)
 		return 0;
 	rc |= ADD("\"checks\":[");
-	for (size_t i = 0; i < c->n; i++) {
+	for (size_t i = 0; i <= c->t.n; i++) {
+		if (lt_aggchk_at(c, i) == NULL)
+			continue;
 		rc |= ADD(i ? ",\n" : "\n");
-		rc |= w_chk(c->v[i], 0, b);
-	}
-	if (c->other) {
-		rc |= ADD(c->n ? ",\n" : "\n");
-		rc |= w_chk(c->other, 1, b);
+		rc |= w_chk(lt_aggchk_at(c, i), i == c->t.n, b);
 	}
 	return rc | ADD("\n],\n");
 }

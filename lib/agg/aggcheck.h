@@ -14,6 +14,7 @@
 #include "core/err.h"
 #include "core/evscan.h"
 #include "agg/aggdoc.h"
+#include "agg/captab.h"
 #include "agg/keytab.h"
 
 #define LT_AGG_MAX_CHECKS                                                      \
@@ -26,19 +27,28 @@ struct lt_chk {
 	int64_t seq; /* order of first appearance */
 };
 
+/* The pairs: struct lt_chk entries, named ones sorted by
+ * lt_aggchk_finish, the folded one once a pair was folded. */
 struct lt_aggchk {
-	struct lt_keytab tab;
-	struct lt_chk **v; /* named pairs; sorted by lt_aggchk_finish */
-	size_t n, alloc;
-	struct lt_chk *other; /* the folded entry, once one was folded */
-	int64_t next_seq;
+	struct lt_captab t;
 };
+
+/* Entry i of c (i < c->t.n), or the folded one (NULL when none). */
+static inline const struct lt_chk *
+lt_aggchk_at(const struct lt_aggchk *c, size_t i)
+{
+	return (const struct lt_chk *)(i < c->t.n ? c->t.v[i] : c->t.other);
+}
 
 struct lt_rd;
 struct json_t;
 
 /* Frees c and what it owns; NULL is a no-op. */
 void lt_aggchk_free(struct lt_aggchk *c);
+
+/* Creates *c, empty, if it is NULL (so "checks" is written even empty):
+ * 0, or -1 on ENOMEM. */
+int lt_aggchk_ensure(struct lt_aggchk **c);
 
 /*
  * Adds passes and fails to the check `label` of endpoint (method, name),

@@ -16,11 +16,10 @@
 #define OTHER "(other)"
 
 static void
-cls_free(struct lt_cls *k)
+cls_free(struct lt_keyed *kk)
 {
-	if (k == NULL)
-		return;
-	lt_keyed_fini(&k->key);
+	struct lt_cls *k = (struct lt_cls *)kk;
+
 	lt_hist_fini(&k->hist);
 	free(k);
 }
@@ -30,16 +29,12 @@ lt_aggcls_free(struct lt_aggcls *c)
 {
 	if (c == NULL)
 		return;
-	for (size_t i = 0; i < c->n; i++)
-		cls_free(c->v[i]);
-	cls_free(c->other);
-	free(c->v);
-	lt_keytab_fini(&c->tab);
+	lt_captab_fini(&c->t);
 	free(c);
 }
 
-static struct lt_cls *
-cls_new(struct lt_aggcls *c)
+static struct lt_keyed *
+cls_new(int64_t seq)
 {
 	struct lt_cls *k = calloc(1, sizeof(*k));
 
@@ -49,8 +44,21 @@ cls_new(struct lt_aggcls *c)
 		free(k);
 		return NULL;
 	}
-	k->seq = c->next_seq++;
-	return k;
+	k->seq = seq;
+	return &k->key;
+}
+
+/* The table, created on first use ("classes" is written once it is). */
+static struct lt_aggcls *
+cls_tab(struct lt_aggcls **cp)
+{
+	if (*cp == NULL) {
+		*cp = calloc(1, sizeof(**cp));
+		if (*cp != NULL)
+			lt_captab_init(
+			    &(*cp)->t, LT_AGG_MAX_CLASSES, cls_new, cls_free);
+	}
+	return *cp;
 }
 
 /* The class name (created if new), or "(other)" past the cap or when
@@ -58,47 +66,10 @@ cls_new(struct lt_aggcls *c)
 static struct lt_cls *
 cls_get(struct lt_aggcls **cp, const char *name, size_t len, int folded)
 {
-	struct lt_aggcls *c = *cp;
 	struct lt_key key = { { name }, { len } };
-	uint64_t h = lt_key_hash(&key);
-	struct lt_cls *k;
+	struct lt_aggcls *c = cls_tab(cp);
 
-	if (c == NULL) {
-		c = *cp = calloc(1, sizeof(*c));
-		if (c == NULL)
-			return NULL;
-	}
-	if (!folded) {
-		k = (struct lt_cls *)lt_keytab_get(&c->tab, &key, h);
-		if (k != NULL)
-			return k;
-	}
-	if (folded || c->n >= LT_AGG_MAX_CLASSES) {
-		if (c->other == NULL) {
-			c->other = cls_new(c);
-			if (c->other == NULL)
-				return NULL;
-		}
-		return c->other;
-	}
-	if (c->n == c->alloc) {
-		size_t na = c->alloc ? c->alloc * 2 : 8;
-		struct lt_cls **v = realloc(c->v, na * sizeof(*v));
-
-		if (v == NULL)
-			return NULL;
-		c->v = v;
-		c->alloc = na;
-	}
-	k = cls_new(c);
-	if (k == NULL)
-		return NULL;
-	if (lt_keytab_put(&c->tab, &k->key, &key, h) == -1) {
-		cls_free(k);
-		return NULL;
-	}
-	c->v[c->n++] = k;
-	return k;
+	return c ? (struct lt_cls *)lt_captab_get(&c->t, &key, folded) : NULL;
 }
 
 int
@@ -124,21 +95,21 @@ lt_aggcls_req(
 static int
 cmp_name(const void *x, const void *y)
 {
-	const struct lt_cls *a = *(const struct lt_cls *const *)x;
-	const struct lt_cls *b = *(const struct lt_cls *const *)y;
-	size_t n = a->key.n[0] < b->key.n[0] ? a->key.n[0] : b->key.n[0];
-	int r = memcmp(a->key.p[0], b->key.p[0], n);
+	const struct lt_keyed *a = *(const struct lt_keyed *const *)x;
+	const struct lt_keyed *b = *(const struct lt_keyed *const *)y;
+	size_t n = a->n[0] < b->n[0] ? a->n[0] : b->n[0];
+	int r = memcmp(a->p[0], b->p[0], n);
 
 	if (r != 0)
 		return r;
-	return (a->key.n[0] > b->key.n[0]) - (a->key.n[0] < b->key.n[0]);
+	return (a->n[0] > b->n[0]) - (a->n[0] < b->n[0]);
 }
 
 void
 lt_aggcls_finish(struct lt_aggcls *c)
 {
-	if (c != NULL && c->n > 1)
-		qsort(c->v, c->n, sizeof(*c->v), cmp_name);
+	if (c != NULL && c->t.n > 1)
+		qsort(c->t.v, c->t.n, sizeof(*c->t.v), cmp_name);
 }
 
 /* --- writing ----------------------------------------------------------- */
@@ -189,13 +160,13 @@ lt_aggcls_write(const struct lt_aggcls *c, double dur, struct lt_buf *b)
 	if (c == NULL)
 		return 0;
 	rc |= ADD("\"classes\":[");
-	for (size_t i = 0; i < c->n; i++) {
+	for (size_t i = 0; i < c->t.n; i++) {
 		rc |= ADD(i ? ",\n" : "\n");
-		rc |= w_cls(c->v[i], 0, dur, b);
+		rc |= w_cls((const struct lt_cls *)c->t.v[i], 0, dur, b);
 	}
-	if (c->other) {
-		rc |= ADD(c->n ? ",\n" : "\n");
-		rc |= w_cls(c->other, 1, dur, b);
+	if (c->t.other) {
+		rc |= ADD(c->t.n ? ",\n" : "\n");
+		rc |= w_cls((const struct lt_cls *)c->t.other, 1, dur, b);
 	}
 	return rc | ADD("\n],\n");
 }
@@ -319,9 +290,7 @@ lt_aggcls_merge(struct lt_aggcls **cp, const struct lt_aggdoc *d)
 	for (size_t i = 0; i < d->n_classes; i++)
 		v[i] = &d->classes[i];
 	qsort(v, d->n_classes, sizeof(*v), cmp_seq);
-	if (*cp == NULL) /* "classes" stays, even empty */
-		*cp = calloc(1, sizeof(**cp));
-	if (*cp == NULL)
+	if (cls_tab(cp) == NULL) /* "classes" stays, even empty */
 		rc = -1;
 	for (size_t i = 0; i < d->n_classes && rc == 0; i++) {
 		const struct lt_doc_class *dk = v[i];

@@ -13,6 +13,7 @@
 #include "core/evscan.h"
 #include "core/hist.h"
 #include "agg/aggdoc.h"
+#include "agg/captab.h"
 #include "agg/keytab.h"
 
 #define LT_AGG_MAX_CLASSES 100 /* further ones fold into "(other)" */
@@ -24,12 +25,10 @@ struct lt_cls {
 	struct lt_hist hist; /* latency, sig 3 like the endpoints' */
 };
 
+/* The classes: struct lt_cls entries, named ones sorted by
+ * lt_aggcls_finish, "(other)" once a class was folded. */
 struct lt_aggcls {
-	struct lt_keytab tab;
-	struct lt_cls **v; /* named classes; sorted by lt_aggcls_finish */
-	size_t n, alloc;
-	struct lt_cls *other; /* "(other)" once a class was folded */
-	int64_t next_seq;
+	struct lt_captab t;
 };
 
 struct lt_rd;

@@ -230,10 +230,9 @@ merge_checks(struct lt_agg *agg, const struct lt_aggdoc *d)
 
 	if (d->checks == NULL)
 		return 0;
-	if (agg->chk == NULL) /* "checks" stays, even empty */
-		agg->chk = calloc(1, sizeof(*agg->chk));
-	v = lt_aggchk_by_seq(d);
-	if (agg->chk == NULL || v == NULL) {
+	/* "checks" stays, even empty */
+	v = lt_aggchk_ensure(&agg->chk) == 0 ? lt_aggchk_by_seq(d) : NULL;
+	if (v == NULL) {
 		free(v);
 		return -1;
 	}

@@ -266,9 +266,9 @@ checks(const struct lt_agg *agg, enum lt_om_flavour fl, struct lt_buf *b)
 		return 0;
 	rc |= family(b, fl, "lt_checks", "counter", NULL,
 	    "Check evaluations by result.");
-	for (size_t i = 0; i <= c->n; i++) {
-		const struct lt_chk *k = i < c->n ? c->v[i] : c->other;
-		int folded = i == c->n;
+	for (size_t i = 0; i <= c->t.n; i++) {
+		const struct lt_chk *k = lt_aggchk_at(c, i);
+		int folded = i == c->t.n;
 
 		for (int pass = 1; k != NULL && pass >= 0; pass--) {
 			rc |= lt_buf_adds(b, "lt_checks_total{method=\"");

@@ -378,17 +378,15 @@ eval_checks(struct lt_thresh *t, const struct lt_agg *agg)
 	const struct lt_aggchk *c = agg->chk;
 	int64_t pass = 0, all = 0;
 
-	for (size_t i = 0; c != NULL && i < c->n; i++) {
-		const struct lt_chk *k = c->v[i];
+	for (size_t i = 0; c != NULL && i <= c->t.n; i++) {
+		const struct lt_chk *k = lt_aggchk_at(c, i);
 
-		if (t->name != NULL && !matches(t, &k->key))
+		/* the folded entry counts for the total only */
+		if (k == NULL ||
+		    (t->name != NULL && (i == c->t.n || !matches(t, &k->key))))
 			continue;
 		pass += k->passes;
 		all += k->passes + k->fails;
-	}
-	if (t->name == NULL && c != NULL && c->other != NULL) {
-		pass += c->other->passes;
-		all += c->other->passes + c->other->fails;
 	}
 	if (all == 0) {
 		t->reason = "no checks evaluated";

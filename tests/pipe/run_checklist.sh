@@ -75,6 +75,35 @@ lt-agg b.nd >b.json 2>/dev/null
 lt-agg --merge a.json b.json >m.json 2>/dev/null
 check_eq "merge equals the whole" "$(jq -c .checks m.json)" "$(jq -c .checks agg.json)"
 
+# at the caps.  ev P LO HI CHECKS: events for endpoints /P<LO>../P<HI>,
+# three rounds, with two checks or none.
+ev() {
+	awk -v p="$1" -v lo="$2" -v hi="$3" -v chk="$4" 'BEGIN {
+	for (r = 0; r < 3; r++) for (e = lo; e <= hi; e++) {
+		c = chk ? sprintf(",\"checks\":{\"status 200\":true,\"json .id == %d\":%s}", e % 7, (e + r) % 3 ? "true" : "false") : ""
+		printf "{\"type\":\"req\",\"ts\":%d.5,\"name\":\"/%s%d\",\"method\":\"GET\",\"status\":200,\"ok\":true,\"latency_ms\":1%s}\n", 1000 + r, p, e, c } }'
+}
+# the check cap: two parts of 600 pairs each; the whole has 1200
+ev a 0 299 1 >cap1.nd
+ev b 0 299 1 >cap2.nd
+cat cap1.nd cap2.nd >cap.nd
+for f in cap cap1 cap2; do lt-agg $f.nd >$f.json 2>/dev/null; done
+lt-agg --merge cap1.json cap2.json >capm.json 2>/dev/null
+check_eq "check cap: merge equals the whole" "$(jq -c .checks capm.json)" "$(jq -c .checks cap.json)"
+check "check cap: 1000 named pairs and one folded" jqe '(.checks | length) == 1001 and .checks[-1].folded == true and ([.checks[] | select(.folded)] | length) == 1 and .checks[-1].passes + .checks[-1].fails == 600' cap.json
+check "check cap: every evaluation counted" jqe '([.checks[] | .passes + .fails] | add) == 3600' cap.json
+lt-report -o caprep cap.json 2>/dev/null
+check "check cap: the report reads it and says so" grep -q "counted together as (other)" caprep/report.md
+# the endpoint cap: 950 endpoints then 100 more with checks; the checks
+# of the 50 folded endpoints are the "(other)" endpoint's
+{ ev n 0 899 0; ev c 0 49 1; } >ep1.nd
+ev c 50 149 1 >ep2.nd
+cat ep1.nd ep2.nd >ep.nd
+for f in ep ep1 ep2; do lt-agg $f.nd >$f.json 2>/dev/null; done
+lt-agg --merge ep1.json ep2.json >epm.json 2>/dev/null
+check_eq "endpoint cap: merge equals the whole" "$(jq -c .checks epm.json)" "$(jq -c .checks ep.json)"
+check "endpoint cap: folded endpoints' checks are (other)'s" jqe '[.checks[] | select(.name == "(other)" and .method == "" and (.folded | not)) | .passes + .fails] | add == 300' ep.json
+
 # thresholds on the pass rate (k6's checks: rate>...)
 total=$(jq '[.checks[] | .passes + .fails] | add' agg.json)
 passes=$(jq '[.checks[] | .passes] | add' agg.json)
