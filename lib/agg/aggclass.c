@@ -264,12 +264,8 @@ cmp_seq(const void *x, const void *y)
 {
 	const struct lt_doc_class *a = *(const struct lt_doc_class *const *)x;
 	const struct lt_doc_class *b = *(const struct lt_doc_class *const *)y;
-	int64_t sa = a->seq >= 0 ? a->seq : INT64_MAX;
-	int64_t sb = b->seq >= 0 ? b->seq : INT64_MAX;
 
-	if (sa != sb)
-		return sa < sb ? -1 : 1;
-	return a < b ? -1 : a > b;
+	return lt_captab_seq_cmp(a->seq, b->seq, a, b);
 }
 
 /*

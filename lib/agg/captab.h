@@ -49,4 +49,20 @@ void lt_captab_fini(struct lt_captab *t);
 struct lt_keyed *lt_captab_get(
     struct lt_captab *t, const struct lt_key *key, int folded);
 
+/*
+ * Orders two entries of a read document by their numbers of first
+ * appearance (seq; negative: absent, after the others), ties by their
+ * addresses (document order): the qsort(3) order in which a merge adds a
+ * document's entries.
+ */
+static inline int
+lt_captab_seq_cmp(int64_t sa, int64_t sb, const void *a, const void *b)
+{
+	sa = sa >= 0 ? sa : INT64_MAX;
+	sb = sb >= 0 ? sb : INT64_MAX;
+	if (sa != sb)
+		return sa < sb ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
 #endif
