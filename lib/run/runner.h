@@ -27,6 +27,7 @@ struct lt_run_stats {
 	double elapsed_s;
 	const char *reason; /* time, iterations, shape, signal, stdout */
 	uint64_t requests, failures, drops;
+	uint64_t check_passes, check_fails; /* the events' "checks" */
 	long users_max;
 	long users_capped; /* users refused because of RLIMIT_NOFILE */
 	int n_endpoints;

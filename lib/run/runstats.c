@@ -261,6 +261,8 @@ run_merge_stats(struct run *r, struct lt_run_stats *st)
 		st->requests += s->requests;
 		st->failures += s->failures;
 		st->drops += s->drops;
+		st->check_passes += s->check_passes;
+		st->check_fails += s->check_fails;
 		if (st->total.counts && s->total.counts)
 			lt_hist_add(&st->total, &s->total);
 		for (j = 0; j < s->nep && st->endpoints != NULL; j++) {

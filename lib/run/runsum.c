@@ -73,5 +73,11 @@ lt_run_stats_format(const struct lt_run_stats *st, struct lt_buf *out)
 	if (st->drops > 0)
 		lt_buf_printf(out, ", %llu iterations dropped (all users busy)",
 		    (unsigned long long)st->drops);
+	if (st->check_passes + st->check_fails > 0)
+		lt_buf_printf(out, ", checks %.2f%% passed (%llu of %llu)",
+		    100.0 * (double)st->check_passes /
+		        (double)(st->check_passes + st->check_fails),
+		    (unsigned long long)st->check_passes,
+		    (unsigned long long)(st->check_passes + st->check_fails));
 	return lt_buf_addc(out, '\n');
 }

@@ -47,6 +47,7 @@ struct lt_shared {
 struct lt_shard_stats {
 	pthread_mutex_t lock; /* guards the interval fields (live line) */
 	uint64_t requests, failures, drops;
+	uint64_t check_passes, check_fails; /* as the events' "checks" */
 	struct lt_hist total; /* counts NULL until the first request */
 	struct lt_run_endpoint ep[LT_MAX_ENDPOINTS];
 	int nep;

@@ -149,6 +149,10 @@ user_put_checks(struct lt_user *u, struct lt_buf *b, const struct lt_checks *cs)
 		lt_jsonw_cstr(b, label);
 		lt_buf_addc(b, ':');
 		lt_jsonw_bool(b, m[i] == LT_MARK_PASS);
+		if (m[i] == LT_MARK_PASS)
+			u->sh->st.check_passes++;
+		else
+			u->sh->st.check_fails++;
 	}
 	if (any)
 		lt_buf_addc(b, '}');

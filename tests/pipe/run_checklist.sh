@@ -55,6 +55,9 @@ check "refused: no response, no checks" jqe -s '[.[] | select(.name == "refused"
 
 # the aggregate counts them, per endpoint and check
 lt-agg ev.nd >agg.json 2>/dev/null
+all=$(jq '[.checks[] | .passes + .fails] | add' agg.json)
+ok_n=$(jq '[.checks[] | .passes] | add' agg.json)
+check "lt-run's summary counts the same" grep -q "checks [0-9.]*% passed ($ok_n of $all)\$" run.err
 pc() { jq -r --arg n "$1" --arg c "$2" '.checks[] | select(.name == $n and .check == $c) | "\(.passes) \(.fails)"' agg.json; }
 check_eq "ok: status 200" "$(pc ok 'status 200')" "$n_ok 0"
 check_eq "ok: body regex" "$(pc ok 'body ~ no-such-text')" "0 $n_ok"
