@@ -62,8 +62,9 @@ enum lt_check_kind {
 struct lt_check {
 	enum lt_check_kind kind;
 	int line;          /* scenario line, for messages */
-	const char *label; /* the line after "expect", as written: the
-	                      check's name in events ("checks") */
+	const char *src;   /* the line after "expect", as written */
+	const char *label; /* the check's name in events ("checks"): src,
+	                      with a credential header's value masked */
 	struct lt_status_range *ranges; /* LT_CHK_STATUS */
 	size_t nranges;
 	struct lt_tmpl *text; /* contains/lacks/EQ value */

@@ -4,11 +4,13 @@
  * expressions and JSON paths compiled once, at load time.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <jansson.h>
 
 #include "run/scnparse.h"
+#include "run/secret.h"
 
 /* --- expect ------------------------------------------------------------- */
 
@@ -222,6 +224,29 @@ parse_expect_json(struct parser *p, struct lt_check *c)
 	return scn_expected(p, &op, "exists, missing, ==, != or ~");
 }
 
+/*
+ * A check's name is recorded in every event: a value compared with a
+ * credential header (Authorization, Cookie, ...) is written as "***" in
+ * it, as in failure messages, so a literal token in the scenario stays
+ * out of events and reports.
+ */
+static int
+mask_header_label(struct parser *p, struct lt_check *c, const char *op)
+{
+	size_t n;
+	char *l;
+
+	if (!lt_secret_header_name(c->header, strlen(c->header)))
+		return 0;
+	n = strlen("header ") + strlen(c->header) + strlen(op) + 6;
+	l = lt_arena_alloc(p->a, n);
+	if (l == NULL)
+		return scn_oom(p);
+	snprintf(l, n, "header %s %s ***", c->header, op);
+	c->label = l;
+	return 0;
+}
+
 static int
 parse_expect_header(struct parser *p, struct lt_check *c)
 {
@@ -245,13 +270,15 @@ parse_expect_header(struct parser *p, struct lt_check *c)
 	}
 	if (scn_word_is(&op, "==")) {
 		c->kind = LT_CHK_HEADER_EQ;
-		if (scn_operand(p, &x, "a value"))
+		if (scn_operand(p, &x, "a value") ||
+		    mask_header_label(p, c, "=="))
 			return -1;
 		return scn_compile(p, &x, LT_ENC_NONE, &c->text);
 	}
 	if (scn_word_is(&op, "~")) {
 		c->kind = LT_CHK_HEADER_MATCH;
-		if (scn_operand(p, &x, "a regex"))
+		if (scn_operand(p, &x, "a regex") ||
+		    mask_header_label(p, c, "~"))
 			return -1;
 		return scn_regex_word(p, &x, &c->re, &c->re_src, &c->has_re);
 	}
@@ -269,7 +296,7 @@ scn_parse_expect(struct parser *p, struct scope *s)
 	if (c == NULL)
 		return scn_oom(p);
 	c->line = p->line;
-	c->label = scn_rest_label(p, "");
+	c->label = c->src = scn_rest_label(p, "");
 	if (c->label == NULL)
 		return scn_oom(p);
 	r = scn_scan_word(p, &w);

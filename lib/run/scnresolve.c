@@ -195,12 +195,12 @@ copy_check(struct parser *p, struct pstep *ps, struct vec *checks,
  * appears once in an event's "checks".
  */
 static int
-has_label(const struct vec *checks, const char *label)
+has_src(const struct vec *checks, const char *src)
 {
 	const struct lt_check *v = checks->v;
 
 	for (size_t i = 0; i < checks->n; i++)
-		if (strcmp(v[i].label, label) == 0)
+		if (strcmp(v[i].src, src) == 0)
 			return 1;
 	return 0;
 }
@@ -251,7 +251,7 @@ resolve_step(struct parser *p, struct pstep *ps)
 		const char *const *tv = chain[i]->tags.v;
 
 		for (k = 0; k < chain[i]->checks.n; k++)
-			if (!has_label(&checks, cv[k].label) &&
+			if (!has_src(&checks, cv[k].src) &&
 			    copy_check(p, ps, &checks, &cv[k]))
 				return -1;
 		for (k = 0; k < chain[i]->tags.n; k++)

@@ -399,6 +399,14 @@ test_marks(void)
 	    load("GET /x\n  save a json .token\n  save a json .token\n") == 0,
 	    "parse");
 	TAP_EQ_INT((long)step()->checks.ncap, 1, "a repeated capture is one");
+	TAP_OK(load("GET /x\n  expect header Cookie == s=abc123\n"
+	            "  expect header Authorization ~ ^Bearer t0k\n"
+	            "  expect header X-Id == 42\n") == 0,
+	    "parse");
+	TAP_EQ_STR(marks_of(200, "{}", &why),
+	    "header Cookie == ***=F;header Authorization ~ ***=F;"
+	    "header X-Id == 42=P",
+	    "a credential header's value is masked in the check's name");
 }
 
 int
