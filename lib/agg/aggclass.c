@@ -90,7 +90,8 @@ lt_aggcls_req(
 	if (ev->bytes_sent != LT_EV_ABSENT) {
 		k->has_sent = 1;
 		if (ev->bytes_sent > 0)
-			k->bytes_sent = lt_sat_add(k->bytes_sent, ev->bytes_sent);
+			k->bytes_sent =
+			    lt_sat_add(k->bytes_sent, ev->bytes_sent);
 	}
 	if (lat >= 0)
 		lt_hist_record(&k->hist, lat);

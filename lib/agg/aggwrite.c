@@ -283,8 +283,8 @@ w_timeline(const struct lt_agg *agg, struct lt_buf *b)
 		if (!agg->tl_no_bytes)
 			rc |= ADD(",") | w_kv_i64(b, "bytes", s->bytes);
 		if (agg->total.has_sent)
-			rc |= ADD(",") |
-			    w_kv_i64(b, "bytes_sent", s->bytes_sent);
+			rc |=
+			    ADD(",") | w_kv_i64(b, "bytes_sent", s->bytes_sent);
 		rc |= w_sec_lat(b, &h, "");
 		if (s->has_co) {
 			lt_hist_reset(&co);

@@ -350,9 +350,9 @@ sent_cells(struct lt_md *d, const struct lt_rep_ep *e, double duration_s)
 	lt_md_cell(d, LT_MD_NUM, "%s",
 	    bytes_text(a, sizeof(a), (double)e->bytes_sent));
 	lt_md_cell(d, LT_MD_NUM, "%s",
-	    duration_s > 0 ? bytes_text(a, sizeof(a),
-	                         (double)e->bytes_sent / duration_s)
-	                   : "");
+	    duration_s > 0
+	        ? bytes_text(a, sizeof(a), (double)e->bytes_sent / duration_s)
+	        : "");
 }
 
 void

@@ -106,7 +106,7 @@ struct lt_http_xfer {
 	int body_apart; /* the body does not go with the headers even when
 			   small (Expect: 100-continue, chunked): see
 			   http_finish */
-	int sent; /* requests handed to the connection (prereq callback):
+	int sent;       /* requests handed to the connection (prereq callback):
 	             libcurl retries one a dying keep-alive connection took */
 	struct lt_buf body;
 	struct lt_buf headers;
