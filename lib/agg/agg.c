@@ -287,7 +287,7 @@ nomem(struct lt_err *err)
 /* Records one request into a series. */
 static int
 series_req(struct lt_series *s, int64_t t, int failed, int64_t lat,
-    int64_t co_us, int64_t bytes)
+    int64_t co_us, int64_t bytes, int64_t sent)
 {
 	struct lt_hist *h, *co;
 	struct lt_sec *sec = lt_series_sec(s, t, &h, &co, co_us >= 0);
@@ -298,6 +298,8 @@ series_req(struct lt_series *s, int64_t t, int failed, int64_t lat,
 	sec->failures += failed;
 	if (bytes > 0)
 		sec->bytes = lt_sat_add(sec->bytes, bytes);
+	if (sent > 0)
+		sec->bytes_sent = lt_sat_add(sec->bytes_sent, sent);
 	if (lat >= 0)
 		lt_hist_record(h, lat);
 	if (co_us >= 0)
@@ -309,6 +311,7 @@ static int
 add_req(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 {
 	int64_t lat = ev->latency_us, status = ev->status, co_us = -1, t, bytes;
+	int64_t sent = ev->bytes_sent != LT_EV_ABSENT ? ev->bytes_sent : 0;
 	int failed = ev->ok == 0 || (ev->ok == -1 && ev->error.ptr != NULL);
 	struct lt_ep *ep;
 
@@ -348,6 +351,11 @@ add_req(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 	ep->failures += failed;
 	if (ev->bytes != LT_EV_ABSENT && ev->bytes > 0)
 		ep->bytes = lt_sat_add(ep->bytes, ev->bytes);
+	if (ev->bytes_sent != LT_EV_ABSENT) {
+		ep->has_sent = 1;
+		if (sent > 0)
+			ep->bytes_sent = lt_sat_add(ep->bytes_sent, sent);
+	}
 	ep->status[status]++;
 	if (ep->first_ts_us == LT_TS_NONE || ev->ts_us < ep->first_ts_us)
 		ep->first_ts_us = ev->ts_us;
@@ -377,8 +385,9 @@ add_req(struct lt_agg *agg, const struct lt_event *ev, struct lt_err *err)
 	}
 	t = floor_sec(ev->ts_us);
 	bytes = ev->bytes != LT_EV_ABSENT ? ev->bytes : 0;
-	if (series_req(&agg->tl, t, failed, lat, co_us, bytes) == -1 ||
-	    (ep->tl && series_req(ep->tl, t, failed, lat, co_us, bytes) == -1))
+	if (series_req(&agg->tl, t, failed, lat, co_us, bytes, sent) == -1 ||
+	    (ep->tl &&
+	        series_req(ep->tl, t, failed, lat, co_us, bytes, sent) == -1))
 		return nomem(err);
 	if (lt_aggcls_req(&agg->cls, ev, failed, lat) == -1)
 		return nomem(err);

@@ -42,6 +42,8 @@ struct lt_aggchk;
 struct lt_ep {
 	struct lt_keyed key; /* p[0] method, p[1] name */
 	int64_t requests, failures, bytes;
+	int64_t bytes_sent; /* request bytes sent, of events that had them */
+	int has_sent;       /* some event had "bytes_sent" */
 	int64_t first_ts_us, last_ts_us; /* request start times */
 	int64_t seq;         /* order of first appearance, 0-based ("seq") */
 	struct lt_hist hist; /* latency; always allocated */

@@ -87,6 +87,12 @@ lt_aggcls_req(
 	k->failures += failed;
 	if (ev->bytes != LT_EV_ABSENT && ev->bytes > 0)
 		k->bytes = lt_sat_add(k->bytes, ev->bytes);
+	if (ev->bytes_sent != LT_EV_ABSENT) {
+		k->has_sent = 1;
+		if (ev->bytes_sent > 0)
+			k->bytes_sent =
+			    lt_sat_add(k->bytes_sent, ev->bytes_sent);
+	}
 	if (lat >= 0)
 		lt_hist_record(&k->hist, lat);
 	return 0;
@@ -147,6 +153,8 @@ w_cls(const struct lt_cls *k, int folded, double dur, struct lt_buf *b)
 		    lt_jsonw_fixed(b, pct[i], 3);
 	}
 	rc |= ADD("},\"bytes\":") | lt_jsonw_i64(b, k->bytes);
+	if (k->has_sent)
+		rc |= ADD(",\"bytes_sent\":") | lt_jsonw_i64(b, k->bytes_sent);
 	rc |= ADD(",\"seq\":") | lt_jsonw_i64(b, k->seq);
 	rc |= ADD(",\"hist\":") | lt_hist_write_json(h, b);
 	return rc | ADD("}");
@@ -183,10 +191,12 @@ read_one(struct lt_rd *r, const json_t *v, struct lt_doc_class *k)
 	if (f != NULL && !json_is_boolean(f))
 		return lt_rd_fail(r, "folded", "expected true or false");
 	k->folded = json_is_true(f);
+	k->has_sent = json_object_get(v, "bytes_sent") != NULL;
 	if (lt_rd_str(r, v, "name", &k->name, 1) ||
 	    lt_rd_count(r, v, "requests", &k->requests, 1) ||
 	    lt_rd_count(r, v, "failures", &k->failures, 1) ||
 	    lt_rd_count(r, v, "bytes", &k->bytes, 0) ||
+	    lt_rd_count(r, v, "bytes_sent", &k->bytes_sent, 0) ||
 	    lt_rd_i64(r, v, "seq", &k->seq, 0, -1) ||
 	    lt_rd_dbl(r, v, "fail_ratio", &k->fail_ratio, LT_RD_RATIO) ||
 	    lt_rd_dbl(r, v, "rps", &k->rps, LT_RD_POS) ||
@@ -300,6 +310,8 @@ lt_aggcls_merge(struct lt_aggcls **cp, const struct lt_aggdoc *d)
 		k->requests = lt_sat_add(k->requests, dk->requests);
 		k->failures = lt_sat_add(k->failures, dk->failures);
 		k->bytes = lt_sat_add(k->bytes, dk->bytes);
+		k->bytes_sent = lt_sat_add(k->bytes_sent, dk->bytes_sent);
+		k->has_sent |= dk->has_sent;
 		rc = lt_hist_add(&k->hist, &dk->hist);
 	}
 	free(v);

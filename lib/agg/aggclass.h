@@ -21,6 +21,8 @@
 struct lt_cls {
 	struct lt_keyed key; /* p[0] the class name */
 	int64_t requests, failures, bytes;
+	int64_t bytes_sent;  /* of events that had "bytes_sent" */
+	int has_sent;        /* some event had it */
 	int64_t seq;         /* order of first appearance */
 	struct lt_hist hist; /* latency, sig 3 like the endpoints' */
 };

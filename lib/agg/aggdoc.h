@@ -34,6 +34,8 @@ struct lt_doc_ep {
 	int64_t pct_us[LT_PCT_N]; /* order of lt_pct_list */
 	double avg_bytes;
 	int64_t bytes;
+	int64_t bytes_sent;           /* 0 when absent */
+	int has_sent;                 /* "bytes_sent" was there */
 	struct lt_doc_status *status; /* owned, ascending code */
 	size_t n_status;
 	int has_ttfb;
@@ -63,8 +65,9 @@ struct lt_doc_sec {
 	int64_t users;       /* -1 when null */
 	int64_t users_ts_us; /* users event in this second, or NONE */
 	int64_t requests, failures, dropped;
-	int64_t bytes; /* response bytes; 0 when absent */
-	int has_bytes; /* the second had "bytes" (older lt-agg: not) */
+	int64_t bytes;      /* response bytes; 0 when absent */
+	int64_t bytes_sent; /* request bytes sent; 0 when absent */
+	int has_bytes;      /* the second had "bytes" (older lt-agg: not) */
 	int64_t p50_us, p95_us, p99_us;
 	double mean_us;
 	int has_co;
@@ -96,6 +99,8 @@ struct lt_doc_class {
 	char *name; /* owned */
 	int folded; /* the "(other)" entry of folded classes */
 	int64_t requests, failures, bytes, seq;
+	int64_t bytes_sent; /* 0 when absent */
+	int has_sent;       /* "bytes_sent" was there */
 	double fail_ratio, rps, mean_us;
 	int64_t min_us, max_us, median_us;
 	int64_t pct_us[LT_PCT_N]; /* order of lt_pct_list */

@@ -82,6 +82,8 @@ lt_fold_ep(struct lt_doc_ep *dst, const struct lt_doc_ep *src)
 	dst->requests = lt_sat_add(dst->requests, src->requests);
 	dst->failures = lt_sat_add(dst->failures, src->failures);
 	dst->bytes = lt_sat_add(dst->bytes, src->bytes);
+	dst->bytes_sent = lt_sat_add(dst->bytes_sent, src->bytes_sent);
+	dst->has_sent |= src->has_sent;
 	min_ts(&dst->first_ts_us, src->first_ts_us);
 	max_ts(&dst->last_ts_us, src->last_ts_us);
 	if (fold_status(dst, src) == -1 ||

@@ -111,6 +111,8 @@ merge_ep(struct lt_agg *agg, const struct lt_doc_ep *de)
 	ep->requests = lt_sat_add(ep->requests, de->requests);
 	ep->failures = lt_sat_add(ep->failures, de->failures);
 	ep->bytes = lt_sat_add(ep->bytes, de->bytes);
+	ep->bytes_sent = lt_sat_add(ep->bytes_sent, de->bytes_sent);
+	ep->has_sent |= de->has_sent;
 	min_ts(&ep->first_ts_us, de->first_ts_us);
 	max_ts(&ep->last_ts_us, de->last_ts_us);
 	for (size_t i = 0; i < de->n_status; i++)
@@ -163,6 +165,7 @@ merge_sec(struct lt_agg *agg, const struct lt_doc_sec *s)
 	sec->failures = lt_sat_add(sec->failures, s->failures);
 	sec->dropped = lt_sat_add(sec->dropped, s->dropped);
 	sec->bytes = lt_sat_add(sec->bytes, s->bytes);
+	sec->bytes_sent = lt_sat_add(sec->bytes_sent, s->bytes_sent);
 	if (!s->has_bytes)
 		agg->tl_no_bytes = 1;
 	if (s->users_ts_us != LT_DOC_TS_NONE && s->users >= 0 &&

@@ -96,6 +96,7 @@ read_ep(struct lt_rd *r, const json_t *o, struct lt_doc_ep *ep)
 	    lt_rd_pcts(r, o, "percentiles_ms", ep->pct_us) ||
 	    lt_rd_dbl(r, o, "avg_bytes", &ep->avg_bytes, LT_RD_POS) ||
 	    lt_rd_count(r, o, "bytes", &ep->bytes, 0) ||
+	    lt_rd_count(r, o, "bytes_sent", &ep->bytes_sent, 0) ||
 	    read_status(r, o, ep) ||
 	    lt_rd_scaled(
 	        r, o, "first_ts", 1e6, &ep->first_ts_us, LT_DOC_TS_NONE) ||
@@ -106,6 +107,7 @@ read_ep(struct lt_rd *r, const json_t *o, struct lt_doc_ep *ep)
 	    lt_rd_hist(r, o, "ttfb_hist", &ep->ttfb_hist, 3, 0))
 		return -1;
 	ep->mean_us *= 1000.0;
+	ep->has_sent = json_object_get(o, "bytes_sent") != NULL;
 	if (ep->failures > ep->requests)
 		return lt_rd_fail(r, "failures", "exceeds requests");
 	if (ep->hist.count > ep->requests)

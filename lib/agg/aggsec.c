@@ -142,6 +142,7 @@ lt_rd_sec(struct lt_rd *r, const json_t *o, struct lt_doc_sec *s,
 	    lt_rd_count(r, o, "failures", &s->failures, 0) ||
 	    lt_rd_count(r, o, "dropped", &s->dropped, 0) ||
 	    lt_rd_count(r, o, "bytes", &s->bytes, 0) ||
+	    lt_rd_count(r, o, "bytes_sent", &s->bytes_sent, 0) ||
 	    lt_rd_ms(r, o, "p50_ms", &s->p50_us) ||
 	    lt_rd_ms(r, o, "p95_ms", &s->p95_us) ||
 	    lt_rd_ms(r, o, "p99_ms", &s->p99_us) ||

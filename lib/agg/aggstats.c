@@ -65,6 +65,8 @@ lt_ep_add(struct lt_ep *dst, const struct lt_ep *src)
 	dst->requests = lt_sat_add(dst->requests, src->requests);
 	dst->failures = lt_sat_add(dst->failures, src->failures);
 	dst->bytes = lt_sat_add(dst->bytes, src->bytes);
+	dst->bytes_sent = lt_sat_add(dst->bytes_sent, src->bytes_sent);
+	dst->has_sent |= src->has_sent;
 	if (src->first_ts_us != LT_TS_NONE &&
 	    (dst->first_ts_us == LT_TS_NONE ||
 	        src->first_ts_us < dst->first_ts_us))

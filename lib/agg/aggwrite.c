@@ -87,6 +87,8 @@ w_ep(const struct lt_agg *agg, const struct lt_ep *ep, int total,
 	rc |= ADD(",\"percentiles_ms\":") | w_pcts(b, st.pct_us);
 	rc |= ADD(",\"avg_bytes\":") | lt_jsonw_double(b, st.avg_bytes, 3);
 	rc |= ADD(",") | w_kv_i64(b, "bytes", ep->bytes);
+	if (ep->has_sent)
+		rc |= ADD(",") | w_kv_i64(b, "bytes_sent", ep->bytes_sent);
 	rc |= ADD(",\"status\":{");
 	for (int i = 0; i < LT_STATUS_N; i++) {
 		char k[16];
@@ -280,6 +282,9 @@ w_timeline(const struct lt_agg *agg, struct lt_buf *b)
 		rc |= ADD(",") | w_kv_i64(b, "failures", s->failures);
 		if (!agg->tl_no_bytes)
 			rc |= ADD(",") | w_kv_i64(b, "bytes", s->bytes);
+		if (agg->total.has_sent)
+			rc |=
+			    ADD(",") | w_kv_i64(b, "bytes_sent", s->bytes_sent);
 		rc |= w_sec_lat(b, &h, "");
 		if (s->has_co) {
 			lt_hist_reset(&co);

@@ -5,7 +5,8 @@
  * Families (label method and name on each; the total is left to PromQL's
  * sum(), as exporters do):
  *	lt_requests_total, lt_failures_total, lt_response_bytes_total,
- *	lt_checks_total (when the events had checks)
+ *	lt_checks_total (when the events had checks),
+ *	lt_request_bytes_total (when bytes sent were recorded)
  *	                          counters
  *	lt_latency_seconds        histogram over fixed le bounds (0.1 ms to
  *	                          60 s), so that histogram_quantile() in
@@ -139,7 +140,7 @@ secs(struct lt_buf *b, int64_t us)
 static int
 counters(const struct lt_agg *agg, enum lt_om_flavour fl, struct lt_buf *b)
 {
-	int rc = 0;
+	int rc = 0, sent;
 
 	rc |= family(b, fl, "lt_requests", "counter", NULL,
 	    "Requests completed or failed.");
@@ -158,6 +159,18 @@ counters(const struct lt_agg *agg, enum lt_om_flavour fl, struct lt_buf *b)
 	for (size_t i = 0; i < agg->n_eps; i++)
 		rc |= labels(b, "lt_response_bytes_total", agg->eps[i]) |
 		    lt_buf_printf(b, "} %lld\n", (long long)agg->eps[i]->bytes);
+	sent = 0;
+	for (size_t i = 0; i < agg->n_eps; i++)
+		sent |= agg->eps[i]->has_sent;
+	if (!sent) /* not recorded (lt-run before bytes_sent) */
+		return rc;
+	rc |= family(b, fl, "lt_request_bytes", "counter", NULL,
+	    "Request bytes sent: request lines, headers and bodies.");
+	for (size_t i = 0; i < agg->n_eps; i++)
+		if (agg->eps[i]->has_sent)
+			rc |= labels(b, "lt_request_bytes_total", agg->eps[i]) |
+			    lt_buf_printf(b, "} %lld\n",
+			        (long long)agg->eps[i]->bytes_sent);
 	return rc;
 }
 

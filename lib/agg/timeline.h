@@ -28,6 +28,7 @@ struct lt_sec {
 	int64_t t; /* Unix second */
 	int64_t requests, failures, dropped;
 	int64_t bytes;        /* response bytes of this second's requests */
+	int64_t bytes_sent;   /* request bytes sent in them */
 	int64_t users;        /* last users count set in this second, or -1 */
 	int64_t users_ts_us;  /* ts of that users event */
 	struct lt_shist hist; /* latency (sig 2); current unless cached */

@@ -74,7 +74,7 @@ stop_bytes(uint64_t w)
 	    HIGHS;
 }
 
-#define N_KNOWN  30 /* known keys (fields) */
+#define N_KNOWN  31 /* known keys (fields) */
 #define NO_GUESS N_KNOWN
 #define AT_START (N_KNOWN + 1)
 
@@ -167,6 +167,7 @@ static const struct field f_out_tok = F(K_INT, 0, output_tokens, 26);
 static const struct field f_in_tok = F(K_INT, 0, input_tokens, 27);
 static const struct field f_itl = F(K_ARR, 0, itl_us, 28);
 static const struct field f_checks = F(K_CHECKS, 0, checks, 29);
+static const struct field f_bytes_sent = F(K_INT, 0, bytes_sent, 30);
 static const struct field f_skip = { K_SKIP, 0, 0, N_KNOWN };
 
 /* Each known key as written by lt-run: quoted, with its ':'. */
@@ -204,6 +205,7 @@ static const struct {
 	{ "\"input_tokens\":", &f_in_tok },
 	{ "\"itl_us\":", &f_itl },
 	{ "\"checks\":", &f_checks },
+	{ "\"bytes_sent\":", &f_bytes_sent },
 };
 
 #define IS(lit) (memcmp(k, lit, sizeof(lit) - 1) == 0)
@@ -270,6 +272,8 @@ lookup(const char *k, size_t n)
 	case 10:
 		if (IS("latency_ms"))
 			return &f_latency;
+		if (IS("bytes_sent"))
+			return &f_bytes_sent;
 		return IS("connect_ms") ? &f_connect : &f_skip;
 	default:
 		return &f_skip;
@@ -1122,6 +1126,7 @@ event_clear(struct lt_event *ev)
 	ev->latency_us = ev->ttfb_us = ev->connect_us = LT_EV_ABSENT;
 	ev->wait_us = LT_EV_ABSENT;
 	ev->bytes = ev->user = ev->count = LT_EV_ABSENT;
+	ev->bytes_sent = LT_EV_ABSENT;
 	ev->ttft_us = ev->e2e_us = LT_EV_ABSENT;
 	ev->output_tokens = ev->input_tokens = LT_EV_ABSENT;
 }

@@ -56,6 +56,7 @@ struct lt_event {
 	int ok;         /* -1 absent, 0 false, 1 true */
 	int64_t latency_us, ttfb_us, connect_us, wait_us; /* or LT_EV_ABSENT */
 	int64_t bytes, user;                              /* or LT_EV_ABSENT */
+	int64_t bytes_sent; /* request bytes sent; or LT_EV_ABSENT */
 	/* req of a measured stream (lt-events(5), optional extension) */
 	int64_t ttft_us, e2e_us;             /* or LT_EV_ABSENT */
 	int64_t output_tokens, input_tokens; /* or LT_EV_ABSENT */

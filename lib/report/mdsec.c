@@ -336,22 +336,49 @@ bytes_text(char *s, size_t cap, double n)
 	return s;
 }
 
+/* The Sent and its Per second cells of e; empty when e has none. */
+static void
+sent_cells(struct lt_md *d, const struct lt_rep_ep *e, double duration_s)
+{
+	char a[64];
+
+	if (!e->has_sent) {
+		lt_md_cell(d, LT_MD_NUM, "%s", "");
+		lt_md_cell(d, LT_MD_NUM, "%s", "");
+		return;
+	}
+	lt_md_cell(d, LT_MD_NUM, "%s",
+	    bytes_text(a, sizeof(a), (double)e->bytes_sent));
+	lt_md_cell(d, LT_MD_NUM, "%s",
+	    duration_s > 0
+	        ? bytes_text(a, sizeof(a), (double)e->bytes_sent / duration_s)
+	        : "");
+}
+
 void
 lt_mdsec_bytes(struct lt_md *d, const struct lt_report *r)
 {
 	static const char *const heads[] = { "Type", "Name", ">Received",
-		">Per request", ">Per second" };
+		">Per request", ">Per second", ">Sent", ">Per second" };
 	size_t i;
+	int sent = r->total.has_sent;
 	char a[64], b[64];
 
 	if (r->total.requests == 0)
 		return;
 	lt_md_text(d,
-	    "\n## Bytes received\n\nResponse bodies, as lt-run counted "
-	    "them; lt-run does not record bytes sent.\n\n");
+	    sent ? "\n## Bytes received and sent\n\nReceived: response "
+	           "bodies; sent: request lines, headers and bodies; as "
+	           "lt-run counted them.\n\n"
+	         : "\n## Bytes received\n\nResponse bodies, as lt-run "
+	           "counted them; bytes sent were not recorded (events "
+	           "without bytes_sent).\n\n");
 	lt_md_table(d, "t-bytes+",
-	    "Bytes received per endpoint (per second over the whole run)", 5,
-	    heads);
+	    sent ? "Bytes received and sent per endpoint (per second over "
+	           "the whole run)"
+	         : "Bytes received per endpoint (per second over the whole "
+	           "run)",
+	    sent ? 7 : 5, heads);
 	for (i = 0; i <= r->n_eps; i++) {
 		const struct lt_rep_ep *e =
 		    i < r->n_eps ? &r->eps[i] : &r->total;
@@ -365,6 +392,8 @@ lt_mdsec_bytes(struct lt_md *d, const struct lt_report *r)
 		    r->duration_s > 0 ? bytes_text(b, sizeof(b),
 		                            (double)e->bytes / r->duration_s)
 		                      : "");
+		if (sent)
+			sent_cells(d, e, r->duration_s);
 		lt_md_row_end(d);
 	}
 	lt_md_table_end(d);

@@ -78,6 +78,8 @@ conv_ep(struct lt_rep_ep *e, const struct lt_doc_ep *d, double duration_s)
 	e->requests = d->requests;
 	e->failures = d->failures;
 	e->bytes = d->bytes;
+	e->bytes_sent = d->bytes_sent;
+	e->has_sent = d->has_sent;
 	e->fail_ratio = d->fail_ratio;
 	e->rps = d->rps;
 	e->fps = d->fps;

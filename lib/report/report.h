@@ -38,6 +38,8 @@ struct lt_rep_status {
 struct lt_rep_ep {
 	const char *method, *name; /* total: "" and "Aggregated" */
 	int64_t requests, failures, bytes;
+	int64_t bytes_sent; /* when has_sent */
+	int has_sent;       /* the aggregate had "bytes_sent" */
 	double fail_ratio, rps, fps;
 	double min_ms, max_ms, mean_ms, median_ms, avg_bytes;
 	double pct_ms[LT_REP_NPCT]; /* valid when requests > 0 */

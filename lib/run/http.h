@@ -63,6 +63,8 @@ struct lt_http_result {
 	int64_t ttfb_us;
 	int64_t connect_us; /* 0 on a reused connection */
 	int64_t bytes;      /* response body bytes */
+	int64_t bytes_sent; /* request bytes as libcurl sent them, see
+			       http_finish */
 	int new_conn;
 	long http_version;      /* CURL_HTTP_VERSION_*, read with HTTP/2 on */
 	int64_t first_chunk_us; /* streaming: -1 when no chunk came */
@@ -101,7 +103,10 @@ struct lt_http_xfer {
 	long events;
 	char last; /* last body byte seen, for SSE framing */
 	int64_t bytes;
-	int sent; /* requests handed to the connection (prereq callback):
+	int body_apart; /* the body does not go with the headers even when
+			   small (Expect: 100-continue, chunked): see
+			   http_finish */
+	int sent;       /* requests handed to the connection (prereq callback):
 	             libcurl retries one a dying keep-alive connection took */
 	struct lt_buf body;
 	struct lt_buf headers;

@@ -13,8 +13,8 @@ void
 http_finish(struct lt_http_xfer *x, CURLcode code)
 {
 	struct lt_http_result *r = &x->res;
-	curl_off_t total = 0, start = 0, conn = 0, pre = 0;
-	long nconn = 0;
+	curl_off_t total = 0, start = 0, conn = 0, pre = 0, up = 0;
+	long nconn = 0, reqsize = 0;
 
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &r->status);
 	curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME_T, &total);
@@ -22,6 +22,8 @@ http_finish(struct lt_http_xfer *x, CURLcode code)
 	curl_easy_getinfo(x->easy, CURLINFO_CONNECT_TIME_T, &conn);
 	curl_easy_getinfo(x->easy, CURLINFO_PRETRANSFER_TIME_T, &pre);
 	curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &nconn);
+	curl_easy_getinfo(x->easy, CURLINFO_REQUEST_SIZE, &reqsize);
+	curl_easy_getinfo(x->easy, CURLINFO_SIZE_UPLOAD_T, &up);
 	r->code = code;
 	r->latency_us = total > 0 ? (int64_t)total + x->queue_us
 	                          : lt_http_mono_us() - x->t0_us;
@@ -34,6 +36,17 @@ http_finish(struct lt_http_xfer *x, CURLcode code)
 	/* CURLINFO_CONNECT_TIME_T(3) is 0 when the connection was reused. */
 	r->connect_us = nconn > 0 ? conn : 0;
 	r->bytes = x->bytes;
+	/* CURLINFO_REQUEST_SIZE: request lines and headers of every request
+	 * (redirects too); CURLINFO_SIZE_UPLOAD_T: the last request's body.
+	 * libcurl 7.88 sends an HTTP/1.x body under 64 KiB (its
+	 * MAX_INITIAL_POST_SIZE) in one write with the headers and counts
+	 * it in both (measured against nginx's $request_length, see
+	 * lt-events(5)): counted once here. */
+	r->bytes_sent = reqsize > 0 ? reqsize : 0;
+	if (up > 0 &&
+	    (up >= 65536 || x->body_apart ||
+	        r->http_version == CURL_HTTP_VERSION_2_0))
+		r->bytes_sent += up;
 	r->first_chunk_us = x->first_us ? x->first_us - x->t0_us : -1;
 	r->events = x->events;
 	r->category = http_category(code);

@@ -105,7 +105,7 @@ static const char *const exec_reserved[] = { "type", "ts", "name", "method",
 	"url", "status", "ok", "error", "user", "class", "wait_ms", "exit",
 	"tags", "new_conn", "http", "first_event_ms", "events", "count",
 	"classes", "phase", "host", "reason", "scenario", "options", "worker",
-	"state", "requests", "lt_version" };
+	"state", "requests", "lt_version", "bytes_sent" };
 
 static int
 exec_member_kept(const char *k)

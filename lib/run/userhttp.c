@@ -11,6 +11,8 @@
  * CURLOPT_HTTPHEADER are not copied).
  */
 #include <jansson.h>
+#include <string.h>
+#include <strings.h>
 
 #include "core/jsonw.h"
 #include "run/llm.h"
@@ -88,6 +90,8 @@ user_http_done(struct lt_http_xfer *x, void *arg)
 	lt_jsonw_fixed(b, r->connect_us, 3);
 	PUT_KEY(b, "bytes");
 	lt_jsonw_i64(b, r->bytes);
+	PUT_KEY(b, "bytes_sent");
+	lt_jsonw_i64(b, r->bytes_sent);
 	user_event_tail(u, b);
 	if (judged)
 		user_put_checks(u, b, &s->checks);
@@ -119,12 +123,26 @@ user_http_done(struct lt_http_xfer *x, void *arg)
 	user_advance(u);
 }
 
+/*
+ * Whether the header line at p makes libcurl send the body apart from the
+ * headers (Expect: 100-continue, Transfer-Encoding): see http_finish.
+ */
+static int
+body_apart(const char *p, size_t name_len)
+{
+	if (name_len == 17)
+		return strncasecmp(p, "Transfer-Encoding", 17) == 0;
+	return name_len == 6 && strncasecmp(p, "Expect", 6) == 0 &&
+	    strcasestr(p + 6, "100-continue") != NULL;
+}
+
 /* Expands the step's header lines into u->hdrs and links u->hn. */
 static struct curl_slist *
 build_headers(struct lt_user *u, const struct lt_http *h)
 {
 	size_t off[MAX_HEADERS], i, n = h->nheaders;
 
+	u->x.body_apart = 0;
 	if (n == 0)
 		return NULL;
 	if (n > MAX_HEADERS)
@@ -148,6 +166,8 @@ build_headers(struct lt_user *u, const struct lt_http *h)
 	if (u->hdrs.data == NULL)
 		return NULL;
 	for (i = 0; i < n; i++) {
+		if (body_apart(u->hdrs.data + off[i], h->headers[i].name_len))
+			u->x.body_apart = 1;
 		u->hn[i].data = u->hdrs.data + off[i];
 		u->hn[i].next = i + 1 < n ? &u->hn[i + 1] : NULL;
 	}
@@ -267,7 +287,7 @@ http_fail_now(struct lt_user *u, const char *url, const char *why)
 	lt_jsonw_cstr(b, why);
 	lt_buf_adds(b,
 	    ",\"latency_ms\":0.000,\"ttfb_ms\":0.000,"
-	    "\"connect_ms\":0.000,\"bytes\":0");
+	    "\"connect_ms\":0.000,\"bytes\":0,\"bytes_sent\":0");
 	user_event_tail(u, b);
 	lt_buf_addc(b, '}');
 	user_emit_end(u);

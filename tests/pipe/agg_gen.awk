@@ -1,10 +1,12 @@
 # agg_gen.awk - deterministic lt event generator for the lt-agg tests.
 #
 # awk -v n=1000 -v seed=1 -v eps=5 -v t0=1764400000 -v rate=200 \
-#     [-v wait=1] [-v users=1] -f agg_gen.awk
+#     [-v wait=1] [-v users=1] [-v sent=1|2] -f agg_gen.awk
 # Writes a run start, users ramps, n req events (rate per second, names
 # /e0../eN with GET/POST, ~5% failures of three kinds, log-ish latencies),
-# drop events when wait=1, and a run end.  Same arguments, same output.
+# drop events when wait=1, and a run end.  sent=1: every req has
+# bytes_sent (not drawn from rand(), so the rest stays as without it);
+# sent=2: every other one.  Same arguments, same output.
 function ts(x) { return sprintf("%.6f", x) }
 function lat() {
 	r = rand()
@@ -38,6 +40,8 @@ BEGIN {
 			wv = (rand() < 0.9) ? 0 : rand() * 50
 			w = sprintf(",\"wait_ms\":%.3f", wv)
 		}
+		if (sent == 1 || (sent == 2 && i % 2 == 0))
+			w = w sprintf(",\"bytes_sent\":%d", 60 + (i * 37) % 900)
 		printf "{\"type\":\"req\",\"ts\":%s,\"name\":\"/e%d\",\"method\":\"%s\",\"url\":\"http://127.0.0.1:1/e%d\",\"status\":%d,\"ok\":%s,\"error\":%s,\"latency_ms\":%.3f,\"ttfb_ms\":%.3f,\"connect_ms\":0.000,\"bytes\":%d,\"user\":%d,\"class\":\"B\"%s}\n", ts(t), e, m, e, st, ok, err, l, l * 0.9, int(100 + rand() * 900), i % 10, w
 		if (wait && i % rate == 0 && i > 0)
 			printf "{\"type\":\"drop\",\"ts\":%s,\"count\":%d}\n", ts(t), 1 + i % 3

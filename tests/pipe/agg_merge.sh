@@ -104,4 +104,46 @@ lt-agg --merge bad3.json >/dev/null 2>bad3.err
 check "other version refused" grep -q 'not an lt aggregate of version 1' bad3.err
 lt-agg --merge ev.nd >/dev/null 2>bad4.err
 check_eq "events given to --merge: exit 2" "$?" 2
+# bytes_sent: merged exactly, also when one part lacks it (an older
+# lt-run); totals equal the events' sum; absent when no event had it
+sentsum() { jq -s '[.[] | select(.type == "req") | .bytes_sent // 0] | add' "$@"; }
+awk -v n=3000 -v seed=5 -v eps=6 -v rate=300 -v sent=1 -f "$gen" >s.nd
+awk -v n=3000 -v seed=6 -v eps=7 -v rate=300 -v t0=1764400004 -f "$gen" >n.nd
+awk -v n=3000 -v seed=8 -v eps=6 -v rate=300 -v sent=2 -f "$gen" >h.nd
+for p in s n h; do lt-agg --timeline-endpoints "$p.nd" >"$p.json"; done
+lt-agg --timeline-endpoints s.nd n.nd h.nd >snh.json
+lt-agg --merge s.json n.json h.json >snh_m.json
+check_eq "bytes_sent: merge equals the concatenation" \
+    "$(jq -S 'del(.lt_version)' snh_m.json | md5sum)" \
+    "$(jq -S 'del(.lt_version)' snh.json | md5sum)"
+want=$(sentsum s.nd n.nd h.nd)
+check "bytes_sent: some events lack it" [ "$want" -gt 0 ]
+check_eq "bytes_sent: total is the events' sum" \
+    "$(jq '.total.bytes_sent' snh_m.json)" "$want"
+check_eq "bytes_sent: endpoints add up to the total" \
+    "$(jq '[.endpoints[].bytes_sent // 0] | add' snh_m.json)" "$want"
+check_eq "bytes_sent: seconds add up to the total" \
+    "$(jq '[.timeline[].bytes_sent] | add' snh_m.json)" "$want"
+check_eq "bytes_sent: classes add up to the total" \
+    "$(jq '[.classes[].bytes_sent] | add' snh_m.json)" "$want"
+check_eq "bytes_sent: absent on the endpoint no event of which had it" \
+    "$(jq -c '[.endpoints[] | select(.bytes_sent == null) | .name]' snh_m.json)" '["/e6"]'
+check "bytes_sent: absent everywhere when no event had it" \
+    jqe '([.. | objects | select(has("bytes_sent"))] | length) == 0' n.json
+lt-agg --merge n.json n.json >nn.json
+check "bytes_sent: still absent after a merge" \
+    jqe '([.. | objects | select(has("bytes_sent"))] | length) == 0' nn.json
+# folded into "(other)" past 1000 endpoints, merged the same way
+awk -v n=4000 -v seed=9 -v eps=1100 -v rate=1000 -v sent=1 -f "$gen" >o.nd
+split -l 2100 -d o.nd opart.
+for p in opart.0*; do lt-agg "$p" >"$p.json"; done
+lt-agg o.nd >o.json
+lt-agg --merge opart.0*.json >o_m.json
+check_eq "bytes_sent with (other): merge equals the whole" \
+    "$(jq -S 'del(.lt_version, .input)' o_m.json | md5sum)" \
+    "$(jq -S 'del(.lt_version, .input)' o.json | md5sum)"
+check_eq "bytes_sent with (other): endpoints add up" \
+    "$(jq '[.endpoints[].bytes_sent] | add' o.json)" "$(sentsum o.nd)"
+check "bytes_sent with (other): folded" \
+    jqe '[.endpoints[] | select(.name == "(other)") | .bytes_sent > 0] == [true]' o.json
 done_testing

@@ -103,7 +103,8 @@ test_req(void)
 	    "\"url\":\"http://127.0.0.1:8080/items/7\",\"status\":200,"
 	    "\"ok\":true,\"error\":null,\"latency_ms\":1.234,"
 	    "\"ttfb_ms\":1.100,\"connect_ms\":0.000,\"bytes\":512,"
-	    "\"user\":3,\"class\":\"Browser\",\"wait_ms\":12.5,"
+	    "\"bytes_sent\":97,\"user\":3,\"class\":\"Browser\",\"wait_ms\":12."
+	    "5,"
 	    "\"tags\":[\"a\",\"b\"],\"new_conn\":true,"
 	    "\"first_event_ms\":3.5,\"events\":4,\"exit\":0}";
 
@@ -122,6 +123,7 @@ test_req(void)
 	TAP_EQ_INT(ev.connect_us, 0, "connect_us");
 	TAP_EQ_INT(ev.wait_us, 12500, "wait_us");
 	TAP_EQ_INT(ev.bytes, 512, "bytes");
+	TAP_EQ_INT(ev.bytes_sent, 97, "bytes_sent");
 	TAP_EQ_INT(ev.user, 3, "user");
 	TAP_EQ_STR(sv(ev.class_name), "Browser", "class");
 	TAP_EQ_INT(ev.count, LT_EV_ABSENT, "count absent");
