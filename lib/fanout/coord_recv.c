@@ -2,8 +2,8 @@
  * coord_recv.c - what the coordinator does with a worker's message once
  * it has joined: EVENTS lines stored in order, tagged with "worker" and
  * clock-shifted, duplicates dropped, a gap asked for again, each batch
- * acknowledged; AGG documents (--ship agg) and their lat lines; FIN.  lt_coord_handle
- * dispatches every received frame.
+ * acknowledged; AGG documents (--ship agg) and their lat lines; FIN.
+ * lt_coord_handle dispatches every received frame.
  */
 #include <jansson.h>
 #include <stdio.h>
