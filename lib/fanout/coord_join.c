@@ -36,6 +36,8 @@ lt_coord_build_plan(struct coord *c)
 	    j, "exec", o->exec ? json_string(o->exec) : json_null());
 	json_object_set_new(
 	    j, "ship", json_string(o->ship_agg ? "agg" : "events"));
+	if (o->ship_agg) /* aggregates may come after a lat line */
+		json_object_set_new(j, "agg_lat", json_true());
 	json_object_set_new(
 	    j, "shape_arg", json_integer(o->exec == NULL ? o->shape_arg : -1));
 	for (i = 0; ship && i < o->run_argc; i++) {

@@ -2,8 +2,8 @@
  * coord_recv.c - what the coordinator does with a worker's message once
  * it has joined: EVENTS lines stored in order, tagged with "worker" and
  * clock-shifted, duplicates dropped, a gap asked for again, each batch
- * acknowledged; AGG documents (--ship agg); FIN.  lt_coord_handle
- * dispatches every received frame.
+ * acknowledged; AGG documents (--ship agg) and their lat lines; FIN.
+ * lt_coord_handle dispatches every received frame.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fanout/coord_priv.h"
+#include "fanout/livehist.h"
 #include "fanout/ship.h"
 
 /*
@@ -26,36 +27,17 @@ ts_shift(const struct wk *w)
 	return a > 999 && a > w->delay_us / 2 ? w->offset_us : 0;
 }
 
-/* The number after "key": in the n bytes at p, or -1. */
-static double
-field(const char *p, size_t n, const char *key, size_t klen)
-{
-	const char *q = memmem(p, n, key, klen);
-	char num[32];
-	size_t k;
-
-	if (q == NULL)
-		return -1;
-	q += klen;
-	k = strspn(q, "0123456789.eE+-");
-	if (k == 0 || k >= sizeof(num) || q + k > p + n)
-		return -1;
-	memcpy(num, q, k);
-	num[k] = '\0';
-	return strtod(num, NULL);
-}
-
 /* For the live line: requests, failures, latencies. */
 static void
 count_req(struct coord *c, struct wk *w, const char *p, size_t n)
 {
-	double ms = field(p, n, "\"latency_ms\":", 13);
+	int64_t us = lt_fanout_latency_us(p, n);
 
 	w->reqs++;
 	if (memmem(p, n, "\"ok\":false", 10))
 		w->fails++;
-	if (ms >= 0)
-		lt_lathist_add(&c->tick_hist, (int64_t)(ms * 1000));
+	if (us >= 0)
+		lt_lathist_add(&c->tick_hist, us);
 }
 
 static void
@@ -97,6 +79,7 @@ static void
 on_agg(struct coord *c, const struct lt_wire_msg *m)
 {
 	struct wk *w = &c->w[m->worker];
+	long k;
 
 	if (w->st == W_LOST || c->aggs == NULL) {
 		lt_coord_refuse(c, m->worker,
@@ -106,8 +89,18 @@ on_agg(struct coord *c, const struct lt_wire_msg *m)
 	}
 	w->last_beat_us = lt_fanout_now_us();
 	lt_coord_mark_started(c, (int)m->worker);
-	if (lt_fanout_aggs_put(c->aggs, (int)m->worker, m->seq, m->payload,
-	        m->len, &w->reqs, &w->fails) != 0) {
+	/* the lat line: latencies since the worker's last aggregate, added
+	 * once (a resend has a seq already seen); wire.c checked it */
+	k = lt_fanout_lat_split(
+	    m->payload, m->len, m->seq > w->next_seq ? &c->tick_hist : NULL);
+	if (k < 0)
+		k = lt_fanout_lat_split(m->payload, m->len, NULL);
+	if (k < 0) {
+		lt_coord_refuse(c, m->worker, "malformed lat line");
+		return;
+	}
+	if (lt_fanout_aggs_put(c->aggs, (int)m->worker, m->seq, m->payload + k,
+	        m->len - (size_t)k, &w->reqs, &w->fails) != 0) {
 		lt_coord_refuse(c, m->worker, "out of memory");
 		return;
 	}

@@ -14,6 +14,13 @@
  * with endpoints and seconds, never with the request rate, so the
  * coordinator's work stays flat as the rate grows.  The events stay in
  * the worker's spool (lt-fanout collect), as with --ship events.
+ *
+ * The live line's p50/p95 need the latencies of the last interval, which
+ * a cumulative document cannot give without parsing it: each document
+ * goes after a lat line (livehist.h), the histogram of the requests read
+ * since the last acknowledged one, a few hundred bytes the coordinator
+ * adds to its live histogram only for a sequence number above the last
+ * it saw (a resend is not counted twice).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +37,7 @@
 #include "core/buf.h"
 #include "core/evscan.h"
 #include "fanout/fanout.h"
+#include "fanout/livehist.h"
 #include "fanout/ship.h"
 #include "fanout/wire.h"
 
@@ -70,17 +78,35 @@ send_doc(const struct lt_fanout_ship *s, const struct lt_buf *doc, uint64_t seq,
 	}
 }
 
+/* Sends the aggregate of the first seq lines, after the lat line of
+ * those since the last one (then emptied).  0, or -1. */
 static int
-snapshot(const struct lt_fanout_ship *s, struct lt_agg *agg, struct lt_buf *doc,
-    uint64_t seq, struct lt_buf *in, struct lt_err *err)
+snapshot(const struct lt_fanout_ship *s, struct lt_agg *agg,
+    struct lt_lathist *lat, struct lt_buf *doc, uint64_t seq, struct lt_buf *in,
+    struct lt_err *err)
 {
 	lt_buf_reset(doc);
-	if (lt_agg_finish(agg) != 0 ||
+	if ((s->lat && lt_fanout_lat_encode(doc, lat) != 0) ||
+	    lt_agg_finish(agg) != 0 ||
 	    lt_agg_write_json(agg, NULL, NULL, doc) != 0)
 		return lt_err_set(err, 3,
 		    "the aggregate does not fit a message (%u bytes)",
 		    LT_WIRE_MAX_PAYLOAD);
-	return send_doc(s, doc, seq, in, err);
+	if (send_doc(s, doc, seq, in, err) != 0)
+		return -1;
+	memset(lat, 0, sizeof(*lat));
+	return 0;
+}
+
+/* Adds the latency of an event line to the lat line's histogram. */
+static void
+note_latency(struct lt_lathist *lat, const char *p, size_t n)
+{
+	int64_t us;
+
+	if (n > 13 && memcmp(p, "{\"type\":\"req\"", 13) == 0 &&
+	    (us = lt_fanout_latency_us(p, n)) >= 0)
+		lt_lathist_add(lat, us);
 }
 
 int
@@ -90,6 +116,7 @@ lt_fanout_ship_agg(const struct lt_fanout_ship *s, struct lt_err *err)
 	struct lt_agg *agg = lt_agg_new(&ao);
 	struct lt_evscan *sc = lt_evscan_new();
 	struct lt_buf chunk, doc, in, line;
+	struct lt_lathist lat = { 0 };
 	uint64_t off = 0, lines = 0, sent = 0, bytes;
 	int64_t last = 0, shift, now;
 	int fd = open(s->spool, O_RDONLY), done, lost, rc = -1;
@@ -118,8 +145,8 @@ lt_fanout_ship_agg(const struct lt_fanout_ship *s, struct lt_err *err)
 			if (done)
 				break;
 			if (now - last >= EVERY_US && lines > sent) {
-				if (snapshot(s, agg, &doc, lines, &in, err) !=
-				    0)
+				if (snapshot(s, agg, &lat, &doc, lines, &in,
+				        err) != 0)
 					goto out;
 				sent = lines;
 				last = now;
@@ -137,6 +164,8 @@ lt_fanout_ship_agg(const struct lt_fanout_ship *s, struct lt_err *err)
 			b = (size_t)((const char *)memchr(p, '\n', n - a) -
 			    chunk.data);
 			lines++;
+			if (s->lat)
+				note_latency(&lat, p, b - a);
 			if (shift != 0) {
 				/* ts on the coordinator's clock, as the
 				 * coordinator moves relayed events */
@@ -162,14 +191,14 @@ lt_fanout_ship_agg(const struct lt_fanout_ship *s, struct lt_err *err)
 		}
 		off += n;
 		if (now - last >= EVERY_US) {
-			if (snapshot(s, agg, &doc, lines, &in, err) != 0)
+			if (snapshot(s, agg, &lat, &doc, lines, &in, err) != 0)
 				goto out;
 			sent = lines;
 			last = now;
 		}
 	}
 	/* the last one, always (also for a run without events) */
-	rc = snapshot(s, agg, &doc, lines, &in, err);
+	rc = snapshot(s, agg, &lat, &doc, lines, &in, err);
 out:
 	if (fd >= 0)
 		close(fd);

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "fanout/livehist.h"
 #include "fanout/wire.h"
 
 static const char *const type_names[] = {
@@ -124,6 +125,9 @@ lt_wire_decode(
 		return lt_err_set(err, 2,
 		    "wire: events payload does not end "
 		    "with a newline");
+	if (m->type == LT_WIRE_AGG &&
+	    lt_fanout_lat_split(m->payload, len, NULL) < 0)
+		return lt_err_set(err, 2, "wire: malformed lat line");
 	return 0;
 }
 

@@ -13,7 +13,9 @@
  *                       AGG: lines aggregated (ACK: the same)
  *    16  u32 length     payload bytes, <= LT_WIRE_MAX_PAYLOAD
  *    20  payload        EVENTS: NDJSON lines; AGG: an aggregate
- *                       document (lt-aggregate(5)); control types: one
+ *                       document (lt-aggregate(5)), after a lat line
+ *                       (livehist.h) when the plan said "agg_lat";
+ *                       control types: one
  *                       JSON object; REFUSE: UTF-8 text (seq 1:
  *                       authenticate this connection and send again,
  *                       auth.h)

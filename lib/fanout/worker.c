@@ -53,6 +53,7 @@ struct worker {
 	char spool[512];
 	char **argv;                   /* to exec */
 	int ship_agg;                  /* the plan says --ship agg */
+	int ship_lat;                  /* and takes lat lines (livehist.h) */
 	struct lt_fanout_wsteer steer; /* --shape from the coordinator */
 	pid_t child;
 	int spool_fd;
@@ -130,6 +131,7 @@ take_plan(struct worker *w, const char *p, size_t n, struct lt_err *err)
 	w->ship_agg =
 	    strcmp(json_string_value(json_object_get(j, "ship")) ?: "events",
 	        "agg") == 0;
+	w->ship_lat = json_is_true(json_object_get(j, "agg_lat"));
 	if (!json_is_array(a) || w->of < 1)
 		goto bad;
 	argc = json_array_size(a);
@@ -530,8 +532,8 @@ ship_progress(
 static int
 ship(struct worker *w, struct lt_err *err)
 {
-	struct lt_fanout_ship s = { w->spool, &w->data, w->index, ship_progress,
-		w };
+	struct lt_fanout_ship s = { w->spool, &w->data, w->index, w->ship_lat,
+		ship_progress, w };
 
 	if (!w->ship_agg)
 		return relay(w, err);
