@@ -27,6 +27,10 @@ lt_coord_on_beat(struct coord *c, const struct lt_wire_msg *m)
 	w->delay_us = json_integer_value(json_object_get(j, "delay_us"));
 	w->spooled =
 	    (uint64_t)json_integer_value(json_object_get(j, "spooled"));
+	/* --ship agg: no users events come; the heartbeat says how many */
+	if (c->aggs != NULL && json_is_integer(json_object_get(j, "users")))
+		lt_fanout_users_set(c->users, (int)m->worker,
+		    (long)json_integer_value(json_object_get(j, "users")));
 	if (st != NULL && strcmp(st, "waiting") != 0)
 		lt_coord_mark_started(c, (int)m->worker);
 	lt_buf_reset(&c->reply);

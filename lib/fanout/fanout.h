@@ -88,6 +88,8 @@ struct lt_fanout_users;
 struct lt_fanout_users *lt_fanout_users_new(int n);
 void lt_fanout_users_free(struct lt_fanout_users *u);
 long lt_fanout_users_total(const struct lt_fanout_users *u);
+/* Sets worker w's users count (--ship agg: from its heartbeats). */
+void lt_fanout_users_set(struct lt_fanout_users *u, int w, long count);
 /* Takes worker w's users event (one line) and appends the run-wide one
  * with the same ts to out.  Returns 0 or -1 (no memory). */
 int lt_fanout_users_add(struct lt_fanout_users *u, int w, const char *line,

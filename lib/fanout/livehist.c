@@ -9,18 +9,17 @@
 
 #include "fanout/livehist.h"
 
-int64_t
-lt_fanout_latency_us(const char *p, size_t n)
+/* The number after key in p[0..n) (key includes its ':'), or -1. */
+static double
+number_after(const char *p, size_t n, const char *key, size_t klen)
 {
-	static const char key[] = "\"latency_ms\":";
-	const char *q = memmem(p, n, key, sizeof(key) - 1);
+	const char *q = memmem(p, n, key, klen);
 	char num[32];
 	size_t k = 0;
-	double ms;
 
 	if (q == NULL)
 		return -1;
-	q += sizeof(key) - 1;
+	q += klen;
 	while (q + k < p + n && k < sizeof(num) - 1 &&
 	    strchr("0123456789.eE+-", q[k]) != NULL && q[k] != '\0')
 		k++;
@@ -28,10 +27,31 @@ lt_fanout_latency_us(const char *p, size_t n)
 		return -1;
 	memcpy(num, q, k);
 	num[k] = '\0';
-	ms = strtod(num, NULL);
+	return strtod(num, NULL);
+}
+
+int64_t
+lt_fanout_latency_us(const char *p, size_t n)
+{
+	static const char key[] = "\"latency_ms\":";
+	double ms = number_after(p, n, key, sizeof(key) - 1);
+
 	if (!(ms >= 0) || ms > 1e12)
 		return -1;
 	return (int64_t)(ms * 1000);
+}
+
+long
+lt_fanout_users_count(const char *p, size_t n)
+{
+	static const char key[] = "\"count\":";
+	double c;
+	static const char head[] = "{\"type\":\"users\"";
+
+	if (n < sizeof(head) - 1 || memcmp(p, head, sizeof(head) - 1) != 0)
+		return -1;
+	c = number_after(p, n, key, sizeof(key) - 1);
+	return c >= 0 && c < 1e12 ? (long)c : -1;
 }
 
 int

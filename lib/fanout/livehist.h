@@ -26,6 +26,9 @@
  * microseconds, or -1 when it has none. */
 int64_t lt_fanout_latency_us(const char *p, size_t n);
 
+/* The "count" of a users event line p[0..n), or -1 when p is not one. */
+long lt_fanout_users_count(const char *p, size_t n);
+
 /* Appends h as a lat line to out.  0, or -1 (no memory). */
 int lt_fanout_lat_encode(struct lt_buf *out, const struct lt_lathist *h);
 

@@ -109,6 +109,16 @@ note_latency(struct lt_lathist *lat, const char *p, size_t n)
 		lt_lathist_add(lat, us);
 }
 
+/* Keeps the users count of a users event line for the heartbeats. */
+static void
+note_users(const struct lt_fanout_ship *s, const char *p, size_t n)
+{
+	long c;
+
+	if (s->users != NULL && (c = lt_fanout_users_count(p, n)) >= 0)
+		atomic_store(s->users, c);
+}
+
 int
 lt_fanout_ship_agg(const struct lt_fanout_ship *s, struct lt_err *err)
 {
@@ -166,6 +176,7 @@ lt_fanout_ship_agg(const struct lt_fanout_ship *s, struct lt_err *err)
 			lines++;
 			if (s->lat)
 				note_latency(&lat, p, b - a);
+			note_users(s, p, b - a);
 			if (shift != 0) {
 				/* ts on the coordinator's clock, as the
 				 * coordinator moves relayed events */

@@ -5,6 +5,7 @@
 #ifndef LT_FANOUT_SHIP_H
 #define LT_FANOUT_SHIP_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "core/buf.h"
@@ -17,6 +18,9 @@ struct lt_fanout_ship {
 	struct lt_nngx *data; /* REQ socket to the coordinator */
 	uint32_t index;
 	int lat; /* the coordinator takes lat lines (livehist.h) */
+	/* the users count of the last users event read, for the worker's
+	 * heartbeats (the live line's users with --ship agg) */
+	atomic_long *users;
 	/* bytes of whole lines in the spool, the child's output ended,
 	 * the coordinator is lost, the ts shift (us) to apply */
 	void (*progress)(void *ctx, uint64_t *bytes, int *done, int *lost,

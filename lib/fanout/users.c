@@ -59,6 +59,15 @@ lt_fanout_users_total(const struct lt_fanout_users *u)
 	return u->total;
 }
 
+void
+lt_fanout_users_set(struct lt_fanout_users *u, int w, long count)
+{
+	if (w < 0 || w >= u->n || count < 0)
+		return;
+	u->total += count - u->count[w];
+	u->count[w] = count;
+}
+
 int
 lt_fanout_users_add(struct lt_fanout_users *u, int w, const char *line,
     size_t len, int64_t offset_us, struct lt_buf *out)

@@ -69,6 +69,7 @@ struct worker {
 	atomic_int started; /* child running */
 	atomic_llong t0_ms; /* start time, coordinator's clock */
 	atomic_llong offset_us, delay_us;
+	atomic_long users; /* --ship agg: its lt-run's users (ship.c) */
 };
 
 static volatile sig_atomic_t signalled; /* SIGTERM or SIGINT */
@@ -382,10 +383,11 @@ beat_main(void *arg)
 		lt_buf_printf(&out,
 		    "{\"state\":\"%s\",\"t1\":%lld,\"offset_us\":%lld,"
 		    "\"delay_us\":%lld,\"pid\":%d,\"spooled\":%llu,"
-		    "\"shape_lines\":%llu}",
+		    "\"shape_lines\":%llu,\"users\":%ld}",
 		    state, (long long)t1, (long long)atomic_load(&w->offset_us),
 		    (long long)atomic_load(&w->delay_us), (int)getpid(),
-		    spooled(w), (unsigned long long)w->steer.lines);
+		    spooled(w), (unsigned long long)w->steer.lines,
+		    atomic_load(&w->users));
 		rc = lt_nngx_call(&w->beat, LT_WIRE_BEAT, w->index, 0, out.data,
 		    out.len, &in, 1000, &err);
 		t4 = lt_fanout_now_us();
@@ -533,7 +535,7 @@ static int
 ship(struct worker *w, struct lt_err *err)
 {
 	struct lt_fanout_ship s = { w->spool, &w->data, w->index, w->ship_lat,
-		ship_progress, w };
+		&w->users, ship_progress, w };
 
 	if (!w->ship_agg)
 		return relay(w, err);

@@ -72,6 +72,9 @@ for ship in agg events; do
 	    matches "$TMP/$ship.tty"
 	check "--ship $ship: no live line outside the true min..max" \
 	    sane "$TMP/$ship.tty"
+	# one user per worker: a live line counts both
+	check "--ship $ship: a live line has the run's 2 users" \
+	    bash -c "tr '\r' '\n' <'$TMP/$ship.tty' | grep -q 'workers healthy, 2 users'"
 done
 
 done_testing

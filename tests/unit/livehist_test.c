@@ -105,6 +105,17 @@ main(void)
 	    lt_fanout_latency_us("{\"type\":\"req\",\"latency_ms\":", 27), -1,
 	    "cut off: none");
 	TAP_EQ_INT(lt_fanout_latency_us("{\"type\":\"req\"}", 14), -1, "none");
+	{
+		static const char u[] = "{\"type\":\"users\",\"ts\":1.5,"
+		                        "\"count\":37,\"classes\":{}}";
+		static const char r[] = "{\"type\":\"req\",\"count\":3}";
+
+		TAP_EQ_INT(lt_fanout_users_count(u, sizeof(u) - 1), 37,
+		    "a users event's count");
+		TAP_EQ_INT(lt_fanout_users_count(u, 15), -1, "cut off: none");
+		TAP_EQ_INT(lt_fanout_users_count(r, sizeof(r) - 1), -1,
+		    "not a users event");
+	}
 	lt_buf_fini(&b);
 	return tap_done();
 }
