@@ -6,8 +6,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <jansson.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,11 +56,11 @@ plan_fits(struct coord *c, const json_t *files, size_t len)
 		name = path;
 	}
 	return lt_err_set(&c->err, 2,
-	    "the plan for the workers, with the files shipped in it, takes "
-	    "%zu bytes, more than the %u bytes (4 MiB) one wire message "
-	    "carries; its largest file is %s, %zu bytes in %s: nothing was "
-	    "started",
-	    len, LT_WIRE_MAX_PAYLOAD, name, most,
+	    "the plan for the workers, with the files shipped in it, would "
+	    "take up to %zu bytes, more than the %u bytes (4 MiB) one wire "
+	    "message carries; its largest file is %s, %zu bytes in %s: "
+	    "nothing was started",
+	    len + head, LT_WIRE_MAX_PAYLOAD, name, most,
 	    json_object_get(big, "base64") ? "base64" : "JSON");
 }
 

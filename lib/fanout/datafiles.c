@@ -16,11 +16,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <ftw.h>
 #include <libgen.h>
-#include <stdint.h>
+#include <limits.h>
 #include <openssl/evp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
