@@ -7,18 +7,62 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/fnv.h"
 #include "core/version.h"
 #include "fanout/coord_priv.h"
 #include "fanout/datafiles.h"
+#include "fanout/wire.h"
 
 /* --- the plan ------------------------------------------------------ */
+
+/* Refuses a plan of len bytes that, with WELCOME's own fields, would not
+ * fit one wire message, naming the largest shipped file.  0, or -1. */
+static int
+plan_fits(struct coord *c, const json_t *files, size_t len)
+{
+	const struct lt_fanout_opts *o = c->o;
+	/* {"index":N,"of":N,"run":"..", before the plan */
+	size_t head = 64 + sizeof(c->run), k, most = 0, w;
+	const json_t *f, *big = NULL;
+	const char *name = "?", *rel;
+	char *copy, path[1024];
+	json_int_t arg;
+
+	if (len + head <= LT_WIRE_MAX_PAYLOAD)
+		return 0;
+	json_array_foreach(files, k, f)
+	{
+		w = lt_fanout_file_wire_len(f);
+		if (big == NULL || w > most) {
+			big = f;
+			most = w;
+		}
+	}
+	arg = json_integer_value(json_object_get(big, "arg"));
+	rel = json_string_value(json_object_get(big, "rel"));
+	if (big != NULL && arg >= 0 && arg < o->run_argc) {
+		name = o->run_argv[arg];
+	} else if (rel != NULL && o->scenario_arg >= 0) {
+		copy = strdup(o->run_argv[o->scenario_arg]);
+		snprintf(path, sizeof(path), "%s/%s",
+		    copy != NULL ? dirname(copy) : ".", rel);
+		free(copy);
+		name = path;
+	}
+	return lt_err_set(&c->err, 2,
+	    "the plan for the workers, with the files shipped in it, would "
+	    "take up to %zu bytes, more than the %u bytes (4 MiB) one wire "
+	    "message carries; its largest file is %s, %zu bytes in %s: "
+	    "nothing was started",
+	    len + head, LT_WIRE_MAX_PAYLOAD, name, most,
+	    json_object_get(big, "base64") ? "base64" : "JSON");
+}
 
 /* The part of WELCOME every worker shares: argv, exec, shipped files. */
 int
@@ -26,7 +70,7 @@ lt_coord_build_plan(struct coord *c)
 {
 	const struct lt_fanout_opts *o = c->o;
 	json_t *j = json_object(), *a = json_array(), *files = json_array();
-	int i, mode = 0, ship = o->listen != NULL, rc;
+	int i, ship = o->listen != NULL, rc;
 	char *s;
 
 	for (i = 0; i < o->run_argc; i++)
@@ -40,53 +84,50 @@ lt_coord_build_plan(struct coord *c)
 		json_object_set_new(j, "agg_lat", json_true());
 	json_object_set_new(
 	    j, "shape_arg", json_integer(o->exec == NULL ? o->shape_arg : -1));
+	json_object_set_new(j, "files", files); /* filled below */
 	for (i = 0; ship && i < o->run_argc; i++) {
-		struct lt_buf b;
-		char hash[32];
+		int sc = i == o->scenario_arg;
 		json_t *f;
 
-		if (i != o->scenario_arg &&
-		    (i != o->shape_arg || o->exec == NULL))
+		if (!sc && (i != o->shape_arg || o->exec == NULL))
 			continue; /* a shape is steered from here */
-		lt_buf_init(&b, 64 << 20);
-		rc = lt_fanout_slurp(o->run_argv[i], &b, &mode);
+		f = json_pack(
+		    "{s:i,s:s}", "arg", i, "role", sc ? "scenario" : "shape");
+		rc = f == NULL ? -1
+		               : lt_fanout_file_load(f, o->run_argv[i],
+		                     sc ? "scenario" : "shape", &c->err);
+		if (f == NULL)
+			lt_err_set(&c->err, 3, "out of memory");
+		if (rc == 0 && sc)
+			snprintf(c->scenario_hash, sizeof(c->scenario_hash),
+			    "%s",
+			    json_string_value(json_object_get(f, "hash")));
+		if (rc == 0)
+			json_array_append_new(files, f);
+		else
+			json_decref(f);
 		if (rc < 0) {
-			lt_buf_fini(&b);
 			json_decref(j);
-			json_decref(files);
-			return lt_err_sys(
-			    &c->err, 2, errno, "%s", o->run_argv[i]);
+			return -1;
 		}
-		if (rc == 0 && memchr(b.data ? b.data : "", 0, b.len) == NULL) {
-			snprintf(hash, sizeof(hash), "%016llx",
-			    (unsigned long long)lt_fnv1a(
-			        b.data ? b.data : "", b.len));
-			f = json_pack("{s:i,s:s,s:s,s:s%,s:i}", "arg", i,
-			    "role", i == o->scenario_arg ? "scenario" : "shape",
-			    "hash", hash, "data", b.data ? b.data : "", b.len,
-			    "mode", mode);
-			if (i == o->scenario_arg)
-				snprintf(c->scenario_hash,
-				    sizeof(c->scenario_hash), "%s", hash);
-			if (f != NULL)
-				json_array_append_new(files, f);
-		}
-		lt_buf_fini(&b);
 	}
 	if (ship && o->exec == NULL && o->scenario_arg >= 0 &&
 	    lt_fanout_data_files(
 	        o->run_argv[o->scenario_arg], files, &c->err) != 0) {
 		json_decref(j);
-		json_decref(files);
 		return -1;
 	}
-	json_object_set_new(j, "files", files);
 	s = json_dumps(j, JSON_COMPACT);
+	if (s == NULL) {
+		json_decref(j);
+		return lt_err_set(&c->err, 3, "cannot encode the plan");
+	}
+	if (plan_fits(c, files, strlen(s)) != 0) {
+		free(s);
+		json_decref(j);
+		return -1;
+	}
 	json_decref(j);
-	if (s == NULL)
-		return lt_err_set(&c->err, 2,
-		    "cannot encode the plan (a "
-		    "shipped file that is not UTF-8?)");
 	/* s is {"argv":...}: keep it without its opening brace */
 	lt_buf_adds(&c->plan_tail, s + 1);
 	free(s);

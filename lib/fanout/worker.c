@@ -27,7 +27,6 @@
 #include <unistd.h>
 
 #include "core/buf.h"
-#include "core/fnv.h"
 #include "core/jsonw.h"
 #include "core/version.h"
 #include "fanout/datafiles.h"
@@ -111,9 +110,11 @@ write_file(const char *path, const char *data, size_t n, int mode)
 	return close(fd);
 }
 
-/* Builds the argv to exec from the WELCOME payload. */
+/* Builds the argv to exec from the WELCOME payload; bytes holds each
+ * shipped file's content in turn. */
 static int
-take_plan(struct worker *w, const char *p, size_t n, struct lt_err *err)
+read_plan(struct worker *w, const char *p, size_t n, struct lt_buf *bytes,
+    struct lt_err *err)
 {
 	json_t *j = json_loadb(p, n, 0, NULL), *a, *files, *f, *v;
 	const char *exec;
@@ -172,27 +173,17 @@ take_plan(struct worker *w, const char *p, size_t n, struct lt_err *err)
 	files = json_object_get(j, "files");
 	json_array_foreach(files, i, f)
 	{
-		const char *data =
-		    json_string_value(json_object_get(f, "data"));
-		const char *hash =
-		    json_string_value(json_object_get(f, "hash"));
 		long at = (long)json_integer_value(json_object_get(f, "arg"));
 		int mode = (int)json_integer_value(json_object_get(f, "mode"));
-		char mine[32];
-
+		const char *hash =
+		    json_string_value(json_object_get(f, "hash"));
 		const char *role =
 		    json_string_value(json_object_get(f, "role")) ?: "";
+		char name[64];
 
-		if (data == NULL || hash == NULL)
-			goto bad;
-		snprintf(mine, sizeof(mine), "%016llx",
-		    (unsigned long long)lt_fnv1a(data, strlen(data)));
-		if (strcmp(mine, hash) != 0) {
-			lt_err_set(err, 2,
-			    "shipped %s file %zu: content "
-			    "hash %s, announced %s: refusing to run a "
-			    "different scenario",
-			    role, i, mine, hash);
+		/* any bytes, as text or base64, checked against the hash */
+		snprintf(name, sizeof(name), "shipped %.16s file %zu", role, i);
+		if (lt_fanout_file_get(f, name, bytes, err) != 0) {
 			json_decref(j);
 			return -1;
 		}
@@ -200,7 +191,7 @@ take_plan(struct worker *w, const char *p, size_t n, struct lt_err *err)
 			/* beside the scenario, where it names it */
 			if (lt_fanout_write_rel(w->dir,
 			        json_string_value(json_object_get(f, "rel")),
-			        data, strlen(data), err) != 0) {
+			        bytes->data, bytes->len, err) != 0) {
 				json_decref(j);
 				return -1;
 			}
@@ -221,7 +212,7 @@ take_plan(struct worker *w, const char *p, size_t n, struct lt_err *err)
 			pinned = 1;
 		}
 		snprintf(path, sizeof(path), "%s/file%zu", w->dir, i);
-		if (write_file(path, data, strlen(data),
+		if (write_file(path, bytes->data, bytes->len,
 		        (mode & 0111) ? 0700 : 0600) != 0) {
 			json_decref(j);
 			return lt_err_sys(err, 3, errno, "%s", path);
@@ -246,6 +237,18 @@ bad:
 	return lt_err_set(err, 2,
 	    "the coordinator sent a plan this worker "
 	    "cannot read");
+}
+
+static int
+take_plan(struct worker *w, const char *p, size_t n, struct lt_err *err)
+{
+	struct lt_buf bytes;
+	int rc;
+
+	lt_buf_init(&bytes, LT_WIRE_MAX_PAYLOAD);
+	rc = read_plan(w, p, n, &bytes, err);
+	lt_buf_fini(&bytes);
+	return rc;
 }
 
 /* --- child and reader ---------------------------------------------- */
