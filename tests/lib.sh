@@ -210,6 +210,70 @@ tls_site() {
 	port=$(free_port)
 }
 
+# start_nginx PROBE_URL: writes $TMP/nginx.conf, the lines of its http
+# block read from standard input (log formats, servers) inside what every
+# test's nginx needs (no daemon, its pid, error log and temporary paths
+# under $TMP), starts nginx and waits until PROBE_URL answers.
+start_nginx() {
+	local probe=$1 i
+	{
+		cat <<CONF
+daemon off;
+worker_processes 1;
+pid $TMP/nginx.pid;
+error_log $TMP/error.log;
+events { worker_connections 1024; }
+http {
+	client_body_temp_path $TMP/body;
+	proxy_temp_path $TMP/proxy;
+	fastcgi_temp_path $TMP/fastcgi;
+	uwsgi_temp_path $TMP/uwsgi;
+	scgi_temp_path $TMP/scgi;
+CONF
+		cat
+		echo "}"
+	} >"$TMP/nginx.conf"
+	nginx -e "$TMP/error.log" -p "$TMP" -c "$TMP/nginx.conf" &
+	track_pid $!
+	for i in $(seq 1 100); do
+		curl -ks -o /dev/null "$probe" && return 0
+		sleep 0.05
+	done
+	echo "# nginx did not answer at $probe: $(tail -n 3 "$TMP/error.log" | tr '\n' ' ')"
+	return 1
+}
+
+# fanout_cluster WDIR N OUT ARGS...: a coordinator listening on a free port
+# of 127.0.0.1 (lt-fanout -q --listen ... --expect-workers N ARGS), its
+# events to OUT and its stderr to OUT.err, and N workers started in WDIR,
+# worker I with --index I --of N (stderr to OUT.wI.err).  Waits for all:
+# CO_RC is the coordinator's exit status, W_RC the first failing worker's,
+# else 0.
+fanout_cluster() {
+	local wdir=$1 n=$2 out=$3 url co i p rc wp=""
+	shift 3
+	url=tcp://127.0.0.1:$(free_port)
+	lt-fanout -q --listen "$url" --expect-workers "$n" \
+	    --expect-workers-max-wait 60s "$@" >"$out" 2>"$out.err" &
+	co=$!
+	track_pid "$co"
+	for ((i = 0; i < n; i++)); do
+		(cd "$wdir" && exec lt-fanout worker --connect "$url" \
+		    --index "$i" --of "$n") 2>"$out.w$i.err" &
+		wp="$wp $!"
+		track_pid $!
+	done
+	wait "$co"
+	CO_RC=$?
+	W_RC=0
+	for p in $wp; do
+		wait "$p"
+		rc=$?
+		[ "$W_RC" -eq 0 ] && W_RC=$rc
+	done
+	return 0
+}
+
 # done_testing: prints the plan; the script's exit status tells failure.
 done_testing() {
 	echo "1..$TAP_N"

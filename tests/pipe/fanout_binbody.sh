@@ -64,24 +64,10 @@ LT
 # The coordinator ships the file; two workers over tcp, started from an
 # empty directory, send it 20 times.
 start_bodysrv || exit 1
-port=$(free_port)
-url=tcp://127.0.0.1:$port
-lt-fanout -q --listen "$url" --expect-workers 2 \
-    --expect-workers-max-wait 60s -f "$TMP/coord/b.lt" \
-    -H "$BS_URL" -u 2 -r 50 -i 20 >"$TMP/b.ev" 2>"$TMP/b.err" &
-co=$!
-track_pid "$co"
-wp=
-for i in 0 1; do
-	( cd "$TMP/w" && exec lt-fanout worker --connect "$url" --index $i \
-	    --of 2 ) 2>"$TMP/w$i.err" &
-	wp="$wp $!"
-	track_pid $!
-done
-wait "$co"
-check_eq "binary body @file over tcp: exit 0" "$?" 0
-wait $wp
-check_eq "workers: exit 0" "$?" 0
+fanout_cluster "$TMP/w" 2 "$TMP/b.ev" -f "$TMP/coord/b.lt" -H "$BS_URL" \
+    -u 2 -r 50 -i 20
+check_eq "binary body @file over tcp: exit 0" "$CO_RC" 0
+check_eq "workers: exit 0" "$W_RC" 0
 stop_bodysrv
 check_eq "the server received 20 bodies, each the file's 65536 bytes" \
     "$(awk '{ print $1, $2, $3, $4 }' "$TMP/bodies.log" | sort | uniq -c |
@@ -103,21 +89,10 @@ check_eq "the workers' private copies are gone" \
 blob "$TMP/coord/near.bin" $((3 * 1048576 - 8192)) 8
 sed 's/blob\.bin/near.bin/' "$TMP/coord/b.lt" >"$TMP/coord/near.lt"
 start_bodysrv || exit 1
-port=$(free_port)
-url=tcp://127.0.0.1:$port
-lt-fanout -q --listen "$url" --expect-workers 1 \
-    --expect-workers-max-wait 60s -f "$TMP/coord/near.lt" \
-    -H "$BS_URL" -u 1 -i 2 >/dev/null 2>"$TMP/near.err" &
-co=$!
-track_pid "$co"
-( cd "$TMP/w" && exec lt-fanout worker --connect "$url" ) \
-    2>"$TMP/wn.err" &
-wn=$!
-track_pid "$wn"
-wait "$co"
-check_eq "a 3 MiB - 8 KiB binary body over tcp: exit 0" "$?" 0
-wait "$wn"
-check_eq "worker: exit 0" "$?" 0
+fanout_cluster "$TMP/w" 1 "$TMP/near.ev" -f "$TMP/coord/near.lt" \
+    -H "$BS_URL" -u 1 -i 2
+check_eq "a 3 MiB - 8 KiB binary body over tcp: exit 0" "$CO_RC" 0
+check_eq "worker: exit 0" "$W_RC" 0
 stop_bodysrv
 check_eq "the server received it twice, byte for byte" \
     "$(awk '{ print $3, $4 }' "$TMP/bodies.log" | sort | uniq -c |

@@ -35,23 +35,10 @@ check_eq "lt-run: ids u0001..u0200, each once" \
 
 # Cluster: 3 workers that cannot see the data file; it is shipped.
 start_target || exit 1
-port=$(free_port)
-url=tcp://127.0.0.1:$port
-lt-fanout -q --listen "$url" --expect-workers 3 \
-    --expect-workers-max-wait 60s -f "$TMP/coord/s.lt" \
-    -H "$TARGET_URL" -u 5 -r 100 -i 200 >"$TMP/c.ev" 2>"$TMP/c.err" &
-co=$!
-track_pid "$co"
-for i in 0 1 2; do
-	( cd "$TMP/w" && exec lt-fanout worker --connect "$url" --index $i \
-	    --of 3 ) 2>"$TMP/w$i.err" &
-	wp="${wp:-} $!"
-	track_pid $!
-done
-wait "$co"
-check_eq "3 workers over tcp: exit 0" "$?" 0
-wait $wp
-check_eq "workers: exit 0" "$?" 0
+fanout_cluster "$TMP/w" 3 "$TMP/c.ev" -f "$TMP/coord/s.lt" \
+    -H "$TARGET_URL" -u 5 -r 100 -i 200
+check_eq "3 workers over tcp: exit 0" "$CO_RC" 0
+check_eq "workers: exit 0" "$W_RC" 0
 stop_target
 ids "$TMP/target.out" >"$TMP/three.ids"
 check_eq "3 workers: no id used twice" \
@@ -87,24 +74,10 @@ user B
 LT
 printf 'include inc/tasks.lt\n' >"$TMP/coord/b.lt"
 start_target || exit 1
-port=$(free_port)
-url=tcp://127.0.0.1:$port
-lt-fanout -q --listen "$url" --expect-workers 2 \
-    --expect-workers-max-wait 60s -f "$TMP/coord/b.lt" \
-    -H "$TARGET_URL" -u 2 -r 100 -i 20 >"$TMP/b.ev" 2>"$TMP/b.err" &
-co=$!
-track_pid "$co"
-wp=
-for i in 0 1; do
-	( cd "$TMP/w2" && exec lt-fanout worker --connect "$url" --index $i \
-	    --of 2 ) 2>"$TMP/wb$i.err" &
-	wp="$wp $!"
-	track_pid $!
-done
-wait "$co"
-check_eq "include + body @file over tcp: exit 0" "$?" 0
-wait $wp
-check_eq "workers: exit 0" "$?" 0
+fanout_cluster "$TMP/w2" 2 "$TMP/b.ev" -f "$TMP/coord/b.lt" \
+    -H "$TARGET_URL" -u 2 -r 100 -i 20
+check_eq "include + body @file over tcp: exit 0" "$CO_RC" 0
+check_eq "workers: exit 0" "$W_RC" 0
 check_eq "the target counted 20 POST /echo" "$(target_count /echo)" 20
 check_eq "20 requests, each ok (the body echoed holds the marker)" \
     "$(jq -r 'select(.type == "req") | "\(.ok)"' "$TMP/b.ev" \

@@ -20,21 +20,10 @@ echo hello >"$TMP/www/index.html"
 chmod 755 "$TMP" "$TMP/www"
 # /p hands the body on to /sink, so nginx reads it and counts it in
 # $request_length (a "return" alone would discard it uncounted)
-cat >"$TMP/nginx.conf" <<CONF
-daemon off;
-worker_processes 1;
-pid $TMP/nginx.pid;
-error_log $TMP/error.log;
-events { worker_connections 256; }
-http {
+start_nginx "http://127.0.0.1:$port/probe" <<CONF || exit 1
 	log_format len '\$request_length \$request_method \$uri';
 	access_log $TMP/access.log len;
 	client_max_body_size 10m;
-	client_body_temp_path $TMP/body;
-	proxy_temp_path $TMP/proxy;
-	fastcgi_temp_path $TMP/fastcgi;
-	uwsgi_temp_path $TMP/uwsgi;
-	scgi_temp_path $TMP/scgi;
 	server {
 		listen 127.0.0.1:$port;
 		root $TMP/www;
@@ -42,14 +31,7 @@ http {
 		location = /p { proxy_pass http://127.0.0.1:$port/sink; }
 		location = /sink { access_log off; return 200 "ok\n"; }
 	}
-}
 CONF
-nginx -e "$TMP/error.log" -p "$TMP" -c "$TMP/nginx.conf" &
-track_pid $!
-for i in $(seq 1 100); do
-	curl -s -o /dev/null "http://127.0.0.1:$port/probe" && break
-	sleep 0.05
-done
 # the probes are logged too, maybe late: left out by their path
 log() { grep -v ' /probe$' "$TMP/access.log"; }
 

@@ -15,20 +15,9 @@ for tool in nginx openssl python3 curl; do
 	fi
 done
 tls_site
-cat >"$TMP/nginx.conf" <<CONF
-daemon off;
-worker_processes 1;
-pid $TMP/nginx.pid;
-error_log $TMP/error.log;
-events { worker_connections 1024; }
-http {
+start_nginx "https://127.0.0.1:$port/" <<CONF || exit 1
 	log_format lt '\$request_method \$status \$http_user_agent';
 	access_log $TMP/access.log lt;
-	client_body_temp_path $TMP/body;
-	proxy_temp_path $TMP/proxy;
-	fastcgi_temp_path $TMP/fastcgi;
-	uwsgi_temp_path $TMP/uwsgi;
-	scgi_temp_path $TMP/scgi;
 	keepalive_requests 100;
 	server {
 		listen 127.0.0.1:$port ssl http2;
@@ -36,14 +25,7 @@ http {
 		ssl_certificate_key $TMP/key.pem;
 		root $TMP/www;
 	}
-}
 CONF
-nginx -e "$TMP/error.log" -p "$TMP" -c "$TMP/nginx.conf" &
-track_pid $!
-for i in $(seq 1 100); do
-	curl -ks -o /dev/null "https://127.0.0.1:$port/" && break
-	sleep 0.05
-done
 : >"$TMP/access.log"
 # GET only: nginx answers a POST to a static file (405) before reading its
 # body and resets the stream, which fails a request now and then whatever

@@ -13,33 +13,15 @@ for tool in nginx openssl python3; do
 	fi
 done
 tls_site
-cat >"$TMP/nginx.conf" <<CONF
-daemon off;
-worker_processes 1;
-pid $TMP/nginx.pid;
-error_log $TMP/error.log;
-events { worker_connections 256; }
-http {
+start_nginx "https://127.0.0.1:$port/" <<CONF || exit 1
 	access_log off;
-	client_body_temp_path $TMP/body;
-	proxy_temp_path $TMP/proxy;
-	fastcgi_temp_path $TMP/fastcgi;
-	uwsgi_temp_path $TMP/uwsgi;
-	scgi_temp_path $TMP/scgi;
 	server {
 		listen 127.0.0.1:$port ssl http2;
 		ssl_certificate $TMP/cert.pem;
 		ssl_certificate_key $TMP/key.pem;
 		root $TMP/www;
 	}
-}
 CONF
-nginx -e "$TMP/error.log" -p "$TMP" -c "$TMP/nginx.conf" &
-track_pid $!
-for i in $(seq 1 100); do
-	curl -ks -o /dev/null "https://127.0.0.1:$port/" && break
-	sleep 0.05
-done
 printf 'user A\n  task GET /\n' >"$TMP/s.lt"
 url="https://127.0.0.1:$port"
 
