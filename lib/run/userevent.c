@@ -139,8 +139,10 @@ user_put_checks(struct lt_user *u, struct lt_buf *b, const struct lt_checks *cs)
 	if (n != cs->n + cs->ncap || n == 0)
 		return;
 	for (i = 0; i < n; i++) {
-		const char *label =
-		    i < cs->n ? cs->v[i].label : cs->cap[i - cs->n].label;
+		/* --show-secrets: the check as written, unmasked */
+		const char *label = i >= cs->n  ? cs->cap[i - cs->n].label
+		    : u->sh->opts->show_secrets ? cs->v[i].src
+		                                : cs->v[i].label;
 
 		if (m[i] == LT_MARK_NOT_RUN || label == NULL)
 			continue;

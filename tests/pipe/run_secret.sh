@@ -129,6 +129,13 @@ check_eq "secret: X-Api-Token value masked" \
 check_eq "secret: other header values still shown" \
     "$(jq -r 'select(.name=="plain") | .error' "$TMP/hdr.ev")" \
     'check: header Content-Length is "2", want "3"'
+check_eq "secret: the compared value masked in the checks' names" \
+    "$(jq -r 'select(.type=="req") | .checks | keys[]' "$TMP/hdr.ev")" \
+    "header Authorization == ***
+header X-Api-Token ~ ***
+header Content-Length == 3"
+check "secret: the scenario's literal token is nowhere in the events" \
+    bash -c "! grep -q 'Bearer other' '$TMP/hdr.ev'"
 
 # --show-secrets turns masking off for what lt-run records and prints,
 # with a warning; the same from a --config file.
@@ -149,6 +156,9 @@ check_eq "show-secrets: url and name keep user:pass@" \
     "$(jq -r 'select(.type=="req" and (.url|test("authhdr"))) |
     .url + " " + .name' "$TMP/show.ev")" \
     "http://u:PASSW0RD@127.0.0.1:$FS_PORT/authhdr http://u:PASSW0RD@127.0.0.1:$FS_PORT/authhdr"
+check_eq "show-secrets: checks named as written" \
+    "$(jq -r 'select(.type=="req" and (.url|test("authhdr"))) | .checks | keys[]' "$TMP/show.ev")" \
+    "header Authorization == nope"
 check "show-secrets: Authorization value in the check message" \
     bash -c "jq -r 'select(.type==\"req\") | .error' '$TMP/show.ev' |
     grep -q 'Authorization is \"Bearer abc123xyz' &&
