@@ -4,6 +4,7 @@
  * added, checks copied), and the parse-time tree becomes the scenario's
  * arrays of classes, groups and steps.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -227,6 +228,34 @@ dedupe_captures(struct pstep *ps)
 	ps->caps.n = n;
 }
 
+/*
+ * Makes the step's check names unique: two checks written differently can
+ * share a name once a credential header's value is masked in it
+ * ("header Authorization == ***"); the later ones get " #2", " #3".
+ */
+static int
+unique_labels(struct parser *p, struct lt_check *v, size_t n)
+{
+	/* from the last: the earlier names are still as written */
+	for (size_t i = n; i-- > 1;) {
+		int same = 0;
+		size_t len;
+		char *l;
+
+		for (size_t j = 0; j < i; j++)
+			same += strcmp(v[j].label, v[i].label) == 0;
+		if (same == 0)
+			continue;
+		len = strlen(v[i].label) + 24;
+		l = lt_arena_alloc(p->a, len);
+		if (l == NULL)
+			return scn_oom(p);
+		snprintf(l, len, "%s #%d", v[i].label, same + 1);
+		v[i].label = l;
+	}
+	return 0;
+}
+
 /* Copies inherited settings, checks and tags into one step. */
 static int
 resolve_step(struct parser *p, struct pstep *ps)
@@ -258,6 +287,8 @@ resolve_step(struct parser *p, struct pstep *ps)
 			if (add_tag(p, &tags, tv[k]))
 				return -1;
 	}
+	if (unique_labels(p, ps->st.checks.v, ps->st.checks.n))
+		return -1;
 	dedupe_captures(ps);
 	ps->st.checks.cap = ps->caps.v;
 	ps->st.checks.ncap = ps->caps.n;

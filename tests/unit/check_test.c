@@ -407,6 +407,14 @@ test_marks(void)
 	    "header Cookie == ***=F;header Authorization ~ ***=F;"
 	    "header X-Id == 42=P",
 	    "a credential header's value is masked in the check's name");
+	TAP_OK(load("expect header Cookie == a=1\nGET /x\n"
+	            "  expect header Cookie == b=2\n"
+	            "  expect header Cookie == c=3\n") == 0,
+	    "parse");
+	TAP_EQ_STR(marks_of(200, "{}", &why),
+	    "header Cookie == ***=F;header Cookie == *** #2=F;"
+	    "header Cookie == *** #3=F",
+	    "masked names that collide are numbered");
 }
 
 int
