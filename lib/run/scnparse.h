@@ -209,6 +209,12 @@ int scn_need_eol(struct parser *p);
  */
 char *scn_rest_label(struct parser *p, const char *prefix);
 
+/*
+ * Scans a variable name ("save VAR", "set VAR") into *id, the scenario's
+ * variable number (created if new).  0, or -1 with the error set.
+ */
+int scn_var_word(struct parser *p, size_t *id);
+
 /* 1 when w is an HTTP method the language knows. */
 int scn_is_method(const struct word *w);
 

@@ -34,8 +34,7 @@ static int
 parse_save(struct parser *p, struct pstep *ps)
 {
 	struct lt_capture *c = scn_vec_push(p->a, &ps->caps, sizeof(*c));
-	struct word v, k, x;
-	long id;
+	struct word k, x;
 	int r, col = 0;
 	char *path;
 
@@ -45,15 +44,8 @@ parse_save(struct parser *p, struct pstep *ps)
 	c->label = scn_rest_label(p, "save ");
 	if (c->label == NULL)
 		return scn_oom(p);
-	r = scn_scan_word(p, &v);
-	if (r <= 0 || !lt_tmpl_is_ident(v.s, v.n) || v.quoted)
-		return r < 0
-		    ? -1
-		    : scn_expected(p, r ? &v : NULL, "a variable name");
-	id = lt_tmpl_env_var(&p->sc->env, v.s, v.n);
-	if (id < 0)
-		return scn_oom(p);
-	c->var = (size_t)id;
+	if (scn_var_word(p, &c->var))
+		return -1;
 	r = scn_scan_word(p, &k);
 	if (r < 0)
 		return -1;
@@ -476,18 +468,13 @@ scn_parse_sleep(struct parser *p, struct pstep *ps)
 int
 scn_parse_set(struct parser *p, struct lt_set *out, struct pstep *ps)
 {
-	struct word v, x;
+	struct word x;
 	struct lt_tmpl *t;
-	long id;
-	int r = scn_scan_word(p, &v);
+	size_t id;
+	int r;
 
-	if (r <= 0 || v.quoted || !lt_tmpl_is_ident(v.s, v.n))
-		return r < 0
-		    ? -1
-		    : scn_expected(p, r ? &v : NULL, "a variable name");
-	id = lt_tmpl_env_var(&p->sc->env, v.s, v.n);
-	if (id < 0)
-		return scn_oom(p);
+	if (scn_var_word(p, &id))
+		return -1;
 	r = scn_scan_text(p, &x);
 	if (r < 0)
 		return -1;
@@ -499,11 +486,11 @@ scn_parse_set(struct parser *p, struct lt_set *out, struct pstep *ps)
 	if (scn_compile(p, &x, LT_ENC_NONE, &t))
 		return -1;
 	if (out != NULL) {
-		out->var = (size_t)id;
+		out->var = id;
 		out->value = t;
 	}
 	if (ps != NULL) {
-		ps->st.set_var = (size_t)id;
+		ps->st.set_var = id;
 		ps->st.set_value = t;
 		ps->st.name = "set";
 	}

@@ -271,6 +271,24 @@ scn_rest_label(struct parser *p, const char *prefix)
 }
 
 int
+scn_var_word(struct parser *p, size_t *id)
+{
+	struct word v;
+	long n;
+	int r = scn_scan_word(p, &v);
+
+	if (r <= 0 || v.quoted || !lt_tmpl_is_ident(v.s, v.n))
+		return r < 0
+		    ? -1
+		    : scn_expected(p, r ? &v : NULL, "a variable name");
+	n = lt_tmpl_env_var(&p->sc->env, v.s, v.n);
+	if (n < 0)
+		return scn_oom(p);
+	*id = (size_t)n;
+	return 0;
+}
+
+int
 scn_need_eol(struct parser *p)
 {
 	struct word w;
