@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # llm_stream.sh - streamed answers against lt-target's OpenAI-compatible
-# endpoints, whose TTFT, gaps and lengths are configured: measured TTFT and
-# ITL medians and p99 within 2% (or 1 ms) of the truth, exact token counts,
-# exact goodput for a known SLO, the stream failures in their categories,
-# --merge exact, thresholds on the new metrics, both example scenarios.
+# endpoints, whose TTFT, gaps and lengths are configured: measured TTFT,
+# ITL and TPOT medians and p99 against what the server really did (its
+# --llm-log), exact token counts, exact goodput for a known SLO, the
+# stream failures in their categories, --merge exact, thresholds on the
+# new metrics, both example scenarios.
 . "$(dirname "$0")/../lib.sh"
 
-# The machine may be loaded: the accuracy part runs the target and lt-run
-# at a real-time priority when the kernel allows it (root, chrt(1)), so
-# that scheduling noise stays well under a millisecond.  Without it the
-# p99 checks are skipped: on a busy machine they measure the machine.
+# The truth is the server's own record of when it sent each token, not
+# the configured distribution: on a loaded machine (or a VM whose CPU is
+# taken away) the server's timers fire late, and that lateness is real
+# latency a client must measure.  What is checked is lt-run's own error.
+# The p99 checks run the target and lt-run at a real-time priority when
+# the kernel allows it (root, chrt(1)); without it they are skipped: on a
+# busy machine the client's tail measures the machine.
 RT=""
 if chrt -f 10 true 2>/dev/null; then
 	RT="chrt -f 10"
@@ -17,16 +21,49 @@ if chrt -f 10 true 2>/dev/null; then
 	chmod +x "$TMP/rt-target"
 	LT_TARGET=$TMP/rt-target
 fi
-start_target --seed 7 || exit 1
+start_target --seed 7 --llm-log "$TMP/llm.log" || exit 1
 
-# within GOT WANT: |got - want| <= max(2% of want, 1 ms); 5% (or 3 ms)
-# in an ASan build, whose lt-run and target run several times slower.
-ASAN="" TOL="2% (or 1 ms)"
-[[ $LT_BIN != */build/asan/bin ]] || { ASAN=1; TOL="5% (or 3 ms)"; }
-within() {
-	awk -v g="$1" -v w="$2" -v a="$ASAN" 'BEGIN { d = g - w; if (d < 0) d = -d
-	    t = w * (a ? 0.05 : 0.02); m = a ? 3 : 1; if (t < m) t = m
+# Tolerances: 3% (or 3 ms) for medians, 5% (or 5 ms) for p99: what a
+# client delayed by other work on a loaded machine was seen to add (2 to
+# 3 ms at 150 ms).  The faults this catches are larger: a TTFT taken at
+# the role-only delta (0 ms) or one token late (20 to 40 ms), gaps merged
+# or split.  5% (or 5 ms) in an ASan build, whose programs run slower.
+ASAN="" PCT=3 MIN=3
+[[ $LT_BIN != */build/asan/bin ]] || { ASAN=1; PCT=5; MIN=5; }
+TOL="$PCT% (or $MIN ms)"
+# above GOT TRUTH [PCT MIN]: a client's TTFT is the server's plus the
+# time on the wire and in the loops, so each order statistic lies at or
+# above the server's (0.05 ms for rounding) and at most the tolerance over.
+above() {
+	awk -v g="$1" -v w="$2" -v p="${3:-$PCT}" -v m="${4:-$MIN}" 'BEGIN {
+	    t = w * p / 100; if (t < m) t = m
+	    exit !(g >= w - 0.05 && g - w <= t) }'
+}
+# near GOT TRUTH [PCT MIN]: a gap between two tokens is late or early by
+# the difference of two delays: within the tolerance either way.
+near() {
+	awk -v g="$1" -v w="$2" -v p="${3:-$PCT}" -v m="${4:-$MIN}" 'BEGIN {
+	    d = g - w; if (d < 0) d = -d; t = w * p / 100; if (t < m) t = m
 	    exit !(d <= t) }'
+}
+# pctl P: percentile P of the numbers on stdin, ranked as lt-agg ranks
+# (rank = round(P% of n), at least 1).
+pctl() {
+	sort -n | awk -v q="$1" '{ v[NR] = $1 } END {
+	    r = int(q / 100 * NR + 0.5); if (r < 1) r = 1; print v[r] }'
+}
+# The server's log lines ("stream token ms") written since mark_log.
+mark_log() { LOG_MARK=$(wc -l <"$TMP/llm.log"); }
+new_log() { tail -n +"$((LOG_MARK + 1))" "$TMP/llm.log"; }
+# server_ttft / server_itl / server_tpot: per stream, from new_log.
+server_ttft() { new_log | awk '$2 == 1 { print $3 }'; }
+server_itl() {
+	new_log | sort -k1,1n -k2,2n |
+	    awk '$1 == s && $2 == k + 1 { print $3 - t } { s = $1; k = $2; t = $3 }'
+}
+server_tpot() {
+	new_log | awk '$2 == 1 { f[$1] = $3 } { l[$1] = $3; n[$1] = $2 }
+	    END { for (s in n) if (n[s] > 1) print (l[s] - f[s]) / (n[s] - 1) }'
 }
 
 # --- accuracy: TTFT constant 150 ms, gaps uniform on [20, 40] ms, 40 tokens
@@ -36,24 +73,32 @@ user Chat
     json {"stream": true, "stream_options": {"include_usage": true}, "messages": [{"role": "user", "content": "one two three four five"}]}
     stream openai timeout 5s
 LT
+mark_log
 $RT "$LT_BIN/lt-run" -q -f "$TMP/a.lt" -H "$TARGET_URL" -u 20 -r 1000 -i 60 >"$TMP/a.ev"
 check_eq "60 streams, all ok" \
     "$(jq -r 'select(.type == "req") | .ok' "$TMP/a.ev" | sort | uniq -c | awk '{ print $1, $2 }')" "60 true"
 lt-agg "$TMP/a.ev" >"$TMP/a.json"
 pct() { jq -r ".llm.total.$1.percentiles_ms[\"$2\"]" "$TMP/a.json"; }
+check_eq "the server logged 60 first tokens and 2,340 gaps" \
+    "$(server_ttft | wc -l) $(server_itl | wc -l)" "60 2340"
+st=$(server_ttft | pctl 50) si=$(server_itl | pctl 50)
+echo "# server: ttft p50 $st ms (configured 150), itl p50 $si ms (uniform 20-40)"
 v=$(pct ttft 50)
-check "ttft p50 = $v ms, within $TOL of 150" within "$v" 150
+check "ttft p50 = $v ms, at most $TOL over the server's $st" above "$v" "$st"
 v=$(pct itl 50)
-check "itl p50 = $v ms, within $TOL of 30" within "$v" 30
+check "itl p50 = $v ms, within $TOL of the server's $si" near "$v" "$si"
 if [ -n "$RT" ] && [ -z "$ASAN" ]; then
+	st=$(server_ttft | pctl 99) si=$(server_itl | pctl 99)
 	v=$(pct ttft 99)
-	check "ttft p99 = $v ms, within 2% (or 1 ms) of 150" within "$v" 150
+	check "ttft p99 = $v ms, at most 5% (or 5 ms) over the server's $st" \
+	    above "$v" "$st" 5 5
 	v=$(pct itl 99)
-	check "itl p99 = $v ms, within 2% (or 1 ms) of 39.8" within "$v" 39.8
+	check "itl p99 = $v ms, within 5% (or 5 ms) of the server's $si" \
+	    near "$v" "$si" 5 5
 elif [ -n "$ASAN" ]; then
-	skip "ttft and itl p99 within 2%" "an ASan build: the tail measures the sanitiser"
+	skip "ttft and itl p99 against the server's" "an ASan build: the tail measures the sanitiser"
 else
-	skip "ttft and itl p99 within 2%" "no real-time priority (chrt -f)"
+	skip "ttft and itl p99 against the server's" "no real-time priority (chrt -f)"
 fi
 check_eq "itl: one sample per gap (60 x 39)" "$(jq .llm.total.itl.count "$TMP/a.json")" 2340
 check_eq "output tokens exact (usage): 60 x 40" \
@@ -85,13 +130,15 @@ user C
     json {"stream": true, "prompt": "a b c"}
     stream openai
 LT
+mark_log
 $RT "$LT_BIN/lt-run" -q -f "$TMP/c.lt" -H "$TARGET_URL" -u 2 -r 100 -i 6 >"$TMP/c.ev"
 check_eq "no usage block: 7 content events = 7 output tokens, no input_tokens" \
     "$(jq -c 'select(.type == "req") | [.ok, .content_events, .output_tokens, has("input_tokens")]' "$TMP/c.ev" | sort -u)" \
     "[true,7,7,false]"
 lt-agg "$TMP/c.ev" >"$TMP/c.json"
 v=$(jq -r '.llm.total.tpot.percentiles_ms["50"]' "$TMP/c.json")
-check "tpot p50 = $v ms, within $TOL of 10 (constant gaps)" within "$v" 10
+st=$(server_tpot | pctl 50)
+check "tpot p50 = $v ms, within $TOL of the server's $st (gaps of 10 ms)" near "$v" "$st"
 
 # --- goodput: one fast (TTFT 40 ms) and one slow (300 ms) answer a turn
 cat >"$TMP/g.lt" <<'LT'

@@ -46,6 +46,8 @@ struct llm {
 	int started;
 	double ttft_ms;
 	double due_ms; /* monotonic time the next token is due */
+	double t0_ms;  /* monotonic time the request was read */
+	FILE *log;     /* the server's --llm-log, or NULL */
 	uint64_t tokens, sent, prompt_tokens;
 	struct dist itl;
 	unsigned long long id;
@@ -246,6 +248,9 @@ piece(void *arg, struct lt_buf *o, double *next_ms)
 	    word, sizeof(word), " tok%llu", (unsigned long long)(s->sent + 1));
 	choice(s, o, word, NULL);
 	s->sent++;
+	if (s->log != NULL)
+		fprintf(s->log, "%llu %llu %.3f\n", s->id,
+		    (unsigned long long)s->sent, mono_ms() - s->t0_ms);
 	if (s->sent == s->tokens) {
 		*next_ms = 0.001; /* the end follows at once */
 		return TG_GEN_MORE;
@@ -373,6 +378,8 @@ tg_route_llm(struct tg_conn *c, struct tg_req *r)
 	s->chat = r->path.n > 8 && memcmp(r->path.p, "/v1/chat", 8) == 0;
 	s->rng = &srv->rng;
 	s->id = ++next_id;
+	s->t0_ms = mono_ms();
+	s->log = srv->llm_log;
 	if (get_dist(r->query, "ttft", 50, LLM_MAX_MS, &ttft) != 0 ||
 	    get_dist(r->query, "itl", 20, LLM_MAX_MS, &s->itl) != 0 ||
 	    get_dist(r->query, "tokens", 16, LLM_MAX_TOKENS, &out) != 0 ||

@@ -29,6 +29,7 @@ struct opts {
 	const char *port_file;
 	const char *host;
 	const char *counts_file;
+	const char *llm_log;
 	uint64_t seed;
 	int quiet;
 };
@@ -38,7 +39,8 @@ usage(FILE *f)
 {
 	fputs("usage: lt-target [-q] [-p port] [--port-file file] "
 	      "[--host 127.0.0.1|::1]\n"
-	      "                 [--seed n] [--counts-file file]\n"
+	      "                 [--seed n] [--counts-file file] "
+	      "[--llm-log file]\n"
 	      "  -p, --port N         port to listen on; 0 picks a free one "
 	      "(default 8080)\n"
 	      "      --port-file FILE write the port number to FILE\n"
@@ -47,6 +49,8 @@ usage(FILE *f)
 	      "(default 1)\n"
 	      "      --counts-file FILE  write the request counts to FILE "
 	      "at exit\n"
+	      "      --llm-log FILE   write when each streamed token was "
+	      "sent to FILE\n"
 	      "  -q, --quiet          no listening message\n"
 	      "  -h, --help           this help\n"
 	      "      --version        print the version\n",
@@ -62,6 +66,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "host", required_argument, NULL, 'H' },
 		{ "seed", required_argument, NULL, 'S' },
 		{ "counts-file", required_argument, NULL, 'C' },
+		{ "llm-log", required_argument, NULL, 'L' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -74,6 +79,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->port_file = NULL;
 	o->host = "127.0.0.1";
 	o->counts_file = NULL;
+	o->llm_log = NULL;
 	o->seed = 1;
 	o->quiet = 0;
 	for (;;) {
@@ -117,6 +123,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'C':
 			o->counts_file = optarg;
+			break;
+		case 'L':
+			o->llm_log = optarg;
 			break;
 		case 'q':
 			o->quiet = 1;
@@ -338,7 +347,19 @@ main(int argc, char **argv)
 	tg_rng_seed(&s.rng, o.seed);
 	lt_buf_init(&s.scratch, TG_OUT_CAP);
 	lt_buf_init(&s.tmp, TG_OUT_CAP);
-	rc = serve(&s, &o, &err);
+	rc = 0;
+	if (o.llm_log != NULL) {
+		s.llm_log = fopen(o.llm_log, "w");
+		if (s.llm_log == NULL)
+			rc = lt_err_sys(
+			    &err, LT_EXIT_RUNTIME, errno, "%s", o.llm_log);
+		else /* a token's line is in the file before the token leaves */
+			setvbuf(s.llm_log, NULL, _IOLBF, 0);
+	}
+	if (rc == 0)
+		rc = serve(&s, &o, &err);
+	if (s.llm_log != NULL && fclose(s.llm_log) != 0 && rc == 0)
+		rc = lt_err_sys(&err, LT_EXIT_RUNTIME, errno, "%s", o.llm_log);
 	if (s.lfd >= 0)
 		close(s.lfd);
 	tg_counts_fini(&s.counts);

@@ -21,6 +21,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <ev.h>
 
@@ -104,6 +105,7 @@ struct tg_server {
 	struct lt_buf scratch; /* response bodies built by handlers */
 	struct lt_buf tmp;     /* handlers' temporary strings */
 	uint64_t orders;       /* POST /checkout sequence */
+	FILE *llm_log;         /* --llm-log: each token's send time, or NULL */
 };
 
 /* httpparse.c */
