@@ -65,8 +65,9 @@ for ship in agg events; do
 	    "$TMP/$ship.truth")
 	echo "# --ship $ship: truth p50 $T50 p95 $T95 ms; live lines (p50 p95):" \
 	    $(live "$TMP/$ship.tty" | tr '\n' ';')
-	check "--ship $ship: the truth is p50 ~20 ms, p95 ~80 ms" \
-	    sh -c "$(declare -f within); within $T50 20.5 && within $T95 81"
+	# the premise, not a timing test: a loaded machine adds to both delays
+	check "--ship $ship: the truth tells the workers apart (p50 20-35 ms, p95 80-110 ms)" \
+	    awk -v a="$T50" -v b="$T95" 'BEGIN { exit !(a >= 20 && a <= 35 && b >= 80 && b <= 110) }'
 	check "--ship $ship: live lines" test "$(live "$TMP/$ship.tty" | wc -l)" -ge 2
 	check "--ship $ship: a live line has the true p50 and p95 (10%)" \
 	    matches "$TMP/$ship.tty"
