@@ -101,8 +101,8 @@ lt_aggopt_finish(struct lt_aggcmd *cmd, struct lt_err *err)
 {
 	if (cmd->since_us > 0 && cmd->until_us > 0 &&
 	    cmd->until_us <= cmd->since_us)
-		return lt_err_set(err, LT_EXIT_USAGE,
-		    "--until must be later than --since");
+		return lt_err_set(
+		    err, LT_EXIT_USAGE, "--until must be later than --since");
 	if (cmd->merge && (cmd->since_us > 0 || cmd->until_us > 0))
 		return lt_err_set(err, LT_EXIT_USAGE,
 		    "--since and --until read events, not aggregates "
