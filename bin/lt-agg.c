@@ -1,7 +1,8 @@
 /*
  * lt-agg - aggregate lt event streams into statistics (lt-agg(1)).
  *
- * Option parsing only; the work is lt_aggcmd_run (lib/agg/aggcmd.c).
+ * Option parsing only.  The help text, option values and the rules between
+ * options are lib/agg/aggopt.c; the work is lt_aggcmd_run (lib/agg/aggcmd.c).
  */
 #include <getopt.h>
 #include <math.h>
@@ -9,51 +10,13 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "agg/aggcmd.h"
+#include "agg/aggopt.h"
 #include "agg/baseline.h"
 #include "core/err.h"
 #include "core/outclose.h"
 #include "core/version.h"
-
-static const char usage_text[] =
-    "usage: lt-agg [-qs] [-c expr]... [-o file] [--format fmt]\n"
-    "              [--exit-code-on-error [n]] [--baseline old.json]\n"
-    "              [--tolerance pct] [--live | --every interval]\n"
-    "              [--live-format fmt] [--live-output file]\n"
-    "              [--junit file] [--timeline-endpoints] [--strict]\n"
-    "              [--goodput slos] [--since time] [--until time]\n"
-    "              [file ...]\n"
-    "       lt-agg --merge [options] aggregate.json ...\n"
-    "       lt-agg -h | --help | --version\n"
-    "\n"
-    "  -c, --check expr        threshold, e.g. 'p95<300ms' (repeatable)\n"
-    "      --goodput slos      streams meeting every SLO, e.g.\n"
-    "                          'ttft<200ms,tpot<50ms,e2e<2s'\n"
-    "      --exit-code-on-error [n]  exit n (default 1) when any request "
-    "failed\n"
-    "      --baseline old.json compare with an older aggregate\n"
-    "      --tolerance pct     regression tolerance (default 10%)\n"
-    "      --live              totals and current rates on stderr (2 s)\n"
-    "      --every interval    the same, every interval (2s, 500ms, 1m)\n"
-    "      --format fmt        json (default), text, openmetrics, prometheus\n"
-    "      --live-format fmt   live output as text (default), openmetrics\n"
-    "                          or prometheus\n"
-    "      --live-output file  live output to file (replaced each interval)\n"
-    "                          or - (stdout); default stderr\n"
-    "      --junit file        threshold and baseline results as JUnit XML\n"
-    "      --timeline-endpoints  per-endpoint series in the timeline\n"
-    "      --since time        leave out events before this time from the\n"
-    "                          run start (30s, 2m; Locust's --reset-stats)\n"
-    "      --until time        leave out events from this time on (5m)\n"
-    "  -m, --merge             inputs are aggregates to merge\n"
-    "  -o, --output file       write to file instead of stdout\n"
-    "  -q, --quiet             no threshold, baseline or reject lines on "
-    "stderr\n"
-    "  -s, --strict            a rejected input line is an error\n"
-    "  -h, --help              this help\n"
-    "      --version           print the version\n";
 
 enum {
 	OPT_EXIT_ON_ERROR = 256,
@@ -107,60 +70,6 @@ usage_error(const char *what, const char *arg)
 	return LT_EXIT_USAGE;
 }
 
-/* An exit code 0..255 in decimal, or -1. */
-static int
-parse_code(const char *s)
-{
-	int v = 0;
-
-	if (*s == '\0' || strlen(s) > 3)
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	return v <= 255 ? v : -1;
-}
-
-/* A --format name; -1 when unknown. */
-static int
-parse_format(const char *s)
-{
-	static const char *const names[] = { "json", "text", "openmetrics",
-		"prometheus" };
-	static const enum lt_agg_format fmts[] = { LT_FMT_JSON, LT_FMT_TEXT,
-		LT_FMT_OPENMETRICS, LT_FMT_PROMETHEUS };
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(s, names[i]) == 0)
-			return (int)fmts[i];
-	return -1;
-}
-
-/* "2s", "500ms", "1m", "1h", "2" (seconds) -> seconds; -1 when bad. */
-static double
-parse_interval(const char *s)
-{
-	char *end;
-	double v;
-
-	if (*s < '0' || *s > '9')
-		return -1; /* no sign, no inf or nan */
-	v = strtod(s, &end);
-	if (end == s || !(v > 0) || v > 1e9)
-		return -1;
-	if (*end == '\0' || strcmp(end, "s") == 0)
-		return v;
-	if (strcmp(end, "ms") == 0)
-		return v / 1000.0;
-	if (strcmp(end, "m") == 0)
-		return v * 60.0;
-	if (strcmp(end, "h") == 0)
-		return v * 3600.0;
-	return -1;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -193,10 +102,10 @@ main(int argc, char **argv)
 			 * 1); a following word that is not a code is a file.
 			 */
 			if (optarg == NULL && optind < argc &&
-			    parse_code(argv[optind]) >= 0)
+			    lt_aggopt_code(argv[optind]) >= 0)
 				optarg = argv[optind++];
 			cmd.exit_code_on_error =
-			    optarg ? parse_code(optarg) : LT_EXIT_CHECK;
+			    optarg ? lt_aggopt_code(optarg) : LT_EXIT_CHECK;
 			if (cmd.exit_code_on_error < 0) {
 				rc = usage_error("bad exit code", optarg);
 				goto out;
@@ -216,7 +125,7 @@ main(int argc, char **argv)
 				cmd.every_s = 2;
 			break;
 		case OPT_EVERY:
-			cmd.every_s = parse_interval(optarg);
+			cmd.every_s = lt_aggopt_interval(optarg);
 			if (cmd.every_s < 0) {
 				rc = usage_error("bad interval", optarg);
 				goto out;
@@ -224,7 +133,7 @@ main(int argc, char **argv)
 			break;
 		case OPT_FORMAT:
 		case OPT_LIVE_FORMAT:
-			fmt = parse_format(optarg);
+			fmt = lt_aggopt_format(optarg);
 			if (fmt < 0 ||
 			    (c == OPT_LIVE_FORMAT && fmt == LT_FMT_JSON)) {
 				rc = usage_error("bad format", optarg);
@@ -246,7 +155,7 @@ main(int argc, char **argv)
 			break;
 		case OPT_SINCE:
 		case OPT_UNTIL: {
-			double t = parse_interval(optarg);
+			double t = lt_aggopt_interval(optarg);
 
 			if (t < 0) {
 				rc = usage_error("bad time", optarg);
@@ -272,7 +181,7 @@ main(int argc, char **argv)
 			cmd.strict = 1;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
+			fputs(lt_aggopt_usage, stdout);
 			rc = LT_EXIT_OK;
 			goto close_out;
 		case OPT_VERSION:
@@ -280,35 +189,15 @@ main(int argc, char **argv)
 			rc = LT_EXIT_OK;
 			goto close_out;
 		default:
-			fputs(usage_text, stderr);
+			fputs(lt_aggopt_usage, stderr);
 			rc = LT_EXIT_USAGE;
 			goto out;
 		}
 	}
 	cmd.files = argv + optind;
 	cmd.n_files = argc - optind;
-	if (cmd.since_us > 0 && cmd.until_us > 0 &&
-	    cmd.until_us <= cmd.since_us) {
-		rc = usage_error("--until must be later than --since", "");
-		goto out;
-	}
-	if (cmd.merge && (cmd.since_us > 0 || cmd.until_us > 0)) {
-		rc = usage_error("--since and --until read events, not "
-		                 "aggregates (--merge)",
-		    "");
-		goto out;
-	}
-	if (cmd.merge && cmd.n_files == 0) {
-		rc = usage_error("--merge needs aggregate files", "");
-		goto out;
-	}
-	if ((cmd.live_output || cmd.live_format != LT_FMT_TEXT) &&
-	    cmd.every_s == 0)
-		cmd.every_s = 2; /* --live-format/--live-output imply --live */
-	if (cmd.live_output && strcmp(cmd.live_output, "-") == 0 &&
-	    !cmd.output) {
-		rc = usage_error(
-		    "--live-output - needs -o for the aggregate", "");
+	if (lt_aggopt_finish(&cmd, &err) == -1) {
+		rc = usage_error(err.msg, "");
 		goto out;
 	}
 	rc = lt_aggcmd_run(&cmd, &err);
