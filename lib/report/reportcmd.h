@@ -1,9 +1,9 @@
 /*
  * reportcmd.h - what lt-report does, as a library call: read the
- * aggregate (and the baseline), write the report files
- * and the report on the caller's stream, compare with the baseline, or
- * render the nightly history page.  bin/lt-report.c only turns argv into
- * a struct lt_reportcmd.
+ * aggregate (and the baseline), write the report files and the report on
+ * the caller's stream, compare with the baseline, or render the nightly
+ * history page.  bin/lt-report.c only turns argv into a struct
+ * lt_reportcmd.
  */
 #ifndef LT_REPORTCMD_H
 #define LT_REPORTCMD_H
