@@ -48,21 +48,49 @@ count(const char *v, int lo, int hi, int *out)
 	return 0;
 }
 
+/* Sets err to a usage error, the hint to --help appended. */
+static void vusage(struct lt_err *err, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
+static void
+vusage(struct lt_err *err, const char *fmt, va_list ap)
+{
+	char msg[LT_ERR_MSG_CAP];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	lt_err_set(err, LT_EXIT_USAGE, "%s (see lt-fanout --help)", msg);
+}
+
 static int usage(struct lt_err *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Sets err to a usage error (the hint to --help appended); returns 2. */
+/* A usage error (vusage): returns its exit status, 2. */
 static int
 usage(struct lt_err *err, const char *fmt, ...)
 {
-	char msg[LT_ERR_MSG_CAP];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vusage(err, fmt, ap);
 	va_end(ap);
-	lt_err_set(err, LT_EXIT_USAGE, "%s (see lt-fanout --help)", msg);
 	return LT_EXIT_USAGE;
+}
+
+#define BAD (-2) /* coord_opt: a usage error */
+
+static int bad(struct lt_err *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* A usage error (vusage) in coord_opt: returns BAD. */
+static int
+bad(struct lt_err *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vusage(err, fmt, ap);
+	va_end(ap);
+	return BAD;
 }
 
 /* Takes a security option (and its value) into c: 1, or 0 when a is
@@ -84,8 +112,7 @@ sec_opt(struct lt_fanout_cli *c, const char *a, const char *v)
 }
 
 static int
-parse_worker(struct lt_fanout_cli *c, int argc, char **argv,
-    struct lt_err *err)
+parse_worker(struct lt_fanout_cli *c, int argc, char **argv, struct lt_err *err)
 {
 	struct lt_fanout_wopts *w = &c->w;
 	const char *env = getenv("JOB_COMPLETION_INDEX");
@@ -129,10 +156,10 @@ parse_worker(struct lt_fanout_cli *c, int argc, char **argv,
 
 /* Takes the coordinator option a (value v, or NULL at the end) into c:
  * 1 when it took v as well, 0 when only a, -1 when a is not one, or
- * -2 after a usage error (err).  -h and --version set c->cmd. */
+ * BAD after a usage error (err).  -h and --version set c->cmd. */
 static int
-coord_opt(struct lt_fanout_cli *c, const char *a, const char *v,
-    struct lt_err *err)
+coord_opt(
+    struct lt_fanout_cli *c, const char *a, const char *v, struct lt_err *err)
 {
 	struct lt_fanout_opts *o = &c->o;
 	int n;
@@ -156,20 +183,18 @@ coord_opt(struct lt_fanout_cli *c, const char *a, const char *v,
 	if (strcmp(a, "--ship") == 0) {
 		if (v == NULL ||
 		    (strcmp(v, "agg") != 0 && strcmp(v, "events") != 0))
-			return usage(err, "%s", "--ship: expected events or agg"),
-			       -2;
+			return bad(err, "%s", "--ship: expected events or agg");
 		o->ship_agg = strcmp(v, "agg") == 0;
 		return 1;
 	}
 	if (strcmp(a, "--segment") == 0 || strcmp(a, "--start-at") == 0 ||
 	    strncmp(a, "--segment=", 10) == 0 ||
 	    strncmp(a, "--start-at=", 11) == 0)
-		return usage(err, "%s is set by lt-fanout for each worker", a),
-		       -2;
+		return bad(err, "%s is set by lt-fanout for each worker", a);
 	if (strcmp(a, "-w") == 0 || strcmp(a, "--workers") == 0 ||
 	    strcmp(a, "--expect-workers") == 0) {
 		if (v == NULL || count(v, 1, 4096, &n) != 0)
-			return usage(err, "bad value for %s (1..4096)", a), -2;
+			return bad(err, "bad value for %s (1..4096)", a);
 		if (a[1] == 'w' || a[2] == 'w')
 			o->workers = n;
 		else
@@ -185,7 +210,7 @@ coord_opt(struct lt_fanout_cli *c, const char *a, const char *v,
 	    strcmp(a, "--expect-workers-max-wait") != 0)
 		return -1;
 	if (v == NULL)
-		return usage(err, "missing value for %s", a), -2;
+		return bad(err, "missing value for %s", a);
 	if (strcmp(a, "--listen") == 0)
 		o->listen = v;
 	else if (strcmp(a, "--exec") == 0)
@@ -200,19 +225,16 @@ coord_opt(struct lt_fanout_cli *c, const char *a, const char *v,
 		else if (strcmp(v, "continue") == 0)
 			o->on_loss = LT_LOSS_CONTINUE;
 		else
-			return usage(err,
-			           "--on-worker-loss "
-			           "%s: expected abort or continue",
-			           v),
-			       -2;
+			return bad(err,
+			    "--on-worker-loss %s: expected abort or continue",
+			    v);
 	} else if (lt_duration_parse(v, strlen(v), &o->max_wait_s) != 0)
-		return usage(err, "bad duration '%s'", v), -2;
+		return bad(err, "bad duration '%s'", v);
 	return 1;
 }
 
 static int
-parse_coord(struct lt_fanout_cli *c, int argc, char **argv,
-    struct lt_err *err)
+parse_coord(struct lt_fanout_cli *c, int argc, char **argv, struct lt_err *err)
 {
 	struct lt_fanout_opts *o = &c->o;
 	int i, k;
@@ -226,7 +248,7 @@ parse_coord(struct lt_fanout_cli *c, int argc, char **argv,
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
 		k = coord_opt(c, a, v, err);
-		if (k == -2)
+		if (k == BAD)
 			return LT_EXIT_USAGE;
 		if (c->cmd != LT_FANOUT_CMD_COORD)
 			return 0; /* --help, --version */
@@ -274,7 +296,8 @@ lt_fanout_cli_parse(
 	if (argc > 1 && strcmp(argv[1], "collect") == 0) {
 		c->cmd = LT_FANOUT_CMD_COLLECT;
 		if (argc < 3)
-			return usage(err, "%s", "collect: name the spool files");
+			return usage(
+			    err, "%s", "collect: name the spool files");
 		c->paths = argv + 2;
 		c->npaths = argc - 2;
 		return 0;

@@ -21,15 +21,15 @@ enum lt_fanout_cmd {
 
 struct lt_fanout_cli {
 	enum lt_fanout_cmd cmd;
-	const char *argv0;          /* the program's argv[0] */
-	struct lt_fanout_opts o;    /* COORD (run_argv malloc'd) */
-	struct lt_fanout_wopts w;   /* WORKER */
-	struct lt_fanout_sec sec;   /* COORD, WORKER: o.sec and w.sec */
-	const char *token_file;     /* --token-file FILE, or NULL */
-	const char *out;            /* COORD: -o FILE, or NULL (stdout) */
-	int have_seed;              /* COORD: --seed given */
-	char seed[32];              /* COORD: the seed drawn otherwise */
-	char *const *paths;         /* COLLECT: the spools */
+	const char *argv0;        /* the program's argv[0] */
+	struct lt_fanout_opts o;  /* COORD (run_argv malloc'd) */
+	struct lt_fanout_wopts w; /* WORKER */
+	struct lt_fanout_sec sec; /* COORD, WORKER: o.sec and w.sec */
+	const char *token_file;   /* --token-file FILE, or NULL */
+	const char *out;          /* COORD: -o FILE, or NULL (stdout) */
+	int have_seed;            /* COORD: --seed given */
+	char seed[32];            /* COORD: the seed drawn otherwise */
+	char *const *paths;       /* COLLECT: the spools */
 	int npaths;
 };
 

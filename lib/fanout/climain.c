@@ -54,11 +54,12 @@ coord_main(struct lt_fanout_cli *c, struct lt_err *err)
 	else if ((rc = sec_load(c, o->listen, err)) != 0)
 		return rc;
 	o->sec = &c->sec;
-	if (o->exec == NULL && o->scenario_arg < 0)
-		return lt_err_set(err, LT_EXIT_USAGE, "%s",
-		           "no scenario: use -f FILE (or --exec) "
-		           "(see lt-fanout --help)"),
-		       LT_EXIT_USAGE;
+	if (o->exec == NULL && o->scenario_arg < 0) {
+		lt_err_set(err, LT_EXIT_USAGE, "%s",
+		    "no scenario: use -f FILE (or --exec) "
+		    "(see lt-fanout --help)");
+		return LT_EXIT_USAGE;
+	}
 	if (!c->have_seed && o->exec == NULL) {
 		/* every worker must draw from the same seed */
 		snprintf(c->seed, sizeof(c->seed), "%llu",
@@ -73,10 +74,10 @@ coord_main(struct lt_fanout_cli *c, struct lt_err *err)
 	if (c->out != NULL && strcmp(c->out, "-") != 0) {
 		o->out_fd = open(
 		    c->out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-		if (o->out_fd < 0)
-			return lt_err_sys(err, LT_EXIT_RUNTIME, errno, "%s",
-			           c->out),
-			       LT_EXIT_RUNTIME;
+		if (o->out_fd < 0) {
+			lt_err_sys(err, LT_EXIT_RUNTIME, errno, "%s", c->out);
+			return LT_EXIT_RUNTIME;
+		}
 	}
 	rc = lt_fanout_coordinate(o, err);
 	if (o->out_fd != STDOUT_FILENO && close(o->out_fd) != 0 && rc == 0) {
@@ -94,7 +95,8 @@ lt_fanout_cli_main(struct lt_fanout_cli *c, struct lt_err *err)
 	case LT_FANOUT_CMD_WORKER:
 		return worker_main(c, err);
 	case LT_FANOUT_CMD_COLLECT:
-		return lt_fanout_collect(c->paths, c->npaths, STDOUT_FILENO, err);
+		return lt_fanout_collect(
+		    c->paths, c->npaths, STDOUT_FILENO, err);
 	case LT_FANOUT_CMD_COORD:
 		return coord_main(c, err);
 	default:
