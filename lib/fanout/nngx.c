@@ -3,7 +3,10 @@
  * and TLS APIs; only this file (and tls.c) needs to follow.
  */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -18,6 +21,7 @@
 #include "fanout/tls.h"
 
 #define TLS_DIAL_WAIT_US 60000000LL
+#define CLOSE_WAIT_S     5
 
 static nng_socket
 sock(const struct lt_nngx *x)
@@ -185,13 +189,98 @@ lt_nngx_dial(struct lt_nngx *x, const char *url, int resend_ms,
 	return 0;
 }
 
+/*
+ * nng_close, given up on after CLOSE_WAIT_S.  NNG 1.5.2's close can wait
+ * for good on one of its own pipes (nanomsg/nng#1543, fixed after 1.5.2):
+ * seen in about one lt-fanout run in fifteen whose output failed at once,
+ * with both workers already gone.  The close then goes on in a detached
+ * thread that frees its state if it ever returns, and the caller, about
+ * to exit, goes on.  Returns 0 when closed, -1 when given up on.
+ */
+struct closer {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	nng_socket s;
+	int done, abandoned;
+};
+
+static void
+closer_free(struct closer *c)
+{
+	pthread_cond_destroy(&c->cv);
+	pthread_mutex_destroy(&c->mu);
+	free(c);
+}
+
+static void *
+closer_main(void *arg)
+{
+	struct closer *c = arg;
+	int abandoned;
+
+	nng_close(c->s);
+	pthread_mutex_lock(&c->mu);
+	c->done = 1;
+	abandoned = c->abandoned;
+	pthread_cond_signal(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+	if (abandoned)
+		closer_free(c);
+	return NULL;
+}
+
+static int
+close_within(nng_socket s, int wait_s)
+{
+	struct closer *c = calloc(1, sizeof(*c));
+	pthread_condattr_t ca;
+	struct timespec due;
+	pthread_t t;
+	int rc = 0;
+
+	if (c == NULL) {
+		nng_close(s);
+		return 0;
+	}
+	c->s = s;
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&c->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	if (pthread_create(&t, NULL, closer_main, c) != 0) {
+		nng_close(s);
+		closer_free(c);
+		return 0;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &due);
+	due.tv_sec += wait_s;
+	pthread_mutex_lock(&c->mu);
+	while (!c->done && rc != ETIMEDOUT)
+		rc = pthread_cond_timedwait(&c->cv, &c->mu, &due);
+	if (c->done) {
+		pthread_mutex_unlock(&c->mu);
+		pthread_join(t, NULL);
+		closer_free(c);
+		return 0;
+	}
+	c->abandoned = 1;
+	pthread_mutex_unlock(&c->mu);
+	pthread_detach(t);
+	return -1;
+}
+
 void
 lt_nngx_close(struct lt_nngx *x)
 {
+	int closed = 1;
+
 	if (x->id != 0)
-		nng_close(sock(x));
+		closed = close_within(sock(x), CLOSE_WAIT_S) == 0;
 	x->id = 0;
-	lt_auth_srv_free(x->srv);
+	/* a close still under way may yet call the pipe notifier with it */
+	if (closed)
+		lt_auth_srv_free(x->srv);
 	x->srv = NULL;
 }
 

@@ -53,6 +53,8 @@ int lt_nngx_listen(struct lt_nngx *x, const char *url,
 int lt_nngx_dial(struct lt_nngx *x, const char *url, int resend_ms,
     const struct lt_fanout_sec *sec, struct lt_err *err);
 
+/* Closes the socket; gives up after 5 s on a close that NNG 1.5.2 never
+ * finishes (nngx.c), leaving it to a thread: only before an exit. */
 void lt_nngx_close(struct lt_nngx *x);
 
 /* Sends out (whole frames built with lt_wire_encode).  Returns 0, or -1
