@@ -70,10 +70,28 @@ track_pid() {
 	TRACKED_PIDS="$TRACKED_PIDS $1"
 }
 
+# cleanup: SIGTERM to every tracked process, up to 10 s for them to go
+# (a server writes its counts at SIGTERM), then SIGKILL to any left, so
+# that a stuck helper cannot hold the script until the suite's timeout.
 cleanup() {
-	local p
+	local p i alive
 	for p in $TRACKED_PIDS; do
 		kill "$p" 2>/dev/null
+	done
+	for i in $(seq 1 100); do
+		alive=""
+		for p in $TRACKED_PIDS; do
+			if kill -0 "$p" 2>/dev/null &&
+			    ! ps -o stat= -p "$p" 2>/dev/null | grep -q '^Z'; then
+				alive="$alive $p"
+			fi
+		done
+		[ -n "$alive" ] || break
+		sleep 0.1
+	done
+	for p in $alive; do
+		echo "# cleanup: pid $p ignored SIGTERM for 10 s; SIGKILL" >&2
+		kill -KILL "$p" 2>/dev/null
 	done
 	for p in $TRACKED_PIDS; do
 		wait "$p" 2>/dev/null
