@@ -76,23 +76,6 @@ usage(struct lt_err *err, const char *fmt, ...)
 	return LT_EXIT_USAGE;
 }
 
-#define BAD (-2) /* coord_opt: a usage error */
-
-static int bad(struct lt_err *err, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-/* A usage error (vusage) in coord_opt: returns BAD. */
-static int
-bad(struct lt_err *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vusage(err, fmt, ap);
-	va_end(ap);
-	return BAD;
-}
-
 /* Takes a security option (and its value) into c: 1, or 0 when a is
  * not one. */
 static int
@@ -156,7 +139,8 @@ parse_worker(struct lt_fanout_cli *c, int argc, char **argv, struct lt_err *err)
 
 /* Takes the coordinator option a (value v, or NULL at the end) into c:
  * 1 when it took v as well, 0 when only a, -1 when a is not one, or
- * BAD after a usage error (err).  -h and --version set c->cmd. */
+ * LT_EXIT_USAGE (2) after a usage error (err).  -h and --version set
+ * c->cmd. */
 static int
 coord_opt(
     struct lt_fanout_cli *c, const char *a, const char *v, struct lt_err *err)
@@ -183,18 +167,19 @@ coord_opt(
 	if (strcmp(a, "--ship") == 0) {
 		if (v == NULL ||
 		    (strcmp(v, "agg") != 0 && strcmp(v, "events") != 0))
-			return bad(err, "%s", "--ship: expected events or agg");
+			return usage(
+			    err, "%s", "--ship: expected events or agg");
 		o->ship_agg = strcmp(v, "agg") == 0;
 		return 1;
 	}
 	if (strcmp(a, "--segment") == 0 || strcmp(a, "--start-at") == 0 ||
 	    strncmp(a, "--segment=", 10) == 0 ||
 	    strncmp(a, "--start-at=", 11) == 0)
-		return bad(err, "%s is set by lt-fanout for each worker", a);
+		return usage(err, "%s is set by lt-fanout for each worker", a);
 	if (strcmp(a, "-w") == 0 || strcmp(a, "--workers") == 0 ||
 	    strcmp(a, "--expect-workers") == 0) {
 		if (v == NULL || count(v, 1, 4096, &n) != 0)
-			return bad(err, "bad value for %s (1..4096)", a);
+			return usage(err, "bad value for %s (1..4096)", a);
 		if (a[1] == 'w' || a[2] == 'w')
 			o->workers = n;
 		else
@@ -210,7 +195,7 @@ coord_opt(
 	    strcmp(a, "--expect-workers-max-wait") != 0)
 		return -1;
 	if (v == NULL)
-		return bad(err, "missing value for %s", a);
+		return usage(err, "missing value for %s", a);
 	if (strcmp(a, "--listen") == 0)
 		o->listen = v;
 	else if (strcmp(a, "--exec") == 0)
@@ -225,11 +210,11 @@ coord_opt(
 		else if (strcmp(v, "continue") == 0)
 			o->on_loss = LT_LOSS_CONTINUE;
 		else
-			return bad(err,
+			return usage(err,
 			    "--on-worker-loss %s: expected abort or continue",
 			    v);
 	} else if (lt_duration_parse(v, strlen(v), &o->max_wait_s) != 0)
-		return bad(err, "bad duration '%s'", v);
+		return usage(err, "bad duration '%s'", v);
 	return 1;
 }
 
@@ -248,7 +233,7 @@ parse_coord(struct lt_fanout_cli *c, int argc, char **argv, struct lt_err *err)
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
 		k = coord_opt(c, a, v, err);
-		if (k == BAD)
+		if (k == LT_EXIT_USAGE)
 			return LT_EXIT_USAGE;
 		if (c->cmd != LT_FANOUT_CMD_COORD)
 			return 0; /* --help, --version */
