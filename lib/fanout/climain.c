@@ -1,12 +1,10 @@
 /*
  * climain.c - runs a parsed lt-fanout command line (cli.h): loads the
- * run token and checks the TLS options, draws the seed every worker
- * shares, finds lt-run and lt-fanout beside this program, opens -o FILE,
- * and calls the coordinator, the worker or collect.  Everything between
+ * run token and checks the TLS options and the scenario, draws the seed
+ * every worker shares, finds lt-run and lt-fanout beside this program,
+ * opens -o FILE, and calls the coordinator, the worker or collect.  Everything between
  * bin/lt-fanout.c's option parsing and its exit status.
  */
-#include "fanout/cli.h"
-
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -14,6 +12,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "fanout/cli.h"
+#include "run/scenario.h"
 
 /* Loads the token and checks the TLS options against url: 0, or 2 with
  * err. */
@@ -43,6 +44,29 @@ worker_main(struct lt_fanout_cli *c, struct lt_err *err)
 	return lt_fanout_worker(w, err);
 }
 
+/*
+ * A scenario that cannot load fails here, with its file and line, before
+ * -o FILE is opened (truncated): a run that cannot start destroys no
+ * file, as with lt-run.  Stdin and executable scenarios are left to the
+ * workers: reading or running them here would consume or repeat them.
+ */
+static int
+check_scenario(const struct lt_fanout_opts *o, struct lt_err *err)
+{
+	const char *path;
+	struct lt_scenario *sc;
+
+	if (o->exec != NULL || o->scenario_arg < 0)
+		return 0;
+	path = o->run_argv[o->scenario_arg];
+	if (strcmp(path, "-") == 0 || access(path, X_OK) == 0)
+		return 0;
+	if (lt_scenario_load(path, &sc, err) != 0)
+		return err->code ? err->code : LT_EXIT_USAGE;
+	lt_scenario_free(sc);
+	return 0;
+}
+
 static int
 coord_main(struct lt_fanout_cli *c, struct lt_err *err)
 {
@@ -68,6 +92,8 @@ coord_main(struct lt_fanout_cli *c, struct lt_err *err)
 		o->run_argv[o->run_argc++] = "--seed";
 		o->run_argv[o->run_argc++] = c->seed;
 	}
+	if ((rc = check_scenario(o, err)) != 0)
+		return rc;
 	o->self = lt_fanout_sibling("lt-fanout");
 	if (o->self == NULL)
 		o->self = strdup(c->argv0);

@@ -77,6 +77,8 @@ fails "tls+tcp:// without the files" 2 \
 fails "an unreadable --token-file" 2 \
     "lt-fanout: --token-file nonesuch: No such file or directory" \
     --listen "$url" --expect-workers 1 -f s.lt --token-file nonesuch
+# a scenario that loads: lt-fanout checks it before opening -o
+printf 'user A\n  task GET /x\n' >s.lt
 fails "-o into a missing directory" 3 \
     "lt-fanout: $TMP/no/out: No such file or directory" -w 2 -f s.lt -o "$TMP/no/out"
 check "-o into a missing directory: no worker started" \

@@ -153,6 +153,18 @@ check_eq "-o /dev/full: exit 3 each time, none hung" \
 check "-o /dev/full: the cause is said" \
     grep -q 'lt-fanout: event output: No space left on device' "$TMP/full.err"
 
+# A scenario that cannot load: exit 2 with its file and line, and the
+# -o file is left as it was (the run never started).
+printf 'keep me\n' >"$TMP/keep.ev"
+printf 'user A\n  task GET /x\n  bogus line\n' >"$TMP/bad.lt"
+lt-fanout -w 2 -f "$TMP/bad.lt" -H "$TARGET_URL" -o "$TMP/keep.ev" 2>"$TMP/bad.err"
+check_eq "a bad scenario: exit 2" "$?" 2
+check "a bad scenario: named with its line" grep -q 'bad.lt:3:3: expected a task' "$TMP/bad.err"
+check_eq "a bad scenario: the -o file is untouched" "$(cat "$TMP/keep.ev")" "keep me"
+lt-fanout -w 2 -f "$TMP/nosuch.lt" -H "$TARGET_URL" -o "$TMP/keep.ev" 2>/dev/null
+check_eq "a missing scenario: exit 2, the -o file untouched" \
+    "$? $(cat "$TMP/keep.ev")" "2 keep me"
+
 # --exec: any command writing events; it sees its segment.
 lt-fanout -q -w 2 --exec 'printf "{\"type\":\"note\",\"seg\":\"%s\"}\n" "$LT_SEGMENT"' \
     >"$TMP/x.ev"
